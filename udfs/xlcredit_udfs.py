@@ -1,19 +1,27 @@
 """The xlwings UDF module of xlcredit (add-in setting ``UDF Modules = xlcredit_udfs``).
 
 Every Excel function is declared in ``xlcredit.udf.*`` (xlwings decorators over one engine
-call) and re-exported here, so xlwings finds them all in this one module, and each is also
-a plain Python function of the same name:
-
->>> from xlcredit_udfs import DSO
->>> DSO(212000, 250000, 90)
-76.32
+call) and re-exported here, so xlwings finds them all in this one module; each is also a
+plain Python function of the same name.
 """
 
-from xlcredit.udf.credit import *  # noqa: F403
+from xlcredit.udf import collections as _collections
+from xlcredit.udf import limits as _limits
+from xlcredit.udf import plans as _plans
+from xlcredit.udf import receivables as _receivables
+from xlcredit.udf import score as _score
+from xlcredit.udf.collections import *  # noqa: F403
+from xlcredit.udf.limits import *  # noqa: F403
 from xlcredit.udf.plans import *  # noqa: F403
 from xlcredit.udf.receivables import *  # noqa: F403
-from xlcredit.udf.credit import __all__ as _credit
-from xlcredit.udf.plans import __all__ as _plans
-from xlcredit.udf.receivables import __all__ as _receivables
+from xlcredit.udf.score import *  # noqa: F403
 
-__all__ = sorted([*_credit, *_receivables, *_plans])
+__all__ = sorted(
+    [
+        *_score.__all__,
+        *_limits.__all__,
+        *_receivables.__all__,
+        *_collections.__all__,
+        *_plans.__all__,
+    ]
+)

@@ -1,0 +1,3 @@
+"""Excel functions: limits (declarations only; the work is in the engine)."""
+
+__all__: list[str] = []

@@ -1,0 +1,197 @@
+"""The Workbook port: the small interface the macros use, whatever holds the workbook.
+
+Two adapters implement it: :mod:`xlcredit.workbook.files` (a file on disk, no Excel) and
+:mod:`xlcredit.workbook.excel` (live Excel through classic xlwings). Macros are written once
+against this port; one contract test suite runs on every adapter the machine can run.
+
+What goes in and out is plain data:
+
+- :class:`RawTable`: an Excel table read as its header and rows of raw cell values, exactly
+  as Excel delivers them (floats, text, bool, datetime, None for blanks and error cells),
+  plus where it sits, so problems can name sheet, row and column. Coercion to typed columns
+  happens in :mod:`xlcredit.schema`, not in the adapters.
+- :class:`SheetSpec`: a generated sheet (Aging, Collections, Dashboard, Score history,
+  Problems) described as data: cells, tables with number formats, conditional formats,
+  charts, widths, frozen panes. Adapters render it; they never decide content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+import pandas as pd
+
+__all__ = [
+    "CellSpec",
+    "ChartSeries",
+    "ChartSpec",
+    "ColumnWrite",
+    "ConditionalFormat",
+    "RawTable",
+    "SheetSpec",
+    "TableSpec",
+    "Workbook",
+]
+
+
+@dataclass
+class RawTable:
+    """An Excel table (ListObject) as read: header texts and raw cell values row by row."""
+
+    name: str
+    sheet: str
+    header: list[str]
+    rows: list[list[Any]]
+    #: Excel row number (1-based) of the header row; data starts on the next row.
+    header_row: int
+    #: Excel column number (1-based) of the table's first column.
+    first_column: int
+
+    def frame(self) -> pd.DataFrame:
+        """The raw values as a DataFrame of objects, one column per header."""
+        return pd.DataFrame(self.rows, columns=self.header, dtype=object)
+
+    def excel_row(self, index: int) -> int:
+        """Excel row number of data row ``index`` (0-based)."""
+        return self.header_row + 1 + index
+
+
+@dataclass
+class ColumnWrite:
+    """Values for one output column of a table, by header text, top to bottom.
+
+    ``values`` has one entry per data row. Text is always written as text (a name starting
+    with ``=`` is never a formula). ``number_format`` applies to the whole column.
+    """
+
+    header: str
+    values: list[Any]
+    number_format: str | None = None
+
+
+@dataclass
+class CellSpec:
+    """A single cell of a generated sheet (a title, a KPI label or figure)."""
+
+    row: int  # 0-based
+    col: int  # 0-based
+    value: Any
+    number_format: str | None = None
+    bold: bool = False
+    font_size: float | None = None
+    #: An Excel formula ("=SUM(B2:B9)") written as a formula, with ``value`` as its cached
+    #: result so viewers without recalculation show the number.
+    formula: str | None = None
+
+
+@dataclass
+class TableSpec:
+    """A generated Excel table: a DataFrame written at (row, col) as a ListObject."""
+
+    name: str  # Excel table name, e.g. "tblAging"
+    frame: pd.DataFrame
+    row: int = 0  # 0-based top-left (header) cell
+    col: int = 0
+    #: Number format by column header, e.g. {"Amount": "#,##0.00", "Due date": "yyyy-mm-dd"}.
+    number_formats: dict[str, str] = field(default_factory=dict)
+    style: str = "TableStyleMedium2"
+    #: Header texts whose values are written as text even when they look like numbers.
+    text_columns: tuple[str, ...] = ()
+    total_row: bool = False
+
+
+@dataclass
+class ConditionalFormat:
+    """A conditional format over an A1 range of a sheet.
+
+    kind "formula": ``formula`` relative to the top-left cell (e.g. ``=$F2="D"``);
+    kind "cell": ``operator`` (">", ">=", "<", "<=", "==", "!=", "between") and ``value``;
+    kind "data_bar": a data bar in ``color``.
+    """
+
+    range: str
+    kind: Literal["formula", "cell", "data_bar"]
+    formula: str | None = None
+    operator: str | None = None
+    value: Any = None
+    fill: str | None = None  # "#RRGGBB"
+    font_color: str | None = None
+    bold: bool = False
+    color: str | None = None  # data bar colour
+
+
+@dataclass
+class ChartSeries:
+    """One data series of a chart: its name and A1 references on the same sheet."""
+
+    name: str
+    values: str  # e.g. "B5:B24" (sheet name added by the adapter)
+    color: str | None = None
+
+
+@dataclass
+class ChartSpec:
+    """A native Excel chart placed on a generated sheet."""
+
+    kind: Literal["bar_stacked", "column_stacked", "column", "bar", "pie", "line"]
+    title: str
+    categories: str  # A1 range of the category labels
+    series: list[ChartSeries]
+    anchor: str = "H2"  # top-left cell
+    width_px: int = 640
+    height_px: int = 360
+    y_axis_title: str | None = None
+    x_axis_title: str | None = None
+
+
+@dataclass
+class SheetSpec:
+    """A sheet xlcredit generates and owns; rebuilt whole on every refresh."""
+
+    name: str
+    cells: list[CellSpec] = field(default_factory=list)
+    tables: list[TableSpec] = field(default_factory=list)
+    conditional_formats: list[ConditionalFormat] = field(default_factory=list)
+    charts: list[ChartSpec] = field(default_factory=list)
+    #: Column widths in characters by 0-based column index.
+    widths: dict[int, float] = field(default_factory=dict)
+    #: Freeze panes below/right of this 0-based (row, col), e.g. (1, 0) freezes the top row.
+    freeze: tuple[int, int] | None = None
+    tab_color: str | None = None
+
+
+@runtime_checkable
+class Workbook(Protocol):
+    """What a macro may do with a workbook. Adapters keep everything they are not told to
+    change: other sheets, charts, images, comments, names, validations, VBA."""
+
+    def table_names(self) -> list[str]:
+        """Names of all Excel tables in the workbook."""
+        ...
+
+    def read_table(self, name: str) -> RawTable:
+        """Read a table by its Excel name; raise SchemaError naming it when it is missing."""
+        ...
+
+    def write_columns(self, table: str, columns: list[ColumnWrite]) -> None:
+        """Write output columns into the data rows of an existing table, matched by header
+        text. A header the table lacks is appended as a new table column. Only these cells
+        change; user-typed columns are never touched."""
+        ...
+
+    def write_sheet(self, sheet: SheetSpec, *, before: str | None = None) -> None:
+        """Create or replace a generated sheet (and only a sheet xlcredit created)."""
+        ...
+
+    def sheet_names(self) -> list[str]:
+        """Names of all sheets, in workbook order."""
+        ...
+
+    def progress(self, fraction: float, message: str) -> None:
+        """Report progress (0..1): Excel's status bar, or a progress bar on the command line."""
+        ...
+
+    def save(self) -> None:
+        """Persist the changes (atomically for files; a no-op for live Excel)."""
+        ...
