@@ -64,8 +64,9 @@ _EUROPEAN = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$|^[+-]?\d+,\d{1,2}$")
 _CHINESE_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*$")
 _YMD = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
 _DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:\s.*)?$")
-#: Serial numbers Excel can show as dates: 1900-01-01 .. 9999-12-31.
-_SERIAL_MIN, _SERIAL_MAX = 1, 2958465
+#: Serial numbers accepted as dates: 1900-01-01 .. 2262-04-11, the range numpy's
+#: datetime64[ns] holds (Excel itself goes on to 9999-12-31, serial 2958465).
+_SERIAL_MIN, _SERIAL_MAX = 1, 132_320
 
 
 @dataclass(frozen=True)
@@ -350,7 +351,10 @@ def to_dates(values: Any, name: str, *, dayfirst: bool = True) -> Parsed:
         if isinstance(v, (bool, np.bool_)):
             problems[i] = f"{name}: {'TRUE' if v else 'FALSE'} is not a date"
         elif isinstance(v, (dt.datetime, dt.date, pd.Timestamp, np.datetime64)):
-            out[i] = pd.Timestamp(v).normalize().to_datetime64()
+            try:
+                out[i] = pd.Timestamp(v).normalize().as_unit("ns").to_datetime64()
+            except (OverflowError, ValueError):  # pandas' OutOfBoundsDatetime is a ValueError
+                problems[i] = f"{name}: {v} is outside the dates xlcredit handles (1900 .. 2262)"
         elif isinstance(v, (int, float, Decimal, np.integer, np.floating)):
             serial = float(v)
             if _SERIAL_MIN <= serial <= _SERIAL_MAX:
@@ -359,7 +363,10 @@ def to_dates(values: Any, name: str, *, dayfirst: bool = True) -> Parsed:
                     stamp += pd.Timedelta(days=1)
                 out[i] = stamp.to_datetime64()
             else:
-                problems[i] = f"{name}: {serial:g} is not a date serial number (1 .. 2958465)"
+                problems[i] = (
+                    f"{name}: {serial:.10g} is not a date serial number from 1 (1900-01-01) to "
+                    f"{_SERIAL_MAX} (2262-04-11)"
+                )
         elif isinstance(v, str):
             parsed = _parse_date_text(v, dayfirst)
             if parsed is None:
@@ -367,8 +374,10 @@ def to_dates(values: Any, name: str, *, dayfirst: bool = True) -> Parsed:
                     f"{name}: {describe(v)} is not a date (use 2026-11-28, 28/11/2026 or "
                     f"2026年11月28日)"
                 )
+            elif not pd.Timestamp.min < parsed < pd.Timestamp.max:
+                problems[i] = f"{name}: {describe(v)} is outside the dates xlcredit handles (1900 .. 2262)"
             else:
-                out[i] = parsed.to_datetime64()
+                out[i] = parsed.as_unit("ns").to_datetime64()
         else:
             problems[i] = f"{name}: {describe(v)} is not a date"
     return Parsed(out, problems)

@@ -137,8 +137,10 @@ class ScorePolicy:
     min_coverage: float = 0.25
     #: Minimum score of grades 1, 2, ... 9; grade 10 is everything below the last.
     grade_min_scores: tuple[float, ...] = (90, 80, 70, 60, 50, 40, 30, 20, 10)
-    pd_intercept: float = 0.5
-    pd_slope: float = -0.07
+    #: Fitted by scripts/model_report.py on 5year.arff (6.94 % bankrupt within a year);
+    #: see docs/model.md for lowering the intercept to a portfolio's own default rate.
+    pd_intercept: float = 0.024
+    pd_slope: float = -0.0451
     pd_floor: float = 0.0003
     pd_cap: float = 0.99
 
@@ -200,7 +202,7 @@ class LimitPolicy:
         LimitRule("A", 0.40, 0.40, 0.08, 60),
         LimitRule("B", 0.35, 0.30, 0.05, 45),
         LimitRule("C", 0.20, 0.20, 0.03, 30),
-        LimitRule("D", 0.05, 0.05, 0.01, 0),
+        LimitRule("D", 0.05, 0.05, 0.01, 15),
         LimitRule("E", 0.0, 0.0, 0.0, 0),
     )
     #: Need = annual sales x (terms + buffer) / 365: one more month of deliveries is
@@ -231,6 +233,17 @@ class LimitPolicy:
             _number(f"{where}.revenue_share", r.revenue_share, 0, 10)
             _number(f"{where}.payment_terms_days", r.payment_terms_days, 0, 720)
             _number(f"{where}.max_limit", r.max_limit, 0)
+        # A better band never gets less: shares, maximum and terms fall from best to worst.
+        ordered = [self.rule(b) for b in bands]
+        for better, worse in itertools.pairwise(ordered):
+            for attr in ("tnw_share", "working_capital_share", "revenue_share", "max_limit",
+                         "payment_terms_days"):
+                if getattr(worse, attr) > getattr(better, attr):
+                    raise _fail(
+                        f"{prefix}.rules[{worse.band}].{attr}",
+                        f"<= that of the better band {better.band} ({getattr(better, attr):g})",
+                        getattr(worse, attr),
+                    )
         _number(f"{prefix}.need_buffer_days", self.need_buffer_days, 0, 365)
         _number(f"{prefix}.default_payment_terms_days", self.default_payment_terms_days, 0, 720)
         _number(f"{prefix}.round_to", self.round_to, 0)
@@ -283,6 +296,9 @@ class CollectionsPolicy:
     hold_disputed: bool = True
     #: Days between the steps' follow-ups when no later step is due.
     follow_up_days: float = 7
+    #: Ladder steps a broken promise jumps beyond the step its days overdue give (0: none).
+    broken_promise_extra_steps: float = 1
+    #: Priority = 100 x weighted mean of amount, age and buyer-risk components (each 0..1).
     weight_amount: float = 0.5
     weight_age: float = 0.3
     weight_risk: float = 0.2
@@ -290,8 +306,11 @@ class CollectionsPolicy:
     def validate(self, prefix: str = "collections") -> None:
         _number(f"{prefix}.promise_grace_days", self.promise_grace_days, 0, 365)
         _number(f"{prefix}.follow_up_days", self.follow_up_days, 1, 365)
+        _number(f"{prefix}.broken_promise_extra_steps", self.broken_promise_extra_steps, 0, 10, integer=True)
         for name in ("weight_amount", "weight_age", "weight_risk"):
             _number(f"{prefix}.{name}", getattr(self, name), 0, 1)
+        if self.weight_amount + self.weight_age + self.weight_risk <= 0:
+            raise _fail(f"{prefix}.weight_amount + weight_age + weight_risk", "> 0", 0)
         if not isinstance(self.hold_disputed, bool):
             raise _fail(f"{prefix}.hold_disputed", "TRUE or FALSE", self.hold_disputed)
 
@@ -308,6 +327,8 @@ class InsurancePolicy:
     #: Claim to be filed within this many days after the end of the maximum extension.
     claim_filing_days: float = 30
     cover_share: float = 0.9
+    #: The worklist flags a deadline this many days ahead (and every deadline passed).
+    deadline_warning_days: float = 7
 
     def validate(self, prefix: str = "insurance") -> None:
         if not isinstance(self.enabled, bool):
@@ -316,6 +337,7 @@ class InsurancePolicy:
         _number(f"{prefix}.max_extension_days", self.max_extension_days, 0, 720)
         _number(f"{prefix}.claim_filing_days", self.claim_filing_days, 0, 720)
         _number(f"{prefix}.cover_share", self.cover_share, 0, 1)
+        _number(f"{prefix}.deadline_warning_days", self.deadline_warning_days, 0, 365)
 
 
 @dataclass(frozen=True)

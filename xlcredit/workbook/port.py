@@ -188,6 +188,13 @@ class Workbook(Protocol):
         """Names of all sheets, in workbook order."""
         ...
 
+    def add_conditional_formats(self, sheet: str, formats: list[ConditionalFormat]) -> None:
+        """Set xlcredit's conditional formats on a user sheet (e.g. bands on Buyers).
+
+        Replaces the formats a previous call added to that sheet (those xlcredit marked as
+        its own) and keeps every conditional format the user made."""
+        ...
+
     def progress(self, fraction: float, message: str) -> None:
         """Report progress (0..1): Excel's status bar, or a progress bar on the command line."""
         ...

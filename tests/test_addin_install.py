@@ -1,0 +1,229 @@
+"""``xlcredit addin install`` and ``doctor`` (issue 5): on Linux they explain and exit
+cleanly; the Windows logic that can be separated from Windows (registry OPEN values,
+the configuration file) is tested here as plain functions."""
+
+from __future__ import annotations
+
+import importlib
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xlcredit.addin import cli_main
+from xlcredit.addin.build import UDF_MODULE, XLWINGS_VERSION
+
+install_mod = importlib.import_module("xlcredit.addin.install")
+doctor_mod = importlib.import_module("xlcredit.addin.doctor")
+ROOT = Path(__file__).resolve().parents[1]
+ADDIN = r"C:\Users\li\AppData\Roaming\Microsoft\AddIns\xlcredit.xlam"
+
+
+def test_install_elsewhere_prints_the_plan_and_changes_nothing(tmp_path: Path) -> None:
+    out = io.StringIO()
+    assert install_mod.install(out=out, platform="linux") == 0
+    text = out.getvalue()
+    assert "nothing was changed" in text
+    assert r"Microsoft\AddIns\xlcredit.xlam" in text
+    assert r".xlcredit\xlcredit.conf" in text and "INTERPRETER_WIN" in text
+    assert r"Software\Microsoft\Office\16.0\Excel\Options" in text
+
+
+def test_uninstall_elsewhere_prints_the_plan() -> None:
+    out = io.StringIO()
+    assert install_mod.install(uninstall=True, out=out, platform="darwin") == 0
+    assert "remove the add-in" in out.getvalue() and "OPEN value" in out.getvalue()
+
+
+def test_paths_are_fixed_per_user() -> None:
+    p = install_mod.paths({"APPDATA": r"C:\Users\li\AppData\Roaming", "USERPROFILE": r"C:\Users\li"})
+    assert str(p.addin) == ADDIN
+    assert str(p.config) == r"C:\Users\li\.xlcredit\xlcredit.conf"
+
+
+OTHER = st.lists(
+    st.sampled_from([r'"C:\a.xlam"', r"/R C:\b.xla", r'"D:\tools\c.xlam"', r"C:\d.xll"]),
+    unique=True,
+    max_size=4,
+)
+
+
+@given(OTHER, st.booleans())
+def test_open_values_install_then_uninstall_restores_the_others(others: list[str], ours_first: bool) -> None:
+    existing = {("OPEN" if i == 0 else f"OPEN{i}"): v for i, v in enumerate(others)}
+    installed = install_mod.open_values_after(existing, ADDIN)
+    # Excel stops at the first gap: names must be OPEN, OPEN1, ... without holes
+    assert list(installed) == ["OPEN"] + [f"OPEN{i}" for i in range(1, len(installed))]
+    assert [v for v in installed.values() if ADDIN in v] == [f'"{ADDIN}"']
+    assert install_mod.open_values_after(installed, ADDIN) == installed  # idempotent
+    removed = install_mod.open_values_after(installed, ADDIN, uninstall=True)
+    assert list(removed.values()) == others
+
+
+def test_open_values_recognise_our_path_in_any_form() -> None:
+    existing = {"OPEN": f"/R {ADDIN.lower()}", "OPEN1": r'"C:\a.xlam"'}
+    assert install_mod.open_values_after(existing, ADDIN, uninstall=True) == {"OPEN": r'"C:\a.xlam"'}
+
+
+def test_config_file_keeps_user_settings() -> None:
+    before = '"SHOW CONSOLE","True"\n"INTERPRETER_WIN","C:\\old\\python.exe"\n'
+    text = install_mod.config_text(r"C:\new\python.exe", before)
+    assert text.splitlines() == [
+        '"SHOW CONSOLE","True"',
+        '"INTERPRETER_WIN","C:\\new\\python.exe"',
+        f'"UDF MODULES","{UDF_MODULE}"',
+    ]
+    assert install_mod.remove_our_config(text) == '"SHOW CONSOLE","True"\n'
+
+
+def test_doctor_reports_and_skips_windows_checks() -> None:
+    out = io.StringIO()
+    code = doctor_mod.doctor(out=out, platform="linux")
+    text = out.getvalue()
+    assert code in (0, 1)
+    for topic in ("configuration", "xlwings DLL", "registration"):
+        assert f"[SKIP] {topic}: Windows only" in text
+    assert f"[  OK] xlwings: xlwings {XLWINGS_VERSION}" in text
+    for symptom in ("Could not activate Python COM server", "xlwings64-0.37.8.dll", "#NAME?",
+                    "Object required", "ModuleNotFoundError"):
+        assert symptom in text
+
+
+def test_doctor_fails_on_an_xlwings_version_mismatch(monkeypatch: pytest.MonkeyPatch) -> None:
+    import xlwings
+
+    monkeypatch.setattr(xlwings, "__version__", "0.99.0")
+    checks = {c.topic: c for c in doctor_mod.run_checks(platform="linux")}
+    assert checks["xlwings"].status == "FAIL" and "0.99.0" in checks["xlwings"].message
+    assert checks["add-in version"].status == "FAIL"
+
+
+def test_doctor_warns_when_no_addin_is_built(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(doctor_mod, "default_output", lambda: tmp_path / "none.xlam")
+    checks = {c.topic: c for c in doctor_mod.run_checks(platform="linux")}
+    assert checks["add-in file"].status == "WARN"
+    assert "xlcredit addin build" in checks["add-in file"].message
+
+
+def test_addin_carries_its_versions_and_functions() -> None:
+    facts = doctor_mod.addin_facts(ROOT / "workbooks" / "xlcredit.xlam")
+    assert facts["xlwings_version"] == XLWINGS_VERSION
+    assert facts["udf_module"] == UDF_MODULE
+    from xlcredit import __version__
+
+    assert facts["xlcredit_version"] == __version__
+    udfs = importlib.import_module("xlcredit_udfs")
+    assert set(facts["functions"].split(",")) == set(udfs.__all__)
+
+
+def test_cli_main_routes_the_three_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "x.xlam"
+    assert cli_main(["build", "--output", str(target)]) == 0
+    assert target.exists() and f"wrote {target}" in capsys.readouterr().out
+    if not install_mod.sys.platform.startswith("win"):
+        assert cli_main(["install"]) == 0
+        assert cli_main(["install", "--uninstall"]) == 0
+    assert cli_main(["doctor"]) in (0, 1)
+    assert "xlcredit add-in doctor" in capsys.readouterr().out
+
+
+def test_docs_cover_install_buttons_troubleshooting_and_release_checklist() -> None:
+    from xlcredit.addin import ribbon
+
+    text = (ROOT / "docs" / "excel.md").read_text(encoding="utf-8")
+    for heading in ("## Install (Windows)", "### macOS", "## First use with the template",
+                    "## Troubleshooting", "## Release checklist"):
+        assert heading in text, heading
+    for command in ("xlcredit addin install", "--uninstall", "xlcredit addin doctor",
+                    "tests/excel/function_checks.xlsx"):
+        assert command in text, command
+    for b in ribbon.BUTTONS:
+        assert b.zh in text, b.zh
+    for symptom, _, _ in doctor_mod.TROUBLESHOOTING[:5]:
+        key = symptom.split(" (")[0].split(" / ")[0].split(":")[0]
+        assert key in text, key
+
+
+class FakeRegistry:
+    """Just enough of ``winreg`` for the installer: one HKCU tree of string values."""
+
+    HKEY_CURRENT_USER = "HKCU"
+    REG_SZ = 1
+    KEY_ALL_ACCESS = 0xF003F
+
+    def __init__(self, values: dict[str, str] | None = None) -> None:
+        self.keys: dict[str, dict[str, str]] = {}
+        if values is not None:
+            self.keys[install_mod.EXCEL_OPTIONS_KEY] = dict(values)
+
+    class _Key:
+        def __init__(self, values: dict[str, str]) -> None:
+            self.values = values
+
+        def __enter__(self) -> FakeRegistry._Key:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    def OpenKey(self, root: str, path: str, *access: int) -> FakeRegistry._Key:
+        if path not in self.keys:
+            raise OSError("no such key")
+        return self._Key(self.keys[path])
+
+    def CreateKey(self, root: str, path: str) -> FakeRegistry._Key:
+        return self._Key(self.keys.setdefault(path, {}))
+
+    def EnumValue(self, key: FakeRegistry._Key, i: int) -> tuple[str, str, int]:
+        items = list(key.values.items())
+        if i >= len(items):
+            raise OSError("no more values")
+        return items[i][0], items[i][1], self.REG_SZ
+
+    def SetValueEx(self, key: FakeRegistry._Key, name: str, _: int, kind: int, value: str) -> None:
+        key.values[name] = value
+
+    def DeleteValue(self, key: FakeRegistry._Key, name: str) -> None:
+        del key.values[name]
+
+
+def test_windows_install_doctor_uninstall_with_a_fake_registry(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The Windows code path, run here against a fake registry and a temporary profile.
+    fake = FakeRegistry({"OPEN": '"C:\\other.xlam"', "OPEN1": "/R C:\\b.xla"})
+    where = install_mod.Paths(
+        addin=tmp_path / "AppData" / "Microsoft" / "AddIns" / "xlcredit.xlam",
+        config=tmp_path / ".xlcredit" / "xlcredit.conf",
+    )
+    monkeypatch.setattr(install_mod, "_winreg", lambda: fake)
+    monkeypatch.setattr(install_mod, "paths", lambda env=None: where)
+    monkeypatch.setattr(doctor_mod, "paths", lambda env=None: where)
+    where.config.parent.mkdir(parents=True)
+    where.config.write_text('"SHOW CONSOLE","True"\n', encoding="utf-8")
+
+    out = io.StringIO()
+    assert install_mod.install(out=out, platform="win32") == 0
+    addin = Path(str(where.addin))
+    assert addin.read_bytes() == (ROOT / "workbooks" / "xlcredit.xlam").read_bytes()
+    options = fake.keys[install_mod.EXCEL_OPTIONS_KEY]
+    assert options == {"OPEN": '"C:\\other.xlam"', "OPEN1": "/R C:\\b.xla", "OPEN2": f'"{addin}"'}
+    config = Path(str(where.config)).read_text(encoding="utf-8")
+    assert '"SHOW CONSOLE","True"' in config and f'"INTERPRETER_WIN","{install_mod.sys.executable}"' in config
+    assert "registered the add-in with Excel as OPEN2" in out.getvalue()
+
+    checks = {c.topic: c for c in doctor_mod.run_checks(platform="win32")}
+    for topic in ("registration", "configuration", "add-in version", "add-in functions"):
+        assert checks[topic].status == "OK", checks[topic]
+    assert checks["xlwings DLL"].status == "FAIL"  # no xlwings64-0.37.8.dll on this machine
+
+    fake.keys[install_mod.ADDIN_MANAGER_KEY] = {str(addin): "", r"C:\keep.xlam": ""}
+    assert install_mod.install(uninstall=True, out=io.StringIO(), platform="win32") == 0
+    assert not addin.exists()
+    assert fake.keys[install_mod.ADDIN_MANAGER_KEY] == {r"C:\keep.xlam": ""}
+    assert Path(str(where.config)).read_text(encoding="utf-8") == '"SHOW CONSOLE","True"\n'
+    assert options == {"OPEN": '"C:\\other.xlam"', "OPEN1": "/R C:\\b.xla"}
+    checks = {c.topic: c for c in doctor_mod.run_checks(platform="win32")}
+    assert checks["registration"].status == "FAIL" and checks["add-in file"].status == "FAIL"

@@ -1,0 +1,556 @@
+"""One contract suite for every Workbook adapter the machine can run (DESIGN.md 2, issue 4).
+
+The file adapter runs everywhere; the Excel adapter (xlwings) only where Excel runs
+(Windows), the way xlwings' own ``tests/test_engines`` run per engine. Each test builds its
+workbook with XlsxWriter, so the suite needs no fixture files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xlcredit.errors import InputError, SchemaError, WorkbookError
+from xlcredit.workbook import (
+    CellSpec,
+    ChartSeries,
+    ChartSpec,
+    ColumnWrite,
+    ConditionalFormat,
+    FileWorkbook,
+    SheetSpec,
+    TableSpec,
+    Workbook,
+)
+
+BUYER_HEADER = ["Buyer ID", "名称", "Revenue", "Since", "Insured", "Notes", "Score"]
+BUYER_ROWS: list[list[Any]] = [
+    [
+        "B001",
+        "上海贸易有限公司",
+        1_200_000.5,
+        dt.datetime(2019, 3, 1),
+        True,
+        "=not a formula",
+        None,
+    ],
+    ["B002", "ACME Ltd", 0.0, None, False, None, None],
+    ["B003", None, -15.25, dt.datetime(2024, 12, 31), None, "  spaced  ", 42.0],
+]
+INVOICE_HEADER = ["Invoice", "Buyer ID", "Amount", "Due"]
+INVOICE_ROWS: list[list[Any]] = [
+    ["INV-1", "B001", 5000.0, dt.datetime(2026, 10, 1)],
+    ["INV-2", "B002", 125.5, dt.datetime(2026, 11, 15)],
+]
+
+
+def _write_row(ws: Any, row: int, col: int, values: list[Any], date_fmt: Any) -> None:
+    for j, value in enumerate(values):
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            ws.write_boolean(row, col + j, value)
+        elif isinstance(value, float):
+            ws.write_number(row, col + j, value)
+        elif isinstance(value, dt.datetime):
+            ws.write_datetime(row, col + j, value, date_fmt)
+        else:
+            ws.write_string(row, col + j, value)
+
+
+def build_source(path: Path) -> Path:
+    """tblBuyers on a Chinese-named sheet (at B3), tblInvoices on an English one, a note sheet."""
+    wb = xlsxwriter.Workbook(str(path))
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    buyers = wb.add_worksheet("客户")
+    buyers.write_string(0, 0, "Buyers typed by the credit team")
+    buyers.add_table(
+        2,
+        1,
+        2 + len(BUYER_ROWS),
+        len(BUYER_HEADER),
+        {"name": "tblBuyers", "columns": [{"header": h} for h in BUYER_HEADER]},
+    )
+    for i, row in enumerate(BUYER_ROWS):
+        _write_row(buyers, 3 + i, 1, row, date_fmt)
+    red = wb.add_format({"font_color": "#9C0006"})  # the user's own conditional format
+    buyers.conditional_format("D4:D6", {"type": "cell", "criteria": "<", "value": 0, "format": red})
+    invoices = wb.add_worksheet("Invoices")
+    invoices.add_table(
+        0,
+        0,
+        len(INVOICE_ROWS),
+        len(INVOICE_HEADER) - 1,
+        {"name": "tblInvoices", "columns": [{"header": h} for h in INVOICE_HEADER]},
+    )
+    for i, row in enumerate(INVOICE_ROWS):
+        _write_row(invoices, 1 + i, 0, row, date_fmt)
+    wb.add_worksheet("Notes").write_string(0, 0, "keep me")
+    wb.close()
+    return path
+
+
+# -- adapters -----------------------------------------------------------------------------------
+class FileHarness:
+    """Opens, saves and closes workbooks through the file adapter."""
+
+    def open(self, path: Path, **options: Any) -> Workbook:
+        return FileWorkbook.open(path, **options)
+
+    def finish(self, book: Any) -> None:
+        book.save()
+        book.close()
+
+    def discard(self, book: Any) -> None:
+        book.close()
+
+
+class ExcelHarness:  # pragma: no cover - needs Excel
+    """Opens workbooks in a hidden Excel instance through the xlwings adapter."""
+
+    def __init__(self) -> None:
+        import xlwings as xw
+
+        self.app = xw.App(visible=False, add_book=False)
+
+    def open(self, path: Path, **options: Any) -> Workbook:
+        from xlcredit.workbook.excel import ExcelWorkbook
+
+        return ExcelWorkbook(self.app.books.open(str(path)))
+
+    def finish(self, book: Any) -> None:
+        book.book.save()
+        book.book.close()
+
+    def discard(self, book: Any) -> None:
+        book.book.close()
+
+
+@pytest.fixture(
+    params=[
+        "file",
+        pytest.param(
+            "excel",
+            marks=pytest.mark.skipif(
+                sys.platform != "win32", reason="the xlwings adapter needs Excel (Windows)"
+            ),
+        ),
+    ]
+)
+def harness(request: pytest.FixtureRequest) -> Any:
+    if request.param == "file":
+        return FileHarness()
+    return ExcelHarness()  # pragma: no cover
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    return build_source(tmp_path / "book.xlsx")
+
+
+def aging_sheet(rows: int = 3) -> SheetSpec:
+    """A generated sheet with a title, a KPI formula, a formatted table, a CF and a chart."""
+    buyers = [f"Buyer {i}" for i in range(rows)]
+    frame = pd.DataFrame(
+        {
+            "Buyer": buyers,
+            "Overdue": [100.0 * (i + 1) for i in range(rows)],
+            "Share": [1.0 / rows] * rows,
+            "Oldest due": [dt.datetime(2026, 1, 1) + dt.timedelta(days=i) for i in range(rows)],
+        }
+    )
+    last = 3 + rows
+    return SheetSpec(
+        name="Aging",
+        cells=[
+            CellSpec(0, 0, "Aging by buyer", bold=True, font_size=14),
+            CellSpec(1, 0, "Total overdue"),
+            CellSpec(
+                1,
+                1,
+                float(frame["Overdue"].sum()),
+                number_format="#,##0.00",
+                formula=f"=SUM(B4:B{last})",
+            ),
+        ],
+        tables=[
+            TableSpec(
+                "tblAging",
+                frame,
+                row=2,
+                col=0,
+                number_formats={"Overdue": "#,##0.00", "Share": "0.0%", "Oldest due": "yyyy-mm-dd"},
+            )
+        ],
+        conditional_formats=[
+            ConditionalFormat(
+                f"B4:B{last}", "cell", operator=">", value=150, fill="#FFC7CE", font_color="#9C0006"
+            ),
+            ConditionalFormat(f"C4:C{last}", "data_bar", color="#5B9BD5"),
+        ],
+        charts=[
+            ChartSpec(
+                "bar_stacked",
+                "Overdue by buyer",
+                f"A4:A{last}",
+                [ChartSeries("Overdue", f"B4:B{last}", color="#C00000")],
+                anchor="G2",
+            ),
+        ],
+        widths={0: 24, 1: 14},
+        freeze=(3, 0),
+        tab_color="#1F4E79",
+    )
+
+
+# -- reading --------------------------------------------------------------------------------
+def test_finds_tables_and_sheets(harness: Any, source: Path) -> None:
+    book = harness.open(source)
+    try:
+        assert sorted(book.table_names()) == ["tblBuyers", "tblInvoices"]
+        assert book.sheet_names() == ["客户", "Invoices", "Notes"]
+    finally:
+        harness.discard(book)
+
+
+def test_reads_values_as_excel_delivers_them(harness: Any, source: Path) -> None:
+    book = harness.open(source)
+    try:
+        table = book.read_table("tblBuyers")
+        assert (table.name, table.sheet, table.header) == ("tblBuyers", "客户", BUYER_HEADER)
+        assert table.rows == BUYER_ROWS
+        assert (table.header_row, table.first_column, table.excel_row(0)) == (3, 2, 4)
+        assert book.read_table("TBLINVOICES").rows == INVOICE_ROWS  # names are case-blind
+    finally:
+        harness.discard(book)
+
+
+def test_missing_table_names_itself(harness: Any, source: Path) -> None:
+    book = harness.open(source)
+    try:
+        with pytest.raises(SchemaError, match=r"Table tblPolicy was not found.*tblBuyers"):
+            book.read_table("tblPolicy")
+    finally:
+        harness.discard(book)
+
+
+# -- writing output columns -----------------------------------------------------------------
+def test_writes_existing_and_new_output_columns(harness: Any, source: Path) -> None:
+    book = harness.open(source)
+    outputs = [
+        ColumnWrite("Score", [71.0, None, 12.5], number_format="0.0"),
+        ColumnWrite("Band", ["A", "E", "D"]),
+        ColumnWrite("Review due", [dt.datetime(2027, 1, 31)] * 3, number_format="yyyy-mm-dd"),
+        ColumnWrite("Reason", ['=HYPERLINK("http://x")', "+1", "@SUM(A1)"]),
+    ]
+    book.write_columns("tblBuyers", outputs)
+    expected_header = [*BUYER_HEADER, "Band", "Review due", "Reason"]
+    in_session = book.read_table("tblBuyers")
+    harness.finish(book)
+    book = harness.open(source)
+    try:
+        for table in (in_session, book.read_table("tblBuyers")):
+            assert table.header == expected_header
+            user = [row[:6] for row in table.rows]
+            assert user == [row[:6] for row in BUYER_ROWS]  # user-typed cells unchanged
+            assert [row[6] for row in table.rows] == [71.0, None, 12.5]
+            assert [row[7] for row in table.rows] == ["A", "E", "D"]
+            assert [row[8] for row in table.rows] == [dt.datetime(2027, 1, 31)] * 3
+            assert [row[9] for row in table.rows] == ['=HYPERLINK("http://x")', "+1", "@SUM(A1)"]
+        assert book.read_table("tblInvoices").rows == INVOICE_ROWS
+    finally:
+        harness.discard(book)
+
+
+def test_column_length_must_match_rows(harness: Any, source: Path) -> None:
+    book = harness.open(source)
+    try:
+        with pytest.raises(InputError, match="needs 3 values, one per row; got 1"):
+            book.write_columns("tblBuyers", [ColumnWrite("Score", [1.0])])
+    finally:
+        harness.discard(book)
+
+
+# -- generated sheets -----------------------------------------------------------------------
+def test_writes_then_replaces_a_generated_sheet(harness: Any, source: Path) -> None:
+    book = harness.open(source)
+    book.write_sheet(aging_sheet(3), before="Notes")
+    harness.finish(book)
+    book = harness.open(source)
+    assert book.sheet_names() == ["客户", "Invoices", "Aging", "Notes"]
+    first = book.read_table("tblAging")
+    assert first.rows[0] == ["Buyer 0", 100.0, 1 / 3, dt.datetime(2026, 1, 1)]
+    assert (first.header_row, first.first_column) == (3, 1)
+    book.write_sheet(aging_sheet(2))  # the second refresh: fewer buyers
+    harness.finish(book)
+    book = harness.open(source)
+    try:
+        assert book.sheet_names() == ["客户", "Invoices", "Aging", "Notes"]
+        assert [row[0] for row in book.read_table("tblAging").rows] == ["Buyer 0", "Buyer 1"]
+        assert book.read_table("tblBuyers").rows == BUYER_ROWS
+    finally:
+        harness.discard(book)
+
+
+def test_never_overwrites_a_user_sheet(harness: Any, source: Path) -> None:
+    book = harness.open(source)
+    try:
+        with pytest.raises(WorkbookError, match="'Notes' that xlcredit did not create"):
+            book.write_sheet(SheetSpec("Notes", cells=[CellSpec(0, 0, "x")]))
+        assert book.sheet_names() == ["客户", "Invoices", "Notes"]
+    finally:
+        harness.discard(book)
+
+
+def test_generated_table_name_must_be_free(harness: Any, source: Path) -> None:
+    book = harness.open(source)
+    frame = pd.DataFrame({"a": [1.0]})
+    try:
+        with pytest.raises(WorkbookError, match="table named tblBuyers already exists"):
+            book.write_sheet(SheetSpec("Aging", tables=[TableSpec("tblBuyers", frame)]))
+    finally:
+        harness.discard(book)
+
+
+def _rules(path: Path, sheet: str) -> list[tuple[str, str, str | None, list[str]]]:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path)[sheet]
+    return sorted(
+        (str(cf.sqref), rule.type, rule.operator, list(rule.formula))
+        for cf, rules in ws.conditional_formatting._cf_rules.items()
+        for rule in rules
+    )
+
+
+def test_conditional_formats_replace_only_xlcredits_own(harness: Any, source: Path) -> None:
+    user_rule = ("D4:D6", "cellIs", "lessThan", ["0"])
+    for last in (6, 5):  # the second refresh sees one buyer fewer
+        book = harness.open(source)
+        book.add_conditional_formats(
+            "客户",
+            [
+                ConditionalFormat(f"B4:H{last}", "formula", formula='=$H4="D"', fill="#FFE5E5"),
+                ConditionalFormat(f"H4:H{last}", "cell", operator="==", value="A", fill="#C6EFCE"),
+                ConditionalFormat(f"D4:D{last}", "cell", operator=">", value=1e6, bold=True),
+            ],
+        )
+        harness.finish(book)
+        assert _rules(source, "客户") == sorted(
+            [
+                user_rule,
+                (f"B4:H{last}", "expression", None, ['$H4="D"']),
+                (f"H4:H{last}", "cellIs", "equal", ['"A"']),
+                (f"D4:D{last}", "cellIs", "greaterThan", ["1000000"]),
+            ]
+        )
+    book = harness.open(source)
+    try:
+        assert book.read_table("tblBuyers").rows == BUYER_ROWS
+    finally:
+        harness.discard(book)
+
+
+def test_protected_sheet_is_not_written(harness: Any, tmp_path: Path) -> None:
+    path = tmp_path / "protected.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Buyers")
+    ws.add_table(
+        0, 0, 1, 1, {"name": "tblBuyers", "columns": [{"header": "Buyer"}, {"header": "Score"}]}
+    )
+    ws.write_string(1, 0, "B001")
+    ws.protect()
+    wb.close()
+    original = path.read_bytes()
+    book = harness.open(path)
+    try:
+        with pytest.raises(WorkbookError, match=r"Sheet Buyers is protected.*Unprotect Sheet"):
+            book.write_columns("tblBuyers", [ColumnWrite("Score", [50.0])])
+    finally:
+        harness.discard(book)
+    assert path.read_bytes() == original
+
+
+def test_progress_reaches_the_callback(source: Path) -> None:
+    seen: list[tuple[float, str]] = []
+    with FileWorkbook.open(source, progress=lambda f, m: seen.append((f, m))) as book:
+        book.progress(0.5, "Scoring buyers")
+        book.progress(2.0, "clamped")
+    assert seen == [(0.5, "Scoring buyers"), (1.0, "clamped")]
+
+
+# -- file adapter specifics -------------------------------------------------------------------
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def test_file_generated_sheet_has_native_parts(source: Path) -> None:
+    with FileWorkbook.open(source) as book:
+        book.write_sheet(aging_sheet(3))
+        book.save()
+        book.write_sheet(aging_sheet(4))
+        book.save()
+    parts = _parts(source)
+    charts = [p for p in parts if p.startswith("xl/charts/")]
+    assert charts == ["xl/charts/chart1.xml"]  # replaced, not piled up
+    chart = parts["xl/charts/chart1.xml"].decode()
+    assert '<c:barDir val="bar"/><c:grouping val="stacked"/>' in chart
+    assert "'Aging'!$B$4:$B$7" in chart and "<c:v>400.0</c:v>" in chart
+    import openpyxl
+
+    ws = openpyxl.load_workbook(source)["Aging"]
+    assert ws["B2"].value == "=SUM(B4:B7)" and ws["B2"].number_format == "#,##0.00"
+    assert ws["C4"].number_format == "0.0%" and ws["D4"].number_format == "yyyy-mm-dd"
+    assert ws.freeze_panes == "A4" and ws.sheet_properties.tabColor.rgb == "FF1F4E79"
+    rules = {
+        str(k.sqref): [r.type for r in v] for k, v in ws.conditional_formatting._cf_rules.items()
+    }
+    assert rules == {"B4:B7": ["cellIs"], "C4:C7": ["dataBar"]}
+    workbook_xml = parts["xl/workbook.xml"].decode()
+    assert 'fullCalcOnLoad="1"' in workbook_xml
+    assert workbook_xml.count("_xlcredit_generated") == 1
+    sheet = parts["xl/worksheets/sheet4.xml"].decode()
+    assert "<f>SUM(B4:B7)</f><v>1000</v>" in sheet  # formula with its cached value
+
+
+def test_file_text_is_never_a_formula(source: Path) -> None:
+    with FileWorkbook.open(source) as book:
+        book.write_columns(
+            "tblBuyers",
+            [ColumnWrite("Score", ["=1+1", "-2", "@x"]), ColumnWrite("Flag", ["+1", None, "x"])],
+        )
+        book.save()
+    sheet = _parts(source)["xl/worksheets/sheet1.xml"].decode()
+    assert '<dimension ref="A1:I6"/>' in sheet  # readers that trust it see the new column
+    assert "<f>" not in sheet and '<is><t xml:space="preserve">=1+1</t></is>' in sheet
+
+
+# -- round trip property ----------------------------------------------------------------------
+cell_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.text(
+        st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\t\r"), max_size=30
+    ),
+    st.dates(dt.date(1900, 3, 1), dt.date(9999, 12, 31)).map(
+        lambda d: dt.datetime(d.year, d.month, d.day)
+    ),
+)
+
+
+def _as_read(value: Any) -> Any:
+    """What a written value reads back as: blank text is a blank cell (as in Excel)."""
+    return None if value == "" else value
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(values=st.lists(cell_values, min_size=3, max_size=3))
+def test_file_written_values_read_back(values: list[Any], tmp_path_factory: Any) -> None:
+    path = build_source(tmp_path_factory.mktemp("prop") / "book.xlsx")
+    with FileWorkbook.open(path) as book:
+        book.write_columns("tblBuyers", [ColumnWrite("Any", values), ColumnWrite("Score", values)])
+        book.save()
+    with FileWorkbook.open(path, read_only=True) as book:
+        rows = book.read_table("tblBuyers").rows
+    assert [row[7] for row in rows] == [_as_read(v) for v in values]
+    assert [row[6] for row in rows] == [_as_read(v) for v in values]
+    assert [row[:6] for row in rows] == [row[:6] for row in BUYER_ROWS]
+
+
+@pytest.mark.libreoffice
+def test_file_generated_sheet_renders_in_libreoffice(source: Path, tmp_path: Path) -> None:
+    """LibreOffice draws the chart (series colour) and the conditional fill of the sheet."""
+    import shutil
+    import subprocess
+
+    import numpy as np
+    from matplotlib.image import imread
+
+    soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
+    if soffice is None or pdftoppm is None:
+        pytest.skip("LibreOffice (soffice) or poppler (pdftoppm) is not installed")
+    with FileWorkbook.open(source) as book:
+        book.write_sheet(aging_sheet(5), before="客户")
+        book.save()
+    done = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    subprocess.run(
+        [pdftoppm, "-r", "40", "-png", str(tmp_path / "book.pdf"), str(tmp_path / "pg")],
+        check=True,
+        timeout=120,
+    )
+
+    def pixels(rgb: tuple[int, int, int]) -> int:
+        total = 0
+        for page in tmp_path.glob("pg-*.png"):
+            px = (imread(page)[..., :3] * 255).round().astype(int)
+            total += int((np.abs(px - np.array(rgb)).sum(axis=-1) <= 12).sum())
+        return total
+
+    assert pixels((0xC0, 0x00, 0x00)) > 200  # the bars of the chart's series
+    assert pixels((0xFF, 0xC7, 0xCE)) > 50  # the conditional fill of overdue > 150
+
+
+def test_file_refuses_to_break_a_shared_formula(source: Path) -> None:
+    """Overwriting the master cell of a formula Excel shares with cells outside the output
+    column would leave those cells without a formula: refuse, leave the file alone."""
+    parts = _parts(source)
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    master = '<c r="H6"><f t="shared" ref="H6:I6" si="0">C6*2</f><v>-30.5</v></c>'
+    follower = '<c r="I6"><f t="shared" si="0"/><v>0</v></c>'
+    start = sheet.index('<c r="H6"')
+    end = sheet.index("</c>", start) + len("</c>")
+    parts["xl/worksheets/sheet1.xml"] = (sheet[:start] + master + follower + sheet[end:]).encode()
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    original = source.read_bytes()
+    with (
+        FileWorkbook.open(source) as book,
+        pytest.raises(WorkbookError, match=r"shares with cells.*H6:I6"),
+    ):
+        book.write_columns("tblBuyers", [ColumnWrite("Score", [1.0, 2.0, 3.0])])
+    assert source.read_bytes() == original
+
+
+def test_file_failed_sheet_leaves_the_workbook_as_it_was(source: Path) -> None:
+    with FileWorkbook.open(source) as book:
+        book.write_sheet(aging_sheet(3))
+        book.save()
+    before = _parts(source)
+    bad = aging_sheet(2)
+    bad.tables[0].name = "A1"  # looks like a cell reference: Excel would refuse the file
+    with FileWorkbook.open(source) as book:
+        with pytest.raises(InputError, match="table name"):
+            book.write_sheet(bad)
+        assert book.read_table("tblAging").rows[2][0] == "Buyer 2"
+        book.save()
+    assert _parts(source).keys() == before.keys()
+    assert {n for n, d in _parts(source).items() if d != before[n]} <= {"xl/workbook.xml"}

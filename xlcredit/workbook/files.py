@@ -1,0 +1,600 @@
+"""The file adapter of the Workbook port: an .xlsx/.xlsm on disk, no Excel needed.
+
+Reading is fast (tables are located from the package XML, values read with
+python-calamine). Writing works at the part level: every part of the file is copied byte
+for byte except the few xlcredit owns (the sheet and table parts of the tables it writes
+output columns into, workbook.xml and its relationships, [Content_Types].xml, styles.xml,
+and the parts of the sheets it generates), so images, comments, charts, validations,
+defined names, hidden sheets and VBA projects survive. Saves are atomic and locked.
+
+>>> import tempfile, pathlib, pandas as pd
+>>> from xlcredit.workbook.port import SheetSpec, TableSpec
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "book.xlsx"
+>>> pd.DataFrame({"Buyer": ["ACME"]}).to_excel(path, sheet_name="Buyers", index=False)
+>>> with FileWorkbook.open(path) as book:
+...     book.write_sheet(SheetSpec("Aging", tables=[TableSpec("tblAging",
+...         pd.DataFrame({"Buyer": ["ACME"], "Overdue": [1200.0]}))]))
+...     book.save()
+>>> with FileWorkbook.open(path, read_only=True) as book:
+...     book.sheet_names(), book.read_table("tblAging").rows
+(['Buyers', 'Aging'], [['ACME', 1200.0]])
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import glob
+import os
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
+from python_calamine import CalamineWorkbook
+
+from xlcredit.errors import InputError, SchemaError, WorkbookError, WorkbookLockedError
+from xlcredit.workbook import book_xml, charts
+from xlcredit.workbook.book_xml import TableInfo
+from xlcredit.workbook.generated import check_sheet_name, conditional_xml, render_sheet
+from xlcredit.workbook.port import ColumnWrite, ConditionalFormat, RawTable, SheetSpec, Workbook
+from xlcredit.workbook.safe_save import WorkbookLock, atomic_write
+from xlcredit.workbook.sheet_xml import (
+    SharedFormulaError,
+    cell_is_blank,
+    col_letters,
+    col_number,
+    extend_dimension,
+    plain_value,
+    set_columns,
+)
+from xlcredit.workbook.styles import StyleBook
+from xlcredit.workbook.xlsx_parts import (
+    CT,
+    NS,
+    REL,
+    Package,
+    add_rel,
+    parse_xml,
+    remove_rels,
+    set_override,
+    to_xml,
+)
+
+__all__ = ["FileWorkbook", "ProgressCallback"]
+
+ProgressCallback = Callable[[float, str], None]
+_M = NS["m"]
+
+
+def _excel_value(value: Any) -> Any:
+    """A calamine value as Excel delivers it (blank and error cells are None)."""
+    if value == "" or value is None:
+        return None
+    if isinstance(value, bool | str | dt.datetime):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400
+    return value
+
+
+class FileWorkbook:
+    """A workbook file opened for reading tables and writing xlcredit's outputs.
+
+    Parameters
+    ----------
+    path : the .xlsx or .xlsm to read.
+    output : where :meth:`save` writes (default: ``path`` itself, atomically).
+    progress : called as ``progress(fraction, message)``; the command line passes a bar.
+    read_only : open without the lock; :meth:`save` is then refused.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        output: str | Path | None = None,
+        progress: ProgressCallback | None = None,
+        read_only: bool = False,
+    ) -> None:
+        self.path = Path(path)
+        self.output = Path(output) if output is not None else self.path
+        self._progress = progress
+        self.read_only = read_only
+        self._lock = None if read_only else WorkbookLock(self.output)
+        if self._lock is not None:
+            self._lock.acquire()
+        try:
+            self._load()
+        except BaseException:
+            self.close()
+            raise
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        output: str | Path | None = None,
+        progress: ProgressCallback | None = None,
+        read_only: bool = False,
+    ) -> FileWorkbook:
+        """Open ``path`` (see the class parameters); use it as a context manager."""
+        return cls(path, output=output, progress=progress, read_only=read_only)
+
+    # -- loading ---------------------------------------------------------------------------
+    def _load(self) -> None:
+        self._stat = self._snapshot()
+        if os.name == "nt" and not self.read_only and self.output.exists():  # pragma: no cover
+            try:  # Excel holds an open workbook with a deny-write share lock
+                with open(self.output, "r+b"):
+                    pass
+            except PermissionError:
+                raise WorkbookLockedError(
+                    f"{self.output.name} is open in Excel (or another program); close it there "
+                    "and retry, or save the result elsewhere with --output."
+                ) from None
+        self.pkg = Package.from_path(self.path)
+        office = [r for r in self.pkg.rels("") if r.type == REL["office"]]
+        if not office:
+            raise WorkbookError(f"{self.path.name} has no workbook part; it is not an Excel file.")
+        self.main = office[0].target
+        self.book = self.pkg.xml(self.main)
+        if etree.QName(self.book).namespace != _M:
+            raise WorkbookError(
+                f"{self.path.name} is saved as Strict Open XML; save it as Excel Workbook (.xlsx)."
+            )
+        self._book_dirty = False
+        self._cells_changed = False
+        rels = {r.id: r for r in self.pkg.rels(self.main)}
+        self._sheet_parts: dict[str, str] = {}
+        for el in self._sheet_elements():
+            rel = rels.get(el.get(f"{{{NS['r']}}}id", ""))
+            if rel is not None and rel.type == REL["worksheet"]:
+                self._sheet_parts[el.get("name", "")] = rel.target
+        styles = [r.target for r in rels.values() if r.type == REL["styles"]]
+        self._styles_part = styles[0] if styles else "xl/styles.xml"
+        self._styles: StyleBook | None = None
+        self.tables: dict[str, TableInfo] = {}
+        for sheet, part in self._sheet_parts.items():
+            for rel in self.pkg.rels(part):
+                if rel.type == REL["table"] and rel.target in self.pkg.parts:
+                    info = book_xml.parse_table(self.pkg.xml(rel.target), rel.target, sheet, part)
+                    self.tables[info.name.casefold()] = info
+        self._sheet_trees: dict[str, etree._Element] = {}
+        self._table_trees: dict[str, etree._Element] = {}
+        self._written: dict[str, dict[int, list[Any]]] = {}
+        self._generated_rows: dict[str, RawTable] = {}
+        self._values: dict[str, list[list[Any]]] = {}
+        self._calamine: CalamineWorkbook | None = None
+
+    def _snapshot(self) -> tuple[int, int] | None:
+        try:
+            st = self.output.stat()
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size
+
+    def _sheet_elements(self) -> list[etree._Element]:
+        sheets = self.book.find(f"{{{_M}}}sheets")
+        return [] if sheets is None else list(sheets.iterchildren(f"{{{_M}}}sheet"))
+
+    @property
+    def styles(self) -> StyleBook:
+        """The styles part, parsed on first use."""
+        if self._styles is None:
+            root = (
+                parse_xml(self.pkg.parts[self._styles_part], self._styles_part)
+                if self._styles_part in self.pkg.parts
+                else None
+            )
+            self._styles = StyleBook(root)
+        return self._styles
+
+    def _sheet_tree(self, part: str) -> etree._Element:
+        if part not in self._sheet_trees:
+            self._sheet_trees[part] = self.pkg.xml(part)
+        return self._sheet_trees[part]
+
+    # -- the port: reading -----------------------------------------------------------------
+    def sheet_names(self) -> list[str]:
+        """Names of all sheets, in workbook order."""
+        return [el.get("name", "") for el in self._sheet_elements()]
+
+    def table_names(self) -> list[str]:
+        """Names of all Excel tables in the workbook."""
+        return [info.name for info in self.tables.values()]
+
+    def _table(self, name: str) -> TableInfo:
+        info = self.tables.get(name.casefold())
+        if info is None:
+            known = ", ".join(sorted(self.table_names())) or "none"
+            raise SchemaError(
+                f"Table {name} was not found in {self.path.name} (tables found: {known}); "
+                f"select the data and use Insert > Table, then name it {name} "
+                "(Table Design > Table Name)."
+            )
+        return info
+
+    def _sheet_values(self, sheet: str) -> list[list[Any]]:
+        if sheet not in self._values:
+            if self._calamine is None:
+                try:
+                    self._calamine = CalamineWorkbook.from_path(str(self.path))
+                except Exception as exc:  # calamine raises its own error types
+                    raise WorkbookError(f"Cannot read {self.path.name}: {exc}.") from None
+            values = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            self._values[sheet] = values
+        return self._values[sheet]
+
+    def read_table(self, name: str) -> RawTable:
+        """Read a table by its Excel name; raise SchemaError naming it when it is missing."""
+        info = self._table(name)
+        if info.generated:
+            return self._generated_rows[info.name.casefold()]
+        values = self._sheet_values(info.sheet)
+        width = info.last_col - info.first_col + 1
+        rows = []
+        for r in info.data_rows:
+            line = values[r - 1] if r - 1 < len(values) else []
+            cells = line[info.first_col - 1 : info.last_col]
+            rows.append([_excel_value(v) for v in cells] + [None] * (width - len(cells)))
+        for offset, column in self._written.get(info.name.casefold(), {}).items():
+            for row, value in zip(rows, column, strict=True):
+                row[offset] = value
+        return RawTable(
+            name=info.name,
+            sheet=info.sheet,
+            header=list(info.header),
+            rows=rows,
+            header_row=info.header_row,
+            first_column=info.first_col,
+        )
+
+    # -- the port: writing -----------------------------------------------------------------
+    def write_columns(self, table: str, columns: list[ColumnWrite]) -> None:
+        """Write output columns into a table's data rows; new headers become new columns."""
+        info = self._table(table)
+        if info.generated:
+            raise WorkbookError(f"Table {info.name} was generated in this run; rebuild its sheet.")
+        n_rows = len(info.data_rows)
+        lookup = {h.strip().casefold(): i for i, h in enumerate(info.header)}
+        new_headers: list[str] = []
+        targets: list[tuple[int, ColumnWrite]] = []
+        for column in columns:
+            if len(column.values) != n_rows:
+                raise InputError(
+                    f"column {column.header!r} of {info.name} needs {n_rows} values, one per "
+                    f"row; got {len(column.values)}."
+                )
+            key = column.header.strip().casefold()
+            if key not in lookup:
+                lookup[key] = len(info.header) + len(new_headers)
+                new_headers.append(column.header.strip())
+            targets.append((lookup[key], column))
+        tree = self._sheet_tree(info.sheet_part)
+        self._check_unprotected(tree, info.sheet)
+        cells: dict[int, dict[int, Any]] = {r: {} for r in info.data_rows}
+        if new_headers:
+            self._check_free(info, tree, len(new_headers))
+            header_style = self._style_at(tree, info.header_row, info.last_col)
+            first_new = info.last_col + 1
+            cells[info.header_row] = {first_new + i: header for i, header in enumerate(new_headers)}
+            if info.part not in self._table_trees:
+                self._table_trees[info.part] = self.pkg.xml(info.part)
+            table_tree = self._table_trees[info.part]
+            book_xml.add_table_columns(table_tree, info, new_headers)
+        else:
+            header_style = None
+        formats: dict[int, str | None] = {}
+        for offset, column in targets:
+            col = info.first_col + offset
+            formats[col] = column.number_format
+            values = [plain_value(v) for v in column.values]
+            for r, value in zip(info.data_rows, values, strict=True):
+                cells[r][col] = value
+            self._written.setdefault(info.name.casefold(), {})[offset] = values
+        cache: dict[tuple[int | None, str | None, bool], int | None] = {}
+
+        def style_of(row: int, col: int, old: int | None, value: Any) -> int | None:
+            if row == info.header_row:
+                return header_style
+            fmt = formats.get(col)
+            is_date = isinstance(value, dt.date)
+            key = (old, fmt, is_date)
+            if key not in cache:
+                base = old or 0
+                if fmt is None and is_date and not self.styles.is_date(base):
+                    fmt = "yyyy-mm-dd"
+                cache[key] = self.styles.cell_xf(base, number_format=fmt) if fmt else old
+            return cache[key]
+
+        try:
+            set_columns(tree, cells, style_of)
+            extend_dimension(tree, info.last_row, info.last_col)
+        except SharedFormulaError as exc:
+            raise WorkbookError(
+                f"Cannot write table {info.name} on sheet {info.sheet}: {exc}."
+            ) from None
+        self._cells_changed = True
+
+    def _check_unprotected(self, tree: etree._Element, sheet: str) -> None:
+        protection = tree.find(f"{{{_M}}}sheetProtection")
+        if protection is not None and protection.get("sheet") in ("1", "true"):
+            raise WorkbookError(
+                f"Sheet {sheet} is protected, so xlcredit will not write to it; unprotect it "
+                "(Review > Unprotect Sheet) and refresh again."
+            )
+
+    def _style_at(self, tree: etree._Element, row: int, col: int) -> int | None:
+        ref = f"{col_letters(col)}{row}"
+        for cell in tree.iterfind(f".//{{{_M}}}row[@r='{row}']/{{{_M}}}c[@r='{ref}']"):
+            return int(cell.get("s", "0")) or None
+        return None
+
+    def _check_free(self, info: TableInfo, tree: etree._Element, count: int) -> None:
+        if info.last_col + count > 16384:
+            raise WorkbookError(f"Table {info.name} has no room for {count} more columns.")
+        wanted = {col_letters(info.last_col + i) for i in range(1, count + 1)}
+        rows = range(info.first_row, info.last_row + 1)
+        for row in tree.iterfind(f".//{{{_M}}}row"):
+            if int(row.get("r", "0")) not in rows:
+                continue
+            for cell in reversed(row):  # cells run left to right: look at the right end only
+                letters = "".join(ch for ch in cell.get("r", "") if ch.isalpha())
+                if letters and col_number(letters) <= info.last_col:
+                    break
+                if letters in wanted and not cell_is_blank(cell):
+                    raise WorkbookError(
+                        f"Cannot add output columns to table {info.name} on sheet {info.sheet}: "
+                        f"cell {cell.get('r')} right of the table is not empty; move what is "
+                        "there, then refresh again."
+                    )
+
+    def write_sheet(self, sheet: SheetSpec, *, before: str | None = None) -> None:
+        """Create or replace a generated sheet (and only a sheet xlcredit created).
+
+        A user's sheet with the same name is never overwritten: WorkbookError asks the user
+        to rename it.
+        """
+        check_sheet_name(sheet.name)
+        elements = self._sheet_elements()
+        names = [el.get("name", "") for el in elements]
+        folded = [n.casefold() for n in names]
+        marked = book_xml.marked_sheets(self.book)
+        position = folded.index(sheet.name.casefold()) if sheet.name.casefold() in folded else -1
+        if position >= 0 and position not in marked:
+            raise WorkbookError(
+                f"{self.path.name} already has a sheet named {names[position]!r} that xlcredit "
+                "did not create; rename or move that sheet, then refresh again (xlcredit never "
+                "overwrites your sheets)."
+            )
+        self._check_table_names(sheet, names[position] if position >= 0 else None)
+        saved = self._state()
+        try:
+            self._replace_sheet(sheet, position, names, before)
+        except BaseException:
+            self._restore(saved)  # a failed sheet leaves the workbook as it was
+            raise
+
+    def _state(self) -> tuple[Any, ...]:
+        pkg = self.pkg
+        return (
+            dict(pkg.parts), set(pkg.changed), set(pkg.removed), dict(self.tables),
+            dict(self._sheet_parts), copy.deepcopy(self.book), self._book_dirty,
+            dict(self._generated_rows), dict(self._sheet_trees),
+        )  # fmt: skip
+
+    def _restore(self, state: tuple[Any, ...]) -> None:
+        (
+            self.pkg.parts, self.pkg.changed, self.pkg.removed, self.tables, self._sheet_parts,
+            self.book, self._book_dirty, self._generated_rows, self._sheet_trees,
+        ) = state  # fmt: skip
+
+    def _replace_sheet(
+        self, sheet: SheetSpec, position: int, names: list[str], before: str | None
+    ) -> None:
+        elements = self._sheet_elements()
+        folded = [n.casefold() for n in names]
+        if position >= 0:
+            name = names[position]
+            part = self._sheet_parts[name]
+            self._remove_sheet_parts(part)
+            for key in [k for k, t in self.tables.items() if t.sheet_part == part]:
+                del self.tables[key]
+        else:
+            name = sheet.name
+            part = self.pkg.free_name("xl/worksheets/sheet{}.xml")
+            rid = add_rel(self.pkg, self.main, REL["worksheet"], part)
+            set_override(self.pkg, part, CT["worksheet"])
+            at = len(names)
+            if before is not None and before.casefold() in folded:
+                at = folded.index(before.casefold())
+            sheet_id = max([0, *(int(el.get("sheetId", "0")) for el in elements)]) + 1
+            book_xml.insert_sheet(self.book, at, name, sheet_id, rid)
+            self._sheet_parts[name] = part
+            self._book_dirty = True
+        self._render(sheet, name, part)
+        self._cells_changed = True
+
+    def _check_table_names(self, sheet: SheetSpec, replacing: str | None) -> None:
+        seen: set[str] = set()
+        for table in sheet.tables:
+            key = table.name.casefold()
+            other = self.tables.get(key)
+            if key in seen or (other is not None and other.sheet != replacing):
+                where = other.sheet if other is not None else sheet.name
+                raise WorkbookError(
+                    f"A table named {table.name} already exists on sheet {where}; rename that "
+                    "table (Table Design > Table Name) and refresh again."
+                )
+            seen.add(key)
+
+    def _remove_sheet_parts(self, part: str) -> None:
+        """Remove what a generated sheet refers to (tables, drawings, charts...)."""
+        pending = [r.target for r in self.pkg.rels(part) if not r.external]
+        while pending:
+            target = pending.pop()
+            if target not in self.pkg.parts or target == part:
+                continue
+            pending.extend(r.target for r in self.pkg.rels(target) if not r.external)
+            self.pkg.remove(target)
+            set_override(self.pkg, target, None)
+        self.pkg.remove(part)
+        self._sheet_trees.pop(part, None)
+
+    def _render(self, spec: SheetSpec, name: str, part: str) -> None:
+        next_id = max([0, *(t.id for t in self.tables.values())]) + 1
+        table_ids = list(range(next_id, next_id + len(spec.tables)))
+        table_parts, table_rids = [], []
+        for _ in spec.tables:
+            table_part = self.pkg.free_name("xl/tables/table{}.xml")
+            self.pkg.put(table_part, b"")  # reserve the name
+            table_parts.append(table_part)
+            table_rids.append(add_rel(self.pkg, part, REL["table"], table_part))
+        drawing_rid = None
+        chart_parts: list[tuple[str, str]] = []
+        if spec.charts:
+            drawing = self.pkg.free_name("xl/drawings/drawing{}.xml")
+            self.pkg.put(drawing, b"")
+            drawing_rid = add_rel(self.pkg, part, REL["drawing"], drawing)
+            for _ in spec.charts:
+                chart = self.pkg.free_name("xl/charts/chart{}.xml")
+                self.pkg.put(chart, b"")
+                chart_parts.append((chart, add_rel(self.pkg, drawing, REL["chart"], chart)))
+        out = render_sheet(
+            spec, self.styles, table_ids=table_ids, table_rids=table_rids, drawing_rid=drawing_rid
+        )
+        self.pkg.put(part, out.sheet_xml)
+        set_override(self.pkg, part, CT["worksheet"])
+        for table, table_part, xml in zip(spec.tables, table_parts, out.tables, strict=True):
+            self.pkg.put(table_part, xml)
+            set_override(self.pkg, table_part, CT["table"])
+            info = book_xml.parse_table(parse_xml(xml, table_part), table_part, name, part)
+            info.generated = True
+            self.tables[table.name.casefold()] = info
+            frame = table.frame
+            self._generated_rows[table.name.casefold()] = RawTable(
+                name=table.name,
+                sheet=name,
+                header=info.header,
+                rows=[
+                    [_excel_value(plain_value(v)) for v in row] for row in frame.itertuples(False)
+                ],
+                header_row=info.header_row,
+                first_column=info.first_col,
+            )
+        if spec.charts:
+            drawing_part = next(r.target for r in self.pkg.rels(part) if r.type == REL["drawing"])
+            for chart_spec, (chart, _) in zip(spec.charts, chart_parts, strict=True):
+                self.pkg.put(chart, charts.chart_xml(chart_spec, name, out.lookup))
+                set_override(self.pkg, chart, CT["chart"])
+            anchors = [(c, rid) for c, (_, rid) in zip(spec.charts, chart_parts, strict=True)]
+            self.pkg.put(drawing_part, charts.drawing_xml(anchors))
+            set_override(self.pkg, drawing_part, CT["drawing"])
+
+    def add_conditional_formats(self, sheet: str, formats: list[ConditionalFormat]) -> None:
+        """Set xlcredit's conditional formats on a sheet, replacing those a previous call
+        added (recognised by the signatures recorded in a hidden sheet-level name) and
+        keeping every rule the user made."""
+        names = self.sheet_names()
+        if sheet not in names:
+            raise WorkbookError(f"{self.path.name} has no sheet named {sheet!r}.")
+        index = names.index(sheet)
+        tree = self._sheet_tree(self._sheet_parts[sheet])
+        self._check_unprotected(tree, sheet)
+        blocks = [
+            etree.fromstring(f'<x xmlns="{_M}">{conditional_xml(cf, self.styles, 1)}</x>')[0]
+            for cf in formats
+        ]
+        old = book_xml.get_cf_marks(self.book, index)
+        book_xml.replace_conditional_formats(tree, old, blocks)
+        marks = [
+            book_xml.rule_signature(block.get("sqref", ""), rule)
+            for block in blocks
+            for rule in block.iterchildren(f"{{{_M}}}cfRule")
+        ]
+        book_xml.set_cf_marks(self.book, index, marks)
+        self._book_dirty = True
+
+    # -- the port: progress and saving -----------------------------------------------------
+    def progress(self, fraction: float, message: str) -> None:
+        """Report progress (0..1) to the callback given at open, if any."""
+        if self._progress is not None:
+            self._progress(min(max(float(fraction), 0.0), 1.0), message)
+
+    def _flush(self) -> None:
+        for part, tree in self._sheet_trees.items():
+            self.pkg.put(part, to_xml(tree))
+        for part, tree in self._table_trees.items():
+            self.pkg.put(part, to_xml(tree))
+        if self._styles is not None and self._styles.dirty:
+            self.pkg.put(self._styles_part, to_xml(self._styles.root))
+            if not any(r.type == REL["styles"] for r in self.pkg.rels(self.main)):
+                add_rel(self.pkg, self.main, REL["styles"], self._styles_part)
+                set_override(self.pkg, self._styles_part, CT["styles"])
+        if self._cells_changed:
+            for part in remove_rels(self.pkg, self.main, REL["calcChain"]):
+                self.pkg.remove(part)
+                set_override(self.pkg, part, None)
+            book_xml.set_full_calc(self.book)
+            self._book_dirty = True
+        if self._book_dirty:
+            self.pkg.put(self.main, to_xml(self.book))
+
+    def save(self) -> None:
+        """Write the workbook atomically to ``output`` (the original stays intact on error)."""
+        if self.read_only:
+            raise WorkbookError(f"{self.path.name} was opened read-only; it cannot be saved.")
+        if self.output == self.path and self._snapshot() != self._stat:
+            raise WorkbookError(
+                f"{self.path.name} was changed by another program while xlcredit was working; "
+                "nothing was saved. Close it elsewhere and refresh again."
+            )
+        self.progress(0.95, "Saving")
+        self._close_reader()  # Windows cannot replace a file this process still has open
+        self._flush()
+        if self._lock is not None:  # we hold the lock: temp files left by a killed run are stale
+            for stale in self.output.parent.glob(
+                f"~${glob.escape(self.output.stem)}.*.xlcredit.tmp"
+            ):
+                stale.unlink(missing_ok=True)
+        atomic_write(self.output, self.pkg.write_zip)
+        self._stat = self._snapshot()
+        if self.output == self.path:
+            self._values = {}
+        self.progress(1.0, "Saved")
+
+    def _close_reader(self) -> None:
+        if self._calamine is not None:
+            self._calamine.close()
+            self._calamine = None
+
+    def close(self) -> None:
+        """Release the lock and the file (changes not saved are dropped)."""
+        if hasattr(self, "_calamine"):
+            self._close_reader()
+        if self._lock is not None:
+            self._lock.release()
+
+    def __enter__(self) -> FileWorkbook:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+if TYPE_CHECKING:  # mypy checks that the adapter implements the port
+
+    def _implements_port(book: FileWorkbook) -> Workbook:
+        return book

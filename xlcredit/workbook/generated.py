@@ -1,0 +1,315 @@
+"""Rendering a :class:`~xlcredit.workbook.port.SheetSpec` as worksheet and table parts.
+
+>>> import pandas as pd
+>>> from xlcredit.workbook.port import SheetSpec, TableSpec
+>>> from xlcredit.workbook.styles import StyleBook
+>>> spec = SheetSpec("Aging", tables=[TableSpec("tblAging", pd.DataFrame({"Buyer": ["ACME"],
+...     "Amount": [1200.0]}), number_formats={"Amount": "#,##0.00"})])
+>>> out = render_sheet(spec, StyleBook(None), table_ids=[7], table_rids=["rId1"], drawing_rid=None)
+>>> out.grid[(1, 0)], out.grid[(1, 1)]
+('ACME', 1200.0)
+>>> b'ref="A1:B2"' in out.tables[0]
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from xlcredit.errors import InputError
+from xlcredit.workbook.port import ConditionalFormat, SheetSpec, TableSpec
+from xlcredit.workbook.sheet_xml import (
+    cell_xml,
+    col_letters,
+    parse_ref,
+    plain_value,
+    range_ref,
+)
+from xlcredit.workbook.styles import StyleBook, _rgb
+from xlcredit.workbook.xlsx_parts import NS
+
+__all__ = [
+    "RenderedSheet",
+    "check_sheet_name",
+    "check_table_name",
+    "conditional_xml",
+    "render_sheet",
+]
+
+_OPERATORS = {
+    ">": "greaterThan", ">=": "greaterThanOrEqual", "<": "lessThan", "<=": "lessThanOrEqual",
+    "==": "equal", "=": "equal", "!=": "notEqual", "<>": "notEqual", "between": "between",
+}  # fmt: skip
+_DEFAULT_DATE = "yyyy-mm-dd"
+
+
+@dataclass
+class RenderedSheet:
+    """The parts of one generated sheet."""
+
+    sheet_xml: bytes
+    tables: list[bytes]
+    #: Values by 0-based (row, col), for chart caches.
+    grid: dict[tuple[int, int], Any] = field(default_factory=dict)
+
+    def lookup(self, ref: str) -> list[Any]:
+        """Values of an A1 range of the sheet, row by row."""
+        corners = [parse_ref(part) for part in ref.split("!")[-1].split(":")]
+        (r1, c1), (r2, c2) = corners[0], corners[-1]
+        return [self.grid.get((r - 1, c - 1)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+
+
+def check_sheet_name(name: str) -> None:
+    """Excel's rules for a sheet name.
+
+    >>> check_sheet_name("账龄分析")
+    >>> check_sheet_name("a/b")
+    Traceback (most recent call last):
+    xlcredit.errors.InputError: sheet name must be 1-31 characters without : \\ / ? * [ ] and not start or end with '; got 'a/b'.
+    """
+    bad = (
+        not 0 < len(name) <= 31
+        or re.search(r"[:\\/?*\[\]]", name)
+        or name[0] == "'"
+        or name[-1] == "'"
+    )
+    if bad or name.casefold() == "history":
+        raise InputError(
+            "sheet name must be 1-31 characters without : \\ / ? * [ ] and not start or end "
+            f"with '; got {name!r}."
+        )
+
+
+def check_table_name(name: str) -> None:
+    """Excel's rules for a table name.
+
+    >>> check_table_name("tblAging")
+    >>> check_table_name("A1")
+    Traceback (most recent call last):
+    xlcredit.errors.InputError: table name must start with a letter or _, hold only letters, digits, _ and ., and not look like a cell reference; got 'A1'.
+    """
+    looks_like_ref = re.fullmatch(r"(?i)[a-z]{1,3}\d+|r\d*c\d*|[rc]", name)
+    if not re.fullmatch(r"[^\W\d][\w.]{0,254}", name) or looks_like_ref:
+        raise InputError(
+            "table name must start with a letter or _, hold only letters, digits, _ and ., and "
+            f"not look like a cell reference; got {name!r}."
+        )
+
+
+def _headers(table: TableSpec) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(table.frame.columns, start=1):
+        text = str(raw).strip() or f"Column{i}"
+        base, n = text, 2
+        while text.casefold() in seen:
+            text, n = f"{base} {n}", n + 1
+        seen.add(text.casefold())
+        out.append(text)
+    return out
+
+
+def _structured(header: str) -> str:
+    return re.sub(r"(['\[\]#])", r"'\1", header)
+
+
+def _render_table(
+    table: TableSpec,
+    styles: StyleBook,
+    table_id: int,
+    cells: dict[tuple[int, int], tuple[Any, int, str | None]],
+) -> bytes:
+    check_table_name(table.name)
+    headers = _headers(table)
+    frame = table.frame
+    n_rows = len(frame)
+    r0, c0 = table.row, table.col
+    for j, header in enumerate(headers):
+        cells[(r0, c0 + j)] = (header, 0, None)
+    numeric: list[bool] = []
+    for j, column in enumerate(frame.columns):
+        values = [plain_value(v) for v in frame[column].tolist()]
+        if headers[j] in table.text_columns or str(column) in table.text_columns:
+            values = [None if v is None else str(v) for v in values]
+        fmt = table.number_formats.get(headers[j]) or table.number_formats.get(str(column))
+        if fmt is None and any(isinstance(v, dt.date) for v in values):
+            fmt = _DEFAULT_DATE
+        style = styles.cell_xf(0, number_format=fmt) if fmt else 0
+        for i, value in enumerate(values):
+            cells[(r0 + 1 + i, c0 + j)] = (value, style, None)
+        present = [v for v in values if v is not None]
+        numeric.append(bool(present) and all(isinstance(v, float) for v in present))
+        if table.total_row:
+            total_row = r0 + 1 + max(n_rows, 1)
+            if j == 0:
+                cells[(total_row, c0)] = ("Total", 0, None)
+            elif numeric[j]:
+                formula = f"SUBTOTAL(109,{table.name}[{_structured(headers[j])}])"
+                cells[(total_row, c0 + j)] = (sum(present), style, formula)
+    last_row = r0 + 1 + max(n_rows, 1) - 1
+    ref_data = range_ref(r0 + 1, c0 + 1, last_row + 1, c0 + len(headers))
+    ref_all = range_ref(r0 + 1, c0 + 1, last_row + 1 + int(table.total_row), c0 + len(headers))
+    columns = []
+    for j, header in enumerate(headers):
+        extra = ""
+        if table.total_row and j == 0:
+            extra = ' totalsRowLabel="Total"'
+        elif table.total_row and numeric[j]:
+            extra = ' totalsRowFunction="sum"'
+        columns.append(f'<tableColumn id="{j + 1}" name={quoteattr(header)}{extra}/>')
+    totals = ' totalsRowCount="1"' if table.total_row else ' totalsRowShown="0"'
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<table xmlns="{NS["m"]}" id="{table_id}" name="{table.name}" '
+        f'displayName="{table.name}" ref="{ref_all}"{totals}><autoFilter ref="{ref_data}"/>'
+        f'<tableColumns count="{len(headers)}">{"".join(columns)}</tableColumns>'
+        f'<tableStyleInfo name={quoteattr(table.style)} showFirstColumn="0" showLastColumn="0" '
+        'showRowStripes="1" showColumnStripes="0"/></table>'
+    )
+    return xml.encode("utf-8")
+
+
+def _cf_value(value: Any) -> str:
+    value = plain_value(value)
+    if isinstance(value, str):
+        return value.lstrip("=") if value.startswith("=") else '"' + value.replace('"', '""') + '"'
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # as Excel writes it back, so signatures match
+    return repr(value)
+
+
+def conditional_xml(cf: ConditionalFormat, styles: StyleBook, priority: int) -> str:
+    """One <conditionalFormatting> element (the dxf it needs is added to ``styles``)."""
+    sqref = cf.range.replace("$", "")
+    if cf.kind == "data_bar":
+        color = _rgb(cf.color or "#638EC6")
+        rule = (
+            f'<cfRule type="dataBar" priority="{priority}"><dataBar><cfvo type="min"/>'
+            f'<cfvo type="max"/><color rgb="{color}"/></dataBar></cfRule>'
+        )
+    else:
+        dxf = styles.dxf(fill=cf.fill, font_color=cf.font_color, bold=cf.bold)
+        if cf.kind == "formula":
+            if not cf.formula:
+                raise InputError(f"conditional format on {cf.range} needs a formula; got none.")
+            formulas = [cf.formula.lstrip("=")]
+            head = f'type="expression" dxfId="{dxf}" priority="{priority}"'
+        else:
+            op = _OPERATORS.get(cf.operator or "")
+            if op is None:
+                raise InputError(
+                    f"conditional format operator must be one of {', '.join(_OPERATORS)}; "
+                    f"got {cf.operator!r}."
+                )
+            values = list(cf.value) if op == "between" else [cf.value]
+            formulas = [_cf_value(v) for v in values]
+            head = f'type="cellIs" dxfId="{dxf}" priority="{priority}" operator="{op}"'
+        body = "".join(f"<formula>{escape(f)}</formula>" for f in formulas)
+        rule = f"<cfRule {head}>{body}</cfRule>"
+    return f'<conditionalFormatting sqref="{sqref}">{rule}</conditionalFormatting>'
+
+
+def _pane(freeze: tuple[int, int] | None) -> str:
+    if not freeze or freeze == (0, 0):
+        return ""
+    rows, cols = freeze
+    top_left = f"{col_letters(cols + 1)}{rows + 1}"
+    active = {(True, True): "bottomRight", (True, False): "bottomLeft", (False, True): "topRight"}[
+        (rows > 0, cols > 0)
+    ]
+    split = (f' xSplit="{cols}"' if cols else "") + (f' ySplit="{rows}"' if rows else "")
+    return (
+        f'<pane{split} topLeftCell="{top_left}" activePane="{active}" state="frozen"/>'
+        f'<selection pane="{active}" activeCell="{top_left}" sqref="{top_left}"/>'
+    )
+
+
+def _text_width(value: Any) -> float:
+    """Rough display width in characters (CJK characters count double)."""
+    if isinstance(value, dt.date):
+        return 10.0 if not isinstance(value, dt.datetime) or value.time() == dt.time() else 16.0
+    if isinstance(value, float):
+        return len(f"{value:,.2f}")
+    text = "" if value is None else str(value)
+    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
+
+
+def _auto_widths(
+    spec: SheetSpec, cells: dict[tuple[int, int], tuple[Any, int, str | None]]
+) -> dict[int, float]:
+    """Widths for the columns of generated tables, as Excel's AutoFit would set them (the
+    file is never opened by Excel before a user reads it), from the first 1,000 rows."""
+    out: dict[int, float] = {}
+    for table in spec.tables:
+        for j in range(len(table.frame.columns)):
+            col = table.col + j
+            rows = range(table.row, table.row + 1 + min(len(table.frame), 1000))
+            longest = max(_text_width(cells.get((r, col), (None,))[0]) for r in rows)
+            out[col] = max(out.get(col, 0.0), min(max(longest + 3, 8.0), 60.0))
+    return out
+
+
+def render_sheet(
+    spec: SheetSpec,
+    styles: StyleBook,
+    *,
+    table_ids: list[int],
+    table_rids: list[str],
+    drawing_rid: str | None,
+) -> RenderedSheet:
+    """Worksheet XML and table parts of ``spec`` (relationship ids given by the caller)."""
+    check_sheet_name(spec.name)
+    cells: dict[tuple[int, int], tuple[Any, int, str | None]] = {}
+    tables = [
+        _render_table(table, styles, table_id, cells)
+        for table, table_id in zip(spec.tables, table_ids, strict=True)
+    ]
+    for cell in spec.cells:
+        style = 0
+        if cell.number_format or cell.bold or cell.font_size:
+            style = styles.cell_xf(
+                0, number_format=cell.number_format, bold=cell.bold, font_size=cell.font_size
+            )
+        elif isinstance(cell.value, dt.date):
+            style = styles.cell_xf(0, number_format=_DEFAULT_DATE)
+        cells[(cell.row, cell.col)] = (cell.value, style, cell.formula)
+    rows: dict[int, list[str]] = {}
+    for r, c in sorted(cells):
+        value, style, formula = cells[(r, c)]
+        rows.setdefault(r, []).append(
+            cell_xml(f"{col_letters(c + 1)}{r + 1}", value, style, formula)
+        )
+    sheet_data = "".join(f'<row r="{r + 1}">{"".join(rows[r])}</row>' for r in sorted(rows))
+    last = max(cells, default=(0, 0))
+    max_col = max((c for _, c in cells), default=0)
+    dimension = range_ref(1, 1, last[0] + 1, max_col + 1) if cells else "A1"
+    tab = f'<sheetPr><tabColor rgb="{_rgb(spec.tab_color)}"/></sheetPr>' if spec.tab_color else ""
+    widths = {**_auto_widths(spec, cells), **spec.widths}
+    cols = "".join(
+        f'<col min="{i + 1}" max="{i + 1}" width="{w:g}" customWidth="1"/>'
+        for i, w in sorted(widths.items())
+    )
+    cfs = "".join(
+        conditional_xml(cf, styles, n) for n, cf in enumerate(spec.conditional_formats, start=1)
+    )
+    drawing = f'<drawing r:id="{drawing_rid}"/>' if drawing_rid else ""
+    parts = "".join(f'<tablePart r:id="{rid}"/>' for rid in table_rids)
+    table_parts = f'<tableParts count="{len(table_rids)}">{parts}</tableParts>' if parts else ""
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{NS["m"]}" xmlns:r="{NS["r"]}">{tab}<dimension ref="{dimension}"/>'
+        f'<sheetViews><sheetView workbookViewId="0">{_pane(spec.freeze)}</sheetView></sheetViews>'
+        f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}'
+        f"<sheetData>{sheet_data}</sheetData>{cfs}"
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        f"{drawing}{table_parts}</worksheet>"
+    )
+    grid = {key: plain_value(value) for key, (value, _, _) in cells.items()}
+    return RenderedSheet(xml.encode("utf-8"), tables, grid)

@@ -1,0 +1,203 @@
+"""Atomic saves and a lock file, so a failed or concurrent refresh never damages a workbook.
+
+A save writes a temporary file in the same folder, flushes it to disk and renames it over
+the original in one step (``os.replace``): a crash leaves either the old file or the new
+one, never half of each. A lock file ``~$<name>.xlcredit.lock`` beside the workbook, created
+exclusively, stops a second refresh of the same file; a lock left by a process that no
+longer runs is taken over.
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> target = folder / "book.xlsx"
+>>> with WorkbookLock(target):
+...     atomic_write(target, lambda stream: stream.write(b"data"))
+>>> target.read_bytes(), sorted(p.name for p in folder.iterdir())
+(b'data', ['book.xlsx'])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import socket
+import stat
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from xlcredit.errors import WorkbookError, WorkbookLockedError
+
+__all__ = ["WorkbookLock", "atomic_write", "lock_path"]
+
+#: A lock from another computer older than this is considered abandoned.
+FOREIGN_LOCK_SECONDS = 12 * 3600
+
+
+def lock_path(target: Path) -> Path:
+    """The lock file of a workbook.
+
+    >>> lock_path(Path("/data/book.xlsx")).name
+    '~$book.xlsx.xlcredit.lock'
+    """
+    return target.with_name(f"~${target.name}.xlcredit.lock")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    if os.name == "nt":  # pragma: no cover - Windows
+        import ctypes
+
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # type: ignore[attr-defined]
+        if not handle:
+            return False
+        ctypes.windll.kernel32.CloseHandle(handle)  # type: ignore[attr-defined]
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class WorkbookLock:
+    """An exclusive lock on refreshing one workbook (a context manager)."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = Path(target)
+        self.path = lock_path(self.target)
+        self.held = False
+
+    def _owner(self) -> dict[str, Any]:
+        try:
+            owner = json.loads(self.path.read_text(encoding="utf-8"))
+            return owner if isinstance(owner, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def _stale(self) -> bool:
+        owner = self._owner()
+        if not owner:  # unreadable or half-written: old enough to be abandoned?
+            with contextlib.suppress(OSError):
+                return time.time() - self.path.stat().st_mtime > 60
+            return True
+        if owner.get("host") == socket.gethostname():
+            return not _pid_alive(int(owner.get("pid", 0)))
+        return time.time() - float(owner.get("time", 0)) > FOREIGN_LOCK_SECONDS
+
+    def acquire(self) -> None:
+        """Take the lock or raise WorkbookLockedError naming who holds it."""
+        record = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "time": time.time()})
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                if self._stale():
+                    with contextlib.suppress(FileNotFoundError):
+                        self.path.unlink()
+                    continue
+                owner = self._owner()
+                raise WorkbookLockedError(
+                    f"{self.target.name} is being refreshed by another xlcredit run (process "
+                    f"{owner.get('pid', '?')} on {owner.get('host', '?')}); wait for it to finish, "
+                    f"or delete {self.path.name} if no run is going on."
+                ) from None
+            except OSError as exc:
+                raise WorkbookError(
+                    f"Cannot create the lock file {self.path.name} beside {self.target.name}: "
+                    f"{exc.strerror or exc}; check that the folder is writable."
+                ) from None
+            with os.fdopen(fd, "w", encoding="utf-8") as stream:
+                stream.write(record)
+            self.held = True
+            return
+        raise WorkbookLockedError(f"Could not lock {self.target.name}; try again.")
+
+    def release(self) -> None:
+        """Give the lock back (only if this process holds it)."""
+        if self.held:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+            self.held = False
+
+    def __enter__(self) -> WorkbookLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+
+def _os_message(exc: OSError, target: Path) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"The disk is full; {target.name} was left as it was. Free some space and retry."
+    if isinstance(exc, PermissionError):
+        return (
+            f"Cannot write {target.name}: permission denied. Close it in Excel (or any other "
+            "program), check that the file and folder are not read-only, and retry."
+        )
+    return f"Cannot write {target.name}: {exc.strerror or exc}; the file was left as it was."
+
+
+def atomic_write(target: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Write ``target`` through ``write(stream)`` atomically, keeping its permissions.
+
+    On any failure the temporary file is removed, the original is left as it was, and an
+    ``OSError`` becomes a one-line :class:`WorkbookError`.
+    """
+    target = Path(target)
+    mode: int | None = None
+    if target.exists():
+        # The write bits, not os.access: an administrator may write anything, yet a file
+        # marked read-only must stay as it is.
+        if not target.stat().st_mode & stat.S_IWUSR or not os.access(target, os.W_OK):
+            raise WorkbookError(
+                f"{target.name} is read-only; clear the read-only flag (or save with --output "
+                "to another file) and retry."
+            )
+        mode = stat.S_IMODE(target.stat().st_mode)
+    try:
+        fd, temp_name = tempfile.mkstemp(
+            prefix=f"~${target.stem}.", suffix=".xlcredit.tmp", dir=target.parent
+        )
+    except OSError as exc:
+        raise WorkbookError(_os_message(exc, target)) from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if mode is None:  # a new file gets the usual permissions, not mkstemp's 0600
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        if isinstance(exc, PermissionError):
+            raise WorkbookLockedError(_os_message(exc, target)) from None
+        if isinstance(exc, OSError):
+            raise WorkbookError(_os_message(exc, target)) from None
+        raise
+    if os.name != "nt":
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(target.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)

@@ -1,0 +1,370 @@
+"""The parts of an .xlsx/.xlsm package: safe reading, relationships, content types.
+
+An Office file is a zip of XML "parts" tied together by relationship parts (``_rels/``) and
+listed in ``[Content_Types].xml``. :class:`Package` holds every part's bytes in the order of
+the original zip, so a save can copy every part xlcredit does not own byte for byte.
+
+Reading is bounded (no zip bomb) and XML is parsed without DTDs or entities (no XXE):
+
+>>> import io, zipfile
+>>> buf = io.BytesIO()
+>>> with zipfile.ZipFile(buf, "w") as z:
+...     z.writestr("[Content_Types].xml", "<Types/>")
+>>> Package.from_bytes(buf.getvalue(), "demo.xlsx").names()
+['[Content_Types].xml']
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from lxml import etree
+
+from xlcredit.errors import WorkbookError
+
+__all__ = [
+    "CT",
+    "NS",
+    "REL",
+    "Package",
+    "Relationship",
+    "parse_xml",
+    "rels_part",
+    "resolve",
+    "to_xml",
+]
+
+#: Namespaces of SpreadsheetML and the package.
+NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "pr": "http://schemas.openxmlformats.org/package/2006/relationships",
+    "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
+}
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+#: Relationship types by short name.
+REL = {
+    "office": _RT + "officeDocument",
+    "worksheet": _RT + "worksheet",
+    "table": _RT + "table",
+    "drawing": _RT + "drawing",
+    "chart": _RT + "chart",
+    "styles": _RT + "styles",
+    "calcChain": _RT + "calcChain",
+}
+_CT = "application/vnd.openxmlformats-officedocument."
+#: Content types by short name.
+CT = {
+    "worksheet": _CT + "spreadsheetml.worksheet+xml",
+    "table": _CT + "spreadsheetml.table+xml",
+    "drawing": _CT + "drawing+xml",
+    "chart": _CT + "drawingml.chart+xml",
+    "styles": _CT + "spreadsheetml.styles+xml",
+    "rels": "application/vnd.openxmlformats-package.relationships+xml",
+}
+
+#: Limits against zip bombs: total and per-part uncompressed sizes, and part count.
+MAX_TOTAL_BYTES = 2 * 1024**3
+MAX_PART_BYTES = 1024**3
+MAX_PARTS = 20_000
+#: A part this large must not be compressed more than MAX_RATIO : 1.
+RATIO_CHECK_BYTES = 50 * 1024**2
+MAX_RATIO = 1000
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, remove_blank_text=False
+)
+
+
+def parse_xml(data: bytes, part: str) -> etree._Element:
+    """Parse one XML part, refusing DTDs and entities (XXE, billion laughs).
+
+    >>> parse_xml(b"<a><b/></a>", "x.xml").tag
+    'a'
+    >>> parse_xml(b'<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>', "x.xml")
+    Traceback (most recent call last):
+    xlcredit.errors.WorkbookError: Part x.xml of the workbook declares a DTD or entities, which xlcredit refuses for safety; open the file in Excel and save it again.
+    """
+    head = data[:4096]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise WorkbookError(
+            f"Part {part} of the workbook declares a DTD or entities, which xlcredit refuses "
+            "for safety; open the file in Excel and save it again."
+        )
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise WorkbookError(f"Part {part} of the workbook is not valid XML ({exc}).") from None
+    if getattr(root.getroottree().docinfo, "doctype", ""):
+        raise WorkbookError(f"Part {part} of the workbook declares a DTD; xlcredit refuses it.")
+    return root
+
+
+def to_xml(root: etree._Element) -> bytes:
+    """Serialise a part with the XML declaration Excel writes."""
+    body = etree.tostring(root, encoding="unicode")
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n' + body.encode("utf-8")
+
+
+def rels_part(part: str) -> str:
+    """The relationships part of ``part``.
+
+    >>> rels_part("xl/worksheets/sheet1.xml")
+    'xl/worksheets/_rels/sheet1.xml.rels'
+    >>> rels_part("")
+    '_rels/.rels'
+    """
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+def resolve(source: str, target: str) -> str:
+    """The part name a relationship target of ``source`` points to.
+
+    >>> resolve("xl/workbook.xml", "worksheets/sheet1.xml")
+    'xl/worksheets/sheet1.xml'
+    >>> resolve("xl/worksheets/sheet1.xml", "../tables/table1.xml")
+    'xl/tables/table1.xml'
+    >>> resolve("xl/workbook.xml", "/xl/styles.xml")
+    'xl/styles.xml'
+    """
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
+def relative(source: str, part: str) -> str:
+    """The relationship target from ``source`` to ``part``.
+
+    >>> relative("xl/worksheets/sheet1.xml", "xl/tables/table2.xml")
+    '../tables/table2.xml'
+    """
+    return posixpath.relpath(part, posixpath.dirname(source) or ".")
+
+
+@dataclass
+class Relationship:
+    """One relationship of a part."""
+
+    id: str
+    type: str
+    target: str  # resolved part name, or the raw target when external
+    external: bool = False
+
+
+class Package:
+    """Every part of a workbook package, in zip order, with helpers to edit a few of them."""
+
+    def __init__(self, parts: dict[str, bytes], label: str) -> None:
+        self.parts = parts
+        self.label = label
+        #: Parts added or changed during this session.
+        self.changed: set[str] = set()
+        #: Parts removed during this session.
+        self.removed: set[str] = set()
+
+    # -- reading ---------------------------------------------------------------------------
+    @classmethod
+    def from_path(cls, path: Path) -> Package:
+        """Read a package from disk; raise WorkbookError for anything that is not one."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise WorkbookError(f"Workbook {path} does not exist; check the path.") from None
+        except OSError as exc:
+            raise WorkbookError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+        return cls.from_bytes(data, str(path))
+
+    @classmethod
+    def from_bytes(cls, data: bytes, label: str) -> Package:
+        """Read a package from bytes (see :func:`check_kind` for the messages)."""
+        check_kind(data, label)
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                infos = archive.infolist()
+                _check_sizes(infos, label)
+                parts = {info.filename: archive.read(info) for info in infos if not info.is_dir()}
+        except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, ValueError) as exc:
+            raise WorkbookError(
+                f"{label} is damaged and cannot be read as a workbook ({exc}); open it in Excel "
+                "and save it again."
+            ) from None
+        if "[Content_Types].xml" not in parts:
+            raise WorkbookError(
+                f"{label} is a zip file but not an Excel workbook; save it as .xlsx."
+            )
+        return cls(parts, label)
+
+    def names(self) -> list[str]:
+        """Part names in zip order."""
+        return list(self.parts)
+
+    def xml(self, part: str) -> etree._Element:
+        """Parse a part (fresh tree; callers keep the trees they edit)."""
+        if part not in self.parts:
+            raise WorkbookError(f"{self.label} lacks the part {part}; it may be damaged.")
+        return parse_xml(self.parts[part], part)
+
+    def rels(self, part: str) -> list[Relationship]:
+        """The relationships of ``part`` (empty when it has none)."""
+        name = rels_part(part)
+        if name not in self.parts:
+            return []
+        out = []
+        for rel in self.xml(name).iter(f"{{{NS['pr']}}}Relationship"):
+            external = rel.get("TargetMode") == "External"
+            target = rel.get("Target", "")
+            out.append(
+                Relationship(
+                    id=rel.get("Id", ""),
+                    type=rel.get("Type", ""),
+                    target=target if external else resolve(part, target),
+                    external=external,
+                )
+            )
+        return out
+
+    # -- editing ---------------------------------------------------------------------------
+    def put(self, part: str, data: bytes) -> None:
+        """Add or replace a part."""
+        self.parts[part] = data
+        self.changed.add(part)
+        self.removed.discard(part)
+
+    def remove(self, part: str) -> None:
+        """Remove a part (and its relationships part), if present."""
+        for name in (part, rels_part(part)):
+            if name in self.parts:
+                del self.parts[name]
+                self.removed.add(name)
+                self.changed.discard(name)
+
+    def free_name(self, pattern: str) -> str:
+        """The first unused part name of ``pattern`` (with ``{}`` for the number).
+
+        >>> Package({"xl/tables/table1.xml": b""}, "x").free_name("xl/tables/table{}.xml")
+        'xl/tables/table2.xml'
+        """
+        taken = {name.lower() for name in self.parts}
+        n = 1
+        while pattern.format(n).lower() in taken:
+            n += 1
+        return pattern.format(n)
+
+    def write_zip(self, stream: IO[bytes]) -> None:
+        """Write the package: every part in order, compressed as Excel does."""
+        with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+            for name, data in self.parts.items():
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(info, data)
+
+
+def check_kind(data: bytes, label: str) -> None:
+    """Refuse what is not an .xlsx/.xlsm zip, saying what to do.
+
+    >>> check_kind(b"\\xd0\\xcf\\x11\\xe0\\xa1\\xb1\\x1a\\xe1" + bytes(8), "old.xls")
+    Traceback (most recent call last):
+    xlcredit.errors.WorkbookError: old.xls is an Excel 97-2003 (.xls) or password-protected file; open it in Excel and save it as Excel Workbook (.xlsx), without a password.
+    """
+    lower = label.lower()
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise WorkbookError(
+            f"{label} is an Excel 97-2003 (.xls) or password-protected file; open it in Excel "
+            "and save it as Excel Workbook (.xlsx), without a password."
+        )
+    if lower.endswith(".xlsb"):
+        raise WorkbookError(f"{label} is a binary workbook (.xlsb); save it as .xlsx in Excel.")
+    if data[:4] != b"PK\x03\x04":
+        kind = "a CSV/text file" if lower.endswith((".csv", ".txt")) else "not an Excel workbook"
+        raise WorkbookError(
+            f"{label} is {kind}; open it in Excel or LibreOffice and save it as Excel Workbook "
+            "(.xlsx)."
+        )
+    if b"mimetypeapplication/vnd.oasis.opendocument" in data[:200]:
+        raise WorkbookError(
+            f"{label} is an OpenDocument spreadsheet (.ods); save it as Excel Workbook (.xlsx)."
+        )
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo], label: str) -> None:
+    if len(infos) > MAX_PARTS:
+        raise WorkbookError(f"{label} has {len(infos)} parts (limit {MAX_PARTS}); refused.")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        too_big = info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES
+        ratio = info.file_size / max(info.compress_size, 1)
+        if too_big or (info.file_size > RATIO_CHECK_BYTES and ratio > MAX_RATIO):
+            raise WorkbookError(
+                f"{label} unpacks to more than xlcredit accepts (part {info.filename}: "
+                f"{info.file_size:,} bytes); it looks like a zip bomb and was refused."
+            )
+
+
+# -- relationships and content types ---------------------------------------------------------
+def _rels_root(pkg: Package, part: str) -> etree._Element:
+    name = rels_part(part)
+    if name in pkg.parts:
+        return pkg.xml(name)
+    return etree.fromstring(f'<Relationships xmlns="{NS["pr"]}"/>'.encode())
+
+
+def add_rel(pkg: Package, source: str, rel_type: str, target_part: str) -> str:
+    """Add a relationship from ``source`` to ``target_part``; return its new id."""
+    root = _rels_root(pkg, source)
+    taken = {rel.get("Id") for rel in root}
+    n = 1
+    while f"rId{n}" in taken:
+        n += 1
+    rid = f"rId{n}"
+    etree.SubElement(
+        root,
+        f"{{{NS['pr']}}}Relationship",
+        Id=rid,
+        Type=rel_type,
+        Target=relative(source, target_part),
+    )
+    pkg.put(rels_part(source), to_xml(root))
+    return rid
+
+
+def remove_rels(pkg: Package, source: str, rel_type: str) -> list[str]:
+    """Remove the relationships of ``source`` of a type; return the target parts."""
+    name = rels_part(source)
+    if name not in pkg.parts:
+        return []
+    root = pkg.xml(name)
+    targets = []
+    for rel in list(root):
+        if rel.get("Type") == rel_type:
+            targets.append(resolve(source, rel.get("Target", "")))
+            root.remove(rel)
+    if targets:
+        pkg.put(name, to_xml(root))
+    return targets
+
+
+def set_override(pkg: Package, part: str, content_type: str | None) -> None:
+    """Declare the content type of ``part`` in [Content_Types].xml (None removes it)."""
+    name = "[Content_Types].xml"
+    root = pkg.xml(name)
+    key = "/" + part
+    for el in root.findall(f"{{{NS['ct']}}}Override"):
+        if el.get("PartName", "").lower() == key.lower():
+            root.remove(el)
+    if content_type is not None:
+        etree.SubElement(root, f"{{{NS['ct']}}}Override", PartName=key, ContentType=content_type)
+    defaults = {el.get("Extension", "").lower() for el in root.findall(f"{{{NS['ct']}}}Default")}
+    if "rels" not in defaults:
+        el = etree.Element(f"{{{NS['ct']}}}Default", Extension="rels", ContentType=CT["rels"])
+        root.insert(0, el)
+    if "xml" not in defaults:
+        el = etree.Element(f"{{{NS['ct']}}}Default", Extension="xml", ContentType="application/xml")
+        root.insert(0, el)
+    pkg.put(name, to_xml(root))
