@@ -65,8 +65,23 @@ def main() -> None:
         finally:
             sheets.close()
         for role, name in names.items():
-            shutil.copy(work / f"{suffix}-{order.index(name)}.png", out / f"{role}_{suffix}.png")
-            print(out / f"{role}_{suffix}.png")
+            target = out / f"{role}_{suffix}.png"
+            shutil.copy(work / f"{suffix}-{order.index(name)}.png", target)
+            _trim(target)
+            print(target)
+
+
+def _trim(path: Path, margin: int = 12) -> None:
+    """Crop the white page margins LibreOffice leaves around a sheet."""
+    from PIL import Image, ImageChops
+
+    image = Image.open(path).convert("RGB")
+    box = ImageChops.difference(image, Image.new("RGB", image.size, "white")).getbbox()
+    if box:
+        left, top, right, bottom = box
+        image = image.crop((max(left - margin, 0), max(top - margin, 0),
+                            min(right + margin, image.width), min(bottom + margin, image.height)))
+    image.save(path, optimize=True)
 
 
 if __name__ == "__main__":

@@ -101,7 +101,7 @@ def main() -> None:
                                (_prop("FilterName", "calc_pdf_Export"),))
             finally:
                 doc.close(True)
-            subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-png", "-r", "60", "-singlefile",
+            subprocess.run(["pdftoppm", "-f", "1", "-l", "1", "-png", "-r", "110", "-singlefile",
                             str(pdf), str(out / f"{prefix}-{index}")], check=True)
             pdf.unlink()
             print(out / f"{prefix}-{index}.png")

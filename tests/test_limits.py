@@ -187,6 +187,17 @@ def test_decisions() -> None:
     assert set(r["decision_text"]) <= {en for en, _zh in DECISIONS.values()}
 
 
+def test_no_statements_is_no_reason_to_suspend() -> None:
+    # A band-A payer with no financial statements owes 5,000: its limit is 0 for want of a
+    # basis, so new deliveries need prepayment or a guarantee, but credit is not suspended.
+    r = recommend_limits(90, None, None, None, requested=50_000, current_exposure=5_000)
+    assert r.loc[0, "limit"] == 0
+    assert r.loc[0, "decision"] == "prepayment_or_guarantee"
+    # The same buyer with negative net worth (a known basis giving 0) is suspended.
+    r = recommend_limits(90, -1, None, None, requested=50_000, current_exposure=5_000)
+    assert r.loc[0, "decision"] == "suspend"
+
+
 def test_approve_share() -> None:
     # approve_share 0.5: a limit of at least half the need is still "approve".
     r = recommend_limits(60, 80_000, None, 700_000, requested=50_000, policy=policy(approve_share=0.5))

@@ -95,12 +95,9 @@ def _as_floats(value: Any, name: str) -> npt.NDArray[np.float64]:
 
 def _band_index(s: npt.NDArray[np.float64], policy: Policy) -> npt.NDArray[np.int64]:
     """Index into ``policy.score.band_names`` (best first, not rated last); -1 out of range."""
-    bands = policy.score.bands
-    mins = np.array([b.min_score for b in bands][::-1], dtype=float)  # ascending
     with np.errstate(invalid="ignore"):
-        pos = np.searchsorted(mins, s, side="right") - 1  # position among ascending minimums
-        idx = np.where((pos < 0) | (s < 1) | (s > 100), -1, len(bands) - 1 - pos)
-    return np.asarray(np.where(np.isnan(s), len(bands), idx), dtype=np.int64)
+        outside = (s < 1) | (s > 100)
+    return np.asarray(np.where(outside, -1, policy.score.band_codes(s)), dtype=np.int64)
 
 
 def band_of_score(score: npt.ArrayLike, policy: Policy = DEFAULT_POLICY) -> npt.NDArray[np.object_]:
@@ -218,8 +215,9 @@ def recommend_limits(
     at least that of a worse one, so a better score never lowers the limit.
 
     Decision, in this order: ``suspend`` when current exposure exceeds the new limit and the
-    band is the worst (not rated) or the limit is 0; ``prepayment_or_guarantee`` when the
-    limit is 0; ``approve_reduced`` when the limit is below ``approve_share`` x the need
+    band is the worst (not rated) or the limit is 0 on known financials;
+    ``prepayment_or_guarantee`` when the limit is 0 (also when no financial basis is known:
+    ask for statements); ``approve_reduced`` when the limit is below ``approve_share`` x the need
     (rounded down like the limit); else ``approve``.
 
     Recommended terms = the band's ``payment_terms_days``, never longer than the terms
@@ -413,7 +411,9 @@ def recommend_limits(
         is_over = exposure > limit
         need_r = _round_down(need, lp.round_to)
         reduced = need_known & (limit < lp.approve_share * need_r)
-        suspend = is_over & ((bidx == worst) | (limit == 0))
+        # A limit of 0 for want of statements is no verdict on the buyer: ask for them
+        # (prepayment or guarantee meanwhile) rather than suspend a buyer that may pay well.
+        suspend = is_over & ((bidx == worst) | ((limit == 0) & known_basis))
     flags |= np.where(is_over, _OVER_LIMIT, 0)
     codes_list = list(DECISIONS)
     dec_idx = np.select(

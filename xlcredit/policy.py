@@ -162,6 +162,26 @@ class ScorePolicy:
         floor = _number(f"{prefix}.pd_floor", self.pd_floor, 0, 1)
         _number(f"{prefix}.pd_cap", self.pd_cap, floor, 1)
 
+    def band_codes(self, scores: Any, coverage: Any = None) -> Any:
+        """Index into :attr:`band_names` of each score (0 = best band); the not-rated band
+        for an unknown score or a coverage below ``min_coverage``. Vectorised.
+
+        >>> ScorePolicy().band_codes([85.0, 60.0, 29.5, float("nan")]).tolist()
+        [0, 1, 3, 4]
+        """
+        import numpy as np  # policy stays importable without numpy for JSON tooling
+
+        s = np.atleast_1d(np.asarray(scores, dtype=float))
+        code = np.zeros(s.shape, dtype=np.int8)
+        with np.errstate(invalid="ignore"):
+            for band in self.bands[:-1]:  # one comparison per band, not per buyer
+                code += s < band.min_score
+            not_rated = np.isnan(s)
+            if coverage is not None:
+                not_rated |= np.broadcast_to(np.asarray(coverage, dtype=float), s.shape) < self.min_coverage
+        code[not_rated] = len(self.bands)
+        return code
+
     @property
     def band_names(self) -> tuple[str, ...]:
         """Band names from best to worst, not-rated last: ('A', 'B', 'C', 'D', 'E')."""

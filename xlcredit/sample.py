@@ -216,7 +216,7 @@ def sample_invoices(
     if health is None or len(health) != n_buyers:
         health = np.zeros(n_buyers)
     counts = rng.poisson(per_buyer * np.exp(rng.normal(0, 0.35, n_buyers)))
-    counts = np.maximum(counts, 1)
+    counts = np.maximum(counts, 6)  # a steady customer: at least one invoice every two months
     owner = np.repeat(np.arange(n_buyers), counts)
     m = len(owner)
     h = np.asarray(health, dtype=float)[owner]
@@ -231,7 +231,10 @@ def sample_invoices(
     invoice_date = as_of_ts - pd.to_timedelta(age, unit="D")
     due_date = invoice_date + pd.to_timedelta(terms, unit="D")
     per_invoice = sales / np.maximum(counts[owner], 1)
-    amount = np.round(per_invoice * np.exp(rng.normal(0, 0.5, m)), 2)
+    # An invoice in another currency carries the same value, converted at the sample rates.
+    home = buyers["currency"].to_numpy(dtype=object)[owner]
+    rate = pd.Series(home).map(_FX_EUR).to_numpy(dtype=float) / pd.Series(currency).map(_FX_EUR).to_numpy(dtype=float)
+    amount = np.round(per_invoice * rate * np.exp(rng.normal(0, 0.25, m)), 2)
     credit_note = rng.random(m) < 0.02
     amount[credit_note] = -np.round(amount[credit_note] * rng.uniform(0.05, 0.3, int(credit_note.sum())), 2)
 

@@ -284,13 +284,7 @@ def band_of(score: npt.ArrayLike, coverage: npt.ArrayLike | None = None,
 
 def _band_codes(s: FloatArray, cov: FloatArray, policy: Policy) -> npt.NDArray[np.int8]:
     """Index into ``policy.score.band_names`` (best first, not rated last)."""
-    sp = policy.score
-    code = np.zeros(s.shape, dtype=np.int8)
-    with np.errstate(invalid="ignore"):
-        for b in sp.bands[:-1]:  # one comparison per band: minimums above the score
-            code += s < b.min_score
-        code[np.isnan(s) | (cov < sp.min_coverage)] = len(sp.bands)
-    return code
+    return np.asarray(policy.score.band_codes(s, cov), dtype=np.int8)
 
 
 def grade_of(score: npt.ArrayLike, policy: Policy = DEFAULT_POLICY) -> FloatArray:

@@ -17,7 +17,7 @@ from xlcredit.collections import dunning_step_numbers, late_interest
 from xlcredit.errors import InputError, describe
 from xlcredit.excel_values import as_column, broadcast, is_blank, to_dates, to_numbers, to_text
 from xlcredit.policy import DEFAULT_POLICY
-from xlcredit.udf.edge import Cell, column, guard
+from xlcredit.udf.edge import column, guard
 
 __all__ = ["DUNNING_STEP", "LATE_INTEREST"]
 
@@ -51,7 +51,7 @@ def _spread(values: Any, n: int) -> Any:
 @guard
 def LATE_INTEREST(
     amount: Any, due_date: Any, paid_or_as_of: Any, annual_rate: Any = None, fixed_fee: Any = None
-) -> Cell | list[list[Cell]]:
+) -> Any:
     """Statutory late interest plus the fixed sum: simple, daily, (rate) x days / 365.
 
     >>> from datetime import datetime
@@ -89,7 +89,7 @@ def LATE_INTEREST(
 @xw.arg("as_of", doc="Optional as-of date: give it to pass due dates in the first argument. Days overdue = as_of - due date.")
 @xw.arg("language", doc='Optional "en" (default) or "zh-CN" for the action text in Chinese.')
 @guard
-def DUNNING_STEP(days_or_due_date: Any, as_of: Any = None, language: Any = None) -> Cell | list[list[Cell]]:
+def DUNNING_STEP(days_or_due_date: Any, as_of: Any = None, language: Any = None) -> Any:
     """The dunning action an overdue invoice is at (default ladder: reminder at 1 day,
     second reminder 15, call 30, stop supply 45, final demand 60, agency or legal 90).
 

@@ -21,7 +21,7 @@ import contextlib
 import errno
 import json
 import os
-import socket
+import platform
 import stat
 import tempfile
 import time
@@ -88,13 +88,13 @@ class WorkbookLock:
             with contextlib.suppress(OSError):
                 return time.time() - self.path.stat().st_mtime > 60
             return True
-        if owner.get("host") == socket.gethostname():
+        if owner.get("host") == platform.node():
             return not _pid_alive(int(owner.get("pid", 0)))
         return time.time() - float(owner.get("time", 0)) > FOREIGN_LOCK_SECONDS
 
     def acquire(self) -> None:
         """Take the lock or raise WorkbookLockedError naming who holds it."""
-        record = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "time": time.time()})
+        record = json.dumps({"pid": os.getpid(), "host": platform.node(), "time": time.time()})
         for _ in range(2):
             try:
                 fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)

@@ -1,0 +1,49 @@
+"""The rules of the house that code review alone would let slip (DESIGN.md section 2)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ENGINE = ["scoring", "scorecard", "limits", "receivables", "aging", "collections", "plans",
+          "policy", "schema", "excel_values", "errors", "sample"]
+FORBIDDEN_IN_ENGINE = {"xlwings", "openpyxl", "xlsxwriter", "lxml", "python_calamine"}
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("module", ENGINE)
+def test_engine_imports_neither_excel_library(module: str) -> None:
+    imported = _imported_modules(ROOT / "xlcredit" / f"{module}.py")
+    assert not imported & FORBIDDEN_IN_ENGINE, (module, imported & FORBIDDEN_IN_ENGINE)
+
+
+def test_every_excel_function_is_reexported_by_the_udf_module() -> None:
+    import xlcredit_udfs
+
+    declared: set[str] = set()
+    for path in (ROOT / "xlcredit" / "udf").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name.isupper():
+                declared.add(node.name)
+    assert declared, "no Excel function found"
+    assert declared == set(xlcredit_udfs.__all__)
+
+
+def test_the_package_imports_no_network_library() -> None:
+    network = {"socket", "urllib", "http", "requests", "httpx", "ftplib", "smtplib", "aiohttp"}
+    for path in (ROOT / "xlcredit").rglob("*.py"):
+        assert not _imported_modules(path) & network, path
