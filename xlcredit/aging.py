@@ -178,8 +178,7 @@ def bucket_numbers(days_past_due: npt.ArrayLike, bucket_edges: Sequence[float] |
     out = (days > 0).astype(np.int64)
     for edge in _edges(bucket_edges, None):  # a handful of buckets
         out += days > edge
-    out[np.isnan(days)] = -1
-    return out
+    return np.where(np.isnan(days), -1, out)  # np.where: also right for a single value
 
 
 # --------------------------------------------------------------------------- dates
@@ -229,11 +228,11 @@ def as_of_day(as_of: DateLike | None, policy: Policy | None = None) -> int:
     """
     if as_of is None:
         as_of = (policy or Policy()).as_of_date()
-    if isinstance(as_of, str):
-        stamp = pd.to_datetime(as_of, errors="coerce")
-        if pd.isna(stamp):
+    if isinstance(as_of, str):  # the same text forms as the cells: 28.11.2026, 2026年11月28日
+        parsed = to_dates([as_of], "as_of")
+        if parsed.problems[0] is not None or np.isnat(parsed.values[0]):
             raise InputError(f"as_of must be a date such as 2026-11-28; got {describe(as_of)}.")
-        as_of = stamp
+        as_of = parsed.values[0]
     days = day_numbers(np.asarray([as_of]), "as_of")
     if np.isnan(days[0]):
         raise InputError(f"as_of must be a date such as 2026-11-28; got {describe(as_of)}.")

@@ -136,6 +136,11 @@ def _summary_lines(summary: Any) -> list[str]:
 def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
     path = _workbook_path(Path(args.path), must_exist=True)
     output = _workbook_path(Path(args.output), must_exist=False) if args.output else None
+    if output is not None and not output.parent.is_dir():
+        raise WorkbookError(
+            f"The folder {output.parent} for --output does not exist; create it or choose "
+            "another folder."
+        )
     _refresh(path, output, args.as_of, out)
     return 0
 

@@ -124,7 +124,16 @@ def as_column(value: Any, name: str = "value") -> list[Any]:
     [1.0, 2.0, None]
     >>> as_column([[1.0, 2.0]])
     [1.0, 2.0]
+
+    An empty array (no cell at all) is taken as one blank cell, as Excel passes an empty range:
+
+    >>> as_column([]), as_column([[]])
+    ([None], [None])
     """
+    return _as_column(value, name) or [None]
+
+
+def _as_column(value: Any, name: str) -> list[Any]:
     if isinstance(value, np.ndarray):
         value = value.tolist()
     if isinstance(value, pd.Series):
@@ -134,7 +143,7 @@ def as_column(value: Any, name: str = "value") -> list[Any]:
     if not isinstance(value, list):
         return [value]
     if value and all(isinstance(row, (list, tuple)) for row in value):
-        rows = [list(row) for row in value]
+        rows = [list(row) or [None] for row in value]  # an empty array: one blank cell
         widths = {len(row) for row in rows}
         if len(rows) > 1 and widths != {1}:
             raise InputError(
@@ -207,7 +216,7 @@ def _parse_number_text(text: str) -> float | None:
 
 
 def _flatten(values: Any, name: str) -> list[Any]:
-    return as_column(values, name)
+    return _as_column(values, name)  # an empty list stays empty here: a table with no rows
 
 
 def to_numbers(

@@ -57,12 +57,14 @@ from xlcredit.workbook.port import (
     ChartSpec,
     ColumnWrite,
     ConditionalFormat,
+    DataValidation,
     SheetSpec,
     TableSpec,
     Workbook,
 )
 
 __all__ = [
+    "COLLECTION_STATUSES",
     "RefreshSummary",
     "build_aging",
     "build_collections",
@@ -95,6 +97,13 @@ _BAND_COLOURS = {"A": "#C6EFCE", "B": "#E2EFDA", "C": "#FFEB9C", "D": "#FFC7CE",
 _BUCKET_COLOURS = ["#70AD47", "#FFD966", "#F4B183", "#ED7D31", "#C55A11", "#C00000", "#7B0000",
                    "#3A0000"]
 
+#: The drop-down of the Collections sheet's Status column (the user's own column: other
+#: wording is allowed with a warning, and is carried over like any value).
+COLLECTION_STATUSES: dict[str, tuple[str, ...]] = {
+    "en": ("open", "contacted", "promised", "disputed", "paid", "escalated", "written off"),
+    "zh-CN": ("未处理", "已联系", "已承诺", "有争议", "已付款", "已升级", "已核销"),
+}
+
 _CHANNELS_ZH = {"email": "邮件", "phone": "电话", "letter": "信函", "internal": "内部",
                 "agency": "催收机构", "legal": "法律"}
 
@@ -126,6 +135,10 @@ _L: dict[str, tuple[str, str]] = {
     "late_total": ("Late interest", "逾期利息"),
     "insurance": ("Insurance", "信用保险提醒"),
     "status": ("Status", "状态"),
+    "status_prompt": ("Pick where this invoice stands; your own wording is kept too.",
+                      "选择该发票的处理状态；也可填写自己的说明。"),
+    "total": ("Total", "合计"),
+    "footer": ("Page &P / &N", "第 &P 页 / 共 &N 页"),
     "promise_date": ("Promise date", "承诺付款日"),
     "owner": ("Owner", "负责人"),
     "notes": ("Notes", "备注"),
@@ -400,7 +413,7 @@ def _assess(run: _Run) -> pd.DataFrame:
     for k in (1, 2, 3):  # three columns, joined as text
         raw = scores[f"reason_{k}{suffix}"].to_numpy(dtype=object)
         part = np.where(pd.isna(raw), "", raw.astype(str))
-        sep = np.where((reason_text != "") & (part != ""), "; ", "")
+        sep = np.where((reason_text != "") & (part != ""), "；" if zh else "; ", "")
         reason_text = reason_text + sep + part
 
     # staged action
@@ -440,6 +453,7 @@ def _assess(run: _Run) -> pd.DataFrame:
         "recommended_terms": limits["terms_days"].to_numpy(dtype=float),
         "approval_level": limits["approval_level"].to_numpy(dtype=object),
         "utilisation": utilisation, "over_limit": over, "score_change": change, "action": stage,
+        "limit_used": used,
     }, index=pd.RangeIndex(n))
     run.cache["assess"] = out
     return out
@@ -563,6 +577,7 @@ def update_score_history(workbook: Workbook, *, as_of: dt.date | None = None, _r
             headers["date"]: _DATE, headers["score"]: "0", headers["pd"]: "0.00%"},
             text_columns=(headers["buyer_id"], headers["name"], headers["band"]))],
         widths={0: 12.0, 1: 12.0, 2: 34.0, 3: 8.0, 4: 8.0, 5: 9.0}, freeze=(3, 0), tab_color="#7F7F7F",
+        print_title_rows=(2, 2), footer=_l("footer", lang),
     )
     _write_generated(run, spec)
     return len(frame)
@@ -729,9 +744,10 @@ def build_aging(workbook: Workbook, *, as_of: dt.date | None = None, _run: _Run 
         cells=[CellSpec(0, 0, _l("aging_title", lang), bold=True, font_size=14),
                CellSpec(1, 0, _l("as_of", lang, date=run.as_of.isoformat(), ccy=run.ccy))],
         tables=[TableSpec("tblAging", _frame_cells(table), row=top_row, number_formats=formats,
-                          text_columns=(_l("buyer_id", lang), _l("name", lang)), total_row=True)],
+                          text_columns=(_l("buyer_id", lang), _l("name", lang)), total_row=True,
+                          total_label=_l("total", lang))],
         charts=charts, widths=_fit(widths, list(table.columns)), freeze=(top_row + 1, 2),
-        tab_color="#2E75B6",
+        tab_color="#2E75B6", print_title_rows=(top_row, top_row), footer=_l("footer", lang),
     )
     _write_generated(run, spec)
     return grand
@@ -772,7 +788,8 @@ def _worklist(run: _Run) -> pd.DataFrame:
 def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run: _Run | None = None) -> int:
     """Rebuild the Collections sheet: the prioritised worklist of overdue items with the
     dunning step of each, keeping the user's Status, Promise date, Owner and Notes by invoice
-    number. Returns the number of items.
+    number (Status offers a drop-down of :data:`COLLECTION_STATUSES`). Returns the number of
+    items.
 
     Examples
     --------
@@ -843,6 +860,7 @@ def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run:
     n = max(len(table), 1)
     days_col = _letter(headers.index(_l("days_overdue", lang)))
     state_col = _letter(headers.index(_l("state", lang)))
+    status_col = _letter(headers.index(_l("status", lang)))
     broken = STATE_LABELS_ZH["broken promise"] if zh else "broken promise"
     on_hold = STATE_LABELS_ZH["disputed - on hold"] if zh else "disputed - on hold"
     first, last = top + 2, top + 1 + n
@@ -866,7 +884,10 @@ def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run:
             ConditionalFormat(f"{state_col}{first}:{state_col}{last}", "cell", operator="==",
                               value=on_hold, font_color="#7F7F7F"),
         ],
+        validations=[DataValidation(f"{status_col}{first}:{status_col}{last}", list(COLLECTION_STATUSES[
+            "zh-CN" if zh else "en"]), prompt=_l("status_prompt", lang), title=_l("status", lang))],
         widths=_fit(widths, headers), freeze=(top + 1, 2), tab_color="#C00000",
+        print_title_rows=(top, top), footer=_l("footer", lang),
     )
     _write_generated(run, spec)
     return len(wl)
@@ -925,7 +946,8 @@ def build_dashboard(workbook: Workbook, *, as_of: dt.date | None = None, _run: _
     ]
     cells = [CellSpec(0, 0, _l("dash_title", lang), bold=True, font_size=16),
              CellSpec(1, 0, _l("as_of", lang, date=run.as_of.isoformat(), ccy=run.ccy)),
-             CellSpec(3, 0, _l("figure", lang), bold=True), CellSpec(3, 1, _l("value", lang), bold=True)]
+             CellSpec(3, 0, _l("figure", lang), bold=True), CellSpec(3, 1, _l("value", lang), bold=True,
+                                                                              horizontal="right")]
     for i, (label, value, fmt) in enumerate(rows):
         cells.append(CellSpec(4 + i, 0, label))
         cells.append(CellSpec(4 + i, 1, _cell(value) if not math.isnan(value) else "n/a",
@@ -951,7 +973,7 @@ def build_dashboard(workbook: Workbook, *, as_of: dt.date | None = None, _run: _
         _l("band", lang): result["band"].to_numpy(dtype=object),
         _l("exposure", lang): result["exposure"].to_numpy(),
         _l("overdue", lang): result["overdue"].to_numpy(),
-        _l("limit", lang): result["recommended_limit"].to_numpy(),
+        _l("limit", lang): result["limit_used"].to_numpy(),  # the limit utilisation is of
         _l("utilisation", lang): result["utilisation"].to_numpy(),
     }).sort_values(_l("exposure", lang), ascending=False, kind="stable").head(10)
     top_top = band_top + len(bands) + 4
@@ -990,7 +1012,7 @@ def build_dashboard(workbook: Workbook, *, as_of: dt.date | None = None, _run: _
         ],
         charts=charts,
         widths={0: 34, 1: 30, 2: 12, 3: 14, 4: 14, 5: 14, 6: 12, 7: 4, 8: 14, 9: 16, 10: 14},
-        tab_color="#548235",
+        tab_color="#548235", footer=_l("footer", lang),
     )
     _write_generated(run, spec, first=True)
     return {**figures, "high_risk": float(high), "buyers": float(len(b))}
@@ -1022,6 +1044,7 @@ def build_problems(workbook: Workbook, *, as_of: dt.date | None = None, _run: _R
                           text_columns=(headers["value"], headers["sheet"], headers["column"]),
                           style="TableStyleLight10")],
         widths={0: 14, 1: 7, 2: 22, 3: 24, 4: 90}, freeze=(4, 0), tab_color="#FFC000",
+        print_title_rows=(3, 3), footer=_l("footer", lang),
     )
     _write_generated(run, spec)
     return len(frame)
@@ -1105,6 +1128,7 @@ def build_payment_plan(
             headers[1]: _DATE, headers[2]: _MONEY, headers[3]: _MONEY, headers[4]: _MONEY,
             headers[5]: _MONEY, headers[0]: "0"})],
         widths={0: 16, 1: 14, 2: 14, 3: 14, 4: 14, 5: 14}, tab_color="#7030A0",
+        landscape=False, print_title_rows=(9, 9), footer=_l("footer", lang),
     )
     _write_generated(run, spec)
     return plan

@@ -355,8 +355,9 @@ def days_delinquent(
     22.32
     """
     total, why_total, scalar = _dso_core(receivables, sales, period_days, method, "receivables")
-    best, why_best, _ = _dso_core(current_receivables, sales, period_days, method,
-                                  "current_receivables")
+    best, why_best, best_scalar = _dso_core(current_receivables, sales, period_days, method,
+                                            "current_receivables")
+    scalar = scalar and best_scalar  # a column of current receivables gives a column
     reasons = np.where(_known(why_total), why_best, why_total).astype(object)
     with np.errstate(invalid="ignore"):
         inconsistent = _floats(current_receivables, "current_receivables") > _floats(
@@ -551,11 +552,15 @@ def days_beyond_terms(
     -3.5
     """
     delay, weight = _paid_days(due_dates, paid_dates, amounts)
-    total = weight.sum()
+    with np.errstate(invalid="ignore", over="ignore"):  # an infinite amount: no average
+        total = weight.sum()
+        average = (delay * weight).sum() / total if total > 0 else np.nan
     if not total > 0:
         result: tuple[float, str | None] = (float("nan"), "no paid invoice with a due date and an amount > 0")
+    elif not np.isfinite(average):
+        result = (float("nan"), "amounts must be finite numbers")
     else:
-        result = (float((delay * weight).sum() / total), None)
+        result = (float(average), None)
     return result if with_reasons else result[0]
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import shutil
 import site
 import subprocess
@@ -29,11 +30,24 @@ ROOT = HERE.parents[1]
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 
+def clean_environment() -> dict[str, str]:
+    """The environment for LibreOffice and its Python: without the test interpreter's own
+    Python settings. A PATH led by another Python installation (pyenv puts its own first)
+    makes LibreOffice's embedded Python fail to start its script provider."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PYTHON", "PYENV", "VIRTUAL_ENV", "CONDA"))}
+    keep = [p for p in env.get("PATH", "").split(os.pathsep)
+            if p and ".pyenv" not in p and not p.startswith(sys.prefix)]
+    env["PATH"] = os.pathsep.join(keep or ["/usr/local/bin", "/usr/bin", "/bin"])
+    return env
+
+
 def available() -> str | None:
     """None when LibreOffice and its Python bridge can run here, else the reason why not."""
     if shutil.which("soffice") is None:
         return "LibreOffice (soffice) is not installed; .ci/run installs libreoffice-calc-nogui"
-    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True)
+    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True,
+                           env=clean_environment())
     if probe.returncode != 0:
         return "the system Python has no 'uno' module; install python3-uno"
     return None
@@ -103,7 +117,7 @@ class LibreOffice:
         url = self.profile.as_uri()
         subprocess.run(
             ["soffice", f"-env:UserInstallation={url}", "--headless", "--terminate_after_init"],
-            capture_output=True, timeout=120, check=False,
+            capture_output=True, timeout=120, check=False, env=clean_environment(),
         )
         basic = self.profile / "user" / "basic" / "Standard"
         if not basic.exists():  # a first start that did not write the profile: write it
@@ -140,7 +154,7 @@ class LibreOffice:
         job.write_text(json.dumps({"profile_url": self.profile.as_uri(), "files": files}), encoding="utf-8")
         done = subprocess.run(
             [SYSTEM_PYTHON, str(HERE / "driver.py"), str(job)],
-            capture_output=True, text=True, timeout=600,
+            capture_output=True, text=True, timeout=600, env=clean_environment(),
         )
         if done.returncode != 0:
             raise RuntimeError(f"LibreOffice driver failed: {done.stderr[-2000:]}")

@@ -251,3 +251,47 @@ def replace_conditional_formats(
             return
     for block in new:
         sheet.append(block)
+
+
+#: Excel's sheet-level name for the rows repeated on every printed page.
+PRINT_TITLES = "_xlnm.Print_Titles"
+
+
+def set_print_titles(root: etree._Element, sheet: str, rows: tuple[int, int] | None) -> bool:
+    """Repeat the 0-based rows ``(first, last)`` at the top of every printed page of the
+    sheet named ``sheet`` (None: no print titles); True when workbook.xml changed.
+
+    >>> book = etree.fromstring(
+    ...     f'<workbook xmlns="{_M}"><sheets><sheet name="Aging" sheetId="1"/></sheets></workbook>')
+    >>> set_print_titles(book, "Aging", (3, 3)), set_print_titles(book, "Aging", (3, 3))
+    (True, False)
+    >>> [(d.get("name"), d.get("localSheetId"), d.text) for d in book.iter(f"{{{_M}}}definedName")]
+    [('_xlnm.Print_Titles', '0', "'Aging'!$4:$4")]
+    >>> set_print_titles(book, "Aging", None), len(book.findall(f"{{{_M}}}definedNames/*"))
+    (True, 0)
+    """
+    sheets = root.find(f"{{{_M}}}sheets")
+    names = [] if sheets is None else [el.get("name", "") for el in sheets]
+    if sheet not in names:
+        return False
+    index = names.index(sheet)
+    found = _local_name(root, PRINT_TITLES, index)
+    if rows is None:
+        if found is None:
+            return False
+        parent = found.getparent()
+        if parent is not None:
+            parent.remove(found)
+        return True
+    first, last = rows
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    formula = f"{quoted}!${first + 1}:${last + 1}"
+    if found is not None and found.text == formula:
+        return False
+    if found is None:
+        found = etree.SubElement(
+            child(root, "definedNames"), f"{{{_M}}}definedName", name=PRINT_TITLES
+        )
+        found.set("localSheetId", str(index))
+    found.text = formula
+    return True

@@ -21,7 +21,7 @@ from xlcredit.errors import InputError
 from xlcredit.workbook.port import ChartSeries, ChartSpec
 from xlcredit.workbook.sheet_xml import col_letters, parse_ref, plain_value
 
-__all__ = ["anchor_cell", "chart_xml", "drawing_xml", "quote_sheet"]
+__all__ = ["anchor_cell", "chart_xml", "drawing_xml", "name_cell", "quote_sheet"]
 
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -112,8 +112,42 @@ def _series(
     )
     smooth = '<c:smooth val="0"/>' if spec.kind == "line" else ""
     return (
-        f'<c:ser><c:idx val="{i}"/><c:order val="{i}"/><c:tx><c:v>{escape(s.name)}</c:v></c:tx>'
+        f'<c:ser><c:idx val="{i}"/><c:order val="{i}"/>{_series_name(s, sheet, lookup)}'
         f"{sp}{extra}{cat}{val}{smooth}</c:ser>"
+    )
+
+
+def name_cell(series: ChartSeries, lookup: Callable[[str], list[Any]]) -> str | None:
+    """The A1 cell holding the series name: the cell just above a one-column ``values``
+    range when it holds exactly ``series.name`` (a table header), else None.
+
+    >>> s = ChartSeries("1-30", "E5:E16")
+    >>> name_cell(s, lambda ref: ["1-30"] if ref == "E4" else [None])
+    'E4'
+    >>> name_cell(s, lambda ref: ["Total"]) is None
+    True
+    """
+    corners = [parse_ref(part) for part in series.values.split("!")[-1].split(":")]
+    (r1, c1), (_, c2) = corners[0], corners[-1]
+    if c1 != c2 or r1 < 2:
+        return None
+    ref = f"{col_letters(c1)}{r1 - 1}"
+    found = lookup(ref)
+    value = plain_value(found[0]) if found else None
+    return ref if isinstance(value, str) and value == series.name else None
+
+
+def _series_name(s: ChartSeries, sheet: str, lookup: Callable[[str], list[Any]]) -> str:
+    """``<c:tx>`` of a series: a reference to its header cell with a cached copy of the text
+    where there is one, else the literal text. (LibreOffice reads a literal ``<c:v>`` name as
+    a reference to the sheet's first cell, so every legend entry showed the sheet title.)"""
+    ref = name_cell(s, lookup)
+    if ref is None:
+        return f"<c:tx><c:v>{escape(s.name)}</c:v></c:tx>"
+    return (
+        f"<c:tx><c:strRef><c:f>{escape(_absolute(sheet, ref))}</c:f><c:strCache>"
+        f'<c:ptCount val="1"/><c:pt idx="0"><c:v>{escape(s.name)}</c:v></c:pt></c:strCache>'
+        "</c:strRef></c:tx>"
     )
 
 

@@ -22,11 +22,17 @@ from lxml import etree
 from xlcredit.errors import InputError, SchemaError, WorkbookError
 from xlcredit.workbook.book_xml import CF_MARK, MARK, cf_signature, rule_signature
 from xlcredit.workbook.charts import anchor_cell
-from xlcredit.workbook.generated import check_sheet_name, conditional_xml
+from xlcredit.workbook.generated import (
+    check_sheet_name,
+    conditional_xml,
+    print_titles,
+    validation_xml,
+)
 from xlcredit.workbook.port import (
     ChartSpec,
     ColumnWrite,
     ConditionalFormat,
+    DataValidation,
     RawTable,
     SheetSpec,
     TableSpec,
@@ -49,6 +55,14 @@ _CHART_TYPES = {
 _OPERATORS = {">": 5, ">=": 7, "<": 6, "<=": 8, "==": 3, "=": 3, "!=": 4, "<>": 4, "between": 1}
 _XL_CELL_VALUE, _XL_EXPRESSION = 1, 2
 _PX_TO_POINTS = 0.75
+#: XlPageOrientation, XlPaperSize (A4, as the templates), XlHAlign, XlTotalsCalculation,
+#: XlDVType, XlDVAlertStyle, XlApplicationInternational values.
+_XL_PORTRAIT, _XL_LANDSCAPE, _XL_PAPER_A4 = 1, 2, 9
+_XL_CENTER = -4108
+_XL_ALIGN = {"left": -4131, "center": _XL_CENTER, "right": -4152}
+_XL_TOTALS_NONE, _XL_TOTALS_SUM = 0, 1
+_XL_VALIDATE_LIST, _XL_ALERT_STOP, _XL_ALERT_WARNING = 3, 1, 2
+_XL_LIST_SEPARATOR = 5
 
 
 # -- the only places where cell values cross COM ------------------------------------------------
@@ -213,12 +227,17 @@ class ExcelWorkbook:
                 rng.font.bold = True
             if cell.font_size:
                 rng.font.size = cell.font_size
+            if cell.horizontal:
+                rng.api.HorizontalAlignment = _XL_ALIGN[cell.horizontal]
         for cf in spec.conditional_formats:
             self._conditional(target, cf)
         for chart in spec.charts:
             self._chart(target, chart)
+        for validation in spec.validations:
+            self._validation(target, validation)
         for index, width in spec.widths.items():
             target.range((1, index + 1)).column_width = width
+        self._page_setup(target, spec)
         if spec.tab_color:
             target.api.Tab.Color = _bgr(spec.tab_color)
         if spec.freeze:
@@ -227,6 +246,45 @@ class ExcelWorkbook:
             window.FreezePanes = False
             window.SplitRow, window.SplitColumn = spec.freeze
             window.FreezePanes = True
+
+    def _page_setup(self, target: xw.Sheet, spec: SheetSpec) -> None:
+        """Orientation, A4, fit to one page wide, repeated header rows, header and footer
+        (the same as the file adapter writes). Printer traffic is paused meanwhile: each
+        PageSetup property otherwise asks the printer driver."""
+        titles = print_titles(spec)
+        app = self.book.app.api
+        app.PrintCommunication = False
+        try:
+            setup = target.api.PageSetup
+            setup.Orientation = _XL_LANDSCAPE if spec.landscape else _XL_PORTRAIT
+            setup.PaperSize = _XL_PAPER_A4
+            if spec.fit_width:
+                setup.Zoom = False
+                setup.FitToPagesWide = 1
+                setup.FitToPagesTall = False
+            setup.PrintTitleRows = titles.split("!")[-1] if titles else ""
+            setup.LeftHeader = spec.header or ""
+            setup.CenterFooter = spec.footer or ""
+            setup.LeftMargin = setup.RightMargin = app.InchesToPoints(0.4)
+            setup.TopMargin = setup.BottomMargin = app.InchesToPoints(0.6)
+            setup.HeaderMargin = setup.FooterMargin = app.InchesToPoints(0.3)
+        finally:
+            app.PrintCommunication = True
+
+    def _validation(self, target: xw.Sheet, validation: DataValidation) -> None:
+        validation_xml([validation])  # the same checks as the file adapter
+        rule = target.range(validation.range).api.Validation
+        rule.Delete()
+        # COM reads a literal list with the list separator of Excel's locale
+        separator = str(self.book.app.api.International(_XL_LIST_SEPARATOR))
+        alert = _XL_ALERT_STOP if validation.strict else _XL_ALERT_WARNING
+        rule.Add(Type=_XL_VALIDATE_LIST, AlertStyle=alert, Formula1=separator.join(validation.values))
+        rule.IgnoreBlank = True
+        rule.InCellDropdown = True
+        if validation.prompt:
+            rule.InputMessage = validation.prompt[:255]
+            rule.InputTitle = (validation.title or "")[:32]
+            rule.ShowInput = True
 
     def _table(self, target: xw.Sheet, table: TableSpec) -> None:
         frame = table.frame
@@ -244,8 +302,27 @@ class ExcelWorkbook:
                 fmt = table.number_formats.get(name)
                 if fmt:
                     data.columns[j].number_format = fmt
+        numeric = [
+            bool(present) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present)
+            for present in ([v for v in (plain_value(x) for x in frame[c].tolist()) if v is not None]
+                            for c in frame.columns)
+        ]
+        dated = [
+            bool(present) and all(isinstance(v, dt.date) for v in present)
+            for present in ([v for v in (plain_value(x) for x in frame[c].tolist()) if v is not None]
+                            for c in frame.columns)
+        ]
+        for j in range(len(header)):
+            if numeric[j] or dated[j]:  # headers over figures are centred, as on disk
+                rng[0, j].api.HorizontalAlignment = _XL_CENTER
         if table.total_row:
             created.api.ShowTotals = True
+            totals = created.totals_row_range
+            if totals is not None:
+                _set_block(totals[0, 0], [[table.total_label]])
+                for j in range(1, len(header)):  # Excel's default: a count under the last
+                    kind = _XL_TOTALS_SUM if numeric[j] else _XL_TOTALS_NONE
+                    created.api.ListColumns(j + 1).TotalsCalculation = kind
 
     def _conditional(self, target: xw.Sheet, cf: ConditionalFormat) -> None:
         conditions = target.range(cf.range).api.FormatConditions

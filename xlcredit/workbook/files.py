@@ -83,6 +83,17 @@ def _excel_value(value: Any) -> Any:
     return value
 
 
+def _row_numbers(tree: etree._Element) -> set[int]:
+    """Excel row numbers of the ``<row>`` elements of a worksheet."""
+    data = tree.find(f"{{{_M}}}sheetData")
+    numbers: set[int] = set()
+    last = 0
+    for row in () if data is None else data.iterchildren(f"{{{_M}}}row"):
+        last = int(row.get("r") or last + 1)
+        numbers.add(last)
+    return numbers
+
+
 class FileWorkbook:
     """A workbook file opened for reading tables and writing xlcredit's outputs.
 
@@ -227,8 +238,18 @@ class FileWorkbook:
                 try:
                     self._calamine = CalamineWorkbook.from_path(str(self.path))
                 except Exception as exc:  # calamine raises its own error types
-                    raise WorkbookError(f"Cannot read {self.path.name}: {exc}.") from None
-            values = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                    raise WorkbookError(
+                        f"Cannot read {self.path.name}: {' '.join(str(exc).split())}; open it "
+                        "in Excel and save it again."
+                    ) from None
+            try:
+                values = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            except Exception as exc:  # a damaged or missing sheet part: calamine's own errors
+                raise WorkbookError(
+                    f"Cannot read sheet {sheet} of {self.path.name} ({type(exc).__name__}: "
+                    f"{' '.join(str(exc).split())}); the file may be damaged: open it in Excel "
+                    "and save it again."
+                ) from None
             self._values[sheet] = values
         return self._values[sheet]
 
@@ -279,7 +300,13 @@ class FileWorkbook:
             targets.append((lookup[key], column))
         tree = self._sheet_tree(info.sheet_part)
         self._check_unprotected(tree, info.sheet)
-        cells: dict[int, dict[int, Any]] = {r: {} for r in info.data_rows}
+        # A row the sheet does not have holds nothing to clear: only its non-blank values are
+        # written there (a table reaching row 1,048,576 would otherwise get a million rows
+        # of empty cells).
+        existing = _row_numbers(tree)
+        data_rows = info.data_rows
+        kept_rows = [r for r in data_rows if r in existing]
+        cells: dict[int, dict[int, Any]] = {r: {} for r in kept_rows}
         if new_headers:
             self._check_free(info, tree, len(new_headers))
             header_style = self._style_at(tree, info.header_row, info.last_col)
@@ -295,9 +322,11 @@ class FileWorkbook:
         for offset, column in targets:
             col = info.first_col + offset
             formats[col] = column.number_format
-            values = [plain_value(v) for v in column.values]
-            for r, value in zip(info.data_rows, values, strict=True):
-                cells[r][col] = value
+            values = [None if v is None else plain_value(v) for v in column.values]
+            for r in kept_rows:
+                cells[r][col] = values[r - data_rows.start]
+            for i in [i for i, v in enumerate(values) if v is not None]:
+                cells.setdefault(data_rows[i], {})[col] = values[i]
             self._written.setdefault(info.name.casefold(), {})[offset] = values
         cache: dict[tuple[int | None, str | None, bool], int | None] = {}
 
@@ -420,6 +449,8 @@ class FileWorkbook:
             self._sheet_parts[name] = part
             self._book_dirty = True
         self._render(sheet, name, part)
+        if book_xml.set_print_titles(self.book, name, sheet.print_title_rows):
+            self._book_dirty = True
         self._cells_changed = True
 
     def _check_table_names(self, sheet: SheetSpec, replacing: str | None) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from xlcredit.errors import InputError
-from xlcredit.workbook.port import ConditionalFormat, SheetSpec, TableSpec
+from xlcredit.workbook.port import ConditionalFormat, DataValidation, SheetSpec, TableSpec
 from xlcredit.workbook.sheet_xml import (
     cell_xml,
     col_letters,
@@ -38,7 +38,10 @@ __all__ = [
     "check_sheet_name",
     "check_table_name",
     "conditional_xml",
+    "print_titles",
+    "print_xml",
     "render_sheet",
+    "validation_xml",
 ]
 
 _OPERATORS = {
@@ -144,10 +147,14 @@ def _render_table(
             cells[(r0 + 1 + i, c0 + j)] = (value, style, None)
         present = [v for v in values if v is not None]
         numeric.append(bool(present) and all(isinstance(v, float) for v in present))
+        if present and all(isinstance(v, (float, dt.date)) for v in present):
+            # a number column's header is centred over its figures: left-aligned it drifts
+            # away from them, right-aligned Excel hides its end under the filter button
+            cells[(r0, c0 + j)] = (headers[j], styles.cell_xf(0, horizontal="center"), None)
         if table.total_row:
             total_row = r0 + 1 + max(n_rows, 1)
             if j == 0:
-                cells[(total_row, c0)] = ("Total", 0, None)
+                cells[(total_row, c0)] = (table.total_label, 0, None)
             elif numeric[j]:
                 formula = f"SUBTOTAL(109,{table.name}[{_structured(headers[j])}])"
                 cells[(total_row, c0 + j)] = (sum(present), style, formula)
@@ -158,7 +165,7 @@ def _render_table(
     for j, header in enumerate(headers):
         extra = ""
         if table.total_row and j == 0:
-            extra = ' totalsRowLabel="Total"'
+            extra = f" totalsRowLabel={quoteattr(table.total_label)}"
         elif table.total_row and numeric[j]:
             extra = ' totalsRowFunction="sum"'
         columns.append(f'<tableColumn id="{j + 1}" name={quoteattr(header)}{extra}/>')
@@ -216,6 +223,93 @@ def conditional_xml(cf: ConditionalFormat, styles: StyleBook, priority: int) -> 
     return f'<conditionalFormatting sqref="{sqref}">{rule}</conditionalFormatting>'
 
 
+def validation_xml(validations: list[DataValidation]) -> str:
+    """The ``<dataValidations>`` element of drop-down lists (empty text when none).
+
+    >>> from xlcredit.workbook.port import DataValidation
+    >>> validation_xml([DataValidation("S5:S9", ["open", "paid"], prompt="Pick one")])[:60]
+    '<dataValidations count="1"><dataValidation type="list" allow'
+    >>> validation_xml([DataValidation("S5:S9", ["a,b"])])
+    Traceback (most recent call last):
+    xlcredit.errors.InputError: a drop-down value may not contain a comma or a double quote; got 'a,b'.
+    """
+    out = []
+    for v in validations:
+        for value in v.values:
+            if "," in value or '"' in value:
+                raise InputError(
+                    "a drop-down value may not contain a comma or a double quote; "
+                    f"got {value!r}."
+                )
+        listed = ",".join(v.values)
+        if not v.values or len(listed) > 255:
+            raise InputError(
+                "a drop-down list must hold 1 to 255 characters of values; "
+                f"got {len(listed)} characters on {v.range}."
+            )
+        sqref = v.range.replace("$", "")
+        parse_ref(sqref.split(":")[0])  # a readable error for a malformed range
+        prompt = ""
+        if v.prompt:
+            prompt = f' showInputMessage="1" prompt={quoteattr(v.prompt[:255])}'
+            if v.title:
+                prompt += f" promptTitle={quoteattr(v.title[:32])}"
+        style = "" if v.strict else ' errorStyle="warning"'
+        out.append(
+            f'<dataValidation type="list" allowBlank="1"{style} showErrorMessage="1"{prompt} '
+            f'sqref="{sqref}"><formula1>{escape(chr(34) + listed + chr(34))}</formula1>'
+            "</dataValidation>"
+        )
+    if not out:
+        return ""
+    return f'<dataValidations count="{len(out)}">{"".join(out)}</dataValidations>'
+
+
+def print_xml(spec: SheetSpec) -> str:
+    """Page margins, page setup and header/footer of a generated sheet, in schema order
+    (A4 like the templates; landscape and one page wide by default).
+
+    >>> from xlcredit.workbook.port import SheetSpec
+    >>> xml = print_xml(SheetSpec("Aging"))
+    >>> 'orientation="landscape" fitToWidth="1" fitToHeight="0"' in xml
+    True
+    >>> "<oddHeader>&amp;L&amp;A</oddHeader>" in xml
+    True
+    """
+    margins = (
+        '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+    )
+    orientation = "landscape" if spec.landscape else "portrait"
+    fit = ' fitToWidth="1" fitToHeight="0"' if spec.fit_width else ""
+    setup = f'<pageSetup paperSize="9" orientation="{orientation}"{fit}/>'
+    parts = ""
+    if spec.header:
+        parts += f"<oddHeader>{escape('&L' + spec.header)}</oddHeader>"
+    if spec.footer:
+        parts += f"<oddFooter>{escape('&C' + spec.footer)}</oddFooter>"
+    header_footer = f"<headerFooter>{parts}</headerFooter>" if parts else ""
+    return margins + setup + header_footer
+
+
+def print_titles(spec: SheetSpec) -> str | None:
+    """The ``_xlnm.Print_Titles`` formula of ``spec`` (rows repeated on every page), or None.
+
+    >>> from xlcredit.workbook.port import SheetSpec
+    >>> print_titles(SheetSpec("Aging", print_title_rows=(3, 3)))
+    "'Aging'!$4:$4"
+    """
+    if spec.print_title_rows is None:
+        return None
+    first, last = spec.print_title_rows
+    if not 0 <= first <= last:
+        raise InputError(
+            f"print title rows must be 0-based (first, last) with first <= last; "
+            f"got {spec.print_title_rows!r}."
+        )
+    quoted = "'" + spec.name.replace("'", "''") + "'"
+    return f"{quoted}!${first + 1}:${last + 1}"
+
+
 def _pane(freeze: tuple[int, int] | None) -> str:
     if not freeze or freeze == (0, 0):
         return ""
@@ -266,6 +360,7 @@ def render_sheet(
 ) -> RenderedSheet:
     """Worksheet XML and table parts of ``spec`` (relationship ids given by the caller)."""
     check_sheet_name(spec.name)
+    print_titles(spec)  # a readable error for impossible print title rows
     cells: dict[tuple[int, int], tuple[Any, int, str | None]] = {}
     tables = [
         _render_table(table, styles, table_id, cells)
@@ -273,9 +368,13 @@ def render_sheet(
     ]
     for cell in spec.cells:
         style = 0
-        if cell.number_format or cell.bold or cell.font_size:
+        if cell.number_format or cell.bold or cell.font_size or cell.horizontal:
             style = styles.cell_xf(
-                0, number_format=cell.number_format, bold=cell.bold, font_size=cell.font_size
+                0,
+                number_format=cell.number_format,
+                bold=cell.bold,
+                font_size=cell.font_size,
+                horizontal=cell.horizontal,
             )
         elif isinstance(cell.value, dt.date):
             style = styles.cell_xf(0, number_format=_DEFAULT_DATE)
@@ -290,7 +389,9 @@ def render_sheet(
     last = max(cells, default=(0, 0))
     max_col = max((c for _, c in cells), default=0)
     dimension = range_ref(1, 1, last[0] + 1, max_col + 1) if cells else "A1"
-    tab = f'<sheetPr><tabColor rgb="{_rgb(spec.tab_color)}"/></sheetPr>' if spec.tab_color else ""
+    tab = f'<tabColor rgb="{_rgb(spec.tab_color)}"/>' if spec.tab_color else ""
+    fit = '<pageSetUpPr fitToPage="1"/>' if spec.fit_width else ""
+    sheet_pr = f"<sheetPr>{tab}{fit}</sheetPr>" if tab or fit else ""
     widths = {**_auto_widths(spec, cells), **spec.widths}
     cols = "".join(
         f'<col min="{i + 1}" max="{i + 1}" width="{w:g}" customWidth="1"/>'
@@ -304,12 +405,11 @@ def render_sheet(
     table_parts = f'<tableParts count="{len(table_rids)}">{parts}</tableParts>' if parts else ""
     xml = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<worksheet xmlns="{NS["m"]}" xmlns:r="{NS["r"]}">{tab}<dimension ref="{dimension}"/>'
+        f'<worksheet xmlns="{NS["m"]}" xmlns:r="{NS["r"]}">{sheet_pr}<dimension ref="{dimension}"/>'
         f'<sheetViews><sheetView workbookViewId="0">{_pane(spec.freeze)}</sheetView></sheetViews>'
         f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}'
-        f"<sheetData>{sheet_data}</sheetData>{cfs}"
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        f"{drawing}{table_parts}</worksheet>"
+        f"<sheetData>{sheet_data}</sheetData>{cfs}{validation_xml(spec.validations)}"
+        f"{print_xml(spec)}{drawing}{table_parts}</worksheet>"
     )
     grid = {key: plain_value(value) for key, (value, _, _) in cells.items()}
     return RenderedSheet(xml.encode("utf-8"), tables, grid)

@@ -28,6 +28,7 @@ __all__ = [
     "ChartSpec",
     "ColumnWrite",
     "ConditionalFormat",
+    "DataValidation",
     "RawTable",
     "SheetSpec",
     "TableSpec",
@@ -83,6 +84,8 @@ class CellSpec:
     #: An Excel formula ("=SUM(B2:B9)") written as a formula, with ``value`` as its cached
     #: result so viewers without recalculation show the number.
     formula: str | None = None
+    #: Horizontal alignment ("left", "center", "right"); None keeps Excel's default.
+    horizontal: Literal["left", "center", "right"] | None = None
 
 
 @dataclass
@@ -99,6 +102,8 @@ class TableSpec:
     #: Header texts whose values are written as text even when they look like numbers.
     text_columns: tuple[str, ...] = ()
     total_row: bool = False
+    #: Label of the total row's first cell ("合计" on Chinese sheets).
+    total_label: str = "Total"
 
 
 @dataclass
@@ -123,7 +128,11 @@ class ConditionalFormat:
 
 @dataclass
 class ChartSeries:
-    """One data series of a chart: its name and A1 references on the same sheet."""
+    """One data series of a chart: its name and A1 references on the same sheet.
+
+    The legend shows ``name``; when the cell just above a one-column ``values`` range holds
+    that same text (a table header), the adapters link the name to that cell.
+    """
 
     name: str
     values: str  # e.g. "B5:B24" (sheet name added by the adapter)
@@ -146,6 +155,22 @@ class ChartSpec:
 
 
 @dataclass
+class DataValidation:
+    """A drop-down list of allowed values on an A1 range of a generated sheet.
+
+    ``strict`` False warns about other entries but lets the user keep them (their own
+    wording survives); True rejects them. Excel limits the list to 255 characters and a
+    value may not contain a comma.
+    """
+
+    range: str  # e.g. "S5:S120"
+    values: list[str]
+    prompt: str | None = None
+    title: str | None = None
+    strict: bool = False
+
+
+@dataclass
 class SheetSpec:
     """A sheet xlcredit generates and owns; rebuilt whole on every refresh."""
 
@@ -159,6 +184,17 @@ class SheetSpec:
     #: Freeze panes below/right of this 0-based (row, col), e.g. (1, 0) freezes the top row.
     freeze: tuple[int, int] | None = None
     tab_color: str | None = None
+    #: Drop-down lists (data validation) on ranges of the sheet.
+    validations: list[DataValidation] = field(default_factory=list)
+    #: Print setup: landscape, fit all columns on one page wide (any number of pages tall).
+    landscape: bool = True
+    fit_width: bool = True
+    #: 0-based first and last row repeated at the top of every printed page (table headers).
+    print_title_rows: tuple[int, int] | None = None
+    #: Page header (left) and footer (centre) in Excel's codes: &A sheet, &P page, &N pages,
+    #: &D date. None leaves that part empty.
+    header: str | None = "&A"
+    footer: str | None = "Page &P / &N"
 
 
 @runtime_checkable

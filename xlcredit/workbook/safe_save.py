@@ -72,7 +72,8 @@ class WorkbookLock:
 
     def __init__(self, target: Path) -> None:
         self.target = Path(target)
-        self.path = lock_path(self.target)
+        # a link and the file it points to share one lock, beside the file
+        self.path = lock_path(self.target.resolve() if self.target.is_symlink() else self.target)
         self.held = False
 
     def _owner(self) -> dict[str, Any]:
@@ -158,6 +159,8 @@ def atomic_write(target: Path, write: Callable[[IO[bytes]], object]) -> None:
     ``OSError`` becomes a one-line :class:`WorkbookError`.
     """
     target = Path(target)
+    if target.is_symlink():  # replace the file the link points to, and keep the link
+        target = target.resolve()
     mode: int | None = None
     if target.exists():
         # The write bits, not os.access: an administrator may write anything, yet a file

@@ -161,8 +161,10 @@ class StyleBook:
         number_format: str | None = None,
         bold: bool = False,
         font_size: float | None = None,
+        horizontal: str | None = None,
     ) -> int:
-        """A cell format: ``base`` with a number format and/or font changed."""
+        """A cell format: ``base`` with a number format, font and/or horizontal alignment
+        ("left", "center", "right") changed."""
         xfs = self._section("cellXfs")
         if not len(xfs):
             etree.SubElement(xfs, f"{{{_M}}}xf", numFmtId="0", fontId="0", fillId="0", borderId="0")
@@ -173,6 +175,11 @@ class StyleBook:
         if bold or font_size is not None:
             el.set("fontId", str(self.font(bold=bold, size=font_size)))
             el.set("applyFont", "1")
+        if horizontal is not None:
+            for old in el.findall(f"{{{_M}}}alignment"):
+                el.remove(old)
+            el.insert(0, etree.Element(f"{{{_M}}}alignment", horizontal=horizontal))
+            el.set("applyAlignment", "1")
         if _key(el) == _key(xfs[base] if 0 <= base < len(xfs) else xfs[0]):
             return base if 0 <= base < len(xfs) else 0
         return self._find_or_append("cellXfs", el)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -189,7 +190,10 @@ class Package:
                 infos = archive.infolist()
                 _check_sizes(infos, label)
                 parts = {info.filename: archive.read(info) for info in infos if not info.is_dir()}
-        except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, ValueError) as exc:
+        except (
+            zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, ValueError, zlib.error,
+            NotImplementedError, RuntimeError,  # an unknown compression; an encrypted zip
+        ) as exc:
             raise WorkbookError(
                 f"{label} is damaged and cannot be read as a workbook ({exc}); open it in Excel "
                 "and save it again."
