@@ -219,8 +219,6 @@ ENGINE_ARRAYS: dict[str, tuple[Callable[..., Any], int, tuple[float, float] | No
 #: Engine defects the fuzzing found (issue 6), in modules this work may not edit; each is a
 #: strict xfail, so the test fails as soon as the defect is fixed and the mark can go.
 KNOWN_ENGINE_DEFECTS = {
-    "scoring.band_of": "band_of(0.0, coverage=[]) raises a numpy ValueError (broadcast of a "
-                       "scalar score against an empty coverage array)",
 }
 
 
@@ -233,6 +231,13 @@ def test_days_delinquent_scalar_with_one_period_columns() -> None:
     # Found by fuzzing (issue 6): a scalar receivables with one-element columns raised TypeError.
     result = receivables.days_delinquent(0.0, np.array([0.0]), np.array([0.0]), np.array([1.0]))
     assert np.shape(result) == (1,) and np.isnan(result).all()  # zero sales: undefined
+
+
+def test_band_of_with_mismatched_coverage_is_a_named_error() -> None:
+    # Found by fuzzing (issue 6): band_of(0.0, coverage=[]) raised a bare numpy ValueError.
+    with pytest.raises(XlCreditError, match="coverage has 0 values but score has 1"):
+        scoring.band_of(0.0, coverage=[])
+    assert scoring.band_of([65.0, 80.0], 0.1).tolist() == ["E", "E"]
 
 
 def test_bucket_numbers_of_a_single_value() -> None:

@@ -4,7 +4,7 @@ The recommended limit is the smaller of what the buyer **needs** (the requested 
 expected sales over the payment terms plus a buffer) and what it can **carry** (per-band
 shares of tangible net worth, working capital and revenue), adjusted by an insured limit
 where the seller holds credit insurance, and rounded down. Everything is computed for whole
-columns of buyers at once; the only loops run over the handful of risk bands.
+columns of buyers at once (in cache-sized blocks); no loop runs over buyers.
 
 Can we give a band-B buyer the 50,000 it asks for, with net worth 80,000 and turnover
 700,000? (the published example of issue 2)
@@ -16,14 +16,15 @@ Can we give a band-B buyer the 50,000 it asks for, with net worth 80,000 and tur
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from xlcredit.errors import InputError, describe
-from xlcredit.policy import DEFAULT_POLICY, Policy
+from xlcredit.policy import DEFAULT_POLICY, LimitPolicy, Policy
 
 __all__ = [
     "DECISIONS",
@@ -137,10 +138,27 @@ def _round_down(x: npt.NDArray[np.float64], step: float) -> npt.NDArray[np.float
         return x
     with np.errstate(invalid="ignore"):
         k = np.floor(x / step)
-        k = np.where((k + 1) * step <= x, k + 1, k)  # x / step fell just below a whole number
+        k += (k + 1) * step <= x  # x / step fell just below a whole number
         down = k * step
-        down = np.where(down > x, (k - 1) * step, down)
-        return np.where(x < step, x, down)  # a positive amount below one step is kept
+        above = np.flatnonzero(down > x)  # k x step rounded up past x (rare)
+        down[above] = (k[above] - 1) * step
+        np.copyto(down, x, where=x < step)  # a positive amount below one step is kept
+        return down
+
+
+def _text_column(choices: Sequence[str | None], codes: npt.NDArray[np.intp]) -> Any:
+    """``choices[codes]`` as the column pandas would build from those Python strings.
+
+    pandas would check a million cells one by one; here the few choices are converted once
+    and repeated by ``take``. The dtype is the one pandas infers from the choices that
+    occur (its ``str`` dtype; object when none is text, as for no rows at all).
+    """
+    values = np.array(choices, dtype=object)
+    used = np.bincount(codes, minlength=values.size) > 0
+    dtype = pd.Series(values[used]).dtype
+    if isinstance(dtype, np.dtype):  # object: no text at all
+        return values[codes]
+    return pd.Series(values, dtype=dtype).array.take(codes)
 
 
 def recommend_limits(
@@ -271,17 +289,22 @@ def recommend_limits(
         raise InputError(
             f"arguments must have one value or the same number of rows; got {sizes}."
         ) from None
-    a = {k: np.broadcast_to(v, shape).ravel() for k, v in args.items()}
+    # Views, not copies: a value given once (or left out) stays one value for every row.
+    a = {k: np.broadcast_to(v, shape).reshape(-1) for k, v in args.items()}
     n = a["score"].size
 
     # ------------------------------------------------------------- per-buyer problems
-    problem = np.full(n, None, dtype=object)
     bad = np.zeros(n, dtype=bool)
+    bad_rows: list[npt.NDArray[np.intp]] = []  # the rejected rows and their messages
+    messages: list[str] = []
 
     def flag(mask: npt.NDArray[np.bool_], field: str, rule: str) -> None:
-        todo = mask & ~bad
-        if todo.any():  # messages for the rejected rows only
-            problem[todo] = [f"{field} must be {rule}; got {describe(float(v))}" for v in a[field][todo]]
+        if not mask.any():  # the usual case: nothing to reject
+            return
+        todo = np.flatnonzero(mask & ~bad)  # the first problem of a row is the one reported
+        if todo.size:
+            bad_rows.append(todo)
+            messages.extend(f"{field} must be {rule}; got {describe(float(v))}" for v in a[field][todo])
             bad[todo] = True
 
     with np.errstate(invalid="ignore"):
@@ -311,19 +334,15 @@ def recommend_limits(
                 f"got {describe(text[wrong].iloc[0])}."
             )
         bidx = np.where(known, np.nan_to_num(mapped).astype(np.int64), bidx)
-    bidx = np.where(bad, -1, bidx)
+    bidx[bad] = worst + 1  # the row of rejected buyers in the tables below (no band)
 
-    # ------------------------------------------------------------- need
-    terms = np.where(np.isnan(a["payment_terms_days"]), lp.default_payment_terms_days, a["payment_terms_days"])
-    need = np.where(
-        ~np.isnan(a["requested"]),
-        a["requested"],
-        a["annual_sales"] * (terms + lp.need_buffer_days) / 365.0,
-    )
-    need = np.asarray(np.round(need, 2), dtype=np.float64)
-    need_known = ~np.isnan(need)
-
-    # ------------------------------------------------------------- capacity, per band
+    # ------------------------------------------------------------- per-band tables
+    # Each buyer's rule is looked up by band in small tables; their last row is for
+    # rejected rows, whose amounts are unknown.
+    rules = [lp.rule(b) for b in band_names]
+    shares = np.array([[float(getattr(r, attr)) for _name, attr, *_t in _BASES] for r in rules]
+                      + [[np.nan] * len(_BASES)])
+    basis_texts = [zh_name if zh else en for _name, _attr, en, zh_name in _BASES]
     # Reasons are built as small integer codes and turned into text once per distinct code.
     phrases: list[str] = [""]
 
@@ -332,120 +351,47 @@ def recommend_limits(
             phrases.append(phrase)
         return phrases.index(phrase)
 
-    capacity = np.full(n, np.nan)
-    terms_band = np.full(n, np.nan)
-    primary = np.zeros(n, dtype=np.int64)  # which basis binds
-    basis_values = [a[name] for name, *_ in _BASES]
-    known_basis = np.zeros(n, dtype=bool)
-    for v in basis_values:
-        known_basis |= ~np.isnan(v)
-    for b, band_name in enumerate(band_names):
-        in_band = bidx == b
-        if not in_band.any():
-            continue
-        rule = lp.rule(band_name)
-        shares = [float(getattr(rule, attr)) for _name, attr, *_t in _BASES]
-        amounts = []
-        for (name, *_rest), v, share in zip(_BASES, basis_values, shares, strict=True):
-            sub = v[in_band]
-            with np.errstate(invalid="ignore"):
-                base = np.where(sub < 0, 0.0, sub) if name != "revenue" else sub
-            amounts.append(np.round(share * base, 2))
-        stack = np.vstack(amounts)
-        smallest = np.fmin.reduce(stack, axis=0)  # NaN (unknown) bases are ignored
-        cap = np.fmin(smallest, rule.max_limit) if math.isfinite(rule.max_limit) else smallest
-        capacity[in_band] = cap
-        terms_band[in_band] = rule.payment_terms_days
-        which = np.argmin(np.where(np.isnan(stack), np.inf, stack), axis=0)
-        codes = []
-        for (_name, _attr, en, zh_name), share in zip(_BASES, shares, strict=True):
-            basis = zh_name if zh else en
-            if not any(shares):
-                codes.append(code(_text("no_credit", zh, band=band_name)))
+    binding = np.zeros(shares.shape, dtype=np.intp)  # band x basis: the basis that binds
+    for b, (band_name, rule_shares) in enumerate(zip(band_names, shares[:-1].tolist(), strict=True)):
+        for j, (share, basis) in enumerate(zip(rule_shares, basis_texts, strict=True)):
+            if not any(rule_shares):
+                binding[b, j] = code(_text("no_credit", zh, band=band_name))
             elif share == 0:
-                codes.append(code(_text("zero_share", zh, band=band_name, basis=basis)))
+                binding[b, j] = code(_text("zero_share", zh, band=band_name, basis=basis))
             else:
-                codes.append(code(_text("limited", zh, share=share * 100, basis=basis)))
-        band_codes = np.array(codes, dtype=np.int64)[which]
-        if any(shares):
-            for j, (name, _attr, en, zh_name) in enumerate(_BASES):
-                if name != "revenue":
-                    with np.errstate(invalid="ignore"):
-                        neg = (which == j) & (basis_values[j][in_band] < 0)
-                    band_codes[neg] = code(_text("negative", zh, basis=zh_name if zh else en))
-        if math.isfinite(rule.max_limit):
-            band_codes[cap < smallest] = code(_text("band_max", zh))
-        primary[in_band] = band_codes
-    capacity[bad] = np.nan
-
-    # ------------------------------------------------------------- limit
-    raw = np.where(need_known, np.fmin(need, capacity), capacity)
-    raw = np.where(np.isnan(capacity), 0.0, raw)  # capacity unknown: nothing on credit
-    with np.errstate(invalid="ignore"):
-        covered = need_known & (need <= capacity)
-    primary = np.where(covered, code(_text("need_covered", zh)), primary)
-    primary = np.where(known_basis, primary, code(_text("no_basis", zh)))
-    flags = np.zeros(n, dtype=np.int64)
-    flags |= np.where((bidx == worst) & np.isnan(a["score"]), _NO_RATING, 0)
-    flags |= np.where(~need_known & known_basis, _NO_NEED, 0)
-
-    insured = np.asarray(np.round(a["insured_limit"], 2), dtype=np.float64)
-    has_ins = ~np.isnan(insured)
-    if lp.insured_limit_rule == "cap":
-        capped = has_ins & (insured < raw)
-        raw = np.where(capped, insured, raw)
-        flags |= np.where(capped, _INSURED_CAP, 0)
-    elif lp.insured_limit_rule == "extend":
-        ext_to = np.where(need_known, np.fmin(insured, need), insured)
-        extended = has_ins & (ext_to > raw)
-        raw = np.where(extended, ext_to, raw)
-        flags |= np.where(extended, _INSURED_EXTEND, 0)
-    limit = _round_down(raw, lp.round_to)
-    limit[bad] = np.nan
-
-    # ------------------------------------------------------------- exposure, decision
-    exposure = a["current_exposure"]
-    with np.errstate(invalid="ignore"):
-        headroom = limit - exposure
-        over = np.where(np.isnan(headroom), np.nan, np.fmax(exposure - limit, 0.0))
-        is_over = exposure > limit
-        need_r = _round_down(need, lp.round_to)
-        reduced = need_known & (limit < lp.approve_share * need_r)
-        # A limit of 0 for want of statements is no verdict on the buyer: ask for them
-        # (prepayment or guarantee meanwhile) rather than suspend a buyer that may pay well.
-        suspend = is_over & ((bidx == worst) | ((limit == 0) & known_basis))
-    flags |= np.where(is_over, _OVER_LIMIT, 0)
-    codes_list = list(DECISIONS)
-    dec_idx = np.select(
-        [bad, suspend, limit == 0, reduced],
-        [len(codes_list), codes_list.index("suspend"), codes_list.index("prepayment_or_guarantee"),
-         codes_list.index("approve_reduced")],
-        default=codes_list.index("approve"),
+                binding[b, j] = code(_text("limited", zh, share=share * 100, basis=basis))
+    tables = _Tables(
+        shares=shares,
+        # A band's maximum applies only where it is finite (NaN here: fmin ignores it).
+        max_limit=np.array([r.max_limit if math.isfinite(r.max_limit) else np.nan for r in rules] + [np.nan]),
+        terms=np.array([float(r.payment_terms_days) for r in rules] + [np.nan]),
+        gives_credit=np.nan_to_num(shares).any(axis=1),
+        binding=binding,
+        negative=[code(_text("negative", zh, basis=t)) if name != "revenue" else 0
+                  for (name, *_r), t in zip(_BASES, basis_texts, strict=True)],
+        band_max=code(_text("band_max", zh)),
+        need_covered=code(_text("need_covered", zh)),
+        no_basis=code(_text("no_basis", zh)),
     )
-    decision = np.array([*codes_list, None], dtype=object)[dec_idx]
-    dec_text = np.array([*(t[1] if zh else t[0] for t in DECISIONS.values()), None], dtype=object)[dec_idx]
 
-    ups = np.array([lvl.up_to for lvl in lp.approval_levels], dtype=float)
-    level_names = np.array(
-        [*(lvl.level_zh if zh else lvl.level_en for lvl in lp.approval_levels), None], dtype=object
-    )
-    with np.errstate(invalid="ignore"):
-        lvl_idx = np.searchsorted(ups, limit, side="left")
-    approval = level_names[np.where(np.isnan(limit), len(ups), lvl_idx)]
+    # ------------------------------------------------------------- amounts, block by block
+    # Blocks small enough to stay in the processor's cache: the ~50 steps per buyer reuse
+    # the same few hundred kilobytes instead of streaming 8 MB arrays through memory.
+    out = {name: np.empty(n) for name in _AMOUNT_COLUMNS}
+    codes = {name: np.empty(n, dtype=np.intp) for name in ("decision", "approval_level", "reason")}
+    for lo in range(0, n, _BLOCK):
+        part = slice(lo, min(lo + _BLOCK, n))
+        block = _limit_block({k: v[part] for k, v in a.items()}, bidx[part], bad[part], tables, lp, worst)
+        for name, values in block.items():
+            (out[name] if name in out else codes[name])[part] = values
 
-    offered = a["payment_terms_days"]
-    rec_terms = np.where(np.isnan(offered), terms_band, np.fmin(terms_band, offered))
-    rec_terms = np.where(limit == 0, 0.0, rec_terms)
-    rec_terms[bad] = np.nan
-
-    # ------------------------------------------------------------- reason texts
-    key = primary * (2 * _OVER_LIMIT) + flags
+    # ------------------------------------------------------------- texts
+    key = codes["reason"]
     present = np.zeros(len(phrases) * 2 * _OVER_LIMIT, dtype=bool)
     present[key] = True
     distinct = np.flatnonzero(present)  # the few reasons that occur (no sort of n keys)
-    lookup = np.zeros(present.size, dtype=np.int64)
+    lookup = np.zeros(present.size, dtype=np.intp)
     lookup[distinct] = np.arange(distinct.size)
-    inverse = lookup[key]
     sep = "；" if zh else "; "
     texts = []
     for k in distinct.tolist():  # one per distinct reason, not per buyer
@@ -457,26 +403,169 @@ def recommend_limits(
             if f & bit:
                 parts.append(_text(name, zh))
         texts.append(sep.join(parts))
-    reason = np.array(texts, dtype=object)[inverse] if n else np.array([], dtype=object)
-    reason[bad] = problem[bad]
-    bands = np.array([*band_names, None], dtype=object)[bidx]
+    reason = _text_column(texts, lookup.take(key))
+    if bad_rows:  # impossible input: the problem is the reason
+        reason[np.concatenate(bad_rows)] = messages
+    decisions = list(DECISIONS)
+    decision_texts = [t[1] if zh else t[0] for t in DECISIONS.values()]
+    levels = [lvl.level_zh if zh else lvl.level_en for lvl in lp.approval_levels]
+    # Every column is a fresh array of this call: the frame need not copy them.
     return pd.DataFrame(
         {
-            "band": bands,
-            "need": np.where(bad, np.nan, need),
-            "capacity": capacity,
-            "limit": limit,
-            "insured_limit": np.where(bad, np.nan, insured),
-            "decision": decision,
-            "decision_text": dec_text,
-            "approval_level": approval,
-            "terms_days": rec_terms,
-            "exposure": exposure,
-            "headroom": np.where(bad, np.nan, headroom),
-            "over_limit": np.where(bad, np.nan, over),
+            "band": _text_column([*band_names, None], bidx),
+            "need": out["need"],
+            "capacity": out["capacity"],
+            "limit": out["limit"],
+            "insured_limit": out["insured_limit"],
+            "decision": _text_column([*decisions, None], codes["decision"]),
+            "decision_text": _text_column([*decision_texts, None], codes["decision"]),
+            "approval_level": _text_column([*levels, None], codes["approval_level"]),
+            "terms_days": out["terms_days"],
+            "exposure": out["exposure"],
+            "headroom": out["headroom"],
+            "over_limit": out["over_limit"],
             "reason": reason,
-        }
+        },
+        copy=False,
     )
+
+
+class _Tables(NamedTuple):
+    """Per-band lookups of :func:`recommend_limits` (one row per band, then rejected)."""
+
+    shares: npt.NDArray[np.float64]  # band x basis
+    max_limit: npt.NDArray[np.float64]  # NaN: no maximum
+    terms: npt.NDArray[np.float64]
+    gives_credit: npt.NDArray[np.bool_]
+    binding: npt.NDArray[np.intp]  # band x basis: reason code when that basis binds
+    negative: list[int]  # per basis: reason code when it binds and is negative
+    band_max: int
+    need_covered: int
+    no_basis: int
+
+
+#: Amount columns of :func:`recommend_limits` computed per block.
+_AMOUNT_COLUMNS = ("need", "capacity", "limit", "insured_limit", "terms_days", "exposure",
+                   "headroom", "over_limit")
+#: Buyers per block of :func:`recommend_limits` (fits the processor's cache).
+_BLOCK = 16_384
+
+
+@np.errstate(over="ignore", invalid="ignore")
+def _limit_block(
+    a: dict[str, npt.NDArray[np.float64]],
+    bidx: npt.NDArray[np.intp],
+    bad: npt.NDArray[np.bool_],
+    t: _Tables,
+    lp: LimitPolicy,
+    worst: int,
+) -> dict[str, npt.NDArray[Any]]:
+    """Amounts, decision and reason codes of one block of buyers (see recommend_limits).
+
+    NaN (unknown) fails every comparison, as meant; an amount near the float limit (1e306)
+    overflows to infinity when rounded to cents: numpy's warnings about either are silenced.
+    """
+    # ------------------------------------------------------------- need
+    terms = np.where(np.isnan(a["payment_terms_days"]), lp.default_payment_terms_days, a["payment_terms_days"])
+    need = np.where(
+        ~np.isnan(a["requested"]),
+        a["requested"],
+        a["annual_sales"] * (terms + lp.need_buffer_days) / 365.0,
+    )
+    np.round(need, 2, out=need)
+    need_known = ~np.isnan(need)
+
+    # ------------------------------------------------------------- capacity
+    basis_values = [a[name] for name, *_ in _BASES]
+    amounts = []
+    for j, ((name, *_rest), v) in enumerate(zip(_BASES, basis_values, strict=True)):
+        base = np.where(v < 0, 0.0, v) if name != "revenue" else v  # no capacity below 0
+        amount = t.shares[:, j].take(bidx) * base
+        amounts.append(np.round(amount, 2, out=amount))
+    smallest = amounts[0]
+    for amount in amounts[1:]:
+        smallest = np.fmin(smallest, amount)  # NaN (unknown) bases are ignored
+    capped_bands = not np.isnan(t.max_limit).all()
+    capacity = np.fmin(smallest, t.max_limit.take(bidx)) if capped_bands else smallest
+    known_basis = ~np.isnan(basis_values[0])
+    for v in basis_values[1:]:
+        known_basis |= ~np.isnan(v)
+
+    # Reason: the basis that binds, the first whose amount is the smallest (0 if none known).
+    which = np.zeros(bidx.size, dtype=np.intp)
+    for j in reversed(range(len(amounts))):
+        np.copyto(which, j, where=amounts[j] == smallest)
+    primary = t.binding.ravel().take(bidx * len(_BASES) + which)
+    gives_credit = t.gives_credit.take(bidx)
+    for j, (name, *_rest) in enumerate(_BASES):
+        if name != "revenue":
+            neg = (which == j) & (basis_values[j] < 0) & gives_credit
+            np.copyto(primary, t.negative[j], where=neg)
+    if capped_bands:
+        np.copyto(primary, t.band_max, where=capacity < smallest)
+
+    # ------------------------------------------------------------- limit
+    raw = np.fmin(need, capacity)  # capacity where the need is unknown
+    raw[np.isnan(capacity)] = 0.0  # capacity unknown: nothing on credit
+    np.copyto(primary, t.need_covered, where=need <= capacity)  # False if either unknown
+    np.copyto(primary, t.no_basis, where=~known_basis)
+    flags = np.zeros(bidx.size, dtype=np.intp)
+    np.bitwise_or(flags, _NO_RATING, out=flags, where=(bidx == worst) & np.isnan(a["score"]))
+    np.bitwise_or(flags, _NO_NEED, out=flags, where=~need_known & known_basis)
+
+    insured = np.round(a["insured_limit"], 2)
+    has_ins = ~np.isnan(insured)
+    if lp.insured_limit_rule == "cap" and has_ins.any():
+        capped = insured < raw  # False where there is no insured limit
+        np.copyto(raw, insured, where=capped)
+        np.bitwise_or(flags, _INSURED_CAP, out=flags, where=capped)
+    elif lp.insured_limit_rule == "extend" and has_ins.any():
+        ext_to = np.fmin(insured, need)  # the insured limit where the need is unknown
+        extended = has_ins & (ext_to > raw)
+        np.copyto(raw, ext_to, where=extended)
+        np.bitwise_or(flags, _INSURED_EXTEND, out=flags, where=extended)
+    limit = _round_down(raw, lp.round_to)
+    limit[bad] = np.nan
+
+    # ------------------------------------------------------------- exposure, decision
+    exposure = a["current_exposure"]
+    headroom = limit - exposure
+    over = np.fmax(exposure - limit, 0.0)
+    over[np.isnan(headroom)] = np.nan
+    is_over = exposure > limit
+    need_r = _round_down(need, lp.round_to)
+    reduced = limit < lp.approve_share * need_r  # False where the need is unknown
+    # A limit of 0 for want of statements is no verdict on the buyer: ask for them
+    # (prepayment or guarantee meanwhile) rather than suspend a buyer that may pay well.
+    no_limit = limit == 0
+    suspend = is_over & ((bidx == worst) | (no_limit & known_basis))
+    np.bitwise_or(flags, _OVER_LIMIT, out=flags, where=is_over)
+    decisions = list(DECISIONS)
+    # The first that applies wins: rejected, suspend, prepayment, reduced, else approve.
+    decision = np.full(bidx.size, decisions.index("approve"), dtype=np.intp)
+    np.copyto(decision, decisions.index("approve_reduced"), where=reduced)
+    np.copyto(decision, decisions.index("prepayment_or_guarantee"), where=no_limit)
+    np.copyto(decision, decisions.index("suspend"), where=suspend)
+    np.copyto(decision, len(decisions), where=bad)
+
+    # Approval level: the first whose up_to is >= the limit (what searchsorted gives, but
+    # a handful of comparisons is quicker); none for an unknown limit.
+    levels = [lvl.up_to for lvl in lp.approval_levels]
+    level = np.zeros(bidx.size, dtype=np.intp)
+    for up in levels:
+        level += limit > up
+    level[np.isnan(limit)] = len(levels)
+
+    # Recommended terms: the band's, never longer than offered; cash in advance at limit 0.
+    rec_terms = np.fmin(t.terms.take(bidx), a["payment_terms_days"])  # the band's if none offered
+    rec_terms[no_limit] = 0.0
+    for values in (need, insured, rec_terms, headroom, over):
+        values[bad] = np.nan  # impossible input: no amounts
+    return {
+        "need": need, "capacity": capacity, "limit": limit, "insured_limit": insured,
+        "terms_days": rec_terms, "exposure": exposure, "headroom": headroom, "over_limit": over,
+        "decision": decision, "approval_level": level, "reason": primary * (2 * _OVER_LIMIT) + flags,
+    }
 
 
 def credit_limit(

@@ -41,6 +41,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -80,23 +81,62 @@ class Factor:
         """Points of the best value of this factor."""
         return float(max(self.points))
 
-    def points_for(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    def points_for(self, values: npt.NDArray[np.float64],
+                   out: npt.NDArray[np.float64] | None = None) -> npt.NDArray[np.float64]:
         """Points earned by each value; NaN where the value is unknown.
+
+        ``out``, if given, is a float array of the values' shape that receives the points
+        (the scorer writes each factor straight into its row of the points table).
 
         >>> FACTORS_BY_CODE["negative_news"].points_for(np.array([0.0, 1.0, np.nan])).tolist()
         [3.0, 0.0, nan]
         """
         x = np.asarray(values, dtype=float)
         if self.kind == "linear":
-            return np.interp(x, np.asarray(self.edges, dtype=float), np.asarray(self.points, dtype=float))
+            return self._interp(x, out)
         # Bin index = number of edges at or below x (+inf, e.g. no liabilities at all, falls
         # in the last bin; NaN goes past the end, to a NaN); a few comparisons beat a
         # binary search here.
-        pts = np.array([*self.points, np.nan])
         idx = np.multiply(np.isnan(x), len(self.points), dtype=np.int8)
         for edge in self.edges:  # a loop over the handful of edges, not over buyers
             idx += x >= edge
-        return pts.take(idx)
+        return self._table.take(idx, out=out, mode="clip")  # idx is in range: clip avoids a buffer
+
+    @cached_property
+    def _table(self) -> npt.NDArray[np.float64]:
+        """Points of each bin, then NaN (for an unknown value)."""
+        return np.array([*self.points, np.nan])
+
+    @cached_property
+    def _slopes(self) -> npt.NDArray[np.float64]:
+        dx, dy = np.asarray(self.edges, dtype=float), np.asarray(self.points, dtype=float)
+        return (dy[1:] - dy[:-1]) / (dx[1:] - dx[:-1])
+
+    def _interp(self, x: npt.NDArray[np.float64],
+                out: npt.NDArray[np.float64] | None = None) -> npt.NDArray[np.float64]:
+        """``numpy.interp(x, edges, points)``, to the last bit, in a few whole-array steps.
+
+        numpy.interp binary-searches every value (slow on a few knots); here the segment
+        is counted with one comparison per inner knot, then numpy.interp's own formula
+        ``slope x (x - knot) + points`` is applied, and the ends are clamped as it does
+        (a value on the last knot, or beyond, takes the last points exactly).
+        """
+        dx, dy = np.asarray(self.edges, dtype=float), np.asarray(self.points, dtype=float)
+        if out is None:
+            out = np.empty(x.shape)  # an array even for one value
+        if len(dx) == 1:
+            out[...] = np.interp(x, dx, dy)
+            return out if out.ndim else out[()]
+        seg = np.zeros(x.shape, dtype=np.intp)
+        for knot in self.edges[1:-1]:  # a loop over the handful of knots, not over buyers
+            seg += x >= knot
+        np.subtract(x, dx.take(seg), out=out)
+        with np.errstate(over="ignore", invalid="ignore"):  # huge or infinite x: clamped below
+            out *= self._slopes.take(seg)
+            out += dy.take(seg)
+        np.copyto(out, dy[0], where=x < dx[0])
+        np.copyto(out, dy[-1], where=x >= dx[-1])
+        return out if out.ndim else out[()]  # one value: a number, as numpy.interp gives
 
     def check(self) -> None:
         """Refuse a malformed table (used by the tests and by anyone editing the data).
