@@ -1227,6 +1227,9 @@ def _ribbon(action: Callable[[Any], Any]) -> None:
         action(book)
     except XlCreditError as exc:
         _alert(book, str(exc))
+    except Exception as exc:  # a bug of ours: one readable line, not a Python traceback
+        _alert(book, f"xlcredit internal error: {type(exc).__name__}: {exc}. The workbook was not saved; "
+                     f"please report it with `xlcredit addin doctor` output.")
     finally:
         book.progress(1.0, "")
 
