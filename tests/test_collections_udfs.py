@@ -5,12 +5,9 @@ one-item lists with ndim=2), TRUE/FALSE as bool."""
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import inspect
 import re
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -118,36 +115,6 @@ def test_dunning_step_never_blank_never_traceback(a: Any, b: Any) -> None:
 
 
 # --------------------------------------------------------------------------- declarations
-def _decorators() -> dict[str, list[ast.Call | ast.expr]]:
-    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-    return {
-        node.name: node.decorator_list
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef) and node.name in module.__all__
-    }
-
-
-def test_every_function_is_declared_for_excel() -> None:
-    found = _decorators()
-    assert set(found) == set(module.__all__) == {"LATE_INTEREST", "DUNNING_STEP"}
-    for name, decorators in found.items():
-        func = getattr(module, name)
-        params = list(inspect.signature(func).parameters)
-        first = decorators[0]
-        assert isinstance(first, ast.Call) and ast.unparse(first.func) == "xw.func"
-        keywords = {k.arg: ast.literal_eval(k.value) for k in first.keywords}
-        assert keywords == {"category": "xlcredit", "call_in_wizard": False}
-        assert ast.unparse(decorators[-1]) == "guard"  # innermost
-        docs = {}
-        for deco in decorators[1:-1]:
-            assert isinstance(deco, ast.Call) and ast.unparse(deco.func) == "xw.arg"
-            arg = ast.literal_eval(deco.args[0])
-            docs[arg] = ast.literal_eval(next(k.value for k in deco.keywords if k.arg == "doc"))
-        assert list(docs) == params, name
-        for arg, doc in docs.items():
-            assert 0 < len(doc) <= 255, (name, arg, len(doc))
-
-
 def test_names_are_not_excel_builtins_or_cell_references() -> None:
     # Excel built-ins near these names: there is no LATE_INTEREST or DUNNING_STEP in Excel's
     # function list (ACCRINT, EFFECT, IPMT are the interest functions).

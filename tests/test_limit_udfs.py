@@ -4,16 +4,11 @@ TRUE/FALSE, a single cell as a scalar, a column as a flat list (or one-item rows
 
 from __future__ import annotations
 
-import ast
-import inspect
 from decimal import Decimal
-from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import xlcredit.udf.limits as udf_module
 from xlcredit.udf.limits import CREDIT_LIMIT, CREDIT_LIMIT_DETAIL
 
 # Issue 2's published example: band B (score 60), net worth 80,000, turnover 700,000,
@@ -119,35 +114,6 @@ def test_reexported_by_udf_module() -> None:
 
 
 # --------------------------------------------------------------------------- declarations
-def _decorators() -> dict[str, list[ast.Call]]:
-    tree = ast.parse(Path(udf_module.__file__).read_text(encoding="utf-8"))
-    return {
-        node.name: [d for d in node.decorator_list if isinstance(d, ast.Call)]
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef) and node.name in udf_module.__all__
-    }
-
-
-@pytest.mark.parametrize("name", ["CREDIT_LIMIT", "CREDIT_LIMIT_DETAIL"])
-def test_declarations(name: str) -> None:
-    decorators = _decorators()[name]
-    func = next(d for d in decorators if ast.unparse(d.func) == "xw.func")
-    kwargs = {k.arg: ast.literal_eval(k.value) for k in func.keywords}
-    assert kwargs == {"category": "xlcredit", "call_in_wizard": False}
-    args = {}
-    for d in decorators:
-        if ast.unparse(d.func) == "xw.arg":
-            doc = next(k.value for k in d.keywords if k.arg == "doc")
-            text = getattr(udf_module, doc.id) if isinstance(doc, ast.Name) else ast.literal_eval(doc)
-            args[ast.literal_eval(d.args[0])] = text
-    params = list(inspect.signature(getattr(udf_module, name)).parameters)
-    assert list(args) == params  # every argument documented, in order
-    assert all(0 < len(doc) <= 255 for doc in args.values())
-    # Argument order of DESIGN.md 3.1.
-    assert params[:9] == ["score", "equity", "working_capital", "revenue", "annual_sales_to_buyer",
-                          "payment_terms_days", "requested", "insured_limit", "current_exposure"]
-
-
 def test_date_cell_is_refused_readably() -> None:
     import datetime as dt
 

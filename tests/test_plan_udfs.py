@@ -5,11 +5,8 @@ one-column ranges and lists of one-item lists with ndim=2."""
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import inspect
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,7 +14,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import xlcredit.udf.plans as udf_module
 from xlcredit.plans import payment_plan, reschedule
 from xlcredit.udf.plans import HEADER, PAYMENT_PLAN, PLAN_PAYMENT, PLAN_RESCHEDULE
 
@@ -198,37 +194,6 @@ def test_plan_payment_agrees_with_plans() -> None:
 
 
 # --------------------------------------------------------------------------- declarations
-def _decorators() -> dict[str, list[ast.Call]]:
-    tree = ast.parse(Path(udf_module.__file__).read_text(encoding="utf-8"))
-    return {
-        node.name: [d for d in node.decorator_list if isinstance(d, ast.Call)]
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef) and node.name in udf_module.__all__
-    }
-
-
-@pytest.mark.parametrize("name", ["PAYMENT_PLAN", "PLAN_RESCHEDULE", "PLAN_PAYMENT"])
-def test_declarations(name: str) -> None:
-    decorators = _decorators()[name]
-    func = next(d for d in decorators if ast.unparse(d.func) == "xw.func")
-    assert {k.arg: ast.literal_eval(k.value) for k in func.keywords} == {
-        "category": "xlcredit", "call_in_wizard": False}
-    docs = {}
-    for d in decorators:
-        if ast.unparse(d.func) == "xw.arg":
-            doc = next(k.value for k in d.keywords if k.arg == "doc")
-            text = getattr(udf_module, doc.id) if isinstance(doc, ast.Name) else ast.literal_eval(doc)
-            docs[ast.literal_eval(d.args[0])] = text
-    params = list(inspect.signature(getattr(udf_module, name)).parameters)
-    assert list(docs) == params  # every argument documented, in order
-    assert all(0 < len(doc) <= 255 for doc in docs.values())
-
-
-def test_payment_plan_signature_is_design_3_1() -> None:
-    assert list(inspect.signature(PAYMENT_PLAN).parameters) == [
-        "amount", "installments", "annual_rate", "first_due_date", "frequency", "method", "down_payment"]
-
-
 def test_reexported_by_udf_module() -> None:
     import xlcredit_udfs
 

@@ -6,16 +6,11 @@ one-item lists with ndim=2), a block as a list of lists, TRUE/FALSE as bool."""
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import inspect
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-import xlcredit_udfs
 
-from xlcredit.udf import receivables as udf_module
 from xlcredit.udf.receivables import (
     AGING,
     AGING_BUCKET,
@@ -137,41 +132,3 @@ def test_aging_two_rows_in_bucket_order() -> None:
 
 
 # --------------------------------------------------------------------------- declarations
-def _decorators() -> dict[str, list[ast.Call]]:
-    tree = ast.parse(Path(udf_module.__file__).read_text(encoding="utf-8"))
-    return {
-        node.name: [d for d in node.decorator_list if isinstance(d, ast.Call)]
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef) and node.name in udf_module.__all__
-    }
-
-
-@pytest.mark.parametrize("name", udf_module.__all__)
-def test_declarations(name: str) -> None:
-    decorators = _decorators()[name]
-    func = next(d for d in decorators if ast.unparse(d.func) == "xw.func")
-    assert {k.arg: ast.literal_eval(k.value) for k in func.keywords} == {
-        "category": "xlcredit", "call_in_wizard": False}
-    docs = {}
-    for d in decorators:
-        if ast.unparse(d.func) == "xw.arg":
-            doc = next(k.value for k in d.keywords if k.arg == "doc")
-            text = getattr(udf_module, doc.id) if isinstance(doc, ast.Name) else ast.literal_eval(doc)
-            docs[ast.literal_eval(d.args[0])] = text
-    assert list(docs) == list(inspect.signature(getattr(udf_module, name)).parameters)
-    assert all(0 < len(doc) <= 255 for doc in docs.values())
-    assert name in xlcredit_udfs.__all__
-
-
-def test_design_signatures() -> None:
-    # DESIGN.md 3.1: argument order of the documented functions
-    def params(f: object) -> list[str]:
-        return list(inspect.signature(f).parameters)  # type: ignore[arg-type]
-
-    assert params(DSO) == ["receivables", "sales", "period_days", "method"]
-    assert params(DSO_BEST)[:3] == ["current_receivables", "sales", "period_days"]
-    assert params(DAYS_DELINQUENT) == ["receivables", "current_receivables", "sales", "period_days", "method"]
-    assert params(CEI) == ["opening_receivables", "credit_sales", "closing_receivables", "closing_current", "months"]
-    assert params(DAYS_BEYOND_TERMS) == ["due_dates", "paid_dates", "amounts"]
-    assert params(AGING_BUCKET)[:3] == ["due_date", "as_of", "bucket_edges"]
-    assert params(AGING)[:4] == ["amounts", "due_dates", "as_of", "bucket_edges"]

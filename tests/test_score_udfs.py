@@ -5,19 +5,14 @@ rows with ndim=2), text typed by people ("1,200", "¥3,000", "是")."""
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import inspect
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import wild_cells
 
-import xlcredit.udf.score as udf_module
 from xlcredit.scoring import INPUTS, score_buyers
 from xlcredit.udf.score import TRADESCORE, TRADESCORE_DETAIL
 
@@ -143,32 +138,6 @@ def test_detail_of_a_perfect_buyer_has_empty_reasons_not_blanks() -> None:
 
 
 # --------------------------------------------------------------------------- declarations
-def _decorators() -> dict[str, list[ast.Call]]:
-    tree = ast.parse(Path(udf_module.__file__).read_text(encoding="utf-8"))
-    return {
-        node.name: [d for d in node.decorator_list if isinstance(d, ast.Call)]
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef) and node.name in udf_module.__all__
-    }
-
-
-@pytest.mark.parametrize("name", ["TRADESCORE", "TRADESCORE_DETAIL"])
-def test_declarations(name: str) -> None:
-    decorators = _decorators()[name]
-    func = next(d for d in decorators if ast.unparse(d.func) == "xw.func")
-    kwargs = {k.arg: ast.literal_eval(k.value) for k in func.keywords}
-    assert kwargs == {"category": "xlcredit", "call_in_wizard": False}
-    args = {}
-    for d in decorators:
-        if ast.unparse(d.func) == "xw.arg":
-            doc = next(k.value for k in d.keywords if k.arg == "doc")
-            args[ast.literal_eval(d.args[0])] = eval(ast.unparse(doc), vars(udf_module))
-    params = list(inspect.signature(getattr(udf_module, name)).parameters)
-    assert list(args) == params  # every argument documented, in order
-    assert all(0 < len(doc) <= 255 for doc in args.values())
-    assert params[:16] == list(INPUTS)  # DESIGN.md 3.1 order
-
-
 def test_exported_through_the_udf_module() -> None:
     import xlcredit_udfs
 
