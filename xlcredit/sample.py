@@ -70,13 +70,21 @@ def sample_policy(language: str = "en", as_of: dt.date = SAMPLE_AS_OF) -> Policy
 
     >>> sample_policy("zh-CN").fx_rate("USD")
     7.1875
+    >>> [lvl.up_to for lvl in sample_policy("zh-CN").limits.approval_levels]
+    [80000.0, 400000.0, 2000000.0, inf]
     """
     base = "CNY" if language == "zh-CN" else "EUR"
     rates = tuple(
         (code, round(_FX_EUR[code] / _FX_EUR[base], 4)) for code in ("EUR", "USD", "GBP", "CNY")
         if code != base
     )
-    return Policy(language=language, base_currency=base, as_of=as_of, fx_rates=rates)
+    policy = Policy(language=language, base_currency=base, as_of=as_of, fx_rates=rates)
+    if base == "CNY":  # signing authority in yuan: about eight times the euro thresholds
+        levels = [{"up_to": up_to, "level_en": lvl.level_en, "level_zh": lvl.level_zh}
+                  for up_to, lvl in zip((80_000, 400_000, 2_000_000, "inf"),
+                                        policy.limits.approval_levels, strict=True)]
+        policy = policy.with_overrides({"limits": {"approval_levels": levels}})
+    return policy
 
 
 def _pick(rng: np.random.Generator, values: np.ndarray, n: int) -> np.ndarray:

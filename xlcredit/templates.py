@@ -18,6 +18,7 @@ What does a new Chinese template contain?
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable
@@ -565,9 +566,7 @@ def build_template(
         buyers = sample_buyers(sample, seed, lang)
         invoices = sample_invoices(buyers, seed, as_of or SAMPLE_AS_OF, language=lang)
     else:
-        base = "CNY" if lang == "zh-CN" else "EUR"
-        policy = Policy(language=lang, base_currency=base, as_of=as_of,
-                        fx_rates=sample_policy(lang).fx_rates)
+        policy = dataclasses.replace(sample_policy(lang), as_of=as_of)  # blank: today
         buyers = pd.DataFrame(columns=[c.name for c in BUYERS.columns])
         invoices = pd.DataFrame(columns=[c.name for c in INVOICES.columns])
     book = xlsxwriter.Workbook(str(path), {
