@@ -261,12 +261,10 @@ def test_engine_function_on_any_numbers(name: str) -> None:
 
 
 #: Functions that let a RuntimeWarning or an exception escape on +-inf (found by fuzzing;
-#: not reachable from a cell or a workbook, where no number is infinite). The test below
-#: fails when another function joins them, and lists them in its output.
-KNOWN_INF_DEFECTS = {"receivables.cei", "aging.bucket_numbers", "limits.credit_limit",
-                     "limits.recommend_limits", "receivables.days_beyond_terms",
-                     "receivables.late_share", "receivables.dso", "receivables.dso_best",
-                     "receivables.days_delinquent"}
+#: not reachable from a cell or a workbook, where no number is infinite). All are fixed (an
+#: infinite element gives NaN and a reason, or a named error): the test below fails when a
+#: function lets one escape again, and lists them in its output.
+KNOWN_INF_DEFECTS: set[str] = set()
 
 
 def test_engine_with_infinity() -> None:
@@ -298,7 +296,7 @@ def test_engine_with_infinity() -> None:
         except Exception as exc:
             failing[f"receivables.{name}"] = f"{type(exc).__name__}: {exc}"
     print("\ninfinity defects:", "; ".join(f"{k} ({v})" for k, v in sorted(failing.items())))
-    assert set(failing) <= KNOWN_INF_DEFECTS, failing
+    assert not failing, failing
 
 
 def test_recommend_limits_on_any_numbers() -> None:

@@ -111,6 +111,25 @@ def test_band_max_limit() -> None:
     assert "maximum" in r.loc[0, "reason"]
 
 
+def test_band_max_limit_is_no_capacity_without_a_basis() -> None:
+    # Regression: with a finite max_limit, a buyer with no known basis got capacity =
+    # max_limit; the documented rule (recommend_limits Notes, docs/limits.md) is capacity
+    # unknown and limit 0, ask for statements.
+    p = Policy.from_dict({"limits": {"rules": [
+        {**r, "max_limit": m}
+        for r, m in zip(DEFAULT_POLICY.to_dict()["limits"]["rules"],
+                        [100_000, 50_000, 20_000, 5_000, 0], strict=True)
+    ]}})
+    r = recommend_limits(90, None, None, None, requested=50_000, policy=p)
+    row = r.iloc[0]
+    assert row["band"] == "A"
+    assert math.isnan(row["capacity"])
+    assert row["limit"] == 0
+    assert row["decision"] == "prepayment_or_guarantee"
+    assert "capacity unknown" in row["reason"]
+    assert "maximum" not in row["reason"]
+
+
 # --------------------------------------------------------------------------- bands
 @pytest.mark.parametrize(
     ("score", "band"),

@@ -165,7 +165,7 @@ def bucket_labels(bucket_edges: Sequence[float] | None = None, language: str = "
 def bucket_numbers(days_past_due: npt.ArrayLike, bucket_edges: Sequence[float] | None = None) -> npt.NDArray[np.int64]:
     """Bucket number of each item from its days past due: 0 = not due, 1 = first edge ...
 
-    Unknown days (NaN) give -1.
+    Unknown days (NaN) give -1, and so do infinite ones (no cell holds infinity).
 
     Examples
     --------
@@ -178,7 +178,7 @@ def bucket_numbers(days_past_due: npt.ArrayLike, bucket_edges: Sequence[float] |
     out = (days > 0).astype(np.int64)
     for edge in _edges(bucket_edges, None):  # a handful of buckets
         out += days > edge
-    return np.where(np.isnan(days), -1, out)  # np.where: also right for a single value
+    return np.where(np.isfinite(days), out, -1)  # np.where: also right for a single value
 
 
 # --------------------------------------------------------------------------- dates

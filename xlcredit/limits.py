@@ -487,6 +487,8 @@ def _limit_block(
         smallest = np.fmin(smallest, amount)  # NaN (unknown) bases are ignored
     capped_bands = not np.isnan(t.max_limit).all()
     capacity = np.fmin(smallest, t.max_limit.take(bidx)) if capped_bands else smallest
+    if capped_bands:  # no known basis: capacity unknown, whatever the band's maximum
+        capacity[np.isnan(smallest)] = np.nan
     known_basis = ~np.isnan(basis_values[0])
     for v in basis_values[1:]:
         known_basis |= ~np.isnan(v)

@@ -120,6 +120,8 @@ def _known(reasons: Reasons) -> npt.NDArray[np.bool_]:
 
 
 def _finish(values: Floats, reasons: Reasons, scalar: bool, with_reasons: bool) -> Any:
+    # A divisor near 0 (sales of 1e-300) overflows to infinity: no number to show.
+    _note(reasons, np.isinf(values), "the result is too large for a number (a divisor is nearly 0)")
     values = np.where(_known(reasons), values, np.nan)
     out: Any = float(values) if scalar else values
     if with_reasons:
@@ -130,6 +132,17 @@ def _finish(values: Floats, reasons: Reasons, scalar: bool, with_reasons: bool) 
 def _note(reasons: Reasons, mask: npt.ArrayLike, text: str) -> None:
     """Record a reason where none is recorded yet (the first reason wins)."""
     reasons[np.asarray(mask, dtype=bool) & _known(reasons)] = text
+
+
+def _note_infinite(reasons: Reasons, values: Floats, name: str) -> None:
+    """Record that an element is infinite (no cell holds infinity: impossible input).
+
+    ``values`` may list periods along a last axis that ``reasons`` lacks.
+    """
+    for mask, got in ((np.isposinf(values), "inf"), (np.isneginf(values), "-inf")):
+        if mask.ndim > reasons.ndim:
+            mask = np.asarray(mask.any(axis=-1), dtype=bool)
+        _note(reasons, mask, f"{name} must be a finite number; got {got}")
 
 
 def _days(period_days: npt.ArrayLike | None, default: float, shape: tuple[int, ...],
@@ -182,12 +195,15 @@ def _dso_core(
     reasons: Reasons = np.full(r.shape, None, dtype=object)
     _note(reasons, np.isnan(r), f"{name} missing")
     _note(reasons, np.isnan(s).any(axis=-1), "sales missing")
+    _note_infinite(reasons, r, name)
+    _note_infinite(reasons, s, "sales")
     _note(reasons, r < 0, f"{name} are negative (a credit balance): DSO is not defined")
-    total_s = s.sum(axis=-1)
+    with np.errstate(invalid="ignore"):  # inf - inf: that row has a reason already
+        total_s = s.sum(axis=-1)
     total_d = d.sum(axis=-1)
     if how == "standard":
         _note(reasons, ~(total_s > 0), "no sales in the period (sales must be > 0)")
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # see _finish
             out = r / np.where(total_s > 0, total_s, 1.0) * total_d
         return np.asarray(out, dtype=float), reasons, scalar
     # countback: walk back from the newest period, consuming its sales
@@ -197,12 +213,13 @@ def _dso_core(
     noise = _TOLERANCE * np.maximum(1.0, remaining)
     out = np.zeros(r.shape)
     for j in range(s.shape[-1] - 1, -1, -1):  # a handful of periods
-        sj = np.nan_to_num(s[..., j], nan=0.0)
+        sj = np.nan_to_num(s[..., j], nan=0.0, posinf=np.inf, neginf=-np.inf)
         take = np.minimum(remaining, np.maximum(sj, 0.0))
+        # inf / inf and inf - inf only where an input is infinite (that row has a reason)
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.where(sj > 0, take / np.where(sj > 0, sj, 1.0), (remaining > 0) * 1.0)
-        out = out + share * d[..., j]
-        remaining = remaining - take
+            out = out + share * d[..., j]
+            remaining = remaining - take
         remaining = np.where(remaining > noise, remaining, 0.0)
     exceeds = remaining > 0
     _note(reasons, exceeds, _EXCEEDS)
@@ -364,7 +381,9 @@ def days_delinquent(
             receivables, "receivables") * (1 + _TOLERANCE) + _TOLERANCE
     _note(reasons, np.broadcast_to(inconsistent, reasons.shape),
           "current_receivables exceed receivables")
-    return _finish(total - best, reasons, scalar, with_reasons)
+    with np.errstate(invalid="ignore"):  # inf - inf: that row has a reason already
+        add = total - best
+    return _finish(add, reasons, scalar, with_reasons)
 
 
 @overload
@@ -419,8 +438,10 @@ def cei(
         (opening_receivables, "opening_receivables"), (credit_sales, "credit_sales"),
         (closing_receivables, "closing_receivables"), (closing_current, "closing_current"))]
     n = _floats(months, "months")
-    if (~(n > 0)).any():
-        raise InputError(f"months must be a number > 0; got {describe(float(n.ravel()[0]))}.")
+    for wrong, rule in ((~(n > 0), "a number > 0"), (np.isinf(n), "a finite number")):
+        if wrong.any():
+            raise InputError(f"months must be {rule}; got "
+                             f"{describe(float(n.ravel()[np.flatnonzero(wrong.ravel())[0]]))}.")
     try:
         o, s, c, cc, n = np.broadcast_arrays(*parts, n)
     except ValueError:
@@ -429,12 +450,14 @@ def cei(
     for arr, name in zip((o, s, c, cc), ("opening_receivables", "credit_sales",
                                          "closing_receivables", "closing_current"), strict=True):
         _note(reasons, np.isnan(arr), f"{name} missing")
+        _note_infinite(reasons, arr, name)
     _note(reasons, cc > c * (1 + _TOLERANCE) + _TOLERANCE, "closing_current exceeds closing_receivables")
-    base = o + s / n
-    top = base - c
-    bottom = base - cc
+    with np.errstate(invalid="ignore"):  # inf - inf: that row has a reason already
+        base = o + s / n
+        top = base - c
+        bottom = base - cc
     _note(reasons, ~(bottom > 0), "nothing was collectible (opening + sales/months - closing current <= 0)")
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # see _finish
         out = top / np.where(bottom > 0, bottom, 1.0)
     return _finish(np.asarray(out, dtype=float), reasons, o.ndim == 0, with_reasons)
 
@@ -449,8 +472,10 @@ def _ratio(top: npt.ArrayLike, bottom: npt.ArrayLike, names: tuple[str, str],
     reasons: Reasons = np.full(t.shape, None, dtype=object)
     _note(reasons, np.isnan(t), f"{names[0]} missing")
     _note(reasons, np.isnan(b), f"{names[1]} missing")
+    _note_infinite(reasons, t, names[0])
+    _note_infinite(reasons, b, names[1])
     _note(reasons, ~(b > 0), f"{names[1]} must be > 0")
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # see _finish
         out = t / np.where(b > 0, b, 1.0)
     return _finish(np.asarray(out, dtype=float), reasons, t.ndim == 0, with_reasons)
 
@@ -592,6 +617,8 @@ def late_share(
     total = weight.sum()
     if not total > 0:
         result: tuple[float, str | None] = (float("nan"), "no paid invoice with a due date and an amount > 0")
+    elif not np.isfinite(total):
+        result = (float("nan"), "amounts must be finite numbers")
     else:
         result = (float(weight[delay > 0].sum() / total), None)
     return result if with_reasons else result[0]
