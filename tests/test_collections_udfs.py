@@ -103,7 +103,7 @@ def test_dunning_step_blanks_and_errors() -> None:
     assert DUNNING_STEP([None, DUE], AS_OF) == [["#N/A days overdue or due date missing"], ["Phone call"]]
     assert DUNNING_STEP("soon", AS_OF).startswith("#VALUE! due_date: 'soon' is not a date")
     assert DUNNING_STEP("lots") == "#VALUE! days_or_due_date: 'lots' is not a number"
-    assert DUNNING_STEP(5.0, None, "fr") == "#VALUE! language must be \"en\" or \"zh-CN\"; got 'fr'."
+    assert DUNNING_STEP(5.0, None, "fr") == "#VALUE! language must be one of en, zh-CN; got 'fr'."
 
 
 @settings(max_examples=150, deadline=None)

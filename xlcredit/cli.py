@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from xlcredit import __version__
 from xlcredit.errors import WorkbookError, XlCreditError
+from xlcredit.policy import language_code
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
@@ -65,11 +66,10 @@ def _parse_date(text: str) -> dt.date:
 
 
 def _lang(text: str) -> str:
-    if text.lower() in ("en", "english"):
-        return "en"
-    if text.lower() in ("zh-cn", "zh", "cn", "chinese", "中文"):
-        return "zh-CN"
-    raise argparse.ArgumentTypeError(f"--lang must be en or zh-CN; got {text!r}")
+    code = language_code(text)
+    if code is None:
+        raise argparse.ArgumentTypeError(f"--lang must be en or zh-CN; got {text!r}")
+    return code
 
 
 def _count(text: str) -> int:

@@ -61,6 +61,21 @@ __all__ = [
 
 Language = Literal["en", "zh-CN"]
 LANGUAGES: tuple[str, ...] = ("en", "zh-CN")
+#: What people type for a language (compared lower-cased and stripped).
+LANGUAGE_ALIASES: dict[str, str] = {
+    "en": "en", "english": "en",
+    "zh-cn": "zh-CN", "zh": "zh-CN", "cn": "zh-CN", "chinese": "zh-CN", "中文": "zh-CN",
+    "简体中文": "zh-CN",
+}
+
+
+def language_code(text: str) -> str | None:
+    """"en" or "zh-CN" for what a user typed, None when it names neither.
+
+    >>> language_code(" ZH "), language_code("中文"), language_code("fr")
+    ('zh-CN', 'zh-CN', None)
+    """
+    return LANGUAGE_ALIASES.get(text.strip().lower())
 
 
 # --------------------------------------------------------------------------- validation

@@ -14,16 +14,14 @@ import numpy as np
 import xlwings as xw
 
 from xlcredit.collections import dunning_step_numbers, late_interest
-from xlcredit.errors import InputError, describe
-from xlcredit.excel_values import as_column, broadcast, is_blank, to_dates, to_numbers, to_text
+from xlcredit.excel_values import as_column, broadcast, is_blank, to_dates, to_numbers
 from xlcredit.policy import DEFAULT_POLICY
-from xlcredit.udf.edge import column, guard
+from xlcredit.udf.edge import column, guard, language_of
 
 __all__ = ["DUNNING_STEP", "LATE_INTEREST"]
 
 _NOT_OVERDUE = {"en": "Not overdue", "zh-CN": "未逾期"}
 _NO_STEP = {"en": "No action yet", "zh-CN": "暂不催收"}
-_LANGUAGES = {"en": "en", "english": "en", "zh-cn": "zh-CN", "zh": "zh-CN", "cn": "zh-CN", "中文": "zh-CN"}
 
 
 def _problems(*parsed: Any, n: int) -> list[str | None]:
@@ -98,10 +96,7 @@ def DUNNING_STEP(days_or_due_date: Any, as_of: Any = None, language: Any = None)
     >>> DUNNING_STEP([0.0, 60.0], None, "zh-CN")
     [['未逾期'], ['最后催款函']]
     """
-    lang_text = to_text([language], "language").values[0]
-    lang = "en" if lang_text is None else _LANGUAGES.get(str(lang_text).strip().lower())
-    if lang is None:
-        raise InputError(f'language must be "en" or "zh-CN"; got {describe(lang_text)}.')
+    lang = language_of(language) or "en"
     first = as_column(days_or_due_date, "days_or_due_date")
     as_of_col = as_column(as_of, "as_of")
     if all(is_blank(v) for v in as_of_col):

@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from xlcredit.errors import XlCreditError
-from xlcredit.excel_values import excel_error
+from xlcredit.errors import InputError, XlCreditError, describe
+from xlcredit.excel_values import as_column, excel_error
+from xlcredit.policy import LANGUAGES, language_code
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -97,3 +98,27 @@ def rows(table: Sequence[Sequence[Any]], unknown: str = "not enough data") -> li
     [[1.0, 'A'], ['#N/A not enough data', 'B']]
     """
     return [[cell(v, None, unknown) for v in row] for row in table]
+
+
+def language_of(value: Any) -> str | None:
+    """The optional ``language`` argument of a function: None when blank (the policy's
+    language), else "en" or "zh-CN" (zh, cn, 中文, 简体中文 and English are understood).
+
+    >>> language_of(None), language_of(" ZH "), language_of(["简体中文"])
+    (None, 'zh-CN', 'zh-CN')
+    >>> language_of("fr")
+    Traceback (most recent call last):
+    ...
+    xlcredit.errors.InputError: language must be one of en, zh-CN; got 'fr'.
+    """
+    if isinstance(value, list):
+        items = as_column(value, "language")
+        if len(items) != 1:
+            raise InputError(f"language must be a single cell; got {len(items)} cells.")
+        value = items[0]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    code = language_code(str(value))
+    if code is None:
+        raise InputError(f"language must be one of {', '.join(LANGUAGES)}; got {describe(value)}.")
+    return code

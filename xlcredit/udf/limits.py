@@ -19,11 +19,10 @@ import numpy.typing as npt
 import pandas as pd
 import xlwings as xw
 
-from xlcredit.errors import InputError, describe
 from xlcredit.excel_values import broadcast, excel_error, to_numbers
 from xlcredit.limits import recommend_limits
-from xlcredit.policy import DEFAULT_POLICY, LANGUAGES
-from xlcredit.udf.edge import Cell, column, guard
+from xlcredit.policy import DEFAULT_POLICY
+from xlcredit.udf.edge import Cell, column, guard, language_of
 
 __all__ = ["CREDIT_LIMIT", "CREDIT_LIMIT_DETAIL"]
 
@@ -53,22 +52,10 @@ def _score_cells(value: Any) -> Any:
     return value
 
 
-def _language(value: Any) -> str | None:
-    """The language argument: blank for the policy's, else "en" or "zh-CN" (also zh, 中文)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    key = str(value).strip().lower()
-    aliases = {"en": "en", "english": "en", "zh-cn": "zh-CN", "zh": "zh-CN", "cn": "zh-CN",
-               "中文": "zh-CN", "简体中文": "zh-CN"}
-    if key not in aliases:
-        raise InputError(f"language must be one of {', '.join(LANGUAGES)}; got {describe(value)}.")
-    return aliases[key]
-
-
 def _compute(args: tuple[Any, ...], language: Any) -> tuple[pd.DataFrame, npt.NDArray[np.object_]]:
     """Coerce the cells, call the engine once, and return its frame and per-row problems."""
     policy = DEFAULT_POLICY
-    lang = _language(language)
+    lang = language_of(language)
     if lang is not None and lang != policy.language:
         policy = dataclasses.replace(policy, language=lang)
     parsed = {}
@@ -190,7 +177,7 @@ def CREDIT_LIMIT_DETAIL(
          requested, insured_limit, current_exposure),
         language,
     )
-    zh = _language(language) == "zh-CN"
+    zh = language_of(language) == "zh-CN"
     no_exposure = "未提供当前敞口" if zh else "no current exposure given"
     out: list[list[Cell]] = []
     table = frame[["limit", "band", "decision_text", "approval_level", "terms_days",

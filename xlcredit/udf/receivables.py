@@ -26,9 +26,9 @@ import xlwings as xw
 
 from xlcredit import aging
 from xlcredit import receivables as rx
-from xlcredit.errors import InputError, describe
+from xlcredit.errors import InputError
 from xlcredit.excel_values import as_column, broadcast, excel_error, is_blank, to_dates, to_numbers
-from xlcredit.udf.edge import Cell, cell, guard
+from xlcredit.udf.edge import Cell, cell, guard, language_of
 
 __all__ = [
     "AGING",
@@ -101,15 +101,6 @@ def _text(value: Any, name: str) -> str | None:
     if is_blank(value):
         return None
     return str(value).strip()
-
-
-def _language(value: Any) -> str:
-    key = (_text(value, "language") or "en").lower()
-    aliases = {"en": "en", "english": "en", "zh-cn": "zh-CN", "zh": "zh-CN", "cn": "zh-CN",
-               "中文": "zh-CN", "简体中文": "zh-CN"}
-    if key not in aliases:
-        raise InputError(f"language must be 'en' or 'zh-CN'; got {describe(value)}.")
-    return aliases[key]
 
 
 def _as_of(value: Any) -> np.datetime64:
@@ -394,7 +385,7 @@ def AGING_BUCKET(due_date: Any, as_of: Any, bucket_edges: Any = None, language: 
     [['31-60'], ['Not due']]
     """
     due = to_dates(as_column(due_date, "due_date"), "due_date")
-    labels = aging.aging_bucket(due.values, _as_of(as_of), _edges(bucket_edges), _language(language))
+    labels = aging.aging_bucket(due.values, _as_of(as_of), _edges(bucket_edges), (language_of(language) or "en"))
     problems = due.problems
     cells: list[Cell] = [
         excel_error(p) if p is not None else (lab if lab is not None else excel_error("no due date", "#N/A"))
@@ -421,5 +412,5 @@ def AGING(amounts: Any, due_dates: Any, as_of: Any, bucket_edges: Any = None, la
     due = to_dates(as_column(due_dates, "due_dates"), "due_dates")
     _first(due.problems)
     totals = aging.aging_totals(parsed.values, due.values, _as_of(as_of), _edges(bucket_edges),
-                                _language(language))
+                                (language_of(language) or "en"))
     return [list(totals.index), [float(v) for v in totals.to_numpy()]]

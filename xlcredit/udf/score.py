@@ -20,11 +20,10 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
-from xlcredit.errors import InputError, describe
 from xlcredit.excel_values import as_column, broadcast, excel_error
-from xlcredit.policy import DEFAULT_POLICY, LANGUAGES, Policy
+from xlcredit.policy import DEFAULT_POLICY, Policy
 from xlcredit.scoring import INPUTS, score_buyers
-from xlcredit.udf.edge import Cell, column, guard
+from xlcredit.udf.edge import Cell, column, guard, language_of
 
 __all__ = ["TRADESCORE", "TRADESCORE_DETAIL"]
 
@@ -51,14 +50,8 @@ _DOCS: dict[str, str] = {
 
 def _language_policy(value: Any, policy: Policy = DEFAULT_POLICY) -> Policy:
     """The policy with the language of the texts asked for (blank: the policy's own)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return policy
-    aliases = {"en": "en", "english": "en", "zh-cn": "zh-CN", "zh": "zh-CN", "cn": "zh-CN",
-               "中文": "zh-CN", "简体中文": "zh-CN"}
-    key = str(value).strip().lower()
-    if key not in aliases:
-        raise InputError(f"language must be one of {', '.join(LANGUAGES)}; got {describe(value)}.")
-    return dataclasses.replace(policy, language=aliases[key])
+    code = language_of(value)
+    return policy if code is None else dataclasses.replace(policy, language=code)
 
 
 def _score(args: tuple[Any, ...], policy: Policy) -> pd.DataFrame:
