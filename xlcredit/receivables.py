@@ -532,6 +532,18 @@ def _paid_days(
     return np.where(usable, paid - due, 0.0), np.where(usable, weight, 0.0)
 
 
+def _weighted_over_paid(values: Floats, weight: Floats) -> tuple[float, str | None]:
+    """The weight-averaged value over the paid invoices, with the reason when undefined."""
+    with np.errstate(invalid="ignore", over="ignore"):  # an infinite amount: no answer
+        total = weight.sum()
+        value = (values * weight).sum() / total if total > 0 else np.nan
+    if not total > 0:
+        return float("nan"), "no paid invoice with a due date and an amount > 0"
+    if not np.isfinite(value):
+        return float("nan"), "amounts must be finite numbers"
+    return float(value), None
+
+
 @overload
 def days_beyond_terms(due_dates: Any, paid_dates: Any, amounts: npt.ArrayLike | None = ...,
                       *, with_reasons: Literal[False] = ...) -> float: ...
@@ -577,15 +589,7 @@ def days_beyond_terms(
     -3.5
     """
     delay, weight = _paid_days(due_dates, paid_dates, amounts)
-    with np.errstate(invalid="ignore", over="ignore"):  # an infinite amount: no average
-        total = weight.sum()
-        average = (delay * weight).sum() / total if total > 0 else np.nan
-    if not total > 0:
-        result: tuple[float, str | None] = (float("nan"), "no paid invoice with a due date and an amount > 0")
-    elif not np.isfinite(average):
-        result = (float("nan"), "amounts must be finite numbers")
-    else:
-        result = (float(average), None)
+    result = _weighted_over_paid(delay, weight)
     return result if with_reasons else result[0]
 
 
@@ -614,13 +618,7 @@ def late_share(
     0.25
     """
     delay, weight = _paid_days(due_dates, paid_dates, amounts)
-    total = weight.sum()
-    if not total > 0:
-        result: tuple[float, str | None] = (float("nan"), "no paid invoice with a due date and an amount > 0")
-    elif not np.isfinite(total):
-        result = (float("nan"), "amounts must be finite numbers")
-    else:
-        result = (float(weight[delay > 0].sum() / total), None)
+    result = _weighted_over_paid((delay > 0).astype(float), weight)  # share paid late
     return result if with_reasons else result[0]
 
 
