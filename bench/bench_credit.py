@@ -26,10 +26,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from xlcredit.limits import recommend_limits
-from xlcredit.policy import DEFAULT_POLICY, Policy
-from xlcredit.scorecard import FACTORS, Factor
-from xlcredit.scoring import INPUTS, score_buyers
+from xlcredit.engine.limits import recommend_limits
+from xlcredit.engine.policy import DEFAULT_POLICY, Policy
+from xlcredit.engine.scorecard import FACTORS, Factor
+from xlcredit.engine.scoring import INPUTS, score_buyers
 
 
 def synthetic_buyers(n: int, seed: int = 7) -> pd.DataFrame:

@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xlcredit.aging import age_invoices
-from xlcredit.policy import Policy
+from xlcredit.engine.aging import age_invoices
+from xlcredit.engine.policy import Policy
 
 AS_OF = "2026-11-28"
 POLICY = Policy(
@@ -141,7 +141,7 @@ def main() -> None:
           f"({len(result.by_buyer):,} buyers, total {result.total['Total']:,.2f} EUR, "
           f"{len(result.unaged):,} items set aside: no FX rate)")
     if worklist is None:
-        print("xlcredit collections: not available (xlcredit.collections.build_worklist missing)")
+        print("xlcredit collections: not available (xlcredit.engine.collections.build_worklist missing)")
     else:
         print(f"xlcredit collections worklist:          {best['collections']:7.3f} s  "
               f"({len(worklist):,} overdue items)")
@@ -162,7 +162,7 @@ def main() -> None:
 
 def _worklist(ledger: pd.DataFrame) -> Any:
     try:
-        from xlcredit.collections import build_worklist
+        from xlcredit.engine.collections import build_worklist
     except ImportError:
         return None
     return build_worklist(ledger, AS_OF, POLICY)

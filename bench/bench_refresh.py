@@ -23,7 +23,8 @@ from pathlib import Path
 
 import openpyxl
 
-from xlcredit import macros, templates
+from xlcredit import macros
+from xlcredit.workbook import templates
 from xlcredit.workbook.files import FileWorkbook
 
 

@@ -6,8 +6,8 @@ Method (a binned logistic scorecard in the manner of optbinning, written with nu
 scipy only, so the script needs nothing beyond the test extras):
 
 1. Map the ratios of ``5year.arff`` to amounts with total assets = 1
-   (:func:`xlcredit.scorecard.polish_ratios_to_inputs`) and compute the eight financial
-   factors exactly as the engine does (:func:`xlcredit.scoring.factor_values`).
+   (:func:`xlcredit.engine.scorecard.polish_ratios_to_inputs`) and compute the eight financial
+   factors exactly as the engine does (:func:`xlcredit.engine.scoring.factor_values`).
 2. Per factor: candidate edges at the deciles, rounded to two significant figures; the
    bankruptcy rate per bin (with one pseudo-bad and -good) made monotone in the factor's
    known direction by isotonic regression; adjacent bins with equal rates merged.
@@ -18,7 +18,7 @@ scipy only, so the script needs nothing beyond the test extras):
 5. Points = weight x (WoE - lowest WoE of the factor), scaled so the eight maxima add up
    to 60, rounded to 0.1.
 
-The frozen result is pasted into ``xlcredit/scorecard.py``. The script also reports a
+The frozen result is pasted into ``xlcredit/engine/scorecard.py``. The script also reports a
 stratified 5-fold cross-validated AUC (the whole procedure refitted on each training fold)
 and the AUC of the frozen table on ``1year.arff`` (never used for fitting).
 """
@@ -37,8 +37,8 @@ from scipy.stats import rankdata
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from xlcredit.scorecard import FACTORS, Factor, polish_ratios_to_inputs  # noqa: E402
-from xlcredit.scoring import factor_values, score_buyers  # noqa: E402
+from xlcredit.engine.scorecard import FACTORS, Factor, polish_ratios_to_inputs  # noqa: E402
+from xlcredit.engine.scoring import factor_values, score_buyers  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "polish_bankruptcy"
 FINANCIAL_POINTS = 60.0
@@ -228,7 +228,7 @@ def main() -> None:
     inputs1, y1 = load("1year.arff")
     auc1, n1 = auc_of(factors, inputs1, y1)
     print(f"1year.arff (5-year horizon, not fitted) AUC: {auc1:.4f} on {n1} rows")
-    print(f"frozen table in xlcredit/scorecard.py, 5year AUC: {auc_of(FACTORS, inputs, y)[0]:.4f}")
+    print(f"frozen table in xlcredit/engine/scorecard.py, 5year AUC: {auc_of(FACTORS, inputs, y)[0]:.4f}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ Writes ``docs/model_roc.png`` (ROC curves of the score and of Altman Z''),
 figures block of ``docs/model.md`` (between the ``figures:start`` / ``figures:end``
 markers): AUC in and out of sample, 5-fold cross-validated AUC, the Altman baseline,
 default rate and count per band and grade, and the PD calibration fitted on the scores
-(which ``xlcredit/policy.py`` holds as ``score.pd_intercept`` / ``score.pd_slope``).
+(which ``xlcredit/engine/policy.py`` holds as ``score.pd_intercept`` / ``score.pd_slope``).
 Needs the test extras (liac-arff, scipy, matplotlib) and ../shared/data.
 """
 
@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from fit_scorecard import auc, auc_of, fit, load, stratified_folds  # noqa: E402
 
-from xlcredit.policy import DEFAULT_POLICY  # noqa: E402
-from xlcredit.scorecard import FACTORS  # noqa: E402
-from xlcredit.scoring import altman_z2, score_buyers  # noqa: E402
+from xlcredit.engine.policy import DEFAULT_POLICY  # noqa: E402
+from xlcredit.engine.scorecard import FACTORS  # noqa: E402
+from xlcredit.engine.scoring import altman_z2, score_buyers  # noqa: E402
 
 DOCS = ROOT / "docs"
 _Z_INPUTS = ("total_assets", "total_liabilities", "current_assets", "current_liabilities",

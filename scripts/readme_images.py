@@ -22,9 +22,9 @@ _SYSTEM_PYTHON = os.environ.get("XLCREDIT_UNO_PYTHON", "/usr/bin/python3")
 sys.path.insert(0, str(ROOT))
 
 from xlcredit.macros import refresh_all  # noqa: E402
-from xlcredit.schema import BUYERS, SHEET_NAMES  # noqa: E402
-from xlcredit.templates import build_template  # noqa: E402
 from xlcredit.workbook.files import FileWorkbook  # noqa: E402
+from xlcredit.workbook.schema import BUYERS, SHEET_NAMES  # noqa: E402
+from xlcredit.workbook.templates import build_template  # noqa: E402
 
 #: Columns of the Buyers sheet hidden in the screenshot (inputs, and some outputs).
 _SHOWN = {"buyer_id", "name", "exposure", "overdue", "score", "band", "grade", "pd", "reasons",

@@ -41,7 +41,7 @@ PLAN_FREQUENCIES = ("monthly", "weekly", "biweekly", "quarterly")
 
 @st.composite
 def plan_terms(draw: st.DrawFn, max_installments: int = 600, zero_rate: bool | None = None) -> dict[str, object]:
-    """Terms of one payment plan for ``xlcredit.plans.payment_plan`` (amounts to the cent).
+    """Terms of one payment plan for ``xlcredit.engine.plans.payment_plan`` (amounts to the cent).
 
     ``zero_rate``: True forces a zero rate, False a positive one, None either (0 drawn often).
     """
@@ -102,7 +102,7 @@ AGING_FX = (("EUR", 1.0), ("USD", 0.9), ("CNY", 0.13))
 
 @st.composite
 def aging_ledgers(draw: st.DrawFn, max_rows: int = 40) -> dict[str, list[object]]:
-    """Columns of an invoice ledger for ``xlcredit.aging.age_invoices``: dates as day
+    """Columns of an invoice ledger for ``xlcredit.engine.aging.age_invoices``: dates as day
     offsets from the as-of day (None = blank), credit notes, part payments, settled and
     future-dated invoices, disputes and currencies without an FX rate (or blank)."""
     n = draw(st.integers(0, max_rows))
@@ -194,7 +194,7 @@ def wild_cells() -> st.SearchStrategy[object]:
 
 
 def aging_frame(cols: dict[str, list[object]], as_of: object) -> object:
-    """The invoice DataFrame (columns of ``xlcredit.aging.INVOICE_COLUMNS``) of one
+    """The invoice DataFrame (columns of ``xlcredit.engine.aging.INVOICE_COLUMNS``) of one
     ``aging_ledgers`` example, with its day offsets turned into dates around ``as_of``."""
     import numpy as np
     import pandas as pd

@@ -20,8 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oletools.olevba import VBA_Parser, decompress_stream
 
-from xlcredit.addin import cfb, ovba, project
-from xlcredit.addin.build import (
+from xlcredit.engine.errors import XlCreditError
+from xlcredit.excel.addin import cfb, ovba, project
+from xlcredit.excel.addin.build import (
     ADDED_MODULES,
     PROJECT_NAME,
     TEMPLATE_SHA256,
@@ -30,9 +31,8 @@ from xlcredit.addin.build import (
     template_parts,
     vba_sources,
 )
-from xlcredit.errors import XlCreditError
 
-build_mod = importlib.import_module("xlcredit.addin.build")
+build_mod = importlib.import_module("xlcredit.excel.addin.build")
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "workbooks" / "xlcredit.xlam"
@@ -382,7 +382,7 @@ def test_build_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_build_works_with_any_udf_module() -> None:
-    parts = build_parts("xlcredit.addin._demo_udfs")
+    parts = build_parts("xlcredit.excel.addin._demo_udfs")
     modules = project.read_modules(parts["xl/vbaProject.bin"])
     assert 'Function XLCDEMO_DOUBLE(x)' in modules["xlcredit_functions"]
     assert "Register_XLCDEMO_DOUBLE" in modules["xlcredit_register"]

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xlcredit.addin import cli_main
-from xlcredit.addin.build import UDF_MODULE, XLWINGS_VERSION
+from xlcredit.excel.addin import cli_main
+from xlcredit.excel.addin.build import UDF_MODULE, XLWINGS_VERSION
 
-install_mod = importlib.import_module("xlcredit.addin.install")
-doctor_mod = importlib.import_module("xlcredit.addin.doctor")
+install_mod = importlib.import_module("xlcredit.excel.addin.install")
+doctor_mod = importlib.import_module("xlcredit.excel.addin.doctor")
 ROOT = Path(__file__).resolve().parents[1]
 ADDIN = r"C:\Users\li\AppData\Roaming\Microsoft\AddIns\xlcredit.xlam"
 
@@ -130,7 +130,7 @@ def test_cli_main_routes_the_three_commands(tmp_path: Path, capsys: pytest.Captu
 
 
 def test_docs_cover_install_buttons_troubleshooting_and_release_checklist() -> None:
-    from xlcredit.addin import ribbon
+    from xlcredit.excel.addin import ribbon
 
     text = (ROOT / "docs" / "excel.md").read_text(encoding="utf-8")
     for heading in ("## Install (Windows)", "### macOS", "## First use with the template",

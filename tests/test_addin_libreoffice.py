@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from xlcredit.addin import ribbon
+from xlcredit.excel.addin import ribbon
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "tests" / "addin_lo_check.py"
@@ -79,7 +79,7 @@ def test_libreoffice_imports_and_compiles_our_modules(tmp_path: Path) -> None:
 
 
 def test_a_broken_module_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    build_mod = importlib.import_module("xlcredit.addin.build")
+    build_mod = importlib.import_module("xlcredit.excel.addin.build")
     table = ribbon.label_table_vba
     monkeypatch.setattr(build_mod.ribbon, "label_table_vba", lambda: table() + "Sub Broken(\r\n    x = = 1\r\nEnd Sub\r\n")
     broken = build_mod.build(tmp_path / "broken.xlam")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from strategies import AGING_FX, aging_frame, aging_ledgers
 
-from xlcredit.aging import (
+from xlcredit.engine.aging import (
     INVOICE_COLUMNS,
     REQUIRED_COLUMNS,
     age_invoices,
@@ -19,8 +19,8 @@ from xlcredit.aging import (
     bucket_labels,
     bucket_numbers,
 )
-from xlcredit.errors import InputError, PolicyError, SchemaError
-from xlcredit.policy import AgingPolicy, Policy
+from xlcredit.engine.errors import InputError, PolicyError, SchemaError
+from xlcredit.engine.policy import AgingPolicy, Policy
 
 AS_OF = pd.Timestamp("2026-11-28")
 LABELS = ["Not due", "1-30", "31-60", "61-90", "91-120", "Over 120"]

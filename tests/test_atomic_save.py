@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import xlsxwriter
 
-from xlcredit.errors import WorkbookError, WorkbookLockedError
+from xlcredit.engine.errors import WorkbookError, WorkbookLockedError
 from xlcredit.workbook import ColumnWrite, FileWorkbook, xlsx_parts
 from xlcredit.workbook.safe_save import lock_path
 

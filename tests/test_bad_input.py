@@ -31,8 +31,8 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 from xlcredit.cli import main
-from xlcredit.schema import BUYERS
 from xlcredit.workbook import FileWorkbook
+from xlcredit.workbook.schema import BUYERS
 
 AS_OF = "2026-11-30"
 BUYER_HEADERS = ["Buyer ID", "Name", "Currency", "Total assets", "Total liabilities",

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import COLLECTIONS_FX, collection_ledgers
 
-from xlcredit.collections import (
+from xlcredit.engine.collections import (
     BUYER_SUMMARY_COLUMNS,
     BUYER_SUMMARY_LABELS_ZH,
     INSURANCE_ALERTS_ZH,
@@ -25,8 +25,8 @@ from xlcredit.collections import (
     late_interest,
     summarise_by_buyer,
 )
-from xlcredit.errors import InputError, PolicyError, SchemaError
-from xlcredit.policy import Policy
+from xlcredit.engine.errors import InputError, PolicyError, SchemaError
+from xlcredit.engine.policy import Policy
 
 AS_OF = pd.Timestamp("2026-11-28")
 LEDGER_CSV = Path(__file__).parents[2] / "shared" / "data" / "ar_ledger_sample" / "invoices.csv"
@@ -542,7 +542,7 @@ def test_real_ledger_late_interest_and_insurance(real_ledger: pd.DataFrame) -> N
 
 
 def test_real_ledger_agrees_with_aging_overdue_total(real_ledger: pd.DataFrame) -> None:
-    aging = pytest.importorskip("xlcredit.aging")
+    aging = pytest.importorskip("xlcredit.engine.aging")
     as_of = pd.Timestamp("2013-06-30")
     result = aging.age_invoices(real_ledger, as_of, Policy())
     wl = build_worklist(real_ledger, as_of)

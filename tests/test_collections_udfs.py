@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import xlcredit.udf.collections as module
-from xlcredit.udf.collections import DUNNING_STEP, LATE_INTEREST
+import xlcredit.excel.udf.collections as module
+from xlcredit.excel.udf.collections import DUNNING_STEP, LATE_INTEREST
 
 DUE = dt.datetime(2026, 10, 29)
 AS_OF = dt.datetime(2026, 11, 28)

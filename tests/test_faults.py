@@ -31,9 +31,9 @@ from typing import Any
 import pytest
 
 from xlcredit.cli import main
-from xlcredit.templates import build_template
 from xlcredit.workbook import FileWorkbook, safe_save
 from xlcredit.workbook.safe_save import lock_path
+from xlcredit.workbook.templates import build_template
 
 AS_OF = "2026-11-30"
 ROOT = Path(__file__).resolve().parents[1]

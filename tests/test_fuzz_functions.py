@@ -12,7 +12,7 @@ Results in range are checked where the contract gives one (score 1..100, PD 0..1
 late share 0..1).
 
 Engine functions get float arrays with NaN and inf, scalars, empty arrays and random
-ledgers; a named :class:`~xlcredit.errors.XlCreditError` is an accepted answer, any other
+ledgers; a named :class:`~xlcredit.engine.errors.XlCreditError` is an accepted answer, any other
 exception (a RuntimeWarning included: pytest makes it an error) is a failure.
 
 The number of examples run is counted in ``EXAMPLES`` and printed by
@@ -34,8 +34,8 @@ import xlcredit_udfs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xlcredit import aging, collections, limits, plans, receivables, scoring
-from xlcredit.errors import XlCreditError
+from xlcredit.engine import aging, collections, limits, plans, receivables, scoring
+from xlcredit.engine.errors import XlCreditError
 
 EXAMPLES: Counter[str] = Counter()
 FAST = settings(max_examples=60, deadline=None, derandomize=True,

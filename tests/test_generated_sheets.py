@@ -27,13 +27,13 @@ import pytest
 from lxml import etree
 
 from xlcredit.macros import COLLECTION_STATUSES, refresh_all
-from xlcredit.schema import SHEET_NAMES
-from xlcredit.templates import build_template
 from xlcredit.workbook.charts import chart_xml
 from xlcredit.workbook.files import FileWorkbook
 from xlcredit.workbook.generated import render_sheet, validation_xml
 from xlcredit.workbook.port import ChartSeries, ChartSpec, DataValidation, SheetSpec, TableSpec
+from xlcredit.workbook.schema import SHEET_NAMES
 from xlcredit.workbook.styles import StyleBook
+from xlcredit.workbook.templates import build_template
 
 M = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -247,7 +247,7 @@ def test_table_header_row_repeats_on_every_printed_page(books: dict[str, Path], 
 
 
 def test_print_titles_reject_impossible_rows() -> None:
-    from xlcredit.errors import InputError
+    from xlcredit.engine.errors import InputError
 
     with pytest.raises(InputError, match="print title rows"):
         render_sheet(SheetSpec("S", print_title_rows=(4, 2)), StyleBook(None), table_ids=[],
@@ -281,7 +281,7 @@ def test_collections_status_column_has_a_drop_down(books: dict[str, Path], lang:
 
 
 def test_drop_down_values_are_checked() -> None:
-    from xlcredit.errors import InputError
+    from xlcredit.engine.errors import InputError
 
     with pytest.raises(InputError, match="comma"):
         validation_xml([DataValidation("A2:A9", ["paid, partly"])])

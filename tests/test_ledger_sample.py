@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from xlcredit.aging import age_invoices
-from xlcredit.receivables import ledger_kpis, payment_behaviour, receivables_kpis
+from xlcredit.engine.aging import age_invoices
+from xlcredit.engine.receivables import ledger_kpis, payment_behaviour, receivables_kpis
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "ar_ledger_sample" / "invoices.csv"
 AS_OF_DATES = ["2012-06-30", "2013-01-15", "2013-09-30"]
@@ -36,7 +36,7 @@ def raw() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def invoices(raw: pd.DataFrame) -> pd.DataFrame:
-    """The file under the standard column names of xlcredit.aging.INVOICE_COLUMNS."""
+    """The file under the standard column names of xlcredit.engine.aging.INVOICE_COLUMNS."""
     return pd.DataFrame({
         "buyer_id": raw["customerID"],
         "invoice_no": raw["invoiceNumber"].astype(str),

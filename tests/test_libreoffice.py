@@ -101,7 +101,8 @@ def test_our_functions_recompute_in_calc_and_match_python(libreoffice: Any, tmp_
 
 
 def _workbooks_to_check(tmp_path: Path) -> list[Path]:
-    from xlcredit import macros, templates
+    from xlcredit import macros
+    from xlcredit.workbook import templates
     from xlcredit.workbook.files import FileWorkbook
 
     paths = sorted((ROOT / "workbooks").glob("credit_control*.xlsx"))

@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlcredit.udf.limits import CREDIT_LIMIT, CREDIT_LIMIT_DETAIL
+from xlcredit.excel.udf.limits import CREDIT_LIMIT, CREDIT_LIMIT_DETAIL
 
 # Issue 2's published example: band B (score 60), net worth 80,000, turnover 700,000,
 # need 50,000 -> 28,000.

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import limit_inputs, scores
 
-from xlcredit.errors import InputError, PolicyError
-from xlcredit.limits import DECISIONS, band_of_score, credit_limit, recommend_limits
-from xlcredit.policy import DEFAULT_POLICY, Policy
+from xlcredit.engine.errors import InputError, PolicyError
+from xlcredit.engine.limits import DECISIONS, band_of_score, credit_limit, recommend_limits
+from xlcredit.engine.policy import DEFAULT_POLICY, Policy
 
 NAN = math.nan
 

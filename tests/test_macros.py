@@ -12,13 +12,13 @@ import openpyxl
 import pytest
 
 from xlcredit import macros
-from xlcredit.errors import SchemaError, WorkbookError
-from xlcredit.schema import BUYERS, INVOICES
-from xlcredit.templates import build_template
+from xlcredit.engine.errors import SchemaError, WorkbookError
 from xlcredit.workbook.files import FileWorkbook
 from xlcredit.workbook.port import RawTable
+from xlcredit.workbook.schema import BUYERS, INVOICES
+from xlcredit.workbook.templates import build_template
 
-AS_OF = dt.date(2026, 11, 30)  # xlcredit.sample.SAMPLE_AS_OF
+AS_OF = dt.date(2026, 11, 30)  # xlcredit.workbook.sample.SAMPLE_AS_OF
 
 
 def _refresh(path: Path, as_of: dt.date | None = None) -> macros.RefreshSummary:

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from scipy.stats import rankdata
 
-from xlcredit.policy import DEFAULT_POLICY
-from xlcredit.scorecard import polish_ratios_to_inputs
-from xlcredit.scoring import altman_z2, score_buyers
+from xlcredit.engine.policy import DEFAULT_POLICY
+from xlcredit.engine.scorecard import polish_ratios_to_inputs
+from xlcredit.engine.scoring import altman_z2, score_buyers
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "polish_bankruptcy"
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlcredit.plans import payment_plan, reschedule
-from xlcredit.udf.plans import HEADER, PAYMENT_PLAN, PLAN_PAYMENT, PLAN_RESCHEDULE
+from xlcredit.engine.plans import payment_plan, reschedule
+from xlcredit.excel.udf.plans import HEADER, PAYMENT_PLAN, PLAN_PAYMENT, PLAN_RESCHEDULE
 
 MAR_2_2026 = 46083.0  # Excel serial of 2026-03-02 (46354 = 2026-11-28, see excel_values)
 

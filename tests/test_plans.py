@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from strategies import plan_terms
 
-from xlcredit.errors import InputError
-from xlcredit.plans import (
+from xlcredit.engine.errors import InputError
+from xlcredit.engine.plans import (
     COLUMNS,
     FREQUENCIES,
     due_dates,
@@ -26,7 +26,7 @@ from xlcredit.plans import (
     period_rate,
     reschedule,
 )
-from xlcredit.policy import Policy
+from xlcredit.engine.policy import Policy
 
 NO_WEEKEND_RULE = Policy.from_dict({"plans": {"weekend_rule": "none"}})
 SLOW = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from xlcredit.policy import Policy
-from xlcredit.policy_sheet import (
+from xlcredit.engine.policy import Policy
+from xlcredit.workbook.policy_sheet import (
     DESCRIPTIONS,
     LIST_SETTINGS,
     describe_setting,
     policy_from_tables,
     policy_tables,
 )
-from xlcredit.sample import sample_policy
+from xlcredit.workbook.sample import sample_policy
 
 
 def _as_sheet(policy: Policy, language: str) -> dict[str, tuple[list[Any], list[list[Any]]]]:
@@ -49,7 +49,7 @@ def test_sample_policies_round_trip() -> None:
 def test_every_setting_has_a_description_in_both_languages() -> None:
     keys = set(Policy().settings()) | set(LIST_SETTINGS)
     missing = sorted(keys - set(DESCRIPTIONS))
-    assert missing == [], f"add descriptions for {missing} in xlcredit/policy_sheet.py"
+    assert missing == [], f"add descriptions for {missing} in xlcredit/workbook/policy_sheet.py"
     for en, zh in DESCRIPTIONS.values():
         assert en.endswith(".") and zh.endswith("。")
 

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import AGING_FX, aging_frame, aging_ledgers, dso_inputs
 
-from xlcredit.aging import age_invoices
-from xlcredit.errors import InputError
-from xlcredit.policy import Policy
-from xlcredit.receivables import (
+from xlcredit.engine.aging import age_invoices
+from xlcredit.engine.errors import InputError
+from xlcredit.engine.policy import Policy
+from xlcredit.engine.receivables import (
     cei,
     days_beyond_terms,
     days_delinquent,

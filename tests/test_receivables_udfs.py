@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from xlcredit.udf.receivables import (
+from xlcredit.excel.udf.receivables import (
     AGING,
     AGING_BUCKET,
     AR_TURNOVER,

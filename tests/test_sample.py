@@ -7,8 +7,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlcredit.sample import SAMPLE_AS_OF, sample_buyers, sample_invoices, sample_policy
-from xlcredit.schema import BUYERS, INVOICES
+from xlcredit.workbook.sample import SAMPLE_AS_OF, sample_buyers, sample_invoices, sample_policy
+from xlcredit.workbook.schema import BUYERS, INVOICES
 
 
 @settings(max_examples=25, deadline=None)

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xlcredit.errors import SchemaError
-from xlcredit.schema import (
+from xlcredit.engine.errors import SchemaError
+from xlcredit.engine.scoring import INPUTS
+from xlcredit.workbook.schema import (
     BUYERS,
     INVOICES,
     TABLES,
@@ -23,7 +24,6 @@ from xlcredit.schema import (
     parse_table,
     problems_frame,
 )
-from xlcredit.scoring import INPUTS
 
 INVOICE_HEADER_EN = ["Invoice no", "Buyer ID", "Currency", "Amount", "Paid amount", "Invoice date",
                      "Due date", "Paid date", "Disputed", "Promise date"]
@@ -37,9 +37,9 @@ def test_buyer_inputs_follow_the_tradescore_order() -> None:
 
 
 def test_invoice_columns_are_the_engine_names() -> None:
-    # xlcredit/aging.py INVOICE_COLUMNS and collections.py INVOICE_INPUT_COLUMNS
-    from xlcredit.aging import INVOICE_COLUMNS
-    from xlcredit.collections import INVOICE_INPUT_COLUMNS
+    # xlcredit/engine/aging.py INVOICE_COLUMNS and collections.py INVOICE_INPUT_COLUMNS
+    from xlcredit.engine.aging import INVOICE_COLUMNS
+    from xlcredit.engine.collections import INVOICE_INPUT_COLUMNS
 
     names = {c.name for c in INVOICES.columns}
     assert set(INVOICE_COLUMNS) <= names
@@ -157,9 +157,9 @@ def test_any_cells_give_values_or_problems_never_an_exception(cells: list[object
 def test_docs_reference_is_current() -> None:
     from pathlib import Path
 
-    from xlcredit.schema import reference_markdown
+    from xlcredit.workbook.schema import reference_markdown
 
     doc = Path(__file__).resolve().parents[1] / "docs" / "workbook.md"
     assert doc.read_text(encoding="utf-8") == reference_markdown(), (
-        "docs/workbook.md is stale: run python -m xlcredit.schema > docs/workbook.md"
+        "docs/workbook.md is stale: run python -m xlcredit.workbook.schema > docs/workbook.md"
     )

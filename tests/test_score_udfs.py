@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import wild_cells
 
-from xlcredit.scoring import INPUTS, score_buyers
-from xlcredit.udf.score import TRADESCORE, TRADESCORE_DETAIL
+from xlcredit.engine.scoring import INPUTS, score_buyers
+from xlcredit.excel.udf.score import TRADESCORE, TRADESCORE_DETAIL
 
 # A buyer typed as single cells (DESIGN.md 3.1 order), amounts in thousands.
 BUYER: tuple[Any, ...] = (1000.0, 600.0, 500.0, 250.0, 150.0, 80.0, 1500.0, 50.0)

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import buyer_inputs
 
-from xlcredit.errors import InputError
-from xlcredit.policy import DEFAULT_POLICY, Policy
-from xlcredit.scorecard import FACTORS, FACTORS_BY_CODE, GROUPS, points_table
-from xlcredit.scoring import (
+from xlcredit.engine.errors import InputError
+from xlcredit.engine.policy import DEFAULT_POLICY, Policy
+from xlcredit.engine.scorecard import FACTORS, FACTORS_BY_CODE, GROUPS, points_table
+from xlcredit.engine.scoring import (
     INPUTS,
     altman_z2,
     band_of,

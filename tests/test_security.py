@@ -22,9 +22,9 @@ from lxml import etree
 
 from xlcredit import macros
 from xlcredit.cli import main
-from xlcredit.errors import WorkbookError
-from xlcredit.templates import build_template
+from xlcredit.engine.errors import WorkbookError
 from xlcredit.workbook import FileWorkbook, xlsx_parts
+from xlcredit.workbook.templates import build_template
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "xlcredit"
@@ -177,8 +177,8 @@ def test_user_archives_are_opened_only_through_the_bounded_reader() -> None:
             calamine[rel] = text.count("CalamineWorkbook.from_")
     # the add-in builder reads the pinned xlwings template (hash checked); doctor reads the
     # installed add-in; neither reads a user's workbook
-    assert set(zips) <= {"xlcredit/workbook/xlsx_parts.py", "xlcredit/addin/build.py",
-                         "xlcredit/addin/doctor.py"}, zips
+    assert set(zips) <= {"xlcredit/workbook/xlsx_parts.py", "xlcredit/excel/addin/build.py",
+                         "xlcredit/excel/addin/doctor.py"}, zips
     assert set(calamine) == {"xlcredit/workbook/files.py"}
     files = (PACKAGE / "workbook" / "files.py").read_text(encoding="utf-8")
     assert files.index("Package.from_path") < files.index("CalamineWorkbook.from_path")
@@ -249,7 +249,7 @@ ENTRY = re.compile(r"^import xlcredit\.macros; xlcredit\.macros\.(ribbon_[a-z_]+
 
 def _vba_sources() -> dict[str, str]:
     sources = {p.name: p.read_text(encoding="utf-8", errors="replace")
-               for p in (PACKAGE / "addin" / "vba").iterdir() if p.is_file()}
+               for p in (PACKAGE / "excel" / "addin" / "vba").iterdir() if p.is_file()}
     xlam = ROOT / "workbooks" / "xlcredit.xlam"
     if xlam.exists():
         from oletools.olevba import VBA_Parser

@@ -11,8 +11,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from xlcredit.schema import BUYERS, INVOICES
-from xlcredit.templates import build_template, template_path
+from xlcredit.workbook.schema import BUYERS, INVOICES
+from xlcredit.workbook.templates import build_template, template_path
 
 #: Parts of a workbook the comparison ignores: file properties (dates, app version) and
 #: XlsxWriter's internal ids; everything a user sees is compared.
@@ -73,11 +73,11 @@ def diff(a: dict[str, Any], b: dict[str, Any], where: str = "") -> list[str]:
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
 def test_committed_template_is_current(lang: str, tmp_path: Path) -> None:
     committed = template_path(lang)
-    assert committed.exists(), f"{committed} is missing: run python -m xlcredit.templates"
+    assert committed.exists(), f"{committed} is missing: run python -m xlcredit.workbook.templates"
     fresh = build_template(tmp_path / committed.name, lang=lang)
     problems = diff(extract(committed), extract(fresh))
     assert problems == [], (
-        "the committed template differs from a fresh build; run `python -m xlcredit.templates` "
+        "the committed template differs from a fresh build; run `python -m xlcredit.workbook.templates` "
         "and commit workbooks/:\n" + "\n".join(problems)
     )
 

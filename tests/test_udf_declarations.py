@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import xlcredit_udfs
 
-from xlcredit.scoring import INPUTS
+from xlcredit.engine.scoring import INPUTS
 
 
 def _declaration(name: str) -> tuple[list[ast.expr], Any]:

@@ -19,7 +19,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xlcredit.errors import InputError, SchemaError, WorkbookError
+from xlcredit.engine.errors import InputError, SchemaError, WorkbookError
 from xlcredit.workbook import (
     CellSpec,
     ChartSeries,

@@ -1,7 +1,7 @@
 """xlcredit: trade-credit management in Excel.
 
 The engine (scores, limits, receivables KPIs, aging, collections, payment plans) is pure
-and vectorised; the Excel functions (``xlcredit.udf``), the ribbon macros
+and vectorised; the Excel functions (``xlcredit.excel.udf``), the ribbon macros
 (``xlcredit.macros``) and the ``xlcredit`` command are thin layers over it.
 
 The public engine API, re-exported here:
@@ -11,9 +11,9 @@ The public engine API, re-exported here:
 76.32
 """
 
-from xlcredit.aging import age_invoices, aging_bucket, aging_totals
-from xlcredit.collections import build_worklist, late_interest, summarise_by_buyer
-from xlcredit.errors import (
+from xlcredit.engine.aging import age_invoices, aging_bucket, aging_totals
+from xlcredit.engine.collections import build_worklist, late_interest, summarise_by_buyer
+from xlcredit.engine.errors import (
     InputError,
     PolicyError,
     SchemaError,
@@ -21,10 +21,10 @@ from xlcredit.errors import (
     WorkbookLockedError,
     XlCreditError,
 )
-from xlcredit.limits import credit_limit, recommend_limits
-from xlcredit.plans import installment, payment_plan, reschedule
-from xlcredit.policy import DEFAULT_POLICY, Policy
-from xlcredit.receivables import (
+from xlcredit.engine.limits import credit_limit, recommend_limits
+from xlcredit.engine.plans import installment, payment_plan, reschedule
+from xlcredit.engine.policy import DEFAULT_POLICY, Policy
+from xlcredit.engine.receivables import (
     cei,
     days_beyond_terms,
     days_delinquent,
@@ -37,7 +37,7 @@ from xlcredit.receivables import (
     receivables_kpis,
     receivables_turnover,
 )
-from xlcredit.scoring import score_buyers, trade_score
+from xlcredit.engine.scoring import score_buyers, trade_score
 
 __version__ = "0.1.0"
 

@@ -1,7 +1,7 @@
 """The ``xlcredit`` command: templates, headless refresh, the demo and the add-in.
 
 A command parses its arguments, calls the library, and maps a named error to one line on
-stderr and an exit code (see :mod:`xlcredit.errors`); no traceback reaches the user unless
+stderr and an exit code (see :mod:`xlcredit.engine.errors`); no traceback reaches the user unless
 ``--debug`` is given.
 
     xlcredit new book.xlsx --lang zh-CN --sample 50
@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from xlcredit import __version__
-from xlcredit.errors import WorkbookError, XlCreditError
-from xlcredit.policy import language_code
+from xlcredit.engine.errors import WorkbookError, XlCreditError
+from xlcredit.engine.policy import language_code
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
@@ -95,7 +95,7 @@ def _workbook_path(path: Path, *, must_exist: bool) -> Path:
 
 # --------------------------------------------------------------------------- commands
 def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
-    from xlcredit import templates
+    from xlcredit.workbook import templates
 
     path = _workbook_path(Path(args.path), must_exist=False)
     if path.exists() and not args.force:
@@ -146,7 +146,7 @@ def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
-    from xlcredit import templates
+    from xlcredit.workbook import templates
 
     folder = Path(args.dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -160,7 +160,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_addin(args: argparse.Namespace, out: TextIO) -> int:
-    from xlcredit import addin
+    from xlcredit.excel import addin
 
     if args.action == "build":
         target = Path(args.output) if args.output else None

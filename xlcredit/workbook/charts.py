@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
 
-from xlcredit.errors import InputError
+from xlcredit.engine.errors import InputError
 from xlcredit.workbook.port import ChartSeries, ChartSpec
 from xlcredit.workbook.sheet_xml import col_letters, parse_ref, plain_value
 

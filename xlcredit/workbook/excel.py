@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from xlcredit.errors import InputError, SchemaError, WorkbookError
+from xlcredit.engine.errors import InputError, SchemaError, WorkbookError
 from xlcredit.workbook.book_xml import CF_MARK, MARK, cf_signature, rule_signature
 from xlcredit.workbook.charts import anchor_cell
 from xlcredit.workbook.generated import (

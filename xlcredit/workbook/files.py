@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
-from xlcredit.errors import InputError, SchemaError, WorkbookError, WorkbookLockedError
+from xlcredit.engine.errors import InputError, SchemaError, WorkbookError, WorkbookLockedError
 from xlcredit.workbook import book_xml, charts
 from xlcredit.workbook.book_xml import TableInfo
 from xlcredit.workbook.generated import check_sheet_name, conditional_xml, render_sheet

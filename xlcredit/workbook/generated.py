@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from xlcredit.errors import InputError
+from xlcredit.engine.errors import InputError
 from xlcredit.workbook.port import ConditionalFormat, DataValidation, SheetSpec, TableSpec
 from xlcredit.workbook.sheet_xml import (
     cell_xml,
@@ -73,7 +73,7 @@ def check_sheet_name(name: str) -> None:
     >>> check_sheet_name("账龄分析")
     >>> check_sheet_name("a/b")
     Traceback (most recent call last):
-    xlcredit.errors.InputError: sheet name must be 1-31 characters without : \\ / ? * [ ] and not start or end with '; got 'a/b'.
+    xlcredit.engine.errors.InputError: sheet name must be 1-31 characters without : \\ / ? * [ ] and not start or end with '; got 'a/b'.
     """
     bad = (
         not 0 < len(name) <= 31
@@ -94,7 +94,7 @@ def check_table_name(name: str) -> None:
     >>> check_table_name("tblAging")
     >>> check_table_name("A1")
     Traceback (most recent call last):
-    xlcredit.errors.InputError: table name must start with a letter or _, hold only letters, digits, _ and ., and not look like a cell reference; got 'A1'.
+    xlcredit.engine.errors.InputError: table name must start with a letter or _, hold only letters, digits, _ and ., and not look like a cell reference; got 'A1'.
     """
     looks_like_ref = re.fullmatch(r"(?i)[a-z]{1,3}\d+|r\d*c\d*|[rc]", name)
     if not re.fullmatch(r"[^\W\d][\w.]{0,254}", name) or looks_like_ref:
@@ -231,7 +231,7 @@ def validation_xml(validations: list[DataValidation]) -> str:
     '<dataValidations count="1"><dataValidation type="list" allow'
     >>> validation_xml([DataValidation("S5:S9", ["a,b"])])
     Traceback (most recent call last):
-    xlcredit.errors.InputError: a drop-down value may not contain a comma or a double quote; got 'a,b'.
+    xlcredit.engine.errors.InputError: a drop-down value may not contain a comma or a double quote; got 'a,b'.
     """
     out = []
     for v in validations:

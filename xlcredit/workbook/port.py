@@ -9,7 +9,7 @@ What goes in and out is plain data:
 - :class:`RawTable`: an Excel table read as its header and rows of raw cell values, exactly
   as Excel delivers them (floats, text, bool, datetime, None for blanks and error cells),
   plus where it sits, so problems can name sheet, row and column. Coercion to typed columns
-  happens in :mod:`xlcredit.schema`, not in the adapters.
+  happens in :mod:`xlcredit.workbook.schema`, not in the adapters.
 - :class:`SheetSpec`: a generated sheet (Aging, Collections, Dashboard, Score history,
   Problems) described as data: cells, tables with number formats, conditional formats,
   charts, widths, frozen panes. Adapters render it; they never decide content.

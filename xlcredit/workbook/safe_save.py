@@ -30,7 +30,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from xlcredit.errors import WorkbookError, WorkbookLockedError
+from xlcredit.engine.errors import WorkbookError, WorkbookLockedError
 
 __all__ = ["WorkbookLock", "atomic_write", "lock_path"]
 

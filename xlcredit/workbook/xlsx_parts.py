@@ -26,7 +26,7 @@ from typing import IO
 
 from lxml import etree
 
-from xlcredit.errors import WorkbookError
+from xlcredit.engine.errors import WorkbookError
 
 __all__ = [
     "CT",
@@ -89,7 +89,7 @@ def parse_xml(data: bytes, part: str) -> etree._Element:
     'a'
     >>> parse_xml(b'<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>', "x.xml")
     Traceback (most recent call last):
-    xlcredit.errors.WorkbookError: Part x.xml of the workbook declares a DTD or entities, which xlcredit refuses for safety; open the file in Excel and save it again.
+    xlcredit.engine.errors.WorkbookError: Part x.xml of the workbook declares a DTD or entities, which xlcredit refuses for safety; open the file in Excel and save it again.
     """
     head = data[:4096]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
@@ -274,7 +274,7 @@ def check_kind(data: bytes, label: str) -> None:
 
     >>> check_kind(b"\\xd0\\xcf\\x11\\xe0\\xa1\\xb1\\x1a\\xe1" + bytes(8), "old.xls")
     Traceback (most recent call last):
-    xlcredit.errors.WorkbookError: old.xls is an Excel 97-2003 (.xls) or password-protected file; open it in Excel and save it as Excel Workbook (.xlsx), without a password.
+    xlcredit.engine.errors.WorkbookError: old.xls is an Excel 97-2003 (.xls) or password-protected file; open it in Excel and save it as Excel Workbook (.xlsx), without a password.
     """
     lower = label.lower()
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":

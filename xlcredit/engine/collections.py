@@ -1,0 +1,927 @@
+"""Collections: the prioritised worklist of overdue open invoices.
+
+For every overdue open item (open amount = amount - paid amount > 0, due date before the
+as-of date) the worklist gives the days overdue, the dunning step the policy's ladder
+assigns (action in English and Chinese, channel), when the next step falls due, a priority
+score and rank, the hold of disputed invoices, promise-to-pay dates honoured until they
+lapse (and broken promises flagged and escalated), credit-insurance deadlines and optional
+statutory late interest, all in the base currency through the policy's FX table.
+
+Input: the invoice ledger as a DataFrame with the columns of :data:`INVOICE_INPUT_COLUMNS`
+(the names ``xlcredit.engine.aging`` uses, plus ``promise_date``). Output: a DataFrame with the
+columns of :data:`WORKLIST_COLUMNS`, one row per overdue item, keyed by ``invoice_no``
+(the key the macros layer uses to carry the Collections sheet's user columns, status,
+promise date, owner and notes, over a refresh; no output column bears those names).
+
+Which invoices must the collector chase today, and with what?
+
+>>> import pandas as pd
+>>> ledger = pd.DataFrame({
+...     "invoice_no": ["INV-1", "INV-2", "INV-3", "INV-4"],
+...     "buyer_id": ["ACME", "ACME", "BETA", "BETA"],
+...     "currency": ["EUR", "EUR", "USD", "EUR"],
+...     "amount": [1000.0, 5000.0, 2000.0, 700.0],
+...     "paid_amount": [0.0, 1000.0, 0.0, 700.0],
+...     "due_date": pd.to_datetime(["2026-11-20", "2026-09-15", "2026-10-01", "2026-10-01"]),
+...     "disputed": [False, False, True, False],
+... })
+>>> policy = Policy(fx_rates=(("EUR", 1.0), ("USD", 0.9)))
+>>> wl = build_worklist(ledger, "2026-11-28", policy)
+>>> cols = ["rank", "invoice_no", "open_amount_base", "days_overdue", "action_en", "dunning_state"]
+>>> print(wl[cols].to_string(index=False))
+ rank invoice_no  open_amount_base  days_overdue         action_en      dunning_state
+    1      INV-2            4000.0            74      Final demand            dunning
+    2      INV-1            1000.0             8 Friendly reminder            dunning
+    3      INV-3            1800.0            58   Resolve dispute disputed - on hold
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from xlcredit.engine.errors import InputError, PolicyError, SchemaError, describe
+from xlcredit.engine.policy import DEFAULT_POLICY, Policy
+from xlcredit.workbook.excel_values import to_dates, to_flags
+
+__all__ = [
+    "BUYER_SUMMARY_COLUMNS",
+    "BUYER_SUMMARY_LABELS_ZH",
+    "INSURANCE_ALERTS_ZH",
+    "INVOICE_INPUT_COLUMNS",
+    "STATES",
+    "STATE_LABELS_ZH",
+    "WORKLIST_COLUMNS",
+    "WORKLIST_LABELS_ZH",
+    "build_worklist",
+    "dunning_step_numbers",
+    "late_interest",
+    "summarise_by_buyer",
+]
+
+#: Columns of the invoice ledger read here (same names as ``xlcredit.engine.aging``).
+#: Required: ``invoice_no``, ``buyer_id``, ``amount``, ``due_date``. Optional:
+#: ``currency`` (blank or absent: the base currency), ``paid_amount`` (blank or absent: 0),
+#: ``invoice_date``, ``paid_date``, ``disputed`` (bool, 1/0 or Yes/No/是/否; absent: no) and
+#: ``promise_date`` (the date the buyer promised to pay; blank: no promise), the one column
+#: aging does not read. Dates are datetime64 columns, Excel serial numbers or date text
+#: (read by :func:`xlcredit.workbook.excel_values.to_dates`); other columns are ignored.
+INVOICE_INPUT_COLUMNS: Final[dict[str, str]] = {
+    "invoice_no": "invoice number, the key of a worklist row (required)",
+    "buyer_id": "buyer identifier, the key of buyer_risk (required)",
+    "amount": "invoice amount in its currency; credit notes are negative (required)",
+    "due_date": "due date (required)",
+    "currency": "ISO code of the invoice currency (optional; blank = base currency)",
+    "paid_amount": "amount paid so far, in the invoice currency (optional; blank = 0)",
+    "disputed": "TRUE while the invoice is disputed (optional)",
+    "invoice_date": "issue date (optional; an invoice issued after the as-of date is skipped)",
+    "paid_date": "date settled in full (optional; blank = not settled)",
+    "promise_date": "date the buyer promised to pay (optional; collections only)",
+}
+
+#: The worklist's columns, in order (English names; see :data:`WORKLIST_LABELS_ZH`).
+#: Label columns with few distinct values (currency, dunning_state, step, action_en,
+#: action_zh, channel, buyer_band, insurance_alert) are pandas Categoricals that always
+#: include "" among their categories; dates are datetime64[ns] (NaT when none).
+WORKLIST_COLUMNS: Final[dict[str, str]] = {
+    "rank": "1 = work first; active items before items on hold, then by priority",
+    "invoice_no": "invoice number (the row key)",
+    "buyer_id": "buyer",
+    "currency": "invoice currency",
+    "open_amount": "amount - paid_amount, in the invoice currency",
+    "fx_rate": "value of one unit of the currency in the base currency (NaN: no rate)",
+    "open_amount_base": "open amount in the base currency (NaN when the rate is missing)",
+    "fx_missing": "TRUE when the currency has no rate in the policy's FX table",
+    "due_date": "due date",
+    "days_overdue": "as-of date - due date, in days (>= 1)",
+    "dunning_state": "dunning, promised, broken promise or disputed - on hold",
+    "ladder_step_no": "ladder step the days overdue alone give (0: before the first step)",
+    "step_no": "step to act on (0 when on hold or before the first step)",
+    "step": "name of that step (or promise_to_pay / dispute_hold / none)",
+    "action_en": "what to do, in English",
+    "action_zh": "what to do, in Chinese",
+    "channel": "email, phone, letter, internal, agency ...",
+    "next_step_date": "date the next ladder step falls due (NaT: last step or on hold)",
+    "next_action_date": "next step date or the follow-up date, whichever is first",
+    "disputed": "TRUE when the invoice is disputed",
+    "promise_lapse_date": "promise date + grace days: honoured up to and including this day",
+    "broken_promise": "TRUE when the promise lapsed unpaid",
+    "buyer_band": "buyer's risk band from buyer_risk (blank when not given)",
+    "buyer_pd": "buyer's 12-month PD from buyer_risk (NaN when not given)",
+    "priority": "0..100: weighted amount, age and buyer-risk components",
+    "late_interest": "statutory interest to date, base currency (0 when not enabled)",
+    "late_fee": "fixed compensation per invoice, base currency (0 when not enabled)",
+    "late_total": "late_interest + late_fee",
+    "insurance_notify_by": "last day to notify the insurer of the overdue (NaT: no cover)",
+    "insurance_extension_end": "end of the maximum extension period",
+    "insurance_claim_by": "last day to file the claim",
+    "insurance_alert": "deadline near or passed (blank: nothing due)",
+}
+
+#: Simplified-Chinese display labels of the worklist columns, for the sheet builder.
+WORKLIST_LABELS_ZH: Final[dict[str, str]] = {
+    "rank": "优先顺序",
+    "invoice_no": "发票号",
+    "buyer_id": "客户编号",
+    "currency": "币种",
+    "open_amount": "未付金额",
+    "fx_rate": "汇率",
+    "open_amount_base": "未付金额（本位币）",
+    "fx_missing": "缺少汇率",
+    "due_date": "到期日",
+    "days_overdue": "逾期天数",
+    "dunning_state": "催收状态",
+    "ladder_step_no": "按天数的催收阶段",
+    "step_no": "催收阶段",
+    "step": "阶段代码",
+    "action_en": "措施（英文）",
+    "action_zh": "催收措施",
+    "channel": "方式",
+    "next_step_date": "下一阶段日期",
+    "next_action_date": "下次跟进日期",
+    "disputed": "有争议",
+    "promise_lapse_date": "承诺宽限截止日",
+    "broken_promise": "承诺未兑现",
+    "buyer_band": "客户风险等级",
+    "buyer_pd": "违约概率",
+    "priority": "优先分",
+    "late_interest": "逾期利息",
+    "late_fee": "固定补偿金",
+    "late_total": "逾期利息合计",
+    "insurance_notify_by": "信用保险逾期申报截止日",
+    "insurance_extension_end": "最长延期截止日",
+    "insurance_claim_by": "索赔申报截止日",
+    "insurance_alert": "信用保险提醒",
+}
+
+#: Values of ``dunning_state``, in code order.
+STATES: Final[tuple[str, ...]] = ("dunning", "promised", "broken promise", "disputed - on hold")
+STATE_LABELS_ZH: Final[dict[str, str]] = {
+    "dunning": "催收中",
+    "promised": "已承诺付款",
+    "broken promise": "承诺未兑现",
+    "disputed - on hold": "争议中-暂停催收",
+}
+
+#: Values of ``insurance_alert`` (blank: nothing near) and their Chinese labels.
+INSURANCE_ALERTS_ZH: Final[dict[str, str]] = {
+    "": "",
+    "notify insurer soon": "即将到逾期申报截止日",
+    "notification deadline passed": "已过逾期申报截止日",
+    "extension period ends soon": "最长延期即将届满",
+    "file claim": "请申报索赔",
+    "claim deadline soon": "即将到索赔截止日",
+    "claim deadline passed": "已过索赔截止日",
+}
+
+#: Per-buyer summary columns (index: buyer_id), used by the Buyers sheet refresh.
+BUYER_SUMMARY_COLUMNS: Final[dict[str, str]] = {
+    "overdue_items": "number of overdue open invoices",
+    "overdue_total": "their open amount in the base currency (items without FX rate excluded)",
+    "fx_missing_items": "overdue items whose currency has no FX rate",
+    "oldest_days_overdue": "days overdue of the oldest item",
+    "highest_step_no": "highest dunning step reached (0: none)",
+    "highest_step": "name of that step",
+    "disputed_items": "overdue items disputed",
+    "disputed_total": "their open amount in the base currency",
+    "promised_items": "items with a promise to pay still honoured",
+    "broken_promises": "items whose promise lapsed unpaid",
+    "late_total": "late interest plus fees, base currency",
+    "top_priority": "highest priority score among the buyer's items",
+}
+BUYER_SUMMARY_LABELS_ZH: Final[dict[str, str]] = {
+    "overdue_items": "逾期发票数",
+    "overdue_total": "逾期金额",
+    "fx_missing_items": "缺少汇率的发票数",
+    "oldest_days_overdue": "最长逾期天数",
+    "highest_step_no": "最高催收阶段",
+    "highest_step": "最高阶段代码",
+    "disputed_items": "争议发票数",
+    "disputed_total": "争议金额",
+    "promised_items": "已承诺付款发票数",
+    "broken_promises": "承诺未兑现次数",
+    "late_total": "逾期利息合计",
+    "top_priority": "最高优先分",
+}
+
+_DUNNING, _PROMISED, _BROKEN, _DISPUTED = range(4)
+_NAT = np.iinfo(np.int64).min
+#: Days from 1970-01-01 back to Excel's day 0 (1899-12-30).
+_EXCEL_OFFSET = 25569
+_NANOS_PER_DAY = 86_400 * 10**9
+#: Risk component of a buyer with no PD, score or rated band: the middle of the scale.
+_UNKNOWN_RISK = 0.5
+#: Amount component of an item whose currency has no FX rate (cannot be compared).
+_UNKNOWN_AMOUNT = 0.5
+
+
+# --------------------------------------------------------------------------- helpers
+def _as_of_day(as_of: Any, policy: Policy) -> int:
+    """The as-of date as a day number since 1970-01-01; None means the policy's (else today).
+
+    Text, dates and Excel serial numbers are read as :func:`_day_numbers` reads a column.
+    """
+    value = policy.as_of_date() if as_of is None else as_of
+    rule = f"as_of must be a date such as 2026-11-28; got {describe(value)}."
+    if isinstance(value, bool) or value is None:
+        raise InputError(rule)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        single: npt.NDArray[Any] = np.array([value], dtype=np.float64)
+    else:
+        single = np.array([value], dtype=object)
+    try:
+        day = int(_day_numbers(single, "as_of")[0])
+    except InputError:
+        raise InputError(rule) from None
+    if day == _NAT:
+        raise InputError(rule)
+    return day
+
+
+def _day_numbers(values: Any, name: str) -> npt.NDArray[np.int64]:
+    """Dates as whole days since 1970-01-01 (int64; blank -> the int64 minimum).
+
+    datetime64 columns are read as they are, numbers as Excel serials, anything else through
+    :func:`xlcredit.workbook.excel_values.to_dates` (a text that is not a date raises InputError).
+    """
+    array = values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else np.asarray(values)
+    if array.dtype.kind == "M":
+        days: npt.NDArray[np.int64] = array.astype("datetime64[D]").view(np.int64)
+        return days
+    if array.dtype.kind in "fiu":  # Excel serial numbers, as the file adapter may hand them
+        serial = np.floor(array.astype(np.float64))
+        with np.errstate(invalid="ignore"):
+            shifted = np.where(serial < 61, serial + 1, serial) - _EXCEL_OFFSET
+        return np.where(np.isnan(shifted), _NAT, np.nan_to_num(shifted)).astype(np.int64)
+    if array.dtype == object and all(
+        isinstance(v, (pd.Timestamp, dt.datetime, dt.date)) or v is None or v is pd.NaT
+        for v in array[:1000]
+    ):
+        try:
+            stamps = pd.to_datetime(pd.Series(array))
+            if isinstance(stamps.dtype, pd.DatetimeTZDtype):  # local dates, time zone dropped
+                stamps = stamps.dt.tz_localize(None)
+            return _day_numbers(stamps.to_numpy(), name)
+        except (TypeError, ValueError):
+            pass
+    parsed = to_dates(list(array.ravel()), name)
+    problem = parsed.first_problem()
+    if problem is not None:
+        raise InputError(problem)
+    return _day_numbers(parsed.values, name)
+
+
+def _date_array(values: Any) -> Any:
+    """A date-like scalar or sequence as a 1-D array pandas can read."""
+    if isinstance(values, (pd.Series, pd.Index, np.ndarray)):
+        return np.atleast_1d(values.to_numpy() if not isinstance(values, np.ndarray) else values)
+    if isinstance(values, (list, tuple)):
+        return np.array(values, dtype=object)
+    return np.array([values], dtype=object)
+
+
+def _numbers(values: Any, name: str) -> npt.NDArray[np.float64]:
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if series.dtype.kind in "fiub":
+        out: npt.NDArray[np.float64] = series.to_numpy(dtype=np.float64)
+        return out
+    converted = pd.to_numeric(series, errors="coerce")
+    bad = converted.isna() & series.notna() & (series.astype(str).str.strip() != "")
+    if bad.any():
+        where = bad.to_numpy().nonzero()[0][0]
+        raise InputError(
+            f"{name} must hold numbers; got {describe(series.iloc[where])} in row {where + 1}."
+        )
+    return converted.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _flags(values: pd.Series, name: str) -> npt.NDArray[np.bool_]:
+    """bool, 1/0 or yes/no text (Y/N, 是/否) -> bool; blank -> False; other text raises."""
+    if values.dtype.kind == "b":
+        out: npt.NDArray[np.bool_] = values.to_numpy(dtype=bool)
+        return out
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    parsed = to_flags(list(uniques), name)  # each distinct value once: no loop per row
+    problem = parsed.first_problem()
+    if problem is not None:
+        raise InputError(problem)
+    truth = np.append(parsed.values == 1.0, False)
+    return truth[codes]  # code -1 (blank) picks the trailing False
+
+
+def _ladder(policy: Policy) -> tuple[npt.NDArray[np.float64], int]:
+    edges = np.array([s.from_days for s in policy.dunning], dtype=np.float64)
+    return edges, len(edges)
+
+
+def _labels(policy: Policy) -> dict[str, npt.NDArray[np.object_]]:
+    """Step label tables indexed by action code: 0 none, 1..n the ladder, n+1 promise,
+    n+2 dispute."""
+    steps = policy.dunning
+    return {
+        "step": np.array(["none", *(s.step for s in steps), "promise_to_pay", "dispute_hold"], dtype=object),
+        "action_en": np.array(
+            ["No action yet", *(s.action_en for s in steps), "Wait for promised payment", "Resolve dispute"],
+            dtype=object,
+        ),
+        "action_zh": np.array(
+            ["暂不催收", *(s.action_zh for s in steps), "等待承诺付款", "处理争议"], dtype=object
+        ),
+        "channel": np.array(["", *(s.channel for s in steps), "internal", "internal"], dtype=object),
+    }
+
+
+def _dates(days: npt.NDArray[np.int64]) -> npt.NDArray[np.datetime64]:
+    """Day numbers back to datetime64[ns] (the int64 minimum, NaT in both, stays NaT)."""
+    nanos = np.where(days == _NAT, _NAT, days * _NANOS_PER_DAY)
+    out: npt.NDArray[np.datetime64] = nanos.view("datetime64[ns]")
+    return out
+
+
+def _category(table: npt.NDArray[Any], codes: npt.NDArray[np.integer[Any]]) -> pd.Categorical:
+    """``table[codes]`` as a Categorical: labels repeat a lot, and an object column of a
+    million strings costs more to build than everything else in the worklist. "" is always
+    a category, so ``fillna("")`` works on every label column."""
+    table_codes, uniques = pd.factorize(np.asarray(table, dtype=object))
+    categories = [str(u) for u in uniques]
+    if "" not in categories:
+        categories.append("")
+    item_codes: npt.NDArray[np.intp] = np.asarray(table_codes, dtype=np.intp)[codes]
+    return pd.Categorical.from_codes(item_codes, categories=pd.Index(categories, dtype=object))
+
+
+def _rates(
+    currency: npt.NDArray[Any] | None, n: int, policy: Policy
+) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    """Currency names (a table and a code per item) and the FX rate of each item."""
+    base = policy.base_currency
+    if currency is None:
+        return np.array([base], dtype=object), np.zeros(n, dtype=np.intp), np.ones(n)
+    codes, uniques = pd.factorize(pd.Series(currency), use_na_sentinel=True)
+    names = [str(u).strip().upper() for u in uniques]
+    names = [base if not name or name in ("NAN", "NONE") else name for name in names]
+    rate_of = [policy.fx_rate(name) for name in names]
+    rate_table = np.array([np.nan if r is None else r for r in rate_of] + [1.0], dtype=np.float64)
+    name_table = np.array([*names, base], dtype=object)
+    codes = np.where(codes < 0, len(names), codes)  # blank: the base currency
+    return name_table, codes, rate_table[codes]
+
+
+def _risk_component(
+    buyer_ids: npt.NDArray[Any], buyer_risk: pd.DataFrame | None, policy: Policy
+) -> tuple[
+    npt.NDArray[np.float64],
+    tuple[npt.NDArray[np.object_], npt.NDArray[np.intp]],
+    npt.NDArray[np.float64],
+]:
+    """Risk component 0 (safest) .. 1 (riskiest) per item, with the buyer's band and PD.
+
+    From the buyer's PD when known (turned into a score by inverting the policy's PD
+    calibration), else the score, else the middle score of the rated band, else 0.5.
+    Worked out once per buyer of ``buyer_risk``, then looked up per item.
+    """
+    n = len(buyer_ids)
+    if buyer_risk is None or n == 0:
+        no_band = (np.array([""], dtype=object), np.zeros(n, dtype=np.intp))
+        return np.full(n, _UNKNOWN_RISK), no_band, np.full(n, np.nan)
+    table = buyer_risk if "buyer_id" in buyer_risk.columns else buyer_risk.reset_index()
+    if "buyer_id" not in table.columns:
+        raise SchemaError(
+            "buyer_risk needs a buyer_id column (or index); got columns "
+            + ", ".join(map(str, buyer_risk.columns)) + "."
+        )
+    if not {"pd", "score", "band"} & set(table.columns):
+        raise SchemaError("buyer_risk needs at least one of the columns pd, score, band.")
+    m = len(table)
+    sp = policy.score
+    score = np.full(m, np.nan)
+    buyer_pd = np.full(m, np.nan)
+    band = np.full(m, "", dtype=object)
+    if "pd" in table.columns:
+        buyer_pd = _numbers(table["pd"], "buyer_risk.pd")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p = np.clip(buyer_pd, max(sp.pd_floor, 1e-9), min(sp.pd_cap, 1 - 1e-9))
+            score = (np.log(p / (1.0 - p)) - sp.pd_intercept) / sp.pd_slope
+    if "score" in table.columns:
+        score = np.where(np.isnan(score), _numbers(table["score"], "buyer_risk.score"), score)
+    if "band" in table.columns:
+        codes, uniques = pd.factorize(table["band"], use_na_sentinel=True)
+        names = np.array([*(str(u).strip() for u in uniques), ""], dtype=object)
+        mins = [b.min_score for b in sp.bands]
+        tops = [100.0, *(lo - 1 for lo in mins[:-1])]  # bands run from best (A) to worst
+        middle = {b.band: (lo + hi) / 2 for b, lo, hi in zip(sp.bands, mins, tops, strict=True)}
+        band = names[codes]  # code -1 (blank) picks the trailing ""
+        from_band = np.array([middle.get(u, np.nan) for u in names], dtype=np.float64)[codes]
+        score = np.where(np.isnan(score), from_band, score)
+    with np.errstate(invalid="ignore"):
+        risk = np.clip((100.0 - score) / 99.0, 0.0, 1.0)
+    risk = np.where(np.isnan(risk), _UNKNOWN_RISK, risk)
+
+    index = pd.Index(table["buyer_id"])
+    wanted = pd.Index(buyer_ids)
+    if (index.dtype.kind in "fiu") != (wanted.dtype.kind in "fiu"):
+        index, wanted = index.astype(str), wanted.astype(str)
+    if not index.is_unique:
+        dup = index[index.duplicated()][0]
+        raise InputError(f"buyer_risk must list each buyer_id once; {describe(dup)} appears twice.")
+    pos = index.get_indexer(wanted)
+    # position m (one past the table) holds the values of a buyer not in buyer_risk
+    risk = np.append(risk, _UNKNOWN_RISK)
+    band = np.append(band, "").astype(object)
+    buyer_pd = np.append(buyer_pd, np.nan)
+    pos = np.where(pos < 0, m, pos)
+    return risk[pos], (band, pos), buyer_pd[pos]
+
+
+def _rank_order(
+    on_hold: npt.NDArray[np.bool_], priority: npt.NDArray[np.float64], days: npt.NDArray[np.int64]
+) -> npt.NDArray[np.intp]:
+    """Positions in rank order: active before on hold, then priority descending, then days
+    overdue descending, then ledger order.
+
+    One unique integer key sorted by quicksort: four times faster than a stable sort or a
+    lexsort of the three keys on a million items (falls back to lexsort if it could overflow).
+    """
+    n = len(days)
+    if n == 0:
+        return np.zeros(0, dtype=np.intp)
+    oldest = int(days.max())
+    cents = 10_000 - np.rint(priority * 100).astype(np.int64)  # priority is 0..100, 2 decimals
+    if 2 * 10_001 * (oldest + 1) * n < 2**62:
+        key = (on_hold.astype(np.int64) * 10_001 + cents) * (oldest + 1) + (oldest - days)
+        order: npt.NDArray[np.intp] = np.argsort(key * n + np.arange(n, dtype=np.int64))
+        return order
+    return np.lexsort((np.arange(n), -days, -priority, on_hold))
+
+
+# --------------------------------------------------------------------------- public API
+def dunning_step_numbers(days_overdue: npt.ArrayLike, policy: Policy = DEFAULT_POLICY) -> Any:
+    """The dunning ladder step reached after a number of days overdue (0 = none yet).
+
+    Parameters
+    ----------
+    days_overdue : array_like
+        Days since the due date (0 or less: not overdue). NaN gives NaN.
+    policy : Policy
+        Its ``dunning`` ladder: step ``k`` (1-based) is reached on day ``from_days`` of
+        step ``k``.
+
+    Returns
+    -------
+    float or ndarray
+        Step number 0..n (scalar for a scalar input).
+
+    Notes
+    -----
+    ``step = searchsorted(from_days, days, side="right")``: the number of ladder rungs whose
+    ``from_days`` is at most the days overdue.
+
+    Examples
+    --------
+    An invoice is 31 days late: which step of the default ladder is it at (1 reminder,
+    2 second reminder, 3 call, 4 stop supply, 5 final demand, 6 agency or legal)?
+
+    >>> dunning_step_numbers(31)
+    3.0
+    >>> dunning_step_numbers([0, 1, 14, 15, 60, 400, float("nan")]).tolist()
+    [0.0, 1.0, 1.0, 2.0, 5.0, 6.0, nan]
+    """
+    days = np.asarray(days_overdue, dtype=np.float64)
+    edges, _ = _ladder(policy)
+    steps = np.searchsorted(edges, np.nan_to_num(np.atleast_1d(days), nan=0.0), side="right")
+    out = np.where(np.isnan(np.atleast_1d(days)), np.nan, steps.astype(np.float64))
+    if days.ndim == 0:
+        return float(out[0])
+    return out
+
+
+def late_interest(
+    amount: npt.ArrayLike,
+    due_date: Any,
+    paid_or_as_of: Any,
+    annual_rate: npt.ArrayLike | None = None,
+    fixed_fee: npt.ArrayLike | None = None,
+    *,
+    day_basis: float | None = None,
+    policy: Policy = DEFAULT_POLICY,
+) -> Any:
+    """Statutory late interest on an invoice paid late (or still open at the as-of date).
+
+    Parameters
+    ----------
+    amount : array_like
+        Amount paid late (>= 0), in the invoice currency.
+    due_date, paid_or_as_of : date-like or array of them
+        Due date, and the payment date (or the as-of date for an open invoice).
+    annual_rate : array_like, optional
+        Yearly rate as a fraction; default the policy's reference rate + margin
+        (0.0215 + 0.08 = 0.1015).
+    fixed_fee : array_like, optional
+        Fixed compensation per late invoice in the invoice currency; default the policy's
+        ``late_interest.fixed_fee`` (EUR 40; give it explicitly for other currencies).
+    day_basis : float, optional
+        365 or 360; default the policy's.
+
+    Returns
+    -------
+    float or ndarray
+        Interest plus fixed fee (0 when not late or the amount is 0); NaN where an input is unknown, the
+        amount is negative or the rate is below 0. Scalar for scalar inputs.
+
+    Notes
+    -----
+    ``days = paid_or_as_of - due_date`` (interest runs from the day after the due date);
+    when ``days > 0``: ``amount x annual_rate x days / day_basis + fixed_fee``, simple
+    interest, no compounding. The worklist applies the same formula to the open amount in
+    the base currency.
+
+    References
+    ----------
+    Directive 2011/7/EU of 16 February 2011 on combating late payment in commercial
+    transactions, Art. 2(6) (statutory interest: reference rate + at least 8 percentage
+    points), Art. 3-4 (interest from the day after the due date), Art. 6 (fixed sum of
+    at least EUR 40 per late invoice).
+
+    Examples
+    --------
+    A buyer pays a EUR 10,000 invoice 30 days late; what may we claim under the EU rules
+    at 2.15 % + 8 points?
+
+    >>> round(late_interest(10_000, "2026-10-29", "2026-11-28"), 2)
+    123.42
+
+    That is 10,000 x 10.15 % x 30 / 365 = 83.42 of interest plus the EUR 40 fixed sum.
+    Paid on time, nothing is due:
+
+    >>> late_interest(10_000, "2026-10-29", "2026-10-29")
+    0.0
+    """
+    li = policy.late_interest
+    amounts = np.asarray(amount, dtype=np.float64)
+    rate = np.asarray(li.annual_rate if annual_rate is None else annual_rate, dtype=np.float64)
+    fee = np.asarray(li.fixed_fee if fixed_fee is None else fixed_fee, dtype=np.float64)
+    basis = float(li.day_basis if day_basis is None else day_basis)
+    if basis not in (360.0, 365.0):
+        raise InputError(f"day_basis must be 360 or 365; got {describe(basis)}.")
+    scalar = all(np.ndim(v) == 0 for v in (amount, due_date, paid_or_as_of, rate, fee))
+    due = _day_numbers(_date_array(due_date), "due_date")
+    paid = _day_numbers(_date_array(paid_or_as_of), "paid_or_as_of")
+    try:
+        amounts, due, paid, rate, fee = np.broadcast_arrays(
+            np.atleast_1d(amounts), due, paid, np.atleast_1d(rate), np.atleast_1d(fee)
+        )
+    except ValueError:
+        raise InputError(
+            "amount, due_date, paid_or_as_of, annual_rate and fixed_fee must have the same "
+            "length (or be single values)."
+        ) from None
+    unknown = (due == _NAT) | (paid == _NAT) | np.isnan(amounts) | np.isnan(rate) | np.isnan(fee)
+    negative = (np.nan_to_num(amounts) < 0) | (np.nan_to_num(rate) < 0) | (np.nan_to_num(fee) < 0)
+    bad = unknown | negative
+    days = np.where(bad, 0, paid - due).astype(np.float64)
+    late = (days > 0) & (amounts > 0)  # nothing owed, nothing late
+    with np.errstate(invalid="ignore"):
+        result = np.where(late, amounts * rate * days / basis + fee, 0.0)
+    result = np.where(bad, np.nan, result)
+    if scalar:
+        return float(result[0])
+    return result
+
+
+def build_worklist(
+    invoices: pd.DataFrame,
+    as_of: Any = None,
+    policy: Policy = DEFAULT_POLICY,
+    buyer_risk: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The collections worklist: overdue open items, their dunning step and priority.
+
+    Parameters
+    ----------
+    invoices : DataFrame
+        The ledger, columns of :data:`INVOICE_INPUT_COLUMNS` (``invoice_no``, ``buyer_id``,
+        ``amount``, ``due_date`` required; ``currency``, ``paid_amount``, ``disputed``,
+        ``promise_date`` optional).
+    as_of : date-like, optional
+        The day of the worklist; default the policy's ``as_of`` (else today).
+    policy : Policy
+        Ladder (``dunning``), ``collections`` (grace, hold, follow-up, weights),
+        ``insurance``, ``late_interest``, ``fx_rates`` and ``base_currency``.
+    buyer_risk : DataFrame, optional
+        One row per buyer keyed by ``buyer_id`` (column or index) with any of ``pd``
+        (12-month PD, 0..1), ``score`` (1..100, higher is safer) and ``band`` (A..E).
+
+    Returns
+    -------
+    DataFrame
+        Columns of :data:`WORKLIST_COLUMNS`, one row per overdue open item, sorted by
+        ``rank``. An item whose currency has no FX rate is kept with ``fx_missing`` TRUE
+        and NaN base amounts.
+
+    Notes
+    -----
+    *Selection* (the open-item rule of ``xlcredit.engine.aging``): an invoice issued by the
+    as-of day (``invoice_date <= as_of`` or blank) is open for ``amount - paid_amount``
+    when it has no ``paid_date``, for the whole ``amount`` when ``paid_date > as_of``,
+    and not at all when settled by then. It is listed when that open amount is > 0 and
+    ``due_date < as_of`` (credit notes and overpayments are not chased; an open item
+    without a due date cannot be dated and is left to the aging's "unaged" list);
+    ``days_overdue = as_of - due_date``.
+
+    *Ladder*: ``ladder_step_no = searchsorted(from_days, days_overdue, "right")``.
+
+    *State*: disputed (when ``collections.hold_disputed``) -> "disputed - on hold",
+    step 0, never escalated; else a promise with ``as_of <= promise_date +
+    promise_grace_days`` -> "promised", step 0, next action the day after the lapse;
+    a lapsed promise -> "broken promise", ``step_no = min(ladder_step_no +
+    broken_promise_extra_steps, n)``, flagged; else "dunning", ``step_no =
+    ladder_step_no``.
+
+    *Next action*: ``next_step_date = due_date + from_days[step_no]`` (the next rung);
+    ``next_action_date = min(next_step_date, as_of + follow_up_days)`` (disputed items:
+    the follow-up date).
+
+    *Priority* (0..100) ``= 100 x (w_a A + w_g G + w_r R) / (w_a + w_g + w_r)`` with
+    weights from ``collections``: ``A = ln(1 + open_base) / ln(1 + max open_base)``
+    (0.5 when the FX rate is missing), ``G = min(days_overdue / from_days of the last
+    step, 1)``, ``R = (100 - buyer score) / 99`` where the score is the buyer's own, or
+    the score the policy's PD calibration gives for its PD
+    (``(logit(PD) - pd_intercept) / pd_slope``, PD taking precedence), or the middle of
+    its band; 0.5 when unknown. ``rank`` puts active items (dunning, broken promise)
+    before items on hold, then by descending priority, then by days overdue.
+
+    *Late interest* (``late_interest.enabled``): ``open_base x (reference_rate + margin)
+    x days_overdue / day_basis`` plus ``fixed_fee`` converted from ``fee_currency``.
+
+    *Insurance* (``insurance.enabled``): notification by ``due + notification_days``,
+    extension ends ``due + max_extension_days``, claim by extension end +
+    ``claim_filing_days``; ``insurance_alert`` names the deadline that is within
+    ``deadline_warning_days`` or passed, the latest stage first.
+
+    References
+    ----------
+    Directive 2011/7/EU (late interest: reference rate + 8 points, EUR 40 fixed sum).
+    Credit-insurance practice (DESIGN.md section 5): overdue notification within a set
+    number of days of the due date, own extensions within the maximum extension period.
+
+    Examples
+    --------
+    The buyer promised to pay invoice 7 on 1 December; is it still chased on 28 November,
+    and on 10 December if no money came?
+
+    >>> import pandas as pd
+    >>> ledger = pd.DataFrame({"invoice_no": ["7"], "buyer_id": ["ACME"], "amount": [900.0],
+    ...     "due_date": pd.to_datetime(["2026-10-20"]),
+    ...     "promise_date": pd.to_datetime(["2026-12-01"])})
+    >>> row = build_worklist(ledger, "2026-11-28").iloc[0]
+    >>> row["dunning_state"], row["action_en"], str(row["next_action_date"].date())
+    ('promised', 'Wait for promised payment', '2026-12-05')
+    >>> row = build_worklist(ledger, "2026-12-10").iloc[0]
+    >>> row["dunning_state"], bool(row["broken_promise"]), int(row["ladder_step_no"]), row["action_en"]
+    ('broken promise', True, 4, 'Final demand')
+    """
+    if not isinstance(invoices, pd.DataFrame):
+        raise InputError(f"invoices must be a DataFrame; got {type(invoices).__name__}.")
+    missing = [c for c in ("invoice_no", "buyer_id", "amount", "due_date") if c not in invoices.columns]
+    if missing:
+        raise SchemaError(
+            f"The invoice table has no {missing[0]} column; add it (required: invoice_no, "
+            f"buyer_id, amount, due_date). Found: "
+            + (", ".join(map(str, invoices.columns)) or "no columns") + "."
+        )
+    today = _as_of_day(as_of, policy)
+    cp, ip, lp = policy.collections, policy.insurance, policy.late_interest
+
+    # ---- selection over the whole ledger; everything after works on the overdue rows only
+    amount_all = _numbers(invoices["amount"], "amount")
+    if "paid_amount" in invoices.columns:
+        open_all = amount_all - np.nan_to_num(_numbers(invoices["paid_amount"], "paid_amount"), nan=0.0)
+    else:
+        open_all = amount_all
+    if "paid_date" in invoices.columns:  # settled after the as-of day: all was open that day
+        paid_day = _day_numbers(invoices["paid_date"], "paid_date")
+        settled_later = paid_day > today
+        open_all = np.where(settled_later, amount_all, np.where(paid_day == _NAT, open_all, 0.0))
+    due_all = _day_numbers(invoices["due_date"], "due_date")
+    with np.errstate(invalid="ignore"):
+        overdue = (open_all > 0) & (due_all != _NAT) & (due_all < today)
+    if "invoice_date" in invoices.columns:  # not yet issued on the as-of day
+        overdue &= ~(_day_numbers(invoices["invoice_date"], "invoice_date") > today)
+    rows = np.flatnonzero(overdue)
+    n = len(rows)
+
+    open_amt = open_all[rows]
+    due = due_all[rows]
+    days = today - due
+    currency_col = invoices["currency"].to_numpy()[rows] if "currency" in invoices.columns else None
+    currency_table, currency_codes, fx_rate = _rates(currency_col, n, policy)
+    open_base = open_amt * fx_rate
+    fx_missing = np.isnan(fx_rate)
+
+    # ---- ladder and state
+    edges, steps_n = _ladder(policy)
+    ladder_no = np.searchsorted(edges, days, side="right").astype(np.int64)
+    if "disputed" in invoices.columns:
+        disputed = _flags(invoices["disputed"].iloc[rows], "disputed")
+    else:
+        disputed = np.zeros(n, dtype=bool)
+    if "promise_date" in invoices.columns:
+        promise = _day_numbers(invoices["promise_date"].iloc[rows], "promise_date")
+    else:
+        promise = np.full(n, _NAT, dtype=np.int64)
+    has_promise = promise != _NAT
+    lapse = np.where(has_promise, promise + int(cp.promise_grace_days), _NAT)
+    honoured = has_promise & (today <= lapse)
+    broken = has_promise & ~honoured
+    state = np.full(n, _DUNNING, dtype=np.int8)
+    state[broken] = _BROKEN
+    state[honoured] = _PROMISED
+    if cp.hold_disputed:
+        state[disputed] = _DISPUTED
+    on_hold = (state == _PROMISED) | (state == _DISPUTED)
+    extra = int(cp.broken_promise_extra_steps)
+    step_no = np.where(state == _BROKEN, np.minimum(ladder_no + extra, steps_n), ladder_no)
+    step_no = np.where(on_hold, 0, step_no)
+    action = np.where(state == _PROMISED, steps_n + 1, np.where(state == _DISPUTED, steps_n + 2, step_no))
+
+    # ---- dates
+    follow_up = today + int(cp.follow_up_days)
+    rung_days = np.append(edges, 0.0).astype(np.int64)  # from_days of the next rung
+    at_last = (step_no >= steps_n) | on_hold
+    next_step = np.where(at_last, _NAT, due + rung_days[np.minimum(step_no, steps_n)])
+    next_action = np.where(at_last, follow_up, np.minimum(next_step, follow_up))
+    next_action = np.where(state == _PROMISED, lapse + 1, next_action)
+
+    # ---- priority and rank
+    buyers = invoices["buyer_id"].to_numpy()[rows] if buyer_risk is not None else np.empty(n, object)
+    risk, (band_table, band_codes), buyer_pd = _risk_component(buyers, buyer_risk, policy)
+    log_amount = np.log1p(np.maximum(np.nan_to_num(open_base, nan=0.0), 0.0))
+    top = float(log_amount.max()) if n else 0.0
+    amount_part = log_amount / top if top > 0 else np.zeros(n)
+    amount_part = np.where(fx_missing, _UNKNOWN_AMOUNT, amount_part)
+    age_part = np.minimum(days / float(edges[-1]), 1.0)
+    w_a, w_g, w_r = cp.weight_amount, cp.weight_age, cp.weight_risk
+    priority = np.round(100.0 * (w_a * amount_part + w_g * age_part + w_r * risk) / (w_a + w_g + w_r), 2)
+    order = _rank_order(on_hold, priority, days)
+
+    # ---- late interest (base currency)
+    if lp.enabled:
+        fee_rate = policy.fx_rate(lp.fee_currency)
+        if fee_rate is None and lp.fixed_fee > 0:
+            raise PolicyError(
+                f"late_interest.fee_currency {lp.fee_currency} has no rate in fx_rates (base "
+                f"currency {policy.base_currency}). Add an FX rate for {lp.fee_currency}."
+            )
+        interest = open_base * lp.annual_rate * days / float(lp.day_basis)
+        fee = np.where(fx_missing, np.nan, lp.fixed_fee * (fee_rate or 0.0))
+    else:
+        interest = np.zeros(n)
+        fee = np.zeros(n)
+
+    # ---- credit-insurance deadlines
+    if ip.enabled:
+        notify_by = due + int(ip.notification_days)
+        ext_end = due + int(ip.max_extension_days)
+        claim_by = ext_end + int(ip.claim_filing_days)
+        warn = int(ip.deadline_warning_days)
+        alert_code = np.select(
+            [
+                claim_by < today,
+                (ext_end < today) & (claim_by - today <= warn),
+                ext_end < today,
+                (notify_by >= today) & (notify_by - today <= warn),
+                (ext_end >= today) & (ext_end - today <= warn),
+                notify_by < today,
+            ],
+            [6, 5, 4, 1, 3, 2],
+            default=0,
+        )
+    else:
+        notify_by = ext_end = claim_by = np.full(n, _NAT, dtype=np.int64)
+        alert_code = np.zeros(n, dtype=np.int64)
+    alerts = np.array(list(INSURANCE_ALERTS_ZH), dtype=object)
+
+    # ---- the frame, already in rank order (one take per column)
+    o = order
+    src = rows[o]
+    labels = _labels(policy)
+    act = action[o]
+
+    columns: dict[str, Any] = {
+        "rank": np.arange(1, n + 1, dtype=np.int64),
+        "invoice_no": invoices["invoice_no"].array.take(src),  # keeps the column's dtype
+        "buyer_id": invoices["buyer_id"].array.take(src),
+        "currency": _category(currency_table, currency_codes[o]),
+        "open_amount": open_amt[o],
+        "fx_rate": fx_rate[o],
+        "open_amount_base": open_base[o],
+        "fx_missing": fx_missing[o],
+        "due_date": _dates(due[o]),
+        "days_overdue": days[o],
+        "dunning_state": _category(np.array(STATES, dtype=object), state[o]),
+        "ladder_step_no": ladder_no[o],
+        "step_no": step_no[o].astype(np.int64),
+        "step": _category(labels["step"], act),
+        "action_en": _category(labels["action_en"], act),
+        "action_zh": _category(labels["action_zh"], act),
+        "channel": _category(labels["channel"], act),
+        "next_step_date": _dates(next_step[o]),
+        "next_action_date": _dates(next_action[o]),
+        "disputed": disputed[o],
+        "promise_lapse_date": _dates(lapse[o]),
+        "broken_promise": broken[o],
+        "buyer_band": _category(band_table, band_codes[o]),
+        "buyer_pd": buyer_pd[o],
+        "priority": priority[o],
+        "late_interest": interest[o],
+        "late_fee": fee[o],
+        "late_total": (interest + fee)[o],
+        "insurance_notify_by": _dates(notify_by[o]),
+        "insurance_extension_end": _dates(ext_end[o]),
+        "insurance_claim_by": _dates(claim_by[o]),
+        "insurance_alert": _category(alerts, alert_code[o]),
+    }
+    return pd.DataFrame(columns, copy=False)
+
+
+def summarise_by_buyer(worklist: pd.DataFrame, policy: Policy = DEFAULT_POLICY) -> pd.DataFrame:
+    """Per-buyer collections figures for the Buyers sheet, from :func:`build_worklist`.
+
+    Parameters
+    ----------
+    worklist : DataFrame
+        The output of :func:`build_worklist`.
+    policy : Policy
+        For the names of the dunning steps.
+
+    Returns
+    -------
+    DataFrame
+        Index ``buyer_id``; columns of :data:`BUYER_SUMMARY_COLUMNS`; buyers sorted by
+        descending overdue total.
+
+    Notes
+    -----
+    Sums skip items whose currency has no FX rate (they are counted in
+    ``fx_missing_items``); ``highest_step_no`` is the highest ``step_no`` (items on hold
+    count 0).
+
+    Examples
+    --------
+    Which buyers owe the most overdue money, and how far has dunning gone?
+
+    >>> import pandas as pd
+    >>> ledger = pd.DataFrame({"invoice_no": ["1", "2", "3"], "buyer_id": ["ACME", "ACME", "BETA"],
+    ...     "amount": [1000.0, 5000.0, 2000.0],
+    ...     "due_date": pd.to_datetime(["2026-11-20", "2026-09-15", "2026-10-01"]),
+    ...     "disputed": [False, False, True]})
+    >>> s = summarise_by_buyer(build_worklist(ledger, "2026-11-28"))
+    >>> s[["overdue_total", "oldest_days_overdue", "highest_step", "disputed_items"]]
+              overdue_total  oldest_days_overdue  highest_step  disputed_items
+    buyer_id
+    ACME             6000.0                   74  final_demand               0
+    BETA             2000.0                   58          none               1
+    """
+    base = worklist["open_amount_base"]
+    disputed = worklist["disputed"].astype(bool)
+    frame = pd.DataFrame(
+        {
+            "buyer_id": worklist["buyer_id"],
+            "one": 1,
+            "base": base,
+            "fx_missing": worklist["fx_missing"].astype(np.int64),
+            "days": worklist["days_overdue"],
+            "step_no": worklist["step_no"],
+            "disputed": disputed.astype(np.int64),
+            "disputed_base": base.where(disputed, 0.0),
+            "promised": (worklist["dunning_state"] == "promised").astype(np.int64),
+            "broken": worklist["broken_promise"].astype(np.int64),
+            "late": worklist["late_total"],
+            "priority": worklist["priority"],
+        }
+    )
+    g = frame.groupby("buyer_id", sort=True, dropna=False)
+    out = pd.DataFrame(
+        {
+            "overdue_items": g["one"].sum(),
+            "overdue_total": g["base"].sum(),
+            "fx_missing_items": g["fx_missing"].sum(),
+            "oldest_days_overdue": g["days"].max(),
+            "highest_step_no": g["step_no"].max(),
+            "disputed_items": g["disputed"].sum(),
+            "disputed_total": g["disputed_base"].sum(),
+            "promised_items": g["promised"].sum(),
+            "broken_promises": g["broken"].sum(),
+            "late_total": g["late"].sum(),
+            "top_priority": g["priority"].max(),
+        }
+    )
+    names = np.array(["none", *(s.step for s in policy.dunning)], dtype=object)
+    out.insert(5, "highest_step", names[out["highest_step_no"].to_numpy(dtype=np.int64)])
+    out.index.name = "buyer_id"
+    return out.sort_values("overdue_total", ascending=False, kind="stable")[list(BUYER_SUMMARY_COLUMNS)]
+

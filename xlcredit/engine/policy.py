@@ -1,0 +1,676 @@
+"""The credit policy: every setting the engine uses, its default, and its rules.
+
+Defaults live here and only here, as data. A team's Policy sheet (and a JSON file) holds
+overrides; each override is validated with a message that names the setting, the rule and
+the value found. The engine receives a :class:`Policy` and never reads settings elsewhere.
+
+Sections: ``score`` (bands, grades, PD calibration), ``limits`` (per-band rules, need,
+rounding, insured limits, approval levels), ``aging`` (bucket edges), ``dunning`` (the
+ladder), ``collections``, ``insurance``, ``late_interest``, ``plans``, ``monitoring``, and
+at the top: language, base currency, as-of date and FX rates.
+
+Can a team change the rounding of limits to 5,000 and keep everything else?
+
+>>> p = Policy.from_dict({"limits": {"round_to": 5000}})
+>>> p.limits.round_to, p.limits.rules[1].band, p.limits.rules[1].tnw_share
+(5000.0, 'B', 0.35)
+
+Bad settings are refused with a message that says which, what rule, and what was found:
+
+>>> Policy.from_dict({"limits": {"round_to": -5}})
+Traceback (most recent call last):
+...
+xlcredit.engine.errors.PolicyError: limits.round_to must be a number >= 0; got -5.
+
+The policy round-trips through JSON:
+
+>>> Policy.from_json(Policy().to_json()) == Policy()
+True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import json
+import math
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from xlcredit.engine.errors import PolicyError, describe
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "AgingPolicy",
+    "ApprovalLevel",
+    "CollectionsPolicy",
+    "DunningStep",
+    "InsurancePolicy",
+    "LateInterestPolicy",
+    "LimitPolicy",
+    "LimitRule",
+    "MonitoringPolicy",
+    "PlanPolicy",
+    "Policy",
+    "ScoreBand",
+    "ScorePolicy",
+]
+
+Language = Literal["en", "zh-CN"]
+LANGUAGES: tuple[str, ...] = ("en", "zh-CN")
+#: What people type for a language (compared lower-cased and stripped).
+LANGUAGE_ALIASES: dict[str, str] = {
+    "en": "en", "english": "en",
+    "zh-cn": "zh-CN", "zh": "zh-CN", "cn": "zh-CN", "chinese": "zh-CN", "中文": "zh-CN",
+    "简体中文": "zh-CN",
+}
+
+
+def language_code(text: str) -> str | None:
+    """"en" or "zh-CN" for what a user typed, None when it names neither.
+
+    >>> language_code(" ZH "), language_code("中文"), language_code("fr")
+    ('zh-CN', 'zh-CN', None)
+    """
+    return LANGUAGE_ALIASES.get(text.strip().lower())
+
+
+# --------------------------------------------------------------------------- validation
+def _fail(setting: str, rule: str, value: object, fix: str = "") -> PolicyError:
+    message = f"{setting} must be {rule}; got {describe(value)}."
+    return PolicyError(f"{message} {fix}".strip())
+
+
+def _number(setting: str, value: object, lo: float | None = None, hi: float | None = None,
+            *, integer: bool = False) -> float:
+    rule = "an integer" if integer else "a number"
+    if lo is not None and hi is not None:
+        rule += f" from {lo:g} to {hi:g}"
+    elif lo is not None:
+        rule += f" >= {lo:g}"
+    elif hi is not None:
+        rule += f" <= {hi:g}"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        try:
+            value = float(str(value).replace(",", "").strip())  # "5,000" from a sheet cell
+        except ValueError:
+            raise _fail(setting, rule, value) from None
+    number = float(value)
+    if math.isnan(number) or (lo is not None and number < lo) or (hi is not None and number > hi):
+        raise _fail(setting, rule, value)
+    if integer and not number.is_integer():
+        raise _fail(setting, rule, value)
+    return number
+
+
+def _choice(setting: str, value: object, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise _fail(setting, "one of " + ", ".join(repr(c) for c in choices), value)
+    return str(value)
+
+
+def _ascending(setting: str, values: list[float], strict: bool = True) -> None:
+    for a, b in itertools.pairwise(values):
+        if b < a or (strict and b == a):
+            raise _fail(setting, "in ascending order without repeats", values)
+
+
+# --------------------------------------------------------------------------- sections
+@dataclass(frozen=True)
+class ScoreBand:
+    """A risk band: scores from ``min_score`` up to the next band's minimum."""
+
+    band: str
+    min_score: float
+    label_en: str
+    label_zh: str
+
+
+@dataclass(frozen=True)
+class ScorePolicy:
+    """How a 1..100 score becomes a band, a grade and a probability of default.
+
+    Bands follow the market's A..E reading (Creditsafe: A 71-100, B 51-70, C 30-50,
+    D 1-29, E not rated). A buyer whose data coverage is below ``min_coverage`` is band E,
+    "not rated": too little is known to trust the score. Grades run 1 (best) .. 10, as credit
+    insurers grade. PD over 12 months = 1 / (1 + exp(-(pd_intercept + pd_slope * score))),
+    fitted on real data (docs/model.md), kept within [pd_floor, pd_cap].
+    """
+
+    bands: tuple[ScoreBand, ...] = (
+        ScoreBand("A", 71, "Very low risk", "风险很低"),
+        ScoreBand("B", 51, "Low risk", "风险较低"),
+        ScoreBand("C", 30, "Moderate risk", "风险中等"),
+        ScoreBand("D", 1, "High risk", "风险较高"),
+    )
+    not_rated_band: str = "E"
+    not_rated_label_en: str = "Not rated (too little data)"
+    not_rated_label_zh: str = "未评级（数据不足）"
+    min_coverage: float = 0.25
+    #: Minimum score of grades 1, 2, ... 9; grade 10 is everything below the last.
+    grade_min_scores: tuple[float, ...] = (90, 80, 70, 60, 50, 40, 30, 20, 10)
+    #: Fitted by scripts/model_report.py on 5year.arff (6.94 % bankrupt within a year);
+    #: see docs/model.md for lowering the intercept to a portfolio's own default rate.
+    pd_intercept: float = 0.024
+    pd_slope: float = -0.0451
+    pd_floor: float = 0.0003
+    pd_cap: float = 0.99
+
+    def validate(self, prefix: str = "score") -> None:
+        if not self.bands:
+            raise _fail(f"{prefix}.bands", "at least one band", self.bands)
+        mins = [_number(f"{prefix}.bands.min_score", b.min_score, 1, 100) for b in self.bands]
+        _ascending(f"{prefix}.bands.min_score (from worst to best band)", mins[::-1])
+        if min(mins) > 1:
+            raise _fail(f"{prefix}.bands", "a band starting at score 1", mins)
+        names = [b.band for b in self.bands] + [self.not_rated_band]
+        if len(set(names)) != len(names) or not all(isinstance(n, str) and n for n in names):
+            raise _fail(f"{prefix}.bands.band", "unique non-empty names", names)
+        _number(f"{prefix}.min_coverage", self.min_coverage, 0, 1)
+        grades = [_number(f"{prefix}.grade_min_scores", g, 1, 100) for g in self.grade_min_scores]
+        _ascending(f"{prefix}.grade_min_scores (from grade 9 to grade 1)", grades[::-1])
+        _number(f"{prefix}.pd_intercept", self.pd_intercept, -50, 50)
+        _number(f"{prefix}.pd_slope", self.pd_slope, -5, 0)
+        floor = _number(f"{prefix}.pd_floor", self.pd_floor, 0, 1)
+        _number(f"{prefix}.pd_cap", self.pd_cap, floor, 1)
+
+    def band_codes(self, scores: Any, coverage: Any = None) -> Any:
+        """Index into :attr:`band_names` of each score (0 = best band); the not-rated band
+        for an unknown score or a coverage below ``min_coverage``. Vectorised.
+
+        >>> ScorePolicy().band_codes([85.0, 60.0, 29.5, float("nan")]).tolist()
+        [0, 1, 3, 4]
+        """
+        import numpy as np  # policy stays importable without numpy for JSON tooling
+
+        s = np.atleast_1d(np.asarray(scores, dtype=float))
+        code = np.zeros(s.shape, dtype=np.int8)
+        with np.errstate(invalid="ignore"):
+            for band in self.bands[:-1]:  # one comparison per band, not per buyer
+                code += s < band.min_score
+            not_rated = np.isnan(s)
+            if coverage is not None:
+                not_rated |= np.broadcast_to(np.asarray(coverage, dtype=float), s.shape) < self.min_coverage
+        code[not_rated] = len(self.bands)
+        return code
+
+    @property
+    def band_names(self) -> tuple[str, ...]:
+        """Band names from best to worst, not-rated last: ('A', 'B', 'C', 'D', 'E')."""
+        return (*(b.band for b in self.bands), self.not_rated_band)
+
+
+@dataclass(frozen=True)
+class LimitRule:
+    """Capacity shares and recommended terms for one band.
+
+    Capacity = the smallest of ``tnw_share`` x tangible net worth, ``working_capital_share``
+    x working capital and ``revenue_share`` x revenue, over the bases that are known.
+    ``payment_terms_days`` = 0 means cash in advance.
+    """
+
+    band: str
+    tnw_share: float
+    working_capital_share: float
+    revenue_share: float
+    payment_terms_days: float
+    max_limit: float = math.inf
+
+
+@dataclass(frozen=True)
+class ApprovalLevel:
+    """Who signs a limit of up to ``up_to`` (inclusive)."""
+
+    up_to: float
+    level_en: str
+    level_zh: str
+
+
+@dataclass(frozen=True)
+class LimitPolicy:
+    """Credit-limit rules: need, capacity per band, rounding, insurance, authority."""
+
+    rules: tuple[LimitRule, ...] = (
+        LimitRule("A", 0.40, 0.40, 0.08, 60),
+        LimitRule("B", 0.35, 0.30, 0.05, 45),
+        LimitRule("C", 0.20, 0.20, 0.03, 30),
+        LimitRule("D", 0.05, 0.05, 0.01, 15),
+        LimitRule("E", 0.0, 0.0, 0.0, 0),
+    )
+    #: Need = annual sales x (terms + buffer) / 365: one more month of deliveries is
+    #: normally shipped before the oldest invoice is paid.
+    need_buffer_days: float = 30
+    default_payment_terms_days: float = 30
+    #: Limits are rounded down to a multiple of this (0: no rounding).
+    round_to: float = 1000
+    #: What an insured limit does: "cap" (never above it), "extend" (at least it), "ignore".
+    insured_limit_rule: str = "extend"
+    #: A limit below this share of the request is "approve reduced" rather than "approve".
+    approve_share: float = 1.0
+    approval_levels: tuple[ApprovalLevel, ...] = (
+        ApprovalLevel(10_000, "Credit clerk", "信用专员"),
+        ApprovalLevel(50_000, "Credit manager", "信用经理"),
+        ApprovalLevel(250_000, "Finance director", "财务总监"),
+        ApprovalLevel(math.inf, "Credit committee", "信用委员会"),
+    )
+
+    def validate(self, bands: tuple[str, ...], prefix: str = "limits") -> None:
+        names = [r.band for r in self.rules]
+        if sorted(names) != sorted(bands):
+            raise _fail(f"{prefix}.rules", "one rule per band " + "/".join(bands), names)
+        for r in self.rules:
+            where = f"{prefix}.rules[{r.band}]"
+            _number(f"{where}.tnw_share", r.tnw_share, 0, 10)
+            _number(f"{where}.working_capital_share", r.working_capital_share, 0, 10)
+            _number(f"{where}.revenue_share", r.revenue_share, 0, 10)
+            _number(f"{where}.payment_terms_days", r.payment_terms_days, 0, 720)
+            _number(f"{where}.max_limit", r.max_limit, 0)
+        # A better band never gets less: shares, maximum and terms fall from best to worst.
+        ordered = [self.rule(b) for b in bands]
+        for better, worse in itertools.pairwise(ordered):
+            for attr in ("tnw_share", "working_capital_share", "revenue_share", "max_limit",
+                         "payment_terms_days"):
+                if getattr(worse, attr) > getattr(better, attr):
+                    raise _fail(
+                        f"{prefix}.rules[{worse.band}].{attr}",
+                        f"<= that of the better band {better.band} ({getattr(better, attr):g})",
+                        getattr(worse, attr),
+                    )
+        _number(f"{prefix}.need_buffer_days", self.need_buffer_days, 0, 365)
+        _number(f"{prefix}.default_payment_terms_days", self.default_payment_terms_days, 0, 720)
+        _number(f"{prefix}.round_to", self.round_to, 0)
+        _choice(f"{prefix}.insured_limit_rule", self.insured_limit_rule, ("cap", "extend", "ignore"))
+        _number(f"{prefix}.approve_share", self.approve_share, 0, 1)
+        if not self.approval_levels:
+            raise _fail(f"{prefix}.approval_levels", "at least one level", self.approval_levels)
+        ups = [_number(f"{prefix}.approval_levels.up_to", a.up_to, 0) for a in self.approval_levels]
+        _ascending(f"{prefix}.approval_levels.up_to", ups)
+        if not math.isinf(ups[-1]):
+            raise _fail(f"{prefix}.approval_levels", "ending with a level for any amount (up_to = inf)", ups[-1])
+
+    def rule(self, band: str) -> LimitRule:
+        """The rule of a band."""
+        for r in self.rules:
+            if r.band == band:
+                return r
+        raise PolicyError(f"limits.rules has no rule for band {band!r}.")
+
+
+@dataclass(frozen=True)
+class AgingPolicy:
+    """Aging buckets by days past due: not due, 1-30, 31-60, 61-90, 91-120, over 120."""
+
+    bucket_edges: tuple[float, ...] = (30, 60, 90, 120)
+
+    def validate(self, prefix: str = "aging") -> None:
+        edges = [_number(f"{prefix}.bucket_edges", e, 1, 36500, integer=True) for e in self.bucket_edges]
+        _ascending(f"{prefix}.bucket_edges", edges)
+
+
+@dataclass(frozen=True)
+class DunningStep:
+    """One rung of the dunning ladder, reached ``from_days`` after the due date."""
+
+    from_days: float
+    step: str
+    action_en: str
+    action_zh: str
+    channel: str
+
+
+@dataclass(frozen=True)
+class CollectionsPolicy:
+    """How the worklist ranks and holds items."""
+
+    #: Days after a promised payment date before the promise counts as broken.
+    promise_grace_days: float = 3
+    #: Disputed invoices are held out of dunning until resolved.
+    hold_disputed: bool = True
+    #: Days between the steps' follow-ups when no later step is due.
+    follow_up_days: float = 7
+    #: Ladder steps a broken promise jumps beyond the step its days overdue give (0: none).
+    broken_promise_extra_steps: float = 1
+    #: Priority = 100 x weighted mean of amount, age and buyer-risk components (each 0..1).
+    weight_amount: float = 0.5
+    weight_age: float = 0.3
+    weight_risk: float = 0.2
+
+    def validate(self, prefix: str = "collections") -> None:
+        _number(f"{prefix}.promise_grace_days", self.promise_grace_days, 0, 365)
+        _number(f"{prefix}.follow_up_days", self.follow_up_days, 1, 365)
+        _number(f"{prefix}.broken_promise_extra_steps", self.broken_promise_extra_steps, 0, 10, integer=True)
+        for name in ("weight_amount", "weight_age", "weight_risk"):
+            _number(f"{prefix}.{name}", getattr(self, name), 0, 1)
+        if self.weight_amount + self.weight_age + self.weight_risk <= 0:
+            raise _fail(f"{prefix}.weight_amount + weight_age + weight_risk", "> 0", 0)
+        if not isinstance(self.hold_disputed, bool):
+            raise _fail(f"{prefix}.hold_disputed", "TRUE or FALSE", self.hold_disputed)
+
+
+@dataclass(frozen=True)
+class InsurancePolicy:
+    """Credit-insurance deadlines counted from the due date, and the share covered."""
+
+    enabled: bool = False
+    #: Overdue (threatened loss) notification within this many days of the due date.
+    notification_days: float = 60
+    #: Own payment extensions only up to this many days after the original due date.
+    max_extension_days: float = 120
+    #: Claim to be filed within this many days after the end of the maximum extension.
+    claim_filing_days: float = 30
+    cover_share: float = 0.9
+    #: The worklist flags a deadline this many days ahead (and every deadline passed).
+    deadline_warning_days: float = 7
+
+    def validate(self, prefix: str = "insurance") -> None:
+        if not isinstance(self.enabled, bool):
+            raise _fail(f"{prefix}.enabled", "TRUE or FALSE", self.enabled)
+        _number(f"{prefix}.notification_days", self.notification_days, 0, 720)
+        _number(f"{prefix}.max_extension_days", self.max_extension_days, 0, 720)
+        _number(f"{prefix}.claim_filing_days", self.claim_filing_days, 0, 720)
+        _number(f"{prefix}.cover_share", self.cover_share, 0, 1)
+        _number(f"{prefix}.deadline_warning_days", self.deadline_warning_days, 0, 365)
+
+
+@dataclass(frozen=True)
+class LateInterestPolicy:
+    """Statutory late interest (EU Directive 2011/7/EU: reference rate + 8 points, EUR 40)."""
+
+    enabled: bool = False
+    reference_rate: float = 0.0215
+    margin: float = 0.08
+    fixed_fee: float = 40.0
+    fee_currency: str = "EUR"
+    day_basis: float = 365
+
+    def validate(self, prefix: str = "late_interest") -> None:
+        if not isinstance(self.enabled, bool):
+            raise _fail(f"{prefix}.enabled", "TRUE or FALSE", self.enabled)
+        _number(f"{prefix}.reference_rate", self.reference_rate, -0.05, 1)
+        _number(f"{prefix}.margin", self.margin, 0, 1)
+        _number(f"{prefix}.fixed_fee", self.fixed_fee, 0)
+        _currency(f"{prefix}.fee_currency", self.fee_currency)
+        _choice(f"{prefix}.day_basis", str(int(self.day_basis)) if isinstance(self.day_basis, (int, float)) else self.day_basis, ("360", "365"))
+
+    @property
+    def annual_rate(self) -> float:
+        """Reference rate plus margin: 0.0215 + 0.08 = 0.1015."""
+        return self.reference_rate + self.margin
+
+
+@dataclass(frozen=True)
+class PlanPolicy:
+    """Payment-plan defaults."""
+
+    #: "following": a due date on Saturday or Sunday moves to Monday; "none": kept.
+    weekend_rule: str = "following"
+    frequency: str = "monthly"
+    method: str = "annuity"
+
+    def validate(self, prefix: str = "plans") -> None:
+        _choice(f"{prefix}.weekend_rule", self.weekend_rule, ("following", "none"))
+        _choice(f"{prefix}.frequency", self.frequency, ("monthly", "weekly", "biweekly", "quarterly"))
+        _choice(f"{prefix}.method", self.method, ("annuity", "equal_principal"))
+
+
+@dataclass(frozen=True)
+class MonitoringPolicy:
+    """Alerts on score changes and review cycles of credit files."""
+
+    score_drop_alert: float = 10
+    review_months: tuple[tuple[str, float], ...] = (("A", 12), ("B", 12), ("C", 6), ("D", 3), ("E", 3))
+
+    def validate(self, prefix: str = "monitoring") -> None:
+        _number(f"{prefix}.score_drop_alert", self.score_drop_alert, 0, 100)
+        for band, months in self.review_months:
+            _number(f"{prefix}.review_months[{band}]", months, 1, 60)
+
+
+def _currency(setting: str, code: object) -> str:
+    if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper()):
+        raise _fail(setting, "a three-letter ISO currency code such as EUR, USD or CNY", code)
+    return code
+
+
+DEFAULT_DUNNING: tuple[DunningStep, ...] = (
+    DunningStep(1, "reminder", "Friendly reminder", "友好提醒", "email"),
+    DunningStep(15, "second_reminder", "Second reminder", "第二次提醒", "email"),
+    DunningStep(30, "call", "Phone call", "电话催收", "phone"),
+    DunningStep(45, "stop_supply", "Stop supply", "停止供货", "internal"),
+    DunningStep(60, "final_demand", "Final demand", "最后催款函", "letter"),
+    DunningStep(90, "agency_legal", "Collection agency or legal action", "委托催收或法律行动", "agency"),
+)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A whole credit policy. Immutable: derive variants with :meth:`with_overrides`."""
+
+    language: str = "en"
+    base_currency: str = "EUR"
+    #: None means "today" at the time of a run.
+    as_of: dt.date | None = None
+    #: Value of one unit of each currency in the base currency.
+    fx_rates: tuple[tuple[str, float], ...] = (("EUR", 1.0),)
+    score: ScorePolicy = field(default_factory=ScorePolicy)
+    limits: LimitPolicy = field(default_factory=LimitPolicy)
+    aging: AgingPolicy = field(default_factory=AgingPolicy)
+    dunning: tuple[DunningStep, ...] = DEFAULT_DUNNING
+    collections: CollectionsPolicy = field(default_factory=CollectionsPolicy)
+    insurance: InsurancePolicy = field(default_factory=InsurancePolicy)
+    late_interest: LateInterestPolicy = field(default_factory=LateInterestPolicy)
+    plans: PlanPolicy = field(default_factory=PlanPolicy)
+    monitoring: MonitoringPolicy = field(default_factory=MonitoringPolicy)
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    # ------------------------------------------------------------------ rules
+    def validate(self) -> None:
+        """Check every setting; raise :class:`PolicyError` naming the first one broken."""
+        _choice("language", self.language, LANGUAGES)
+        _currency("base_currency", self.base_currency)
+        if self.as_of is not None and not isinstance(self.as_of, dt.date):
+            raise _fail("as_of", "a date such as 2026-11-28 (or blank for today)", self.as_of)
+        seen: set[str] = set()
+        for code, rate in self.fx_rates:
+            _currency("fx_rates.currency", code)
+            _number(f"fx_rates[{code}]", rate, 0)
+            if rate == 0:
+                raise _fail(f"fx_rates[{code}]", "a number > 0", rate)
+            if code in seen:
+                raise _fail("fx_rates.currency", "listed once", code)
+            seen.add(code)
+        self.score.validate()
+        self.limits.validate(self.score.band_names)
+        self.aging.validate()
+        if not self.dunning:
+            raise _fail("dunning", "at least one step", self.dunning)
+        days = [_number("dunning.from_days", s.from_days, 1, 3650) for s in self.dunning]
+        _ascending("dunning.from_days", days)
+        steps = [s.step for s in self.dunning]
+        if len(set(steps)) != len(steps):
+            raise _fail("dunning.step", "unique step names", steps)
+        self.collections.validate()
+        self.insurance.validate()
+        self.late_interest.validate()
+        self.plans.validate()
+        self.monitoring.validate()
+
+    # ------------------------------------------------------------------ helpers
+    def fx_rate(self, currency: str) -> float | None:
+        """Value of one unit of ``currency`` in the base currency; None when not listed.
+
+        >>> Policy(base_currency="CNY", fx_rates=(("USD", 7.1),)).fx_rate("CNY")
+        1.0
+        """
+        if currency == self.base_currency:
+            return 1.0
+        return dict(self.fx_rates).get(currency)
+
+    def as_of_date(self) -> dt.date:
+        """The as-of date of a run: the policy's, else today."""
+        return self.as_of or dt.date.today()
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Policy:
+        """A copy with nested overrides applied (same shape as :meth:`to_dict`)."""
+        return _build(Policy, _merge(self.to_dict(), overrides), "")
+
+    # ------------------------------------------------------------------ persistence
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (lists, dicts, numbers, text): the shape of the JSON file."""
+        return _to_plain(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Policy:
+        """Defaults overridden by ``data``; unknown settings are refused by name."""
+        return _build(cls, _merge(Policy().to_dict(), data), "")
+
+    def to_json(self) -> str:
+        """JSON text, with inf written as the string "inf" (JSON has no infinity)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> Policy:
+        """Read a policy written by :meth:`to_json` (or a partial one: the rest is default)."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise PolicyError(f"policy JSON is not valid: {exc.msg} at line {exc.lineno}.") from None
+        if not isinstance(data, dict):
+            raise PolicyError("policy JSON must be an object of settings.")
+        return cls.from_dict(data)
+
+    def settings(self) -> dict[str, Any]:
+        """The single-value settings as dotted keys (what the Policy sheet's key/value table
+        holds); lists such as bands and the dunning ladder are tables of their own.
+
+        >>> Policy().settings()["limits.round_to"]
+        1000.0
+        """
+        flat: dict[str, Any] = {}
+
+        def walk(prefix: str, value: Any) -> None:
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    walk(f"{prefix}.{k}" if prefix else k, v)
+            elif not isinstance(value, list):
+                flat[prefix] = value
+
+        walk("", self.to_dict())
+        return flat
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any], base: Policy | None = None) -> Policy:
+        """Apply dotted-key settings (from the Policy sheet) on top of ``base``.
+
+        >>> Policy.from_settings({"limits.round_to": "5,000", "language": "zh-CN"}).limits.round_to
+        5000.0
+        """
+        nested: dict[str, Any] = {}
+        for key, value in settings.items():
+            node = nested
+            parts = str(key).strip().split(".")
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = value
+        return (base or Policy()).with_overrides(nested)
+
+
+DEFAULT_POLICY = Policy()
+
+
+# --------------------------------------------------------------------------- plumbing
+def _to_plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple):
+        return [_to_plain(v) for v in value]
+    if isinstance(value, float) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _merge(base: Any, override: Any) -> Any:
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for k, v in override.items():
+            merged[k] = _merge(base[k], v) if k in base else v
+        return merged
+    return override
+
+
+def _build(cls: Any, data: Any, prefix: str) -> Any:
+    """Turn plain data back into the dataclass ``cls``, naming any unknown setting."""
+    if not isinstance(data, dict):
+        raise _fail(prefix or "policy", "a group of settings", data)
+    names = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(names))
+    if unknown:
+        where = f"{prefix}." if prefix else ""
+        raise PolicyError(
+            f"{where}{unknown[0]} is not a setting xlcredit knows; known here: "
+            + ", ".join(sorted(names)) + "."
+        )
+    hints = typing.get_type_hints(cls)
+    kwargs = {k: _convert(hints[k], v, f"{prefix}.{k}" if prefix else k) for k, v in data.items()}
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise PolicyError(f"{prefix or 'policy'}: {exc}.") from None
+
+
+def _convert(hint: Any, value: Any, setting: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        if isinstance(value, hint):
+            return value
+        return _build(hint, value, setting)
+    if origin is tuple:
+        if not isinstance(value, (list, tuple)):
+            raise _fail(setting, "a list", value)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_convert(args[0], v, setting) for v in value)
+        if len(value) != len(args):
+            raise _fail(setting, f"a list of {len(args)} values", value)
+        return tuple(_convert(a, v, setting) for a, v in zip(args, value, strict=True))
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _convert(inner[0], value, setting)
+    if hint is float:
+        if isinstance(value, str) and value.strip().lower() in ("inf", "-inf", "infinity"):
+            return math.inf if not value.strip().startswith("-") else -math.inf
+        return _number(setting, value)
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "yes", "y", "1", "是"):
+            return True
+        if text in ("false", "no", "n", "0", "否"):
+            return False
+        raise _fail(setting, "TRUE or FALSE", value)
+    if hint is dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip()[:10])
+        except ValueError:
+            raise _fail(setting, "a date such as 2026-11-28", value, "Try YYYY-MM-DD.") from None
+    if hint is str:
+        if not isinstance(value, str):
+            raise _fail(setting, "text", value)
+        return value.strip()
+    return value

@@ -1,0 +1,327 @@
+"""Install and uninstall the add-in for the current Windows user.
+
+What ``xlcredit addin install`` does (and ``--uninstall`` undoes):
+
+1. builds the add-in from this interpreter's xlwings and writes it to ONE fixed per-user
+   path, ``%APPDATA%\\Microsoft\\AddIns\\xlcredit.xlam``: Excel's own user add-in folder,
+   a trusted location by default, and a path that does not change between versions
+   (workbooks record the path of the add-in their formulas came from);
+2. writes the add-in's user configuration, ``%USERPROFILE%\\.xlcredit\\xlcredit.conf``
+   (the file xlwings' VBA runtime reads for a custom add-in called ``xlcredit``): the
+   interpreter (this Python) and the UDF module;
+3. registers the add-in with Excel: a value ``OPEN``, ``OPEN1``, ... under
+   ``HKCU\\Software\\Microsoft\\Office\\16.0\\Excel\\Options`` holding the quoted path,
+   which makes Excel open it at start-up (the same thing as ticking it in
+   File > Options > Add-ins).
+
+On other systems nothing is changed: the plan is printed and the exit code is 0.
+Excel must be closed while installing: it rewrites the ``OPEN`` values when it exits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePath, PureWindowsPath
+from typing import Any, TextIO
+
+from xlcredit.engine.errors import InputError, WorkbookLockedError
+from xlcredit.excel.addin.build import PROJECT_NAME, UDF_MODULE, build
+
+__all__ = [
+    "ADDIN_MANAGER_KEY",
+    "EXCEL_OPTIONS_KEY",
+    "Paths",
+    "config_encoding",
+    "config_text",
+    "install",
+    "open_values_after",
+    "paths",
+    "remove_our_config",
+]
+
+EXCEL_OPTIONS_KEY = r"Software\Microsoft\Office\16.0\Excel\Options"
+# Excel lists known but unticked add-ins here (value name: the add-in's path).
+ADDIN_MANAGER_KEY = r"Software\Microsoft\Office\16.0\Excel\Add-in Manager"
+CONFIG_KEYS = ("INTERPRETER_WIN", "UDF MODULES")
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the add-in and its configuration live for one Windows user."""
+
+    addin: PurePath
+    config: PurePath
+
+
+def paths(env: Mapping[str, str] | None = None) -> Paths:
+    """The fixed per-user paths (placeholders when the variables are not set).
+
+    >>> p = paths({"APPDATA": r"C:\\Users\\li\\AppData\\Roaming", "USERPROFILE": r"C:\\Users\\li"})
+    >>> str(p.addin), str(p.config)
+    ('C:\\\\Users\\\\li\\\\AppData\\\\Roaming\\\\Microsoft\\\\AddIns\\\\xlcredit.xlam', 'C:\\\\Users\\\\li\\\\.xlcredit\\\\xlcredit.conf')
+    """
+    env = os.environ if env is None else env
+    appdata = env.get("APPDATA", "%APPDATA%")
+    profile = env.get("USERPROFILE", "%USERPROFILE%")
+    return Paths(
+        addin=PureWindowsPath(appdata, "Microsoft", "AddIns", f"{PROJECT_NAME}.xlam"),
+        config=PureWindowsPath(profile, f".{PROJECT_NAME}", f"{PROJECT_NAME}.conf"),
+    )
+
+
+def config_text(interpreter: str, existing: str = "") -> str:
+    """The user configuration file in xlwings' format (``"KEY","value"`` lines, read by
+    VBA's ``Input #``), keeping any other setting the user wrote.
+
+    >>> print(config_text(r"C:\\py\\python.exe", '"SHOW CONSOLE","True"\\n'), end="")
+    "SHOW CONSOLE","True"
+    "INTERPRETER_WIN","C:\\py\\python.exe"
+    "UDF MODULES","xlcredit_udfs"
+    """
+    kept = remove_our_config(existing)
+    ours = f'"INTERPRETER_WIN","{interpreter}"\n"UDF MODULES","{UDF_MODULE}"\n'
+    return kept + ours
+
+
+def remove_our_config(text: str) -> str:
+    """The configuration without the lines ``install`` writes.
+
+    >>> remove_our_config('"INTERPRETER_WIN","x"\\n"SHOW CONSOLE","True"\\n')
+    '"SHOW CONSOLE","True"\\n'
+    """
+    lines = [
+        line
+        for line in text.splitlines()
+        if line.strip() and line.split(",", 1)[0].strip().strip('"').upper() not in CONFIG_KEYS
+    ]
+    return "".join(line + "\n" for line in lines)
+
+
+def _open_name(i: int) -> str:
+    return "OPEN" if i == 0 else f"OPEN{i}"
+
+
+def open_values_after(
+    existing: Mapping[str, str], addin: str, uninstall: bool = False
+) -> dict[str, str]:
+    """The ``OPEN``/``OPENn`` values Excel should hold after (un)installing.
+
+    Excel reads ``OPEN``, ``OPEN1``, ``OPEN2``, ... in order and stops at the first gap,
+    so the values are renumbered without gaps; other add-ins keep their order.
+
+    >>> open_values_after({"OPEN": '"C:\\\\a.xlam"'}, r"C:\\x.xlam")
+    {'OPEN': '"C:\\\\a.xlam"', 'OPEN1': '"C:\\\\x.xlam"'}
+    >>> open_values_after({"OPEN": '"C:\\\\x.xlam"', "OPEN1": "/R C:\\\\b.xlam"}, r"C:\\x.xlam", True)
+    {'OPEN': '/R C:\\\\b.xlam'}
+    """
+    def index(name: str) -> int:
+        return 0 if name.upper() == "OPEN" else int(name[4:])
+
+    def is_ours(value: str) -> bool:
+        target = value.replace("/R", "").strip().strip('"').strip()
+        return target.lower() == addin.lower()
+
+    ordered = [
+        value
+        for name, value in sorted(
+            ((n, v) for n, v in existing.items() if n.upper().startswith("OPEN")),
+            key=lambda item: index(item[0]),
+        )
+        if not is_ours(value)
+    ]
+    if not uninstall:
+        ordered.append(f'"{addin}"')
+    return {_open_name(i): value for i, value in enumerate(ordered)}
+
+
+def config_encoding() -> str:
+    """The encoding of the configuration file: VBA's ``Input #`` reads the Windows ANSI
+    code page (cp936 on Chinese Windows), as xlwings' own ``config create`` writes it; a
+    UTF-8 file would garble an interpreter path under a Chinese user name.
+
+    >>> config_encoding() in ("mbcs", "utf-8")
+    True
+    """
+    return "mbcs" if sys.platform == "win32" else "utf-8"
+
+
+def _winreg() -> Any:  # pragma: no cover - Windows only
+    """The Windows registry module (imported by name: it exists on Windows only)."""
+    return importlib.import_module("winreg")
+
+
+def _open_values_windows() -> dict[str, str]:  # pragma: no cover - Windows only
+    winreg = _winreg()
+
+    values: dict[str, str] = {}
+    try:
+        key = winreg.OpenKey(winreg.HKEY_CURRENT_USER, EXCEL_OPTIONS_KEY)
+    except OSError:
+        return values
+    with key:
+        i = 0
+        while True:
+            try:
+                name, value, _ = winreg.EnumValue(key, i)
+            except OSError:
+                break
+            if name.upper().startswith("OPEN") and (name[4:].isdigit() or len(name) == 4):
+                values[name] = str(value)
+            i += 1
+    return values
+
+
+def _write_open_values(
+    before: Mapping[str, str], after: Mapping[str, str]
+) -> None:  # pragma: no cover - Windows only
+    winreg = _winreg()
+
+    with winreg.CreateKey(winreg.HKEY_CURRENT_USER, EXCEL_OPTIONS_KEY) as key:
+        for name in before:
+            if name not in after:
+                winreg.DeleteValue(key, name)
+        for name, value in after.items():
+            winreg.SetValueEx(key, name, 0, winreg.REG_SZ, value)
+
+
+def _forget_in_addin_manager(addin: str) -> None:  # pragma: no cover - Windows only
+    """Remove the add-in from Excel's list of known add-ins, if it is there."""
+    winreg = _winreg()
+    try:
+        key = winreg.OpenKey(winreg.HKEY_CURRENT_USER, ADDIN_MANAGER_KEY, 0, winreg.KEY_ALL_ACCESS)
+    except OSError:
+        return
+    with key:
+        names, i = [], 0
+        while True:
+            try:
+                names.append(winreg.EnumValue(key, i)[0])
+            except OSError:
+                break
+            i += 1
+        for name in names:
+            if name.lower() in (addin.lower(), Path(addin).name.lower()):
+                winreg.DeleteValue(key, name)
+
+
+def _plan(p: Paths, uninstall: bool) -> list[str]:
+    if uninstall:
+        return [
+            f"remove the add-in {p.addin}",
+            f"remove INTERPRETER_WIN and UDF MODULES from {p.config} (the file too if "
+            "nothing else is left)",
+            f"remove the OPEN value naming the add-in under HKCU\\{EXCEL_OPTIONS_KEY} "
+            "(other add-ins keep their order) and its entry in the Add-in Manager list",
+        ]
+    return [
+        f"build the add-in with xlwings from {sys.executable} and write it to {p.addin}",
+        f'write {p.config}: "INTERPRETER_WIN" = {sys.executable!r}, "UDF MODULES" = '
+        f"{UDF_MODULE!r}",
+        f"register it with Excel: an OPEN value under HKCU\\{EXCEL_OPTIONS_KEY} holding "
+        f'"{p.addin}"',
+    ]
+
+
+def install(
+    uninstall: bool = False,
+    out: TextIO | None = None,
+    platform: str | None = None,
+) -> int:
+    """Install (or with ``uninstall=True`` remove) the add-in for this Windows user,
+    reporting each step on ``out`` (default stdout). Elsewhere print what would be done
+    and return 0.
+
+    Examples
+    --------
+    What would the installer do to my Windows profile?
+
+    >>> code = install(platform="linux")  # doctest: +ELLIPSIS
+    xlcredit add-in install: Excel add-ins can be installed on Windows only ...
+    >>> code
+    0
+    """
+    stream = sys.stdout if out is None else out
+
+    def echo(line: str) -> None:
+        print(line, file=stream)
+
+    platform = sys.platform if platform is None else platform
+    p = paths()
+    action = "uninstall" if uninstall else "install"
+    if not platform.startswith("win"):
+        echo(
+            f"xlcredit add-in {action}: Excel add-ins can be installed on Windows only "
+            f"(this is {platform}); nothing was changed. On Windows this command would:"
+        )
+        for step in _plan(p, uninstall):
+            echo(f"  - {step}")
+        echo(
+            "On macOS, xlwings UDFs do not run; see docs/excel.md for using the ribbon "
+            "with RunPython."
+        )
+        return 0
+    return _install_windows(p, uninstall, echo)  # pragma: no cover
+
+
+def _install_windows(
+    p: Paths, uninstall: bool, echo: Callable[[str], None]
+) -> int:  # pragma: no cover - Windows only
+    echo("Close Excel before installing: Excel rewrites its add-in list when it exits.")
+    addin = Path(str(p.addin))
+    config = Path(str(p.config))
+    before = _open_values_windows()
+    after = open_values_after(before, str(p.addin), uninstall)
+    if uninstall:
+        if addin.exists():
+            try:
+                addin.unlink()
+            except PermissionError as exc:
+                raise WorkbookLockedError(
+                    f"cannot remove {addin}: it is open (close Excel and run the command "
+                    f"again); {exc}"
+                ) from exc
+            echo(f"removed {addin}")
+        if config.exists():
+            rest = remove_our_config(config.read_text(encoding=config_encoding(), errors="replace"))
+            if rest:
+                config.write_text(rest, encoding=config_encoding())
+                echo(f"removed xlcredit settings from {config} (kept your other settings)")
+            else:
+                config.unlink()
+                echo(f"removed {config}")
+                with contextlib.suppress(OSError):
+                    config.parent.rmdir()
+        _write_open_values(before, after)
+        _forget_in_addin_manager(str(p.addin))
+        echo(f"unregistered the add-in from HKCU\\{EXCEL_OPTIONS_KEY}")
+        return 0
+    try:
+        build(addin)
+    except PermissionError as exc:
+        raise WorkbookLockedError(
+            f"cannot write {addin}: it is open (close Excel and run the command again); {exc}"
+        ) from exc
+    echo(f"wrote {addin}")
+    config.parent.mkdir(parents=True, exist_ok=True)
+    existing = (
+        config.read_text(encoding=config_encoding(), errors="replace") if config.exists() else ""
+    )
+    try:
+        config.write_text(config_text(sys.executable, existing), encoding=config_encoding())
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"the interpreter path {sys.executable!r} has characters the Windows code page "
+            "cannot write, so Excel could not read it from xlcredit.conf; install Python "
+            "in a folder with a plain name (for example C:\\Python311)."
+        ) from exc
+    echo(f"wrote {config} (interpreter {sys.executable})")
+    _write_open_values(before, after)
+    name = next(n for n, v in after.items() if str(p.addin).lower() in v.lower())
+    echo(f"registered the add-in with Excel as {name} under HKCU\\{EXCEL_OPTIONS_KEY}")
+    echo("Start Excel: the xlcredit tab appears; run `xlcredit addin doctor` if it does not.")
+    return 0

@@ -1,0 +1,124 @@
+"""What every Excel function does at its edge: shape the answer for a cell or a spill,
+and turn failures into a readable error string instead of a traceback or a blank.
+
+Excel shows a returned NaN as an empty cell, so an unknown result must be returned as
+text that says why (DESIGN.md section 4).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from xlcredit.engine.errors import InputError, XlCreditError, describe
+from xlcredit.engine.policy import LANGUAGES, language_code
+from xlcredit.workbook.excel_values import as_column, excel_error
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+Cell = float | str | bool | None
+
+
+def guard(func: _F) -> _F:
+    """Return ``#VALUE! <message>`` for a named xlcredit error and a short internal-error
+    note for anything else, so no Excel user ever sees a Python traceback.
+
+    Apply it below the xlwings decorators (``inspect.signature`` follows ``__wrapped__``,
+    so xlwings still sees the real arguments).
+
+    >>> @guard
+    ... def F(x):
+    ...     raise XlCreditError("x must be > 0; got -1")
+    >>> F(-1)
+    '#VALUE! x must be > 0; got -1'
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any) -> Any:
+        try:
+            return func(*args)
+        except XlCreditError as exc:
+            return excel_error(str(exc))
+        except Exception as exc:  # the last line of defence at the Excel edge
+            return excel_error(f"internal error in {func.__name__}: {type(exc).__name__}: {exc}")
+
+    return wrapper  # type: ignore[return-value]
+
+
+def cell(value: Any, problem: str | None = None, unknown: str = "not enough data") -> Cell:
+    """One cell's value: the problem if any, ``#N/A <why>`` for NaN, else a plain number.
+
+    >>> cell(1.5), cell(float("nan")), cell(2.0, "x must be > 0; got -1")
+    (1.5, '#N/A not enough data', '#VALUE! x must be > 0; got -1')
+    """
+    if problem is not None:
+        return excel_error(problem)
+    if value is None:
+        return excel_error(unknown, "#N/A")
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return excel_error(unknown, "#N/A")
+        return float(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value  # type: ignore[no-any-return]
+
+
+def column(
+    values: npt.ArrayLike | Sequence[Any],
+    problems: Sequence[str | None] | npt.NDArray[np.object_] | None = None,
+    unknown: str = "not enough data",
+) -> Cell | list[list[Cell]]:
+    """A single value for a single row, else a column (list of one-item rows) that spills.
+
+    >>> column([3.0])
+    3.0
+    >>> column([1.0, float("nan")], [None, None])
+    [[1.0], ['#N/A not enough data']]
+    """
+    items = list(np.asarray(values, dtype=object).ravel()) if not isinstance(values, list) else values
+    probs = list(problems) if problems is not None else [None] * len(items)
+    cells = [cell(v, p, unknown) for v, p in zip(items, probs, strict=True)]
+    if len(cells) == 1:
+        return cells[0]
+    return [[c] for c in cells]
+
+
+def rows(table: Sequence[Sequence[Any]], unknown: str = "not enough data") -> list[list[Cell]]:
+    """A 2-D block (rows of cells) with NaN replaced by ``#N/A`` text.
+
+    >>> rows([[1.0, "A"], [float("nan"), "B"]])
+    [[1.0, 'A'], ['#N/A not enough data', 'B']]
+    """
+    return [[cell(v, None, unknown) for v in row] for row in table]
+
+
+def language_of(value: Any) -> str | None:
+    """The optional ``language`` argument of a function: None when blank (the policy's
+    language), else "en" or "zh-CN" (zh, cn, 中文, 简体中文 and English are understood).
+
+    >>> language_of(None), language_of(" ZH "), language_of(["简体中文"])
+    (None, 'zh-CN', 'zh-CN')
+    >>> language_of("fr")
+    Traceback (most recent call last):
+    ...
+    xlcredit.engine.errors.InputError: language must be one of en, zh-CN; got 'fr'.
+    """
+    if isinstance(value, list):
+        items = as_column(value, "language")
+        if len(items) != 1:
+            raise InputError(f"language must be a single cell; got {len(items)} cells.")
+        value = items[0]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    code = language_code(str(value))
+    if code is None:
+        raise InputError(f"language must be one of {', '.join(LANGUAGES)}; got {describe(value)}.")
+    return code

@@ -1,0 +1,246 @@
+"""Excel functions: the credit check (declarations only; the work is in :mod:`xlcredit.engine.scoring`).
+
+``TRADESCORE`` returns the score 1..100 (higher is safer): one cell, or a column that
+spills when the arguments are ranges. ``TRADESCORE_DETAIL`` returns one row per buyer,
+**without a header row** (so each row lines up with the buyer row it was computed for, as
+``CREDIT_LIMIT_DETAIL`` does): score, band, grade, PD (12 months), data coverage, reason 1,
+reason 2, reason 3. Put the headers in the cells above the formula.
+
+Arguments follow DESIGN.md section 3.1; blank cells are "not known", never zero. A row with
+an impossible value shows ``#VALUE! <field> must be ...; got ...`` in that row only; a buyer
+with too little data shows ``#N/A not rated ...`` (band E).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlwings as xw
+
+from xlcredit.engine.policy import DEFAULT_POLICY, Policy
+from xlcredit.engine.scoring import INPUTS, score_buyers
+from xlcredit.excel.udf.edge import Cell, column, guard, language_of
+from xlcredit.workbook.excel_values import as_column, broadcast, excel_error
+
+__all__ = ["TRADESCORE", "TRADESCORE_DETAIL"]
+
+_DOCS: dict[str, str] = {
+    "total_assets": "Total assets from the balance sheet (must be > 0). One cell or a column of buyers; blank = not known.",
+    "total_liabilities": "Total liabilities (debt and payables, >= 0). Blank = not known: that factor is left out and data coverage falls.",
+    "current_assets": "Current assets (cash, receivables, stock; >= 0). Blank = not known.",
+    "current_liabilities": "Current (short-term) liabilities, >= 0. Blank = not known.",
+    "retained_earnings": "Retained earnings (accumulated profit, may be negative). Blank = not known.",
+    "ebit": "EBIT: earnings before interest and tax for the last year (may be negative). Blank = not known.",
+    "revenue": "Revenue (turnover) for the last year, >= 0. Blank = not known.",
+    "net_income": "Optional. Net income for the last year (may be negative); when blank, EBIT gives the profit margin.",
+    "days_beyond_terms": "Optional. Average days paid beyond terms (negative = early, PAYDEX style: 0 on time, 30 a month late). E.g. =DAYS_BEYOND_TERMS(...).",
+    "late_share": "Optional. Share of invoices paid late, 0..1 (15% or 0.15).",
+    "defaults_12m": "Optional. Number of defaults (90+ days past due, write-offs, insolvency filings) in the last 12 months.",
+    "industry_risk": "Optional. Industry risk 1 (low) .. 5 (very high).",
+    "country_risk": "Optional. Country risk 1 (low) .. 5 (very high).",
+    "management_changes_12m": "Optional. Number of changes of owner, CEO or CFO in the last 12 months.",
+    "negative_news": "Optional. Negative news about the buyer: TRUE/FALSE, Y/N or 是/否.",
+    "years_in_business": "Optional. Years since the buyer was founded.",
+    "language": 'Optional. Language of band and reason texts: "en" or "zh-CN" (简体中文); blank = the policy\'s language.',
+}
+
+
+def _language_policy(value: Any, policy: Policy = DEFAULT_POLICY) -> Policy:
+    """The policy with the language of the texts asked for (blank: the policy's own)."""
+    code = language_of(value)
+    return policy if code is None else dataclasses.replace(policy, language=code)
+
+
+def _score(args: tuple[Any, ...], policy: Policy) -> pd.DataFrame:
+    """Flatten each argument to a column, check the lengths, and call the engine once."""
+    columns = {name: as_column(value, name) for name, value in zip(INPUTS, args, strict=True)}
+    broadcast(columns)
+    return score_buyers(columns, policy=policy)
+
+
+def _not_rated(coverage: float, policy: Policy) -> str:
+    zh = policy.language == "zh-CN"
+    need = policy.score.min_coverage
+    if zh:
+        return excel_error(f"未评级：数据覆盖率 {coverage:.0%}，低于 {need:.0%}", "#N/A")
+    return excel_error(f"not rated: data covers {coverage:.0%} of the model (minimum {need:.0%})", "#N/A")
+
+
+def _cells(frame: pd.DataFrame, policy: Policy) -> tuple[list[Any], list[str | None]]:
+    """Score column for the sheet: numbers, ``#N/A not rated ...`` text, and problems."""
+    problems = [None if pd.isna(p) else str(p) for p in frame["problem"].tolist()]
+    values: list[Any] = []
+    for s, cov, prob in zip(frame["score"].tolist(), frame["coverage"].tolist(), problems,
+                            strict=True):  # shaping one cell per row for the sheet
+        if prob is None and pd.isna(s):
+            values.append(_not_rated(0.0 if pd.isna(cov) else float(cov), policy))
+        else:
+            values.append(s)
+    return values, problems
+
+
+@xw.func(category="xlcredit", call_in_wizard=False)
+@xw.arg("total_assets", doc=_DOCS["total_assets"])
+@xw.arg("total_liabilities", doc=_DOCS["total_liabilities"])
+@xw.arg("current_assets", doc=_DOCS["current_assets"])
+@xw.arg("current_liabilities", doc=_DOCS["current_liabilities"])
+@xw.arg("retained_earnings", doc=_DOCS["retained_earnings"])
+@xw.arg("ebit", doc=_DOCS["ebit"])
+@xw.arg("revenue", doc=_DOCS["revenue"])
+@xw.arg("net_income", doc=_DOCS["net_income"])
+@xw.arg("days_beyond_terms", doc=_DOCS["days_beyond_terms"])
+@xw.arg("late_share", doc=_DOCS["late_share"])
+@xw.arg("defaults_12m", doc=_DOCS["defaults_12m"])
+@xw.arg("industry_risk", doc=_DOCS["industry_risk"])
+@xw.arg("country_risk", doc=_DOCS["country_risk"])
+@xw.arg("management_changes_12m", doc=_DOCS["management_changes_12m"])
+@xw.arg("negative_news", doc=_DOCS["negative_news"])
+@xw.arg("years_in_business", doc=_DOCS["years_in_business"])
+@guard
+def TRADESCORE(
+    total_assets: Any,
+    total_liabilities: Any,
+    current_assets: Any,
+    current_liabilities: Any,
+    retained_earnings: Any,
+    ebit: Any,
+    revenue: Any,
+    net_income: Any = None,
+    days_beyond_terms: Any = None,
+    late_share: Any = None,
+    defaults_12m: Any = None,
+    industry_risk: Any = None,
+    country_risk: Any = None,
+    management_changes_12m: Any = None,
+    negative_news: Any = None,
+    years_in_business: Any = None,
+) -> Any:
+    """Buyer health score 1..100 (higher is safer) from statements, payments and risk signals.
+
+    Spills a column when the arguments are ranges. Blank cells are unknown: the score uses
+    what is known, and a buyer with too little data is ``#N/A not rated ...``.
+
+    Examples
+    --------
+    How healthy is a buyer with 1,000 of assets, 600 of liabilities and a small profit,
+    typed as single cells?
+
+    >>> TRADESCORE(1000.0, 600.0, 500.0, 250.0, 150.0, 80.0, 1500.0, 50.0)
+    82.0
+
+    Three buyers as columns (currency-formatted cells arrive as Decimal); the third has a
+    negative total assets, which only its own row reports:
+
+    >>> from decimal import Decimal
+    >>> TRADESCORE([1000.0, Decimal("1000"), -5.0], [600.0, 950.0, 1.0], 500.0, 250.0,
+    ...            150.0, 80.0, 1500.0)
+    [[86.0], [80.0], ['#VALUE! total_assets must be > 0; got -5']]
+    """
+    frame = _score(
+        (total_assets, total_liabilities, current_assets, current_liabilities,
+         retained_earnings, ebit, revenue, net_income, days_beyond_terms, late_share,
+         defaults_12m, industry_risk, country_risk, management_changes_12m, negative_news,
+         years_in_business),
+        DEFAULT_POLICY,
+    )
+    values, problems = _cells(frame, DEFAULT_POLICY)
+    return column(values, problems)
+
+
+@xw.func(category="xlcredit", call_in_wizard=False)
+@xw.arg("total_assets", doc=_DOCS["total_assets"])
+@xw.arg("total_liabilities", doc=_DOCS["total_liabilities"])
+@xw.arg("current_assets", doc=_DOCS["current_assets"])
+@xw.arg("current_liabilities", doc=_DOCS["current_liabilities"])
+@xw.arg("retained_earnings", doc=_DOCS["retained_earnings"])
+@xw.arg("ebit", doc=_DOCS["ebit"])
+@xw.arg("revenue", doc=_DOCS["revenue"])
+@xw.arg("net_income", doc=_DOCS["net_income"])
+@xw.arg("days_beyond_terms", doc=_DOCS["days_beyond_terms"])
+@xw.arg("late_share", doc=_DOCS["late_share"])
+@xw.arg("defaults_12m", doc=_DOCS["defaults_12m"])
+@xw.arg("industry_risk", doc=_DOCS["industry_risk"])
+@xw.arg("country_risk", doc=_DOCS["country_risk"])
+@xw.arg("management_changes_12m", doc=_DOCS["management_changes_12m"])
+@xw.arg("negative_news", doc=_DOCS["negative_news"])
+@xw.arg("years_in_business", doc=_DOCS["years_in_business"])
+@xw.arg("language", doc=_DOCS["language"])
+@guard
+def TRADESCORE_DETAIL(
+    total_assets: Any,
+    total_liabilities: Any,
+    current_assets: Any,
+    current_liabilities: Any,
+    retained_earnings: Any,
+    ebit: Any,
+    revenue: Any,
+    net_income: Any = None,
+    days_beyond_terms: Any = None,
+    late_share: Any = None,
+    defaults_12m: Any = None,
+    industry_risk: Any = None,
+    country_risk: Any = None,
+    management_changes_12m: Any = None,
+    negative_news: Any = None,
+    years_in_business: Any = None,
+    language: Any = None,
+) -> Any:
+    """The credit check, one row per buyer and no header row: score, band, grade,
+    PD (12 months), data coverage, reason 1, reason 2, reason 3.
+
+    Band A..D (E = not rated), grade 1 (best) .. 10, PD as a fraction (format the cell as
+    %), coverage = share of the model's points that had inputs. Reasons are the factors
+    that cost the most points; an empty text where fewer than three cost anything. A row
+    with an impossible input shows its ``#VALUE! ...`` message in every cell of that row.
+
+    Examples
+    --------
+    Why does a buyer that pays 45 days late and had a default score as it does?
+
+    >>> TRADESCORE_DETAIL(1000.0, 600.0, 500.0, 250.0, 150.0, 80.0, 1500.0, 50.0, 45.0,
+    ...                   None, 1.0)  # doctest: +ELLIPSIS
+    [[69.0, 'B', 4.0, 0.0436..., 0.8, 'Defaulted in the last 12 months',
+      'Pays late (days beyond terms)', 'Low or negative retained earnings']]
+
+    The same in Chinese (17th argument), with a second buyer of whom only the size and the
+    payment record are known (not rated):
+
+    >>> TRADESCORE_DETAIL([1000.0, 500.0], [600.0, None], [500.0, None], [250.0, None],
+    ...                   [150.0, None], [80.0, None], [1500.0, None], [50.0, None], 45.0,
+    ...                   None, 1.0, None, None, None, None, None, "zh-CN")  # doctest: +ELLIPSIS
+    [[69.0, 'B', 4.0, 0.0436..., 0.8, '近12个月发生过违约', '付款拖延（超出账期天数多）', '留存收益偏低或为负'],
+     ['#N/A 未评级：数据覆盖率 20%，低于 25%', 'E', '#N/A 未评级：数据覆盖率 20%，低于 25%',
+      '#N/A 未评级：数据覆盖率 20%，低于 25%', 0.2, '未评级：数据不足（覆盖率低于政策下限）', '', '']]
+    """
+    policy = _language_policy(language)
+    frame = _score(
+        (total_assets, total_liabilities, current_assets, current_liabilities,
+         retained_earnings, ebit, revenue, net_income, days_beyond_terms, late_share,
+         defaults_12m, industry_risk, country_risk, management_changes_12m, negative_news,
+         years_in_business),
+        policy,
+    )
+    scores, problems = _cells(frame, policy)
+    suffix = "_zh" if policy.language == "zh-CN" else "_en"
+    table = frame[["band", "grade", "pd_12m", "coverage", f"reason_1{suffix}",
+                   f"reason_2{suffix}", f"reason_3{suffix}"]].to_numpy(dtype=object)
+    out: list[list[Cell]] = []
+    for score, row, problem in zip(scores, table.tolist(), problems, strict=True):  # shaping
+        if problem is not None:
+            out.append([excel_error(problem)] * 8)
+            continue
+        band, grade, pd12, coverage, *reasons = row
+        unrated = isinstance(score, str)
+        texts = ["" if pd.isna(r) else str(r) for r in reasons]
+        out.append([
+            score if unrated else float(score),
+            str(band),
+            score if unrated else float(grade),
+            score if unrated else float(pd12),
+            float(np.round(coverage, 4)),
+            *texts,
+        ])
+    return out

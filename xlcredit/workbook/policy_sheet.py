@@ -1,0 +1,417 @@
+"""The Policy sheet: the credit policy as Excel tables, and back.
+
+``tblPolicy`` holds the single-value settings (dotted keys of :meth:`Policy.settings`, plus
+the short lists ``aging.bucket_edges`` and ``score.grade_min_scores`` as comma-separated
+text), each with a description in the sheet's language. Lists are tables of their own:
+``tblBands``, ``tblLimitRules`` (with the review cycle of each band), ``tblApproval``,
+``tblDunning`` and ``tblFX``. A blank value keeps the default. A value that breaks a rule
+becomes a problem on the Problems sheet and the default is used; the run goes on.
+
+What does a team's sheet that sets the base currency and a 5,000 rounding give?
+
+>>> rows = [["base_currency", "CNY", ""], ["limits.round_to", "5,000", ""], ["language", None, ""]]
+>>> policy, problems = policy_from_tables({"tblPolicy": (["Setting", "Value", "Description"], rows)})
+>>> policy.base_currency, policy.limits.round_to, policy.language, problems
+('CNY', 5000.0, 'en', [])
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xlcredit.engine.errors import PolicyError, SchemaError
+from xlcredit.engine.policy import Policy
+from xlcredit.workbook.excel_values import to_dates, to_flags, to_numbers, to_text
+from xlcredit.workbook.schema import (
+    APPROVAL,
+    BANDS,
+    DUNNING,
+    FX,
+    LIMIT_RULES,
+    POLICY,
+    ParsedTable,
+    Problem,
+    TableSchema,
+    parse_table,
+)
+
+__all__ = [
+    "DESCRIPTIONS",
+    "LIST_SETTINGS",
+    "POLICY_TABLES",
+    "describe_setting",
+    "load_policy",
+    "policy_from_tables",
+    "policy_tables",
+    "table_title",
+]
+
+#: The tables of the Policy sheet, in sheet order.
+POLICY_TABLES: tuple[TableSchema, ...] = (POLICY, BANDS, LIMIT_RULES, APPROVAL, DUNNING, FX)
+
+#: Short lists kept in tblPolicy as comma-separated numbers.
+LIST_SETTINGS: tuple[str, ...] = ("aging.bucket_edges", "score.grade_min_scores")
+
+#: Description of each setting (English, Simplified Chinese).
+DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "language": ("Language of sheet names, labels and reasons: en or zh-CN.",
+                 "工作表名称、标签和原因说明的语言：en 或 zh-CN。"),
+    "base_currency": ("Currency all amounts are converted to (three-letter code, e.g. EUR, CNY).",
+                      "所有金额折算成的本位币（三位字母代码，如 EUR、CNY）。"),
+    "as_of": ("Date of the report (aging, overdue days). Blank: today.",
+              "报告日期（账龄、逾期天数的基准）。空白表示今天。"),
+    "aging.bucket_edges": ("Aging bucket edges in days past due, e.g. 30, 60, 90, 120.",
+                           "账龄分段的逾期天数界限，如 30, 60, 90, 120。"),
+    "score.grade_min_scores": ("Minimum score of grades 1 to 9; grade 10 is below the last.",
+                               "1 至 9 级的最低评分；低于最后一个为 10 级。"),
+    "score.not_rated_band": ("Band of buyers with too little data to rate.",
+                             "数据不足无法评级的客户所属等级。"),
+    "score.not_rated_label_en": ("English label of the not-rated band.", "未评级等级的英文说明。"),
+    "score.not_rated_label_zh": ("Chinese label of the not-rated band.", "未评级等级的中文说明。"),
+    "score.min_coverage": ("Below this share of known inputs a buyer is not rated (0-1).",
+                           "已知输入占比低于此值时不评级（0-1）。"),
+    "score.pd_intercept": ("PD calibration: intercept of the logistic curve.",
+                           "违约概率校准：逻辑曲线截距。"),
+    "score.pd_slope": ("PD calibration: slope per score point (negative).",
+                       "违约概率校准：每评分点斜率（负数）。"),
+    "score.pd_floor": ("Lowest probability of default shown.", "显示的最低违约概率。"),
+    "score.pd_cap": ("Highest probability of default shown.", "显示的最高违约概率。"),
+    "limits.need_buffer_days": ("Days of extra deliveries added to the terms when computing need.",
+                                "计算需求额度时在账期之外增加的供货天数。"),
+    "limits.default_payment_terms_days": ("Payment terms used when a buyer has none (days).",
+                                          "客户未填账期时使用的默认账期（天）。"),
+    "limits.round_to": ("Limits are rounded down to a multiple of this (0: no rounding).",
+                        "额度向下取整到此数的倍数（0 表示不取整）。"),
+    "limits.insured_limit_rule": ("Insured limit: cap (never above), extend (at least), ignore.",
+                                  "投保额度的作用：cap 不超过，extend 至少为，ignore 忽略。"),
+    "limits.approve_share": ("A limit below this share of the request is 'approve reduced'.",
+                             "建议额度低于申请额度此比例时为“降额批准”。"),
+    "collections.promise_grace_days": ("Days after a promised date before the promise is broken.",
+                                       "承诺付款日之后多少天视为违约承诺。"),
+    "collections.hold_disputed": ("Hold disputed invoices out of dunning (TRUE/FALSE).",
+                                  "争议发票暂停催收（TRUE/FALSE）。"),
+    "collections.follow_up_days": ("Days between follow-ups when no later step is due.",
+                                   "无下一步骤时的跟进间隔天数。"),
+    "collections.broken_promise_extra_steps": ("Dunning steps added when a promise is broken.",
+                                               "承诺违约时催收步骤前进的级数。"),
+    "collections.weight_amount": ("Priority weight of the amount (0-1).", "优先级中金额的权重（0-1）。"),
+    "collections.weight_age": ("Priority weight of days overdue (0-1).", "优先级中逾期天数的权重（0-1）。"),
+    "collections.weight_risk": ("Priority weight of the buyer's risk (0-1).",
+                                "优先级中客户风险的权重（0-1）。"),
+    "insurance.enabled": ("Credit insurance in force: show insurer deadlines (TRUE/FALSE).",
+                          "是否投保信用保险：显示保险期限（TRUE/FALSE）。"),
+    "insurance.notification_days": ("Overdue notification to the insurer within this many days of due.",
+                                    "到期后多少天内须向保险公司报告逾期。"),
+    "insurance.max_extension_days": ("Own extensions allowed up to this many days after due.",
+                                     "到期后允许自行展期的最长天数。"),
+    "insurance.claim_filing_days": ("Claim to be filed within this many days after the extension period.",
+                                    "展期结束后多少天内须提出索赔。"),
+    "insurance.cover_share": ("Share of a loss the insurer covers (0-1).", "保险赔付比例（0-1）。"),
+    "insurance.deadline_warning_days": ("Warn this many days before an insurer deadline.",
+                                        "保险期限到期前多少天提醒。"),
+    "late_interest.enabled": ("Charge statutory late interest (TRUE/FALSE).",
+                              "是否计收法定逾期利息（TRUE/FALSE）。"),
+    "late_interest.reference_rate": ("Central bank reference rate (e.g. 2.15 %).",
+                                     "央行参考利率（如 2.15%）。"),
+    "late_interest.margin": ("Points added to the reference rate (EU: 8 %).",
+                             "在参考利率之上加收的百分点（欧盟：8%）。"),
+    "late_interest.fixed_fee": ("Fixed compensation per late invoice (EU: 40).",
+                                "每张逾期发票的固定补偿金（欧盟：40）。"),
+    "late_interest.fee_currency": ("Currency of the fixed compensation.", "固定补偿金的币种。"),
+    "late_interest.day_basis": ("Days per year for interest: 360 or 365.", "计息年天数：360 或 365。"),
+    "plans.weekend_rule": ("Due dates on weekends: following (next Monday) or none.",
+                           "到期日遇周末：following 顺延至周一，none 不调整。"),
+    "plans.frequency": ("Default instalment frequency: monthly, weekly, biweekly, quarterly.",
+                        "默认分期频率：monthly、weekly、biweekly、quarterly。"),
+    "plans.method": ("Default plan method: annuity or equal_principal.",
+                     "默认还款方式：annuity 等额本息，equal_principal 等额本金。"),
+    "monitoring.score_drop_alert": ("Alert when a score falls by at least this many points.",
+                                    "评分下降达到此点数时提醒。"),
+}
+
+_TITLES: dict[str, tuple[str, str]] = {
+    "tblPolicy": ("Settings", "参数设置"),
+    "tblBands": ("Risk bands", "风险等级"),
+    "tblLimitRules": ("Limit rules by band", "各等级额度规则"),
+    "tblApproval": ("Approval levels", "审批权限"),
+    "tblDunning": ("Dunning ladder", "催收步骤"),
+    "tblFX": ("Exchange rates", "汇率"),
+}
+
+
+def describe_setting(key: str, language: str = "en") -> str:
+    """The description of a setting in ``language``; a readable fallback for new settings.
+
+    >>> describe_setting("limits.round_to")
+    'Limits are rounded down to a multiple of this (0: no rounding).'
+    >>> describe_setting("monitoring.new_thing")
+    'monitoring: new thing.'
+    """
+    pair = DESCRIPTIONS.get(key)
+    if pair is not None:
+        return pair[1] if language == "zh-CN" else pair[0]
+    section, _, rest = key.rpartition(".")
+    return f"{section}: {rest.replace('_', ' ')}." if section else rest.replace("_", " ") + "."
+
+
+def table_title(name: str, language: str) -> str:
+    """The title shown above a policy table.
+
+    >>> table_title("tblFX", "zh-CN")
+    '汇率'
+    """
+    en, zh = _TITLES[name]
+    return zh if language == "zh-CN" else en
+
+
+# --------------------------------------------------------------------------- policy -> tables
+def _cell(value: Any) -> Any:
+    if isinstance(value, float) and math.isinf(value):
+        return None  # blank = no maximum / any amount
+    return value
+
+
+def policy_tables(policy: Policy, language: str = "en") -> dict[str, pd.DataFrame]:
+    """The Policy sheet's tables for ``policy``, headers in ``language``.
+
+    >>> t = policy_tables(Policy(), "zh-CN")
+    >>> list(t), t["tblBands"].columns.tolist()[:2]
+    (['tblPolicy', 'tblBands', 'tblLimitRules', 'tblApproval', 'tblDunning', 'tblFX'], ['风险等级', '最低评分'])
+    """
+    data = policy.to_dict()
+    settings = policy.settings()
+    rows: list[list[Any]] = []
+    for key, value in settings.items():
+        rows.append([key, value, describe_setting(key, language)])
+        if key == "as_of":  # list settings right after the top-level ones
+            for list_key in LIST_SETTINGS:
+                section, name = list_key.split(".")
+                text = ", ".join(f"{v:g}" for v in data[section][name])
+                rows.append([list_key, text, describe_setting(list_key, language)])
+    frames: dict[str, pd.DataFrame] = {}
+
+    def frame(schema: TableSchema, records: list[list[Any]]) -> None:
+        frames[schema.name] = pd.DataFrame(records, columns=schema.headers(language), dtype=object)
+
+    frame(POLICY, rows)
+    frame(BANDS, [[b.band, b.min_score, b.label_en, b.label_zh] for b in policy.score.bands])
+    review = dict(policy.monitoring.review_months)
+    frame(LIMIT_RULES, [
+        [r.band, r.tnw_share, r.working_capital_share, r.revenue_share, r.payment_terms_days,
+         _cell(r.max_limit), review.get(r.band)]
+        for r in policy.limits.rules
+    ])
+    frame(APPROVAL, [[_cell(a.up_to), a.level_en, a.level_zh] for a in policy.limits.approval_levels])
+    frame(DUNNING, [[d.from_days, d.step, d.action_en, d.action_zh, d.channel] for d in policy.dunning])
+    fx = [[policy.base_currency, 1.0]] + [[c, r] for c, r in policy.fx_rates if c != policy.base_currency]
+    frame(FX, fx)
+    return frames
+
+
+# --------------------------------------------------------------------------- tables -> policy
+def _typed(key: str, raw: Any, default: Any) -> tuple[Any, str | None]:
+    """Coerce a raw Value cell to the kind of its default; (value, problem)."""
+    if isinstance(default, bool):
+        p = to_flags([raw], key)
+        value: Any = None if np.isnan(p.values[0]) else bool(p.values[0])
+    elif isinstance(default, (int, float)):
+        p = to_numbers([raw], key)
+        value = None if np.isnan(p.values[0]) else float(p.values[0])
+    elif key == "as_of":
+        p = to_dates([raw], key)
+        value = None if pd.isna(p.values[0]) else pd.Timestamp(p.values[0]).date()
+    else:
+        p = to_text([raw], key)
+        value = p.values[0]
+    return value, p.problems[0]
+
+
+def _numbers_list(key: str, raw: Any) -> tuple[list[float] | None, str | None]:
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return [float(raw)], None
+    parts = [s for s in str(raw).replace("，", ",").replace(";", ",").split(",") if s.strip()]
+    p = to_numbers(parts, key)
+    if not p.ok:
+        return None, f"{key} must be numbers separated by commas; {p.first_problem()}"
+    return p.values.tolist(), None
+
+
+def _rows(t: ParsedTable) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    for rec in t.frame.to_dict("records"):
+        records.append({str(k): (None if isinstance(v, float) and math.isnan(v) else v) for k, v in rec.items()})
+    return records
+
+
+def _inf(value: Any) -> Any:
+    return "inf" if value is None else value
+
+
+def _list_override(t: ParsedTable, policy: Policy) -> dict[str, Any]:
+    rows = _rows(t)
+    name = t.schema.name
+    if name == "tblBands":
+        return {"score": {"bands": [
+            {"band": r["band"], "min_score": r["min_score"], "label_en": r["label_en"] or r["band"],
+             "label_zh": r["label_zh"] or r["label_en"] or r["band"]} for r in rows]}}
+    if name == "tblLimitRules":
+        review = [[r["band"], r["review_months"]] for r in rows if r["review_months"] is not None]
+        out: dict[str, Any] = {"limits": {"rules": [
+            {"band": r["band"], "tnw_share": r["tnw_share"],
+             "working_capital_share": r["working_capital_share"], "revenue_share": r["revenue_share"],
+             "payment_terms_days": r["payment_terms_days"], "max_limit": _inf(r["max_limit"])}
+            for r in rows]}}
+        if review:
+            out["monitoring"] = {"review_months": review}
+        return out
+    if name == "tblApproval":
+        return {"limits": {"approval_levels": [
+            {"up_to": _inf(r["up_to"]), "level_en": r["level_en"],
+             "level_zh": r["level_zh"] or r["level_en"]} for r in rows]}}
+    if name == "tblDunning":
+        return {"dunning": [
+            {"from_days": r["from_days"], "step": r["step"], "action_en": r["action_en"],
+             "action_zh": r["action_zh"] or r["action_en"], "channel": r["channel"] or ""}
+            for r in rows]}
+    if name == "tblFX":
+        return {"fx_rates": [[r["currency"], r["rate"]] for r in rows
+                             if r["currency"] is not None and r["rate"] is not None
+                             and r["currency"] != policy.base_currency]}
+    raise SchemaError(f"{name} is not a policy table.")
+
+
+def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def policy_from_tables(
+    tables: dict[str, tuple[list[Any], list[list[Any]]]],
+    *,
+    sheet: str = "Policy",
+    header_rows: dict[str, int] | None = None,
+    base: Policy | None = None,
+) -> tuple[Policy, list[Problem]]:
+    """Build the policy from the Policy sheet's tables given as ``{name: (header, rows)}``.
+
+    Tables that are absent keep the defaults. Each setting that breaks a rule is reported as
+    a problem (its row on the sheet, the rule) and left at its default.
+
+    Can a typo in one setting stop the whole refresh?
+
+    >>> rows = [["limits.round_to", -5, ""], ["base_currency", "USD", ""]]
+    >>> p, problems = policy_from_tables({"tblPolicy": (["Setting", "Value"], rows)})
+    >>> p.base_currency, p.limits.round_to, problems[0].row, problems[0].rule
+    ('USD', 1000.0, 2, 'limits.round_to must be a number >= 0; got -5.')
+    """
+    base = base or Policy()
+    header_rows = header_rows or {}
+    problems: list[Problem] = []
+    defaults = base.settings()
+    overrides: dict[str, Any] = {}
+    accepted = base
+
+    def attempt(candidate: dict[str, Any], row: int | None, column: str, value: Any) -> None:
+        nonlocal overrides, accepted
+        merged = _merge(overrides, candidate)
+        try:
+            accepted = base.with_overrides(merged)
+        except PolicyError as exc:
+            problems.append(Problem(sheet, row, column, value, str(exc)))
+            return
+        overrides = merged
+
+    if "tblPolicy" in tables:
+        header, rows = tables["tblPolicy"]
+        hrow = header_rows.get("tblPolicy", 1)
+        t = parse_table(header, rows, POLICY, sheet=sheet, header_row=hrow)
+        problems.extend(t.problems)
+        found = POLICY.resolve(header)
+        raw_values = [rows[i][found["value"]] if found["value"] < len(rows[i]) else None for i in t.data_index]
+        for pos, key in enumerate(t.frame["setting"].tolist()):
+            row = int(t.excel_rows[pos])
+            raw = raw_values[pos]
+            if key is None or raw is None or (isinstance(raw, str) and not raw.strip()):
+                if key == "as_of" or key is None:
+                    continue
+                continue  # blank: keep the default
+            key = str(key).strip()
+            if key in LIST_SETTINGS:
+                numbers, problem = _numbers_list(key, raw)
+                if problem:
+                    problems.append(Problem(sheet, row, key, raw, problem))
+                    continue
+                section, name = key.split(".")
+                attempt({section: {name: numbers}}, row, key, raw)
+                continue
+            if key not in defaults:
+                problems.append(Problem(sheet, row, key, raw,
+                                        f"{key} is not a setting xlcredit knows; check its spelling"))
+                continue
+            value, problem = _typed(key, raw, defaults[key])
+            if problem:
+                problems.append(Problem(sheet, row, key, raw, problem))
+                continue
+            node: dict[str, Any] = {}
+            cursor = node
+            parts = key.split(".")
+            for part in parts[:-1]:
+                cursor = cursor.setdefault(part, {})
+            cursor[parts[-1]] = value
+            attempt(node, row, key, raw)
+    for schema in POLICY_TABLES[1:]:
+        if schema.name not in tables:
+            continue
+        header, rows = tables[schema.name]
+        hrow = header_rows.get(schema.name, 1)
+        try:
+            t = parse_table(header, rows, schema, sheet=sheet, header_row=hrow)
+        except SchemaError as exc:
+            problems.append(Problem(sheet, hrow, schema.name, "", f"{exc} The defaults are used."))
+            continue
+        if t.problems:
+            problems.extend(t.problems)
+            problems.append(Problem(sheet, hrow, schema.name, "",
+                                    f"{schema.name} has unreadable cells; its defaults are used"))
+            continue
+        if not len(t.frame):
+            continue
+        attempt(_list_override(t, accepted), hrow, schema.name, "")
+    return accepted, problems
+
+
+def load_policy(workbook: Any, *, base: Policy | None = None) -> tuple[Policy, list[Problem]]:
+    """Read the Policy sheet of a workbook (a :class:`~xlcredit.workbook.port.Workbook`).
+
+    A workbook without policy tables runs on the defaults (``base``).
+
+    Examples
+    --------
+    Which base currency and language does the Chinese template set?
+
+    >>> import tempfile, pathlib
+    >>> from xlcredit.workbook.templates import build_template
+    >>> from xlcredit.workbook.files import FileWorkbook
+    >>> path = build_template(pathlib.Path(tempfile.mkdtemp()) / "t.xlsx", lang="zh-CN")
+    >>> with FileWorkbook.open(path, read_only=True) as book:
+    ...     policy, problems = load_policy(book)
+    >>> policy.base_currency, policy.language, problems
+    ('CNY', 'zh-CN', [])
+    """
+    names = set(workbook.table_names())
+    tables: dict[str, tuple[list[Any], list[list[Any]]]] = {}
+    header_rows: dict[str, int] = {}
+    sheet = "Policy"
+    for schema in POLICY_TABLES:
+        if schema.name in names:
+            raw = workbook.read_table(schema.name)
+            tables[schema.name] = (list(raw.header), [list(r) for r in raw.rows])
+            header_rows[schema.name] = raw.header_row
+            sheet = raw.sheet
+    return policy_from_tables(tables, sheet=sheet, header_rows=header_rows, base=base)

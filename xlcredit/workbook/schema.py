@@ -1,0 +1,767 @@
+"""Table schemas of the credit-control workbook: columns, headers (en, zh-CN), coercion.
+
+Tables are found by their Excel names (``tblBuyers``, ``tblInvoices``, ``tblPolicy`` and the
+small policy tables), which do not change with language. Each column has a canonical name
+(the engine's name), an English and a Simplified Chinese header and extra aliases; headers
+match whatever their case, spacing and punctuation. Raw cell values are coerced through
+:mod:`xlcredit.workbook.excel_values`; what cannot be read becomes a :class:`Problem` (sheet, row,
+column, value, rule) and the run goes on. Only a missing table or required column stops it,
+with a :class:`~xlcredit.engine.errors.SchemaError` that says what to add.
+
+Which header does the Chinese template use for the due date, and what else is accepted?
+
+>>> col = INVOICES.column("due_date")
+>>> col.zh, col.kind, col.required
+('到期日', 'date', True)
+>>> INVOICES.match_header("DUE  DATE"), INVOICES.match_header("到期日期")
+('due_date', 'due_date')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from xlcredit.engine.errors import SchemaError, describe
+from xlcredit.workbook.excel_values import Parsed, is_blank, to_dates, to_flags, to_numbers, to_text
+
+__all__ = [
+    "APPROVAL",
+    "BANDS",
+    "BUYERS",
+    "COLLECTIONS_USER",
+    "DUNNING",
+    "FX",
+    "HISTORY",
+    "INVOICES",
+    "LIMIT_RULES",
+    "POLICY",
+    "PROBLEM_COLUMNS",
+    "SHEET_NAMES",
+    "TABLES",
+    "Column",
+    "Kind",
+    "ParsedTable",
+    "Problem",
+    "TableSchema",
+    "check_buyers",
+    "check_invoices",
+    "normalise_header",
+    "parse_table",
+    "problems_frame",
+]
+
+Kind = Literal["id", "text", "number", "money", "percent", "int", "risk", "date", "flag"]
+
+#: Number formats by kind, as the templates and refresh write them.
+NUMBER_FORMATS: dict[str, str] = {
+    "money": "#,##0.00;[Red]-#,##0.00",
+    "number": "#,##0.00",
+    "percent": "0.0%",
+    "int": "0",
+    "risk": "0",
+    "date": "yyyy-mm-dd",
+    "flag": "@",
+    "text": "@",
+    "id": "@",
+}
+
+#: Sheet names by role and language (DESIGN.md 3.2).
+SHEET_NAMES: dict[str, dict[str, str]] = {
+    "buyers": {"en": "Buyers", "zh-CN": "客户"},
+    "invoices": {"en": "Invoices", "zh-CN": "发票"},
+    "policy": {"en": "Policy", "zh-CN": "信用政策"},
+    "aging": {"en": "Aging", "zh-CN": "账龄"},
+    "collections": {"en": "Collections", "zh-CN": "催收"},
+    "dashboard": {"en": "Dashboard", "zh-CN": "仪表板"},
+    "history": {"en": "Score history", "zh-CN": "评分历史"},
+    "problems": {"en": "Problems", "zh-CN": "问题"},
+    "quick": {"en": "Quick check", "zh-CN": "快速评估"},
+    "plan": {"en": "Payment plan", "zh-CN": "还款计划"},
+    "help": {"en": "Read me", "zh-CN": "使用说明"},
+}
+
+
+def normalise_header(text: object) -> str:
+    """The key a header is matched by: NFKC, lower case, no spaces, underscores or punctuation.
+
+    >>> normalise_header(" Due_date (yyyy-mm-dd) "), normalise_header("到期日：")
+    ('duedateyyyymmdd', '到期日')
+    """
+    s = unicodedata.normalize("NFKC", str(text if text is not None else "")).lower()
+    return re.sub(r"[\W_]+", "", s)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: canonical name, headers, kind and role."""
+
+    name: str
+    en: str
+    zh: str
+    kind: Kind = "text"
+    required: bool = False
+    output: bool = False
+    aliases: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    #: What the column holds, for the template's header comments and the docs.
+    help_en: str = ""
+    help_zh: str = ""
+    width: float = 12
+
+    def header(self, language: str) -> str:
+        """The header text in ``language`` ("en" or "zh-CN")."""
+        return self.zh if language == "zh-CN" else self.en
+
+    @property
+    def number_format(self) -> str:
+        """The Excel number format of this column's kind."""
+        return NUMBER_FORMATS[self.kind]
+
+    def header_keys(self) -> tuple[str, ...]:
+        """Every normalised header text that names this column."""
+        return tuple(
+            dict.fromkeys(normalise_header(t) for t in (self.name, self.en, self.zh, *self.aliases))
+        )
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """An Excel table xlcredit reads or writes, by name, with its columns in sheet order."""
+
+    name: str
+    role: str
+    columns: tuple[Column, ...]
+    #: Canonical name of the column that must be unique (buyer_id, invoice_no), if any.
+    key: str | None = None
+    _index: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for col in self.columns:
+            for key in col.header_keys():
+                other = self._index.setdefault(key, col.name)
+                if other != col.name:
+                    raise ValueError(f"{self.name}: header {key!r} names both {other} and {col.name}")
+
+    def column(self, name: str) -> Column:
+        """The column of canonical name ``name``."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    @property
+    def inputs(self) -> tuple[Column, ...]:
+        """Columns people type (or paste)."""
+        return tuple(c for c in self.columns if not c.output)
+
+    @property
+    def outputs(self) -> tuple[Column, ...]:
+        """Columns refresh writes."""
+        return tuple(c for c in self.columns if c.output)
+
+    def headers(self, language: str, *, outputs: bool = True) -> list[str]:
+        """Header texts in sheet order."""
+        return [c.header(language) for c in self.columns if outputs or not c.output]
+
+    def sheet(self, language: str) -> str:
+        """The sheet name of this table in ``language``."""
+        return SHEET_NAMES[self.role]["zh-CN" if language == "zh-CN" else "en"]
+
+    def match_header(self, header: object) -> str | None:
+        """Canonical name a header text stands for, or None.
+
+        >>> BUYERS.match_header("客户编号"), BUYERS.match_header("Customer ID"), BUYERS.match_header("Misc")
+        ('buyer_id', 'buyer_id', None)
+        """
+        return self._index.get(normalise_header(header))
+
+    def resolve(self, header: list[Any]) -> dict[str, int]:
+        """Position of each known column in ``header`` (first match wins)."""
+        found: dict[str, int] = {}
+        for i, text in enumerate(header):
+            name = self.match_header(text)
+            if name is not None and name not in found:
+                found[name] = i
+        return found
+
+
+# --------------------------------------------------------------------------- columns
+def _c(name: str, en: str, zh: str, kind: Kind = "text", *aliases: str, **kw: Any) -> Column:
+    return Column(name, en, zh, kind, aliases=aliases, **kw)
+
+
+def _o(name: str, en: str, zh: str, kind: Kind = "text", *aliases: str, **kw: Any) -> Column:
+    return Column(name, en, zh, kind, output=True, aliases=aliases, **kw)
+
+
+BUYERS = TableSchema(
+    "tblBuyers",
+    "buyers",
+    (
+        _c("buyer_id", "Buyer ID", "客户编号", "id", "Customer ID", "Customer No", "Customer number",
+           "Account", "Account no", "Debtor", "Debtor ID", "客户代码", "客户ID", "客户号", "买方编号",
+           required=True, width=11, help_en="Unique code of the buyer, as on invoices.",
+           help_zh="客户唯一代码，与发票一致。"),
+        _c("name", "Name", "客户名称", "text", "Buyer", "Buyer name", "Customer", "Customer name",
+           "Company", "名称", "公司名称", "买方名称", required=True, width=30),
+        _c("country", "Country", "国家/地区", "text", "国家", "地区", width=10),
+        _c("industry", "Industry", "行业", "text", "Sector", "所属行业", width=16),
+        _c("currency", "Currency", "币种", "text", "Curr", "Ccy", "货币", width=8,
+           help_en="Currency of the statements and limits; blank = base currency.",
+           help_zh="财务报表与额度币种；空白表示本位币。"),
+        _c("total_assets", "Total assets", "资产总额", "money", "Assets", "总资产", width=14),
+        _c("total_liabilities", "Total liabilities", "负债总额", "money", "Liabilities",
+           "总负债", width=14),
+        _c("current_assets", "Current assets", "流动资产", "money", width=14),
+        _c("current_liabilities", "Current liabilities", "流动负债", "money", width=14),
+        _c("retained_earnings", "Retained earnings", "留存收益", "money", "未分配利润", width=14),
+        _c("ebit", "EBIT", "息税前利润", "money", "Operating profit", "营业利润", width=14),
+        _c("revenue", "Revenue", "营业收入", "money", "Turnover", "Sales", "Net sales",
+           "营业额", "销售收入", width=14),
+        _c("net_income", "Net income", "净利润", "money", "Net profit", "Profit", width=14),
+        _c("days_beyond_terms", "Days beyond terms", "超期天数", "number", "DBT", "平均逾期天数",
+           width=10, help_en="Blank: taken from paid invoices.", help_zh="空白时取自已付发票。"),
+        _c("late_share", "Late share", "逾期付款比例", "percent", "Share paid late", "Late %",
+           "迟付比例", minimum=0, maximum=1, width=10,
+           help_en="Share of invoices paid late, 0-100 %. Blank: taken from paid invoices.",
+           help_zh="迟付发票占比；空白时取自已付发票。"),
+        _c("defaults_12m", "Defaults 12m", "近12个月违约次数", "int", "Defaults", "违约次数",
+           minimum=0, width=9),
+        _c("industry_risk", "Industry risk", "行业风险", "risk", "行业风险等级", minimum=1,
+           maximum=5, width=9, help_en="1 low .. 5 very high.", help_zh="1 低 .. 5 很高。"),
+        _c("country_risk", "Country risk", "国家风险", "risk", "国家风险等级", minimum=1,
+           maximum=5, width=9, help_en="1 low .. 5 very high.", help_zh="1 低 .. 5 很高。"),
+        _c("management_changes_12m", "Management changes 12m", "近12个月管理层变动",
+           "int", "Management changes", "管理层变动", minimum=0, width=11),
+        _c("negative_news", "Negative news", "负面新闻", "flag", "Adverse news", "负面消息",
+           width=9, help_en="Y or N.", help_zh="是 或 否。"),
+        _c("years_in_business", "Years in business", "经营年限", "number", "Years trading",
+           "成立年限", minimum=0, width=9),
+        _c("annual_sales", "Expected annual sales", "预计年销售额", "money", "Annual sales",
+           "Sales to buyer", "年销售额", "预计销售额", minimum=0, width=14,
+           help_en="What we expect to sell to this buyer in a year.",
+           help_zh="预计一年内向该客户的销售额。"),
+        _c("payment_terms_days", "Payment terms (days)", "账期（天）", "int", "Terms",
+           "Payment terms", "Terms days", "账期", "付款期限", minimum=0, maximum=720, width=9),
+        _c("requested_limit", "Requested limit", "申请额度", "money", "Requested",
+           "申请信用额度", minimum=0, width=13),
+        _c("current_limit", "Current limit", "现有额度", "money", "Credit limit", "Limit",
+           "当前额度", "信用额度", minimum=0, width=13,
+           help_en="The limit granted today (blank: the recommended limit).",
+           help_zh="目前已批准的额度（空白时用建议额度）。"),
+        _c("insured_limit", "Insured limit", "投保额度", "money", "Insurer limit", "信用保险额度",
+           "保险额度", minimum=0, width=13),
+        _c("owner", "Owner", "负责人", "text", "Account manager", "Credit controller", "客户经理",
+           width=12),
+        # ------------------------------------------------------------ written by refresh
+        _o("exposure", "Exposure", "风险敞口", "money", "Open balance", "应收余额", width=13,
+           help_en="Open invoices in base currency.", help_zh="未结发票余额（本位币）。"),
+        _o("overdue", "Overdue", "逾期金额", "money", width=13),
+        _o("dbt_ledger", "Days beyond terms (ledger)", "超期天数（账簿）", "number", width=11),
+        _o("late_share_ledger", "Late share (ledger)", "迟付比例（账簿）", "percent", width=10),
+        _o("score", "Score", "评分", "int", "TradeScore", width=7),
+        _o("band", "Band", "风险等级", "text", "Risk band", "等级", width=6),
+        _o("grade", "Grade", "级别", "int", width=6),
+        _o("pd", "PD 12m", "违约概率", "percent", "PD", "Probability of default", "12个月违约概率",
+           width=8),
+        _o("coverage", "Data coverage", "数据完整度", "percent", "Coverage", width=9),
+        _o("reasons", "Main reasons", "主要原因", "text", "Reasons", width=48),
+        _o("recommended_limit", "Recommended limit", "建议额度", "money", "Recommended",
+           width=14),
+        _o("decision", "Decision", "决定", "text", "审批结果", width=20),
+        _o("recommended_terms", "Recommended terms (days)", "建议账期（天）", "int", width=10),
+        _o("approval_level", "Approval level", "审批级别", "text", "Approver", width=17),
+        _o("utilisation", "Utilisation", "额度使用率", "percent", "Utilization", width=10),
+        _o("over_limit", "Over limit", "超额金额", "money", width=12),
+        _o("score_change", "Score change", "评分变化", "int", "Change", width=8),
+        _o("action", "Action", "建议措施", "text", "Flag", width=34),
+    ),
+    key="buyer_id",
+)
+
+INVOICES = TableSchema(
+    "tblInvoices",
+    "invoices",
+    (
+        _c("invoice_no", "Invoice no", "发票号", "id", "Invoice", "Invoice number", "Document no",
+           "Doc no", "Reference", "发票号码", "单据号", "单号", required=True, width=13),
+        _c("buyer_id", "Buyer ID", "客户编号", "id", "Customer ID", "Customer No", "Account",
+           "Debtor", "客户代码", "客户ID", "客户号", required=True, width=11),
+        _c("currency", "Currency", "币种", "text", "Curr", "Ccy", "货币", width=8),
+        _c("amount", "Amount", "金额", "money", "Invoice amount", "Gross amount", "发票金额",
+           "含税金额", required=True, width=14,
+           help_en="Negative for a credit note.", help_zh="红字发票（贷项）为负数。"),
+        _c("paid_amount", "Paid amount", "已付金额", "money", "Paid", "Amount paid", "已收金额",
+           "回款金额", width=14),
+        _c("invoice_date", "Invoice date", "开票日期", "date", "Date", "Document date",
+           "发票日期", width=11),
+        _c("due_date", "Due date", "到期日", "date", "Due", "Net due date", "到期日期",
+           "应收日期", required=True, width=11),
+        _c("paid_date", "Paid date", "付款日期", "date", "Payment date", "Cleared", "Clearing date",
+           "收款日期", "结清日期", width=11),
+        _c("disputed", "Disputed", "争议", "flag", "Dispute", "In dispute", "有争议", "是否争议",
+           width=9),
+        _c("promise_date", "Promise date", "承诺付款日", "date", "Promise to pay", "PTP date",
+           "承诺日期", width=11),
+        _c("notes", "Notes", "备注", "text", "Comment", "说明", width=24),
+    ),
+    key="invoice_no",
+)
+
+POLICY = TableSchema(
+    "tblPolicy",
+    "policy",
+    (
+        _c("setting", "Setting", "设置项", "id", "Key", "参数", required=True, width=34),
+        _c("value", "Value", "值", "text", "数值", "取值", required=True, width=16),
+        _c("description", "Description", "说明", "text", "描述", width=70),
+    ),
+    key="setting",
+)
+
+BANDS = TableSchema(
+    "tblBands",
+    "policy",
+    (
+        _c("band", "Band", "风险等级", "id", "等级", required=True, width=8),
+        _c("min_score", "Min score", "最低评分", "number", "From score", required=True,
+           minimum=1, maximum=100, width=10),
+        _c("label_en", "Label (English)", "说明（英文）", "text", "Label", width=26),
+        _c("label_zh", "Label (Chinese)", "说明（中文）", "text", width=18),
+    ),
+    key="band",
+)
+
+LIMIT_RULES = TableSchema(
+    "tblLimitRules",
+    "policy",
+    (
+        _c("band", "Band", "风险等级", "id", "等级", required=True, width=8),
+        _c("tnw_share", "Net worth share", "净资产比例", "percent", "TNW share", required=True,
+           minimum=0, width=12),
+        _c("working_capital_share", "Working capital share", "营运资金比例", "percent",
+           required=True, minimum=0, width=12),
+        _c("revenue_share", "Revenue share", "营业收入比例", "percent", required=True, minimum=0,
+           width=12),
+        _c("payment_terms_days", "Payment terms (days)", "账期（天）", "int", "Terms",
+           required=True, minimum=0, width=10),
+        _c("max_limit", "Maximum limit", "最高额度", "money", "Max limit", minimum=0, width=14,
+           help_en="Blank: no maximum.", help_zh="空白表示不设上限。"),
+        _c("review_months", "Review every (months)", "复核周期（月）", "int", "Review months",
+           minimum=1, maximum=60, width=10),
+    ),
+    key="band",
+)
+
+APPROVAL = TableSchema(
+    "tblApproval",
+    "policy",
+    (
+        _c("up_to", "Limit up to", "额度上限", "money", "Up to", required=True, minimum=0, width=14,
+           help_en="Blank on the last row: any amount.", help_zh="最后一行空白表示不限金额。"),
+        _c("level_en", "Approver (English)", "审批人（英文）", "text", "Approver", required=True,
+           width=20),
+        _c("level_zh", "Approver (Chinese)", "审批人（中文）", "text", width=14),
+    ),
+)
+
+DUNNING = TableSchema(
+    "tblDunning",
+    "policy",
+    (
+        _c("from_days", "From days overdue", "逾期天数起", "int", "From days", required=True,
+           minimum=1, width=10),
+        _c("step", "Step", "步骤", "id", required=True, width=16),
+        _c("action_en", "Action (English)", "措施（英文）", "text", "Action", required=True,
+           width=30),
+        _c("action_zh", "Action (Chinese)", "措施（中文）", "text", width=18),
+        _c("channel", "Channel", "方式", "text", "渠道", width=10),
+    ),
+    key="step",
+)
+
+FX = TableSchema(
+    "tblFX",
+    "policy",
+    (
+        _c("currency", "Currency", "币种", "id", "Ccy", "货币", required=True, width=9),
+        _c("rate", "Rate to base", "折算汇率", "number", "Rate", "FX rate", "汇率", required=True,
+           minimum=0, width=12, help_en="Value of one unit in the base currency.",
+           help_zh="1 单位该币种折合本位币金额。"),
+    ),
+    key="currency",
+)
+
+#: The Score history sheet (generated; read back to compute score changes).
+HISTORY = TableSchema(
+    "tblScoreHistory",
+    "history",
+    (
+        _c("date", "Date", "日期", "date", "As of", "评分日期", required=True, width=11),
+        _c("buyer_id", "Buyer ID", "客户编号", "id", "Customer ID", "客户代码", required=True,
+           width=11),
+        _c("name", "Name", "客户名称", "text", width=30),
+        _c("score", "Score", "评分", "number", required=True, width=8),
+        _c("band", "Band", "风险等级", "text", width=8),
+        _c("pd", "PD 12m", "违约概率", "percent", width=9),
+    ),
+)
+
+#: The columns of the Collections sheet that belong to the user, carried over by invoice
+#: number from one refresh to the next (the rest of the sheet is rebuilt).
+COLLECTIONS_USER = TableSchema(
+    "tblCollections",
+    "collections",
+    (
+        _c("invoice_no", "Invoice no", "发票号", "id", "Invoice", "发票号码", required=True, width=13),
+        _c("status", "Status", "状态", "text", "处理状态", width=14),
+        _c("promise_date", "Promise date", "承诺付款日", "date", "Promise to pay", "承诺日期",
+           width=11),
+        _c("owner", "Owner", "负责人", "text", "Collector", "催收人", width=12),
+        _c("notes", "Notes", "备注", "text", "Comment", "说明", width=30),
+    ),
+    key="invoice_no",
+)
+
+TABLES: dict[str, TableSchema] = {
+    t.name: t
+    for t in (BUYERS, INVOICES, POLICY, BANDS, LIMIT_RULES, APPROVAL, DUNNING, FX, HISTORY,
+              COLLECTIONS_USER)
+}
+
+PROBLEM_COLUMNS: tuple[str, ...] = ("sheet", "row", "column", "value", "rule")
+
+
+# --------------------------------------------------------------------------- problems
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in one cell (or row): where, what was found, which rule it breaks."""
+
+    sheet: str
+    row: int | None
+    column: str
+    value: Any
+    rule: str
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """Problems as a DataFrame with columns sheet, row, column, value, rule.
+
+    >>> problems_frame([Problem("Invoices", 7, "Due date", "soon", "not a date")]).iloc[0].tolist()
+    ['Invoices', 7, 'Due date', 'soon', 'not a date']
+    """
+    frame = pd.DataFrame(
+        [[p.sheet, p.row, p.column, p.value, p.rule] for p in problems],
+        columns=list(PROBLEM_COLUMNS),
+        dtype=object,
+    )
+    return frame
+
+
+# --------------------------------------------------------------------------- parsing
+@dataclass
+class ParsedTable:
+    """A table read through its schema: typed columns by canonical name, and its problems.
+
+    ``frame`` holds one row per non-blank data row; ``excel_rows`` gives each row's Excel row
+    number, ``data_index`` its 0-based index among the table's data rows (for writing back),
+    and ``headers`` the header text found for each canonical column present in the sheet.
+    """
+
+    schema: TableSchema
+    sheet: str
+    frame: pd.DataFrame
+    excel_rows: np.ndarray
+    data_index: np.ndarray
+    n_rows: int
+    headers: dict[str, str]
+    problems: list[Problem]
+
+    def has(self, name: str) -> bool:
+        """True when the sheet has a column for ``name``."""
+        return name in self.headers
+
+    def header(self, name: str, language: str) -> str:
+        """The header to write ``name`` under: the sheet's own, else the localised one."""
+        return self.headers.get(name) or self.schema.column(name).header(language)
+
+    def problem(self, positions: np.ndarray, name: str, values: Any, rule: str) -> None:
+        """Record one problem per row position (0-based within ``frame``)."""
+        header = self.header(name, "en")
+        vals = list(values) if not np.isscalar(values) else [values] * len(positions)
+        for pos, value in zip(positions, vals, strict=True):
+            self.problems.append(
+                Problem(self.sheet, int(self.excel_rows[pos]), header, _show(value), rule)
+            )
+
+
+def _show(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, (np.datetime64, pd.Timestamp)):
+        return str(pd.Timestamp(value).date()) if not pd.isna(value) else ""
+    if isinstance(value, (np.floating, np.integer)):
+        return value.item()
+    return value
+
+
+def _fast_kinds(values: list[Any]) -> set[type]:
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    return kinds
+
+
+def _by_distinct(convert: Any, values: list[Any]) -> Parsed:
+    """Run ``convert`` once per distinct value and spread the results back (a ledger repeats
+    the same texts, dates and flags thousands of times)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    parsed = convert(list(uniques))
+    blank_value: Any = np.nan
+    if parsed.values.dtype.kind == "M":
+        blank_value = np.datetime64("NaT")
+    elif parsed.values.dtype == object:
+        blank_value = None
+    out = np.append(parsed.values, np.asarray([blank_value], dtype=parsed.values.dtype))[codes]
+    problems = np.append(parsed.problems, np.asarray([None], dtype=object))[codes]
+    return Parsed(out, problems)
+
+
+def _coerce(col: Column, values: list[Any]) -> Parsed:
+    kinds = _fast_kinds(values)
+    if kinds and not (bool in kinds and kinds & {int, float}) and not kinds <= {int, float} and len(values) > 64:
+        # one call per distinct value (True and 1.0 would be taken as one: not done then)
+        return _by_distinct(lambda vals: _coerce_values(col, vals, _fast_kinds(vals)), values)
+    return _coerce_values(col, values, kinds)
+
+
+def _coerce_values(col: Column, values: list[Any], kinds: set[type]) -> Parsed:
+    no_problems = np.full(len(values), None, dtype=object)
+    if col.kind in ("id", "text"):
+        if kinds <= {str}:  # the usual case: text cells; strip them in one go
+            text = pd.Series(values, dtype=object).str.strip()
+            text = text.where(text.str.len() > 0, None)
+            return Parsed(text.to_numpy(dtype=object), no_problems)
+        return to_text(values, col.name)
+    if col.kind == "date":
+        if kinds <= {dt.datetime, pd.Timestamp}:  # date-formatted cells, as Excel delivers them
+            stamps = pd.to_datetime(pd.Series(values, dtype=object)).dt.normalize()
+            return Parsed(stamps.to_numpy(dtype="datetime64[ns]"), no_problems)
+        return to_dates(values, col.name)
+    if col.kind == "flag":
+        return to_flags(values, col.name)
+    parsed = to_numbers(values, col.name, minimum=col.minimum, maximum=col.maximum)
+    if col.kind in ("int", "risk"):
+        vals = parsed.values
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isnan(vals) & (vals != np.round(vals))
+        if bad.any():
+            problems = parsed.problems.copy()
+            for i in np.flatnonzero(bad):
+                problems[i] = f"{col.name} must be a whole number; got {vals[i]:g}"
+            vals = np.where(bad, np.nan, vals)
+            parsed = Parsed(vals, problems)
+    return parsed
+
+
+def _missing_message(schema: TableSchema, col: Column, sheet: str) -> str:
+    looked = ", ".join(dict.fromkeys((col.en, col.zh, *col.aliases[:4])))
+    return (
+        f"Table {schema.name} (sheet {sheet}) has no column for {col.name} "
+        f"(looked for: {looked}). Add the column or rename its header."
+    )
+
+
+def _non_blank_rows(grid: np.ndarray, positions: list[int]) -> list[int]:
+    """Indexes of rows with at least one non-blank cell among ``positions``."""
+    if not len(grid) or not positions:
+        return []
+    filled = np.zeros(len(grid), dtype=bool)
+    for p in positions:
+        values = pd.Series(grid[:, p], dtype=object)
+        # text such as "-" or "N/A" is blank too: decide once per distinct value
+        distinct = pd.unique(values.dropna())
+        # placeholders ("-", "N/A", "无数据") are short texts; test only those
+        blanks = [u for u in distinct if isinstance(u, str) and len(u) <= 8 and is_blank(u)]
+        present = values.notna()
+        if blanks:
+            present &= ~values.isin(blanks)
+        filled |= present.to_numpy(dtype=bool)
+    return np.flatnonzero(filled).tolist()
+
+
+def parse_table(
+    header: list[Any],
+    rows: list[list[Any]],
+    schema: TableSchema,
+    *,
+    sheet: str = "",
+    header_row: int = 1,
+    outputs: bool = False,
+) -> ParsedTable:
+    """Read raw rows of a table through ``schema``: typed columns and per-cell problems.
+
+    Rows whose input cells are all blank are skipped. A required column the header lacks
+    raises :class:`SchemaError`; an optional one is all unknown. With ``outputs`` the output
+    columns are read too (Score history, previous Collections).
+
+    Can a clerk paste numbers as text and Chinese dates?
+
+    >>> t = parse_table(["发票号", "Customer ID", "Amount", "Due date"],
+    ...                 [["A-1", "C1", "¥1,200", "2026年11月28日"], [None, None, None, None],
+    ...                  ["A-2", "C1", "abc", "2026-12-01"]], INVOICES, sheet="Invoices")
+    >>> t.frame["amount"].tolist(), t.excel_rows.tolist()
+    ([1200.0, nan], [2, 4])
+    >>> t.problems[0].row, t.problems[0].column, t.problems[0].rule
+    (4, 'Amount', "amount: 'abc' is not a number")
+    >>> parse_table(["Invoice no", "Buyer ID", "Amount"], [], INVOICES, sheet="Invoices")
+    Traceback (most recent call last):
+    ...
+    xlcredit.engine.errors.SchemaError: Table tblInvoices (sheet Invoices) has no column for due_date (looked for: Due date, 到期日, Due, Net due date, 到期日期, 应收日期). Add the column or rename its header.
+    """
+    found = schema.resolve(header)
+    wanted = schema.columns if outputs else schema.inputs
+    for col in wanted:
+        if col.required and col.name not in found:
+            raise SchemaError(_missing_message(schema, col, sheet or schema.name))
+    width = len(header)
+    grid = np.empty((len(rows), width), dtype=object)
+    if rows:
+        if all(len(r) == width for r in rows):
+            grid[:, :] = rows
+        else:
+            grid[:, :] = [list(r[:width]) + [None] * (width - len(r)) for r in rows]
+    input_positions = [found[c.name] for c in wanted if c.name in found]
+    keep = _non_blank_rows(grid, input_positions)
+    data_index = np.asarray(keep, dtype=np.int64)
+    excel_rows = header_row + 1 + data_index
+    table = ParsedTable(
+        schema=schema,
+        sheet=sheet or schema.name,
+        frame=pd.DataFrame(index=pd.RangeIndex(len(keep))),
+        excel_rows=excel_rows,
+        data_index=data_index,
+        n_rows=len(rows),
+        headers={name: str(header[pos]) for name, pos in found.items()},
+        problems=[],
+    )
+    columns: dict[str, Any] = {}
+    for col in wanted:
+        raw = grid[keep, found[col.name]].tolist() if col.name in found else [None] * len(keep)
+        parsed = _coerce(col, raw)
+        columns[col.name] = parsed.values
+        bad = np.flatnonzero(pd.notna(parsed.problems))
+        for i in bad:
+            table.problems.append(
+                Problem(table.sheet, int(excel_rows[i]), table.header(col.name, "en"),
+                        _show(raw[i]), str(parsed.problems[i]))
+            )
+    table.frame = pd.DataFrame(columns, index=pd.RangeIndex(len(keep)))
+    return table
+
+
+# --------------------------------------------------------------------------- row checks
+def _duplicates(table: ParsedTable, name: str, what: str) -> None:
+    ids = table.frame[name]
+    dup = ids.notna() & ids.duplicated(keep="first")
+    if dup.any():
+        pos = np.flatnonzero(dup.to_numpy())
+        table.problem(pos, name, ids.to_numpy()[pos], f"{what} appears more than once; listed once is expected")
+
+
+def _required_cells(table: ParsedTable) -> None:
+    for col in table.schema.inputs:
+        if not col.required:
+            continue
+        vals = table.frame[col.name]
+        missing = vals.isna().to_numpy()
+        if missing.any():
+            pos = np.flatnonzero(missing)
+            # a cell that was unreadable already has its problem; report blanks only
+            seen = {(p.row, p.column) for p in table.problems}
+            header = table.header(col.name, "en")
+            pos = np.asarray([p for p in pos if (int(table.excel_rows[p]), header) not in seen], dtype=np.int64)
+            if pos.size:
+                table.problem(pos, col.name, [None] * pos.size, f"{col.name} is required; the cell is blank")
+
+
+def check_buyers(table: ParsedTable) -> None:
+    """Add row-level problems of the buyer table: blank required cells, duplicate IDs.
+
+    >>> t = parse_table(["Buyer ID", "Name"], [["C1", "Acme"], ["C1", "Acme again"], [None, "X"]], BUYERS)
+    >>> check_buyers(t); [(p.row, p.rule) for p in t.problems]
+    [(4, 'buyer_id is required; the cell is blank'), (3, 'buyer ID appears more than once; listed once is expected')]
+    """
+    _required_cells(table)
+    _duplicates(table, "buyer_id", "buyer ID")
+
+
+def check_invoices(table: ParsedTable, buyer_ids: Any | None = None) -> None:
+    """Add row-level problems of the invoice table: blanks, duplicates, unknown buyers,
+    due dates before invoice dates, payments above the amount.
+
+    >>> t = parse_table(["Invoice no", "Buyer ID", "Amount", "Invoice date", "Due date"],
+    ...                 [["1", "C9", 100.0, "2026-11-30", "2026-11-01"]], INVOICES)
+    >>> check_invoices(t, ["C1"]); [p.rule for p in t.problems]
+    ["buyer_id 'C9' is not in the buyer table", 'due_date is before invoice_date (2026-11-30)']
+    """
+    _required_cells(table)
+    _duplicates(table, "invoice_no", "invoice number")
+    f = table.frame
+    if buyer_ids is not None:
+        known = set(pd.Series(list(buyer_ids), dtype=object).dropna().tolist())
+        ids = f["buyer_id"].to_numpy(dtype=object)
+        unknown = (f["buyer_id"].notna() & ~f["buyer_id"].isin(known)).to_numpy()
+        for pos in np.flatnonzero(unknown):
+            table.problem(np.asarray([pos]), "buyer_id", [ids[pos]],
+                          f"buyer_id {describe(ids[pos])} is not in the buyer table")
+    inv = f["invoice_date"].to_numpy(dtype="datetime64[ns]")
+    due = f["due_date"].to_numpy(dtype="datetime64[ns]")
+    early = due < inv  # NaT compares False
+    for pos in np.flatnonzero(early):
+        table.problem(np.asarray([pos]), "due_date", [due[pos]],
+                      f"due_date is before invoice_date ({str(inv[pos])[:10]})")
+    amount = f["amount"].to_numpy(dtype=float)
+    paid = f["paid_amount"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        over = (np.abs(paid) > np.abs(amount) + 0.005) & ~np.isnan(paid) & ~np.isnan(amount)
+    for pos in np.flatnonzero(over):
+        table.problem(np.asarray([pos]), "paid_amount", [paid[pos]],
+                      f"paid_amount is more than the amount ({amount[pos]:,.2f})")
+
+
+def reference_markdown() -> str:
+    """The tables and columns as Markdown (docs/workbook.md is this text).
+
+    >>> reference_markdown().splitlines()[0]
+    '# Workbook tables and columns'
+    """
+    lines = [
+        "# Workbook tables and columns",
+        "",
+        "Generated by `python -m xlcredit.workbook.schema` from `xlcredit/workbook/schema.py`. Tables are found by",
+        "their Excel names; headers match in English or Chinese, whatever their case and spacing,",
+        "and the aliases listed. *Output* columns are written by refresh; never type in them.",
+        "",
+    ]
+    for table in TABLES.values():
+        lines += [f"## `{table.name}` (sheet {table.sheet('en')} / {table.sheet('zh-CN')})", "",
+                  "| Column | English | 中文 | Kind | Role | Also accepted |",
+                  "|---|---|---|---|---|---|"]
+        for c in table.columns:
+            role = "output" if c.output else ("required" if c.required else "optional")
+            aliases = ", ".join(c.aliases) or "-"
+            lines.append(f"| `{c.name}` | {c.en} | {c.zh} | {c.kind} | {role} | {aliases} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(reference_markdown(), end="")

@@ -1,0 +1,600 @@
+"""The template workbooks: Buyers, Invoices, Quick check, Policy and Read me, built with
+XlsxWriter in English or Simplified Chinese, optionally filled with sample data.
+
+Excel tables (``tblBuyers``, ``tblInvoices``, the policy tables) carry the data; output
+columns of ``tblBuyers`` are there, empty, for refresh to fill. Formulas using the xlcredit
+functions live outside tables (spilled arrays are not allowed inside tables) on the Quick
+check sheet, each with its cached result computed by our own functions so that any viewer
+shows numbers before Excel recalculates.
+
+What does a new Chinese template contain?
+
+>>> import tempfile, pathlib, openpyxl
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "book.xlsx"
+>>> _ = build_template(path, lang="zh-CN")
+>>> openpyxl.load_workbook(path).sheetnames
+['客户', '发票', '快速评估', '信用政策', '使用说明']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from xlcredit.engine.policy import Policy
+from xlcredit.workbook.policy_sheet import POLICY_TABLES, policy_tables, table_title
+from xlcredit.workbook.sample import SAMPLE_AS_OF, sample_buyers, sample_invoices, sample_policy
+from xlcredit.workbook.schema import BUYERS, INVOICES, NUMBER_FORMATS, TableSchema
+
+__all__ = ["CURRENCIES", "build_template", "template_path"]
+
+#: Currencies offered by the drop-down lists (others may be typed: the list only warns).
+CURRENCIES: tuple[str, ...] = ("EUR", "USD", "CNY", "GBP", "JPY", "HKD", "CHF")
+#: Data validation reaches this many rows below the data, so new rows are checked too.
+_SPARE_ROWS = 1000
+
+_T: dict[str, tuple[str, str]] = {
+    "quick_title": ("Quick check of one buyer", "单个客户快速评估"),
+    "quick_note": ("Type the buyer's figures in column B; the results use the xlcredit functions "
+                   "(load the xlcredit add-in). Blank means not known.",
+                   "在 B 列输入客户数据；结果使用 xlcredit 函数（需加载 xlcredit 加载项）。空白表示未知。"),
+    "input": ("Input", "输入"),
+    "value": ("Value", "数值"),
+    "result": ("Result", "结果"),
+    "score": ("TradeScore (1-100)", "信用评分（1-100）"),
+    "equity": ("Net worth (assets - liabilities)", "净资产（资产 - 负债）"),
+    "wc": ("Working capital", "营运资金"),
+    "limit": ("Recommended credit limit", "建议信用额度"),
+    "detail": ("Detail", "明细"),
+    "limit_detail": ("Limit advice", "额度建议"),
+    "exposure": ("Current exposure", "当前敞口"),
+    "plan_title": ("Payment plan", "还款计划"),
+    "amount": ("Amount owed", "欠款金额"),
+    "installments": ("Instalments", "分期数"),
+    "rate": ("Annual interest rate", "年利率"),
+    "first_due": ("First due date", "首期到期日"),
+    "frequency": ("Frequency", "频率"),
+    "method": ("Method", "还款方式"),
+    "policy_title": ("Credit policy", "信用政策"),
+    "policy_note": ("Change the values in column B and the tables on the right; blank keeps the "
+                    "default. Refresh checks every value and lists mistakes on the Problems sheet.",
+                    "修改 B 列数值和右侧各表；空白表示使用默认值。刷新时会检查每个数值，错误列在“问题”表中。"),
+    "help_title": ("xlcredit: credit control in Excel", "xlcredit：Excel 中的信用管理"),
+}
+
+_DETAIL_LABELS = {
+    "en": ["Score", "Band", "Grade", "PD 12m", "Data coverage", "Reason 1", "Reason 2", "Reason 3"],
+    "zh-CN": ["评分", "风险等级", "级别", "违约概率", "数据完整度", "原因 1", "原因 2", "原因 3"],
+}
+
+_LIMIT_LABELS = {
+    "en": ["Limit", "Band", "Decision", "Approval level", "Recommended terms (days)", "Headroom",
+           "Why"],
+    "zh-CN": ["额度", "风险等级", "决定", "审批级别", "建议账期（天）", "剩余额度", "原因"],
+}
+
+_HELP = {
+    "en": [
+        "Buyers: one row per buyer. Type the white columns; the grey columns are written by "
+        "Refresh (score, band, limit, decision, action).",
+        "Invoices: one row per invoice, open and paid. Credit notes are negative amounts; "
+        "Disputed = Y holds an invoice out of dunning.",
+        "Policy: every setting with its description; blank keeps the default.",
+        "Quick check: TRADESCORE, CREDIT_LIMIT and PAYMENT_PLAN for one buyer, as formulas.",
+        "xlcredit tab: Refresh all rebuilds Aging, Collections, Dashboard, Score history and "
+        "Problems. Your own columns on Collections (status, promise date, owner, notes) are kept.",
+        "Without Excel: xlcredit refresh book.xlsx does the same on a file.",
+    ],
+    "zh-CN": [
+        "客户：每行一个客户。白色列由您填写；灰色列由“刷新”写入（评分、等级、额度、决定、措施）。",
+        "发票：每行一张发票（未付和已付）。红字发票金额为负数；争议 = 是 的发票暂停催收。",
+        "信用政策：每个设置及其说明；空白表示使用默认值。",
+        "快速评估：以公式计算单个客户的 TRADESCORE、CREDIT_LIMIT 和 PAYMENT_PLAN。",
+        "xlcredit 选项卡：“全部刷新”会重建账龄、催收、仪表板、评分历史和问题表。"
+        "催收表中您自己填写的列（状态、承诺日期、负责人、备注）会被保留。",
+        "不用 Excel：xlcredit refresh book.xlsx 对文件执行相同操作。",
+    ],
+}
+
+
+#: Settings whose Value cell offers a drop-down list.
+_CHOICES: dict[str, list[str]] = {
+    "language": ["en", "zh-CN"],
+    "limits.insured_limit_rule": ["extend", "cap", "ignore"],
+    "plans.weekend_rule": ["following", "none"],
+    "plans.frequency": ["monthly", "weekly", "biweekly", "quarterly"],
+    "plans.method": ["annuity", "equal_principal"],
+    "late_interest.day_basis": ["365", "360"],
+}
+
+
+def _t(key: str, lang: str) -> str:
+    en, zh = _T[key]
+    return zh if lang == "zh-CN" else en
+
+
+def template_path(lang: str = "en") -> Path:
+    """Where the shipped template of ``lang`` lives in a checkout."""
+    name = "credit_control.zh-CN.xlsx" if lang == "zh-CN" else "credit_control.xlsx"
+    return Path(__file__).resolve().parents[2] / "workbooks" / name
+
+
+# --------------------------------------------------------------------------- helpers
+class _Formats:
+    def __init__(self, book: xlsxwriter.Workbook, lang: str) -> None:
+        font = {"font_name": "Microsoft YaHei" if lang == "zh-CN" else "Calibri", "font_size": 10}
+        self.book = book
+        self.font = font
+        self._cache: dict[tuple[Any, ...], Format] = {}
+        book.formats[0].set_font_name(font["font_name"])
+        book.formats[0].set_font_size(10)
+
+    def get(self, **props: Any) -> Format:
+        key = tuple(sorted(props.items()))
+        if key not in self._cache:
+            self._cache[key] = self.book.add_format({**self.font, **props})
+        return self._cache[key]
+
+    def number(self, kind: str) -> Format:
+        return self.get(num_format=NUMBER_FORMATS[kind])
+
+    def header(self, output: bool) -> Format:
+        colour = "#7F7F7F" if output else "#1F4E78"
+        return self.get(bold=True, font_color="#FFFFFF", bg_color=colour, text_wrap=True,
+                        valign="top", border=1, border_color="#BFBFBF")
+
+
+def _py(value: Any) -> Any:
+    """A value XlsxWriter writes as the right cell type (numpy scalars to Python, NaN blank)."""
+    if value is None:
+        return None
+    if isinstance(value, (np.floating, float)):
+        return None if math.isnan(float(value)) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.to_pydatetime()
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else pd.Timestamp(value).to_pydatetime()
+    return value
+
+
+def _write(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | None) -> None:
+    value = _py(value)
+    if value is None:
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, fmt)
+    elif isinstance(value, (dt.date, dt.datetime)):
+        ws.write_datetime(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)  # never a formula, never a URL
+
+
+def _table(
+    ws: Worksheet,
+    fm: _Formats,
+    schema: TableSchema,
+    frame: pd.DataFrame,
+    lang: str,
+    row: int = 0,
+    col: int = 0,
+    *,
+    style: str = "Table Style Medium 2",
+    comments: bool = True,
+) -> tuple[int, int]:
+    """Write ``frame`` (canonical column names) as the Excel table of ``schema``."""
+    columns = [c for c in schema.columns]
+    n = max(len(frame), 1)
+    spec_cols = []
+    for c in columns:
+        fmt = fm.number(c.kind) if c.kind not in ("text", "flag") else fm.get()
+        spec_cols.append({"header": c.header(lang), "format": fmt, "header_format": fm.header(c.output)})
+    ws.add_table(row, col, row + n, col + len(columns) - 1, {
+        "name": schema.name, "columns": spec_cols, "style": style.replace(" ", ""),
+        "autofilter": True,
+    })
+    for j, c in enumerate(columns):
+        fmt = fm.number(c.kind) if c.kind not in ("text", "flag") else fm.get()
+        values = frame[c.name].tolist() if c.name in frame.columns else [None] * len(frame)
+        for i, v in enumerate(values):  # a template is written once; cells one by one
+            _write(ws, row + 1 + i, col + j, v, fmt)
+        ws.set_column(col + j, col + j, c.width)
+        help_text = c.help_zh if lang == "zh-CN" else c.help_en
+        if comments and help_text:
+            ws.write_comment(row, col + j, help_text, {"x_scale": 1.6, "y_scale": 0.8})
+    return row + n, col + len(columns) - 1
+
+
+def _validate(ws: Worksheet, schema: TableSchema, first_row: int, n: int, lang: str) -> None:
+    last = first_row + n + _SPARE_ROWS
+    yes_no = ["是", "否"] if lang == "zh-CN" else ["Y", "N"]
+    zh = lang == "zh-CN"
+    for j, c in enumerate(schema.columns):
+        if c.output:
+            continue
+        opts: dict[str, Any] | None = None
+        if c.name == "currency":
+            opts = {"validate": "list", "source": list(CURRENCIES), "error_type": "warning",
+                    "error_title": "币种" if zh else "Currency",
+                    "error_message": "不在常用币种列表中；请在汇率表中添加汇率。" if zh
+                    else "Not in the usual list; add its rate to the FX table on the Policy sheet."}
+        elif c.kind == "flag":
+            opts = {"validate": "list", "source": yes_no, "error_type": "warning"}
+        elif c.kind == "risk":
+            opts = {"validate": "integer", "criteria": "between", "minimum": 1, "maximum": 5,
+                    "input_title": c.header(lang), "input_message": c.help_zh if zh else c.help_en,
+                    "error_message": "请输入 1 到 5 的整数。" if zh else "Type a whole number from 1 to 5."}
+        elif c.kind == "percent":
+            opts = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
+                    "error_message": "请输入 0% 到 100%。" if zh else "Type a share from 0% to 100%."}
+        elif c.kind == "date":
+            opts = {"validate": "date", "criteria": ">=", "value": dt.date(1990, 1, 1),
+                    "error_type": "warning",
+                    "error_message": "请输入日期，如 2026-11-28。" if zh else "Type a date such as 2026-11-28."}
+        elif c.kind == "int" and c.minimum is not None:
+            opts = {"validate": "integer", "criteria": ">=", "value": int(c.minimum),
+                    "error_type": "warning"}
+        if opts is not None:
+            ws.data_validation(first_row, j, last, j, opts)
+
+
+def _print_setup(ws: Worksheet, landscape: bool = True, repeat: int | None = 0) -> None:
+    if landscape:
+        ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_header("&L&A&R&D")
+    ws.set_footer("&CPage &P / &N")
+    if repeat is not None:
+        ws.repeat_rows(repeat)
+
+
+# --------------------------------------------------------------------------- sheets
+def _buyers_sheet(book: xlsxwriter.Workbook, fm: _Formats, frame: pd.DataFrame, lang: str) -> None:
+    ws = book.add_worksheet(BUYERS.sheet(lang))
+    ws.set_tab_color("#1F4E78")
+    _table(ws, fm, BUYERS, frame, lang)
+    _validate(ws, BUYERS, 1, len(frame), lang)
+    ws.freeze_panes(1, 2)
+    ws.set_row(0, 42)
+    _print_setup(ws)
+
+
+def _invoices_sheet(book: xlsxwriter.Workbook, fm: _Formats, frame: pd.DataFrame, lang: str) -> None:
+    ws = book.add_worksheet(INVOICES.sheet(lang))
+    ws.set_tab_color("#1F4E78")
+    _table(ws, fm, INVOICES, frame, lang)
+    _validate(ws, INVOICES, 1, len(frame), lang)
+    ws.freeze_panes(1, 1)
+    ws.set_row(0, 30)
+    _print_setup(ws, landscape=False)
+
+
+def _udf(name: str) -> Callable[..., Any] | None:
+    try:
+        import xlcredit_udfs
+    except ImportError:  # pragma: no cover - the module is installed with the package
+        return None
+    func = getattr(xlcredit_udfs, name, None)
+    return func if callable(func) else None
+
+
+def _cached(name: str, *args: Any) -> Any:
+    """What the Excel function returns for these cells: the cached value of its formula."""
+    func = _udf(name)
+    if func is None:
+        return ""
+    return func(*args)
+
+
+def _quick_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str, as_of: dt.date) -> None:
+    ws = book.add_worksheet("快速评估" if lang == "zh-CN" else "Quick check")
+    ws.set_tab_color("#548235")
+    zh = lang == "zh-CN"
+    bold = fm.get(bold=True)
+    head = fm.get(bold=True, font_color="#FFFFFF", bg_color="#1F4E78")
+    inp = fm.get(bg_color="#FFF2CC", num_format="#,##0.00", border=1, border_color="#BFBFBF")
+    inp_text = fm.get(bg_color="#FFF2CC", border=1, border_color="#BFBFBF")
+    inp_date = fm.get(bg_color="#FFF2CC", num_format="yyyy-mm-dd", border=1, border_color="#BFBFBF")
+    out = fm.get(bg_color="#E2EFDA", num_format="#,##0.00", border=1, border_color="#BFBFBF")
+    out_text = fm.get(bg_color="#E2EFDA", border=1, border_color="#BFBFBF", text_wrap=True)
+    ws.write_string(0, 0, _t("quick_title", lang), fm.get(bold=True, font_size=14))
+    ws.write_string(1, 0, _t("quick_note", lang), fm.get(italic=True, font_color="#595959"))
+    ws.write_string(3, 0, _t("input", lang), head)
+    ws.write_string(3, 1, _t("value", lang), head)
+    example: list[tuple[str, Any]] = [
+        ("total_assets", 1_000_000), ("total_liabilities", 550_000), ("current_assets", 480_000),
+        ("current_liabilities", 300_000), ("retained_earnings", 200_000), ("ebit", 90_000),
+        ("revenue", 1_500_000), ("net_income", 60_000), ("days_beyond_terms", 5),
+        ("late_share", 0.1), ("defaults_12m", 0), ("industry_risk", 2), ("country_risk", 1),
+        ("management_changes_12m", 0), ("negative_news", "否" if zh else "N"),
+        ("years_in_business", 12),
+    ]
+    values: list[Any] = []
+    for i, (name, value) in enumerate(example):
+        col = BUYERS.column(name)
+        ws.write_string(4 + i, 0, col.header(lang))
+        number_format = {"percent": "0%", "int": "0", "risk": "0", "number": "0.0"}.get(col.kind, "#,##0")
+        fmt = inp_text if isinstance(value, str) else fm.get(
+            bg_color="#FFF2CC", num_format=number_format, border=1, border_color="#BFBFBF")
+        _write(ws, 4 + i, 1, value, fmt)
+        values.append(float(value) if not isinstance(value, str) else value)
+    whole = fm.get(bg_color="#FFF2CC", num_format="#,##0", border=1, border_color="#BFBFBF")
+    days = fm.get(bg_color="#FFF2CC", num_format="0", border=1, border_color="#BFBFBF")
+    extra: list[tuple[str, Any, Format]] = [
+        (BUYERS.column("annual_sales").header(lang), 240_000.0, whole),
+        (BUYERS.column("payment_terms_days").header(lang), 30.0, days),
+        (BUYERS.column("requested_limit").header(lang), 50_000.0, whole),
+        (BUYERS.column("insured_limit").header(lang), None, whole),
+        (_t("exposure", lang), 20_000.0, whole),
+    ]
+    for i, (label, value, fmt) in enumerate(extra):
+        ws.write_string(20 + i, 0, label)
+        _write(ws, 20 + i, 1, value, fmt)
+    args = ",".join(f"B{r}" for r in range(5, 21))  # rows 5..20 hold the 16 inputs
+
+    ws.write_string(3, 3, _t("result", lang), head)
+    ws.write_string(3, 4, _t("value", lang), head)
+    score = _cached("TRADESCORE", *values)
+    equity, wc = values[0] - values[1], values[2] - values[3]
+    ws.write_string(4, 3, _t("score", lang), bold)
+    ws.write_formula(4, 4, f"=TRADESCORE({args})", fm.get(bg_color="#E2EFDA", num_format="0",
+                                                         border=1, border_color="#BFBFBF"), score)
+    ws.write_string(5, 3, _t("equity", lang))
+    ws.write_formula(5, 4, "=B5-B6", out, equity)
+    ws.write_string(6, 3, _t("wc", lang))
+    ws.write_formula(6, 4, "=B7-B8", out, wc)
+    limit = _cached("CREDIT_LIMIT", score, equity, wc, values[6], 240_000.0, 30.0, 50_000.0, None,
+                    20_000.0)
+    ws.write_string(7, 3, _t("limit", lang), bold)
+    ws.write_formula(7, 4, "=CREDIT_LIMIT(E5,E6,E7,B11,B21,B22,B23,B24,B25)", out, limit)
+
+    ws.write_string(9, 3, _t("detail", lang), head)
+    ws.write_string(9, 4, "TRADESCORE_DETAIL", head)
+    lang_arg = "zh-CN" if zh else "en"
+    detail = _cached("TRADESCORE_DETAIL", *values, lang_arg)
+    row_values: list[Any] = detail[0] if isinstance(detail, list) and detail and isinstance(detail[0], list) else [detail]
+    labels = _DETAIL_LABELS["zh-CN" if zh else "en"]
+    formats = [fm.get(bg_color="#E2EFDA", num_format="0"), out_text, fm.get(bg_color="#E2EFDA", num_format="0"),
+               fm.get(bg_color="#E2EFDA", num_format="0.00%"), fm.get(bg_color="#E2EFDA", num_format="0%"),
+               out_text, out_text, out_text]
+    for i, label in enumerate(labels):
+        ws.write_string(10 + i, 3, label)
+    ws.write_dynamic_array_formula(10, 4, 10 + len(labels) - 1, 4,
+                                   f'=TRANSPOSE(TRADESCORE_DETAIL({args},"{lang_arg}"))', formats[0],
+                                   _py(row_values[0]) if row_values else "")
+    for i in range(1, len(labels)):
+        v = row_values[i] if i < len(row_values) else None
+        _write(ws, 10 + i, 4, v if v is not None else "", formats[i])
+
+    # ---- limit advice: decision, approval level, terms
+    ws.write_string(19, 3, _t("limit_detail", lang), head)
+    ws.write_string(19, 4, "CREDIT_LIMIT_DETAIL", head)
+    advice = _cached("CREDIT_LIMIT_DETAIL", score, equity, wc, values[6], 240_000.0, 30.0, 50_000.0,
+                     None, 20_000.0, lang_arg)
+    advice_row: list[Any] = advice[0] if isinstance(advice, list) and advice and isinstance(advice[0], list) else [advice]
+    advice_labels = _LIMIT_LABELS["zh-CN" if zh else "en"]
+    advice_formats = [out, out_text, out_text, out_text, fm.get(bg_color="#E2EFDA", num_format="0"), out,
+                      out_text]
+    for i, label in enumerate(advice_labels):
+        ws.write_string(20 + i, 3, label)
+    ws.write_dynamic_array_formula(
+        20, 4, 20 + len(advice_labels) - 1, 4,
+        f'=TRANSPOSE(CREDIT_LIMIT_DETAIL(E5,E6,E7,B11,B21,B22,B23,B24,B25,"{lang_arg}"))',
+        advice_formats[0], _py(advice_row[0]) if advice_row else "")
+    for i in range(1, len(advice_labels)):
+        v = advice_row[i] if i < len(advice_row) else None
+        _write(ws, 20 + i, 4, v if v is not None else "", advice_formats[i])
+
+    # ---- payment plan
+    top = 26
+    ws.write_string(top, 0, _t("plan_title", lang), fm.get(bold=True, font_size=12))
+    first_due = as_of + dt.timedelta(days=31)
+    plan_inputs: list[tuple[str, Any, Format]] = [
+        (_t("amount", lang), 12_000.0, inp),
+        (_t("installments", lang), 6.0, fm.get(bg_color="#FFF2CC", num_format="0", border=1, border_color="#BFBFBF")),
+        (_t("rate", lang), 0.08, fm.get(bg_color="#FFF2CC", num_format="0.00%", border=1, border_color="#BFBFBF")),
+        (_t("first_due", lang), first_due, inp_date),
+        (_t("frequency", lang), "monthly", inp_text),
+        (_t("method", lang), "annuity", inp_text),
+    ]
+    for i, (label, value, fmt) in enumerate(plan_inputs):
+        ws.write_string(top + 1 + i, 0, label)
+        _write(ws, top + 1 + i, 1, value, fmt)
+    r0 = top + 1 + 1  # Excel row of the amount
+    plan = _cached("PAYMENT_PLAN", 12_000.0, 6.0, 0.08, dt.datetime.combine(first_due, dt.time()),
+                   "monthly", "annuity")
+    grid: list[list[Any]] = plan if isinstance(plan, list) and plan and isinstance(plan[0], list) else [[plan]]
+    start = top + 8
+    width = max(len(r) for r in grid)
+    formula = f"=PAYMENT_PLAN(B{r0},B{r0 + 1},B{r0 + 2},B{r0 + 3},B{r0 + 4},B{r0 + 5})"
+    plan_head = fm.get(bold=True, bg_color="#D9E1F2")
+    money = fm.get(num_format="#,##0.00")
+    date_fmt = fm.get(num_format="yyyy-mm-dd")
+    ws.write_dynamic_array_formula(start, 0, start + len(grid) - 1, width - 1, formula, plan_head,
+                                   _py(grid[0][0]))
+    for i, line in enumerate(grid):
+        for j, v in enumerate(line):
+            if i == 0 and j == 0:
+                continue
+            if i == 0:
+                fmt = plan_head
+            elif j == 1:
+                fmt = date_fmt
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    v = pd.Timestamp("1899-12-30") + pd.Timedelta(days=float(v))
+            else:
+                fmt = money
+            _write(ws, start + i, j, v, fmt)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 14)
+    ws.set_column(2, 2, 12)
+    ws.set_column(3, 3, 30)
+    ws.set_column(4, 4, 40)
+    ws.set_column(5, 5, 12)
+    _print_setup(ws, landscape=False, repeat=None)
+
+
+def _policy_sheet(book: xlsxwriter.Workbook, fm: _Formats, policy: Policy, lang: str) -> None:
+    ws = book.add_worksheet("信用政策" if lang == "zh-CN" else "Policy")
+    ws.set_tab_color("#C65911")
+    ws.write_string(0, 0, _t("policy_title", lang), fm.get(bold=True, font_size=14))
+    ws.write_string(1, 0, _t("policy_note", lang), fm.get(italic=True, font_color="#595959"))
+    frames = policy_tables(policy, lang)
+    head = fm.header(False)
+    wrap = fm.get(text_wrap=True, valign="top")
+    date_fmt = fm.get(num_format="yyyy-mm-dd")
+    # tblPolicy on the left
+    settings = frames["tblPolicy"]
+    top = 3
+    ws.write_string(top - 1, 0, table_title("tblPolicy", lang), fm.get(bold=True, font_size=12))
+    n = len(settings)
+    ws.add_table(top, 0, top + n, 2, {
+        "name": "tblPolicy", "style": "TableStyleLight9",
+        "columns": [{"header": h, "header_format": head} for h in settings.columns],
+    })
+    for i, (key, value, desc) in enumerate(settings.itertuples(index=False, name=None)):
+        ws.write_string(top + 1 + i, 0, str(key))
+        choices = _CHOICES.get(str(key)) or (["TRUE", "FALSE"] if isinstance(value, bool) else None)
+        if choices:
+            ws.data_validation(top + 1 + i, 1, top + 1 + i, 1, {"validate": "list", "source": choices})
+        if isinstance(value, dt.date):
+            _write(ws, top + 1 + i, 1, value, date_fmt)
+        else:
+            _write(ws, top + 1 + i, 1, value, fm.get(align="left"))
+        ws.write_string(top + 1 + i, 2, str(desc), wrap)
+    ws.set_column(0, 0, 36)
+    ws.set_column(1, 1, 18)
+    ws.set_column(2, 2, 64)
+    # the list tables on the right, one under the other
+    col = 4
+    row = 2
+    widths: dict[int, float] = {}
+    for schema in POLICY_TABLES[1:]:
+        frame = frames[schema.name]
+        ws.write_string(row, col, table_title(schema.name, lang), fm.get(bold=True, font_size=12))
+        m = max(len(frame), 1)
+        ws.add_table(row + 1, col, row + 1 + m, col + len(schema.columns) - 1, {
+            "name": schema.name, "style": "TableStyleLight9",
+            "columns": [{"header": c.header(lang), "header_format": head} for c in schema.columns],
+        })
+        for i, rec in enumerate(frame.itertuples(index=False, name=None)):
+            for j, (c, v) in enumerate(zip(schema.columns, rec, strict=True)):
+                _write(ws, row + 2 + i, col + j, v, fm.number(c.kind) if c.kind not in ("text", "id") else fm.get())
+        for j, c in enumerate(schema.columns):
+            widths[col + j] = max(widths.get(col + j, 0), c.width + 2)
+        row += m + 4
+    for index, w in widths.items():
+        ws.set_column(index, index, w)
+    ws.freeze_panes(top + 1, 0)
+    _print_setup(ws, repeat=None)
+
+
+def _help_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str) -> None:
+    ws = book.add_worksheet("使用说明" if lang == "zh-CN" else "Read me")
+    ws.write_string(0, 0, _t("help_title", lang), fm.get(bold=True, font_size=14))
+    for i, line in enumerate(_HELP["zh-CN" if lang == "zh-CN" else "en"]):
+        ws.write_string(2 + i, 0, line, fm.get(text_wrap=True, valign="top"))
+        ws.set_row(2 + i, 30)
+    ws.set_column(0, 0, 110)
+    _print_setup(ws, landscape=False, repeat=None)
+
+
+# --------------------------------------------------------------------------- entry point
+def build_template(
+    path: str | Path,
+    lang: str = "en",
+    sample: int = 0,
+    *,
+    seed: int = 2026,
+    as_of: dt.date | None = None,
+) -> Path:
+    """Write a credit-control workbook: the template, optionally with ``sample`` buyers.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.xlsx`` file to write (replaced if it exists).
+    lang : {"en", "zh-CN"}
+        Language of sheet names, headers, labels and the policy.
+    sample : int
+        Number of synthetic buyers to fill in (their invoices come with them, about 15
+        each); 0 for an empty template.
+    seed : int
+        Seed of the sample data (the same seed gives the same workbook).
+    as_of : date, optional
+        As-of date written to the Policy sheet with sample data (default
+        :data:`~xlcredit.workbook.sample.SAMPLE_AS_OF`); an empty template leaves it blank (today).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    Can I get a workbook with 20 sample buyers to try the buttons on?
+
+    >>> import tempfile, pathlib
+    >>> out = build_template(pathlib.Path(tempfile.mkdtemp()) / "demo.xlsx", sample=20)
+    >>> out.suffix, out.stat().st_size > 10_000
+    ('.xlsx', True)
+    """
+    if lang not in ("en", "zh-CN"):
+        raise ValueError(f"lang must be 'en' or 'zh-CN'; got {lang!r}")
+    if sample < 0:
+        raise ValueError(f"sample must be >= 0; got {sample}")
+    path = Path(path)
+    if sample:
+        policy = sample_policy(lang, as_of or SAMPLE_AS_OF)
+        buyers = sample_buyers(sample, seed, lang)
+        invoices = sample_invoices(buyers, seed, as_of or SAMPLE_AS_OF, language=lang)
+    else:
+        policy = dataclasses.replace(sample_policy(lang), as_of=as_of)  # blank: today
+        buyers = pd.DataFrame(columns=[c.name for c in BUYERS.columns])
+        invoices = pd.DataFrame(columns=[c.name for c in INVOICES.columns])
+    book = xlsxwriter.Workbook(str(path), {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "nan_inf_to_errors": True,
+    })
+    book.set_properties({"title": _t("help_title", lang), "author": "xlcredit",
+                         "company": "", "created": dt.datetime(2026, 1, 1)})
+    fm = _Formats(book, lang)
+    _buyers_sheet(book, fm, buyers, lang)
+    _invoices_sheet(book, fm, invoices, lang)
+    _quick_sheet(book, fm, lang, as_of or SAMPLE_AS_OF)
+    _policy_sheet(book, fm, policy, lang)
+    _help_sheet(book, fm, lang)
+    book.close()
+    return path
+
+
+def main() -> None:
+    """Rebuild the shipped templates in ``workbooks/`` (``python -m xlcredit.workbook.templates``)."""
+    for lang in ("en", "zh-CN"):
+        path = template_path(lang)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        build_template(path, lang=lang)
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
