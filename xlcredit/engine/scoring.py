@@ -38,7 +38,7 @@ import pandas as pd
 from xlcredit.engine.errors import InputError
 from xlcredit.engine.policy import DEFAULT_POLICY, Policy
 from xlcredit.engine.scorecard import FACTORS, Factor
-from xlcredit.workbook.excel_values import to_flags, to_numbers
+from xlcredit.engine.values import floats
 
 __all__ = [
     "INPUTS",
@@ -116,23 +116,18 @@ def _rule_text(name: str) -> str:
 
 
 def _coerce(value: Any, name: str) -> tuple[FloatArray, npt.NDArray[np.object_] | None]:
-    """One input as a float array (NaN = unknown) and its per-element problems, if any."""
+    """One input as a float array (NaN = unknown); text raises a named InputError
+    (:func:`xlcredit.engine.values.floats`). ``negative_news`` also takes TRUE/FALSE."""
     if value is None:
         return np.array([np.nan]), None
-    if isinstance(value, pd.Series | pd.Index):
-        value = value.to_numpy()
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool | np.bool_):
-        return np.array([float(value)]), None
-    if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
-        return np.asarray(value, dtype=float).ravel(), None
-    if isinstance(value, list) and all(
-        v is None or (type(v) in (float, int)) for v in value
-    ):  # plain numbers and blanks: the range rules below word every message
-        return np.array(value, dtype=float), None  # None becomes NaN
-    # TRUE/FALSE, Y/N, 是/否 for the flag; numbers and numeric text for the rest.
-    parsed = to_flags(value, name) if name == "negative_news" else to_numbers(value, name)
-    problems = parsed.problems if not parsed.ok else None
-    return np.asarray(parsed.values, dtype=float), problems
+    if name == "negative_news":
+        arr = np.asarray(value.to_numpy() if isinstance(value, (pd.Series, pd.Index)) else value,
+                         dtype=object)
+        flat = arr.ravel().copy()
+        is_flag = np.fromiter((isinstance(v, (bool, np.bool_)) for v in flat), bool, flat.size)
+        flat[is_flag] = flat[is_flag].astype(float)  # TRUE/FALSE as 1/0
+        value = flat
+    return floats(value, name).ravel(), None
 
 
 def _add_problem(problem: npt.NDArray[np.object_], idx: npt.NDArray[np.intp],
@@ -274,11 +269,11 @@ def band_of(score: npt.ArrayLike, coverage: npt.ArrayLike | None = None,
     >>> band_of([65.0, 80.0, 20.0], [1.0, 0.1, 1.0]).tolist()
     ['B', 'E', 'D']
     """
-    s = np.atleast_1d(np.asarray(score, dtype=float))
+    s = np.atleast_1d(floats(score, "score"))
     if coverage is None:
         cov = np.ones_like(s)
     else:
-        given = np.asarray(coverage, float)
+        given = floats(coverage, "coverage")
         if given.size not in (1, s.size):
             raise InputError(f"coverage has {given.size} values but score has {s.size}; give one "
                              f"coverage per score (or a single one)")
@@ -300,7 +295,7 @@ def grade_of(score: npt.ArrayLike, policy: Policy = DEFAULT_POLICY) -> FloatArra
     >>> grade_of([95.0, 55.0, 5.0]).tolist()
     [1.0, 5.0, 10.0]
     """
-    s = np.asarray(score, dtype=float)
+    s = floats(score, "score")
     grade = np.ones(s.shape)
     with np.errstate(invalid="ignore"):
         for minimum in policy.score.grade_min_scores:  # nine comparisons, not a loop on buyers
@@ -324,7 +319,7 @@ def pd_of(score: npt.ArrayLike, policy: Policy = DEFAULT_POLICY) -> FloatArray:
     [pd_floor, pd_cap]; the calibration is fitted in docs/model.md.
     """
     sp = policy.score
-    s = np.asarray(score, dtype=float)
+    s = floats(score, "score")
     with np.errstate(over="ignore"):
         p = 1.0 / (1.0 + np.exp(-(sp.pd_intercept + sp.pd_slope * s)))
     return np.clip(p, sp.pd_floor, sp.pd_cap)
@@ -353,14 +348,14 @@ def altman_z2(total_assets: npt.ArrayLike, total_liabilities: npt.ArrayLike,
     ----------
     Altman, E. I. (2002). Revisiting Credit Scoring Models in a Basel 2 Environment.
     """
-    ta = np.asarray(total_assets, dtype=float)
-    tl = np.asarray(total_liabilities, dtype=float)
+    ta = floats(total_assets, "total_assets")
+    tl = floats(total_liabilities, "total_liabilities")
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ta_ok = np.where(ta > 0, ta, np.nan)
         tl_ok = np.where(tl > 0, tl, np.nan)
-        wc = np.asarray(current_assets, dtype=float) - np.asarray(current_liabilities, dtype=float)
-        z = (6.56 * wc / ta_ok + 3.26 * np.asarray(retained_earnings, dtype=float) / ta_ok
-             + 6.72 * np.asarray(ebit, dtype=float) / ta_ok + 1.05 * (ta_ok - tl_ok) / tl_ok)
+        wc = floats(current_assets, "current_assets") - floats(current_liabilities, "current_liabilities")
+        z = (6.56 * wc / ta_ok + 3.26 * floats(retained_earnings, "retained_earnings") / ta_ok
+             + 6.72 * floats(ebit, "ebit") / ta_ok + 1.05 * (ta_ok - tl_ok) / tl_ok)
     return float(z) if np.ndim(z) == 0 else np.asarray(z, dtype=float)
 
 

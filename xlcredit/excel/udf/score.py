@@ -23,7 +23,7 @@ import xlwings as xw
 from xlcredit.engine.policy import DEFAULT_POLICY, Policy
 from xlcredit.engine.scoring import INPUTS, score_buyers
 from xlcredit.excel.udf.edge import Cell, column, guard, language_of
-from xlcredit.workbook.excel_values import as_column, broadcast, excel_error
+from xlcredit.workbook.excel_values import as_column, broadcast, excel_error, to_flags, to_numbers
 
 __all__ = ["TRADESCORE", "TRADESCORE_DETAIL"]
 
@@ -55,10 +55,26 @@ def _language_policy(value: Any, policy: Policy = DEFAULT_POLICY) -> Policy:
 
 
 def _score(args: tuple[Any, ...], policy: Policy) -> pd.DataFrame:
-    """Flatten each argument to a column, check the lengths, and call the engine once."""
+    """Flatten each argument to a column, read the cells (numbers; TRUE/FALSE, Y/N, 是/否
+    for ``negative_news``), check the lengths, and call the engine once. A cell that cannot
+    be read is that row's problem, before any the engine finds."""
     columns = {name: as_column(value, name) for name, value in zip(INPUTS, args, strict=True)}
-    broadcast(columns)
-    return score_buyers(columns, policy=policy)
+    n = broadcast(columns)
+    parsed = {name: (to_flags if name == "negative_news" else to_numbers)(cells, name)
+              for name, cells in columns.items()}
+    frame = score_buyers({name: p.values for name, p in parsed.items()}, policy=policy)
+    unread = np.full(len(frame), None, dtype=object)
+    for p in parsed.values():  # 16 arguments
+        probs = np.broadcast_to(np.asarray(p.problems, dtype=object), (n,))
+        first = pd.isna(unread) & pd.notna(probs)
+        unread[first] = probs[first]
+    if pd.notna(unread).any():
+        engine = frame["problem"].to_numpy(dtype=object)
+        both = pd.notna(unread) & pd.notna(engine)
+        merged = np.where(pd.notna(unread), unread, engine).astype(object)
+        merged[both] = unread[both] + "; " + engine[both]
+        frame["problem"] = merged
+    return frame
 
 
 def _not_rated(coverage: float, policy: Policy) -> str:
