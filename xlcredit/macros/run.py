@@ -15,7 +15,7 @@ import pandas as pd
 
 from xlcredit.engine.errors import SchemaError
 from xlcredit.engine.policy import Policy
-from xlcredit.macros.labels import _l
+from xlcredit.macros.labels import _action_labels, _l
 from xlcredit.workbook.policy_sheet import load_policy
 from xlcredit.workbook.port import Workbook
 from xlcredit.workbook.schema import (
@@ -152,7 +152,10 @@ def _assess(run: _Run) -> pd.DataFrame:
     """Scores, limits and actions of every buyer row (index: rows of the parsed table)."""
     if "assess" in run.cache:
         return run.cache["assess"]  # type: ignore[no-any-return]
+    from xlcredit.engine.actions import stage_actions
     from xlcredit.engine.limits import recommend_limits
+    from xlcredit.engine.statements import equity, working_capital
+    from xlcredit.engine.utilisation import limit_usage
 
     b = run.buyers.frame
     kpis = _kpis(run)
@@ -175,10 +178,9 @@ def _assess(run: _Run) -> pd.DataFrame:
     def money(name: str) -> np.ndarray:
         return b[name].to_numpy(dtype=float) * rate
 
-    equity = money("total_assets") - money("total_liabilities")
-    working_capital = money("current_assets") - money("current_liabilities")
     limits = recommend_limits(
-        scores["score"].to_numpy(dtype=float), equity, working_capital, money("revenue"),
+        scores["score"].to_numpy(dtype=float), equity(money("total_assets"), money("total_liabilities")),
+        working_capital(money("current_assets"), money("current_liabilities")), money("revenue"),
         annual_sales=money("annual_sales"), payment_terms_days=b["payment_terms_days"].to_numpy(dtype=float),
         requested=money("requested_limit"), insured_limit=money("insured_limit"),
         current_exposure=exposure, policy=run.policy,
@@ -186,10 +188,7 @@ def _assess(run: _Run) -> pd.DataFrame:
     )
     limit = limits["limit"].to_numpy(dtype=float)
     current_limit = money("current_limit")
-    used = np.where(np.isnan(current_limit), limit, current_limit)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        utilisation = np.where(used > 0, exposure / used, np.where(exposure > 0, np.nan, 0.0))
-    over = np.where(np.isnan(used), np.nan, np.maximum(exposure - np.nan_to_num(used), 0.0))
+    used, utilisation, over = limit_usage(exposure, current_limit, limit)
 
     history = _previous_history(run)
     last = history.sort_values("date").groupby("buyer_id")["score"].last() if len(history) else pd.Series(dtype=float)
@@ -207,33 +206,18 @@ def _assess(run: _Run) -> pd.DataFrame:
         sep = np.where((reason_text != "") & (part != ""), "；" if zh else "; ", "")
         reason_text = reason_text + sep + part
 
-    # staged action
+    # staged action: the engine's codes, in words; a buyer in collections gets its highest step
     band = scores["band"].to_numpy(dtype=object)
-    decision = limits["decision"].to_numpy(dtype=object)
-    worst = run.policy.score.bands[-1].band
-    not_rated = band == run.policy.score.not_rated_band
-    suspend = (decision == "suspend") | ((band == worst) & (over > 0))
-    prepay = decision == "prepayment_or_guarantee"
-    reduce = ((decision == "approve_reduced") & (current_limit > limit)) | (over > 0)
-    review = change <= -run.policy.monitoring.score_drop_alert
-    drop = np.nan_to_num(-change, nan=0).astype(int)
-    stage = np.select(
-        [suspend, prepay, not_rated, reduce, review],
-        [_l("suspend", lang), _l("prepay", lang), _l("not_rated", lang), _l("reduce", lang), "review"],
-        default=_l("ok", lang),
-    ).astype(object)
-    is_review = stage == "review"
-    stage[is_review] = [_l("review", lang, n=int(d)) for d in drop[is_review]]
     worklist = _worklist(run)
+    step_no = np.zeros(n)
+    step_text = pd.Series([None] * n, dtype=object)
     if len(worklist):
         top = worklist.sort_values("step_no").groupby("buyer_id").tail(1).set_index("buyer_id")
-        step_text = top["action_zh" if zh else "action_en"]
-        steps = b["buyer_id"].map(step_text)
+        step_text = b["buyer_id"].map(top["action_zh" if zh else "action_en"])
         step_no = b["buyer_id"].map(top["step_no"]).fillna(0).to_numpy(dtype=float)
-        has = (step_no > 0) & steps.notna().to_numpy()
-        ok = stage == _l("ok", lang)
-        collect = np.array([_l("collect", lang, action=s) for s in steps.fillna("")], dtype=object)
-        stage = np.where(has & ok, collect, np.where(has, stage + ("；" if zh else "; ") + collect, stage))
+    actions = stage_actions(band, limits["decision"].to_numpy(dtype=object), over, current_limit, limit,
+                            change, step_no, policy=run.policy)
+    stage = _action_labels(actions, change, step_text, lang)
 
     out = pd.DataFrame({
         "exposure": exposure, "overdue": overdue, "dbt_ledger": dbt_ledger,
