@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from xlcredit.macros.generated import _MONEY_Z, _PCT, _fit, _frame_cells, _letter, _write_generated
+from xlcredit.macros.generated import _MONEY_Z, _PCT, _fit, _frame_cells, _write_generated
 from xlcredit.macros.labels import _l, _sheet
 from xlcredit.macros.run import (
     _aging,
@@ -18,6 +18,7 @@ from xlcredit.macros.run import (
     _Run,
 )
 from xlcredit.workbook.port import CellSpec, ChartSeries, ChartSpec, SheetSpec, TableSpec, Workbook
+from xlcredit.workbook.sheet_xml import col_letters
 
 _BUCKET_COLOURS = ["#70AD47", "#FFD966", "#F4B183", "#ED7D31", "#C55A11", "#C00000", "#7B0000",
                    "#3A0000"]
@@ -69,15 +70,15 @@ def build_aging(workbook: Workbook, *, as_of: dt.date | None = None, _run: _Run 
     charts: list[ChartSpec] = []
     first_col = 3
     if k:
-        name_col = _letter(1)
+        name_col = col_letters(2)
         series = [
-            ChartSeries(label, f"{_letter(first_col + i)}{top_row + 2}:{_letter(first_col + i)}{top_row + 1 + k}",
+            ChartSeries(label, f"{col_letters(first_col + i + 1)}{top_row + 2}:{col_letters(first_col + i + 1)}{top_row + 1 + k}",
                         _BUCKET_COLOURS[min(i, len(_BUCKET_COLOURS) - 1)])
             for i, label in enumerate(labels)
         ]
         charts.append(ChartSpec("bar_stacked", _l("top_aging", lang),
                                 f"{name_col}{top_row + 2}:{name_col}{top_row + 1 + k}", series,
-                                anchor=f"{_letter(first_col + len(labels) + 5)}{top_row + 1}",
+                                anchor=f"{col_letters(first_col + len(labels) + 6)}{top_row + 1}",
                                 width_px=720, height_px=400))
     widths: dict[int, float] = {0: 11, 1: 32, 2: 8}
     for j in range(len(labels) + 4):

@@ -16,6 +16,7 @@ from xlcredit.macros.run import (
 from xlcredit.macros.score_history import update_score_history
 from xlcredit.workbook.port import ColumnWrite, ConditionalFormat, Workbook
 from xlcredit.workbook.schema import BUYERS
+from xlcredit.workbook.sheet_xml import col_letters
 
 _BAND_COLOURS = {"A": "#C6EFCE", "B": "#E2EFDA", "C": "#FFEB9C", "D": "#FFC7CE", "E": "#D9D9D9"}
 
@@ -90,15 +91,8 @@ def flag_high_risk(workbook: Workbook, *, as_of: dt.date | None = None, _run: _R
     first_col = raw.first_column
     width = len(header)
 
-    def letter(index: int) -> str:
-        n, s = index + 1, ""
-        while n:
-            n, r = divmod(n - 1, 26)
-            s = chr(65 + r) + s
-        return s
-
-    band_letter = letter(first_col - 1 + band_col)
-    whole = f"{letter(first_col - 1)}{first_row}:{letter(first_col - 1 + width - 1)}{last_row}"
+    band_letter = col_letters(first_col + band_col)
+    whole = f"{col_letters(first_col)}{first_row}:{col_letters(first_col + width - 1)}{last_row}"
     band_range = f"{band_letter}{first_row}:{band_letter}{last_row}"
     worst = run.policy.score.bands[-1].band
     formats = [
@@ -106,7 +100,7 @@ def flag_high_risk(workbook: Workbook, *, as_of: dt.date | None = None, _run: _R
                           fill="#FFE5E5"),
     ]
     if "over_limit" in found:
-        over_letter = letter(first_col - 1 + found["over_limit"])
+        over_letter = col_letters(first_col + found["over_limit"])
         formats.append(ConditionalFormat(f"{over_letter}{first_row}:{over_letter}{last_row}", "cell",
                                          operator=">", value=0, font_color="#C00000", bold=True))
     for band in run.policy.score.band_names:
@@ -114,7 +108,7 @@ def flag_high_risk(workbook: Workbook, *, as_of: dt.date | None = None, _run: _R
         formats.append(ConditionalFormat(band_range, "cell", operator="==", value=band, fill=colour,
                                          bold=band == worst))
     if "score_change" in found:
-        sc = letter(first_col - 1 + found["score_change"])
+        sc = col_letters(first_col + found["score_change"])
         formats.append(ConditionalFormat(f"{sc}{first_row}:{sc}{last_row}", "cell", operator="<=",
                                          value=-run.policy.monitoring.score_drop_alert,
                                          font_color="#C00000", bold=True))

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xlcredit.macros.generated import _DATE, _MONEY, _fit, _frame_cells, _letter, _write_generated
+from xlcredit.macros.generated import _DATE, _MONEY, _fit, _frame_cells, _write_generated
 from xlcredit.macros.labels import _CHANNELS_ZH, _l, _sheet
 from xlcredit.macros.run import (
     _buyer_names,
@@ -28,6 +28,7 @@ from xlcredit.workbook.port import (
     TableSpec,
     Workbook,
 )
+from xlcredit.workbook.sheet_xml import col_letters
 
 #: The drop-down of the Collections sheet's Status column (the user's own column: other
 #: wording is allowed with a warning, and is carried over like any value).
@@ -111,9 +112,9 @@ def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run:
                _l("days_overdue", lang): "0", _l("late_total", lang): _MONEY}
     top = 3
     n = max(len(table), 1)
-    days_col = _letter(headers.index(_l("days_overdue", lang)))
-    state_col = _letter(headers.index(_l("state", lang)))
-    status_col = _letter(headers.index(_l("status", lang)))
+    days_col = col_letters(headers.index(_l("days_overdue", lang)) + 1)
+    state_col = col_letters(headers.index(_l("state", lang)) + 1)
+    status_col = col_letters(headers.index(_l("status", lang)) + 1)
     broken = STATE_LABELS_ZH["broken promise"] if zh else "broken promise"
     on_hold = STATE_LABELS_ZH["disputed - on hold"] if zh else "disputed - on hold"
     first, last = top + 2, top + 1 + n

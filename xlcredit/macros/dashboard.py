@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from xlcredit.macros.generated import _MONEY0, _PCT, _cell, _frame_cells, _letter, _write_generated
+from xlcredit.macros.generated import _MONEY0, _PCT, _cell, _frame_cells, _write_generated
 from xlcredit.macros.labels import _l, _sheet
 from xlcredit.macros.run import (
     _aging,
@@ -21,6 +21,7 @@ from xlcredit.macros.run import (
     _Run,
 )
 from xlcredit.workbook.port import CellSpec, ChartSeries, ChartSpec, SheetSpec, TableSpec, Workbook
+from xlcredit.workbook.sheet_xml import col_letters
 
 
 def _dashboard_figures(run: _Run) -> dict[str, float]:
@@ -114,7 +115,7 @@ def build_dashboard(workbook: Workbook, *, as_of: dt.date | None = None, _run: _
     for i, label in enumerate(bucket_labels):
         cells.append(CellSpec(aging_row + i, aging_col, label))
         cells.append(CellSpec(aging_row + i, aging_col + 1, _cell(float(aging.total[label])), number_format=_MONEY0))
-    ac, av = _letter(aging_col), _letter(aging_col + 1)
+    ac, av = col_letters(aging_col + 1), col_letters(aging_col + 2)
     charts = [
         ChartSpec("column", _l("band_title", lang), f"A{band_top + 2}:A{band_top + 1 + len(bands)}",
                   [ChartSeries(_l("count", lang), f"C{band_top + 2}:C{band_top + 1 + len(bands)}", "#2E75B6")],
@@ -122,7 +123,7 @@ def build_dashboard(workbook: Workbook, *, as_of: dt.date | None = None, _run: _
         ChartSpec("column", _l("aging_chart", lang),
                   f"{ac}{aging_row + 1}:{ac}{aging_row + len(bucket_labels)}",
                   [ChartSeries(run.ccy, f"{av}{aging_row + 1}:{av}{aging_row + len(bucket_labels)}", "#C55A11")],
-                  anchor=f"{_letter(aging_col)}4", width_px=430, height_px=270),
+                  anchor=f"{ac}4", width_px=430, height_px=270),
     ]
     spec = SheetSpec(
         _sheet("dashboard", lang),

@@ -57,14 +57,6 @@ def _fit(widths: dict[int, float], headers: list[str], first_col: int = 0, cap: 
     return out
 
 
-def _letter(index: int) -> str:
-    n, s = index + 1, ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def _write_generated(run: _Run, spec: SheetSpec, first: bool = False) -> None:
     """Write a generated sheet after the Invoices sheet (Dashboard first among them)."""
     names = run.workbook.sheet_names()
