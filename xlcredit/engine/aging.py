@@ -54,6 +54,7 @@ from xlcredit.engine.ledger import (
     INVOICE_COLUMNS,
     REQUIRED_COLUMNS,
     DateLike,
+    LedgerArrays,
     Position,
     as_of_day,
     ledger_arrays,
@@ -236,7 +237,7 @@ class AgingResult:
 
 
 def age_invoices(
-    invoices: pd.DataFrame,
+    invoices: pd.DataFrame | LedgerArrays,
     as_of: DateLike | None = None,
     policy: Policy | None = None,
     *,

@@ -566,9 +566,7 @@ def build_worklist(
     >>> row["dunning_state"], bool(row["broken_promise"]), int(row["ladder_step_no"]), row["action_en"]
     ('broken promise', True, 4, 'Final demand')
     """
-    if isinstance(invoices, LedgerArrays):
-        ledger = invoices
-    else:
+    if not isinstance(invoices, LedgerArrays):
         if not isinstance(invoices, pd.DataFrame):
             raise InputError(f"invoices must be a DataFrame; got {type(invoices).__name__}.")
         missing = [c for c in ("invoice_no", "buyer_id", "amount", "due_date") if c not in invoices.columns]
@@ -578,7 +576,7 @@ def build_worklist(
                 f"buyer_id, amount, due_date). Found: "
                 + (", ".join(map(str, invoices.columns)) or "no columns") + "."
             )
-        ledger = ledger_arrays(invoices, policy)
+    ledger = ledger_arrays(invoices, policy)
     pos = position(ledger, as_of, policy)
     today = pos.day
     cp, ip, lp = policy.collections, policy.insurance, policy.late_interest

@@ -237,14 +237,17 @@ def _currencies(
     return currency_codes, np.asarray([*names, base], dtype=object), rate
 
 
-def ledger_arrays(invoices: pd.DataFrame, policy: Policy | None = None, by: str = "buyer_id") -> LedgerArrays:
+def ledger_arrays(
+    invoices: pd.DataFrame | LedgerArrays, policy: Policy | None = None, by: str = "buyer_id"
+) -> LedgerArrays:
     """Check an invoice table and read it into aligned arrays, once.
 
     Parameters
     ----------
-    invoices : DataFrame
+    invoices : DataFrame or LedgerArrays
         Columns named as in :data:`INVOICE_COLUMNS`, holding clean values (numbers,
-        datetime64 or ISO date text, booleans).
+        datetime64 or ISO date text, booleans). A ledger already read is returned as it
+        is (the refresh reads its ledger once and hands it to every figure).
     policy : Policy, optional
         Base currency and FX rates (default: EUR only).
     by : str
@@ -259,6 +262,8 @@ def ledger_arrays(invoices: pd.DataFrame, policy: Policy | None = None, by: str 
     ...
     xlcredit.engine.errors.SchemaError: The invoice table has no due_date column; add it (required: buyer_id, amount, due_date).
     """
+    if isinstance(invoices, LedgerArrays):
+        return invoices
     policy = policy or Policy()
     if not isinstance(invoices, pd.DataFrame):
         raise InputError(f"invoices must be a DataFrame; got {type(invoices).__name__}.")

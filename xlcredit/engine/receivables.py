@@ -646,7 +646,7 @@ def _behaviour(ledger: LedgerArrays, day: float | None) -> pd.DataFrame:
 
 
 def payment_behaviour(
-    invoices: pd.DataFrame,
+    invoices: pd.DataFrame | LedgerArrays,
     as_of: DateLike | None = None,
     policy: Policy | None = None,
     *,
@@ -758,7 +758,7 @@ def _kpis(ledger: LedgerArrays, day: int, periods: int, period_days: int | None)
 
 
 def receivables_kpis(
-    invoices: pd.DataFrame,
+    invoices: pd.DataFrame | LedgerArrays,
     as_of: DateLike | None = None,
     policy: Policy | None = None,
     *,
@@ -824,7 +824,7 @@ def receivables_kpis(
 
 
 def ledger_kpis(
-    invoices: pd.DataFrame,
+    invoices: pd.DataFrame | LedgerArrays,
     as_of: DateLike | None = None,
     policy: Policy | None = None,
     *,
@@ -849,17 +849,16 @@ def ledger_kpis(
     """
     policy = policy or Policy()
     _check_window(periods, period_days)
-    frame = invoices.assign(_all="ledger")
-    ledger = ledger_arrays(frame, policy, "_all")
-    if len(ledger.buyers) == 0:
-        ledger = _one_empty_group(ledger)
+    ledger = _one_group(ledger_arrays(invoices, policy))
     row = _kpis(ledger, as_of_day(as_of, policy), periods, period_days).iloc[0]
     row.name = "ledger"
     return row
 
 
-def _one_empty_group(ledger: LedgerArrays) -> LedgerArrays:
-    return dataclasses.replace(ledger, buyers=pd.Index(["ledger"], name=ledger.buyers.name))
+def _one_group(ledger: LedgerArrays) -> LedgerArrays:
+    """The whole ledger as one group named "ledger"."""
+    return dataclasses.replace(ledger, buyer_codes=np.zeros(len(ledger), dtype=np.intp),
+                               buyers=pd.Index(["ledger"], name="_all"))
 
 
 def _check_window(periods: int, period_days: int | None) -> None:
