@@ -392,6 +392,7 @@ def late_interest(
     *,
     day_basis: float | None = None,
     policy: Policy = DEFAULT_POLICY,
+    with_reasons: bool = False,
 ) -> Any:
     """Statutory late interest on an invoice paid late (or still open at the as-of date).
 
@@ -413,8 +414,10 @@ def late_interest(
     Returns
     -------
     float or ndarray
-        Interest plus fixed fee (0 when not late or the amount is 0); NaN where an input is unknown, the
-        amount is negative or the rate is below 0. Scalar for scalar inputs.
+        Interest plus fixed fee (0 when not late or the amount is 0); NaN where an input is
+        unknown, infinite or negative (``with_reasons=True`` also returns why, per element).
+        Scalar for scalar inputs. Text raises :class:`InputError` (the failure policy of
+        :mod:`xlcredit.engine.values`).
 
     Notes
     -----
@@ -439,10 +442,12 @@ def late_interest(
     123.42
 
     That is 10,000 x 10.15 % x 30 / 365 = 83.42 of interest plus the EUR 40 fixed sum.
-    Paid on time, nothing is due:
+    Paid on time, nothing is due; a negative amount has no interest, and says why:
 
     >>> late_interest(10_000, "2026-10-29", "2026-10-29")
     0.0
+    >>> late_interest([-5.0], "2026-10-29", "2026-11-28", with_reasons=True)[1].tolist()
+    ['amount must be >= 0']
     """
     li = policy.late_interest
     amounts = floats(amount, "amount")
@@ -463,18 +468,23 @@ def late_interest(
             "amount, due_date, paid_or_as_of, annual_rate and fixed_fee must have the same "
             "length (or be single values)."
         ) from None
-    unknown = np.isnan(due) | np.isnan(paid) | np.isnan(amounts) | np.isnan(rate) | np.isnan(fee)
-    impossible = ~np.isfinite(np.nan_to_num(amounts) + np.nan_to_num(rate) + np.nan_to_num(fee))
-    negative = (np.nan_to_num(amounts) < 0) | (np.nan_to_num(rate) < 0) | (np.nan_to_num(fee) < 0)
-    bad = unknown | impossible | negative
+    reasons = np.full(amounts.shape, None, dtype=object)
+    for values, name in ((amounts, "amount"), (due, "due_date"), (paid, "paid_or_as_of"),
+                         (rate, "annual_rate"), (fee, "fixed_fee")):  # first reason wins
+        for mask, why in ((np.isnan(values), f"{name} missing"),
+                          (np.isinf(values), f"{name} must be a finite number"),
+                          (np.nan_to_num(values, posinf=0.0) < 0, f"{name} must be >= 0")):
+            if name in ("due_date", "paid_or_as_of") and why.endswith(">= 0"):
+                continue  # day numbers before 1970 are negative
+            reasons[mask & pd.isna(reasons)] = why
+    bad = pd.notna(reasons)
     days = np.where(bad, 0, paid - due).astype(np.float64)
     late = (days > 0) & (amounts > 0)  # nothing owed, nothing late
     with np.errstate(invalid="ignore"):
         result = np.where(late, amounts * rate * days / basis + fee, 0.0)
     result = np.where(bad, np.nan, result)
-    if scalar:
-        return float(result[0])
-    return result
+    out: Any = float(result[0]) if scalar else result
+    return (out, reasons) if with_reasons else out
 
 
 def build_worklist(

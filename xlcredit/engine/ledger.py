@@ -95,7 +95,9 @@ __all__ = [
     "LedgerArrays",
     "Position",
     "as_of_day",
+    "days_overdue",
     "dunning_steps",
+    "is_overdue",
     "ledger_arrays",
     "open_amounts",
     "position",
@@ -367,6 +369,25 @@ def open_amounts(ledger: LedgerArrays, day: int | float) -> npt.NDArray[np.float
     return np.where(np.isfinite(ledger.amount), out, np.nan)
 
 
+def days_overdue(due_days: npt.ArrayLike, day: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Days overdue: the day minus the due day (day numbers; NaN where either is blank).
+
+    >>> days_overdue([20780.0, 20785.0, float("nan")], 20785).tolist()
+    [5.0, 0.0, nan]
+    """
+    return np.asarray(day, dtype=np.float64) - np.asarray(due_days, dtype=np.float64)
+
+
+def is_overdue(days: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+    """Overdue: more than 0 days past the due date (due today is not overdue; NaN is not).
+
+    >>> is_overdue([5.0, 0.0, -3.0, float("nan")]).tolist()
+    [True, False, False, False]
+    """
+    with np.errstate(invalid="ignore"):
+        return np.asarray(days, dtype=np.float64) > 0
+
+
 def dunning_steps(days_overdue: npt.ArrayLike, from_days: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Dunning ladder step reached after a number of days overdue (0 = none yet, NaN where
     the days are unknown): the number of rungs whose ``from_days`` the days reach.
@@ -466,8 +487,8 @@ def position(ledger: LedgerArrays, as_of: DateLike | int | None, policy: Policy 
     day = int(as_of) if isinstance(as_of, (int, np.integer)) else as_of_day(as_of, policy)
     open_amt = open_amounts(ledger, day)
     counted = ledger.usable & ~np.isnan(ledger.due_day) & (open_amt != 0.0)
-    days = day - ledger.due_day
+    days = days_overdue(ledger.due_day, day)
     with np.errstate(invalid="ignore"):  # inf x 0 on rows set aside
         open_base = np.where(counted, open_amt * np.where(counted, ledger.rate, 0.0), 0.0)
-        overdue = counted & (days > 0)
+    overdue = counted & is_overdue(days)
     return Position(ledger, day, open_amt, counted, open_base, days, overdue)

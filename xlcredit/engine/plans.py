@@ -108,6 +108,8 @@ def _shown(value: object) -> str:
 
 
 def _number(name: str, value: object) -> float:
+    if isinstance(value, (str, bool, np.bool_)):
+        floats([value], name)  # text or TRUE/FALSE: the engine's named refusal
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise InputError(f"{name} must be a number; got {_shown(value)}.")
     number = float(value)
