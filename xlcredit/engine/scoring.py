@@ -28,7 +28,8 @@ Which columns does the full result hold?
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import inspect
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -47,6 +48,8 @@ __all__ = [
     "factor_points",
     "factor_values",
     "grade_of",
+    "input_columns",
+    "input_signature",
     "pd_of",
     "score_buyers",
     "trade_score",
@@ -543,27 +546,9 @@ def _reason_columns(factors: tuple[Factor, ...], picks: npt.NDArray[np.int64]) -
     return out
 
 
-def trade_score(
-    total_assets: Any = None,
-    total_liabilities: Any = None,
-    current_assets: Any = None,
-    current_liabilities: Any = None,
-    retained_earnings: Any = None,
-    ebit: Any = None,
-    revenue: Any = None,
-    net_income: Any = None,
-    days_beyond_terms: Any = None,
-    late_share: Any = None,
-    defaults_12m: Any = None,
-    industry_risk: Any = None,
-    country_risk: Any = None,
-    management_changes_12m: Any = None,
-    negative_news: Any = None,
-    years_in_business: Any = None,
-    *,
-    policy: Policy = DEFAULT_POLICY,
-) -> float | FloatArray:
-    """The score alone (1..100, higher is safer), in the argument order of ``TRADESCORE``.
+def trade_score(*values: Any, policy: Policy = DEFAULT_POLICY, **named: Any) -> float | FloatArray:
+    """The score alone (1..100, higher is safer), with the inputs of :data:`INPUTS` by
+    position (the argument order of ``TRADESCORE``) or by name.
 
     Returns a float for scalar inputs, else an array; NaN where the buyer is not rated or
     an input is impossible (:func:`score_buyers` says why).
@@ -575,8 +560,60 @@ def trade_score(
     >>> bool(b < a)
     True
     """
-    args = locals()
-    cols = {name: args[name] for name in INPUTS}
+    cols = input_columns(values, named)
     result = score_buyers(cols, policy=policy)["score"].to_numpy(dtype=float)
     scalar = all(v is None or np.ndim(v) == 0 for v in cols.values())
     return float(result[0]) if scalar else result
+
+
+def input_columns(values: Sequence[Any], named: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The TradeScore inputs given by position (in the order of :data:`INPUTS`) and by name,
+    as one mapping (None where not given): the one reading of the 16-argument signature.
+
+    >>> input_columns([1000.0, 600.0], {"late_share": 0.2})["late_share"]
+    0.2
+    >>> input_columns([1.0] * 17)
+    Traceback (most recent call last):
+    ...
+    xlcredit.engine.errors.InputError: TradeScore takes at most 16 inputs (total_assets ... years_in_business); got 17.
+    """
+    if len(values) > len(INPUTS):
+        raise InputError(f"TradeScore takes at most {len(INPUTS)} inputs ({INPUTS[0]} ... {INPUTS[-1]}); "
+                         f"got {len(values)}.")
+    cols: dict[str, Any] = dict.fromkeys(INPUTS)
+    cols.update(zip(INPUTS, values, strict=False))
+    for name, value in (named or {}).items():
+        if name not in cols:
+            raise InputError(f"{name} is not a TradeScore input; use: " + ", ".join(INPUTS) + ".")
+        if name in INPUTS[: len(values)]:
+            raise InputError(f"{name} is given twice (by position and by name).")
+        cols[name] = value
+    return cols
+
+
+def _signature(names: Sequence[str], required: int) -> inspect.Signature:
+    """A signature of positional-or-keyword arguments: the first ``required`` required, the
+    rest defaulting to None."""
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    return inspect.Signature([
+        inspect.Parameter(n, kind, default=inspect.Parameter.empty if i < required else None, annotation=Any)
+        for i, n in enumerate(names)
+    ])
+
+
+def input_signature(extra: Sequence[str] = (), required: int = 0) -> inspect.Signature:
+    """The signature of a function taking the TradeScore inputs (:data:`INPUTS`) and then
+    ``extra`` optional arguments; the first ``required`` are required. The Excel functions
+    ``TRADESCORE`` and ``TRADESCORE_DETAIL`` and :func:`trade_score` are declared with it.
+
+    >>> str(input_signature(("language",), required=7)).split(", ")[6:8]
+    ['revenue: Any', 'net_income: Any = None']
+    """
+    return _signature((*INPUTS, *extra), required)
+
+
+trade_score.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [*input_signature().parameters.values(),
+     inspect.Parameter("policy", inspect.Parameter.KEYWORD_ONLY, default=DEFAULT_POLICY, annotation=Policy)],
+    return_annotation=float | FloatArray,
+)
