@@ -29,6 +29,26 @@ def test_engine_imports_neither_excel_library(module: str) -> None:
     assert not imported & FORBIDDEN_IN_ENGINE, (module, imported & FORBIDDEN_IN_ENGINE)
 
 
+def _full_imports(path: Path) -> set[str]:
+    """Dotted names of every module a file imports (absolute imports, at any depth)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_the_engine_package_imports_nothing_from_the_other_layers() -> None:
+    # issue 9: aging, collections and scoring imported xlcredit.workbook.excel_values
+    outer = ("xlcredit.workbook", "xlcredit.macros", "xlcredit.excel", "xlcredit.cli", "xlcredit_udfs")
+    for path in sorted((ROOT / "xlcredit" / "engine").rglob("*.py")):
+        bad = {m for m in _full_imports(path) if m.startswith(outer)}
+        assert not bad, (path.name, bad)
+
+
 def test_every_excel_function_is_reexported_by_the_udf_module() -> None:
     import xlcredit_udfs
 
