@@ -214,6 +214,8 @@ ENGINE_ARRAYS: dict[str, tuple[Callable[..., Any], int, tuple[float, float] | No
     "aging.bucket_numbers": (aging.bucket_numbers, 1, (0, 99)),
     "collections.dunning_step_numbers": (collections.dunning_step_numbers, 1, (0, 99)),
     "ledger.dunning_steps": (lambda d: ledger.dunning_steps(d, [1, 15, 30]), 1, (0, 3)),
+    "ledger.days_overdue": (ledger.days_overdue, 2, None),
+    "ledger.is_overdue": (ledger.is_overdue, 1, None),
 }
 
 
@@ -543,6 +545,23 @@ def test_scoring_frames(name: str) -> None:
     check()
 
 
+def test_label_and_signature_helpers() -> None:
+    @FAST
+    @given(values=st.lists(floats, max_size=18), language=st.sampled_from(["en", "zh-CN"]))
+    def check(values: list[float], language: str) -> None:
+        actions = collections.step_actions(language=language)
+        assert len(actions) == len(collections.DEFAULT_POLICY.dunning) + 1 and all(actions)
+        cols = _engine_call("scoring.input_columns", scoring.input_columns, values)
+        if cols is not None:
+            assert list(cols) == list(scoring.INPUTS) and list(cols.values())[: len(values)] == values
+        else:
+            assert len(values) > len(scoring.INPUTS)
+        EXAMPLES["scoring.input_signature"] += 1
+        assert len(scoring.input_signature(("language",)).parameters) == len(scoring.INPUTS) + 1
+
+    check()
+
+
 def test_every_public_function_is_fuzzed() -> None:
     """A new public function must be added to this module (no silent gaps)."""
     import inspect
@@ -550,7 +569,8 @@ def test_every_public_function_is_fuzzed() -> None:
     covered = set(ENGINE_ARRAYS) | set(LEDGER_FUNCS) | {
         "limits.recommend_limits", "receivables.days_beyond_terms", "receivables.late_share",
         "collections.late_interest", *(f"aging.{n}" for n in ("aging_bucket", "aging_totals",
-        "bucket_labels")), "ledger.as_of_day", "ledger.dunning_steps", *(f"plans.{n}" for n in (
+        "bucket_labels")), "ledger.as_of_day", "ledger.dunning_steps", "collections.step_actions",
+        "scoring.input_columns", "scoring.input_signature", *(f"plans.{n}" for n in (
         "payment_plan", "installment", "due_dates", "period_rate", "reschedule")),
         *(f"scoring.{n}" for n in ("score_buyers", "factor_values", "factor_points"))}
     public = {f"{m.__name__.split('.')[-1]}.{n}"

@@ -61,7 +61,7 @@ from xlcredit.engine.ledger import (
     position,
 )
 from xlcredit.engine.policy import AgingPolicy, Policy
-from xlcredit.engine.values import day_numbers, floats
+from xlcredit.engine.values import day_numbers, floats, same_rows
 
 __all__ = [
     "INVOICE_COLUMNS",
@@ -342,11 +342,7 @@ def aging_totals(
     labels = bucket_labels(bucket_edges, language)
     amount = floats(amounts, "amounts").ravel()
     days = day_numbers(due_dates, "due_date").ravel()
-    if amount.shape != days.shape:
-        raise InputError(
-            f"amounts has {amount.size} rows but due_dates has {days.size}; give both the same "
-            f"number of rows."
-        )
+    same_rows(amount, "amounts", days, "due_dates")
     missing = np.isnan(days) & ~np.isnan(amount) & (amount != 0)
     if missing.any():
         row = int(np.flatnonzero(missing)[0]) + 1

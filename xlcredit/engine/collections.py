@@ -60,6 +60,7 @@ __all__ = [
     "build_worklist",
     "dunning_step_numbers",
     "late_interest",
+    "step_actions",
     "summarise_by_buyer",
 ]
 
@@ -221,19 +222,25 @@ def _ladder(policy: Policy) -> tuple[npt.NDArray[np.float64], int]:
     return edges, len(edges)
 
 
+def step_actions(policy: Policy = DEFAULT_POLICY, language: str = "en") -> npt.NDArray[np.object_]:
+    """What each dunning step asks for, indexed by step number (0: no action yet).
+
+    >>> step_actions()[[0, 3]].tolist(), step_actions(language="zh-CN")[5]
+    (['No action yet', 'Phone call'], '最后催款函')
+    """
+    zh = language == "zh-CN"
+    return np.array(["暂不催收" if zh else "No action yet",
+                     *((s.action_zh if zh else s.action_en) for s in policy.dunning)], dtype=object)
+
+
 def _labels(policy: Policy) -> dict[str, npt.NDArray[np.object_]]:
     """Step label tables indexed by action code: 0 none, 1..n the ladder, n+1 promise,
     n+2 dispute."""
     steps = policy.dunning
     return {
         "step": np.array(["none", *(s.step for s in steps), "promise_to_pay", "dispute_hold"], dtype=object),
-        "action_en": np.array(
-            ["No action yet", *(s.action_en for s in steps), "Wait for promised payment", "Resolve dispute"],
-            dtype=object,
-        ),
-        "action_zh": np.array(
-            ["暂不催收", *(s.action_zh for s in steps), "等待承诺付款", "处理争议"], dtype=object
-        ),
+        "action_en": np.append(step_actions(policy, "en"), ["Wait for promised payment", "Resolve dispute"]),
+        "action_zh": np.append(step_actions(policy, "zh-CN"), ["等待承诺付款", "处理争议"]),
         "channel": np.array(["", *(s.channel for s in steps), "internal", "internal"], dtype=object),
     }
 
@@ -794,8 +801,8 @@ def summarise_by_buyer(worklist: pd.DataFrame, policy: Policy = DEFAULT_POLICY) 
     )
     step = out["highest_step_no"].to_numpy(dtype=np.int64)
     out["highest_step"] = np.array(["none", *(s.step for s in policy.dunning)], dtype=object)[step]
-    out["highest_action_en"] = np.array(["", *(s.action_en for s in policy.dunning)], dtype=object)[step]
-    out["highest_action_zh"] = np.array(["", *(s.action_zh for s in policy.dunning)], dtype=object)[step]
+    out["highest_action_en"] = np.where(step > 0, step_actions(policy, "en")[step], "")
+    out["highest_action_zh"] = np.where(step > 0, step_actions(policy, "zh-CN")[step], "")
     out.index.name = "buyer_id"
     return out.sort_values("overdue_total", ascending=False, kind="stable")[list(BUYER_SUMMARY_COLUMNS)]
 

@@ -375,7 +375,8 @@ def days_overdue(due_days: npt.ArrayLike, day: npt.ArrayLike) -> npt.NDArray[np.
     >>> days_overdue([20780.0, 20785.0, float("nan")], 20785).tolist()
     [5.0, 0.0, nan]
     """
-    return np.asarray(day, dtype=np.float64) - np.asarray(due_days, dtype=np.float64)
+    with np.errstate(invalid="ignore"):  # inf - inf: no such day number is a date
+        return np.asarray(day, dtype=np.float64) - np.asarray(due_days, dtype=np.float64)
 
 
 def is_overdue(days: npt.ArrayLike) -> npt.NDArray[np.bool_]:

@@ -41,7 +41,7 @@ import pandas as pd
 from xlcredit.engine.errors import InputError, describe
 from xlcredit.engine.ledger import DateLike, LedgerArrays, as_of_day, ledger_arrays, position
 from xlcredit.engine.policy import Policy
-from xlcredit.engine.values import day_numbers, floats
+from xlcredit.engine.values import day_numbers, floats, same_rows
 
 __all__ = [
     "KPI_COLUMNS",
@@ -508,17 +508,9 @@ def _paid_days(
 ) -> tuple[Floats, Floats]:
     due = day_numbers(due_dates, "due_dates").ravel()
     paid = day_numbers(paid_dates, "paid_dates").ravel()
-    if due.shape != paid.shape:
-        raise InputError(
-            f"due_dates has {due.size} rows but paid_dates has {paid.size}; give both the same "
-            f"number of rows."
-        )
+    same_rows(due, "due_dates", paid, "paid_dates")
     weight = np.ones(due.shape) if amounts is None else _floats(amounts, "amounts").ravel()
-    if weight.shape != due.shape:
-        raise InputError(
-            f"amounts has {weight.size} rows but due_dates has {due.size}; give both the same "
-            f"number of rows."
-        )
+    same_rows(weight, "amounts", due, "due_dates")
     usable = ~np.isnan(due) & ~np.isnan(paid) & (weight > 0)
     return np.where(usable, paid - due, 0.0), np.where(usable, weight, 0.0)
 
@@ -553,7 +545,7 @@ def days_beyond_terms(
     Parameters
     ----------
     due_dates, paid_dates : array of dates
-        datetime64, dates, text dates or Excel serial numbers; a blank paid date means
+        datetime64, dates or ISO text (cells are read at the edge); a blank paid date means
         not paid (left out).
     amounts : array, optional
         Weights; invoices with an amount <= 0 (credit notes) are left out. Default: equal.

@@ -45,6 +45,7 @@ __all__ = [
     "flags",
     "floats",
     "in_calendar",
+    "same_rows",
 ]
 
 #: Day numbers (since 1970-01-01) of the first and last day of Excel's calendar,
@@ -198,6 +199,21 @@ def _one_day(value: Any, name: str, rule: str) -> float:
             except ValueError:
                 pass
     raise _refuse(name, rule, value, "to_dates")
+
+
+def same_rows(first: npt.NDArray[Any], first_name: str, second: npt.NDArray[Any], second_name: str) -> None:
+    """Raise :class:`InputError` unless two columns have the same number of rows.
+
+    >>> same_rows(np.zeros(2), "amounts", np.zeros(3), "due_dates")
+    Traceback (most recent call last):
+    ...
+    xlcredit.engine.errors.InputError: amounts has 2 rows but due_dates has 3; give both the same number of rows.
+    """
+    if first.shape != second.shape:
+        raise InputError(
+            f"{first_name} has {first.size} rows but {second_name} has {second.size}; give both "
+            f"the same number of rows."
+        )
 
 
 def in_calendar(days: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
