@@ -388,6 +388,42 @@ def test_progress_reaches_the_callback(source: Path) -> None:
     assert seen == [(0.5, "Scoring buyers"), (1.0, "clamped")]
 
 
+# -- the user: selection, sheets shown, messages (what the ribbon asks of the port; issue 9) ----
+def test_no_row_is_selected_outside_a_tables_data(harness: Any, source: Path) -> None:
+    # a file has no active cell; a workbook just opened in Excel has A1 active, a title cell
+    book = harness.open(source)
+    try:
+        assert book.selected_row("tblBuyers") is None
+        assert book.selected_row("TBLINVOICES") is None
+        with pytest.raises(SchemaError, match="tblPolicy"):
+            book.selected_row("tblPolicy")
+    finally:
+        harness.discard(book)
+
+
+def test_activate_sheet_needs_a_sheet_of_that_name(harness: Any, source: Path) -> None:
+    book = harness.open(source)
+    try:
+        book.activate_sheet("Invoices")
+        book.activate_sheet("notes")  # sheet names are case-blind, as in Excel
+        with pytest.raises(SchemaError, match="no sheet named 'Policy'"):
+            book.activate_sheet("Policy")
+        assert book.sheet_names() == ["客户", "Invoices", "Notes"]  # nothing added or removed
+    finally:
+        harness.discard(book)
+
+
+def test_file_alerts_reach_the_callback_or_nowhere(source: Path) -> None:
+    seen: list[str] = []
+    with FileWorkbook.open(source, alert=seen.append) as book:
+        book.alert("Select a cell in a buyer's row")
+        book.alert("第二条消息")
+    assert seen == ["Select a cell in a buyer's row", "第二条消息"]
+    with FileWorkbook.open(source) as book:
+        book.alert("no one listens")  # no callback: the message goes nowhere, no error
+        assert book.sheet_names() == ["客户", "Invoices", "Notes"]
+
+
 # -- file adapter specifics -------------------------------------------------------------------
 def _parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
