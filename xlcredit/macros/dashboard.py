@@ -13,6 +13,7 @@ from xlcredit.macros.run import (
     _aging,
     _assess,
     _example_book,  # noqa: F401  (the docstring examples use it)
+    _high_risk,
     _ledger_kpis,
     _open,
     _Run,
@@ -47,7 +48,7 @@ def build_dashboard(workbook: Workbook, *, as_of: dt.date | None = None, _run: _
     result = _assess(run)
     b = run.buyers.frame
     worst = run.policy.score.bands[-1].band
-    high = int((result["band"] == worst).sum())
+    high = _high_risk(run)
     over_n = int((result["over_limit"].fillna(0) > 0).sum())
     aging = _aging(run)
     disputed = float(aging.total.iloc[len(aging.labels) + 2])  # the aging's "of which disputed"
