@@ -21,10 +21,6 @@ EXCEL_SIDE = ("xlcredit.excel", "xlcredit_udfs")
 #: Imports across layers that are known and on their way out, each with who removes it.
 #: The test fails on any other, and on an allowance that is no longer used.
 ALLOWED: set[tuple[str, str]] = {
-    # removed by the ledger reader work (issue 9, items 1 and 3): coercion moves to the edge
-    ("xlcredit.engine.aging", "xlcredit.workbook.excel_values"),
-    ("xlcredit.engine.collections", "xlcredit.workbook.excel_values"),
-    ("xlcredit.engine.scoring", "xlcredit.workbook.excel_values"),
     # the templates cache what each Excel function returns for its cells by calling the
     # function itself; to go when the cached values come from the engine through the edge
     ("xlcredit.workbook.templates", "xlcredit_udfs"),
@@ -124,26 +120,6 @@ def test_the_checker_sees_every_kind_of_import(tmp_path: Path) -> None:
     assert _imports(probe, "xlcredit.engine.probe") == {
         "numpy", "openpyxl", "xlcredit.workbook.excel_values", "xlcredit.macros.run",
         "xlcredit.engine.policy", "xlcredit.engine.errors"}
-
-
-def _full_imports(path: Path) -> set[str]:
-    """Dotted names of every module a file imports (absolute imports, at any depth)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-    return names
-
-
-def test_the_engine_package_imports_nothing_from_the_other_layers() -> None:
-    # issue 9: aging, collections and scoring imported xlcredit.workbook.excel_values
-    outer = ("xlcredit.workbook", "xlcredit.macros", "xlcredit.excel", "xlcredit.cli", "xlcredit_udfs")
-    for path in sorted((ROOT / "xlcredit" / "engine").rglob("*.py")):
-        bad = {m for m in _full_imports(path) if m.startswith(outer)}
-        assert not bad, (path.name, bad)
 
 
 def test_every_excel_function_is_reexported_by_the_udf_module() -> None:
