@@ -1224,7 +1224,8 @@ def _ribbon(action: Callable[[Any], Any]) -> None:
 
     book = _caller()
     try:
-        action(book)
+        with book.suspended():  # no recalculation or events while the button writes
+            action(book)
     except XlCreditError as exc:
         _alert(book, str(exc))
     except Exception as exc:  # a bug of ours: one readable line, not a Python traceback
@@ -1319,7 +1320,9 @@ def ribbon_help() -> None:
         ver = version("xlcredit")
     except PackageNotFoundError:
         ver = "dev"
+    xlwings_ver = version("xlwings")  # the add-in's DLL must be this same version
     _ribbon(lambda book: _alert(book, (
-        f"xlcredit {ver}\nCredit scores, limits, aging, collections and payment plans in Excel.\n"
+        f"xlcredit {ver}, xlwings {xlwings_ver}\n"
+        "Credit scores, limits, aging, collections and payment plans in Excel.\n"
         "Guide: docs/excel.md of the xlcredit project. Diagnose an installation with "
         "`xlcredit addin doctor`.")))
