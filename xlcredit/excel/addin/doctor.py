@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from xlcredit.excel.addin.build import UDF_MODULE, XLWINGS_VERSION, default_output
-from xlcredit.excel.addin.install import EXCEL_OPTIONS_KEY, config_encoding, paths
+from xlcredit.excel.addin.install import EXCEL_OPTIONS_KEY, config_encoding, paths, python_kind
 
 __all__ = ["TROUBLESHOOTING", "Check", "addin_facts", "doctor", "run_checks"]
 
@@ -168,6 +168,20 @@ def run_checks(platform: str | None = None) -> list[Check]:
         f"Python {sys.version.split()[0]} at {sys.executable} "
         f"({'64' if sys.maxsize > 2**32 else '32'}-bit).")))
 
+    kind = python_kind()
+    if kind.kind == "user":
+        out.append(Check("WARN", "Python kind", (
+            "xlwings is installed with pip --user, so its DLL is in "
+            f"{kind.dll_folder}, where Excel does not look ('File not found: xlwings64-"
+            f"{XLWINGS_VERSION}.dll'). Use a virtual environment or a per-user Python "
+            "(docs/excel.md, Install).")))
+    elif kind.kind == "conda":
+        out.append(Check("OK", "Python kind", (
+            f"conda environment {kind.conda_env} of {kind.conda_path}: xlcredit.conf must "
+            "name it (CONDA PATH, CONDA ENV), which `xlcredit addin install` writes.")))
+    else:
+        out.append(Check("OK", "Python kind", f"a {kind.kind} Python ({sys.prefix})."))
+
     import xlwings
 
     if xlwings.__version__ == XLWINGS_VERSION:
@@ -240,7 +254,12 @@ def run_checks(platform: str | None = None) -> list[Check]:
         if config.exists():
             text = config.read_text(encoding=config_encoding(), errors="replace")
             m = re.search(r'"INTERPRETER_WIN"\s*,\s*"([^"]*)"', text, flags=re.IGNORECASE)
-            if m and Path(m.group(1)).exists():
+            conda_ok = kind.kind != "conda" or re.search(r'"CONDA ENV"\s*,\s*"[^"]+"', text, re.I)
+            if m and Path(m.group(1)).exists() and not conda_ok:
+                out.append(Check("FAIL", "configuration", (
+                    f"{config} lacks CONDA PATH and CONDA ENV for this conda environment: "
+                    "rerun `xlcredit addin install`.")))
+            elif m and Path(m.group(1)).exists():
                 out.append(Check("OK", "configuration", f"{config} names {m.group(1)}."))
             else:
                 out.append(Check("FAIL", "configuration", (
