@@ -294,3 +294,41 @@ def test_doctor_warns_about_a_per_user_xlwings(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(doctor_mod, "python_kind", lambda: install_mod.PythonKind("user", dll_folder=r"C:\u"))
     checks = {c.topic: c for c in doctor_mod.run_checks(platform="linux")}
     assert checks["Python kind"].status == "WARN" and "pip --user" in checks["Python kind"].message
+
+
+class TrustRegistry(FakeRegistry):
+    """FakeRegistry with subkeys and typed values: the Trust Center's part of HKCU."""
+
+    def QueryValueEx(self, key: FakeRegistry._Key, name: str) -> tuple[object, int]:
+        if name not in key.values:
+            raise OSError("no such value")
+        return key.values[name], self.REG_SZ
+
+    def EnumKey(self, key: FakeRegistry._Key, i: int) -> str:
+        path = next(p for p, v in self.keys.items() if v is key.values)
+        children = sorted({p[len(path) + 1:].split("\\")[0] for p in self.keys
+                           if p.startswith(path + "\\")})
+        if i >= len(children):
+            raise OSError("no more keys")
+        return children[i]
+
+
+def test_doctor_reads_the_macro_setting_and_the_trusted_locations() -> None:
+    # issue 13, 13: %APPDATA%\Microsoft\AddIns is not a default trusted location (docs/excel.md)
+    security = doctor_mod.SECURITY_KEYS[1]
+    env = {"APPDATA": r"C:\Users\li\AppData\Roaming"}
+    reg = TrustRegistry()
+    assert doctor_mod.macro_trust(ADDIN, reg, env).status == "OK"  # nothing set: Excel's default (2)
+    reg.keys[security] = {"VBAWarnings": 4}
+    check = doctor_mod.macro_trust(ADDIN, reg, env)
+    assert check.status == "FAIL" and "without notification" in check.message
+    assert r"C:\Users\li\AppData\Roaming\Microsoft\AddIns is not a trusted location" in check.message
+    reg.keys[security + r"\Trusted Locations"] = {}
+    reg.keys[security + r"\Trusted Locations\Location9"] = {"Path": r"%APPDATA%\Microsoft\AddIns\\"}
+    assert doctor_mod.macro_trust(ADDIN, reg, env).status == "OK"
+    reg.keys[doctor_mod.SECURITY_KEYS[0]] = {"VBAWarnings": 3}  # a policy wins over the user
+    del reg.keys[security + r"\Trusted Locations\Location9"]
+    reg.keys[security + r"\Trusted Locations\Location1"] = {"Path": "C:\\Users\\li\\", "AllowSubfolders": 1}
+    assert doctor_mod.macro_trust(ADDIN, reg, env).status == "OK"
+    reg.keys[security + r"\Trusted Locations\Location1"]["AllowSubfolders"] = 0
+    assert "except digitally signed" in doctor_mod.macro_trust(ADDIN, reg, env).message

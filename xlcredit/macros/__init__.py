@@ -1204,7 +1204,7 @@ def _example_book(buyers: int = 8) -> Any:
 
 # --------------------------------------------------------------------------- ribbon
 def _caller() -> Any:
-    """The workbook that pressed the button, through the xlwings adapter (Windows/macOS)."""
+    """The workbook that pressed the button, through the xlwings adapter (Excel for Windows)."""
     from xlcredit.workbook.excel import ExcelWorkbook  # imported lazily: xlwings needs Excel
 
     return ExcelWorkbook.caller()

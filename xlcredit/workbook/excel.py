@@ -1,4 +1,8 @@
-"""The live-Excel adapter of the Workbook port, through classic xlwings (Windows and macOS).
+"""The live-Excel adapter of the Workbook port, through classic xlwings (Excel for Windows).
+
+It uses COM members of Excel for Windows (``FormatConditions``, ``PageSetup``,
+``ConvertFormula``, window panes), so the ribbon buttons are supported on Windows only;
+on a Mac, ``xlcredit refresh`` does the same work on the file (docs/excel.md).
 
 Thin on purpose: every cell value crosses COM in :func:`_get_block` and :func:`_set_block`
 (one call per block: a table body, a column, a generated table), never one call per row.

@@ -3,9 +3,11 @@
 What ``xlcredit addin install`` does (and ``--uninstall`` undoes):
 
 1. builds the add-in from this interpreter's xlwings and writes it to ONE fixed per-user
-   path, ``%APPDATA%\\Microsoft\\AddIns\\xlcredit.xlam``: Excel's own user add-in folder,
-   a trusted location by default, and a path that does not change between versions
-   (workbooks record the path of the add-in their formulas came from);
+   path, ``%APPDATA%\\Microsoft\\AddIns\\xlcredit.xlam``: Excel's own user add-in folder
+   (what *Browse...* in the Add-ins dialog opens), and a path that does not change between
+   versions (workbooks record the path of the add-in their formulas came from). It is not
+   one of Office's default trusted locations: docs/excel.md says what that means under
+   "Disable all macros without notification";
 2. writes the add-in's user configuration, ``%USERPROFILE%\\.xlcredit\\xlcredit.conf``
    (the file xlwings' VBA runtime reads for a custom add-in called ``xlcredit``): the
    interpreter (this Python) and the UDF module;
@@ -369,8 +371,8 @@ def install(
         for step in _plan(p, uninstall):
             echo(f"  - {step}")
         echo(
-            "On macOS, xlwings UDFs do not run; see docs/excel.md for using the ribbon "
-            "with RunPython."
+            "On macOS neither the functions nor the ribbon of this add-in run; use "
+            "`xlcredit refresh BOOK.xlsx` (see docs/excel.md)."
         )
         return 0
     return _install_windows(p, uninstall, echo)  # pragma: no cover
