@@ -654,6 +654,8 @@ def test_excel_page_setup_without_a_printer_does_not_stop_the_sheet(source: Path
     setup = fake.sheets["Aging"].api.PageSetup
     assert (setup.Orientation, setup.FitToPagesWide, setup.PrintTitleRows) == (2, 1, "")
     assert app.api.PrintCommunication is True
+    book.progress(1.0, "")  # the run ends: the status bar says what was skipped
+    assert "printer refused the print settings PaperSize" in app.status_bar
 
 
 def test_excel_ribbon_runs_with_calculation_and_events_suspended(
@@ -689,3 +691,30 @@ def test_excel_ribbon_runs_with_calculation_and_events_suspended(
     assert "disk full" in fake.app.alerts[-1]
     assert (app.Calculation, app.EnableEvents, app.ScreenUpdating) == (
         XL_CALCULATION_AUTOMATIC, True, True)
+
+
+def test_excel_refresh_all_twice_keeps_one_set_of_flags_on_the_first_data_row(tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Issue 13, 1 and 7 end to end: Refresh all from a cell far down the buyer table, then
+    from another sheet; the band rules stay anchored on the first data row, their number is
+    stable, and the user stays on the sheet they were on."""
+    import xlcredit.macros as macros
+    from xlcredit.workbook.excel import ExcelWorkbook
+    from xlcredit.workbook.templates import build_template
+
+    fake = open_book(build_template(tmp_path / "book.xlsx", sample=8))
+    monkeypatch.setattr(macros, "_caller", lambda: ExcelWorkbook(fake))  # type: ignore[arg-type]
+    buyers = fake.sheets["Buyers"]
+    first_data_row = ExcelWorkbook(fake).read_table("tblBuyers").header_row + 1  # type: ignore[arg-type]
+    buyers.activate()
+    buyers.select("K20")
+    macros.ribbon_refresh_all()
+    before = sorted((c.AppliesTo.Address(False, False), c.formulas_at_top_left()) for c in buyers.conditions)
+    fake.sheets["Policy"].activate()
+    macros.ribbon_refresh_all()
+    after = sorted((c.AppliesTo.Address(False, False), c.formulas_at_top_left()) for c in buyers.conditions)
+    assert after == before and len(after) >= 2
+    expressions = [f for _, fs in after for f in fs if "$" in f]
+    assert expressions and all(f"{first_data_row}=" in f for f in expressions), expressions
+    assert fake.active_sheet is fake.sheets["Policy"]
+    assert "Buyers 8" in fake.app.alerts[-1]

@@ -245,6 +245,7 @@ class ExcelWorkbook:
                 )
                 mark = target.names.add(MARK, "=TRUE")
                 mark.api.Visible = False
+            target.activate()  # rule formulas are read against its active cell (_rebase)
             self._render(target, sheet)
         finally:
             if previous is not None:
@@ -303,7 +304,6 @@ class ExcelWorkbook:
         if spec.freeze:
             # SplitRow/SplitColumn count from the cell at the top left of the pane: scroll
             # home first, or a sheet scrolled to row 30 freezes rows 30-32 instead of 1-3.
-            target.activate()
             window = self.book.app.api.ActiveWindow
             window.FreezePanes = False
             window.ScrollRow, window.ScrollColumn = 1, 1
@@ -526,9 +526,11 @@ class ExcelWorkbook:
                 _attempt(lambda n=name: setattr(app, n, saved[n]))  # type: ignore[misc]
 
     def progress(self, fraction: float, message: str) -> None:
-        """Show progress on Excel's status bar (cleared at 100 %)."""
+        """Show progress on Excel's status bar (cleared at 100 %, or left showing the
+        :attr:`notes` of the run)."""
         if fraction >= 1:
-            self.book.app.status_bar = False
+            self.book.app.status_bar = ("xlcredit: " + " ".join(self.notes)) if self.notes else False
+            self.notes.clear()
         else:
             self.book.app.status_bar = f"xlcredit: {message} ({fraction:.0%})"
 
