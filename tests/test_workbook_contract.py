@@ -665,13 +665,14 @@ def test_excel_ribbon_runs_with_calculation_and_events_suspended(
     Worksheet_Change unless calculation and events are suspended; both come back afterwards,
     also when the run fails."""
     import xlcredit.macros as macros
+    import xlcredit.macros.ribbon as ribbon
     from xlcredit.workbook.excel import ExcelWorkbook
     from xlcredit.workbook.templates import build_template
 
     path = build_template(tmp_path / "book.xlsx", sample=6)
     fake = open_book(path)
     app = fake.app.api
-    monkeypatch.setattr(macros, "_caller", lambda: ExcelWorkbook(fake))  # type: ignore[arg-type]
+    monkeypatch.setattr(ribbon, "_caller", lambda: ExcelWorkbook(fake))  # type: ignore[arg-type]
     macros.ribbon_refresh_buyers()
     assert fake.app.alerts == []  # no error
     assert (app.recalculations, app.change_events) == (0, 0)
@@ -686,7 +687,7 @@ def test_excel_ribbon_runs_with_calculation_and_events_suspended(
     import xlwings
 
     assert f"xlwings {xlwings.__version__}" in fake.app.alerts.pop()
-    monkeypatch.setattr(macros, "refresh_buyers", boom)
+    monkeypatch.setattr(ribbon, "refresh_buyers", boom)
     macros.ribbon_refresh_buyers()
     assert "disk full" in fake.app.alerts[-1]
     assert (app.Calculation, app.EnableEvents, app.ScreenUpdating) == (
@@ -699,11 +700,12 @@ def test_excel_refresh_all_twice_keeps_one_set_of_flags_on_the_first_data_row(tm
     from another sheet; the band rules stay anchored on the first data row, their number is
     stable, and the user stays on the sheet they were on."""
     import xlcredit.macros as macros
+    import xlcredit.macros.ribbon as ribbon
     from xlcredit.workbook.excel import ExcelWorkbook
     from xlcredit.workbook.templates import build_template
 
     fake = open_book(build_template(tmp_path / "book.xlsx", sample=8))
-    monkeypatch.setattr(macros, "_caller", lambda: ExcelWorkbook(fake))  # type: ignore[arg-type]
+    monkeypatch.setattr(ribbon, "_caller", lambda: ExcelWorkbook(fake))  # type: ignore[arg-type]
     buyers = fake.sheets["Buyers"]
     first_data_row = ExcelWorkbook(fake).read_table("tblBuyers").header_row + 1  # type: ignore[arg-type]
     buyers.activate()
