@@ -460,11 +460,16 @@ class ExcelWorkbook:
         if "=" not in formula[:1]:
             formula = "=" + formula
         r1c1 = app.ReferenceStyle == _XL_R1C1
+
+        def convert(text: str, source: int, target: int, cell: Any) -> str:
+            return str(app.ConvertFormula(Formula=text, FromReferenceStyle=source,
+                                          ToReferenceStyle=target, RelativeTo=cell))
+
         if to_com:
-            bridge = app.ConvertFormula(formula, _XL_A1, _XL_R1C1, None, top_left)
-            return str(bridge if r1c1 else app.ConvertFormula(bridge, _XL_R1C1, _XL_A1, None, app.ActiveCell))
-        bridge = formula if r1c1 else app.ConvertFormula(formula, _XL_A1, _XL_R1C1, None, app.ActiveCell)
-        return str(app.ConvertFormula(bridge, _XL_R1C1, _XL_A1, None, top_left))
+            bridge = convert(formula, _XL_A1, _XL_R1C1, top_left)
+            return bridge if r1c1 else convert(bridge, _XL_R1C1, _XL_A1, app.ActiveCell)
+        bridge = formula if r1c1 else convert(formula, _XL_A1, _XL_R1C1, app.ActiveCell)
+        return convert(bridge, _XL_R1C1, _XL_A1, top_left)
 
     def add_conditional_formats(self, sheet: str, formats: list[ConditionalFormat]) -> None:
         """Set xlcredit's conditional formats on a sheet, replacing the ones a previous call
