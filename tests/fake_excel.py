@@ -901,6 +901,18 @@ class FakeApp:
         self.alerts.append(prompt)
 
 
+_TYPE_NAMES = {XL_CELL_VALUE: "cellIs", XL_EXPRESSION: "expression", XL_DATABAR: "dataBar"}
+_OPERATOR_NAMES = {1: "between", 2: "notBetween", 3: "equal", 4: "notEqual", 5: "greaterThan",
+                   6: "lessThan", 7: "greaterThanOrEqual", 8: "lessThanOrEqual"}  # fmt: skip
+
+
+def condition_summary(rule: FakeCondition) -> tuple[str, str, str | None, list[str]]:
+    """(range, type, operator, formulas) as openpyxl reads them from a saved file."""
+    operator = _OPERATOR_NAMES.get(rule.Operator) if rule.Type == XL_CELL_VALUE else None
+    return (rule.AppliesTo.Address(False, False), _TYPE_NAMES.get(rule.Type, str(rule.Type)),
+            operator, [f.removeprefix("=") for f in rule.formulas_at_top_left()])
+
+
 def open_book(path: Path, app: FakeApp | None = None) -> FakeBook:
     """Load an ``.xlsx`` into a fake Excel: values as COM returns them (numbers as float,
     dates as datetime), number formats, tables and sheet-level names (openpyxl reads it)."""
@@ -915,8 +927,8 @@ def open_book(path: Path, app: FakeApp | None = None) -> FakeBook:
         for row in ws.iter_rows():
             for cell in row:
                 value = cached[ws.title][cell.coordinate].value
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    sheet.formulas[(cell.row, cell.column)] = cell.value
+                if cell.data_type == "f":
+                    sheet.formulas[(cell.row, cell.column)] = str(cell.value)
                 if isinstance(value, int) and not isinstance(value, bool):
                     value = float(value)
                 if value is not None:
@@ -928,6 +940,15 @@ def open_book(path: Path, app: FakeApp | None = None) -> FakeBook:
             found.totals = bool(table.totalsRowCount)
             sheet.tables.items.append(found)
         sheet.protected = bool(ws.protection.sheet)
+        for block, rules in ws.conditional_formatting._cf_rules.items():
+            for rule in rules:
+                applies = FakeRange(sheet, parse_address(str(block.sqref).split()[0]))
+                r1, c1, _, _ = applies.bounds
+                kind = {"cellIs": XL_CELL_VALUE, "expression": XL_EXPRESSION}.get(rule.type, 0)
+                operator = {v: k for k, v in _OPERATOR_NAMES.items()}.get(rule.operator or "")
+                stored = [a1_to_r1c1("=" + f, r1, c1) for f in rule.formula]
+                sheet.conditions.append(FakeCondition(FakeConditions(applies), applies, kind,
+                                                      operator, stored))
         for name, defined in ws.defined_names.items():
             sheet.names.items.append(FakeName(sheet.names.items, f"{ws.title}!{name}", defined.value))
     book.sheets[0].activate()

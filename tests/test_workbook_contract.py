@@ -113,6 +113,37 @@ class FileHarness:
     def discard(self, book: Any) -> None:
         book.close()
 
+    def rules(self, path: Path, sheet: str) -> list[tuple[str, str, str | None, list[str]]]:
+        return _rules(path, sheet)
+
+
+class FakeExcelHarness:
+    """The xlwings adapter on the fake Excel of ``tests/fake_excel.py`` (any system): a
+    workbook stays open in the fake until it is discarded, as in a live Excel session."""
+
+    def __init__(self) -> None:
+        self.books: dict[Path, Any] = {}
+
+    def open(self, path: Path, **options: Any) -> Workbook:
+        from fake_excel import open_book
+
+        from xlcredit.workbook.excel import ExcelWorkbook
+
+        if path not in self.books:
+            self.books[path] = open_book(path)
+        return ExcelWorkbook(self.books[path])
+
+    def finish(self, book: Any) -> None:
+        """Saving is Excel's business: the fake keeps the open workbook."""
+
+    def discard(self, book: Any) -> None:
+        self.books = {p: b for p, b in self.books.items() if b is not book.book}
+
+    def rules(self, path: Path, sheet: str) -> list[tuple[str, str, str | None, list[str]]]:
+        from fake_excel import condition_summary
+
+        return sorted(condition_summary(c) for c in self.books[path].sheets[sheet].conditions)
+
 
 class ExcelHarness:  # pragma: no cover - needs Excel
     """Opens workbooks in a hidden Excel instance through the xlwings adapter."""
@@ -134,10 +165,14 @@ class ExcelHarness:  # pragma: no cover - needs Excel
     def discard(self, book: Any) -> None:
         book.book.close()
 
+    def rules(self, path: Path, sheet: str) -> list[tuple[str, str, str | None, list[str]]]:
+        return _rules(path, sheet)
+
 
 @pytest.fixture(
     params=[
         "file",
+        "fake-excel",
         pytest.param(
             "excel",
             marks=pytest.mark.skipif(
@@ -149,6 +184,8 @@ class ExcelHarness:  # pragma: no cover - needs Excel
 def harness(request: pytest.FixtureRequest) -> Any:
     if request.param == "file":
         return FileHarness()
+    if request.param == "fake-excel":
+        return FakeExcelHarness()
     return ExcelHarness()  # pragma: no cover
 
 
@@ -345,7 +382,7 @@ def test_conditional_formats_replace_only_xlcredits_own(harness: Any, source: Pa
             ],
         )
         harness.finish(book)
-        assert _rules(source, "客户") == sorted(
+        assert harness.rules(source, "客户") == sorted(
             [
                 user_rule,
                 (f"B4:H{last}", "expression", None, ['$H4="D"']),
@@ -595,7 +632,8 @@ def test_excel_flag_rules_anchor_on_the_first_data_row_wherever_the_active_cell_
     book.add_conditional_formats("客户", _flags(5))
     rules = sorted((c.AppliesTo.Address(False, False), c.formulas_at_top_left())
                    for c in buyers.conditions)
-    assert rules == [("B4:H5", ['=$H4="D"']), ("D4:D5", ["=1000000"]), ("H4:H5", ['="A"'])]
+    assert rules == [("B4:H5", ['=$H4="D"']), ("D4:D5", ["=1000000"]), ("D4:D6", ["=0"]),  # the user's
+                     ("H4:H5", ['="A"'])]
 
 
 def test_excel_strings_arrive_as_text(source: Path) -> None:
