@@ -108,15 +108,16 @@ _REQUIRED = 7
 def _score_arguments(*extra: str) -> Callable[[_F], _F]:
     """Declare an Excel function with the TradeScore arguments: the names of
     :data:`xlcredit.engine.scoring.INPUTS` (the one list), then ``extra``, each with its help
-    text. xlwings reads the signature (``inspect.signature``) and one ``xw.arg`` per
-    argument, so both are made here from the list instead of being written out by hand."""
+    text and ``err_to_str`` (error cells arrive as their text, as for every function).
+    xlwings reads the signature (``inspect.signature``) and one ``xw.arg`` per argument, so
+    both are made here from the list instead of being written out by hand."""
 
     def declare(func: _F) -> _F:
         signature = input_signature(extra, required=_REQUIRED)
         func.__signature__ = signature  # type: ignore[attr-defined]
         func.__annotations__ = {**{name: Any for name in signature.parameters}, "return": Any}
         for name in signature.parameters:  # the order of xw.arg does not matter
-            func = xw.arg(name, doc=_DOCS[name])(func)
+            func = xw.arg(name, err_to_str=True, doc=_DOCS[name])(func)
         return func
 
     return declare
