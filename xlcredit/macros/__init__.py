@@ -59,9 +59,12 @@ from xlcredit.workbook.schema import (
     Problem,
     check_buyers,
     check_invoices,
+    group_problems,
+    no_paid_history_problem,
     parse_table,
     problems_frame,
 )
+from xlcredit.workbook.reading import ReadingRules
 
 __all__ = [
     "COLLECTION_STATUSES",
@@ -266,19 +269,24 @@ def _open(workbook: Workbook, as_of: dt.date | None = None) -> _Run:
     day = policy.as_of_date()
     names = workbook.table_names()
     for schema in (BUYERS, INVOICES):
-        if schema.name not in names:
+        if schema.name.casefold() not in {n.casefold() for n in names}:  # as Excel compares names
+            found = ", ".join(sorted(names)) or "none"
             raise SchemaError(
-                f"The workbook has no table named {schema.name} (the {schema.role} table). "
-                f"Select the {schema.role} data, Insert > Table, and name it {schema.name} "
-                "(Table Design > Table Name); or start from `xlcredit new`."
+                f"The workbook has no table named {schema.name} (the {schema.role} table; "
+                f"tables found: {found}). Select the {schema.role} data, Insert > Table, and "
+                f"name it {schema.name} (Table Design > Table Name); or start from `xlcredit new`."
             )
     raw_b = workbook.read_table(BUYERS.name)
-    buyers = parse_table(raw_b.header, raw_b.rows, BUYERS, sheet=raw_b.sheet, header_row=raw_b.header_row)
+    rules = ReadingRules.from_policy(policy, raw_b.date1904)
+    buyers = parse_table(raw_b.header, raw_b.rows, BUYERS, sheet=raw_b.sheet, header_row=raw_b.header_row,
+                         rules=rules)
     check_buyers(buyers)
     raw_i = workbook.read_table(INVOICES.name)
-    invoices = parse_table(raw_i.header, raw_i.rows, INVOICES, sheet=raw_i.sheet, header_row=raw_i.header_row)
-    check_invoices(invoices, buyers.frame["buyer_id"].dropna().tolist())
-    problems = problems + buyers.problems + invoices.problems
+    invoices = parse_table(raw_i.header, raw_i.rows, INVOICES, sheet=raw_i.sheet, header_row=raw_i.header_row,
+                           rules=rules)
+    check_invoices(invoices, buyers.frame["buyer_id"].dropna().tolist(), as_of=day)
+    history = no_paid_history_problem(invoices)
+    problems = problems + buyers.problems + invoices.problems + ([history] if history else [])
     return _Run(workbook, policy, lang, day, buyers, invoices, problems)
 
 
@@ -317,8 +325,10 @@ def _aging(run: _Run) -> Any:
             rows = run.invoices.frame.reset_index()
             where = dict(zip(rows["invoice_no"], run.invoices.excel_rows, strict=False))
             for rec in unaged.itertuples(index=False):  # a handful of items set aside
+                no_due = rec.reason in ("no due date", "无到期日")
                 run.problems.append(Problem(run.invoices.sheet, where.get(rec.invoice_no),
-                                            run.invoices.header("currency", "en"), rec.currency,
+                                            run.invoices.header("due_date" if no_due else "currency", "en"),
+                                            "" if no_due else rec.currency,
                                             f"{rec.reason}: invoice {rec.invoice_no} left out of aging"))
         run.cache["aging"] = result
     return run.cache["aging"]
@@ -1031,7 +1041,7 @@ def build_problems(workbook: Workbook, *, as_of: dt.date | None = None, _run: _R
     """
     run = _run or _open(workbook, as_of)
     lang = run.lang
-    frame = problems_frame(run.problems)
+    frame = problems_frame(group_problems(run.problems))
     headers = {"sheet": _l("sheet", lang), "row": _l("row", lang), "column": _l("column", lang),
                "value": _l("value", lang), "rule": _l("rule", lang)}
     frame = frame.rename(columns=headers)

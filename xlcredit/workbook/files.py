@@ -26,11 +26,15 @@ import copy
 import datetime as dt
 import glob
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
@@ -39,10 +43,12 @@ from xlcredit.workbook import book_xml, charts
 from xlcredit.workbook.book_xml import TableInfo
 from xlcredit.workbook.generated import check_sheet_name, conditional_xml, render_sheet
 from xlcredit.workbook.port import ColumnWrite, ConditionalFormat, RawTable, SheetSpec, Workbook
+from xlcredit.workbook.reading import ErrorCell, NoCachedValue
 from xlcredit.workbook.safe_save import WorkbookLock, atomic_write
 from xlcredit.workbook.sheet_xml import (
     SharedFormulaError,
     cell_is_blank,
+    date_system,
     col_letters,
     col_number,
     extend_dimension,
@@ -81,6 +87,69 @@ def _excel_value(value: Any) -> Any:
     if isinstance(value, dt.timedelta):
         return value.total_seconds() / 86400
     return value
+
+
+_CONVERT = (int, dt.date, dt.timedelta, dt.time)
+
+
+def _excel_column(column: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """A column of calamine values as Excel delivers them, converted per column: blanks
+    ("") become None, numbers float, dates datetime, durations days (no Python call per cell
+    for the usual columns of floats, texts and blanks; dates once per distinct value)."""
+    kinds = set(map(type, column))
+    if str in kinds:
+        column = column.copy()
+        column[column == ""] = None
+    if not any(issubclass(k, _CONVERT) for k in kinds):
+        return column
+    if bool in kinds and kinds & {int, float}:  # True == 1 would merge in a factorize
+        return np.fromiter((_excel_value(v) for v in column), dtype=object, count=len(column))
+    codes, uniques = pd.factorize(pd.Series(column, dtype=object), use_na_sentinel=True)
+    converted = np.empty(len(uniques) + 1, dtype=object)
+    converted[:-1] = [_excel_value(u) for u in uniques]  # once per distinct value
+    return converted[codes]
+
+
+#: Cells of the sheet XML that calamine reads as "": error cells and formulas saved with no
+#: result. Attributes come in any order; the value is the next ``<v>`` (absent or empty).
+_MARKED_CELL = re.compile(
+    rb'<c\b([^>]*?)(?:/>|>((?:(?!</c>).)*)</c>)', re.DOTALL
+)
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>([^<]*)</f>)")
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _cell_markers(xml: bytes) -> dict[tuple[int, int], ErrorCell | NoCachedValue]:
+    """Error cells and uncalculated formulas of a sheet, by (row, column), 1-based.
+
+    >>> x = b'<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C3"><f>A1*2</f></c><c r="D4"><v>1</v></c>'
+    >>> sorted((k, str(v)) for k, v in _cell_markers(x).items())
+    [((2, 2), '#DIV/0!'), ((3, 3), '=A1*2')]
+    """
+    if b't="e"' not in xml and b"<f" not in xml:
+        return {}
+    found: dict[tuple[int, int], ErrorCell | NoCachedValue] = {}
+    for m in _MARKED_CELL.finditer(xml):
+        attrs, inner = m[1], m[2] or b""
+        is_error = b't="e"' in attrs
+        if not is_error and b"<f" not in inner:
+            continue
+        ref = _REF.search(attrs)
+        if ref is None:
+            continue
+        key = (int(ref[2]), col_number(ref[1].decode()))
+        value = _VALUE.search(inner)
+        if is_error:
+            code = value[1].decode() if value is not None and value[1] else "#VALUE!"
+            found[key] = ErrorCell(code)
+        elif (value is None or not value[1]) and b't="str"' not in attrs:
+            formula = _FORMULA.search(inner)
+            text = formula[1] if formula is not None and formula[1] else b""
+            found[key] = NoCachedValue(
+                etree.fromstring(b"<f>" + text + b"</f>").text or "(shared formula)"
+            )
+    return found
 
 
 def _row_numbers(tree: etree._Element) -> set[int]:
@@ -162,6 +231,9 @@ class FileWorkbook:
             )
         self._book_dirty = False
         self._cells_changed = False
+        props = self.book.find(f"{{{_M}}}workbookPr")
+        #: The workbook counts dates from 1904: read and written so.
+        self.date1904 = props is not None and props.get("date1904") in ("1", "true")
         rels = {r.id: r for r in self.pkg.rels(self.main)}
         self._sheet_parts: dict[str, str] = {}
         for el in self._sheet_elements():
@@ -260,14 +332,28 @@ class FileWorkbook:
             return self._generated_rows[info.name.casefold()]
         values = self._sheet_values(info.sheet)
         width = info.last_col - info.first_col + 1
-        rows = []
-        for r in info.data_rows:
-            line = values[r - 1] if r - 1 < len(values) else []
-            cells = line[info.first_col - 1 : info.last_col]
-            rows.append([_excel_value(v) for v in cells] + [None] * (width - len(cells)))
+        start, stop = info.data_rows.start - 1, info.data_rows.stop - 1
+        lines = values[start:stop]
+        grid = np.full((len(info.data_rows), width), None, dtype=object)
+        if lines:
+            block = [line[info.first_col - 1 : info.last_col] for line in lines]
+            if all(len(b) == width for b in block):
+                grid[: len(block)] = block
+            else:
+                for i, b in enumerate(block):
+                    grid[i, : len(b)] = b
+            for j in range(width):  # per column, not per cell
+                grid[:, j] = _excel_column(grid[:, j])
+        part = info.sheet_part
+        if part in self.pkg.parts:
+            for (row, col), marker in _cell_markers(self.pkg.parts[part]).items():
+                if row in info.data_rows and info.first_col <= col <= info.last_col:
+                    grid[row - info.data_rows.start, col - info.first_col] = marker
         for offset, column in self._written.get(info.name.casefold(), {}).items():
-            for row, value in zip(rows, column, strict=True):
-                row[offset] = value
+            written = np.empty(len(column), dtype=object)
+            written[:] = column
+            grid[:, offset] = written
+        rows = grid.tolist()
         return RawTable(
             name=info.name,
             sheet=info.sheet,
@@ -275,6 +361,7 @@ class FileWorkbook:
             rows=rows,
             header_row=info.header_row,
             first_column=info.first_col,
+            date1904=self.date1904,
         )
 
     # -- the port: writing -----------------------------------------------------------------
@@ -344,7 +431,8 @@ class FileWorkbook:
             return cache[key]
 
         try:
-            set_columns(tree, cells, style_of)
+            with date_system(self.date1904):
+                set_columns(tree, cells, style_of)
             extend_dimension(tree, info.last_row, info.last_col)
         except SharedFormulaError as exc:
             raise WorkbookError(
@@ -498,9 +586,11 @@ class FileWorkbook:
                 chart = self.pkg.free_name("xl/charts/chart{}.xml")
                 self.pkg.put(chart, b"")
                 chart_parts.append((chart, add_rel(self.pkg, drawing, REL["chart"], chart)))
-        out = render_sheet(
-            spec, self.styles, table_ids=table_ids, table_rids=table_rids, drawing_rid=drawing_rid
-        )
+        with date_system(self.date1904):
+            out = render_sheet(
+                spec, self.styles, table_ids=table_ids, table_rids=table_rids,
+                drawing_rid=drawing_rid,
+            )
         self.pkg.put(part, out.sheet_xml)
         set_override(self.pkg, part, CT["worksheet"])
         for table, table_part, xml in zip(spec.tables, table_parts, out.tables, strict=True):
