@@ -542,7 +542,8 @@ def _previous_history(run: _Run) -> pd.DataFrame:
         if HISTORY.name in run.workbook.table_names():
             raw = run.workbook.read_table(HISTORY.name)
             try:
-                t = parse_table(raw.header, raw.rows, HISTORY, sheet=raw.sheet, header_row=raw.header_row)
+                t = parse_table(raw.header, raw.rows, HISTORY, sheet=raw.sheet, header_row=raw.header_row,
+                                rules=ReadingRules.from_policy(run.policy, raw.date1904))
                 frame = t.frame.dropna(subset=["date", "buyer_id"])
             except SchemaError as exc:
                 run.problems.append(Problem(raw.sheet, raw.header_row, HISTORY.name, "", str(exc)))
@@ -772,7 +773,8 @@ def _previous_collections(run: _Run) -> pd.DataFrame:
             raw = run.workbook.read_table(COLLECTIONS_USER.name)
             try:
                 t = parse_table(raw.header, raw.rows, COLLECTIONS_USER, sheet=raw.sheet,
-                                header_row=raw.header_row)
+                                header_row=raw.header_row,
+                                rules=ReadingRules.from_policy(run.policy, raw.date1904))
                 run.problems.extend(t.problems)
                 f = t.frame.dropna(subset=["invoice_no"]).drop_duplicates("invoice_no")
                 frame = f.set_index("invoice_no")[["status", "promise_date", "owner", "notes"]]

@@ -44,7 +44,7 @@ from xlcredit.workbook.book_xml import TableInfo
 from xlcredit.workbook.generated import check_sheet_name, conditional_xml, render_sheet
 from xlcredit.workbook.port import ColumnWrite, ConditionalFormat, RawTable, SheetSpec, Workbook
 from xlcredit.workbook.reading import ErrorCell, NoCachedValue
-from xlcredit.workbook.safe_save import WorkbookLock, atomic_write
+from xlcredit.workbook.safe_save import WorkbookLock, atomic_write, check_not_open
 from xlcredit.workbook.sheet_xml import (
     SharedFormulaError,
     cell_is_blank,
@@ -172,6 +172,7 @@ class FileWorkbook:
     output : where :meth:`save` writes (default: ``path`` itself, atomically).
     progress : called as ``progress(fraction, message)``; the command line passes a bar.
     read_only : open without the lock; :meth:`save` is then refused.
+    force : write even when Excel's or LibreOffice's lock file says the book is open.
     """
 
     def __init__(
@@ -181,11 +182,15 @@ class FileWorkbook:
         output: str | Path | None = None,
         progress: ProgressCallback | None = None,
         read_only: bool = False,
+        force: bool = False,
     ) -> None:
         self.path = Path(path)
         self.output = Path(output) if output is not None else self.path
         self._progress = progress
         self.read_only = read_only
+        if not read_only and not force:  # Excel's ~$book.xlsx, LibreOffice's .~lock.book.xlsx#
+            for target in dict.fromkeys([self.path, self.output]):
+                check_not_open(target)
         self._lock = None if read_only else WorkbookLock(self.output)
         if self._lock is not None:
             self._lock.acquire()
@@ -203,9 +208,10 @@ class FileWorkbook:
         output: str | Path | None = None,
         progress: ProgressCallback | None = None,
         read_only: bool = False,
+        force: bool = False,
     ) -> FileWorkbook:
         """Open ``path`` (see the class parameters); use it as a context manager."""
-        return cls(path, output=output, progress=progress, read_only=read_only)
+        return cls(path, output=output, progress=progress, read_only=read_only, force=force)
 
     # -- loading ---------------------------------------------------------------------------
     def _load(self) -> None:
@@ -231,6 +237,7 @@ class FileWorkbook:
             )
         self._book_dirty = False
         self._cells_changed = False
+        self._check_output_kind()
         props = self.book.find(f"{{{_M}}}workbookPr")
         #: The workbook counts dates from 1904: read and written so.
         self.date1904 = props is not None and props.get("date1904") in ("1", "true")
@@ -255,6 +262,23 @@ class FileWorkbook:
         self._generated_rows: dict[str, RawTable] = {}
         self._values: dict[str, list[list[Any]]] = {}
         self._calamine: CalamineWorkbook | None = None
+
+    def _check_output_kind(self) -> None:
+        """Refuse to save a macro workbook as .xlsx (or the reverse): Excel will not open a
+        file whose extension does not match its content."""
+        if self.read_only:
+            return
+        types = self.pkg.parts.get("[Content_Types].xml", b"")
+        macro = b"macroEnabled.main+xml" in types
+        suffix = self.output.suffix.lower()
+        wanted = ".xlsm" if macro else ".xlsx"
+        if suffix in (".xlsx", ".xlsm") and suffix != wanted:
+            what = "macros (a VBA project)" if macro else "no macros"
+            raise InputError(
+                f"{self.path.name} is a workbook with {what}; saved as {self.output.name} Excel "
+                f"would refuse to open it. Write the output to a {wanted} file "
+                f"(--output {self.output.with_suffix(wanted).name})."
+            )
 
     def _snapshot(self) -> tuple[int, int] | None:
         try:
