@@ -252,7 +252,7 @@ def test_several_problems_of_one_buyer_are_all_listed() -> None:
 
 
 def test_numeric_text_and_flags_as_text_are_read() -> None:
-    r = score_buyers({**SOUND, "total_assets": "1,000", "negative_news": "否"})
+    r = score_buyers({**SOUND, "total_assets": "1,000.00", "negative_news": "否"})  # "1,000": issue 11
     assert r.score[0] == 100.0
     r = score_buyers({**SOUND, "negative_news": "是"})
     assert r.score[0] < 100.0 and r.reason_1[0] == "negative_news"

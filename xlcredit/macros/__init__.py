@@ -49,6 +49,7 @@ from xlcredit.workbook.port import (
     TableSpec,
     Workbook,
 )
+from xlcredit.workbook.reading import ReadingRules
 from xlcredit.workbook.schema import (
     BUYERS,
     COLLECTIONS_USER,
@@ -64,7 +65,6 @@ from xlcredit.workbook.schema import (
     parse_table,
     problems_frame,
 )
-from xlcredit.workbook.reading import ReadingRules
 
 __all__ = [
     "COLLECTION_STATUSES",

@@ -48,9 +48,9 @@ from xlcredit.workbook.safe_save import WorkbookLock, atomic_write, check_not_op
 from xlcredit.workbook.sheet_xml import (
     SharedFormulaError,
     cell_is_blank,
-    date_system,
     col_letters,
     col_number,
+    date_system,
     extend_dimension,
     plain_value,
     set_columns,
@@ -111,11 +111,8 @@ def _excel_column(column: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
 
 
 #: Cells of the sheet XML that calamine reads as "": error cells and formulas saved with no
-#: result. Attributes come in any order; the value is the next ``<v>`` (absent or empty).
-_MARKED_CELL = re.compile(
-    rb'<c\b([^>]*?)(?:/>|>((?:(?!</c>).)*)</c>)', re.DOTALL
-)
-_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+#: result. Found by searching the bytes for the few cells concerned (no parse of the sheet).
+_REF = re.compile(rb'\br="\$?([A-Z]+)\$?(\d+)"')
 _FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>([^<]*)</f>)")
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 
@@ -123,32 +120,39 @@ _VALUE = re.compile(rb"<v>([^<]*)</v>")
 def _cell_markers(xml: bytes) -> dict[tuple[int, int], ErrorCell | NoCachedValue]:
     """Error cells and uncalculated formulas of a sheet, by (row, column), 1-based.
 
-    >>> x = b'<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C3"><f>A1*2</f></c><c r="D4"><v>1</v></c>'
+    >>> x = b'<sheetData><c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C3"><f>A1*2</f></c><c r="D4"><v>1</v></c></sheetData>'
     >>> sorted((k, str(v)) for k, v in _cell_markers(x).items())
     [((2, 2), '#DIV/0!'), ((3, 3), '=A1*2')]
     """
-    if b't="e"' not in xml and b"<f" not in xml:
+    lo = xml.find(b"<sheetData")
+    hi = xml.rfind(b"</sheetData>")
+    if lo < 0 or hi < 0:
         return {}
     found: dict[tuple[int, int], ErrorCell | NoCachedValue] = {}
-    for m in _MARKED_CELL.finditer(xml):
-        attrs, inner = m[1], m[2] or b""
-        is_error = b't="e"' in attrs
-        if not is_error and b"<f" not in inner:
-            continue
-        ref = _REF.search(attrs)
-        if ref is None:
-            continue
-        key = (int(ref[2]), col_number(ref[1].decode()))
-        value = _VALUE.search(inner)
-        if is_error:
-            code = value[1].decode() if value is not None and value[1] else "#VALUE!"
-            found[key] = ErrorCell(code)
-        elif (value is None or not value[1]) and b't="str"' not in attrs:
-            formula = _FORMULA.search(inner)
-            text = formula[1] if formula is not None and formula[1] else b""
-            found[key] = NoCachedValue(
-                etree.fromstring(b"<f>" + text + b"</f>").text or "(shared formula)"
-            )
+    for token in (b't="e"', b"<f"):
+        pos = xml.find(token, lo, hi)
+        while pos != -1:
+            end = xml.find(b"</c>", pos, hi)
+            if token == b"<f" and xml[pos + 2 : pos + 3] not in (b">", b" ", b"/"):
+                pos = xml.find(token, pos + 2, hi)  # <family> of rich text, not a formula
+                continue
+            start = xml.rfind(b"<c", lo, pos)
+            end = hi if end < 0 else end
+            cell = xml[start:end]
+            head, _, inner = cell.partition(b">")
+            ref = _REF.search(head)
+            value = _VALUE.search(inner)
+            if ref is not None:
+                key = (int(ref[2]), col_number(ref[1].decode()))
+                if b't="e"' in head:
+                    found[key] = ErrorCell(value[1].decode() if value is not None and value[1] else "#VALUE!")
+                elif (value is None or not value[1]) and b't="str"' not in head and key not in found:
+                    formula = _FORMULA.search(inner)
+                    text = formula[1] if formula is not None and formula[1] else b""
+                    found[key] = NoCachedValue(
+                        etree.fromstring(b"<f>" + text + b"</f>").text or "(shared formula)"
+                    )
+            pos = xml.find(token, end, hi)
     return found
 
 

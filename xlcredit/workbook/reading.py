@@ -721,10 +721,10 @@ def read_dates(
         days = np.floor(np.where(ok, serial, 0)).astype("int64")
         if not rules.date1904:
             days = days + (days < 61)  # before Lotus' phantom 1900-02-29 serials are one day later
-        stamps = rules.epoch.to_datetime64() + days.astype("timedelta64[D]")
+        from_serial = rules.epoch.to_datetime64() + days.astype("timedelta64[D]")
         for j, i in enumerate(numeric):
             if ok[j]:
-                u_out[i] = stamps[j]
+                u_out[i] = from_serial[j]
             else:
                 u_problem[i] = message("serial_range", name=name, value=f"{serial[j]:.10g}")
     _decide_order(texts, uniques, u_out, u_problem, name, rules, table_order)

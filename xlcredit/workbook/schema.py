@@ -34,7 +34,6 @@ from xlcredit.workbook.reading import (
     DEFAULT_RULES,
     NumberRead,
     ReadingRules,
-    is_marker,
     message,
     read_dates,
     read_numbers,
@@ -837,10 +836,10 @@ def check_invoices(table: ParsedTable, buyer_ids: Any | None = None, as_of: dt.d
         if positions.size:
             by_buyer = pd.Series(positions).groupby(ids[positions], sort=False)
             for buyer, group in by_buyer:  # one problem per unknown buyer, not per invoice
-                pos = group.to_numpy()
-                count = f"{pos.size} invoice" + ("s" if pos.size > 1 else "")
-                more = _rows_text(table.excel_rows[pos[1:]], "also rows ")
-                table.problem(pos[:1], "buyer_id", [buyer],
+                rows_of = group.to_numpy()
+                count = f"{rows_of.size} invoice" + ("s" if rows_of.size > 1 else "")
+                more = _rows_text(table.excel_rows[rows_of[1:]], "also rows ")
+                table.problem(rows_of[:1], "buyer_id", [buyer],
                               f"buyer_id {describe(buyer)} is not in the buyer table ({count}{more})")
     inv = f["invoice_date"].to_numpy(dtype="datetime64[ns]")
     due = f["due_date"].to_numpy(dtype="datetime64[ns]")
@@ -851,10 +850,10 @@ def check_invoices(table: ParsedTable, buyer_ids: Any | None = None, as_of: dt.d
     if as_of is not None:
         later = inv > np.datetime64(as_of, "ns")
         if later.any():
-            pos = np.flatnonzero(later)
-            more = _rows_text(table.excel_rows[pos[1:]], "also rows ")
-            table.problem(pos[:1], "invoice_date", [inv[pos[0]]],
-                          f"{pos.size} invoice(s) dated after the as-of date {as_of:%Y-%m-%d} are "
+            late = np.flatnonzero(later)
+            more = _rows_text(table.excel_rows[late[1:]], "also rows ")
+            table.problem(late[:1], "invoice_date", [inv[late[0]]],
+                          f"{late.size} invoice(s) dated after the as-of date {as_of:%Y-%m-%d} are "
                           f"left out of aging and the KPIs{more}; set as_of on the Policy sheet "
                           "(or --as-of) if the date is wrong")
     amount = f["amount"].to_numpy(dtype=float)
