@@ -47,7 +47,7 @@ def xlcredit_read(source: Path) -> tuple[float, int, int]:
         for schema in (BUYERS, INVOICES):
             raw = book.read_table(schema.name)
             table = parse_table(raw.header, raw.rows, schema, sheet=raw.sheet,
-                                header_row=raw.header_row, rules=rules)
+                                header_row=raw.header_row, rules=rules, grid=raw.grid)
             rows += len(table.frame)
             problems += len(table.problems)
     return time.perf_counter() - started, rows, problems

@@ -390,6 +390,7 @@ class FileWorkbook:
             header_row=info.header_row,
             first_column=info.first_col,
             date1904=self.date1904,
+            grid=grid,
         )
 
     # -- the port: writing -----------------------------------------------------------------

@@ -51,6 +51,8 @@ class RawTable:
     #: The workbook counts dates from 1904 ("Use 1904 date system"): serial numbers in date
     #: columns are read from that epoch.
     date1904: bool = False
+    #: The same cells as a 2-D object array, when the adapter has one (saves a copy).
+    grid: Any = field(default=None, compare=False, repr=False)
 
     def frame(self) -> pd.DataFrame:
         """The raw values as a DataFrame of objects, one column per header."""

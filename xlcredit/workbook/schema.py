@@ -594,10 +594,11 @@ def _coerce(
     kinds = _fast_kinds(values)
     no_problems = np.full(len(values), None, dtype=object)
     if col.kind in ("id", "text"):
-        if kinds <= {str}:  # the usual case: text cells; strip them in one go
-            text = pd.Series(values, dtype=object).str.strip()
-            text = text.where(text.str.len() > 0, None)
-            return Parsed(text.to_numpy(dtype=object), no_problems)
+        if kinds <= {str}:  # the usual case: text cells; strip each distinct text once
+            codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+            stripped = np.empty(len(uniques) + 1, dtype=object)
+            stripped[:-1] = [u.strip() or None for u in uniques]
+            return Parsed(stripped[codes], no_problems)
         if len(values) > 64:
             return _by_distinct(lambda vals: to_text(vals, col.name), values)
         return to_text(values, col.name)
@@ -634,18 +635,22 @@ def _non_blank_rows(grid: np.ndarray, positions: list[int]) -> list[int]:
     """Indexes of rows with at least one non-blank cell among ``positions``."""
     if not len(grid) or not positions:
         return []
-    filled = np.zeros(len(grid), dtype=bool)
-    for p in positions:
-        values = pd.Series(grid[:, p], dtype=object)
-        # text such as "-" or "N/A" is blank too: decide once per distinct value
-        distinct = pd.unique(values.dropna())
-        # placeholders ("-", "N/A", "无数据") are short texts; test only those
-        blanks = [u for u in distinct if isinstance(u, str) and len(u) <= 8 and is_blank(u)]
-        present = values.notna()
-        if blanks:
-            present &= ~values.isin(blanks)
-        filled |= present.to_numpy(dtype=bool)
-    return np.flatnonzero(filled).tolist()
+    block = grid[:, positions]
+    present = block != None  # noqa: E711 - elementwise over the object array
+    rows = np.flatnonzero(present.any(axis=1))
+    # text such as "-" or "N/A" is blank too: only rows whose cells are all short texts can
+    # be rows of placeholders; decide once per distinct text
+    sub = block[rows]
+    short = np.zeros(sub.shape, dtype=bool)
+    for j in range(sub.shape[1]):
+        column = sub[:, j]
+        if str in set(map(type, column)):
+            distinct = pd.unique(pd.Series(column, dtype=object).dropna())
+            blanks = [u for u in distinct if isinstance(u, str) and len(u) <= 8 and is_blank(u)]
+            if blanks:
+                short[:, j] = pd.Series(column, dtype=object).isin(blanks).to_numpy(dtype=bool)
+    filled = (present[rows] & ~short).any(axis=1)
+    return rows[filled].tolist()
 
 
 def parse_table(
@@ -657,6 +662,7 @@ def parse_table(
     header_row: int = 1,
     outputs: bool = False,
     rules: ReadingRules = DEFAULT_RULES,
+    grid: np.ndarray | None = None,
 ) -> ParsedTable:
     """Read raw rows of a table through ``schema``: typed columns and per-cell problems.
 
@@ -684,7 +690,10 @@ def parse_table(
         if col.required and col.name not in found:
             raise SchemaError(_missing_message(schema, col, sheet or schema.name))
     width = len(header)
-    grid = np.empty((len(rows), width), dtype=object)
+    if grid is not None and grid.shape == (len(rows), width):
+        rows = []  # the adapter's array of the same cells: no copy
+    else:
+        grid = np.empty((len(rows), width), dtype=object)
     if rows:
         if all(len(r) == width for r in rows):
             grid[:, :] = rows
@@ -700,7 +709,7 @@ def parse_table(
         frame=pd.DataFrame(index=pd.RangeIndex(len(keep))),
         excel_rows=excel_rows,
         data_index=data_index,
-        n_rows=len(rows),
+        n_rows=len(grid),
         # an output column is written only under its own header: a user's column that merely
         # matches an alias ("Flag" for Action) is read, never written
         headers={
@@ -752,6 +761,7 @@ def _check_currency_signs(
 ) -> None:
     """List amounts whose currency sign could be two currencies or contradicts the row's
     currency (the currency column, else the base currency). The amount is still read."""
+    money = {k: v for k, v in money.items() if pd.notna(v[0].currency_codes).any()}
     if not money or "currency" not in table.frame:
         return
     row_ccy = pd.Series(table.frame["currency"], dtype=object).str.strip().str.upper()
