@@ -18,6 +18,7 @@ from xlcredit import macros
 from xlcredit.cli import main
 from xlcredit.engine.errors import SchemaError, WorkbookLockedError
 from xlcredit.engine.policy import Policy
+from xlcredit.macros.labels import _l
 from xlcredit.workbook.files import FileWorkbook, _cell_markers
 from xlcredit.workbook.reading import (
     ErrorCell,
@@ -299,6 +300,10 @@ def test_problems_are_grouped_and_filed_under_their_column(tmp_path: Path) -> No
     assert any(p[2] == "Due date" and "required" in p[4] for p in found)
     assert any(p[2] == "Invoice date" and "after the as-of date" in p[4] for p in found)
     assert any(p[2] == "Paid date" and "no paid invoices" in p[4] for p in found)  # open items only
+    dash = openpyxl.load_workbook(path)["Dashboard"]
+    assert str(dash["A3"].value).startswith("Open items only (no paid invoices)")
+    figures = {dash.cell(r, 1).value: dash.cell(r, 2).value for r in range(5, 17)}
+    assert figures[_l("cei", "en")] == "n/a" and figures[_l("dso", "en")] == "n/a", figures
     many = [p for p in found if "is not a number" in str(p[4])]
     assert many == []
 
