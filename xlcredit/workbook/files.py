@@ -386,12 +386,15 @@ class FileWorkbook:
         lines = values[start:stop]
         grid = np.full((len(info.data_rows), width), None, dtype=object)
         if lines:
-            block = [line[info.first_col - 1 : info.last_col] for line in lines]
-            if all(len(b) == width for b in block):
-                grid[: len(block)] = block
-            else:
-                for i, b in enumerate(block):
-                    grid[i, : len(b)] = b
+            sheet = np.empty((len(lines), len(lines[0])), dtype=object)
+            try:  # calamine's rows all have the sheet's width: one copy, then a column slice
+                sheet[:] = lines
+                block = sheet[:, info.first_col - 1 : info.last_col]
+                grid[: len(lines), : block.shape[1]] = block
+            except ValueError:  # rows of different widths
+                for i, line in enumerate(lines):
+                    cells = line[info.first_col - 1 : info.last_col]
+                    grid[i, : len(cells)] = cells
             for j in range(width):  # per column, not per cell
                 grid[:, j] = _excel_column(grid[:, j])
         part = info.sheet_part

@@ -29,8 +29,9 @@ import numpy as np
 import pandas as pd
 
 from xlcredit.engine.errors import SchemaError, describe
-from xlcredit.workbook.excel_values import Parsed, is_blank, to_flags, to_text
+from xlcredit.workbook.excel_values import Parsed, to_flags, to_text
 from xlcredit.workbook.reading import (
+    _BLANK_TEXT,
     DEFAULT_RULES,
     NumberRead,
     ReadingRules,
@@ -631,26 +632,22 @@ def _missing_message(schema: TableSchema, col: Column, sheet: str) -> str:
     )
 
 
+#: Placeholder texts as people type them ("N/A", "-", "无数据"), matched in one pass; a
+#: placeholder typed otherwise (" n / a ") is read as blank by the column's reader anyway.
+_PLACEHOLDERS = frozenset(
+    v for b in _BLANK_TEXT if b for v in (b, b.upper(), b.title(), f" {b} ", f"{b} ", f" {b}")
+)
+
+
 def _non_blank_rows(grid: np.ndarray, positions: list[int]) -> list[int]:
     """Indexes of rows with at least one non-blank cell among ``positions``."""
     if not len(grid) or not positions:
         return []
-    block = grid[:, positions]
-    present = block != None  # noqa: E711 - elementwise over the object array
-    rows = np.flatnonzero(present.any(axis=1))
-    # text such as "-" or "N/A" is blank too: only rows whose cells are all short texts can
-    # be rows of placeholders; decide once per distinct text
-    sub = block[rows]
-    short = np.zeros(sub.shape, dtype=bool)
-    for j in range(sub.shape[1]):
-        column = sub[:, j]
-        if str in set(map(type, column)):
-            distinct = pd.unique(pd.Series(column, dtype=object).dropna())
-            blanks = [u for u in distinct if isinstance(u, str) and len(u) <= 8 and is_blank(u)]
-            if blanks:
-                short[:, j] = pd.Series(column, dtype=object).isin(blanks).to_numpy(dtype=bool)
-    filled = (present[rows] & ~short).any(axis=1)
-    return rows[filled].tolist()
+    filled = np.zeros(len(grid), dtype=bool)
+    for p in positions:  # per column: hash lookups in C, no Python call per cell
+        column = pd.Series(grid[:, p], dtype=object)
+        filled |= (column.notna() & ~column.isin(_PLACEHOLDERS)).to_numpy(dtype=bool)
+    return np.flatnonzero(filled).tolist()
 
 
 def parse_table(
