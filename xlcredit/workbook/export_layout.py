@@ -116,6 +116,11 @@ def _find_header(rows: list[list[Any]], explicit: dict[str, str], saved: dict[st
         score = sum(k in known for k in keys)
         if score > best_score:
             best, best_score = i, score
+    if best < 0 and "invoice_no" in explicit:
+        raise SchemaError(
+            f"--map invoice_no={explicit['invoice_no']}: no row of the first {HEADER_SEARCH} has a "
+            f"column {explicit['invoice_no']!r}; check the header's spelling in the export."
+        )
     if best < 0:
         looked = ", ".join(IMPORT.column("invoice_no").header_keys()[:6])
         raise SchemaError(
