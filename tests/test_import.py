@@ -25,7 +25,11 @@ from xlcredit.workbook.importer import ImportOptions, import_ledger
 from xlcredit.workbook.templates import build_template
 
 DATA = Path(__file__).parent / "data" / "imports"
-LEDGER = Path("/work/shared/data/ar_ledger_sample/invoices.csv")
+#: ../shared beside the checkout (a worktree sits one level deeper).
+LEDGER = next((p / "shared" / "data" / "ar_ledger_sample" / "invoices.csv"
+               for p in Path(__file__).resolve().parents[2:4]
+               if (p / "shared" / "data" / "ar_ledger_sample" / "invoices.csv").is_file()),
+              Path("../shared/data/ar_ledger_sample/invoices.csv"))
 LEDGER_MAP = ["--map", "invoice_no=invoiceNumber", "--map", "buyer_id=customerID",
               "--map", "invoice_date=InvoiceDate", "--map", "due_date=DueDate",
               "--map", "amount=InvoiceAmount", "--map", "paid_date=SettledDate"]  # fmt: skip
