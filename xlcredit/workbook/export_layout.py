@@ -224,6 +224,15 @@ def find_layout(
     return Layout(at, header, ordered, how, ignored, notes)
 
 
+def _blank(value: Any) -> bool:
+    """:func:`is_blank`, quick for the usual cells (None, numbers, longer text)."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return len(value.strip()) <= 8 and is_blank(value)
+    return is_blank(value)
+
+
 def _is_total(row: list[Any]) -> bool:
     texts = [v for v in row if isinstance(v, str) and v.strip()][:3]
     return any(_TOTAL.match(t) for t in texts)
@@ -238,6 +247,7 @@ def classify_rows(rows: list[list[Any]], layout: Layout, *, group_fields: tuple[
     money = [layout.columns[f] for f in _MONEY if f in layout.columns]
     dates = [layout.columns[f] for f in _DATES if f in layout.columns]
     header_keys = [normalise_header(h) for h in layout.header]
+    inv_header = header_keys[inv]
     group: str | None = None
     items: list[Item] = []
     for offset, row in enumerate(rows[layout.header_row + 1 :]):
@@ -246,24 +256,26 @@ def classify_rows(rows: list[list[Any]], layout: Layout, *, group_fields: tuple[
         def cell(i: int, row: list[Any] = row) -> Any:
             return row[i] if i < len(row) else None
 
-        present = [v for v in row if not is_blank(v)]
+        present = [v for v in row if not _blank(v)]
         if not present:
             skipped["blank"] += 1
             continue
-        if [normalise_header(v) for v in row] == header_keys:
+        first = cell(inv)
+        if (isinstance(first, str) and normalise_header(first) == inv_header
+                and [normalise_header(v) for v in row] == header_keys):
             skipped["repeated header"] += 1
             continue
         if _is_total(row):
             skipped["subtotal"] += 1
             continue
-        has_money = any(not is_blank(cell(i)) for i in money)
-        has_date = any(not is_blank(cell(i)) for i in dates)
+        has_money = any(not _blank(cell(i)) for i in money)
+        has_date = any(not _blank(cell(i)) for i in dates)
         if len(present) == 1 and isinstance(present[0], str) and not has_money and not has_date:
             if group_fields:  # a heading such as a contact's name above its invoices
                 group = present[0].strip()
             skipped["group"] += 1
             continue
-        if is_blank(cell(inv)):
+        if _blank(cell(inv)):
             if not has_money:
                 texts = [v for v in present if isinstance(v, str)]
                 if group_fields and texts:

@@ -411,20 +411,6 @@ def _find(header: list[str], names: dict[str, str]) -> int | None:
     return None
 
 
-def _same(a: Any, b: Any, kind: str) -> bool:
-    if kind == "money":
-        fa, fb = float(a) if a is not None else np.nan, float(b) if b is not None else np.nan
-        if np.isnan(fa) or np.isnan(fb):
-            return bool(np.isnan(fa) and np.isnan(fb))
-        return abs(fa - fb) < 0.005
-    if kind == "date":
-        na, nb = pd.isna(a), pd.isna(b)
-        return bool(na and nb) or (not na and not nb and pd.Timestamp(a) == pd.Timestamp(b))
-    sa = None if a is None or (isinstance(a, float) and a != a) else str(a)
-    sb = None if b is None or (isinstance(b, float) and b != b) else str(b)
-    return sa == sb
-
-
 def _cell(value: Any, kind: str) -> Any:
     """A value as written to a cell: text, float, datetime or None."""
     if value is None or value is pd.NaT:
@@ -437,6 +423,31 @@ def _cell(value: Any, kind: str) -> Any:
     if isinstance(value, float) and value != value:
         return None
     return str(value)
+
+
+def _cells(series: pd.Series, kind: str) -> list[Any]:
+    """A column's values as cells are written (see :func:`_cell`), all at once."""
+    if kind == "date":
+        stamps = pd.to_datetime(series)
+        return [None if pd.isna(v) else v.to_pydatetime() for v in stamps]
+    if kind == "money":
+        values = series.to_numpy(dtype=float)
+        return [None if v != v else float(v) for v in values.tolist()]
+    return [None if v is None or (isinstance(v, float) and v != v) else str(v) for v in series.tolist()]
+
+
+def _equal(a: np.ndarray, b: np.ndarray, kind: str) -> np.ndarray:
+    """Element-wise "the same value" of two columns (blank equals blank; money to the cent)."""
+    if kind == "money":
+        x, y = a.astype(float), b.astype(float)
+        with np.errstate(invalid="ignore"):
+            return (np.isnan(x) & np.isnan(y)) | (np.abs(x - y) < 0.005)
+    if kind == "date":
+        x, y = a.astype("datetime64[ns]"), b.astype("datetime64[ns]")
+        return (np.isnat(x) & np.isnat(y)) | (x == y)
+    left = pd.Series(a, dtype=object).where(pd.notna(pd.Series(a, dtype=object)), None)
+    right = pd.Series(b, dtype=object).where(pd.notna(pd.Series(b, dtype=object)), None)
+    return np.asarray([x == y for x, y in zip(left.tolist(), right.tolist(), strict=True)], dtype=bool)
 
 
 def _kind(name: str) -> str:
@@ -575,26 +586,28 @@ def _plan(book: Workbook, export: _Export, ok: np.ndarray, label: str, opts: Imp
     matched: set[int] = set()
     seen_keys: set[tuple[str, str]] = set()
     f = export.frame
+    numbers = [None if v is None else str(v) for v in f["invoice_no"].tolist()]
+    companies = [None if v is None else str(v) for v in f["company"].tolist()]
+    sources = [raw_text(src_col, int(r)) for r in row_of]
+    owners = [raw_text(comp_col, int(r)) for r in row_of]
+    cell_values = {name: _cells(f[name], _kind(name)) for name in export.written}
+    pairs: list[tuple[int, int]] = []
     for i in map(int, np.flatnonzero(ok)):
-        number = str(f["invoice_no"].iat[i])
-        company: str | None = str(f["company"].iat[i]) if used_company else None
+        number = str(numbers[i])
+        company = companies[i] if used_company else None
         seen_keys.add((company or "", number))
-        values = {name: f[name].iat[i] for name in export.written}
         cands = [p for p in by_no.get(number, []) if p not in matched]
-        exact = [p for p in cands if raw_text(src_col, int(row_of[p])) == label and
-                 (not used_company or raw_text(comp_col, int(row_of[p])) == company)]
-        adopt = [p for p in cands if raw_text(src_col, int(row_of[p])) is None and
-                 (not used_company or raw_text(comp_col, int(row_of[p])) in (None, company))]
+        exact = [p for p in cands if sources[p] == label and (not used_company or owners[p] == company)]
+        adopt = [p for p in cands if sources[p] is None and (not used_company or owners[p] in (None, company))]
         target: int | None = (exact or adopt)[0] if (exact or adopt) else None
         if target is None and cands:
-            other = raw_text(src_col, int(row_of[cands[0]]))
             result.problems.append(Problem(
                 result.source, int(export.lines[i]), "invoice_no", number,
                 f"invoice {number} is already in {INVOICES.name} (row {table.excel_rows[cands[0]]}) from "
-                f"source {other or '(typed)'}; it is not imported again"))
+                f"source {sources[cands[0]] or '(typed)'}; it is not imported again"))
             continue
         if target is None:
-            row = {header_of[n]: _cell(v, _kind(n)) for n, v in values.items()}
+            row = {header_of[n]: cell_values[n][i] for n in export.written}
             row[extra["source"]] = label
             if used_company:
                 row[extra["company"]] = company
@@ -605,26 +618,34 @@ def _plan(book: Workbook, export: _Export, ok: np.ndarray, label: str, opts: Imp
             result.added += 1
             continue
         matched.add(target)
+        pairs.append((i, target))
+    ei = np.asarray([p[0] for p in pairs], dtype=np.int64)
+    ti = np.asarray([p[1] for p in pairs], dtype=np.int64)
+    differs = {name: ~_equal(f[name].to_numpy()[ei], frame[name].to_numpy()[ti], _kind(name))
+               for name in export.written}
+    paid_dates = frame["paid_date"].to_numpy()
+    for k, (i, target) in enumerate(pairs):
+        number = str(numbers[i])
+        company = companies[i] if used_company else None
         r = int(row_of[target])
         cells: dict[str, Any] = {}
-        for name, value in values.items():
-            before = frame[name].iat[target]
-            if not _same(before, value, _kind(name)):
-                cells[header_of[name]] = _cell(value, _kind(name))
-                result.changes.append(Change(number, header_of[name], before, value))
-        if raw_text(src_col, r) != label:
+        for name in export.written:
+            if differs[name][k]:
+                cells[header_of[name]] = cell_values[name][i]
+                result.changes.append(Change(number, header_of[name], frame[name].iat[target],
+                                             f[name].iat[i]))
+        if sources[target] != label:
             cells[extra["source"]] = label
-            result.changes.append(Change(number, extra["source"], raw_text(src_col, r), label))
-        if used_company and raw_text(comp_col, r) != company:
+            result.changes.append(Change(number, extra["source"], sources[target], label))
+        if used_company and owners[target] != company:
             cells[extra["company"]] = company
-            result.changes.append(Change(number, extra["company"], raw_text(comp_col, r), company))
+            result.changes.append(Change(number, extra["company"], owners[target], company))
         if raw_text(inf_col, r) is not None:  # listed again: it was not paid after all
             cells[extra["inferred"]] = None
             result.changes.append(Change(number, extra["inferred"], raw_text(inf_col, r), None))
-            if "paid_date" not in export.written and pd.notna(frame["paid_date"].to_numpy()[target]):
+            if "paid_date" not in export.written and pd.notna(paid_dates[target]):
                 cells[header_of["paid_date"]] = None
-                result.changes.append(Change(number, header_of["paid_date"],
-                                             frame["paid_date"].iat[target], None))
+                result.changes.append(Change(number, header_of["paid_date"], paid_dates[target], None))
         if cells:
             edit.updates[r] = cells
             result.updated += 1
