@@ -112,6 +112,50 @@ def ribbon_payment_plan() -> None:
     _ribbon(run)
 
 
+#: The file dialog's filter (Excel's GetOpenFilename: description, patterns).
+_EXPORT_FILTER = ("ERP exports (*.csv;*.txt;*.xlsx;*.xlsm;*.xls),*.csv;*.txt;*.xlsx;*.xlsm;*.xls,"
+                  "All files (*.*),*.*")
+
+
+def _choose_export(book: Any) -> str | None:
+    """Ask for the export in Excel's own file dialog; None when cancelled. The path never
+    travels through RunPython's command text (no value of the user becomes code)."""
+    chosen = book.book.app.api.GetOpenFilename(FileFilter=_EXPORT_FILTER, Title="xlcredit: Import ledger")
+    return chosen if isinstance(chosen, str) and chosen else None
+
+
+def import_ledger_message(result: Any, limit: int = 25) -> str:
+    """The import summary for a message box: the first ``limit`` lines, then a count.
+
+    >>> from xlcredit.workbook.importer import ImportResult
+    >>> print(import_ledger_message(ImportResult("ar.csv", rows_read=3, added=2), limit=3))
+    Read ar.csv: 
+    Mapped: 
+    Rows read 3, skipped 0, added 2, updated 0, unchanged 0, problems 0
+    """
+    lines = list(result.lines())
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"... and {len(lines) - limit} more lines (see the Import sheet)"]
+    return "\n".join(lines)
+
+
+def ribbon_import_ledger() -> None:
+    """Ribbon button "Import ledger": pick an ERP export in a file dialog and import it into
+    this workbook with the settings the last import saved (docs/import.md). The workbook is
+    changed in Excel; the user saves it."""
+    from xlcredit.workbook.importer import import_ledger
+
+    def run(book: Any) -> None:
+        path = _choose_export(book)
+        if path is None:
+            return
+        result = import_ledger(book, path)
+        book.progress(1.0, "")
+        _alert(book, import_ledger_message(result))
+
+    _ribbon(run)
+
+
 def ribbon_open_policy() -> None:
     """Ribbon button "Policy": show the Policy sheet."""
 

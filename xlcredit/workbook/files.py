@@ -264,6 +264,16 @@ class FileWorkbook:
             self._values[sheet] = values
         return self._values[sheet]
 
+    def read_sheet(self, sheet: str) -> list[list[Any]]:
+        """Every row of a sheet's used range, values as Excel delivers them (an export to
+        import; not part of the port). The sheet name matches whatever its case."""
+        names = self.sheet_names()
+        match = [n for n in names if n.casefold() == sheet.casefold()]
+        if not match:
+            raise InputError(f"{self.path.name} has no sheet {sheet!r} (sheets: {', '.join(names)}); "
+                             "choose one with --sheet.")
+        return [[_excel_value(v) for v in row] for row in self._sheet_values(match[0])]
+
     def read_table(self, name: str) -> RawTable:
         """Read a table by its Excel name; raise SchemaError naming it when it is missing."""
         info = self._table(name)

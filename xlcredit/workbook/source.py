@@ -28,13 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineWorkbook
-
-from xlcredit.engine.errors import InputError
+from xlcredit.engine.errors import InputError, WorkbookError
 
 __all__ = ["WORKBOOK_SUFFIXES", "Source", "read_source"]
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: Spreadsheet formats read only after saving as .xlsx (or exporting CSV).
+_OTHER_SHEETS = (".xls", ".xlsb", ".ods", ".et")
 #: Encodings offered when a file is not UTF-8, most likely first (Chinese systems, Windows).
 _LIKELY = ("gb18030", "big5", "shift_jis", "cp1252")
 
@@ -142,6 +142,9 @@ def read_source(path: str | Path, *, sheet: str | None = None, encoding: str | N
         raise InputError(f"{path} does not exist; give the path of the exported file.")
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return _read_workbook(path, sheet)
+    if path.suffix.lower() in _OTHER_SHEETS:
+        raise InputError(f"{path.name}: open it in Excel and save it as Excel Workbook (.xlsx), or "
+                         "export CSV from the system, then import that file.")
     if sheet is not None:
         raise InputError(f"--sheet {sheet!r} applies to a workbook; {path.name} is a text file.")
     data = path.read_bytes()
@@ -157,21 +160,17 @@ def read_source(path: str | Path, *, sheet: str | None = None, encoding: str | N
 
 
 def _read_workbook(path: Path, sheet: str | None) -> Source:
+    """A sheet of an .xlsx/.xlsm, through the file adapter (its bounded zip reader first)."""
+    from xlcredit.workbook.files import FileWorkbook
+
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types
-        raise InputError(f"Cannot read {path.name}: {' '.join(str(exc).split())}.") from None
-    try:
-        names = list(book.sheet_names)
-        if sheet is None:
+        with FileWorkbook.open(path, read_only=True) as book:
+            names = book.sheet_names()
             if not names:
                 raise InputError(f"{path.name} has no sheets.")
-            sheet = names[0]
-        match = [n for n in names if n.casefold() == sheet.casefold()]
-        if not match:
-            raise InputError(f"{path.name} has no sheet {sheet!r} (sheets: {', '.join(names)}); "
-                             "choose one with --sheet.")
-        values = book.get_sheet_by_name(match[0]).to_python(skip_empty_area=False)
-    finally:
-        book.close()
-    return Source(path, [[_cell(v) for v in row] for row in values], sheet=match[0])
+            chosen = sheet if sheet is not None else names[0]
+            rows = book.read_sheet(chosen)
+            found = next(n for n in names if n.casefold() == chosen.casefold())
+    except WorkbookError as exc:
+        raise InputError(f"Cannot read the export {path.name}: {exc}") from None
+    return Source(path, [[_cell(v) for v in row] for row in rows], sheet=found)

@@ -37,6 +37,10 @@ Public Sub OnDashboard(control As IRibbonControl)
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_build_dashboard()"
 End Sub
 
+Public Sub OnImportLedger(control As IRibbonControl)
+    RunPython "import xlcredit.macros; xlcredit.macros.ribbon_import_ledger()"
+End Sub
+
 Public Sub OnPaymentPlan(control As IRibbonControl)
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_payment_plan()"
 End Sub
