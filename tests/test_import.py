@@ -328,3 +328,37 @@ def test_new_with_base_currency(tmp_path: Path) -> None:
     assert settings["base_currency"] == "USD"
     fx = {r[0]: r[1] for r in rows(path, "tblFX")}
     assert fx["USD"] == 1.0 and fx["EUR"] == pytest.approx(1 / 0.92, abs=1e-3)  # sample rates restated
+
+
+# --------------------------------------------------------------------------- properties, language
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from xlcredit.workbook.source_values import read_numbers  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False),
+       st.sampled_from(["point", "comma"]), st.booleans())
+def test_numbers_read_back_in_either_convention(value: Any, decimal: str, trailing_minus: bool) -> None:
+    """Any amount written with thousands separators the way an ERP writes it (1.234.567,89 or
+    1,234,567.89; SAP's trailing minus) reads back to the cent under its convention."""
+    text = f"{abs(value):,.2f}"
+    if decimal == "comma":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    if value < 0:
+        text = text + "-" if trailing_minus else "-" + text
+    got = read_numbers([text], "amount", decimal=decimal).values[0]  # type: ignore[arg-type]
+    assert got == pytest.approx(float(value), abs=0.001)
+
+
+def test_chinese_workbook_gets_chinese_columns_and_sheet(tmp_path: Path) -> None:
+    path = build_template(tmp_path / "zh.xlsx", lang="zh-CN")
+    code, out, _ = run("import", str(DATA / "kingdee_ar.csv"), str(path), "--profile", "kingdee",
+                       "--open-items")
+    assert code == 0 and "export date 2026-11-30 (from title" in out
+    with FileWorkbook.open(path, read_only=True) as wb:
+        header = wb.read_table("tblInvoices").header
+        assert {"来源", "公司"} <= set(header) and "导入设置" in wb.sheet_names()
+        settings = {r[0]: r[1] for r in wb.read_table("tblImport").rows}
+    assert (settings["profile"], settings["map.amount"], settings["open_items"]) == ("kingdee", "价税合计", "TRUE")

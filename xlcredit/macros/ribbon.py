@@ -129,8 +129,8 @@ def import_ledger_message(result: Any, limit: int = 25) -> str:
 
     >>> from xlcredit.workbook.importer import ImportResult
     >>> print(import_ledger_message(ImportResult("ar.csv", rows_read=3, added=2), limit=3))
-    Read ar.csv: 
-    Mapped: 
+    Read ar.csv
+    Mapped: nothing
     Rows read 3, skipped 0, added 2, updated 0, unchanged 0, problems 0
     """
     lines = list(result.lines())

@@ -160,8 +160,8 @@ class ImportResult:
         """The summary, one line each."""
         skipped = sum(self.skipped.values())
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.skipped.items()))
-        out = [f"Read {self.source}: " + "; ".join(self.decisions)]
-        out.append("Mapped: " + ", ".join(self.mapped))
+        out = [f"Read {self.source}" + (": " + "; ".join(self.decisions) if self.decisions else "")]
+        out.append("Mapped: " + (", ".join(self.mapped) or "nothing"))
         if self.ignored:
             out.append("Ignored: " + ", ".join(self.ignored))
         out += [f"Note: {n}" for n in self.notes]
@@ -676,7 +676,7 @@ def _infer_paid(frame: pd.DataFrame, row_of: np.ndarray, raw_text: Any, src_col:
         company = raw_text(comp_col, r)
         if used_company and company not in companies:
             continue  # another company's invoices are not in this export at all
-        if (company or "" if used_company else "", str(number)) in seen:
+        if ((company or "") if used_company else "", str(number)) in seen:
             continue
         if pd.notna(frame["paid_date"].to_numpy()[pos]) or raw_text(inf_col, r) is not None:
             continue
