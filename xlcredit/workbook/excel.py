@@ -78,7 +78,7 @@ def _set_block(rng: xw.Range, rows: list[list[Any]]) -> None:
     rng.value = rows
 
 
-def _set_runs(column: xw.Range, values: dict[int, Any]) -> None:
+def _set_runs(column: xw.Range, values: dict[int, Any], number_format: str | None = None) -> None:
     """Write ``values`` (0-based row within ``column``: value) as one block per run of
     consecutive rows, so cells between the runs keep what they hold."""
     rows = sorted(values)
@@ -87,6 +87,8 @@ def _set_runs(column: xw.Range, values: dict[int, Any]) -> None:
         if i == len(rows) or rows[i] != rows[i - 1] + 1:
             first, last = rows[start], rows[i - 1]
             block = column[first : last + 1]
+            if number_format:
+                block.number_format = number_format
             _set_block(block, [[_excel_value(values[r])] for r in range(first, last + 1)])
             start = i
 
@@ -232,11 +234,7 @@ class ExcelWorkbook:
         formats = {h.strip().casefold(): f for h, f in edit.number_formats.items()}
         for position, cells in by_column.items():
             target = body.columns[position]
-            fmt = formats.get(names[position])
-            if fmt:
-                for r in cells:
-                    target[r].number_format = fmt
-            _set_runs(target, cells)
+            _set_runs(target, cells, formats.get(names[position]))
 
     def _owned(self, sheet: xw.Sheet) -> bool:
         return any(name.name.split("!")[-1] == MARK for name in sheet.names)
