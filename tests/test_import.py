@@ -362,3 +362,28 @@ def test_chinese_workbook_gets_chinese_columns_and_sheet(tmp_path: Path) -> None
         assert {"来源", "公司"} <= set(header) and "导入设置" in wb.sheet_names()
         settings = {r[0]: r[1] for r in wb.read_table("tblImport").rows}
     assert (settings["profile"], settings["map.amount"], settings["open_items"]) == ("kingdee", "价税合计", "TRUE")
+
+
+def test_settings_on_the_import_sheet_are_used_next_time(book: Path, tmp_path: Path) -> None:
+    """The mapping is data in the workbook: editing a value there changes the next import."""
+    csv = tmp_path / "ar.csv"
+    csv.write_text("Beleg,Kunde,Betrag,Fällig\nB-1,K1,\"1.234,50\",28.11.2026\n", encoding="utf-8")
+    code, out, _ = run("import", str(csv), str(book), "--map", "invoice_no=Beleg", "--map", "buyer_id=Kunde",
+                       "--map", "amount=Betrag", "--map", "due_date=Fällig")
+    assert code == 0 and "decimal comma (from '1.234,50')" in out
+    with FileWorkbook.open(book) as wb:  # the user edits the saved setting on the Import sheet
+        raw = wb.read_table("tblImport")
+        at = next(i for i, r in enumerate(raw.rows) if r[0] == "decimal")
+        assert raw.rows[at][1] == "comma"
+        wb.edit_table("tblImport", TableEdit(updates={at: {raw.header[1]: "point"}}))
+        wb.save()
+    code, out, _ = run("import", str(csv), str(book), "--dry-run")
+    assert "decimal point" in out and "problems 2" in out  # '1.234,50' does not fit: listed
+    with FileWorkbook.open(book) as wb:
+        wb.edit_table("tblImport", TableEdit(updates={at: {raw.header[1]: "comma"}}))
+        wb.save()
+    csv.write_text("Beleg,Kunde,Betrag,Fällig\nB-1,K1,\"1.234,50\",28.11.2026\nB-2,K1,\"7,5\",28.11.2026\n",
+                   encoding="utf-8")
+    code, out, _ = run("import", str(csv), str(book))  # no flags at all
+    assert code == 0 and "added 1, updated 0, unchanged 1" in out
+    assert _by_no(book).loc["B-2", "Amount"] == 7.5

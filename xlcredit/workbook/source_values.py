@@ -143,7 +143,14 @@ def _number(text: str, decimal: DecimalSeparator | None) -> tuple[float | None, 
         if kind == "ambiguous":
             return None, "ambiguous"
         decimal = "comma" if kind == "comma" else "point"
-    s = s.replace(".", "").replace(",", ".") if decimal == "comma" else s.replace(",", "")
+    thousands, mark = (".", ",") if decimal == "comma" else (",", ".")
+    whole, _, fraction = s.partition(mark)
+    groups = whole.split(thousands)
+    if mark in fraction or thousands in fraction or (
+        len(groups) > 1 and not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]))
+    ):
+        return None, "convention"  # 7,5 under decimal point; 1.234,50 under decimal point
+    s = "".join(groups) + ("." + fraction if mark in s else "")
     if not _PLAIN.match(s):
         return None, "not"
     number = float(s) / (100.0 if percent else 1.0)
@@ -166,6 +173,8 @@ def read_numbers(values: list[Any], field: str, *, decimal: DecimalSeparator | N
 
     >>> read_numbers(["1,234", 5.0, None, "1 234,5"], "amount", decimal="comma").values.tolist()
     [1.234, 5.0, nan, 1234.5]
+    >>> read_numbers(["7,5"], "amount", decimal="point").problems.tolist()
+    ["amount: '7,5' is not a number with a decimal point (check --decimal, or the decimal setting on the Import sheet)"]
     """
     def parse(uniques: list[Any]) -> Parsed:
         out = np.full(len(uniques), np.nan)
@@ -186,6 +195,9 @@ def read_numbers(values: list[Any], field: str, *, decimal: DecimalSeparator | N
                     f"{v.replace(',', '.')}; set the decimal separator (--decimal point or "
                     "--decimal comma)"
                 )
+            elif why == "convention":
+                problems[i] = (f"{field}: {describe(v)} is not a number with a decimal {decimal} "
+                               "(check --decimal, or the decimal setting on the Import sheet)")
             else:
                 problems[i] = f"{field}: {describe(v)} is not a number"
         if others:  # numbers, Decimals, booleans, dates: the shared cell rules
