@@ -387,3 +387,23 @@ def test_settings_on_the_import_sheet_are_used_next_time(book: Path, tmp_path: P
     code, out, _ = run("import", str(csv), str(book))  # no flags at all
     assert code == 0 and "added 1, updated 0, unchanged 1" in out
     assert _by_no(book).loc["B-2", "Amount"] == 7.5
+
+
+def test_ribbon_import_ledger_runs_the_same_import(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Item 5: the button asks for the file through the port's dialog and imports it into the
+    workbook that pressed it with the saved settings; the summary comes back as an alert."""
+    from xlcredit.macros import ribbon
+
+    with FileWorkbook.open(book) as first:  # the settings of a first import by command
+        import_ledger(first, DATA / "erpnext_accounts_receivable.csv", ImportOptions(profile="erpnext"))
+        first.save()
+    alerts: list[str] = []
+    chosen = iter([str(DATA / "erpnext_accounts_receivable.csv"), None])
+    with FileWorkbook.open(book, alert=alerts.append) as wb:
+        monkeypatch.setattr(wb, "choose_file", lambda title, patterns: next(chosen))
+        monkeypatch.setattr(ribbon, "_caller", lambda: wb)
+        ribbon.ribbon_import_ledger()
+        assert "unchanged 3" in alerts[-1] and "profile erpnext" in alerts[-1]
+        count = len(alerts)
+        ribbon.ribbon_import_ledger()  # cancelled dialog: nothing happens, nothing said
+        assert len(alerts) == count

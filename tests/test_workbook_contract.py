@@ -490,6 +490,32 @@ def test_excel_alerts_and_shows_sheets() -> None:
         book.activate_sheet("Policy")
 
 
+def test_excel_choose_file_is_excels_open_dialog() -> None:
+    """Issue 12: the Import ledger button asks Excel's own dialog; cancel gives None."""
+    from types import SimpleNamespace as O
+
+    from xlcredit.workbook.excel import ExcelWorkbook
+
+    asked: list[dict[str, Any]] = []
+    answers = iter([r"C:\exports\ar 2026-11.csv", False])
+
+    def dialog(**kwargs: Any) -> Any:
+        asked.append(kwargs)
+        return next(answers)
+
+    xw_book = _xw_book(None)
+    xw_book.app.api = O(GetOpenFilename=dialog)
+    book = ExcelWorkbook(xw_book)
+    assert book.choose_file("Import ledger", ["*.csv", "*.xlsx"]) == r"C:\exports\ar 2026-11.csv"
+    assert book.choose_file("Import ledger", ["*.csv"]) is None  # cancelled: Excel returns False
+    assert asked[0]["FileFilter"].startswith("Import ledger (*.csv;*.xlsx),*.csv;*.xlsx,")
+
+
+def test_file_choose_file_has_no_dialog(source: Path) -> None:
+    with FileWorkbook.open(source, read_only=True) as book:
+        assert book.choose_file("Import ledger", ["*.csv"]) is None
+
+
 # -- file adapter specifics -------------------------------------------------------------------
 def _parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:

@@ -104,16 +104,8 @@ def ribbon_payment_plan() -> None:
     _ribbon(run)
 
 
-#: The file dialog's filter (Excel's GetOpenFilename: description, patterns).
-_EXPORT_FILTER = ("ERP exports (*.csv;*.txt;*.xlsx;*.xlsm;*.xls),*.csv;*.txt;*.xlsx;*.xlsm;*.xls,"
-                  "All files (*.*),*.*")
-
-
-def _choose_export(book: Any) -> str | None:
-    """Ask for the export in Excel's own file dialog; None when cancelled. The path never
-    travels through RunPython's command text (no value of the user becomes code)."""
-    chosen = book.book.app.api.GetOpenFilename(FileFilter=_EXPORT_FILTER, Title="xlcredit: Import ledger")
-    return chosen if isinstance(chosen, str) and chosen else None
+#: What the Import ledger dialog offers.
+_EXPORT_PATTERNS = ["*.csv", "*.txt", "*.xlsx", "*.xlsm"]
 
 
 def import_ledger_message(result: Any, limit: int = 25) -> str:
@@ -137,13 +129,13 @@ def ribbon_import_ledger() -> None:
     changed in Excel; the user saves it."""
     from xlcredit.workbook.importer import import_ledger
 
-    def run(book: Any) -> None:
-        path = _choose_export(book)
+    def run(book: Workbook) -> None:
+        path = book.choose_file("Import ledger", _EXPORT_PATTERNS)
         if path is None:
             return
         result = import_ledger(book, path)
         book.progress(1.0, "")
-        _alert(book, import_ledger_message(result))
+        book.alert(import_ledger_message(result))
 
     _ribbon(run)
 

@@ -197,6 +197,15 @@ class ExcelWorkbook:
                 return
         raise SchemaError(f"{self.book.name} has no sheet named {name!r}.")
 
+    def choose_file(self, title: str, patterns: list[str]) -> str | None:
+        """Excel's own Open dialog (``Application.GetOpenFilename``); None when cancelled.
+        The path comes back to Python here and never travels through RunPython's text."""
+        joined = ";".join(patterns)
+        chosen = self.book.app.api.GetOpenFilename(
+            FileFilter=f"{title} ({joined}),{joined},All files (*.*),*.*", Title=f"xlcredit: {title}"
+        )
+        return chosen if isinstance(chosen, str) and chosen else None
+
     def alert(self, message: str) -> None:
         """A message box titled xlcredit; the status bar when no dialog can be shown."""
         try:

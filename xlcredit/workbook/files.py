@@ -248,6 +248,10 @@ class FileWorkbook:
         if name.casefold() not in {n.casefold() for n in self.sheet_names()}:
             raise SchemaError(f"{self.path.name} has no sheet named {name!r}.")
 
+    def choose_file(self, title: str, patterns: list[str]) -> str | None:
+        """None: a file on disk has no dialog to show (the command line takes a path)."""
+        return None
+
     def alert(self, message: str) -> None:
         """Send ``message`` to the alert callback given at open, if any."""
         if self._alert is not None:

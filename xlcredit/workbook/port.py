@@ -265,6 +265,11 @@ class Workbook(Protocol):
         """Bring a sheet to the front (live Excel); nothing to show for a file."""
         ...
 
+    def choose_file(self, title: str, patterns: list[str]) -> str | None:
+        """Ask the user for a file to read (Excel's Open dialog, filtered to ``patterns``
+        such as ``"*.csv"``); None when cancelled, or for a file (no dialog to show)."""
+        ...
+
     def alert(self, message: str) -> None:
         """Tell the user something to read now: a message box in Excel; for a file, the
         alert callback given at open, if any."""
