@@ -407,3 +407,22 @@ def test_ribbon_import_ledger_runs_the_same_import(book: Path, monkeypatch: pyte
         count = len(alerts)
         ribbon.ribbon_import_ledger()  # cancelled dialog: nothing happens, nothing said
         assert len(alerts) == count
+
+
+@pytest.mark.parametrize("name,file", [("erpnext", "erpnext_accounts_receivable.csv"),
+                                       ("kingdee", "kingdee_ar.csv")])
+def test_live_excel_import_gives_the_same_tables(book: Path, tmp_path: Path, name: str, file: str) -> None:
+    """The ribbon's import runs on the xlwings adapter (here on the fake Excel of
+    tests/fake_excel.py): the same invoices and buyers as the command line's file import."""
+    from fake_excel import open_book
+
+    from xlcredit.workbook.excel import ExcelWorkbook
+
+    twin = tmp_path / "twin.xlsx"
+    twin.write_bytes(book.read_bytes())
+    _import_profile(book, name, file)
+    live = ExcelWorkbook(open_book(twin))  # type: ignore[arg-type]
+    result = import_ledger(live, DATA / file, ImportOptions(profile=name))
+    assert result.added == 3 and not result.problems
+    for table in ("tblInvoices", "tblBuyers"):
+        assert live.read_table(table).rows == rows(book, table)
