@@ -48,6 +48,7 @@ Public Sub OnDashboard(control As IRibbonControl)
 End Sub
 
 Public Sub OnImportLedger(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_import_ledger()"
 End Sub
 
