@@ -672,6 +672,15 @@ class FakeTable:
     def range(self) -> FakeRange:
         return FakeRange(self.parent, self.bounds)
 
+    def resize(self, rng: FakeRange) -> None:
+        """``ListObject.Resize``: the header stays where it is ("The header must remain in
+        the same row and the resulting list object must overlap the original list object",
+        Microsoft's ListObject.Resize reference); the range given covers the whole table."""
+        r1, c1, _, _ = self.bounds
+        if rng.bounds[:2] != (r1, c1):
+            raise ComError("The header must remain in the same row")
+        self.bounds = rng.bounds
+
     @property
     def header_row_range(self) -> FakeRange:
         r1, c1, _, c2 = self.bounds

@@ -45,6 +45,7 @@ RIBBON_ENTRY_POINTS = {
     "ribbon_payment_plan",
     "ribbon_open_policy",
     "ribbon_help",
+    "ribbon_import_ledger",
 }
 # VBA keywords and names that cannot be a procedure or argument name (VBA language reference).
 VBA_RESERVED = {
@@ -257,7 +258,7 @@ def test_labels_in_english_and_chinese(modules: dict[str, str]) -> None:
         assert table[(g.id, "label")] == (g.zh, g.en)
     assert [b.en for b in ribbon.BUTTONS] == [
         "Refresh all", "Refresh buyers", "Flag high risk", "Aging", "Collections",
-        "Dashboard", "Payment plan", "Policy", "Help and version",
+        "Dashboard", "Import ledger", "Payment plan", "Policy", "Help and version",
     ]
 
 

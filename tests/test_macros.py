@@ -296,7 +296,7 @@ def test_ribbon_entry_points_take_no_arguments() -> None:
     import inspect
 
     names = ["refresh_all", "refresh_buyers", "flag_high_risk", "build_aging", "build_collections",
-             "build_dashboard", "payment_plan", "open_policy", "help"]
+             "build_dashboard", "payment_plan", "open_policy", "help", "import_ledger"]
     for name in names:
         func = getattr(macros, f"ribbon_{name}")
         assert not inspect.signature(func).parameters, name

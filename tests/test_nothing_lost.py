@@ -287,3 +287,31 @@ def test_excel_made_workbook_keeps_its_markup(tmp_path: Path) -> None:
     assert all(after[n] == d for n, d in before.items() if n not in owned)
     assert b"<x14:workbookPr" in after["xl/workbook.xml"]  # extLst of the workbook kept
     assert openpyxl.load_workbook(path, keep_vba=True).sheetnames[-1] == "Aging"
+
+
+def test_an_import_edit_keeps_every_part_not_owned(book: Path) -> None:
+    """Issue 12: an import updates cells of a table and appends rows to it; every part it
+    does not own stays byte-identical, and what was typed below the table stays put."""
+    from xlcredit.workbook import TableEdit
+
+    before = _parts(book)
+    cells_before = _cells(book)
+    with FileWorkbook.open(book) as wb:
+        wb.edit_table("tblBuyers", TableEdit(
+            updates={2: {"Revenue": 10.0}},
+            appends=[{"Buyer ID": "B004", "Name": "新客户"}, {"Buyer ID": "B005", "Name": "=x"}],
+        ))
+        wb.save()
+    after = _parts(book)
+    owned = {"xl/worksheets/sheet1.xml", "xl/tables/table1.xml", "xl/workbook.xml",
+             "xl/styles.xml"}
+    assert all(after[n] == d for n, d in before.items() if n not in owned)
+    cells = _cells(book)
+    assert cells[("Buyers", "A7")] == "Typed below the table"
+    assert (cells[("Buyers", "A5")], cells[("Buyers", "B6")], cells[("Buyers", "C4")]) == ("B004", "=x", 10.0)
+    changed = {k for k in set(cells) | set(cells_before) if cells.get(k) != cells_before.get(k)}
+    assert changed == {("Buyers", "C4"), ("Buyers", "A5"), ("Buyers", "B5"), ("Buyers", "A6"),
+                       ("Buyers", "B6")}
+    loaded = openpyxl.load_workbook(book)
+    assert loaded["Buyers"].tables["tblBuyers"].ref == "A1:G6"
+    assert str(loaded["Buyers"].data_validations.dataValidation[0].sqref) == "E2:E501"

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pandas as pd
 import pytest
 import xlsxwriter
@@ -526,6 +527,32 @@ def test_excel_alerts_and_shows_sheets() -> None:
         book.activate_sheet("Policy")
 
 
+def test_excel_choose_file_is_excels_open_dialog() -> None:
+    """Issue 12: the Import ledger button asks Excel's own dialog; cancel gives None."""
+    from types import SimpleNamespace as O
+
+    from xlcredit.workbook.excel import ExcelWorkbook
+
+    asked: list[dict[str, Any]] = []
+    answers = iter([r"C:\exports\ar 2026-11.csv", False])
+
+    def dialog(**kwargs: Any) -> Any:
+        asked.append(kwargs)
+        return next(answers)
+
+    xw_book = _xw_book(None)
+    xw_book.app.api = O(GetOpenFilename=dialog)
+    book = ExcelWorkbook(xw_book)
+    assert book.choose_file("Import ledger", ["*.csv", "*.xlsx"]) == r"C:\exports\ar 2026-11.csv"
+    assert book.choose_file("Import ledger", ["*.csv"]) is None  # cancelled: Excel returns False
+    assert asked[0]["FileFilter"].startswith("Import ledger (*.csv;*.xlsx),*.csv;*.xlsx,")
+
+
+def test_file_choose_file_has_no_dialog(source: Path) -> None:
+    with FileWorkbook.open(source, read_only=True) as book:
+        assert book.choose_file("Import ledger", ["*.csv"]) is None
+
+
 # -- file adapter specifics -------------------------------------------------------------------
 def _parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:
@@ -693,6 +720,97 @@ def test_file_failed_sheet_leaves_the_workbook_as_it_was(source: Path) -> None:
     assert _parts(source).keys() == before.keys()
     assert {n for n, d in _parts(source).items() if d != before[n]} <= {"xl/workbook.xml"}
 
+
+# -- editing a table: an import's upsert (issue 12) -----------------------------------------------
+def test_edit_table_updates_cells_and_appends_rows(harness: Any, source: Path) -> None:
+    from xlcredit.workbook import TableEdit
+
+    book = harness.open(source)
+    edit = TableEdit(
+        updates={0: {"Amount": 6000.0}},
+        appends=[
+            {"Invoice": "INV-3", "Buyer ID": "B003", "Amount": 10.5, "Due": dt.datetime(2026, 12, 1),
+             "Source": "sap"},
+            {"Invoice": "=INV-4", "Buyer ID": "B001", "Amount": -2.0, "Source": "sap"},
+        ],
+    )
+    book.edit_table("tblInvoices", edit)
+    expected = [
+        ["INV-1", "B001", 6000.0, dt.datetime(2026, 10, 1), None],
+        ["INV-2", "B002", 125.5, dt.datetime(2026, 11, 15), None],
+        ["INV-3", "B003", 10.5, dt.datetime(2026, 12, 1), "sap"],
+        ["=INV-4", "B001", -2.0, None, "sap"],
+    ]
+    assert book.read_table("tblInvoices").rows == expected  # read back before saving
+    harness.finish(book)
+    book = harness.open(source)
+    try:
+        table = book.read_table("tblInvoices")
+        assert table.header == [*INVOICE_HEADER, "Source"]
+        assert table.rows == expected
+        assert book.read_table("tblBuyers").rows == BUYER_ROWS  # the other table untouched
+    finally:
+        harness.discard(book)
+
+
+def test_edit_table_refuses_to_grow_over_cells(harness: Any, tmp_path: Path) -> None:
+    from xlcredit.workbook import TableEdit
+
+    path = build_source(tmp_path / "below.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Invoices"]["C5"] = "typed below"
+    wb.save(path)
+    book = harness.open(path)
+    try:
+        rows = [{"Invoice": f"N{i}", "Buyer ID": "B001", "Amount": 1.0} for i in range(3)]
+        with pytest.raises(WorkbookError, match=r"C5 below the table|below the table"):
+            book.edit_table("tblInvoices", TableEdit(updates={1: {"Amount": 9.0}}, appends=rows))
+        assert book.read_table("tblInvoices").rows == INVOICE_ROWS  # nothing applied
+        with pytest.raises(InputError, match="row 7 is not a data row"):
+            book.edit_table("tblInvoices", TableEdit(updates={7: {"Amount": 9.0}}))
+    finally:
+        harness.discard(book)
+
+
+def test_file_edit_table_moves_the_total_row_and_extends_formulas(tmp_path: Path) -> None:
+    """Excel grows a table with a total row and calculated columns by moving the total row
+    down and filling the formula into new rows; validations on the column follow."""
+    from xlcredit.workbook import TableEdit
+
+    path = tmp_path / "totals.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Invoices")
+    ws.add_table(0, 0, 3, 2, {
+        "name": "tblInvoices", "total_row": True,
+        "columns": [
+            {"header": "Invoice", "total_string": "Total"},
+            {"header": "Amount", "total_function": "sum"},
+            {"header": "Double", "formula": "=[@Amount]*2"},
+        ],
+    })
+    ws.write_row(1, 0, ["A1", 10.0])
+    ws.write_row(2, 0, ["A2", 20.0])
+    ws.data_validation(1, 1, 2, 1, {"validate": "decimal", "criteria": ">=", "value": 0})
+    ws.write_string(8, 0, "note far below")
+    wb.close()
+    total_formula = openpyxl.load_workbook(path)["Invoices"]["B4"].value
+    with FileWorkbook.open(path) as book:
+        book.edit_table("tblInvoices", TableEdit(appends=[{"Invoice": "A3", "Amount": 5.0},
+                                                          {"Invoice": "A4", "Amount": 7.0}]))
+        book.save()
+    loaded = openpyxl.load_workbook(path)
+    sheet = loaded["Invoices"]
+    table = sheet.tables["tblInvoices"]
+    assert table.ref == "A1:C6" and table.totalsRowCount == 1
+    assert [sheet.cell(r, 1).value for r in range(2, 7)] == ["A1", "A2", "A3", "A4", "Total"]
+    assert sheet["B6"].value == total_formula and "SUBTOTAL" in total_formula
+    assert sheet["B4"].value == 5.0
+    assert sheet["C4"].value == sheet["C2"].value and str(sheet["C4"].value).startswith("=")
+    assert sheet["A9"].value == "note far below"
+    assert [str(dv.sqref) for dv in sheet.data_validations.dataValidation] == ["B2:B5"]
+    with FileWorkbook.open(path, read_only=True) as book:
+        assert [r[:2] for r in book.read_table("tblInvoices").rows] == [
+            ["A1", 10.0], ["A2", 20.0], ["A3", 5.0], ["A4", 7.0]]
 
 # -- the xlwings adapter on a fake Excel that behaves like the real one (issue 13) --------------
 # tests/fake_excel.py models what real Excel does and the documentation does not make obvious

@@ -4,7 +4,8 @@ A command parses its arguments, calls the library, and maps a named error to one
 stderr and an exit code (see :mod:`xlcredit.engine.errors`); no traceback reaches the user unless
 ``--debug`` is given.
 
-    xlcredit new book.xlsx --lang zh-CN --sample 50
+    xlcredit new book.xlsx --lang zh-CN --sample 50 --base-currency CNY
+    xlcredit import ar_export.csv book.xlsx --profile sap
     xlcredit refresh book.xlsx --as-of 2026-11-30
     xlcredit demo
     xlcredit addin build | install [--uninstall] | doctor
@@ -101,9 +102,56 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     if path.exists() and not args.force:
         raise WorkbookError(f"{path} already exists; choose another name or add --force to replace it.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    templates.build_template(path, lang=args.lang, sample=args.sample)
+    templates.build_template(path, lang=args.lang, sample=args.sample, base_currency=args.base_currency)
     what = f"with {args.sample} sample buyers" if args.sample else "empty"
-    print(f"Wrote {path} ({args.lang}, {what}).", file=out)
+    base = f", base currency {args.base_currency}" if args.base_currency else ""
+    print(f"Wrote {path} ({args.lang}, {what}{base}).", file=out)
+    return 0
+
+
+def _currency(text: str) -> str:
+    from xlcredit.workbook.currencies import ISO_4217, currency_code
+
+    code = currency_code(text)
+    if code is None or code not in ISO_4217:
+        raise argparse.ArgumentTypeError(
+            f"must be an ISO 4217 currency code such as EUR, USD or CNY; got {text!r}")
+    return code
+
+
+def _field_map(text: str) -> tuple[str, str]:
+    field, sep, header = text.partition("=")
+    if not sep or not field.strip() or not header.strip():
+        raise argparse.ArgumentTypeError(
+            f"--map must be FIELD=HEADER, e.g. --map invoice_no=Belegnummer; got {text!r}")
+    return field.strip(), header.strip()
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from xlcredit.workbook.files import FileWorkbook
+    from xlcredit.workbook.importer import ImportOptions, import_ledger
+
+    book_path = _workbook_path(Path(args.book), must_exist=True)
+    options = ImportOptions(
+        mapping=dict(args.map or []), profile=args.profile, date_order=args.date_order,
+        decimal=args.decimal, currency=args.currency, encoding=args.encoding, sheet=args.sheet,
+        open_items=True if args.open_items else None,
+    )
+    bar = ProgressBar()
+    try:
+        with FileWorkbook.open(book_path, read_only=args.dry_run, progress=bar) as book:
+            result = import_ledger(book, Path(args.source), options, dry_run=args.dry_run)
+            if not args.dry_run:
+                book.save()
+    finally:
+        bar.close()
+    lines = result.lines()
+    print(lines[0], file=out)
+    for line in lines[1:]:
+        print(f"  {line}", file=out)
+    if not args.dry_run:
+        print(f"Saved {book_path}. Run `xlcredit refresh {book_path}` to update aging and "
+              "scores.", file=out)
     return 0
 
 
@@ -192,7 +240,38 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--sample", type=_count, default=0, metavar="N",
                      help="fill in N buyers of realistic synthetic data and their invoices")
     new.add_argument("--force", action="store_true", help="replace the file if it exists")
+    new.add_argument("--base-currency", type=_currency, default=None, metavar="CCY",
+                     help="the workbook's base currency (ISO code; default EUR, CNY for zh-CN)")
     new.set_defaults(handler=cmd_new)
+
+    imp = sub.add_parser(
+        "import", help="import an ERP or accounting export into tblInvoices",
+        description="Upsert the invoices of an ERP export (CSV or a sheet of a workbook) into "
+        "tblInvoices by invoice number, add missing buyers to tblBuyers and save the mapping in "
+        "the workbook for next time. Columns map by --map, then the profile, then header "
+        "aliases. See docs/import.md.")
+    imp.add_argument("source", help="the export: .csv, .txt, .xlsx or .xlsm")
+    imp.add_argument("book", help="the credit-control workbook (.xlsx or .xlsm)")
+    imp.add_argument("--map", type=_field_map, action="append", metavar="FIELD=HEADER",
+                     help="read FIELD (invoice_no, buyer_id, buyer_name, amount, open_amount, "
+                     "paid_amount, currency, invoice_date, due_date, paid_date, terms, company) "
+                     "from the column HEADER; repeat for each field")
+    imp.add_argument("--profile", default=None, metavar="NAME",
+                     help="sap, odoo, erpnext, quickbooks, xero, kingdee or yonyou")
+    imp.add_argument("--date-order", default=None, choices=["DMY", "MDY", "YMD"],
+                     type=str.upper, help="order of day, month and year in text dates")
+    imp.add_argument("--decimal", default=None, choices=["point", "comma"], type=str.lower,
+                     help="decimal separator of text numbers")
+    imp.add_argument("--currency", type=_currency, default=None, metavar="CCY",
+                     help="currency of rows whose currency is blank")
+    imp.add_argument("--encoding", default=None, metavar="NAME",
+                     help="encoding of a CSV that is not UTF-8, e.g. gb18030")
+    imp.add_argument("--open-items", action="store_true",
+                     help="the export lists open items only: invoices of the same source missing "
+                     "from it are marked paid as of the export date (flagged as inferred)")
+    imp.add_argument("--sheet", default=None, metavar="NAME", help="the sheet of a workbook export")
+    imp.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    imp.set_defaults(handler=cmd_import)
 
     refresh = sub.add_parser(
         "refresh", help="refresh a workbook as the ribbon's Refresh all does, without Excel",

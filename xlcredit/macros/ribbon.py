@@ -105,6 +105,42 @@ def ribbon_payment_plan() -> None:
     _ribbon(run)
 
 
+#: What the Import ledger dialog offers.
+_EXPORT_PATTERNS = ["*.csv", "*.txt", "*.xlsx", "*.xlsm"]
+
+
+def import_ledger_message(result: Any, limit: int = 25) -> str:
+    """The import summary for a message box: the first ``limit`` lines, then a count.
+
+    >>> from xlcredit.workbook.importer import ImportResult
+    >>> print(import_ledger_message(ImportResult("ar.csv", rows_read=3, added=2), limit=3))
+    Read ar.csv
+    Mapped: nothing
+    Rows read 3, skipped 0, added 2, updated 0, unchanged 0, problems 0
+    """
+    lines = list(result.lines())
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"... and {len(lines) - limit} more lines (see the Import sheet)"]
+    return "\n".join(lines)
+
+
+def ribbon_import_ledger() -> None:
+    """Ribbon button "Import ledger": pick an ERP export in a file dialog and import it into
+    this workbook with the settings the last import saved (docs/import.md). The workbook is
+    changed in Excel; the user saves it."""
+    from xlcredit.workbook.importer import import_ledger
+
+    def run(book: Workbook) -> None:
+        path = book.choose_file("Import ledger", _EXPORT_PATTERNS)
+        if path is None:
+            return
+        result = import_ledger(book, path)
+        book.progress(1.0, "")
+        book.alert(import_ledger_message(result))
+
+    _ribbon(run)
+
+
 def ribbon_open_policy() -> None:
     """Ribbon button "Policy": show the Policy sheet."""
 

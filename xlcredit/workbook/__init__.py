@@ -19,6 +19,7 @@ from xlcredit.workbook.port import (
     ConditionalFormat,
     RawTable,
     SheetSpec,
+    TableEdit,
     TableSpec,
     Workbook,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "ProgressCallback",
     "RawTable",
     "SheetSpec",
+    "TableEdit",
     "TableSpec",
     "Workbook",
 ]

@@ -107,6 +107,25 @@ def add_table_columns(root: etree._Element, info: TableInfo, headers: list[str])
         auto.set("ref", range_ref(info.first_row, info.first_col, last_data, info.last_col))
 
 
+def set_table_rows(root: etree._Element, info: TableInfo) -> None:
+    """Set a table part's ``ref`` and autoFilter to ``info``'s rows (after it grew)."""
+    root.set("ref", range_ref(info.first_row, info.first_col, info.last_row, info.last_col))
+    auto = root.find(f"{{{_M}}}autoFilter")
+    if auto is not None:
+        last_data = info.last_row - info.totals_rows
+        auto.set("ref", range_ref(info.first_row, info.first_col, last_data, info.last_col))
+
+
+def calculated_formulas(root: etree._Element) -> dict[str, str]:
+    """The formula of each calculated column of a table part, by column name."""
+    out: dict[str, str] = {}
+    for col in root.iter(f"{{{_M}}}tableColumn"):
+        formula = col.find(f"{{{_M}}}calculatedColumnFormula")
+        if formula is not None and formula.text and formula.get("array") not in ("1", "true"):
+            out[decode_name(col.get("name", ""))] = formula.text
+    return out
+
+
 def child(root: etree._Element, name: str, order: list[str] = _ORDER) -> etree._Element:
     """The child ``name`` of ``root``, created at its schema position when missing."""
     found = root.find(f"{{{_M}}}{name}")

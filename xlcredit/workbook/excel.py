@@ -56,6 +56,7 @@ from xlcredit.workbook.port import (
     DataValidation,
     RawTable,
     SheetSpec,
+    TableEdit,
     TableSpec,
     Workbook,
 )
@@ -99,6 +100,21 @@ def _get_block(rng: xw.Range) -> list[list[Any]]:
 def _set_block(rng: xw.Range, rows: list[list[Any]]) -> None:
     """Write rows of values to a range of the same shape, in one call."""
     rng.value = rows
+
+
+def _set_runs(column: xw.Range, values: dict[int, Any], number_format: str | None = None) -> None:
+    """Write ``values`` (0-based row within ``column``: value) as one block per run of
+    consecutive rows, so cells between the runs keep what they hold."""
+    rows = sorted(values)
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i] != rows[i - 1] + 1:
+            first, last = rows[start], rows[i - 1]
+            block = column[first, 0].resize(last - first + 1, 1)
+            if number_format:
+                block.number_format = number_format
+            _set_block(block, [[_excel_value(values[r], number_format == "@")] for r in range(first, last + 1)])
+            start = i
 
 
 def _excel_value(value: Any, text_cell: bool = False) -> Any:
@@ -213,6 +229,15 @@ class ExcelWorkbook:
                 return
         raise SchemaError(f"{self.book.name} has no sheet named {name!r}.")
 
+    def choose_file(self, title: str, patterns: list[str]) -> str | None:
+        """Excel's own Open dialog (``Application.GetOpenFilename``); None when cancelled.
+        The path comes back to Python here and never travels through RunPython's text."""
+        joined = ";".join(patterns)
+        chosen = self.book.app.api.GetOpenFilename(
+            FileFilter=f"{title} ({joined}),{joined},All files (*.*),*.*", Title=f"xlcredit: {title}"
+        )
+        return chosen if isinstance(chosen, str) and chosen else None
+
     def alert(self, message: str) -> None:
         """A message box titled xlcredit; the status bar when no dialog can be shown."""
         try:
@@ -244,6 +269,51 @@ class ExcelWorkbook:
                 target.number_format = column.number_format
             text = column.number_format == "@"
             _set_block(target, [[_excel_value(v, text)] for v in column.values])
+
+    def edit_table(self, table: str, edit: TableEdit) -> None:
+        """Change cells and append rows: the table is resized over empty cells below it (Excel
+        extends calculated columns, formats and the total row), then each column is written
+        in blocks of consecutive rows."""
+        found = self._find(table)
+        sheet = found.parent
+        _check_unprotected(sheet)
+        names = [column.name.strip().casefold() for column in found.columns]
+        n_rows = 0 if found.data_body_range is None else found.data_body_range.rows.count
+        for index in edit.updates:
+            if not 0 <= index < n_rows:
+                raise InputError(f"row {index} is not a data row of {found.name} (it has {n_rows}).")
+        whole = found.range
+        n_new = len(edit.appends)
+        if n_new:
+            top = whole.row + whole.rows.count
+            below = sheet.range((top, whole.column)).resize(n_new, whole.columns.count)
+            if any(v is not None for row in _get_block(below) for v in row):
+                raise WorkbookError(
+                    f"Cannot add {n_new} rows to table {found.name} on sheet {sheet.name}: cells "
+                    f"below the table ({below.api.Address(False, False)}) are not empty; move what is "
+                    "there, then import again."
+                )
+        for header in edit.headers():
+            if header.strip().casefold() not in names:
+                found.columns.add(header.strip())
+                names.append(header.strip().casefold())
+        if n_new:
+            whole = found.range
+            found.resize(whole.resize(whole.rows.count + n_new, whole.columns.count))
+        body = found.data_body_range
+        if body is None:
+            return
+        by_column: dict[int, dict[int, Any]] = {}
+        for index, values in edit.updates.items():
+            for header, value in values.items():
+                by_column.setdefault(names.index(header.strip().casefold()), {})[index] = value
+        for offset, values in enumerate(edit.appends):
+            for header, value in values.items():
+                by_column.setdefault(names.index(header.strip().casefold()), {})[n_rows + offset] = value
+        formats = {h.strip().casefold(): f for h, f in edit.number_formats.items()}
+        for position, cells in by_column.items():
+            target = body.columns[position]
+            _set_runs(target, cells, formats.get(names[position]))
 
     def _owned(self, sheet: xw.Sheet) -> bool:
         return any(name.name.split("!")[-1] == MARK for name in sheet.names)

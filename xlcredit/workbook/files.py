@@ -43,7 +43,14 @@ from xlcredit.engine.errors import InputError, SchemaError, WorkbookError, Workb
 from xlcredit.workbook import book_xml, charts
 from xlcredit.workbook.book_xml import TableInfo
 from xlcredit.workbook.generated import check_sheet_name, conditional_xml, render_sheet
-from xlcredit.workbook.port import ColumnWrite, ConditionalFormat, RawTable, SheetSpec, Workbook
+from xlcredit.workbook.port import (
+    ColumnWrite,
+    ConditionalFormat,
+    RawTable,
+    SheetSpec,
+    TableEdit,
+    Workbook,
+)
 from xlcredit.workbook.reading import ErrorCell, NoCachedValue
 from xlcredit.workbook.safe_save import WorkbookLock, atomic_write, check_not_open
 from xlcredit.workbook.sheet_xml import (
@@ -53,7 +60,9 @@ from xlcredit.workbook.sheet_xml import (
     col_number,
     date_system,
     extend_dimension,
+    parse_ref,
     plain_value,
+    range_ref,
     set_columns,
 )
 from xlcredit.workbook.styles import StyleBook
@@ -270,6 +279,8 @@ class FileWorkbook:
         self._sheet_trees: dict[str, etree._Element] = {}
         self._table_trees: dict[str, etree._Element] = {}
         self._written: dict[str, dict[int, list[Any]]] = {}
+        #: Rows of tables changed by edit_table, as read_table must now return them.
+        self._edited: dict[str, list[list[Any]]] = {}
         self._generated_rows: dict[str, RawTable] = {}
         self._values: dict[str, list[list[Any]]] = {}
         self._calamine: CalamineWorkbook | None = None
@@ -339,6 +350,10 @@ class FileWorkbook:
         if name.casefold() not in {n.casefold() for n in self.sheet_names()}:
             raise SchemaError(f"{self.path.name} has no sheet named {name!r}.")
 
+    def choose_file(self, title: str, patterns: list[str]) -> str | None:
+        """None: a file on disk has no dialog to show (the command line takes a path)."""
+        return None
+
     def alert(self, message: str) -> None:
         """Send ``message`` to the alert callback given at open, if any."""
         if self._alert is not None:
@@ -376,33 +391,49 @@ class FileWorkbook:
             self._values[sheet] = values
         return self._values[sheet]
 
+    def read_sheet(self, sheet: str) -> list[list[Any]]:
+        """Every row of a sheet's used range, values as Excel delivers them (an export to
+        import; not part of the port). The sheet name matches whatever its case."""
+        names = self.sheet_names()
+        match = [n for n in names if n.casefold() == sheet.casefold()]
+        if not match:
+            raise InputError(f"{self.path.name} has no sheet {sheet!r} (sheets: {', '.join(names)}); "
+                             "choose one with --sheet.")
+        return [[_excel_value(v) for v in row] for row in self._sheet_values(match[0])]
+
     def read_table(self, name: str) -> RawTable:
         """Read a table by its Excel name; raise SchemaError naming it when it is missing."""
         info = self._table(name)
         if info.generated:
             return self._generated_rows[info.name.casefold()]
-        values = self._sheet_values(info.sheet)
         width = info.last_col - info.first_col + 1
-        start, stop = info.data_rows.start - 1, info.data_rows.stop - 1
-        lines = values[start:stop]
         grid = np.full((len(info.data_rows), width), None, dtype=object)
-        if lines:
-            sheet = np.empty((len(lines), len(lines[0])), dtype=object)
-            try:  # calamine's rows all have the sheet's width: one copy, then a column slice
-                sheet[:] = lines
-                block = sheet[:, info.first_col - 1 : info.last_col]
-                grid[: len(lines), : block.shape[1]] = block
-            except ValueError:  # rows of different widths
-                for i, line in enumerate(lines):
-                    cells = line[info.first_col - 1 : info.last_col]
-                    grid[i, : len(cells)] = cells
-            for j in range(width):  # per column, not per cell
-                grid[:, j] = _excel_column(grid[:, j])
-        part = info.sheet_part
-        if part in self.pkg.parts:
-            for (row, col), marker in _cell_markers(self.pkg.parts[part]).items():
-                if row in info.data_rows and info.first_col <= col <= info.last_col:
-                    grid[row - info.data_rows.start, col - info.first_col] = marker
+        if info.name.casefold() in self._edited:  # rows an import edited in this session
+            edited = self._edited[info.name.casefold()]
+            grid = np.full((len(edited), width), None, dtype=object)
+            for i, row in enumerate(edited):
+                grid[i, : len(row)] = list(row)
+        else:
+            values = self._sheet_values(info.sheet)
+            start, stop = info.data_rows.start - 1, info.data_rows.stop - 1
+            lines = values[start:stop]
+            if lines:
+                sheet = np.empty((len(lines), len(lines[0])), dtype=object)
+                try:  # calamine's rows all have the sheet's width: one copy, then a column slice
+                    sheet[:] = lines
+                    block = sheet[:, info.first_col - 1 : info.last_col]
+                    grid[: len(lines), : block.shape[1]] = block
+                except ValueError:  # rows of different widths
+                    for i, line in enumerate(lines):
+                        cells = line[info.first_col - 1 : info.last_col]
+                        grid[i, : len(cells)] = cells
+                for j in range(width):  # per column, not per cell
+                    grid[:, j] = _excel_column(grid[:, j])
+            part = info.sheet_part
+            if part in self.pkg.parts:
+                for (row, col), marker in _cell_markers(self.pkg.parts[part]).items():
+                    if row in info.data_rows and info.first_col <= col <= info.last_col:
+                        grid[row - info.data_rows.start, col - info.first_col] = marker
         for offset, column in self._written.get(info.name.casefold(), {}).items():
             written = np.empty(len(column), dtype=object)
             written[:] = column
@@ -494,6 +525,214 @@ class FileWorkbook:
                 f"Cannot write table {info.name} on sheet {info.sheet}: {exc}."
             ) from None
         self._cells_changed = True
+
+    def edit_table(self, table: str, edit: TableEdit) -> None:
+        """Change cells of a table and append rows below it, growing the table part (ref,
+        autoFilter, a total row moved down), the conditional formats and validations that
+        cover its whole columns, and the sheet's dimension. Validated before anything
+        changes; a failure midway restores the sheet and table as they were."""
+        info = self._table(table)
+        if info.generated:
+            raise WorkbookError(f"Table {info.name} was generated in this run; rebuild its sheet.")
+        key = info.name.casefold()
+        n_rows = len(info.data_rows)
+        for index in edit.updates:
+            if not 0 <= index < n_rows:
+                raise InputError(f"row {index} is not a data row of {info.name} (it has {n_rows}).")
+        tree = self._sheet_tree(info.sheet_part)
+        self._check_unprotected(tree, info.sheet)
+        lookup = {h.strip().casefold(): i for i, h in enumerate(info.header)}
+        new_headers: list[str] = []
+        for header in edit.headers():
+            folded = header.strip().casefold()
+            if folded not in lookup:
+                lookup[folded] = len(info.header) + len(new_headers)
+                new_headers.append(header.strip())
+        if not edit.updates and not edit.appends and not new_headers:
+            return
+        current = self.read_table(info.name).rows
+        if new_headers:
+            self._check_free(info, tree, len(new_headers))
+        n_new = len(edit.appends)
+        if n_new:
+            self._check_below(info, tree, n_new, info.last_col + len(new_headers))
+        if info.part not in self._table_trees:
+            self._table_trees[info.part] = self.pkg.xml(info.part)
+        table_tree = self._table_trees[info.part]
+        saved = (copy.deepcopy(tree), copy.deepcopy(table_tree), copy.copy(info), list(info.header))
+        try:
+            self._apply_edit(info, tree, table_tree, edit, lookup, new_headers)
+        except BaseException:
+            old_tree, old_table, old_info, old_header = saved
+            self._sheet_trees[info.sheet_part] = old_tree
+            self._table_trees[info.part] = old_table
+            info.__dict__.update(old_info.__dict__)
+            info.header = old_header
+            raise
+        width = len(info.header)
+        rows = [row + [None] * (width - len(row)) for row in current]
+        for index, values in edit.updates.items():
+            for header, value in values.items():
+                rows[index][lookup[header.strip().casefold()]] = _excel_value(plain_value(value))
+        for values in edit.appends:
+            row = [None] * width
+            for header, value in values.items():
+                row[lookup[header.strip().casefold()]] = _excel_value(plain_value(value))
+            rows.append(row)
+        self._edited[key] = rows
+        self._written.pop(key, None)
+        self._cells_changed = True
+
+    def _apply_edit(
+        self,
+        info: TableInfo,
+        tree: etree._Element,
+        table_tree: etree._Element,
+        edit: TableEdit,
+        lookup: dict[str, int],
+        new_headers: list[str],
+    ) -> None:
+        last_data = info.last_row - info.totals_rows
+        template_row = last_data if len(info.data_rows) else None
+        base_styles = {
+            c: (self._style_at(tree, template_row, c) if template_row else None)
+            for c in range(info.first_col, info.last_col + 1)
+        }
+        header_style = self._style_at(tree, info.header_row, info.last_col)
+        cells: dict[int, dict[int, Any]] = {}
+        if new_headers:
+            first_new = info.last_col + 1
+            cells[info.header_row] = {first_new + i: h for i, h in enumerate(new_headers)}
+            book_xml.add_table_columns(table_tree, info, new_headers)
+        formulas = book_xml.calculated_formulas(table_tree)
+        n_new = len(edit.appends)
+        moved: list[tuple[int, etree._Element]] = []
+        if n_new and info.totals_rows:
+            moved = self._take_row(tree, info.last_row, info.first_col, info.last_col)
+        formats: dict[int, str] = {}
+        for header, fmt in edit.number_formats.items():
+            if header.strip().casefold() in lookup:
+                formats[info.first_col + lookup[header.strip().casefold()]] = fmt
+        for index, values in edit.updates.items():
+            row = info.data_rows[index]
+            for header, value in values.items():
+                cells.setdefault(row, {})[info.first_col + lookup[header.strip().casefold()]] = value
+        appended_rows = set(range(last_data + 1, last_data + 1 + n_new))
+        for offset, values in enumerate(edit.appends):
+            row = last_data + 1 + offset
+            line: dict[int, Any] = {c: None for c in range(info.first_col, info.last_col + 1)}
+            for header, value in values.items():
+                line[info.first_col + lookup[header.strip().casefold()]] = value
+            cells[row] = line
+        if n_new:
+            info.last_row += n_new
+            book_xml.set_table_rows(table_tree, info)
+        if moved:
+            cells.setdefault(info.last_row, {}).update({c: None for c, _ in moved})
+        cache: dict[tuple[int | None, str | None, bool], int | None] = {}
+
+        def style_of(row: int, col: int, old: int | None, value: Any) -> int | None:
+            if row == info.header_row:
+                return header_style
+            if row in appended_rows:
+                old = base_styles.get(col)
+            fmt = formats.get(col)
+            is_date = isinstance(value, dt.date)
+            ck = (old, fmt, is_date)
+            if ck not in cache:
+                base = old or 0
+                if fmt is None and is_date and not self.styles.is_date(base):
+                    fmt = "yyyy-mm-dd"
+                cache[ck] = self.styles.cell_xf(base, number_format=fmt) if fmt else old
+            return cache[ck]
+
+        try:
+            set_columns(tree, cells, style_of)
+        except SharedFormulaError as exc:
+            raise WorkbookError(f"Cannot write table {info.name} on sheet {info.sheet}: {exc}.") from None
+        if moved:
+            self._put_row(tree, info.last_row, moved)
+        if formulas and n_new:
+            names = {h.strip().casefold(): i for i, h in enumerate(info.header)}
+            by_col = {info.first_col + names[h.strip().casefold()]: f for h, f in formulas.items()
+                      if h.strip().casefold() in names}
+            self._add_formulas(tree, sorted(appended_rows), by_col)
+        if n_new:
+            _grow_ranges(tree, info, last_data, n_new)
+        extend_dimension(tree, info.last_row, info.last_col)
+
+    def _check_below(self, info: TableInfo, tree: etree._Element, count: int, last_col: int) -> None:
+        """Refuse to grow a table over cells that hold something."""
+        below = range(info.last_row + 1, info.last_row + 1 + count)
+        for row in tree.iterfind(f".//{{{_M}}}row"):
+            if int(row.get("r", "0")) not in below:
+                continue
+            col = 0
+            for cell in row.iterchildren(f"{{{_M}}}c"):
+                ref = cell.get("r", "")
+                col = col_number(ref.rstrip("0123456789")) if ref else col + 1
+                if info.first_col <= col <= last_col and not cell_is_blank(cell):
+                    raise WorkbookError(
+                        f"Cannot add {count} rows to table {info.name} on sheet {info.sheet}: cell "
+                        f"{ref} below the table is not empty; move what is there (or the table), "
+                        "then import again."
+                    )
+
+    def _row_element(self, tree: etree._Element, number: int) -> etree._Element | None:
+        for row in tree.iterfind(f".//{{{_M}}}row[@r='{number}']"):
+            return row
+        return None
+
+    def _take_row(
+        self, tree: etree._Element, number: int, first_col: int, last_col: int
+    ) -> list[tuple[int, etree._Element]]:
+        """Remove and return the cells of a row between two columns (a total row to move)."""
+        row = self._row_element(tree, number)
+        if row is None:
+            return []
+        taken = []
+        col = 0
+        for cell in list(row.iterchildren(f"{{{_M}}}c")):
+            ref = cell.get("r", "")
+            col = col_number(ref.rstrip("0123456789")) if ref else col + 1
+            if first_col <= col <= last_col:
+                taken.append((col, copy.deepcopy(cell)))
+        return taken
+
+    def _put_row(self, tree: etree._Element, number: int, cells: list[tuple[int, etree._Element]]) -> None:
+        """Copy moved cells into the placeholders ``set_columns`` made on row ``number``."""
+        row = self._row_element(tree, number)
+        if row is None:
+            return
+        wanted = dict(cells)
+        for cell in row.iterchildren(f"{{{_M}}}c"):
+            ref = cell.get("r", "")
+            col = col_number(ref.rstrip("0123456789"))
+            source = wanted.get(col)
+            if source is None:
+                continue
+            cell.clear()
+            for name, value in source.attrib.items():
+                cell.set(name, value)
+            cell.set("r", f"{col_letters(col)}{number}")
+            for child in source:
+                cell.append(copy.deepcopy(child))
+
+    def _add_formulas(self, tree: etree._Element, rows: list[int], formulas: dict[int, str]) -> None:
+        """Give new rows the formula of each calculated column (Excel extends them too)."""
+        wanted = set(rows)
+        for row in tree.iterfind(f".//{{{_M}}}row"):
+            if int(row.get("r", "0")) not in wanted:
+                continue
+            for cell in row.iterchildren(f"{{{_M}}}c"):
+                ref = cell.get("r", "")
+                formula = formulas.get(col_number(ref.rstrip("0123456789")))
+                if formula is not None:
+                    for child in list(cell):
+                        cell.remove(child)
+                    if "t" in cell.attrib:
+                        del cell.attrib["t"]
+                    etree.SubElement(cell, f"{{{_M}}}f").text = formula
 
     def _check_unprotected(self, tree: etree._Element, sheet: str) -> None:
         protection = tree.find(f"{{{_M}}}sheetProtection")
@@ -773,6 +1012,33 @@ class FileWorkbook:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _grow_ranges(tree: etree._Element, info: TableInfo, last_data: int, count: int) -> None:
+    """Extend conditional formats and data validations that end on the table's last data
+    row (and start within it) by ``count`` rows, as Excel does when a table grows."""
+    first_data = info.data_rows.start
+    elements = [
+        *tree.iterfind(f"{{{_M}}}conditionalFormatting"),
+        *tree.iterfind(f"{{{_M}}}dataValidations/{{{_M}}}dataValidation"),
+    ]
+    for el in elements:
+        parts = []
+        changed = False
+        for ref in (el.get("sqref") or "").split():
+            first, _, last = ref.partition(":")
+            try:
+                (r1, c1), (r2, c2) = parse_ref(first), parse_ref(last or first)
+            except ValueError:
+                parts.append(ref)
+                continue
+            if r2 == last_data and first_data <= r1 <= last_data and info.first_col <= c1 and c2 <= info.last_col:
+                parts.append(range_ref(r1, c1, r2 + count, c2))
+                changed = True
+            else:
+                parts.append(ref)
+        if changed:
+            el.set("sqref", " ".join(parts))
 
 
 if TYPE_CHECKING:  # mypy checks that the adapter implements the port

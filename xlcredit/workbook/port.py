@@ -32,6 +32,7 @@ __all__ = [
     "DataValidation",
     "RawTable",
     "SheetSpec",
+    "TableEdit",
     "TableSpec",
     "Workbook",
 ]
@@ -75,6 +76,30 @@ class ColumnWrite:
     header: str
     values: list[Any]
     number_format: str | None = None
+
+
+@dataclass
+class TableEdit:
+    """Cells of an input table to change and rows to add, by header text (an import).
+
+    ``updates`` maps a 0-based data-row index to ``{header: value}``: only those cells
+    change. ``appends`` are new rows below the last one, ``{header: value}`` each (missing
+    headers stay blank; a calculated column gets its formula). A header the table lacks is
+    appended as a new table column. The table grows (its range, filter and total row move
+    down); cells below it must be empty. ``number_formats`` apply to the cells written,
+    by header. The edit is applied whole or not at all.
+    """
+
+    updates: dict[int, dict[str, Any]] = field(default_factory=dict)
+    appends: list[dict[str, Any]] = field(default_factory=list)
+    number_formats: dict[str, str] = field(default_factory=dict)
+
+    def headers(self) -> list[str]:
+        """Every header the edit writes, in first-seen order."""
+        seen: dict[str, None] = {}
+        for row in [*self.updates.values(), *self.appends]:
+            seen.update(dict.fromkeys(row))
+        return list(seen)
 
 
 @dataclass
@@ -226,6 +251,12 @@ class Workbook(Protocol):
         """Create or replace a generated sheet (and only a sheet xlcredit created)."""
         ...
 
+    def edit_table(self, table: str, edit: TableEdit) -> None:
+        """Change cells of an existing table and add rows below it, growing the table
+        (see :class:`TableEdit`). Other cells, rows and objects are kept; the whole edit is
+        refused (WorkbookError naming the cell) when a cell below the table is not empty."""
+        ...
+
     def sheet_names(self) -> list[str]:
         """Names of all sheets, in workbook order."""
         ...
@@ -238,6 +269,11 @@ class Workbook(Protocol):
 
     def activate_sheet(self, name: str) -> None:
         """Bring a sheet to the front (live Excel); nothing to show for a file."""
+        ...
+
+    def choose_file(self, title: str, patterns: list[str]) -> str | None:
+        """Ask the user for a file to read (Excel's Open dialog, filtered to ``patterns``
+        such as ``"*.csv"``); None when cancelled, or for a file (no dialog to show)."""
         ...
 
     def alert(self, message: str) -> None:

@@ -19,6 +19,7 @@ Which header does the Chinese template use for the due date, and what else is ac
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -50,6 +51,7 @@ __all__ = [
     "DUNNING",
     "FX",
     "HISTORY",
+    "IMPORT",
     "INVOICES",
     "LIMIT_RULES",
     "POLICY",
@@ -99,6 +101,7 @@ SHEET_NAMES: dict[str, dict[str, str]] = {
     "quick": {"en": "Quick check", "zh-CN": "快速评估"},
     "plan": {"en": "Payment plan", "zh-CN": "还款计划"},
     "help": {"en": "Read me", "zh-CN": "使用说明"},
+    "import": {"en": "Import", "zh-CN": "导入设置"},
 }
 
 
@@ -481,6 +484,48 @@ COLLECTIONS_USER = TableSchema(
            width=11),
         _c("owner", "Owner", "负责人", "text", "Collector", "催收人", width=12),
         _c("notes", "Notes", "备注", "text", "Comment", "说明", width=30),
+    ),
+    key="invoice_no",
+)
+
+def _more(col: Column, *aliases: str, required: bool = False) -> Column:
+    return dataclasses.replace(col, aliases=(*col.aliases, *aliases), required=required)
+
+
+#: The fields an import reads from an ERP or accounting export (issue 12; docs/import.md):
+#: the tblInvoices columns that come from accounting, with the headers those systems use,
+#: plus what the import derives values from: the buyer's name (for new buyers), the open
+#: amount (paid = amount - open), payment terms (the due date where it is missing) and the
+#: company (part of the invoice's key). Not a workbook table: the user's own columns
+#: (disputed, promise date, notes) are never imported.
+IMPORT = TableSchema(
+    "import",
+    "invoices",
+    (
+        _more(INVOICES.column("invoice_no"), "Invoice Number", "单据编号", "发票编号", "Num",
+              "Voucher No", "Document Number", "DocumentNo", "Belegnummer", "Entry",
+              "单据编码", required=True),
+        _more(INVOICES.column("buyer_id"), "客户编码", "往来单位编码", "Party", "Customer account",
+              "Customer code", "Konto"),
+        _c("buyer_name", "Buyer name", "客户名称", "text", "Customer name", "Customer", "Partner",
+           "Party Name", "Contact", "往来单位", "客户", "Name 1", "Name"),
+        _more(INVOICES.column("currency"), "币别", "Document currency", "Currency code", "Curr.",
+              "Währung"),
+        _more(INVOICES.column("amount"), "价税合计", "Invoiced Amount", "Total",
+              "Amount in doc. curr.", "Amount in document currency", "原币金额", "应收金额",
+              "Original amount"),
+        _more(INVOICES.column("paid_amount"), "Paid Amount", "已核销金额", "收回金额"),
+        _c("open_amount", "Open amount", "未核销金额", "money", "Remaining", "Outstanding",
+           "Outstanding Amount", "Open Balance", "Balance due", "Amount due", "Residual",
+           "Amount Residual", "余额", "原币余额", "未收金额", "原币未核销金额"),
+        _more(INVOICES.column("invoice_date"), "Posting Date", "Invoice Date", "业务日期",
+              "单据日期", "Doc. Date", "Belegdatum", "记账日期"),
+        _more(INVOICES.column("due_date"), "Due date (net)", "Nettofälligkeit", "Net due dt"),
+        _more(INVOICES.column("paid_date"), "Clearing", "Ausgleichsdatum", "核销日期"),
+        _c("terms", "Payment terms", "收款条件", "text", "Terms", "Terms of payment", "PayT",
+           "Payment term", "付款条件", "Zahlungsbedingung"),
+        _c("company", "Company", "公司", "id", "Company Code", "CoCd", "Buchungskreis", "结算组织",
+           "组织"),
     ),
     key="invoice_no",
 )

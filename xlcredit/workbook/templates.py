@@ -516,6 +516,21 @@ def _help_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str) -> None:
     _print_setup(ws, landscape=False, repeat=None)
 
 
+def with_base_currency(policy: Policy, code: str) -> Policy:
+    """``policy`` with another base currency; its FX rates restated in that currency (or
+    dropped when it has no rate for it: a wrong rate is worse than none).
+
+    >>> p = with_base_currency(Policy(base_currency="EUR", fx_rates=(("USD", 0.92),)), "USD")
+    >>> p.base_currency, p.fx_rates
+    ('USD', (('EUR', 1.087),))
+    """
+    rates = {policy.base_currency: 1.0, **dict(policy.fx_rates)}
+    if code not in rates:
+        return dataclasses.replace(policy, base_currency=code, fx_rates=())
+    restated = tuple((c, round(r / rates[code], 4)) for c, r in rates.items() if c != code)
+    return dataclasses.replace(policy, base_currency=code, fx_rates=restated)
+
+
 # --------------------------------------------------------------------------- entry point
 def build_template(
     path: str | Path,
@@ -524,6 +539,7 @@ def build_template(
     *,
     seed: int = 2026,
     as_of: dt.date | None = None,
+    base_currency: str | None = None,
 ) -> Path:
     """Write a credit-control workbook: the template, optionally with ``sample`` buyers.
 
@@ -541,6 +557,9 @@ def build_template(
     as_of : date, optional
         As-of date written to the Policy sheet with sample data (default
         :data:`~xlcredit.workbook.sample.SAMPLE_AS_OF`); an empty template leaves it blank (today).
+    base_currency : str, optional
+        ISO code of the base currency (default EUR, CNY in Chinese); the example FX rates are
+        restated in it, or left out when it is not one of theirs.
 
     Returns
     -------
@@ -569,6 +588,8 @@ def build_template(
         policy = dataclasses.replace(sample_policy(lang), as_of=as_of)  # blank: today
         buyers = pd.DataFrame(columns=[c.name for c in BUYERS.columns])
         invoices = pd.DataFrame(columns=[c.name for c in INVOICES.columns])
+    if base_currency is not None and base_currency != policy.base_currency:
+        policy = with_base_currency(policy, base_currency)
     book = xlsxwriter.Workbook(str(path), {
         "strings_to_formulas": False,
         "strings_to_urls": False,

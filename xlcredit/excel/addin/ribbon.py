@@ -86,6 +86,11 @@ BUTTONS = (
            "Dashboard", "仪表板",
            "Rebuild the Dashboard sheet: DSO, CEI, aging and top exposures.",
            "重新生成仪表板：DSO、CEI、账龄和最大风险敞口。"),
+    Button("btnImportLedger", "grpReceivables", "OnImportLedger", "GetExternalDataFromText",
+           "Import ledger", "导入账款",
+           "Import the receivables export of your ERP (CSV or Excel) into the Invoices table; "
+           "the mapping of the last import is used again.",
+           "将 ERP 导出的应收数据（CSV 或 Excel）导入发票表；沿用上次导入的对应设置。"),
     Button("btnPaymentPlan", "grpBuyer", "OnPaymentPlan", "Calculator",
            "Payment plan", "还款计划",
            "Create a payment plan sheet for the buyer in the selected row.",
