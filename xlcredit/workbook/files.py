@@ -411,8 +411,8 @@ class FileWorkbook:
         if info.name.casefold() in self._edited:  # rows an import edited in this session
             edited = self._edited[info.name.casefold()]
             grid = np.full((len(edited), width), None, dtype=object)
-            for i, row in enumerate(edited):
-                grid[i, : len(row)] = list(row)
+            for i, edited_row in enumerate(edited):
+                grid[i, : len(edited_row)] = list(edited_row)
         else:
             values = self._sheet_values(info.sheet)
             start, stop = info.data_rows.start - 1, info.data_rows.stop - 1
@@ -431,9 +431,9 @@ class FileWorkbook:
                     grid[:, j] = _excel_column(grid[:, j])
             part = info.sheet_part
             if part in self.pkg.parts:
-                for (row, col), marker in _cell_markers(self.pkg.parts[part]).items():
-                    if row in info.data_rows and info.first_col <= col <= info.last_col:
-                        grid[row - info.data_rows.start, col - info.first_col] = marker
+                for (row_no, col), marker in _cell_markers(self.pkg.parts[part]).items():
+                    if row_no in info.data_rows and info.first_col <= col <= info.last_col:
+                        grid[row_no - info.data_rows.start, col - info.first_col] = marker
         for offset, column in self._written.get(info.name.casefold(), {}).items():
             written = np.empty(len(column), dtype=object)
             written[:] = column
