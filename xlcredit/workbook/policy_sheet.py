@@ -54,8 +54,10 @@ __all__ = [
 POLICY_TABLES: tuple[TableSchema, ...] = (POLICY, BANDS, LIMIT_RULES, APPROVAL, DUNNING, FX)
 
 #: Short lists kept in tblPolicy as comma-separated numbers.
+#: They are applied after the single values, in this order (the number of
+#: ``provision.loss_rates`` depends on the buckets the others define).
 LIST_SETTINGS: tuple[str, ...] = ("aging.bucket_edges", "score.grade_min_scores",
-                                   "provision.loss_rates", "provision.invoice_age_edges")
+                                   "provision.invoice_age_edges", "provision.loss_rates")
 
 #: Description of each setting (English, Simplified Chinese).
 DESCRIPTIONS: dict[str, tuple[str, str]] = {
@@ -356,7 +358,12 @@ def policy_from_tables(
         problems.extend(t.problems)
         found = POLICY.resolve(header)
         raw_values = [rows[i][found["value"]] if found["value"] < len(rows[i]) else None for i in t.data_index]
-        for pos, key in enumerate(t.frame["setting"].tolist()):
+        keys = t.frame["setting"].tolist()
+        lists = {str(k).strip(): p for p, k in enumerate(keys) if k is not None and str(k).strip() in LIST_SETTINGS}
+        order = [p for p in range(len(keys)) if p not in lists.values()]
+        order += [lists[k] for k in LIST_SETTINGS if k in lists]  # single values first
+        for pos in order:
+            key = keys[pos]
             row = int(t.excel_rows[pos])
             raw = raw_values[pos]
             if key is None or raw is None or (isinstance(raw, str) and not raw.strip()):
