@@ -394,3 +394,28 @@ def test_matrix_provision_refuses_bad_rates() -> None:
         matrix_provision([1.0], due, "2026-11-30", [0.1])
     with pytest.raises(InputError, match=r"rates must be numbers from 0 to 1 .*got 5 for 1-30"):
         matrix_provision([1.0], due, "2026-11-30", [0.1, 5, 0.1, 0.1, 0.1, 0.1, 1])
+
+
+REAL = ROOT.parents[1] / "shared" / "data" / "ar_ledger_sample" / "invoices.csv"
+
+
+@pytest.mark.skipif(not REAL.is_file(), reason=f"real ledger sample not found at {REAL}")
+def test_real_ledger_roll_rates_are_near_zero_and_match_an_independent_computation() -> None:
+    # README: every invoice is settled, none written off, at most about 3 months late
+    raw = pd.read_csv(REAL)
+    inv = pd.DataFrame({
+        "invoice_no": raw["invoiceNumber"].astype(str), "buyer_id": raw["customerID"],
+        "amount": raw["InvoiceAmount"].astype(float),
+        **{k: pd.to_datetime(raw[c], format="%d/%m/%Y")
+           for k, c in (("invoice_date", "InvoiceDate"), ("due_date", "DueDate"), ("paid_date", "SettledDate"))},
+    })
+    as_of = pd.Timestamp("2013-11-30")
+    r = provision(inv, as_of, Policy())
+    want = independent_provision(inv.assign(written_off_date=pd.NaT), as_of, edges=[30, 60, 90, 120],
+                                 loss_days=180, months=24, factor=1.0)
+    hist = want["history"]
+    assert isinstance(hist, dict)
+    assert r.migration is not None
+    np.testing.assert_allclose(r.migration["loss_rate_history"], [hist[b] for b in r.matrix.index])
+    assert r.matrix.loc[["Not due", "1-30", "31-60"], "loss_rate"].tolist() == [0.0, 0.0, 0.0]
+    assert r.totals["gross_provision"] == pytest.approx(want["gross"]) and r.notes  # older buckets: no history
