@@ -20,7 +20,11 @@ from xlcredit.engine.forecast import buyer_delays, forecast
 from xlcredit.engine.policy import Policy
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parents[1] / "shared" / "data" / "ar_ledger_sample" / "invoices.csv"
+#: The real ledger sample beside the checkout (/work/main -> /work/shared) or one level up
+#: from a worktree (/work/wt/NAME -> /work/shared).
+DATA = next((d / "shared" / "data" / "ar_ledger_sample" / "invoices.csv" for d in (ROOT.parent, ROOT.parents[1])
+             if (d / "shared" / "data" / "ar_ledger_sample" / "invoices.csv").is_file()),
+            ROOT.parent / "shared" / "data" / "ar_ledger_sample" / "invoices.csv")
 DOC = ROOT / "docs" / "forecast.md"
 AS_OF = pd.Timestamp("2026-11-30")
 

@@ -396,7 +396,11 @@ def test_matrix_provision_refuses_bad_rates() -> None:
         matrix_provision([1.0], due, "2026-11-30", [0.1, 5, 0.1, 0.1, 0.1, 0.1, 1])
 
 
-REAL = ROOT.parents[1] / "shared" / "data" / "ar_ledger_sample" / "invoices.csv"
+#: The real ledger sample beside the checkout (/work/main -> /work/shared) or one level up
+#: from a worktree (/work/wt/NAME -> /work/shared).
+REAL = next((d / "shared" / "data" / "ar_ledger_sample" / "invoices.csv" for d in (ROOT.parent, ROOT.parents[1])
+             if (d / "shared" / "data" / "ar_ledger_sample" / "invoices.csv").is_file()),
+            ROOT.parent / "shared" / "data" / "ar_ledger_sample" / "invoices.csv")
 
 
 @pytest.mark.skipif(not REAL.is_file(), reason=f"real ledger sample not found at {REAL}")
