@@ -15,7 +15,10 @@ from types import ModuleType
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from strategies import AGING_FX, aging_frame, aging_ledgers
 
+from xlcredit.engine.aging import age_invoices
 from xlcredit.engine.forecast import buyer_delays, forecast
 from xlcredit.engine.policy import Policy
 
@@ -157,3 +160,20 @@ def test_backtest_on_the_real_ledger_beats_the_naive_forecast() -> None:
         key = "1-4" if week == "all" else str(week)
         expected = [row["mean_actual"], row["mae_forecast"], row["mae_naive"]]
         assert published[key] == pytest.approx(expected, abs=0.006), key
+
+
+@settings(max_examples=100, deadline=None)
+@given(aging_ledgers())
+def test_every_open_item_is_in_a_week_later_disputed_or_set_aside(cols: dict[str, list[object]]) -> None:
+    inv = aging_frame(cols, AS_OF)
+    assert isinstance(inv, pd.DataFrame)
+    policy = Policy(fx_rates=AGING_FX)
+    f = forecast(inv, AS_OF, policy)
+    aged = age_invoices(inv, AS_OF, policy).items  # the aging's open items, base currency
+    positive = aged[aged["open_base"] > 0]
+    assert f.weekly["expected"].sum() + f.later + f.disputed == pytest.approx(
+        positive["open_base"].sum(), rel=1e-9, abs=1e-6)
+    assert sorted(f.items["invoice_no"]) == sorted(positive.loc[~positive["disputed"], "invoice_no"])
+    assert (f.items["week"].between(0, 13)).all()
+    assert sorted(f.set_aside["invoice_no"]) == sorted(
+        age_invoices(inv, AS_OF, policy).unaged.query("open_amount > 0")["invoice_no"])

@@ -13,7 +13,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import AGING_FX, aging_frame, aging_ledgers
 
+from xlcredit.engine.aging import age_invoices
 from xlcredit.engine.errors import InputError, PolicyError
 from xlcredit.engine.policy import Policy
 from xlcredit.engine.provision import (
@@ -27,6 +31,7 @@ from xlcredit.workbook.policy_sheet import policy_from_tables, policy_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "provision.md"
+PROP_AS_OF = pd.Timestamp("2026-11-30")
 
 
 # --------------------------------------------------------------------------- the doc's tables
@@ -423,3 +428,42 @@ def test_real_ledger_roll_rates_are_near_zero_and_match_an_independent_computati
     np.testing.assert_allclose(r.migration["loss_rate_history"], [hist[b] for b in r.matrix.index])
     assert r.matrix.loc[["Not due", "1-30", "31-60"], "loss_rate"].tolist() == [0.0, 0.0, 0.0]
     assert r.totals["gross_provision"] == pytest.approx(want["gross"]) and r.notes  # older buckets: no history
+
+
+# --------------------------------------------------------------------------- properties
+@settings(max_examples=120, deadline=None)
+@given(aging_ledgers(), st.lists(st.floats(0, 1), min_size=6, max_size=6))
+def test_matrix_reads_the_aging_and_adds_up(cols: dict[str, list[object]], rates: list[float]) -> None:
+    """One answer per fact: with the same buckets the matrix balances are the aging's, the
+    items set aside are the aging's, and the provision adds up by bucket, buyer and cell."""
+    inv = aging_frame(cols, PROP_AS_OF)
+    assert isinstance(inv, pd.DataFrame)
+    policy = Policy(fx_rates=AGING_FX).with_overrides({
+        "aging": {"bucket_edges": [30, 60, 90, 180]},
+        "provision": {"loss_days": 180, "loss_rates": rates}})
+    aged = age_invoices(inv, PROP_AS_OF, policy)
+    r = provision(inv, PROP_AS_OF, policy)
+    np.testing.assert_allclose(r.matrix["balance"], aged.total[aged.labels].to_numpy(dtype=float),
+                               rtol=1e-9, atol=1e-6)
+    assert sorted(r.unprovided["invoice_no"]) == sorted(aged.unaged["invoice_no"])
+    np.testing.assert_allclose(r.matrix["provision"], r.matrix["balance"] * np.asarray(rates),
+                               rtol=1e-9, atol=1e-6)
+    assert r.totals["gross_provision"] == pytest.approx(r.matrix["provision"].sum(), rel=1e-9, abs=1e-6)
+    cells = r.by_buyer_bucket.groupby("buyer_id")["provision"].sum().reindex(r.by_buyer.index, fill_value=0.0)
+    np.testing.assert_allclose(cells, r.by_buyer["gross_provision"], rtol=1e-9, atol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(aging_ledgers(), st.floats(0.5, 2.0))
+def test_history_rates_stay_between_zero_and_one_and_rise_with_the_outlook(
+    cols: dict[str, list[object]], factor: float,
+) -> None:
+    inv = aging_frame(cols, PROP_AS_OF)
+    assert isinstance(inv, pd.DataFrame)
+    base = Policy(fx_rates=AGING_FX)
+    plain = provision(inv, PROP_AS_OF, base)
+    tilted = provision(inv, PROP_AS_OF, base.with_overrides({"provision": {"outlook_factor": factor}}))
+    for r in (plain, tilted):
+        assert ((r.matrix["loss_rate"] >= 0) & (r.matrix["loss_rate"] <= 1)).all()
+    np.testing.assert_allclose(tilted.matrix["loss_rate"], np.minimum(1.0, plain.matrix["loss_rate"] * factor)
+                               .where(plain.matrix.index != "Over 180", 1.0), rtol=1e-12)

@@ -224,7 +224,8 @@ def forecast(
     has_own = ~np.isnan(d.own)[codes]
     delay = np.where(np.isnan(promise), d.expected[codes], promise - ledger.due_day)
     expected = np.where(np.isnan(promise), ledger.due_day + delay, promise)
-    week = np.maximum(1, np.ceil((expected - day) / 7.0))
+    offset = np.where(np.isfinite(expected), expected - day, 0.0)  # no due date: set aside below
+    week = np.maximum(1, np.ceil(offset / 7.0))
     week = np.where(week > n_weeks, 0, week).astype(np.int64)
     source = np.where(~np.isnan(promise), text["promise"], np.where(has_own, text["buyer"], text["portfolio"]))
     live = ok & ~ledger.disputed
