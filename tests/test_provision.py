@@ -300,7 +300,8 @@ def test_write_off_wins_over_a_later_payment_and_leaves_the_balance() -> None:
     policy = Policy().with_overrides({"provision": {"loss_rates": [0.1] * 7}})
     r = provision(inv, "2026-11-30", policy)
     assert r.totals["open_balance"] == 300.0
-    assert r.write_offs[["invoice_no", "amount_base"]].values.tolist() == [["W1", 700.0]]
+    assert r.write_offs[["invoice_no", "amount_base", "paid_after_write_off"]].values.tolist() == [
+        ["W1", 700.0, True]]
 
 
 def test_items_without_fx_or_due_date_are_listed_not_dropped() -> None:

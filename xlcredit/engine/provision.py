@@ -306,7 +306,9 @@ class ProvisionResult:
         Every provided open item: buyer, invoice, open amount (base), days past due, bucket,
         rate, provision, impaired, disputed.
     write_offs : DataFrame
-        Invoices written off by the as-of day: buyer, invoice, date, amount (base).
+        Invoices written off by the as-of day: buyer, invoice, date, amount (base), and
+        ``paid_after_write_off`` (a later payment date: the write-off stands, the payment
+        is a recovery to book).
     unprovided : DataFrame
         Open items left out (no FX rate, no due or invoice date), with the reason.
     migration : DataFrame or None
@@ -534,6 +536,9 @@ def provision(
         buyer_name: ledger.buyers[codes[off]], "invoice_no": ledger.invoice_no[off],
         "written_off_date": pd.to_datetime(wo_day[off], unit="D"),
         "amount_base": (wo_amount * ledger.rate)[off],
+        # a payment dated after the write-off (an import that reopens it): the write-off
+        # stands, and the payment is a recovery of a written-off debt to book
+        "paid_after_write_off": (ledger.paid_day > written_off)[off],
     })
     reasons = np.where(no_fx, "", np.where(no_due, text["no_due"], text["no_invoice"])).astype(object)
     cur = ledger.currency_names[ledger.currency_codes]
