@@ -468,3 +468,16 @@ def test_history_rates_stay_between_zero_and_one_and_rise_with_the_outlook(
         assert ((r.matrix["loss_rate"] >= 0) & (r.matrix["loss_rate"] <= 1)).all()
     np.testing.assert_allclose(tilted.matrix["loss_rate"], np.minimum(1.0, plain.matrix["loss_rate"] * factor)
                                .where(plain.matrix.index != "Over 180", 1.0), rtol=1e-12)
+
+
+def test_buyer_inputs_must_be_clean_values() -> None:
+    inv = pd.DataFrame({"buyer_id": ["A"], "amount": [100.0], "due_date": pd.to_datetime(["2026-12-31"])})
+    policy = Policy().with_overrides({"provision": {"loss_rates": [0.1] * 7}})
+    with pytest.raises(InputError, match="insolvent must be TRUE or FALSE; got 'maybe' for buyer 'A'"):
+        provision(inv, "2026-11-30", policy, pd.DataFrame({"buyer_id": ["A"], "insolvent": ["maybe"]}))
+    with pytest.raises(InputError, match=r"expected_recovery must be a number from 0 to 1; got 1\.5"):
+        provision(inv, "2026-11-30", policy, pd.DataFrame({"buyer_id": ["A"], "insolvent": [1],
+                                                           "expected_recovery": [1.5]}))
+    r = provision(inv, "2026-11-30", policy, pd.DataFrame({"buyer_id": ["A"], "legal_action": [1.0],
+                                                           "expected_recovery": [None]}))
+    assert r.by_buyer.loc["A", "individual_provision"] == 100.0  # blank recovery: the policy's 0

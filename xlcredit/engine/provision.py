@@ -89,7 +89,6 @@ from xlcredit.engine.aging import (
 from xlcredit.engine.collections import dunning_step_numbers
 from xlcredit.engine.errors import InputError, describe
 from xlcredit.engine.policy import Policy
-from xlcredit.workbook.excel_values import to_flags, to_numbers
 
 __all__ = [
     "BUYER_COLUMNS",
@@ -103,7 +102,7 @@ __all__ = [
 
 #: Optional columns of the buyer table read here (keyed by ``buyer_id``, column or index).
 BUYER_COLUMNS: dict[str, str] = {
-    "insolvent": "TRUE when the buyer is insolvent (credit-impaired)",
+    "insolvent": "TRUE when the buyer is insolvent (credit-impaired); clean values (bool)",
     "legal_action": "TRUE when the debt is with a lawyer or collection agency (credit-impaired)",
     "expected_recovery": "share (0-1) of a credit-impaired buyer's balance expected back",
     "insured_limit": "credit-insurance limit of the buyer in the base currency (0: not insured)",
@@ -351,24 +350,32 @@ def _buyer_table(buyers: pd.DataFrame | None, index: pd.Index) -> pd.DataFrame:
 
 
 def _flag(table: pd.DataFrame, col: str) -> npt.NDArray[np.bool_]:
+    """A TRUE/FALSE column of the buyer table (clean values: bool, 1/0; blank is FALSE)."""
     if col not in table.columns:
         return np.zeros(len(table), dtype=bool)
-    parsed = to_flags(table[col].tolist(), col)
-    problem = parsed.first_problem()
-    if problem is not None:
-        raise InputError(problem)
-    return np.nan_to_num(parsed.values, nan=0.0) == 1.0
+    values = table[col]
+    known = values.notna()
+    ok = values[known].map(lambda v: isinstance(v, (bool, np.bool_)) or (
+        isinstance(v, (int, float, np.integer, np.floating)) and v in (0, 1)))
+    if not ok.all():
+        bad = values[known][~ok.to_numpy(dtype=bool)]
+        raise InputError(f"{col} must be TRUE or FALSE; got {describe(bad.iloc[0])} for buyer "
+                         f"{describe(bad.index[0])}.")
+    return np.asarray(values.where(known, False).astype(bool), dtype=bool)
 
 
 def _share(table: pd.DataFrame, col: str, default: float) -> npt.NDArray[np.float64]:
+    """A number column of the buyer table (clean values; blank takes ``default``)."""
     if col not in table.columns:
         return np.full(len(table), default)
-    parsed = to_numbers(table[col].tolist(), col)
-    problem = parsed.first_problem()
-    if problem is not None:
-        raise InputError(problem)
-    values = parsed.values
-    bad = ~np.isnan(values) & ((values < 0) | ((values > 1) if col == "expected_recovery" else False))
+    raw = table[col]
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    text = np.isnan(values) & raw.notna().to_numpy()
+    if text.any():
+        raise InputError(f"{col} must be a number; got {describe(raw[text].iloc[0])} for buyer "
+                         f"{describe(table.index[text][0])}.")
+    top = 1.0 if col == "expected_recovery" else np.inf
+    bad = ~np.isnan(values) & ((values < 0) | (values > top))
     if bad.any():
         rule = "from 0 to 1" if col == "expected_recovery" else ">= 0"
         raise InputError(f"{col} must be a number {rule}; got {values[bad][0]:g} for buyer "
