@@ -45,6 +45,10 @@ def test_readable_errors() -> None:
     assert PROVISION([5.0], due, None, RATES).startswith("#VALUE! as_of must be one date cell")
     assert PROVISION([5.0], due, AS_OF, RATES, [60.0, 30.0]).startswith("#VALUE! aging.bucket_edges")
     assert PROVISION(["abc"], due, AS_OF, RATES).startswith("#VALUE! amounts")
+    # error cells (err_to_str=True) name the argument and the cell, never count as blank
+    assert PROVISION(["#N/A"], due, AS_OF, RATES).startswith("#N/A amounts: cell 1 of the range")
+    assert PROVISION([5.0], due, AS_OF, [0.1, "#REF!", 0.1, 0.1, 0.1, 0.1, 1.0]).startswith(
+        "#REF! rates: cell 2 of the range")
 
 
 def test_reexported_and_not_an_excel_builtin() -> None:

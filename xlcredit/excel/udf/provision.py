@@ -29,11 +29,11 @@ _DOC_EDGES = "Optional. Upper edges of the overdue buckets in days, ascending; d
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("amounts", doc=_DOC_AMOUNTS)
-@xw.arg("due_dates", doc=_DOC_DUE)
-@xw.arg("as_of", doc=_DOC_AS_OF)
-@xw.arg("rates", doc=_DOC_RATES)
-@xw.arg("bucket_edges", doc=_DOC_EDGES)
+@xw.arg("amounts", err_to_str=True, doc=_DOC_AMOUNTS)
+@xw.arg("due_dates", err_to_str=True, doc=_DOC_DUE)
+@xw.arg("as_of", err_to_str=True, doc=_DOC_AS_OF)
+@xw.arg("rates", err_to_str=True, doc=_DOC_RATES)
+@xw.arg("bucket_edges", err_to_str=True, doc=_DOC_EDGES)
 @guard
 def PROVISION(amounts: Any, due_dates: Any, as_of: Any, rates: Any = None, bucket_edges: Any = None) -> Any:
     """Bad-debt provision: the sum of each amount times the loss rate of its aging bucket.
