@@ -4,7 +4,7 @@ back-test on a real ledger.
 
 Rules (each one a decision a credit controller can check):
 
-- **Open items**: the open amount of :func:`xlcredit.engine.aging.open_amounts` on the as-of
+- **Open items**: the open amount of :func:`xlcredit.engine.ledger.position` (the ledger reader) on the as-of
   day, in the base currency; only amounts above zero are collections (credit notes offset
   them but bring in no cash). Items without an FX rate or a due date are listed in
   ``set_aside`` with the reason.
@@ -50,24 +50,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from xlcredit.engine.aging import (
-    DateLike,
-    LedgerArrays,
-    as_of_day,
-    day_numbers,
-    ledger_arrays,
-    open_amounts,
-)
+from xlcredit.engine.ledger import DateLike, LedgerArrays, as_of_day, ledger_arrays, position
 from xlcredit.engine.policy import Policy
 
 __all__ = ["ForecastResult", "buyer_delays", "forecast"]
 
 _TEXT = {
-    "en": {"no_fx": "no FX rate for ", "no_due": "no due date",
-           "no_history": "no paid history before the as-of day: every item is expected on its due date",
+    "en": {"no_history": "no paid history before the as-of day: every item is expected on its due date",
            "promise": "promise", "buyer": "buyer history", "portfolio": "portfolio"},
-    "zh-CN": {"no_fx": "无汇率：", "no_due": "无到期日",
-              "no_history": "截至基准日无付款历史：所有款项按到期日预计",
+    "zh-CN": {"no_history": "截至基准日无付款历史：所有款项按到期日预计",
               "promise": "承诺付款", "buyer": "客户历史", "portfolio": "组合平均"},
 }
 
@@ -85,7 +76,7 @@ def _delays(ledger: LedgerArrays, day: int, policy: Policy) -> _Delays:
     ng = len(ledger.buyers)
     amount = ledger.amount * ledger.rate
     paid = ~np.isnan(ledger.paid_day) & (ledger.paid_day <= day)
-    usable = paid & ~np.isnan(ledger.due_day) & ~ledger.disputed & (amount > 0)
+    usable = ledger.usable & paid & ~np.isnan(ledger.due_day) & ~ledger.disputed & (amount > 0)
     decay = np.where(usable, 0.5 ** ((day - np.nan_to_num(ledger.paid_day)) / policy.forecast.half_life_days), 0.0)
     w = np.where(usable, np.nan_to_num(amount) * decay, 0.0)
     delay = np.where(usable, ledger.paid_day - ledger.due_day, 0.0)
@@ -184,7 +175,7 @@ def forecast(
     Parameters
     ----------
     invoices : DataFrame
-        The ledger, columns of :data:`xlcredit.engine.aging.INVOICE_COLUMNS` plus the
+        The ledger, columns of :data:`xlcredit.engine.ledger.INVOICE_COLUMNS` plus the
         optional ``promise_date``.
     as_of : date, optional
         Day of the forecast; default the policy's, else today.
@@ -212,14 +203,10 @@ def forecast(
     d = _delays(ledger, day, policy)
     notes = [text["no_history"]] if np.isnan(d.portfolio) else []
 
-    open_amt = open_amounts(ledger, day)
-    is_open = open_amt > 0
-    no_fx = is_open & np.isnan(ledger.rate)
-    no_due = is_open & ~no_fx & np.isnan(ledger.due_day)
-    ok = is_open & ~no_fx & ~no_due
-    base = open_amt * np.nan_to_num(ledger.rate)
-    promise = (day_numbers(invoices["promise_date"], "promise_date") if "promise_date" in invoices.columns
-               else np.full(len(ledger), np.nan))
+    pos = position(ledger, day, policy)  # the ledger reader: open amount, base, set aside
+    ok = pos.counted & (pos.open_base > 0)
+    base = pos.open_base
+    promise = ledger.promise_day
     codes = ledger.buyer_codes
     has_own = ~np.isnan(d.own)[codes]
     delay = np.where(np.isnan(promise), d.expected[codes], promise - ledger.due_day)
@@ -249,12 +236,7 @@ def forecast(
         name: ledger.buyers[codes[disputed]], "invoice_no": ledger.invoice_no[disputed],
         "open_base": base[disputed], "due_date": pd.to_datetime(ledger.due_day[disputed], unit="D"),
     })
-    left = no_fx | no_due
-    cur = ledger.currency_names[ledger.currency_codes].astype(str)
-    reason = np.where(no_fx, np.char.add(text["no_fx"], cur), text["no_due"]).astype(object)
-    set_aside = pd.DataFrame({
-        name: ledger.buyers[codes[left]], "invoice_no": ledger.invoice_no[left],
-        "currency": cur[left], "open_amount": open_amt[left], "reason": reason[left],
-    })
+    aside = pos.set_aside_items(language)
+    set_aside = aside[[name, "invoice_no", "currency", "open_amount", "reason"]].reset_index(drop=True)
     return ForecastResult(pd.Timestamp(day, unit="D"), items, weekly, float(sums[0]),
                           float(base[disputed].sum()), disputed_items, set_aside, d.portfolio, notes)

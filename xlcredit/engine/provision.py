@@ -15,7 +15,7 @@ Rules (each one a decision an auditor can check):
   as Chinese accountants age for 坏账准备).
 - **Loss state**: an invoice written off (``written_off_date`` on or before the day), or
   more than ``loss_days`` days past due. Once there, the amount counts as lost.
-- **Open balance**: the open amount of :func:`xlcredit.engine.aging.open_amounts` in the
+- **Open balance**: the open amount of :func:`xlcredit.engine.ledger.position` (the ledger reader) in the
   base currency (FX as in the aging), less written-off invoices, which leave the open
   balance and are listed in :attr:`ProvisionResult.write_offs` (a later payment date on a
   written-off invoice does not reopen it: the write-off wins). Open items without an FX
@@ -75,20 +75,19 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from xlcredit.engine.aging import (
-    DateLike,
-    LedgerArrays,
-    aging_totals,
-    as_of_day,
-    bucket_labels,
-    bucket_numbers,
-    day_numbers,
-    ledger_arrays,
-    open_amounts,
-)
+from xlcredit.engine.aging import aging_totals, bucket_labels, bucket_numbers
 from xlcredit.engine.collections import dunning_step_numbers
 from xlcredit.engine.errors import InputError, describe
+from xlcredit.engine.ledger import (
+    DateLike,
+    LedgerArrays,
+    as_of_day,
+    ledger_arrays,
+    open_amounts,
+    position,
+)
 from xlcredit.engine.policy import Policy
+from xlcredit.engine.values import day_numbers
 
 __all__ = [
     "BUYER_COLUMNS",
@@ -116,14 +115,14 @@ _AGE_LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
               "days": ("{0}天以内", "{0}-{1}天", "{0}天以上")},
 }
 _TEXT: dict[str, dict[str, str]] = {
-    "en": {"no_fx": "no FX rate for {0}", "no_due": "no due date", "no_invoice": "no invoice date",
+    "en": {"no_invoice": "no invoice date",
            "no_history": "{0}: no history at the month-ends used; the rate of {1} is used",
            "no_exit": "{0}: no item left the bucket in the history used; the rate of {1} is used",
            "last": "{0}: no usable history and no older bucket; provided in full",
            "no_limit": "insurance enabled but no insured_limit column: every buyer is treated "
                        "as insured without a cap",
            "insolvent": "insolvent", "legal_action": "legal action", "legal_step": "legal step"},
-    "zh-CN": {"no_fx": "无{0}汇率", "no_due": "无到期日", "no_invoice": "无开票日期",
+    "zh-CN": {"no_invoice": "无开票日期",
               "no_history": "{0}：所用月末无历史数据；采用{1}的损失率",
               "no_exit": "{0}：所用历史中无款项离开该分段；采用{1}的损失率",
               "last": "{0}：无可用历史且无更长账龄分段；全额计提",
@@ -196,7 +195,7 @@ def _estimate(
     first_issue = np.nanmin(ledger.invoice_day) if np.isfinite(ledger.invoice_day).any() else -np.inf
     days = days[days >= first_issue]
     rate = ledger.rate
-    usable = ~np.isnan(rate) & ~np.isnan(ledger.due_day)
+    usable = ledger.usable & ~np.isnan(ledger.due_day)
     if p.basis == "invoice_date":
         usable &= ~np.isnan(ledger.invoice_day)
     counts = np.zeros((nb + 2) * (nb + 2))
@@ -396,7 +395,7 @@ def provision(
     Parameters
     ----------
     invoices : DataFrame
-        The ledger, columns of :data:`xlcredit.engine.aging.INVOICE_COLUMNS` plus the
+        The ledger, columns of :data:`xlcredit.engine.ledger.INVOICE_COLUMNS` plus the
         optional ``written_off_date``.
     as_of : date, optional
         Day of the provision (a month-end, usually); default the policy's, else today.
@@ -455,16 +454,14 @@ def provision(
         rates, migration, notes, source = est.rates, est.migration, list(est.notes), "history"
 
     # ------------------------------------------------------------ open items today
+    pos = position(ledger, day, policy)  # the ledger reader: open amount, base, days overdue
     off = written_off <= day
-    open_amt = np.where(off, 0.0, open_amounts(ledger, day))
-    is_open = open_amt != 0.0
+    open_amt = np.where(off, 0.0, pos.open_amount)
     bucket = _buckets(ledger, day, edges, p.basis)
-    no_fx = is_open & np.isnan(ledger.rate)
-    no_date = is_open & ~no_fx & (bucket < 0)
-    no_due = is_open & ~no_fx & np.isnan(ledger.due_day)
-    keep = is_open & ~no_fx & ~no_date & ~no_due
-    base = open_amt * np.nan_to_num(ledger.rate)
-    dpd = day - ledger.due_day
+    no_date = pos.counted & ~off & (bucket < 0)  # invoice-date basis without an invoice date
+    keep = pos.counted & ~off & ~no_date
+    base = np.where(keep, pos.open_base, 0.0)
+    dpd = pos.days_overdue
     in_loss = keep & (dpd > p.loss_days) & (source == "history")
     item_rate = np.where(in_loss, 1.0, rates[np.clip(bucket, 0, nb - 1)])
 
@@ -547,14 +544,15 @@ def provision(
         # stands, and the payment is a recovery of a written-off debt to book
         "paid_after_write_off": (ledger.paid_day > written_off)[off],
     })
-    reasons = np.where(no_fx, "", np.where(no_due, text["no_due"], text["no_invoice"])).astype(object)
-    cur = ledger.currency_names[ledger.currency_codes]
-    reasons = np.where(no_fx, np.char.add(text["no_fx"].split("{0}")[0], cur.astype(str)), reasons)
-    left = no_fx | no_date | no_due
-    unprovided = pd.DataFrame({
-        buyer_name: ledger.buyers[codes[left]], "invoice_no": ledger.invoice_no[left],
-        "currency": cur[left], "open_amount": open_amt[left], "reason": reasons[left],
+    aside = pos.set_aside_items(language)
+    aside = aside[~np.isin(aside["invoice_no"].to_numpy(), ledger.invoice_no[off])]
+    missing = pd.DataFrame({
+        buyer_name: ledger.buyers[codes[no_date]], "invoice_no": ledger.invoice_no[no_date],
+        "currency": ledger.currency_names[ledger.currency_codes[no_date]],
+        "open_amount": open_amt[no_date], "reason": text["no_invoice"],
     })
+    cols = [buyer_name, "invoice_no", "currency", "open_amount", "reason"]
+    unprovided = pd.concat([aside[cols], missing], ignore_index=True) if len(missing) else aside[cols].reset_index(drop=True)
     gross = float(gross_g.sum())
     totals = pd.Series({
         "open_balance": float(open_g.sum()), "collective_provision": float(coll_g.sum()),
