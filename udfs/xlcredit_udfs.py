@@ -8,11 +8,13 @@ plain Python function of the same name.
 from xlcredit.excel.udf import collections as _collections
 from xlcredit.excel.udf import limits as _limits
 from xlcredit.excel.udf import plans as _plans
+from xlcredit.excel.udf import provision as _provision
 from xlcredit.excel.udf import receivables as _receivables
 from xlcredit.excel.udf import score as _score
 from xlcredit.excel.udf.collections import *  # noqa: F403
 from xlcredit.excel.udf.limits import *  # noqa: F403
 from xlcredit.excel.udf.plans import *  # noqa: F403
+from xlcredit.excel.udf.provision import *  # noqa: F403
 from xlcredit.excel.udf.receivables import *  # noqa: F403
 from xlcredit.excel.udf.score import *  # noqa: F403
 
@@ -23,5 +25,6 @@ __all__ = sorted(
         *_receivables.__all__,
         *_collections.__all__,
         *_plans.__all__,
+        *_provision.__all__,
     ]
 )

@@ -6,8 +6,9 @@ the value found. The engine receives a :class:`Policy` and never reads settings 
 
 Sections: ``score`` (bands, grades, PD calibration), ``limits`` (per-band rules, need,
 rounding, insured limits, approval levels), ``aging`` (bucket edges), ``dunning`` (the
-ladder), ``collections``, ``insurance``, ``late_interest``, ``plans``, ``monitoring``, and
-at the top: language, base currency, as-of date and FX rates.
+ladder), ``collections``, ``insurance``, ``late_interest``, ``plans``, ``monitoring``,
+``provision`` (bad-debt provision), ``forecast`` (cash collections), and at the top:
+language, base currency, as-of date and FX rates.
 
 Can a team change the rounding of limits to 5,000 and keep everything else?
 
@@ -49,6 +50,7 @@ __all__ = [
     "CollectionsPolicy",
     "DunningStep",
     "InputPolicy",
+    "ForecastPolicy",
     "InsurancePolicy",
     "LateInterestPolicy",
     "LimitPolicy",
@@ -56,6 +58,7 @@ __all__ = [
     "MonitoringPolicy",
     "PlanPolicy",
     "Policy",
+    "ProvisionPolicy",
     "ScoreBand",
     "ScorePolicy",
 ]
@@ -443,6 +446,78 @@ class InputPolicy:
     def validate(self, prefix: str = "input") -> None:
         _choice(f"{prefix}.decimal", self.decimal, ("auto", "point", "comma"))
         _choice(f"{prefix}.date_order", self.date_order, ("auto", "DMY", "MDY", "YMD"))
+class ProvisionPolicy:
+    """Bad-debt provision (IFRS 9 simplified approach, 坏账准备): see docs/provision.md.
+
+    ``loss_rates`` blank: rates are estimated from the ledger's own history (roll rates over
+    ``history_months`` month-ends) and multiplied by ``outlook_factor``; given: one rate per
+    bucket, used as they are. The loss state is "written off, or more than ``loss_days``
+    days past due".
+    """
+
+    #: "due_date": buckets by days past due (the aging edges below ``loss_days``, then
+    #: ``loss_days``); "invoice_date": by age since the invoice date (账龄).
+    basis: str = "due_date"
+    loss_rates: tuple[float, ...] = ()
+    loss_days: float = 180
+    history_months: float = 24
+    outlook_factor: float = 1.0
+    #: Edges of the invoice-date buckets in days: 1年以内, 1-2年, 2-3年, 3年以上.
+    invoice_age_edges: tuple[float, ...] = (365, 730, 1095)
+    #: A buyer with an open item at the last dunning step (agency or legal) is credit-impaired.
+    legal_step_impairs: bool = False
+    #: Share of a credit-impaired buyer's balance expected to be recovered (0-1).
+    impaired_recovery: float = 0.0
+
+    def validate(self, prefix: str = "provision") -> None:
+        _choice(f"{prefix}.basis", self.basis, ("due_date", "invoice_date"))
+        for rate in self.loss_rates:
+            _number(f"{prefix}.loss_rates", rate, 0, 1)
+        _number(f"{prefix}.loss_days", self.loss_days, 1, 3650, integer=True)
+        _number(f"{prefix}.history_months", self.history_months, 1, 120, integer=True)
+        _number(f"{prefix}.outlook_factor", self.outlook_factor, 0, 10)
+        if not self.invoice_age_edges:
+            raise _fail(f"{prefix}.invoice_age_edges", "at least one number of days", self.invoice_age_edges)
+        edges = [_number(f"{prefix}.invoice_age_edges", e, 1, 36500, integer=True)
+                 for e in self.invoice_age_edges]
+        _ascending(f"{prefix}.invoice_age_edges", edges)
+        if not isinstance(self.legal_step_impairs, bool):
+            raise _fail(f"{prefix}.legal_step_impairs", "TRUE or FALSE", self.legal_step_impairs)
+        _number(f"{prefix}.impaired_recovery", self.impaired_recovery, 0, 1)
+
+    def bucket_edges(self, aging_edges: tuple[float, ...]) -> tuple[int, ...]:
+        """Edges of the provision buckets: invoice-age edges, or the aging edges below
+        ``loss_days`` followed by ``loss_days`` (the last bucket is then the loss state).
+
+        >>> ProvisionPolicy().bucket_edges((30, 60, 90, 120))
+        (30, 60, 90, 120, 180)
+        >>> ProvisionPolicy(loss_days=90).bucket_edges((30, 60, 90, 120))
+        (30, 60, 90)
+        """
+        if self.basis == "invoice_date":
+            return tuple(int(e) for e in self.invoice_age_edges)
+        return (*(int(e) for e in aging_edges if e < self.loss_days), int(self.loss_days))
+
+    def bucket_count(self, aging_edges: tuple[float, ...]) -> int:
+        """Number of provision buckets (the number of ``loss_rates`` to give)."""
+        extra = 1 if self.basis == "invoice_date" else 2
+        return len(self.bucket_edges(aging_edges)) + extra
+
+
+@dataclass(frozen=True)
+class ForecastPolicy:
+    """Cash-collection forecast: see docs/forecast.md."""
+
+    weeks: float = 13
+    #: Paid history counts half as much every this many days back (recent history first).
+    half_life_days: float = 180
+    #: Weight (in paid invoices) of the portfolio delay in each buyer's expected delay.
+    prior_invoices: float = 2
+
+    def validate(self, prefix: str = "forecast") -> None:
+        _number(f"{prefix}.weeks", self.weeks, 1, 104, integer=True)
+        _number(f"{prefix}.half_life_days", self.half_life_days, 1, 3650)
+        _number(f"{prefix}.prior_invoices", self.prior_invoices, 0, 1000)
 
 
 def _currency(setting: str, code: object) -> str:
@@ -481,6 +556,8 @@ class Policy:
     plans: PlanPolicy = field(default_factory=PlanPolicy)
     monitoring: MonitoringPolicy = field(default_factory=MonitoringPolicy)
     input: InputPolicy = field(default_factory=InputPolicy)
+    provision: ProvisionPolicy = field(default_factory=ProvisionPolicy)
+    forecast: ForecastPolicy = field(default_factory=ForecastPolicy)
 
     def __post_init__(self) -> None:
         self.validate()
@@ -517,6 +594,12 @@ class Policy:
         self.plans.validate()
         self.monitoring.validate()
         self.input.validate()
+        self.provision.validate()
+        self.forecast.validate()
+        wanted = self.provision.bucket_count(self.aging.bucket_edges)
+        if self.provision.loss_rates and len(self.provision.loss_rates) != wanted:
+            raise _fail("provision.loss_rates", f"one rate per provision bucket ({wanted}), or blank "
+                        "to estimate them from history", list(self.provision.loss_rates))
 
     # ------------------------------------------------------------------ helpers
     def fx_rate(self, currency: str) -> float | None:

@@ -56,7 +56,10 @@ __all__ = [
 POLICY_TABLES: tuple[TableSchema, ...] = (POLICY, BANDS, LIMIT_RULES, APPROVAL, DUNNING, FX)
 
 #: Short lists kept in tblPolicy as comma-separated numbers.
-LIST_SETTINGS: tuple[str, ...] = ("aging.bucket_edges", "score.grade_min_scores")
+#: They are applied after the single values, in this order (the number of
+#: ``provision.loss_rates`` depends on the buckets the others define).
+LIST_SETTINGS: tuple[str, ...] = ("aging.bucket_edges", "score.grade_min_scores",
+                                   "provision.invoice_age_edges", "provision.loss_rates")
 
 #: Description of each setting (English, Simplified Chinese).
 DESCRIPTIONS: dict[str, tuple[str, str]] = {
@@ -139,6 +142,27 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "input.date_order": ("Day and month order of dates typed as text: auto (decided per column), "
                          "DMY, MDY or YMD.",
                          "文本日期的日月顺序：auto（按列判断）、DMY、MDY 或 YMD。"),
+    "provision.basis": ("Provision buckets by due_date (days past due) or invoice_date (age).",
+                        "坏账准备分段依据：due_date 按逾期天数，invoice_date 按账龄。"),
+    "provision.loss_rates": ("Loss rate per provision bucket, e.g. 0.5%, 2%, ...; blank: from history.",
+                             "各分段的预期损失率，如 0.5%, 2%, ...；空白表示按历史迁徙率估计。"),
+    "provision.loss_days": ("Loss state: written off, or more than this many days past due.",
+                            "损失状态：已核销，或逾期超过此天数。"),
+    "provision.history_months": ("Month-ends of history used to estimate roll rates.",
+                                 "估计迁徙率所用的历史月末数。"),
+    "provision.outlook_factor": ("Forward-looking factor applied to historical loss rates (1: none).",
+                                 "对历史损失率的前瞻性调整系数（1 表示不调整）。"),
+    "provision.invoice_age_edges": ("Invoice-age bucket edges in days, e.g. 365, 730, 1095.",
+                                    "账龄分段的天数界限，如 365, 730, 1095。"),
+    "provision.legal_step_impairs": ("A buyer at the legal dunning step is credit-impaired (TRUE/FALSE).",
+                                     "处于法律催收步骤的客户视为已发生信用减值（TRUE/FALSE）。"),
+    "provision.impaired_recovery": ("Share expected back from a credit-impaired buyer (0-1).",
+                                    "已发生信用减值客户的预计可收回比例（0-1）。"),
+    "forecast.weeks": ("Weeks in the cash-collection forecast.", "回款预测的周数。"),
+    "forecast.half_life_days": ("Paid history counts half as much every this many days back.",
+                                "付款历史每早此天数，权重减半。"),
+    "forecast.prior_invoices": ("Weight of the portfolio delay in each buyer's delay (invoices).",
+                                "组合平均延迟在客户延迟估计中的权重（发票数）。"),
 }
 
 _TITLES: dict[str, tuple[str, str]] = {
@@ -354,8 +378,13 @@ def policy_from_tables(
         problems.extend(t.problems)
         found = POLICY.resolve(header)
         raw_values = [rows[i][found["value"]] if found["value"] < len(rows[i]) else None for i in t.data_index]
-        rules = _sheet_rules(t.frame["setting"].tolist(), raw_values)
-        for pos, key in enumerate(t.frame["setting"].tolist()):
+        keys = t.frame["setting"].tolist()
+        rules = _sheet_rules(keys, raw_values)
+        lists = {str(k).strip(): p for p, k in enumerate(keys) if k is not None and str(k).strip() in LIST_SETTINGS}
+        order = [p for p in range(len(keys)) if p not in lists.values()]
+        order += [lists[k] for k in LIST_SETTINGS if k in lists]  # single values first
+        for pos in order:
+            key = keys[pos]
             row = int(t.excel_rows[pos])
             raw = raw_values[pos]
             if key is None or raw is None or (isinstance(raw, str) and not raw.strip()):
