@@ -446,6 +446,9 @@ class InputPolicy:
     def validate(self, prefix: str = "input") -> None:
         _choice(f"{prefix}.decimal", self.decimal, ("auto", "point", "comma"))
         _choice(f"{prefix}.date_order", self.date_order, ("auto", "DMY", "MDY", "YMD"))
+
+
+@dataclass(frozen=True)
 class ProvisionPolicy:
     """Bad-debt provision (IFRS 9 simplified approach, 坏账准备): see docs/provision.md.
 
