@@ -17,8 +17,9 @@ Text is written as inline strings, as :mod:`~.sheet_xml` does (see that module f
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,14 +27,23 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
-from xlcredit.workbook.sheet_xml import _ILLEGAL, MAX_TEXT, cell_value, clean_text
+from xlcredit.workbook.sheet_xml import _ILLEGAL, MAX_TEXT, cell_value, clean_text, plain_value
 
-__all__ = ["EncodedColumn", "cells_xml", "column_refs", "encode_column"]
+__all__ = [
+    "ColumnBlock",
+    "EncodedColumn",
+    "assemble",
+    "cells_xml",
+    "column_refs",
+    "encode_column",
+    "write_block",
+]
 
 _NUMBER_KINDS = ("floating", "integer", "mixed-integer-float")
 _DATE_KINDS = ("datetime", "date", "datetime64")
 _EPOCH_US = np.datetime64("1899-12-30T00:00:00", "us").astype(np.int64)
 _US_PER_DAY = 86_400_000_000
+_PLAIN_TYPES = {str, float, bool, dt.datetime, type(None)}
 _IS_OPEN = '<is><t xml:space="preserve">'
 _IS_CLOSE = "</t></is>"
 
@@ -181,7 +191,6 @@ def encode_column(values: Sequence[Any] | np.ndarray | pd.Series) -> EncodedColu
     >>> col = encode_column([3.0, 0.1, None, float("inf")])
     >>> col.inner.tolist(), col.type_attr.tolist()
     (['<v>3</v>', '<v>0.1</v>', '', '<v>#NUM!</v>'], ['', '', '', ' t="e"'])
-    >>> import datetime as dt
     >>> encode_column([dt.date(2026, 11, 28), True]).kind  # mixed: cell by cell
     'cells'
     """
@@ -214,6 +223,25 @@ def encode_column(values: Sequence[Any] | np.ndarray | pd.Series) -> EncodedColu
         if encoded is not None:
             return encoded
     return _per_cell(objects)
+
+
+def plain_values(values: Sequence[Any]) -> list[Any]:
+    """``plain_value`` of each value; a list already plain (str, float without NaN, bool,
+    datetime, None) is returned as it is, without a Python step per cell.
+
+    >>> plain_values([1, float("nan"), "a"]), plain_values(["a", None])
+    ([1.0, None, 'a'], ['a', None])
+    """
+    values = list(values)
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN_TYPES:
+        if float not in kinds:
+            return values
+        if kinds <= {float, type(None)}:  # NaN is the one float to blank
+            nan = int(np.isnan(np.array(values, dtype=np.float64)).sum())
+            if nan == values.count(None):
+                return values
+    return [None if v is None else plain_value(v) for v in values]
 
 
 def column_refs(letters: str, rows: np.ndarray) -> np.ndarray:
@@ -256,3 +284,179 @@ def cells_xml(
     """The ``<c>`` element of each cell of a column (no formulas)."""
     return assemble(refs, styles, encode_column(values))
 
+
+
+
+_GET_S = operator.methodcaller("get", "s")
+_GET_R = operator.methodcaller("get", "r")
+_TAG = operator.attrgetter("tag")
+
+#: ``style_for(old style id or None for a new cell, number format or None, is a date)``.
+StyleFor = Callable[[int | None, str | None, bool], int | None]
+#: ``fallback(row, {col: value}, {col: style})``: the cell-by-cell writer of one row.
+RowFallback = Callable[[int, dict[int, Any], dict[int, int]], None]
+
+
+@dataclass
+class ColumnBlock:
+    """Output columns to write into rows of a sheet: 1-based ``rows`` and, per column, its
+    1-based number, its values (one per row) and its number format (None: the cell's own)."""
+
+    rows: np.ndarray
+    cols: list[int]
+    values: list[Sequence[Any]]
+    formats: list[str | None]
+
+
+def _runs(cols: list[int]) -> list[tuple[int, int]]:
+    """(start index, length) of the runs of consecutive numbers in sorted ``cols``.
+
+    >>> _runs([3, 4, 5, 9, 10])
+    [(0, 3), (3, 2)]
+    """
+    runs: list[tuple[int, int]] = []
+    for i, c in enumerate(cols):
+        if runs and cols[runs[-1][0]] + runs[-1][1] == c:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((i, 1))
+    return runs
+
+
+def _take(column: EncodedColumn, index: np.ndarray) -> EncodedColumn:
+    numbers = None if column.numbers is None else column.numbers[index]
+    return EncodedColumn(column.type_attr[index], column.inner[index], column.kind, numbers)
+
+
+def _dates(column: EncodedColumn, values: Sequence[Any]) -> np.ndarray:
+    """Where a column holds a date (the cell-by-cell path checks ``isinstance`` per cell)."""
+    if column.kind == "date":
+        return ~column.blank
+    if column.kind == "cells":
+        return np.array([isinstance(plain_value(v), dt.date) for v in values], dtype=bool)
+    return np.zeros(len(column.inner), dtype=bool)
+
+
+def _find_cells(row: Any, refs: list[str], cell_tag: str) -> list[Any] | None:
+    """The ``<c>`` elements of ``refs`` in a row, or None when one is missing."""
+    wanted = set(refs)
+    found = {k.get("r"): k for k in row.iterchildren(cell_tag) if k.get("r") in wanted}
+    return [found[ref] for ref in refs] if len(found) == len(refs) else None
+
+
+def write_block(
+    sheet: Any, block: ColumnBlock, style_for: StyleFor, fallback: RowFallback
+) -> bool:
+    """Write ``block`` into an lxml worksheet a row at a time, with no Python step per cell;
+    False (nothing written) when the sheet needs the cell-by-cell path (shared formulas).
+
+    Where a row's output cells exist side by side (as the templates and Excel write them),
+    the new cells of all such rows are built per column, parsed in one go and put in place
+    with one slice assignment per row. Any other row goes through ``fallback`` with the
+    styles chosen here. ``style_for`` is called once per distinct (old style, format,
+    date) in the order the cell-by-cell path meets them (rows, then columns), so new cell
+    formats get the same ids as there.
+    """
+    from lxml import etree
+
+    from xlcredit.workbook.sheet_xml import col_letters
+    from xlcredit.workbook.xlsx_parts import NS
+
+    m = NS["m"]
+    cell_tag, row_tag = f"{{{m}}}c", f"{{{m}}}row"
+    data = sheet.find(f"{{{m}}}sheetData")
+    if data is None or data.find(f".//{{{m}}}f[@t='shared']") is not None:
+        return False  # shared formulas: the cell-by-cell path checks each master
+    order = [int(k) for k in np.argsort(np.asarray(block.cols), kind="stable")]
+    cols = [block.cols[k] for k in order]
+    values = [block.values[k] for k in order]
+    formats = [block.formats[k] for k in order]
+    encoded = [encode_column(v) for v in values]
+    rows = np.asarray(block.rows, dtype=np.int64)
+    n, w = len(rows), len(cols)
+    if not n or not w:
+        return True
+    existing: dict[int, Any] = {}
+    last = 0
+    for found in data.iterchildren(row_tag):
+        last = int(found.get("r") or last + 1)
+        existing[last] = found
+    runs = _runs(cols)
+    letters = [col_letters(c) for c in cols]
+    present = np.stack([~e.blank for e in encoded], axis=1)
+    # pass 1: each row's output cells and their old styles
+    olds = np.full((n, w), -1, dtype=np.int64)  # -1: no cell yet
+    written = np.ones((n, w), dtype=bool)
+    found_cells: dict[int, list[Any]] = {}
+    slow: list[int] = []
+    flat: list[Any] = []
+    for i, r in enumerate(rows.tolist()):
+        row = existing.get(r)
+        if row is None:  # a row the sheet lacks gets only its non-blank values
+            written[i] = present[i]
+            slow.append(i)
+            continue
+        refs = [f"{a}{r}" for a in letters]
+        cells: list[Any] = []
+        for start, length in runs:
+            kids = row[cols[start] - 1 : cols[start] - 1 + length]  # where a dense row has them
+            want = refs[start : start + length]
+            if list(map(_GET_R, kids)) != want or set(map(_TAG, kids)) != {cell_tag}:
+                cells = []
+                break
+            cells.extend(kids)
+        if not cells:
+            slow.append(i)
+            kept = _find_cells(row, refs, cell_tag)
+            if kept is not None:
+                olds[i] = [int(k.get("s") or 0) for k in kept]
+            else:
+                for j, ref in enumerate(refs):
+                    one = _find_cells(row, [ref], cell_tag)
+                    if one is not None:
+                        olds[i, j] = int(one[0].get("s") or 0)
+            continue
+        found_cells[i] = cells
+        flat.extend(cells)
+    fast = np.array(sorted(found_cells), dtype=np.int64)
+    if len(fast):
+        olds[fast] = np.array(
+            [int(s) if s else 0 for s in map(_GET_S, flat)], dtype=np.int64
+        ).reshape(len(fast), w)
+    # the new styles: one style_for call per distinct (old, format, date), in row-major order
+    fmt_ids = {f: k for k, f in enumerate(dict.fromkeys(formats))}
+    n_fmt = len(fmt_ids)
+    fmt_of = np.array([fmt_ids[f] for f in formats], dtype=np.int64)
+    dates = np.stack([_dates(e, v) for e, v in zip(encoded, values, strict=True)], axis=1)
+    keys = ((olds + 1) * n_fmt + fmt_of[None, :]) * 2 + dates.astype(np.int64)
+    unique, first = np.unique(keys[written], return_index=True)
+    by_format = list(fmt_ids)
+    chosen = np.zeros(len(unique), dtype=np.int64)
+    for pos in np.argsort(first, kind="stable").tolist():
+        key = int(unique[pos])
+        old = (key // 2) // n_fmt - 1
+        style = style_for(None if old < 0 else old, by_format[(key // 2) % n_fmt], bool(key % 2))
+        chosen[pos] = style or 0
+    where = np.clip(np.searchsorted(unique, keys), 0, max(len(unique) - 1, 0))
+    styles = chosen[where] if len(unique) else np.zeros((n, w), dtype=np.int64)
+    # pass 2: the new cells of the fast rows, parsed at once, put in place row by row
+    if len(fast):
+        row_xml = assemble(column_refs(letters[0], rows[fast]), styles[fast, 0], _take(encoded[0], fast))
+        for j in range(1, w):
+            refs_j = column_refs(letters[j], rows[fast])
+            row_xml = row_xml + assemble(refs_j, styles[fast, j], _take(encoded[j], fast))
+        text = f'<x xmlns="{m}"><r>' + "</r><r>".join(row_xml.tolist()) + "</r></x>"
+        wrappers = etree.fromstring(text.encode("utf-8"))
+        for i, wrapper in zip(fast.tolist(), list(wrappers), strict=True):
+            cells = found_cells[i]
+            row = cells[0].getparent()
+            row.attrib.pop("spans", None)
+            new = list(wrapper)
+            for start, length in runs:
+                at = row.index(cells[start])
+                row[at : at + length] = new[start : start + length]
+    for i in slow:
+        todo = {cols[j]: plain_value(values[j][i]) for j in range(w) if written[i, j]}
+        if todo:
+            fallback(int(rows[i]), todo, {cols[j]: int(styles[i, j]) for j in range(w)})
+    return True

@@ -31,12 +31,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
 from xlcredit.engine.errors import InputError, SchemaError, WorkbookError, WorkbookLockedError
 from xlcredit.workbook import book_xml, charts
 from xlcredit.workbook.book_xml import TableInfo
+from xlcredit.workbook.column_xml import ColumnBlock, plain_values, write_block
 from xlcredit.workbook.generated import check_sheet_name, conditional_xml, render_sheet
 from xlcredit.workbook.port import ColumnWrite, ConditionalFormat, RawTable, SheetSpec, Workbook
 from xlcredit.workbook.safe_save import WorkbookLock, atomic_write
@@ -318,23 +320,9 @@ class FileWorkbook:
             book_xml.add_table_columns(table_tree, info, new_headers)
         else:
             header_style = None
-        formats: dict[int, str | None] = {}
-        for offset, column in targets:
-            col = info.first_col + offset
-            formats[col] = column.number_format
-            values = [None if v is None else plain_value(v) for v in column.values]
-            for r in kept_rows:
-                cells[r][col] = values[r - data_rows.start]
-            for i in [i for i, v in enumerate(values) if v is not None]:
-                cells.setdefault(data_rows[i], {})[col] = values[i]
-            self._written.setdefault(info.name.casefold(), {})[offset] = values
         cache: dict[tuple[int | None, str | None, bool], int | None] = {}
 
-        def style_of(row: int, col: int, old: int | None, value: Any) -> int | None:
-            if row == info.header_row:
-                return header_style
-            fmt = formats.get(col)
-            is_date = isinstance(value, dt.date)
+        def style_for(old: int | None, fmt: str | None, is_date: bool) -> int | None:
             key = (old, fmt, is_date)
             if key not in cache:
                 base = old or 0
@@ -342,6 +330,44 @@ class FileWorkbook:
                     fmt = "yyyy-mm-dd"
                 cache[key] = self.styles.cell_xf(base, number_format=fmt) if fmt else old
             return cache[key]
+
+        written = self._written.setdefault(info.name.casefold(), {})
+        if not new_headers:  # the fast path: whole columns, no Python step per cell
+            block = ColumnBlock(
+                rows=np.arange(data_rows.start, data_rows.stop),
+                cols=[info.first_col + offset for offset, _ in targets],
+                values=[column.values for _, column in targets],
+                formats=[column.number_format for _, column in targets],
+            )
+
+            def one_row(row: int, values: dict[int, Any], styles: dict[int, int]) -> None:
+                set_columns(tree, {row: values}, lambda r, c, old, v: styles[c] or None)
+
+            try:
+                done = write_block(tree, block, style_for, one_row)
+            except SharedFormulaError as exc:  # pragma: no cover - write_block leaves these
+                raise WorkbookError(f"Cannot write table {info.name}: {exc}.") from None
+            if done:
+                for offset, column in targets:
+                    written[offset] = plain_values(column.values)
+                extend_dimension(tree, info.last_row, info.last_col)
+                self._cells_changed = True
+                return
+        formats: dict[int, str | None] = {}
+        for offset, column in targets:
+            col = info.first_col + offset
+            formats[col] = column.number_format
+            values = plain_values(column.values)
+            for r in kept_rows:
+                cells[r][col] = values[r - data_rows.start]
+            for i in [i for i, v in enumerate(values) if v is not None]:
+                cells.setdefault(data_rows[i], {})[col] = values[i]
+            written[offset] = values
+
+        def style_of(row: int, col: int, old: int | None, value: Any) -> int | None:
+            if row == info.header_row:
+                return header_style
+            return style_for(old, formats.get(col), isinstance(value, dt.date))
 
         try:
             set_columns(tree, cells, style_of)
