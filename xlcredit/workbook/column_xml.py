@@ -86,14 +86,14 @@ def _filled(n: int, text: str) -> np.ndarray:
 
 
 def _per_cell(values: np.ndarray) -> EncodedColumn:
-    """The exact encoding of any column, one :func:`cell_value` call per cell (the slow path
-    for columns the vectorised path does not cover)."""
+    """The exact encoding of any column, one :func:`plain_value` and :func:`cell_value`
+    call per cell (the slow path for columns the vectorised path does not cover)."""
     from xml.sax.saxutils import escape
 
     n = len(values)
     type_attr, inner = _filled(n, ""), _filled(n, "")
     for i, value in enumerate(values.tolist()):
-        kind, text = cell_value(value)
+        kind, text = cell_value(plain_value(value))
         if kind:
             type_attr[i] = f' t="{kind}"'
         if text is None:

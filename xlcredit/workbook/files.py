@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import glob
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 from lxml import etree
@@ -64,10 +66,38 @@ from xlcredit.workbook.xlsx_parts import (
     to_xml,
 )
 
-__all__ = ["FileWorkbook", "ProgressCallback"]
+__all__ = ["FileWorkbook", "ProgressCallback", "TimingCallback"]
 
 ProgressCallback = Callable[[float, str], None]
+#: ``timing(phase, seconds)``: called after each read, write and save of the adapter, with
+#: phase "read", "write columns", "generated sheets" or "save" (the bench sums them).
+TimingCallback = Callable[[str, float], None]
 _M = NS["m"]
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _timed(
+    phase: str,
+) -> Callable[[Callable[Concatenate[FileWorkbook, _P], _R]], Callable[Concatenate[FileWorkbook, _P], _R]]:
+    """Report the time a method of :class:`FileWorkbook` takes to its timing callback."""
+
+    def wrap(
+        method: Callable[Concatenate[FileWorkbook, _P], _R],
+    ) -> Callable[Concatenate[FileWorkbook, _P], _R]:
+        @functools.wraps(method)
+        def timed(self: FileWorkbook, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+            if self._timing is None:
+                return method(self, *args, **kwargs)
+            started = time.perf_counter()
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                self._timing(phase, time.perf_counter() - started)
+
+        return timed
+
+    return wrap
 
 
 def _excel_value(value: Any) -> Any:
@@ -105,6 +135,8 @@ class FileWorkbook:
     output : where :meth:`save` writes (default: ``path`` itself, atomically).
     progress : called as ``progress(fraction, message)``; the command line passes a bar.
     read_only : open without the lock; :meth:`save` is then refused.
+    timing : called as ``timing(phase, seconds)`` after each read, write and save (the bench
+        uses it for its phase breakdown).
     """
 
     def __init__(
@@ -114,10 +146,12 @@ class FileWorkbook:
         output: str | Path | None = None,
         progress: ProgressCallback | None = None,
         read_only: bool = False,
+        timing: TimingCallback | None = None,
     ) -> None:
         self.path = Path(path)
         self.output = Path(output) if output is not None else self.path
         self._progress = progress
+        self._timing = timing
         self.read_only = read_only
         self._lock = None if read_only else WorkbookLock(self.output)
         if self._lock is not None:
@@ -136,9 +170,10 @@ class FileWorkbook:
         output: str | Path | None = None,
         progress: ProgressCallback | None = None,
         read_only: bool = False,
+        timing: TimingCallback | None = None,
     ) -> FileWorkbook:
         """Open ``path`` (see the class parameters); use it as a context manager."""
-        return cls(path, output=output, progress=progress, read_only=read_only)
+        return cls(path, output=output, progress=progress, read_only=read_only, timing=timing)
 
     # -- loading ---------------------------------------------------------------------------
     def _load(self) -> None:
@@ -255,6 +290,7 @@ class FileWorkbook:
             self._values[sheet] = values
         return self._values[sheet]
 
+    @_timed("read")
     def read_table(self, name: str) -> RawTable:
         """Read a table by its Excel name; raise SchemaError naming it when it is missing."""
         info = self._table(name)
@@ -280,6 +316,7 @@ class FileWorkbook:
         )
 
     # -- the port: writing -----------------------------------------------------------------
+    @_timed("write columns")
     def write_columns(self, table: str, columns: list[ColumnWrite]) -> None:
         """Write output columns into a table's data rows; new headers become new columns."""
         info = self._table(table)
@@ -411,6 +448,7 @@ class FileWorkbook:
                         "there, then refresh again."
                     )
 
+    @_timed("generated sheets")
     def write_sheet(self, sheet: SheetSpec, *, before: str | None = None) -> None:
         """Create or replace a generated sheet (and only a sheet xlcredit created).
 
@@ -555,6 +593,7 @@ class FileWorkbook:
             self.pkg.put(drawing_part, charts.drawing_xml(anchors))
             set_override(self.pkg, drawing_part, CT["drawing"])
 
+    @_timed("write columns")
     def add_conditional_formats(self, sheet: str, formats: list[ConditionalFormat]) -> None:
         """Set xlcredit's conditional formats on a sheet, replacing those a previous call
         added (recognised by the signatures recorded in a hidden sheet-level name) and
@@ -604,6 +643,7 @@ class FileWorkbook:
         if self._book_dirty:
             self.pkg.put(self.main, to_xml(self.book))
 
+    @_timed("save")
     def save(self) -> None:
         """Write the workbook atomically to ``output`` (the original stays intact on error)."""
         if self.read_only:
