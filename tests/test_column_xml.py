@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 from lxml import etree
 from strategies import wild_cells
 
-from xlcredit.workbook.column_xml import ColumnBlock, cells_xml, plain_values, write_block
+from xlcredit.workbook.column_xml import (
+    ColumnBlock,
+    cells_xml,
+    plain_values,
+    splice_block,
+    write_block,
+)
 from xlcredit.workbook.sheet_xml import cell_xml, col_letters, plain_value, set_columns
 from xlcredit.workbook.xlsx_parts import NS
 
@@ -104,15 +110,17 @@ def _style_for(calls: list[tuple[Any, ...]]) -> Any:
 
 
 @st.composite
-def _layouts(draw: st.DrawFn) -> tuple[bytes, ColumnBlock]:
+def _layouts(draw: st.DrawFn, regular: bool = False) -> tuple[bytes, ColumnBlock]:
+    """A sheet and a block to write; ``regular``: every row dense, none missing (the layout
+    the templates and Excel write, which the text path handles)."""
     n = draw(st.integers(1, 8))
     targets = sorted(draw(st.sets(st.integers(1, 8), min_size=1, max_size=4)))
     rows = []
     for _ in range(n):
-        dense = draw(st.booleans())
+        dense = regular or draw(st.booleans())
         cols = range(1, 9) if dense else sorted(draw(st.sets(st.integers(1, 8), max_size=8)))
         rows.append([(c, draw(st.integers(0, 4))) for c in cols])
-    missing = draw(st.sets(st.integers(0, n - 1), max_size=2))
+    missing = set() if regular else draw(st.sets(st.integers(0, n - 1), max_size=2))
     values = [draw(st.lists(_CELL, min_size=n, max_size=n)) for _ in targets]
     formats = [draw(st.sampled_from((None, "0.00", "yyyy-mm-dd"))) for _ in targets]
     order = draw(st.permutations(range(len(targets))))
@@ -123,6 +131,48 @@ def _layouts(draw: st.DrawFn) -> tuple[bytes, ColumnBlock]:
         formats=[formats[k] for k in order],
     )
     return _sheet(rows, missing), block
+
+
+def _reference(xml: bytes, block: ColumnBlock) -> tuple[etree._Element, list[tuple[Any, ...]]]:
+    """The sheet after the cell-by-cell path as FileWorkbook.write_columns drives it, and the
+    style combinations in the order it met them."""
+    before = etree.fromstring(xml)
+    existing = {int(r.get("r")) for r in before.iter(f"{{{_M}}}row")}
+    cells: dict[int, dict[int, Any]] = {}
+    fmt = dict(zip(block.cols, block.formats, strict=True))
+    for col, values in zip(block.cols, block.values, strict=True):
+        for r, v in zip(block.rows.tolist(), plain_values(values), strict=True):
+            if r in existing or v is not None:
+                cells.setdefault(r, {})[col] = v
+    calls: list[tuple[Any, ...]] = []
+    style = _style_for(calls)
+    set_columns(before, cells, lambda r, c, old, v: style(old, fmt[c], isinstance(v, dt.date)))
+    return before, calls
+
+
+@settings(max_examples=200, deadline=None)
+@given(layout=st.one_of(_layouts(regular=True), _layouts()))
+def test_splice_block_writes_what_set_columns_writes(layout: tuple[bytes, ColumnBlock]) -> None:
+    xml, block = layout
+    want, calls_a = _reference(xml, block)
+    head, _, rest = xml.partition(b"<sheetData>")
+    body, _, tail = rest.partition(b"</sheetData>")
+    calls_b: list[tuple[Any, ...]] = []
+    spliced = splice_block(body.decode(), block, _style_for(calls_b))
+    if spliced is None:  # not the regular layout: the caller parses the sheet instead
+        assert not calls_b  # and nothing was chosen before giving up
+        return
+    got = etree.fromstring(head + b"<sheetData>" + spliced.encode() + b"</sheetData>" + tail)
+    assert etree.tostring(got, method="c14n") == etree.tostring(want, method="c14n")
+    assert list(dict.fromkeys(calls_b)) == list(dict.fromkeys(calls_a))
+
+
+@settings(max_examples=50, deadline=None)
+@given(layout=_layouts(regular=True))
+def test_splice_block_takes_the_layout_excel_writes(layout: tuple[bytes, ColumnBlock]) -> None:
+    xml, block = layout
+    body = xml.partition(b"<sheetData>")[2].partition(b"</sheetData>")[0].decode()
+    assert splice_block(body, block, _style_for([])) is not None
 
 
 @settings(max_examples=300, deadline=None)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,7 @@ __all__ = [
     "cells_xml",
     "column_refs",
     "encode_column",
+    "splice_block",
     "write_block",
 ]
 
@@ -344,6 +346,144 @@ def _find_cells(row: Any, refs: list[str], cell_tag: str) -> list[Any] | None:
     return [found[ref] for ref in refs] if len(found) == len(refs) else None
 
 
+def _choose_styles(
+    olds: np.ndarray,
+    written: np.ndarray,
+    formats: list[str | None],
+    encoded: list[EncodedColumn],
+    values: list[Sequence[Any]],
+    style_for: StyleFor,
+) -> np.ndarray:
+    """The style of each cell (rows x columns): one ``style_for`` call per distinct (old
+    style, format, date), in the order the cell-by-cell path meets them (row-major)."""
+    fmt_ids = {f: k for k, f in enumerate(dict.fromkeys(formats))}
+    n_fmt = len(fmt_ids)
+    fmt_of = np.array([fmt_ids[f] for f in formats], dtype=np.int64)
+    dates = np.stack([_dates(e, v) for e, v in zip(encoded, values, strict=True)], axis=1)
+    keys = ((olds + 1) * n_fmt + fmt_of[None, :]) * 2 + dates.astype(np.int64)
+    unique, first = np.unique(keys[written], return_index=True)
+    if not len(unique):
+        return np.zeros(olds.shape, dtype=np.int64)
+    by_format = list(fmt_ids)
+    chosen = np.zeros(len(unique), dtype=np.int64)
+    for pos in np.argsort(first, kind="stable").tolist():
+        key = int(unique[pos])
+        old = (key // 2) // n_fmt - 1
+        style = style_for(None if old < 0 else old, by_format[(key // 2) % n_fmt], bool(key % 2))
+        chosen[pos] = style or 0
+    return chosen[np.clip(np.searchsorted(unique, keys), 0, len(unique) - 1)]
+
+
+def _row_cells(
+    letters: list[str],
+    rows: np.ndarray,
+    styles: np.ndarray,
+    encoded: list[EncodedColumn],
+    runs: list[tuple[int, int]],
+) -> list[np.ndarray]:
+    """Per run of adjacent columns, the XML of its cells in each row (one text per row)."""
+    out = []
+    for start, length in runs:
+        text = assemble(column_refs(letters[start], rows), styles[:, start], encoded[start])
+        for j in range(start + 1, start + length):
+            text = text + assemble(column_refs(letters[j], rows), styles[:, j], encoded[j])
+        out.append(text)
+    return out
+
+
+_ROW_TAG = re.compile(r'<row r="(\d+)"[^>]*>')
+_SPANS = re.compile(r' spans="[^"]*"')
+_CELL_STYLE = re.compile(r'<c r="([A-Z]+)(\d+)"(?:[^>]*? s="(\d+)")?')
+
+
+def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | None:
+    """``body`` (the text inside ``<sheetData>``) with ``block`` written into it, or None
+    when the text is not laid out as Excel and the templates write it (every output cell
+    present, rows and cells with ``r`` first, no shared formulas): the caller then parses
+    the sheet and uses :func:`write_block`.
+
+    Never parsed as a tree: each row's output cells are found with a few text searches,
+    their old styles read with one regular expression per row, and the new cells, built a
+    column at a time, put in their place when the text is joined again.
+
+    >>> body = '<row r="2" spans="1:2"><c r="A2" s="1"><v>1</v></c><c r="B2" s="3"/></row>'
+    >>> block = ColumnBlock(np.array([2]), [2], [["x"]], [None])
+    >>> splice_block(body, block, lambda old, fmt, date: old)
+    '<row r="2"><c r="A2" s="1"><v>1</v></c><c r="B2" s="3" t="inlineStr"><is><t xml:space="preserve">x</t></is></c></row>'
+    """
+    if 't="shared"' in body:
+        return None
+    order = [int(k) for k in np.argsort(np.asarray(block.cols), kind="stable")]
+    cols = [block.cols[k] for k in order]
+    values = [block.values[k] for k in order]
+    formats = [block.formats[k] for k in order]
+    rows = np.asarray(block.rows, dtype=np.int64)
+    n, w = len(rows), len(cols)
+    if not n or not w:
+        return body
+    from xlcredit.workbook.sheet_xml import col_letters
+
+    letters = [col_letters(c) for c in cols]
+    runs = _runs(cols)
+    first_row, last_row = int(rows[0]), int(rows[-1])
+    if not np.array_equal(rows, np.arange(first_row, last_row + 1)):
+        return None
+    spans: list[tuple[int, int, int, int]] = []  # per row: tag start, tag end, row end
+    olds = np.zeros((n, w), dtype=np.int64)
+    cuts: list[int] = []  # start and end of each run's cells, row after row
+    expected = [(a, "") for a in letters]
+    i = 0
+    for match in _ROW_TAG.finditer(body):
+        r = int(match.group(1))
+        if r < first_row:
+            continue
+        if r > last_row:
+            break
+        if r != first_row + i or match.group(0).endswith("/>"):
+            return None  # a row missing or empty: the tree path creates cells
+        row_end = body.find("</row>", match.end())
+        found: list[str] = []
+        suffix = str(r)
+        for start, length in runs:
+            a = body.find(f'<c r="{letters[start]}{suffix}"', match.end(), row_end)
+            z = body.find(f'<c r="{letters[start + length - 1]}{suffix}"', max(a, 0), row_end)
+            if a < 0 or z < 0:
+                return None
+            close = body.find(">", z)
+            end = close + 1 if body[close - 1] == "/" else body.find("</c>", close) + 4
+            cells = _CELL_STYLE.findall(body, a, end)
+            inside = body.count("<c ", a, end) + body.count("<c>", a, end)
+            want = expected[start : start + length]
+            if [(c[0], "") for c in cells] != want or inside != length:
+                return None
+            if any(c[1] != suffix for c in cells):
+                return None
+            found.extend(c[2] for c in cells)
+            cuts.extend((a, end))
+        olds[i] = [int(s) if s else 0 for s in found]
+        spans.append((match.start(), match.end(), row_end, r))
+        i += 1
+    if i != n:
+        return None
+    encoded = [encode_column(v) for v in values]
+    styles = _choose_styles(olds, np.ones((n, w), dtype=bool), formats, encoded, values, style_for)
+    new = _row_cells(letters, rows, styles, encoded, runs)
+    pieces: list[str] = []
+    at = 0
+    per_row = 2 * len(runs)
+    for k, (tag_start, tag_end, _, _) in enumerate(spans):
+        pieces.append(body[at:tag_start])
+        pieces.append(_SPANS.sub("", body[tag_start:tag_end], count=1))
+        at = tag_end
+        for q in range(len(runs)):
+            a, end = cuts[k * per_row + 2 * q], cuts[k * per_row + 2 * q + 1]
+            pieces.append(body[at:a])
+            pieces.append(new[q][k])
+            at = end
+    pieces.append(body[at:])
+    return "".join(pieces)
+
+
 def write_block(
     sheet: Any, block: ColumnBlock, style_for: StyleFor, fallback: RowFallback
 ) -> bool:
@@ -423,28 +563,13 @@ def write_block(
         olds[fast] = np.array(
             [int(s) if s else 0 for s in map(_GET_S, flat)], dtype=np.int64
         ).reshape(len(fast), w)
-    # the new styles: one style_for call per distinct (old, format, date), in row-major order
-    fmt_ids = {f: k for k, f in enumerate(dict.fromkeys(formats))}
-    n_fmt = len(fmt_ids)
-    fmt_of = np.array([fmt_ids[f] for f in formats], dtype=np.int64)
-    dates = np.stack([_dates(e, v) for e, v in zip(encoded, values, strict=True)], axis=1)
-    keys = ((olds + 1) * n_fmt + fmt_of[None, :]) * 2 + dates.astype(np.int64)
-    unique, first = np.unique(keys[written], return_index=True)
-    by_format = list(fmt_ids)
-    chosen = np.zeros(len(unique), dtype=np.int64)
-    for pos in np.argsort(first, kind="stable").tolist():
-        key = int(unique[pos])
-        old = (key // 2) // n_fmt - 1
-        style = style_for(None if old < 0 else old, by_format[(key // 2) % n_fmt], bool(key % 2))
-        chosen[pos] = style or 0
-    where = np.clip(np.searchsorted(unique, keys), 0, max(len(unique) - 1, 0))
-    styles = chosen[where] if len(unique) else np.zeros((n, w), dtype=np.int64)
+    styles = _choose_styles(olds, written, formats, encoded, values, style_for)
     # pass 2: the new cells of the fast rows, parsed at once, put in place row by row
     if len(fast):
-        row_xml = assemble(column_refs(letters[0], rows[fast]), styles[fast, 0], _take(encoded[0], fast))
-        for j in range(1, w):
-            refs_j = column_refs(letters[j], rows[fast])
-            row_xml = row_xml + assemble(refs_j, styles[fast, j], _take(encoded[j], fast))
+        per_run = _row_cells(letters, rows[fast], styles[fast], [_take(e, fast) for e in encoded], runs)
+        row_xml = per_run[0]
+        for more in per_run[1:]:
+            row_xml = row_xml + more
         text = f'<x xmlns="{m}"><r>' + "</r><r>".join(row_xml.tolist()) + "</r></x>"
         wrappers = etree.fromstring(text.encode("utf-8"))
         for i, wrapper in zip(fast.tolist(), list(wrappers), strict=True):

@@ -40,7 +40,7 @@ from python_calamine import CalamineWorkbook
 from xlcredit.engine.errors import InputError, SchemaError, WorkbookError, WorkbookLockedError
 from xlcredit.workbook import book_xml, charts
 from xlcredit.workbook.book_xml import TableInfo
-from xlcredit.workbook.column_xml import ColumnBlock, plain_values, write_block
+from xlcredit.workbook.column_xml import ColumnBlock, plain_values, splice_block, write_block
 from xlcredit.workbook.generated import check_sheet_name, conditional_xml, render_sheet
 from xlcredit.workbook.port import ColumnWrite, ConditionalFormat, RawTable, SheetSpec, Workbook
 from xlcredit.workbook.safe_save import WorkbookLock, atomic_write
@@ -73,6 +73,7 @@ ProgressCallback = Callable[[float, str], None]
 #: phase "read", "write columns", "generated sheets" or "save" (the bench sums them).
 TimingCallback = Callable[[str, float], None]
 _M = NS["m"]
+_BODY_MARK = b"<?xlcredit-cells?>"
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -215,6 +216,8 @@ class FileWorkbook:
                     info = book_xml.parse_table(self.pkg.xml(rel.target), rel.target, sheet, part)
                     self.tables[info.name.casefold()] = info
         self._sheet_trees: dict[str, etree._Element] = {}
+        #: Text inside ``<sheetData>`` of sheets whose tree holds a marker instead.
+        self._sheet_bodies: dict[str, str] = {}
         self._table_trees: dict[str, etree._Element] = {}
         self._written: dict[str, dict[int, list[Any]]] = {}
         self._generated_rows: dict[str, RawTable] = {}
@@ -245,9 +248,40 @@ class FileWorkbook:
         return self._styles
 
     def _sheet_tree(self, part: str) -> etree._Element:
+        """The whole tree of a sheet part (cells held as text are parsed back in)."""
+        body = self._sheet_bodies.pop(part, None)
+        if body is not None:
+            data = to_xml(self._sheet_trees[part]).replace(_BODY_MARK, body.encode("utf-8"), 1)
+            self._sheet_trees[part] = parse_xml(data, part)
         if part not in self._sheet_trees:
             self._sheet_trees[part] = self.pkg.xml(part)
         return self._sheet_trees[part]
+
+    def _sheet_head(self, part: str) -> etree._Element:
+        """The tree of a sheet part, without its cells when they are held as text."""
+        return self._sheet_trees[part] if part in self._sheet_trees else self._sheet_tree(part)
+
+    def _sheet_text(self, part: str) -> tuple[etree._Element, str] | None:
+        """A sheet as a tree without its cells plus the text of ``<sheetData>``, for writing
+        whole columns without parsing every cell; None when the sheet is already parsed or
+        not written the usual way (default namespace, a non-empty ``<sheetData>``)."""
+        if part in self._sheet_bodies:
+            return self._sheet_trees[part], self._sheet_bodies[part]
+        if part in self._sheet_trees or part not in self.pkg.parts:
+            return None
+        raw = self.pkg.parts[part]
+        start, end = raw.find(b"<sheetData>"), raw.rfind(b"</sheetData>")
+        head = raw[: max(start, 0)]
+        if start < 0 or end < start or b"<worksheet " not in head or f'xmlns="{_M}"'.encode() not in head:
+            return None
+        try:
+            body = raw[start + len(b"<sheetData>") : end].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        skeleton = head + b"<sheetData>" + _BODY_MARK + raw[end:]
+        self._sheet_trees[part] = parse_xml(skeleton, part)
+        self._sheet_bodies[part] = body
+        return self._sheet_trees[part], body
 
     # -- the port: reading -----------------------------------------------------------------
     def sheet_names(self) -> list[str]:
@@ -337,6 +371,36 @@ class FileWorkbook:
                 lookup[key] = len(info.header) + len(new_headers)
                 new_headers.append(column.header.strip())
             targets.append((lookup[key], column))
+        cache: dict[tuple[int | None, str | None, bool], int | None] = {}
+
+        def style_for(old: int | None, fmt: str | None, is_date: bool) -> int | None:
+            key = (old, fmt, is_date)
+            if key not in cache:
+                base = old or 0
+                if fmt is None and is_date and not self.styles.is_date(base):
+                    fmt = "yyyy-mm-dd"
+                cache[key] = self.styles.cell_xf(base, number_format=fmt) if fmt else old
+            return cache[key]
+
+        written = self._written.setdefault(info.name.casefold(), {})
+        block = ColumnBlock(
+            rows=np.arange(info.data_rows.start, info.data_rows.stop),
+            cols=[info.first_col + offset for offset, _ in targets],
+            values=[column.values for _, column in targets],
+            formats=[column.number_format for _, column in targets],
+        )
+        as_text = None if new_headers else self._sheet_text(info.sheet_part)
+        if as_text is not None:  # the fastest path: the cells as text, never parsed
+            head, body = as_text
+            self._check_unprotected(head, info.sheet)
+            spliced = splice_block(body, block, style_for)
+            if spliced is not None:
+                self._sheet_bodies[info.sheet_part] = spliced
+                for offset, column in targets:
+                    written[offset] = plain_values(column.values)
+                extend_dimension(head, info.last_row, info.last_col)
+                self._cells_changed = True
+                return
         tree = self._sheet_tree(info.sheet_part)
         self._check_unprotected(tree, info.sheet)
         # A row the sheet does not have holds nothing to clear: only its non-blank values are
@@ -357,25 +421,7 @@ class FileWorkbook:
             book_xml.add_table_columns(table_tree, info, new_headers)
         else:
             header_style = None
-        cache: dict[tuple[int | None, str | None, bool], int | None] = {}
-
-        def style_for(old: int | None, fmt: str | None, is_date: bool) -> int | None:
-            key = (old, fmt, is_date)
-            if key not in cache:
-                base = old or 0
-                if fmt is None and is_date and not self.styles.is_date(base):
-                    fmt = "yyyy-mm-dd"
-                cache[key] = self.styles.cell_xf(base, number_format=fmt) if fmt else old
-            return cache[key]
-
-        written = self._written.setdefault(info.name.casefold(), {})
-        if not new_headers:  # the fast path: whole columns, no Python step per cell
-            block = ColumnBlock(
-                rows=np.arange(data_rows.start, data_rows.stop),
-                cols=[info.first_col + offset for offset, _ in targets],
-                values=[column.values for _, column in targets],
-                formats=[column.number_format for _, column in targets],
-            )
+        if not new_headers:  # the fast path on the tree: whole columns, a step per row
 
             def one_row(row: int, values: dict[int, Any], styles: dict[int, int]) -> None:
                 set_columns(tree, {row: values}, lambda r, c, old, v: styles[c] or None)
@@ -480,13 +526,14 @@ class FileWorkbook:
         return (
             dict(pkg.parts), set(pkg.changed), set(pkg.removed), dict(self.tables),
             dict(self._sheet_parts), copy.deepcopy(self.book), self._book_dirty,
-            dict(self._generated_rows), dict(self._sheet_trees),
+            dict(self._generated_rows), dict(self._sheet_trees), dict(self._sheet_bodies),
         )  # fmt: skip
 
     def _restore(self, state: tuple[Any, ...]) -> None:
         (
             self.pkg.parts, self.pkg.changed, self.pkg.removed, self.tables, self._sheet_parts,
             self.book, self._book_dirty, self._generated_rows, self._sheet_trees,
+            self._sheet_bodies,
         ) = state  # fmt: skip
 
     def _replace_sheet(
@@ -542,6 +589,7 @@ class FileWorkbook:
             set_override(self.pkg, target, None)
         self.pkg.remove(part)
         self._sheet_trees.pop(part, None)
+        self._sheet_bodies.pop(part, None)
 
     def _render(self, spec: SheetSpec, name: str, part: str) -> None:
         next_id = max([0, *(t.id for t in self.tables.values())]) + 1
@@ -602,7 +650,7 @@ class FileWorkbook:
         if sheet not in names:
             raise WorkbookError(f"{self.path.name} has no sheet named {sheet!r}.")
         index = names.index(sheet)
-        tree = self._sheet_tree(self._sheet_parts[sheet])
+        tree = self._sheet_head(self._sheet_parts[sheet])
         self._check_unprotected(tree, sheet)
         blocks = [
             etree.fromstring(f'<x xmlns="{_M}">{conditional_xml(cf, self.styles, 1)}</x>')[0]
@@ -626,7 +674,10 @@ class FileWorkbook:
 
     def _flush(self) -> None:
         for part, tree in self._sheet_trees.items():
-            self.pkg.put(part, to_xml(tree))
+            data = to_xml(tree)
+            if part in self._sheet_bodies:
+                data = data.replace(_BODY_MARK, self._sheet_bodies[part].encode("utf-8"), 1)
+            self.pkg.put(part, data)
         for part, tree in self._table_trees.items():
             self.pkg.put(part, to_xml(tree))
         if self._styles is not None and self._styles.dirty:
