@@ -116,6 +116,18 @@ def _excel_value(value: Any) -> Any:
     return value
 
 
+def _generated_raw(name: str, sheet: str, info: TableInfo, frame: Any) -> RawTable:
+    """A table generated in this session as :meth:`FileWorkbook.read_table` gives it."""
+    return RawTable(
+        name=name,
+        sheet=sheet,
+        header=info.header,
+        rows=[[_excel_value(plain_value(v)) for v in row] for row in frame.itertuples(False)],
+        header_row=info.header_row,
+        first_column=info.first_col,
+    )
+
+
 def _row_numbers(tree: etree._Element) -> set[int]:
     """Excel row numbers of the ``<row>`` elements of a worksheet."""
     data = tree.find(f"{{{_M}}}sheetData")
@@ -220,7 +232,8 @@ class FileWorkbook:
         self._sheet_bodies: dict[str, str] = {}
         self._table_trees: dict[str, etree._Element] = {}
         self._written: dict[str, dict[int, list[Any]]] = {}
-        self._generated_rows: dict[str, RawTable] = {}
+        #: Tables generated in this session, read back from their frames when first asked.
+        self._generated_rows: dict[str, RawTable | Callable[[], RawTable]] = {}
         self._values: dict[str, list[list[Any]]] = {}
         self._calamine: CalamineWorkbook | None = None
 
@@ -329,7 +342,7 @@ class FileWorkbook:
         """Read a table by its Excel name; raise SchemaError naming it when it is missing."""
         info = self._table(name)
         if info.generated:
-            return self._generated_rows[info.name.casefold()]
+            return self._generated_table(info.name.casefold())
         values = self._sheet_values(info.sheet)
         width = info.last_col - info.first_col + 1
         rows = []
@@ -348,6 +361,12 @@ class FileWorkbook:
             header_row=info.header_row,
             first_column=info.first_col,
         )
+
+    def _generated_table(self, key: str) -> RawTable:
+        found = self._generated_rows[key]
+        if callable(found):  # built on first read: most generated tables are never read back
+            found = self._generated_rows[key] = found()
+        return found
 
     # -- the port: writing -----------------------------------------------------------------
     @_timed("write columns")
@@ -622,15 +641,8 @@ class FileWorkbook:
             info.generated = True
             self.tables[table.name.casefold()] = info
             frame = table.frame
-            self._generated_rows[table.name.casefold()] = RawTable(
-                name=table.name,
-                sheet=name,
-                header=info.header,
-                rows=[
-                    [_excel_value(plain_value(v)) for v in row] for row in frame.itertuples(False)
-                ],
-                header_row=info.header_row,
-                first_column=info.first_col,
+            self._generated_rows[table.name.casefold()] = functools.partial(
+                _generated_raw, table.name, name, info, frame.copy()
             )
         if spec.charts:
             drawing_part = next(r.target for r in self.pkg.rels(part) if r.type == REL["drawing"])
