@@ -393,7 +393,9 @@ def _row_cells(
 
 _ROW_TAG = re.compile(r'<row r="(\d+)"[^>]*>')
 _SPANS = re.compile(r' spans="[^"]*"')
-_CELL_STYLE = re.compile(r'<c r="([A-Z]+)(\d+)"(?:[^>]*? s="(\d+)")?')
+_CELL_LETTERS = re.compile(r'<c r="([A-Z]+)\d+"')
+_CELL_ROW = re.compile(r'<c r="[A-Z]+(\d+)"')
+_CELL_STYLE = re.compile(r'<c r="[A-Z]+\d+"(?:[^>]*? s="(\d+)")?')
 
 
 def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | None:
@@ -429,9 +431,8 @@ def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | No
     if not np.array_equal(rows, np.arange(first_row, last_row + 1)):
         return None
     spans: list[tuple[int, int, int, int]] = []  # per row: tag start, tag end, row end
-    olds = np.zeros((n, w), dtype=np.int64)
+    found: list[str] = []  # the old style of each output cell, row after row ("" for 0)
     cuts: list[int] = []  # start and end of each run's cells, row after row
-    expected = [(a, "") for a in letters]
     i = 0
     for match in _ROW_TAG.finditer(body):
         r = int(match.group(1))
@@ -442,7 +443,6 @@ def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | No
         if r != first_row + i or match.group(0).endswith("/>"):
             return None  # a row missing or empty: the tree path creates cells
         row_end = body.find("</row>", match.end())
-        found: list[str] = []
         suffix = str(r)
         for start, length in runs:
             a = body.find(f'<c r="{letters[start]}{suffix}"', match.end(), row_end)
@@ -451,20 +451,21 @@ def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | No
                 return None
             close = body.find(">", z)
             end = close + 1 if body[close - 1] == "/" else body.find("</c>", close) + 4
-            cells = _CELL_STYLE.findall(body, a, end)
             inside = body.count("<c ", a, end) + body.count("<c>", a, end)
-            want = expected[start : start + length]
-            if [(c[0], "") for c in cells] != want or inside != length:
+            if (
+                inside != length
+                or _CELL_LETTERS.findall(body, a, end) != letters[start : start + length]
+                or _CELL_ROW.findall(body, a, end) != [suffix] * length
+            ):
                 return None
-            if any(c[1] != suffix for c in cells):
-                return None
-            found.extend(c[2] for c in cells)
+            found.extend(_CELL_STYLE.findall(body, a, end))
             cuts.extend((a, end))
-        olds[i] = [int(s) if s else 0 for s in found]
         spans.append((match.start(), match.end(), row_end, r))
         i += 1
     if i != n:
         return None
+    texts = np.array(found, dtype=str).reshape(n, w)
+    olds = np.where(texts == "", "0", texts).astype(np.int64)
     encoded = [encode_column(v) for v in values]
     styles = _choose_styles(olds, np.ones((n, w), dtype=bool), formats, encoded, values, style_for)
     new = _row_cells(letters, rows, styles, encoded, runs)
