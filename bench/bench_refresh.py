@@ -189,7 +189,7 @@ def choose_level(rows: list[tuple[int, float, int, int]], slack: float = 0.10) -
 
 
 _MEMORY_CHILD = """
-import resource, sys
+import sys
 kind, path = sys.argv[1], sys.argv[2]
 if kind == "calamine":
     from python_calamine import CalamineWorkbook
@@ -202,7 +202,9 @@ else:
     with FileWorkbook.open(path, output=sys.argv[3]) as book:
         macros.refresh_all(book)
         book.save()
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM: the peak resident set of this process image (ru_maxrss would include the parent's
+# memory at fork on Linux)
+print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")))
 """
 
 
@@ -248,9 +250,16 @@ def main() -> None:
                         help="runs of the (slow) baseline (default: --repeat)")
     parser.add_argument("--memory", action="store_true", help="also the 1,048,576-row case")
     parser.add_argument("--memory-rows", type=int, default=EXCEL_ROWS)
+    parser.add_argument("--memory-only", action="store_true", help="only the memory case")
     parser.add_argument("--keep", type=Path, default=None, help="keep the workbooks here")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="xlcredit-bench-"))
+    if args.memory_only:
+        try:
+            memory_case(folder, args.memory_rows)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
     try:
         source = folder / "bench.xlsx"
         started = time.perf_counter()

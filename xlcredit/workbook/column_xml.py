@@ -498,10 +498,8 @@ def write_block(
     date) in the order the cell-by-cell path meets them (rows, then columns), so new cell
     formats get the same ids as there.
     """
-    from lxml import etree
-
     from xlcredit.workbook.sheet_xml import col_letters
-    from xlcredit.workbook.xlsx_parts import NS
+    from xlcredit.workbook.xlsx_parts import NS, parse_xml
 
     m = NS["m"]
     cell_tag, row_tag = f"{{{m}}}c", f"{{{m}}}row"
@@ -572,7 +570,7 @@ def write_block(
         for more in per_run[1:]:
             row_xml = row_xml + more
         text = f'<x xmlns="{m}"><r>' + "</r><r>".join(row_xml.tolist()) + "</r></x>"
-        wrappers = etree.fromstring(text.encode("utf-8"))
+        wrappers = parse_xml(text.encode("utf-8"), "new cells")
         for i, wrapper in zip(fast.tolist(), list(wrappers), strict=True):
             cells = found_cells[i]
             row = cells[0].getparent()
