@@ -211,3 +211,15 @@ def test_write_block_leaves_shared_formulas_to_the_cell_path() -> None:
     ).encode()
     block = ColumnBlock(rows=np.array([2]), cols=[1], values=[[1.0]], formats=[None])
     assert not write_block(etree.fromstring(xml), block, _style_for([]), lambda *a: None)
+
+
+def test_a_nan_cell_of_a_generated_sheet_is_blank() -> None:
+    # cell_xml wrote <v>nan</v> (which Excel refuses to open) for a NaN given as a sheet cell
+    from xlcredit.workbook.generated import render_sheet
+    from xlcredit.workbook.port import CellSpec, SheetSpec
+    from xlcredit.workbook.styles import StyleBook
+
+    spec = SheetSpec("Dashboard", cells=[CellSpec(0, 0, float("nan")), CellSpec(0, 1, 2.5)])
+    out = render_sheet(spec, StyleBook(None), table_ids=[], table_rids=[], drawing_rid=None)
+    assert b"nan" not in out.sheet_xml and b'<c r="A1"/>' in out.sheet_xml
+    assert b'<c r="B1"><v>2.5</v></c>' in out.sheet_xml

@@ -163,8 +163,10 @@ def cell_value(value: Any) -> tuple[str | None, str | None]:
 
     >>> cell_value(True), cell_value(3.0), cell_value("=1+1"), cell_value(None)
     (('b', '1'), (None, '3'), ('inlineStr', '=1+1'), (None, None))
+    >>> cell_value(float("nan"))  # a blank cell, never the text "nan" in a <v> Excel rejects
+    (None, None)
     """
-    if type(value) is not str and type(value) is not float:
+    if type(value) is not str and (type(value) is not float or value != value):
         value = plain_value(value)
     if value is None:
         return None, None
