@@ -566,7 +566,7 @@ class FileWorkbook:
     def _state(self) -> tuple[Any, ...]:
         pkg = self.pkg
         return (
-            dict(pkg.parts), set(pkg.changed), set(pkg.removed), dict(self.tables),
+            pkg.parts.copy(), set(pkg.changed), set(pkg.removed), dict(self.tables),
             dict(self._sheet_parts), copy.deepcopy(self.book), self._book_dirty,
             dict(self._generated_rows), dict(self._sheet_trees), dict(self._sheet_bodies),
         )  # fmt: skip

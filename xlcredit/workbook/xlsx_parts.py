@@ -23,7 +23,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from lxml import etree
 
@@ -163,10 +163,8 @@ class Package:
     """Every part of a workbook package, in zip order, with helpers to edit a few of them."""
 
     def __init__(self, parts: dict[str, bytes], label: str) -> None:
-        self.parts = parts
+        self.parts = parts if isinstance(parts, Parts) else Parts(parts)
         self.label = label
-        #: Parts as read, with their compressed bytes: copied as they are when unchanged.
-        self._stored: dict[str, tuple[bytes, _Member]] = {}
         #: Parts added or changed during this session.
         self.changed: set[str] = set()
         #: Parts removed during this session.
@@ -192,8 +190,18 @@ class Package:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 infos = archive.infolist()
                 _check_sizes(infos, label)
-                parts = {info.filename: archive.read(info) for info in infos if not info.is_dir()}
                 stored = _stored_members(data, infos)
+                parts = Parts()
+                for info in infos:
+                    if info.is_dir():
+                        continue
+                    if info.file_size >= LAZY_BYTES and info.filename in stored:
+                        _check_member(archive, info)  # read through (CRC, size), not kept
+                        parts.keep_packed(info.filename, stored[info.filename])
+                    else:
+                        parts[info.filename] = archive.read(info)
+                        if info.filename in stored:
+                            parts.keep_original(info.filename, stored[info.filename])
         except (
             zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, ValueError, zlib.error,
             NotImplementedError, RuntimeError,  # an unknown compression; an encrypted zip
@@ -206,9 +214,7 @@ class Package:
             raise WorkbookError(
                 f"{label} is a zip file but not an Excel workbook; save it as .xlsx."
             )
-        pkg = cls(parts, label)
-        pkg._stored = {name: (parts[name], member) for name, member in stored.items()}
-        return pkg
+        return cls(parts, label)
 
     def names(self) -> list[str]:
         """Part names in zip order."""
@@ -272,12 +278,9 @@ class Package:
         deflated at ``level`` (default :data:`COMPRESS_LEVEL`)."""
         level = COMPRESS_LEVEL if level is None else level
         members: list[tuple[str, _Member]] = []
-        for name, data in self.parts.items():
-            kept = self._stored.get(name)
-            if kept is not None and kept[0] is data:
-                members.append((name, kept[1]))
-            else:
-                members.append((name, _deflate(data, level)))
+        for name in self.parts:
+            kept = self.parts.original(name)
+            members.append((name, kept if kept is not None else _deflate(self.parts[name], level)))
         write_members(stream, members)
 
 
@@ -289,6 +292,78 @@ class Package:
 #: saves 0.7 s more for a file 11.5 % larger). Parts a refresh does not change are copied
 #: compressed as they were, whatever their level.
 COMPRESS_LEVEL = 3
+
+
+#: Parts at least this large are kept compressed after reading until something asks for
+#: them (most large parts, such as an invoice sheet, are copied to the saved file as read).
+LAZY_BYTES = 1024**2
+
+
+class Parts(dict[str, bytes]):
+    """Part name -> bytes, in zip order. A part read from the file may be held compressed
+    (inflated on first access) and remembers its compressed bytes while unchanged, so a save
+    copies it as it was.
+
+    >>> parts = Parts({"a.xml": b"<a/>"})
+    >>> parts["a.xml"], parts.original("a.xml") is None
+    (b'<a/>', True)
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._members: dict[str, tuple[bytes | None, _Member]] = {}
+
+    def keep_packed(self, name: str, member: _Member) -> None:
+        """Hold ``name`` compressed until asked for."""
+        super().__setitem__(name, _PACKED)  # type: ignore[assignment]
+        self._members[name] = (None, member)
+
+    def keep_original(self, name: str, member: _Member) -> None:
+        """Remember the compressed bytes of ``name`` as read (its value is the inflated data)."""
+        self._members[name] = (super().__getitem__(name), member)
+
+    def __getitem__(self, name: str) -> bytes:
+        value = super().__getitem__(name)
+        if value is _PACKED:
+            member = self._members[name][1]
+            value = member.data if member.method == 0 else zlib.decompress(member.data, -15)
+            super().__setitem__(name, value)
+            self._members[name] = (value, member)
+        return value
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[name] if name in self else default  # noqa: SIM401 - self.get is this
+
+    def original(self, name: str) -> _Member | None:
+        """The compressed bytes of ``name`` as read, while the part is unchanged."""
+        found = self._members.get(name)
+        if found is None:
+            return None
+        value = super().__getitem__(name)
+        return found[1] if value is _PACKED or value is found[0] else None
+
+    def items(self) -> Any:
+        return [(name, self[name]) for name in self]
+
+    def values(self) -> Any:
+        return [self[name] for name in self]
+
+    def copy(self) -> Parts:
+        out = Parts()
+        for name in self:
+            dict.__setitem__(out, name, super().__getitem__(name))
+        out._members = dict(self._members)
+        return out
+
+
+_PACKED = object()
+
+
+def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Read a member through without keeping it: zipfile checks its size and CRC."""
+    with archive.open(info) as stream:
+        while stream.read(1024**2):
+            pass
 
 
 @dataclass(frozen=True)
