@@ -28,7 +28,8 @@ import functools
 import glob
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
@@ -702,6 +703,11 @@ class FileWorkbook:
         self._book_dirty = True
 
     # -- the port: progress and saving -----------------------------------------------------
+    @contextmanager
+    def suspended(self) -> Iterator[None]:
+        """Nothing to suspend: a file recalculates in Excel when it is opened."""
+        yield
+
     def progress(self, fraction: float, message: str) -> None:
         """Report progress (0..1) to the callback given at open, if any."""
         if self._progress is not None:

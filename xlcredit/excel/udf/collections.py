@@ -13,15 +13,16 @@ from typing import Any
 import numpy as np
 import xlwings as xw
 
-from xlcredit.engine.collections import dunning_step_numbers, late_interest
+from xlcredit.engine.collections import dunning_step_numbers, late_interest, step_actions
+from xlcredit.engine.ledger import days_overdue, is_overdue
 from xlcredit.engine.policy import DEFAULT_POLICY
+from xlcredit.engine.values import day_numbers
 from xlcredit.excel.udf.edge import column, guard, language_of
 from xlcredit.workbook.excel_values import as_column, broadcast, is_blank, to_dates, to_numbers
 
 __all__ = ["DUNNING_STEP", "LATE_INTEREST"]
 
 _NOT_OVERDUE = {"en": "Not overdue", "zh-CN": "未逾期"}
-_NO_STEP = {"en": "No action yet", "zh-CN": "暂不催收"}
 
 
 def _problems(*parsed: Any, n: int) -> list[str | None]:
@@ -41,11 +42,11 @@ def _spread(values: Any, n: int) -> Any:
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("amount", doc="Amount paid late or still open (>= 0), in the invoice currency. A cell or a column.")
-@xw.arg("due_date", doc="Due date of each invoice (a date cell or serial number). A cell or a column.")
-@xw.arg("paid_or_as_of", doc="Date paid, or the as-of date for an invoice still open. Interest runs from the day after the due date.")
-@xw.arg("annual_rate", doc="Optional yearly rate as a fraction (10.15% or 0.1015). Blank: the policy's reference rate + 8 points (EU Directive 2011/7/EU).")
-@xw.arg("fixed_fee", doc="Optional fixed sum per late invoice in the invoice currency. Blank: the policy's (EUR 40). Use 0 for none.")
+@xw.arg("amount", err_to_str=True, doc="Amount paid late or still open (>= 0), in the invoice currency. A cell or a column.")
+@xw.arg("due_date", err_to_str=True, doc="Due date of each invoice (a date cell or serial number). A cell or a column.")
+@xw.arg("paid_or_as_of", err_to_str=True, doc="Date paid, or the as-of date for an invoice still open. Interest runs from the day after the due date.")
+@xw.arg("annual_rate", err_to_str=True, doc="Optional yearly rate as a fraction (10.15% or 0.1015). Blank: the policy's reference rate + 8 points (EU Directive 2011/7/EU).")
+@xw.arg("fixed_fee", err_to_str=True, doc="Optional fixed sum per late invoice in the invoice currency. Blank: the policy's (EUR 40). Use 0 for none.")
 @guard
 def LATE_INTEREST(
     amount: Any, due_date: Any, paid_or_as_of: Any, annual_rate: Any = None, fixed_fee: Any = None
@@ -83,9 +84,9 @@ def LATE_INTEREST(
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("days_or_due_date", doc="Days overdue (when as_of is blank), or the due date of each invoice (when as_of is given). A cell or a column.")
-@xw.arg("as_of", doc="Optional as-of date: give it to pass due dates in the first argument. Days overdue = as_of - due date.")
-@xw.arg("language", doc='Optional "en" (default) or "zh-CN" for the action text in Chinese.')
+@xw.arg("days_or_due_date", err_to_str=True, doc="Days overdue (when as_of is blank), or the due date of each invoice (when as_of is given). A cell or a column.")
+@xw.arg("as_of", err_to_str=True, doc="Optional as-of date: give it to pass due dates in the first argument. Days overdue = as_of - due date.")
+@xw.arg("language", err_to_str=True, doc='Optional "en" (default) or "zh-CN" for the action text in Chinese.')
 @guard
 def DUNNING_STEP(days_or_due_date: Any, as_of: Any = None, language: Any = None) -> Any:
     """The dunning action an overdue invoice is at (default ladder: reminder at 1 day,
@@ -107,18 +108,14 @@ def DUNNING_STEP(days_or_due_date: Any, as_of: Any = None, language: Any = None)
         n = broadcast({"days_or_due_date": first, "as_of": as_of_col})
         due = to_dates(first, "due_date")
         today = to_dates(as_of_col, "as_of")
-        delta = _spread(today.values, n) - _spread(due.values, n)
-        days = delta.astype("timedelta64[D]").astype(np.float64)
-        days[np.isnat(delta)] = np.nan
+        days = days_overdue(_spread(day_numbers(due.values, "due_date"), n),
+                            _spread(day_numbers(today.values, "as_of"), n))
         problems = _problems(due, today, n=n)
     steps = dunning_step_numbers(days)
-    ladder = DEFAULT_POLICY.dunning
-    table = np.array(
-        [_NO_STEP[lang], *((s.action_en if lang == "en" else s.action_zh) for s in ladder)],
-        dtype=object,
-    )
+    table = step_actions(DEFAULT_POLICY, lang)
     safe = np.nan_to_num(np.atleast_1d(steps), nan=0.0).astype(np.int64)
-    labels = np.where(np.nan_to_num(np.atleast_1d(days), nan=1.0) <= 0, _NOT_OVERDUE[lang], table[safe])
+    known = ~np.isnan(np.atleast_1d(days))
+    labels = np.where(known & ~is_overdue(np.atleast_1d(days)), _NOT_OVERDUE[lang], table[safe])
     labels = labels.astype(object)
     labels[np.isnan(np.atleast_1d(days))] = None  # unknown: #N/A with the reason
     return column(labels, problems, unknown="days overdue or due date missing")
