@@ -196,7 +196,7 @@ def test_total_label_defaults_to_total() -> None:
     spec = SheetSpec("S", tables=[TableSpec("tblT", pd.DataFrame({"A": ["x"], "B": [1.0]}),
                                             total_row=True)])
     out = render_sheet(spec, StyleBook(None), table_ids=[1], table_rids=["rId1"], drawing_rid=None)
-    assert b'totalsRowLabel="Total"' in out.tables[0] and out.grid[(2, 0)] == "Total"
+    assert b'totalsRowLabel="Total"' in out.tables[0] and out.value(2, 0) == "Total"
 
 
 # -- 3. print setup ----------------------------------------------------------------------------

@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import glob
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +44,7 @@ from python_calamine import CalamineWorkbook
 from xlcredit.engine.errors import InputError, SchemaError, WorkbookError, WorkbookLockedError
 from xlcredit.workbook import book_xml, charts
 from xlcredit.workbook.book_xml import TableInfo
+from xlcredit.workbook.column_xml import ColumnBlock, plain_values, splice_block, write_block
 from xlcredit.workbook.generated import check_sheet_name, conditional_xml, render_sheet
 from xlcredit.workbook.port import (
     ColumnWrite,
@@ -78,10 +81,39 @@ from xlcredit.workbook.xlsx_parts import (
     to_xml,
 )
 
-__all__ = ["FileWorkbook", "ProgressCallback"]
+__all__ = ["FileWorkbook", "ProgressCallback", "TimingCallback"]
 
 ProgressCallback = Callable[[float, str], None]
+#: ``timing(phase, seconds)``: called after each read, write and save of the adapter, with
+#: phase "read", "write columns", "generated sheets" or "save" (the bench sums them).
+TimingCallback = Callable[[str, float], None]
 _M = NS["m"]
+_BODY_MARK = b"<?xlcredit-cells?>"
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _timed(
+    phase: str,
+) -> Callable[[Callable[Concatenate[FileWorkbook, _P], _R]], Callable[Concatenate[FileWorkbook, _P], _R]]:
+    """Report the time a method of :class:`FileWorkbook` takes to its timing callback."""
+
+    def wrap(
+        method: Callable[Concatenate[FileWorkbook, _P], _R],
+    ) -> Callable[Concatenate[FileWorkbook, _P], _R]:
+        @functools.wraps(method)
+        def timed(self: FileWorkbook, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+            if self._timing is None:
+                return method(self, *args, **kwargs)
+            started = time.perf_counter()
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                self._timing(phase, time.perf_counter() - started)
+
+        return timed
+
+    return wrap
 
 
 def _excel_value(value: Any) -> Any:
@@ -164,6 +196,16 @@ def _cell_markers(xml: bytes) -> dict[tuple[int, int], ErrorCell | NoCachedValue
                     )
             pos = xml.find(token, end, hi)
     return found
+def _generated_raw(name: str, sheet: str, info: TableInfo, frame: Any) -> RawTable:
+    """A table generated in this session as :meth:`FileWorkbook.read_table` gives it."""
+    return RawTable(
+        name=name,
+        sheet=sheet,
+        header=info.header,
+        rows=[[_excel_value(plain_value(v)) for v in row] for row in frame.itertuples(False)],
+        header_row=info.header_row,
+        first_column=info.first_col,
+    )
 
 
 def _row_numbers(tree: etree._Element) -> set[int]:
@@ -189,6 +231,8 @@ class FileWorkbook:
         (default: the message goes nowhere).
     read_only : open without the lock; :meth:`save` is then refused.
     force : write even when Excel's or LibreOffice's lock file says the book is open.
+    timing : called as ``timing(phase, seconds)`` after each read, write and save (the bench
+        uses it for its phase breakdown).
     """
 
     def __init__(
@@ -200,11 +244,13 @@ class FileWorkbook:
         read_only: bool = False,
         alert: Callable[[str], None] | None = None,
         force: bool = False,
+        timing: TimingCallback | None = None,
     ) -> None:
         self.path = Path(path)
         self.output = Path(output) if output is not None else self.path
         self._progress = progress
         self._alert = alert
+        self._timing = timing
         self.read_only = read_only
         if not read_only and not force:  # Excel's ~$book.xlsx, LibreOffice's .~lock.book.xlsx#
             for target in dict.fromkeys([self.path, self.output]):
@@ -228,10 +274,13 @@ class FileWorkbook:
         read_only: bool = False,
         alert: Callable[[str], None] | None = None,
         force: bool = False,
+        timing: TimingCallback | None = None,
     ) -> FileWorkbook:
         """Open ``path`` (see the class parameters); use it as a context manager."""
-        return cls(path, output=output, progress=progress, read_only=read_only, alert=alert,
-                   force=force)
+        return cls(
+            path, output=output, progress=progress, read_only=read_only, alert=alert,
+            force=force, timing=timing,
+        )
 
     # -- loading ---------------------------------------------------------------------------
     def _load(self) -> None:
@@ -277,11 +326,14 @@ class FileWorkbook:
                     info = book_xml.parse_table(self.pkg.xml(rel.target), rel.target, sheet, part)
                     self.tables[info.name.casefold()] = info
         self._sheet_trees: dict[str, etree._Element] = {}
+        #: Text inside ``<sheetData>`` of sheets whose tree holds a marker instead.
+        self._sheet_bodies: dict[str, str] = {}
         self._table_trees: dict[str, etree._Element] = {}
         self._written: dict[str, dict[int, list[Any]]] = {}
         #: Rows of tables changed by edit_table, as read_table must now return them.
         self._edited: dict[str, list[list[Any]]] = {}
-        self._generated_rows: dict[str, RawTable] = {}
+        #: Tables generated in this session, read back from their frames when first asked.
+        self._generated_rows: dict[str, RawTable | Callable[[], RawTable]] = {}
         self._values: dict[str, list[list[Any]]] = {}
         self._calamine: CalamineWorkbook | None = None
 
@@ -326,9 +378,40 @@ class FileWorkbook:
         return self._styles
 
     def _sheet_tree(self, part: str) -> etree._Element:
+        """The whole tree of a sheet part (cells held as text are parsed back in)."""
+        body = self._sheet_bodies.pop(part, None)
+        if body is not None:
+            data = to_xml(self._sheet_trees[part]).replace(_BODY_MARK, body.encode("utf-8"), 1)
+            self._sheet_trees[part] = parse_xml(data, part)
         if part not in self._sheet_trees:
             self._sheet_trees[part] = self.pkg.xml(part)
         return self._sheet_trees[part]
+
+    def _sheet_head(self, part: str) -> etree._Element:
+        """The tree of a sheet part, without its cells when they are held as text."""
+        return self._sheet_trees[part] if part in self._sheet_trees else self._sheet_tree(part)
+
+    def _sheet_text(self, part: str) -> tuple[etree._Element, str] | None:
+        """A sheet as a tree without its cells plus the text of ``<sheetData>``, for writing
+        whole columns without parsing every cell; None when the sheet is already parsed or
+        not written the usual way (default namespace, a non-empty ``<sheetData>``)."""
+        if part in self._sheet_bodies:
+            return self._sheet_trees[part], self._sheet_bodies[part]
+        if part in self._sheet_trees or part not in self.pkg.parts:
+            return None
+        raw = self.pkg.parts[part]
+        start, end = raw.find(b"<sheetData>"), raw.rfind(b"</sheetData>")
+        head = raw[: max(start, 0)]
+        if start < 0 or end < start or b"<worksheet " not in head or f'xmlns="{_M}"'.encode() not in head:
+            return None
+        try:
+            body = raw[start + len(b"<sheetData>") : end].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        skeleton = head + b"<sheetData>" + _BODY_MARK + raw[end:]
+        self._sheet_trees[part] = parse_xml(skeleton, part)
+        self._sheet_bodies[part] = body
+        return self._sheet_trees[part], body
 
     # -- the port: reading -----------------------------------------------------------------
     def sheet_names(self) -> list[str]:
@@ -401,11 +484,12 @@ class FileWorkbook:
                              "choose one with --sheet.")
         return [[_excel_value(v) for v in row] for row in self._sheet_values(match[0])]
 
+    @_timed("read")
     def read_table(self, name: str) -> RawTable:
         """Read a table by its Excel name; raise SchemaError naming it when it is missing."""
         info = self._table(name)
         if info.generated:
-            return self._generated_rows[info.name.casefold()]
+            return self._generated_table(info.name.casefold())
         width = info.last_col - info.first_col + 1
         grid = np.full((len(info.data_rows), width), None, dtype=object)
         if info.name.casefold() in self._edited:  # rows an import edited in this session
@@ -450,7 +534,14 @@ class FileWorkbook:
             grid=grid,
         )
 
+    def _generated_table(self, key: str) -> RawTable:
+        found = self._generated_rows[key]
+        if callable(found):  # built on first read: most generated tables are never read back
+            found = self._generated_rows[key] = found()
+        return found
+
     # -- the port: writing -----------------------------------------------------------------
+    @_timed("write columns")
     def write_columns(self, table: str, columns: list[ColumnWrite]) -> None:
         """Write output columns into a table's data rows; new headers become new columns."""
         info = self._table(table)
@@ -471,6 +562,37 @@ class FileWorkbook:
                 lookup[key] = len(info.header) + len(new_headers)
                 new_headers.append(column.header.strip())
             targets.append((lookup[key], column))
+        cache: dict[tuple[int | None, str | None, bool], int | None] = {}
+
+        def style_for(old: int | None, fmt: str | None, is_date: bool) -> int | None:
+            key = (old, fmt, is_date)
+            if key not in cache:
+                base = old or 0
+                if fmt is None and is_date and not self.styles.is_date(base):
+                    fmt = "yyyy-mm-dd"
+                cache[key] = self.styles.cell_xf(base, number_format=fmt) if fmt else old
+            return cache[key]
+
+        written = self._written.setdefault(info.name.casefold(), {})
+        block = ColumnBlock(
+            rows=np.arange(info.data_rows.start, info.data_rows.stop),
+            cols=[info.first_col + offset for offset, _ in targets],
+            values=[column.values for _, column in targets],
+            formats=[column.number_format for _, column in targets],
+        )
+        as_text = None if new_headers else self._sheet_text(info.sheet_part)
+        if as_text is not None:  # the fastest path: the cells as text, never parsed
+            head, body = as_text
+            self._check_unprotected(head, info.sheet)
+            with date_system(self.date1904):
+                spliced = splice_block(body, block, style_for)
+            if spliced is not None:
+                self._sheet_bodies[info.sheet_part] = spliced
+                for offset, column in targets:
+                    written[offset] = plain_values(column.values)
+                extend_dimension(head, info.last_row, info.last_col)
+                self._cells_changed = True
+                return
         tree = self._sheet_tree(info.sheet_part)
         self._check_unprotected(tree, info.sheet)
         # A row the sheet does not have holds nothing to clear: only its non-blank values are
@@ -491,30 +613,37 @@ class FileWorkbook:
             book_xml.add_table_columns(table_tree, info, new_headers)
         else:
             header_style = None
+        if not new_headers:  # the fast path on the tree: whole columns, a step per row
+
+            def one_row(row: int, values: dict[int, Any], styles: dict[int, int]) -> None:
+                set_columns(tree, {row: values}, lambda r, c, old, v: styles[c] or None)
+
+            try:
+                with date_system(self.date1904):
+                    done = write_block(tree, block, style_for, one_row)
+            except SharedFormulaError as exc:  # pragma: no cover - write_block leaves these
+                raise WorkbookError(f"Cannot write table {info.name}: {exc}.") from None
+            if done:
+                for offset, column in targets:
+                    written[offset] = plain_values(column.values)
+                extend_dimension(tree, info.last_row, info.last_col)
+                self._cells_changed = True
+                return
         formats: dict[int, str | None] = {}
         for offset, column in targets:
             col = info.first_col + offset
             formats[col] = column.number_format
-            values = [None if v is None else plain_value(v) for v in column.values]
+            values = plain_values(column.values)
             for r in kept_rows:
                 cells[r][col] = values[r - data_rows.start]
             for i in [i for i, v in enumerate(values) if v is not None]:
                 cells.setdefault(data_rows[i], {})[col] = values[i]
-            self._written.setdefault(info.name.casefold(), {})[offset] = values
-        cache: dict[tuple[int | None, str | None, bool], int | None] = {}
+            written[offset] = values
 
         def style_of(row: int, col: int, old: int | None, value: Any) -> int | None:
             if row == info.header_row:
                 return header_style
-            fmt = formats.get(col)
-            is_date = isinstance(value, dt.date)
-            key = (old, fmt, is_date)
-            if key not in cache:
-                base = old or 0
-                if fmt is None and is_date and not self.styles.is_date(base):
-                    fmt = "yyyy-mm-dd"
-                cache[key] = self.styles.cell_xf(base, number_format=fmt) if fmt else old
-            return cache[key]
+            return style_for(old, formats.get(col), isinstance(value, dt.date))
 
         try:
             with date_system(self.date1904):
@@ -767,6 +896,7 @@ class FileWorkbook:
                         "there, then refresh again."
                     )
 
+    @_timed("generated sheets")
     def write_sheet(self, sheet: SheetSpec, *, before: str | None = None) -> None:
         """Create or replace a generated sheet (and only a sheet xlcredit created).
 
@@ -796,15 +926,16 @@ class FileWorkbook:
     def _state(self) -> tuple[Any, ...]:
         pkg = self.pkg
         return (
-            dict(pkg.parts), set(pkg.changed), set(pkg.removed), dict(self.tables),
+            pkg.parts.copy(), set(pkg.changed), set(pkg.removed), dict(self.tables),
             dict(self._sheet_parts), copy.deepcopy(self.book), self._book_dirty,
-            dict(self._generated_rows), dict(self._sheet_trees),
+            dict(self._generated_rows), dict(self._sheet_trees), dict(self._sheet_bodies),
         )  # fmt: skip
 
     def _restore(self, state: tuple[Any, ...]) -> None:
         (
             self.pkg.parts, self.pkg.changed, self.pkg.removed, self.tables, self._sheet_parts,
             self.book, self._book_dirty, self._generated_rows, self._sheet_trees,
+            self._sheet_bodies,
         ) = state  # fmt: skip
 
     def _replace_sheet(
@@ -860,6 +991,7 @@ class FileWorkbook:
             set_override(self.pkg, target, None)
         self.pkg.remove(part)
         self._sheet_trees.pop(part, None)
+        self._sheet_bodies.pop(part, None)
 
     def _render(self, spec: SheetSpec, name: str, part: str) -> None:
         next_id = max([0, *(t.id for t in self.tables.values())]) + 1
@@ -894,15 +1026,8 @@ class FileWorkbook:
             info.generated = True
             self.tables[table.name.casefold()] = info
             frame = table.frame
-            self._generated_rows[table.name.casefold()] = RawTable(
-                name=table.name,
-                sheet=name,
-                header=info.header,
-                rows=[
-                    [_excel_value(plain_value(v)) for v in row] for row in frame.itertuples(False)
-                ],
-                header_row=info.header_row,
-                first_column=info.first_col,
+            self._generated_rows[table.name.casefold()] = functools.partial(
+                _generated_raw, table.name, name, info, frame.copy()
             )
         if spec.charts:
             drawing_part = next(r.target for r in self.pkg.rels(part) if r.type == REL["drawing"])
@@ -913,6 +1038,7 @@ class FileWorkbook:
             self.pkg.put(drawing_part, charts.drawing_xml(anchors))
             set_override(self.pkg, drawing_part, CT["drawing"])
 
+    @_timed("write columns")
     def add_conditional_formats(self, sheet: str, formats: list[ConditionalFormat]) -> None:
         """Set xlcredit's conditional formats on a sheet, replacing those a previous call
         added (recognised by the signatures recorded in a hidden sheet-level name) and
@@ -921,7 +1047,7 @@ class FileWorkbook:
         if sheet not in names:
             raise WorkbookError(f"{self.path.name} has no sheet named {sheet!r}.")
         index = names.index(sheet)
-        tree = self._sheet_tree(self._sheet_parts[sheet])
+        tree = self._sheet_head(self._sheet_parts[sheet])
         self._check_unprotected(tree, sheet)
         blocks = [
             etree.fromstring(f'<x xmlns="{_M}">{conditional_xml(cf, self.styles, 1)}</x>')[0]
@@ -950,7 +1076,10 @@ class FileWorkbook:
 
     def _flush(self) -> None:
         for part, tree in self._sheet_trees.items():
-            self.pkg.put(part, to_xml(tree))
+            data = to_xml(tree)
+            if part in self._sheet_bodies:
+                data = data.replace(_BODY_MARK, self._sheet_bodies[part].encode("utf-8"), 1)
+            self.pkg.put(part, data)
         for part, tree in self._table_trees.items():
             self.pkg.put(part, to_xml(tree))
         if self._styles is not None and self._styles.dirty:
@@ -967,6 +1096,7 @@ class FileWorkbook:
         if self._book_dirty:
             self.pkg.put(self.main, to_xml(self.book))
 
+    @_timed("save")
     def save(self) -> None:
         """Write the workbook atomically to ``output`` (the original stays intact on error)."""
         if self.read_only:

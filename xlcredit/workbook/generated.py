@@ -6,7 +6,7 @@
 >>> spec = SheetSpec("Aging", tables=[TableSpec("tblAging", pd.DataFrame({"Buyer": ["ACME"],
 ...     "Amount": [1200.0]}), number_formats={"Amount": "#,##0.00"})])
 >>> out = render_sheet(spec, StyleBook(None), table_ids=[7], table_rids=["rId1"], drawing_rid=None)
->>> out.grid[(1, 0)], out.grid[(1, 1)]
+>>> out.value(1, 0), out.value(1, 1)
 ('ACME', 1200.0)
 >>> b'ref="A1:B2"' in out.tables[0]
 True
@@ -17,11 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+import numpy as np
+import pandas as pd
+
 from xlcredit.engine.errors import InputError
+from xlcredit.workbook.column_xml import EncodedColumn, assemble, column_refs, encode_column
 from xlcredit.workbook.port import ConditionalFormat, DataValidation, SheetSpec, TableSpec
 from xlcredit.workbook.sheet_xml import (
     cell_xml,
@@ -51,20 +56,25 @@ _OPERATORS = {
 _DEFAULT_DATE = "yyyy-mm-dd"
 
 
-@dataclass
 class RenderedSheet:
     """The parts of one generated sheet."""
 
-    sheet_xml: bytes
-    tables: list[bytes]
-    #: Values by 0-based (row, col), for chart caches.
-    grid: dict[tuple[int, int], Any] = field(default_factory=dict)
+    def __init__(
+        self, sheet_xml: bytes, tables: list[bytes], stored: Callable[[int, int], Any]
+    ) -> None:
+        self.sheet_xml = sheet_xml
+        self.tables = tables
+        self._stored = stored
+
+    def value(self, row: int, col: int) -> Any:
+        """The value of 0-based cell (row, col) as written (None when blank)."""
+        return plain_value(self._stored(row, col))
 
     def lookup(self, ref: str) -> list[Any]:
-        """Values of an A1 range of the sheet, row by row."""
+        """Values of an A1 range of the sheet, row by row (for chart caches)."""
         corners = [parse_ref(part) for part in ref.split("!")[-1].split(":")]
         (r1, c1), (r2, c2) = corners[0], corners[-1]
-        return [self.grid.get((r - 1, c - 1)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+        return [self.value(r - 1, c - 1) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
 def check_sheet_name(name: str) -> None:
@@ -121,64 +131,165 @@ def _structured(header: str) -> str:
     return re.sub(r"(['\[\]#])", r"'\1", header)
 
 
+@dataclass
+class _TableCells:
+    """The cells one generated table writes: header, data (encoded per column) and totals."""
+
+    table: TableSpec
+    headers: list[str]
+    header_styles: list[int]
+    #: Per column: the values as stored in the cells (a Python list, converted on access).
+    columns: list[list[Any]]
+    text: list[bool]
+    xml: list[np.ndarray]
+    style: list[int]
+    totals: dict[int, tuple[Any, int, str | None]]
+
+    def stored(self, r: int, c: int) -> tuple[bool, Any]:
+        """(found, value) of 0-based cell (r, c) as this table writes it."""
+        table = self.table
+        j = c - table.col
+        if not 0 <= j < len(self.headers):
+            return False, None
+        if r == table.row:
+            return True, self.headers[j]
+        i = r - table.row - 1
+        if 0 <= i < len(table.frame):
+            value = plain_value(self.columns[j][i])
+            if self.text[j] and value is not None:
+                value = str(value)
+            return True, value
+        if table.total_row and r == table.row + 1 + max(len(table.frame), 1) and j in self.totals:
+            return True, self.totals[j][0]
+        return False, None
+
+    def blocks(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """(0-based rows, 0-based columns, ``<c>`` XML) of every cell, in writing order."""
+        table = self.table
+        r0, c0 = table.row, table.col
+        k = len(self.headers)
+        head = np.array(
+            [
+                cell_xml(f"{col_letters(c0 + j + 1)}{r0 + 1}", h, s)
+                for j, (h, s) in enumerate(zip(self.headers, self.header_styles, strict=True))
+            ],
+            dtype=object,
+        ).reshape(k)
+        out = [(np.full(k, r0), np.arange(c0, c0 + k), head)]
+        n = len(table.frame)
+        rows = np.arange(r0 + 1, r0 + 1 + n)
+        for j, xml in enumerate(self.xml):
+            out.append((rows, np.full(n, c0 + j), xml))
+        if self.totals:
+            total_row = r0 + 1 + max(n, 1)
+            keys = sorted(self.totals)
+            xml = np.empty(len(keys), dtype=object)
+            xml[:] = [
+                cell_xml(f"{col_letters(c0 + j + 1)}{total_row + 1}", *self.totals[j]) for j in keys
+            ]
+            out.append((np.full(len(keys), total_row), np.array(keys) + c0, xml))
+        return out
+
+
+def _column_values(series: pd.Series) -> list[Any]:
+    return series.tolist()
+
+
 def _render_table(
-    table: TableSpec,
-    styles: StyleBook,
-    table_id: int,
-    cells: dict[tuple[int, int], tuple[Any, int, str | None]],
-) -> bytes:
+    table: TableSpec, styles: StyleBook, table_id: int
+) -> tuple[bytes, _TableCells]:
     check_table_name(table.name)
     headers = _headers(table)
     frame = table.frame
     n_rows = len(frame)
     r0, c0 = table.row, table.col
-    for j, header in enumerate(headers):
-        cells[(r0, c0 + j)] = (header, 0, None)
+    header_styles = [0] * len(headers)
+    columns: list[list[Any]] = []
+    texts: list[bool] = []
+    xmls: list[np.ndarray] = []
+    col_styles: list[int] = []
+    totals: dict[int, tuple[Any, int, str | None]] = {}
     numeric: list[bool] = []
+    rows = np.arange(r0 + 2, r0 + 2 + n_rows)
     for j, column in enumerate(frame.columns):
-        values = [plain_value(v) for v in frame[column].tolist()]
-        if headers[j] in table.text_columns or str(column) in table.text_columns:
-            values = [None if v is None else str(v) for v in values]
+        raw = _column_values(frame.iloc[:, j])
+        columns.append(raw)
+        as_text = headers[j] in table.text_columns or str(column) in table.text_columns
+        texts.append(as_text)
+        encoded = encode_column(raw)
+        if as_text and encoded.kind not in ("string", "empty"):
+            encoded = encode_column(_as_text(raw, encoded))
         fmt = table.number_formats.get(headers[j]) or table.number_formats.get(str(column))
-        if fmt is None and any(isinstance(v, dt.date) for v in values):
+        is_number = encoded.kind == "floating"
+        is_date = encoded.kind == "date"
+        if encoded.kind == "cells":  # mixed kinds: the flags cell by cell, as before
+            plain = [plain_value(v) for v in raw]
+            if as_text:
+                plain = [None if v is None else str(v) for v in plain]
+            present = [v for v in plain if v is not None]
+            is_number = bool(present) and all(isinstance(v, float) for v in present)
+            dated = any(isinstance(v, dt.date) for v in present)
+            number_or_date = bool(present) and all(isinstance(v, float | dt.date) for v in present)
+        else:
+            any_present = not bool(encoded.blank.all()) if n_rows else False
+            is_number = is_number and any_present
+            dated = is_date and any_present
+            number_or_date = (is_number or is_date) and any_present
+        if fmt is None and dated:
             fmt = _DEFAULT_DATE
         style = styles.cell_xf(0, number_format=fmt) if fmt else 0
-        for i, value in enumerate(values):
-            cells[(r0 + 1 + i, c0 + j)] = (value, style, None)
-        present = [v for v in values if v is not None]
-        numeric.append(bool(present) and all(isinstance(v, float) for v in present))
-        if present and all(isinstance(v, (float, dt.date)) for v in present):
+        col_styles.append(style)
+        refs = column_refs(col_letters(c0 + j + 1), rows)
+        xmls.append(assemble(refs, np.full(n_rows, style), encoded))
+        numeric.append(is_number)
+        if number_or_date:
             # a number column's header is centred over its figures: left-aligned it drifts
             # away from them, right-aligned Excel hides its end under the filter button
-            cells[(r0, c0 + j)] = (headers[j], styles.cell_xf(0, horizontal="center"), None)
+            header_styles[j] = styles.cell_xf(0, horizontal="center")
         if table.total_row:
-            total_row = r0 + 1 + max(n_rows, 1)
             if j == 0:
-                cells[(total_row, c0)] = (table.total_label, 0, None)
-            elif numeric[j]:
+                totals[0] = (table.total_label, 0, None)
+            elif is_number:
                 formula = f"SUBTOTAL(109,{table.name}[{_structured(headers[j])}])"
-                cells[(total_row, c0 + j)] = (sum(present), style, formula)
+                if encoded.kind == "cells":
+                    figures = [v for v in map(plain_value, raw) if v is not None]
+                else:
+                    assert encoded.numbers is not None
+                    figures = encoded.numbers[~encoded.blank].tolist()
+                totals[j] = (sum(figures), style, formula)  # builtin sum: same rounding as before
+    cells = _TableCells(table, headers, header_styles, columns, texts, xmls, col_styles, totals)
     last_row = r0 + 1 + max(n_rows, 1) - 1
     ref_data = range_ref(r0 + 1, c0 + 1, last_row + 1, c0 + len(headers))
     ref_all = range_ref(r0 + 1, c0 + 1, last_row + 1 + int(table.total_row), c0 + len(headers))
-    columns = []
+    table_columns = []
     for j, header in enumerate(headers):
         extra = ""
         if table.total_row and j == 0:
             extra = f" totalsRowLabel={quoteattr(table.total_label)}"
         elif table.total_row and numeric[j]:
             extra = ' totalsRowFunction="sum"'
-        columns.append(f'<tableColumn id="{j + 1}" name={quoteattr(header)}{extra}/>')
-    totals = ' totalsRowCount="1"' if table.total_row else ' totalsRowShown="0"'
+        table_columns.append(f'<tableColumn id="{j + 1}" name={quoteattr(header)}{extra}/>')
+    totals_attr = ' totalsRowCount="1"' if table.total_row else ' totalsRowShown="0"'
     xml = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<table xmlns="{NS["m"]}" id="{table_id}" name="{table.name}" '
-        f'displayName="{table.name}" ref="{ref_all}"{totals}><autoFilter ref="{ref_data}"/>'
-        f'<tableColumns count="{len(headers)}">{"".join(columns)}</tableColumns>'
+        f'displayName="{table.name}" ref="{ref_all}"{totals_attr}><autoFilter ref="{ref_data}"/>'
+        f'<tableColumns count="{len(headers)}">{"".join(table_columns)}</tableColumns>'
         f'<tableStyleInfo name={quoteattr(table.style)} showFirstColumn="0" showLastColumn="0" '
         'showRowStripes="1" showColumnStripes="0"/></table>'
     )
-    return xml.encode("utf-8")
+    return xml.encode("utf-8"), cells
+
+
+def _as_text(raw: list[Any], encoded: EncodedColumn) -> list[Any]:
+    """Values of a text column as text (numbers as ``str`` gives them, blanks stay blank)."""
+    if encoded.kind == "floating":
+        assert encoded.numbers is not None
+        out = np.empty(len(raw), dtype=object)
+        finite = ~encoded.blank
+        out[finite] = list(map(str, encoded.numbers[finite].tolist()))
+        return out.tolist()
+    return [None if v is None else str(v) for v in map(plain_value, raw)]
 
 
 def _cf_value(value: Any) -> str:
@@ -335,9 +446,7 @@ def _text_width(value: Any) -> float:
     return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
 
 
-def _auto_widths(
-    spec: SheetSpec, cells: dict[tuple[int, int], tuple[Any, int, str | None]]
-) -> dict[int, float]:
+def _auto_widths(spec: SheetSpec, stored: Callable[[int, int], Any]) -> dict[int, float]:
     """Widths for the columns of generated tables, as Excel's AutoFit would set them (the
     file is never opened by Excel before a user reads it), from the first 1,000 rows."""
     out: dict[int, float] = {}
@@ -345,9 +454,34 @@ def _auto_widths(
         for j in range(len(table.frame.columns)):
             col = table.col + j
             rows = range(table.row, table.row + 1 + min(len(table.frame), 1000))
-            longest = max(_text_width(cells.get((r, col), (None,))[0]) for r in rows)
+            longest = max(_text_width(stored(r, col)) for r in rows)
             out[col] = max(out.get(col, 0.0), min(max(longest + 3, 8.0), 60.0))
     return out
+
+
+def _sheet_data(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[str, int, int]:
+    """``<sheetData>`` content of cells given as blocks in writing order (a later cell at the
+    same place replaces an earlier one), with the last row and the last column (0-based)."""
+    if not blocks:
+        return "", -1, -1
+    rows = np.concatenate([b[0] for b in blocks]).astype(np.int64)
+    cols = np.concatenate([b[1] for b in blocks]).astype(np.int64)
+    xml = np.concatenate([b[2] for b in blocks])
+    if not len(rows):
+        return "", -1, -1
+    key = rows * 16384 + cols
+    _, first_from_end = np.unique(key[::-1], return_index=True)
+    if len(first_from_end) != len(key):  # keep the last cell written at each place
+        keep = np.sort(len(key) - 1 - first_from_end)
+        rows, cols, xml = rows[keep], cols[keep], xml[keep]
+    order = np.lexsort((cols, rows))
+    rows, cols, xml = rows[order], cols[order], xml[order].copy()
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    ends = np.r_[starts[1:] - 1, len(rows) - 1]
+    row_open = column_refs('<row r="', rows[starts] + 1) + '">'
+    xml[starts] = row_open + xml[starts]
+    xml[ends] = xml[ends] + "</row>"
+    return "".join(xml.tolist()), int(rows[-1]), int(cols.max())
 
 
 def render_sheet(
@@ -358,14 +492,20 @@ def render_sheet(
     table_rids: list[str],
     drawing_rid: str | None,
 ) -> RenderedSheet:
-    """Worksheet XML and table parts of ``spec`` (relationship ids given by the caller)."""
+    """Worksheet XML and table parts of ``spec`` (relationship ids given by the caller).
+
+    Table cells are encoded a column at a time (:mod:`~.column_xml`), not cell by cell.
+    """
     check_sheet_name(spec.name)
     print_titles(spec)  # a readable error for impossible print title rows
-    cells: dict[tuple[int, int], tuple[Any, int, str | None]] = {}
-    tables = [
-        _render_table(table, styles, table_id, cells)
+    rendered = [
+        _render_table(table, styles, table_id)
         for table, table_id in zip(spec.tables, table_ids, strict=True)
     ]
+    tables = [xml for xml, _ in rendered]
+    layers = [cells for _, cells in rendered]
+    blocks = [block for cells in layers for block in cells.blocks()]
+    singles: dict[tuple[int, int], Any] = {}
     for cell in spec.cells:
         style = 0
         if cell.number_format or cell.bold or cell.font_size or cell.horizontal:
@@ -378,21 +518,28 @@ def render_sheet(
             )
         elif isinstance(cell.value, dt.date):
             style = styles.cell_xf(0, number_format=_DEFAULT_DATE)
-        cells[(cell.row, cell.col)] = (cell.value, style, cell.formula)
-    rows: dict[int, list[str]] = {}
-    for r, c in sorted(cells):
-        value, style, formula = cells[(r, c)]
-        rows.setdefault(r, []).append(
-            cell_xml(f"{col_letters(c + 1)}{r + 1}", value, style, formula)
+        singles[(cell.row, cell.col)] = cell.value
+        xml = np.empty(1, dtype=object)
+        xml[0] = cell_xml(
+            f"{col_letters(cell.col + 1)}{cell.row + 1}", cell.value, style, cell.formula
         )
-    sheet_data = "".join(f'<row r="{r + 1}">{"".join(rows[r])}</row>' for r in sorted(rows))
-    last = max(cells, default=(0, 0))
-    max_col = max((c for _, c in cells), default=0)
-    dimension = range_ref(1, 1, last[0] + 1, max_col + 1) if cells else "A1"
+        blocks.append((np.array([cell.row]), np.array([cell.col]), xml))
+
+    def stored(r: int, c: int) -> Any:
+        if (r, c) in singles:
+            return singles[(r, c)]
+        for cells in reversed(layers):
+            found, value = cells.stored(r, c)
+            if found:
+                return value
+        return None
+
+    sheet_data, last_row, max_col = _sheet_data(blocks)
+    dimension = range_ref(1, 1, last_row + 1, max_col + 1) if last_row >= 0 else "A1"
     tab = f'<tabColor rgb="{_rgb(spec.tab_color)}"/>' if spec.tab_color else ""
     fit = '<pageSetUpPr fitToPage="1"/>' if spec.fit_width else ""
     sheet_pr = f"<sheetPr>{tab}{fit}</sheetPr>" if tab or fit else ""
-    widths = {**_auto_widths(spec, cells), **spec.widths}
+    widths = {**_auto_widths(spec, stored), **spec.widths}
     cols = "".join(
         f'<col min="{i + 1}" max="{i + 1}" width="{w:g}" customWidth="1"/>'
         for i, w in sorted(widths.items())
@@ -403,7 +550,7 @@ def render_sheet(
     drawing = f'<drawing r:id="{drawing_rid}"/>' if drawing_rid else ""
     parts = "".join(f'<tablePart r:id="{rid}"/>' for rid in table_rids)
     table_parts = f'<tableParts count="{len(table_rids)}">{parts}</tableParts>' if parts else ""
-    xml = (
+    xml_text = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{NS["m"]}" xmlns:r="{NS["r"]}">{sheet_pr}<dimension ref="{dimension}"/>'
         f'<sheetViews><sheetView workbookViewId="0">{_pane(spec.freeze)}</sheetView></sheetViews>'
@@ -411,5 +558,4 @@ def render_sheet(
         f"<sheetData>{sheet_data}</sheetData>{cfs}{validation_xml(spec.validations)}"
         f"{print_xml(spec)}{drawing}{table_parts}</worksheet>"
     )
-    grid = {key: plain_value(value) for key, (value, _, _) in cells.items()}
-    return RenderedSheet(xml.encode("utf-8"), tables, grid)
+    return RenderedSheet(xml_text.encode("utf-8"), tables, stored)

@@ -1,0 +1,596 @@
+"""Cell XML of whole columns at once: the fast path of :func:`~.sheet_xml.cell_xml`.
+
+A column of values is classified once (``pandas.api.types.infer_dtype``) and encoded with
+array operations: numbers through ``repr``/``str`` mapped in C, text escaped on one joined
+string, dates as serial numbers computed in numpy, the ``<c>`` elements assembled by adding
+object arrays. No Python function runs per cell. A column this module cannot encode exactly
+(mixed types, Decimal, time zones, ``pd.NA``...) is encoded cell by cell with
+:func:`~.sheet_xml.cell_value`, so the output is always the one ``cell_xml`` writes:
+
+>>> import numpy as np
+>>> refs = np.array(["A2", "A3", "A4"], dtype=object)
+>>> cells_xml(refs, [1.5, None, "a<b"], np.array([4, 0, 0])).tolist()
+['<c r="A2" s="4"><v>1.5</v></c>', '<c r="A3"/>', '<c r="A4" t="inlineStr"><is><t xml:space="preserve">a&lt;b</t></is></c>']
+
+Text is written as inline strings, as :mod:`~.sheet_xml` does (see that module for why).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import infer_dtype
+
+from xlcredit.workbook.sheet_xml import (
+    _DATE1904,
+    _ILLEGAL,
+    MAX_TEXT,
+    cell_value,
+    clean_text,
+    plain_value,
+)
+
+__all__ = [
+    "ColumnBlock",
+    "EncodedColumn",
+    "assemble",
+    "cells_xml",
+    "column_refs",
+    "encode_column",
+    "splice_block",
+    "write_block",
+]
+
+_NUMBER_KINDS = ("floating", "integer", "mixed-integer-float")
+_DATE_KINDS = ("datetime", "date", "datetime64")
+_EPOCH_US = np.datetime64("1899-12-30T00:00:00", "us").astype(np.int64)
+#: Day 0 of a workbook in the 1904 date system (Mac Excel's old default; issue 11).
+_EPOCH_1904_US = np.datetime64("1904-01-01T00:00:00", "us").astype(np.int64)
+_US_PER_DAY = 86_400_000_000
+_PLAIN_TYPES = {str, float, bool, dt.datetime, type(None)}
+_IS_OPEN = '<is><t xml:space="preserve">'
+_IS_CLOSE = "</t></is>"
+
+
+@dataclass
+class EncodedColumn:
+    """A column of values as cell XML pieces, one entry per cell.
+
+    ``type_attr`` holds ``' t="..."'`` or ``""``; ``inner`` the children of ``<c>`` (``""``
+    for a blank cell); ``kind`` the inferred kind (``"floating"``, ``"string"``, ``"date"``,
+    ``"boolean"``, ``"empty"``, or ``"cells"`` when encoded cell by cell); ``numbers`` the
+    values as floats (NaN where not a number) for number columns, else None.
+    """
+
+    type_attr: np.ndarray
+    inner: np.ndarray
+    kind: str
+    numbers: np.ndarray | None = None
+
+    @property
+    def blank(self) -> np.ndarray:
+        """Where the cell holds no value."""
+        return self.inner == ""
+
+
+def _as_objects(values: Sequence[Any] | np.ndarray | pd.Series) -> np.ndarray:
+    if isinstance(values, pd.Series):
+        values = values.to_numpy(dtype=object)
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        return values
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values) if not isinstance(values, np.ndarray) else values.tolist()
+    return out
+
+
+def _filled(n: int, text: str) -> np.ndarray:
+    out = np.empty(n, dtype=object)
+    out[:] = text
+    return out
+
+
+def _per_cell(values: np.ndarray) -> EncodedColumn:
+    """The exact encoding of any column, one :func:`plain_value` and :func:`cell_value`
+    call per cell (the slow path for columns the vectorised path does not cover)."""
+    from xml.sax.saxutils import escape
+
+    n = len(values)
+    type_attr, inner = _filled(n, ""), _filled(n, "")
+    for i, value in enumerate(values.tolist()):
+        kind, text = cell_value(plain_value(value))
+        if kind:
+            type_attr[i] = f' t="{kind}"'
+        if text is None:
+            continue
+        if kind == "inlineStr":
+            inner[i] = f"{_IS_OPEN}{escape(text, {chr(13): '&#13;'})}{_IS_CLOSE}"
+        else:
+            inner[i] = f"<v>{escape(text)}</v>"
+    return EncodedColumn(type_attr, inner, "cells")
+
+
+def _number_texts(numbers: np.ndarray) -> np.ndarray:
+    """``<v>`` text of finite floats as :func:`cell_value` writes it: whole numbers below
+    1e15 as integers, the rest as ``repr`` (the shortest text that reads back the same)."""
+    out = np.empty(len(numbers), dtype=object)
+    whole = (numbers == np.floor(numbers)) & (np.abs(numbers) < 1e15)
+    if whole.any():
+        out[whole] = list(map(str, numbers[whole].astype(np.int64).tolist()))
+    if (~whole).any():
+        out[~whole] = list(map(repr, numbers[~whole].tolist()))
+    return out
+
+
+def _encode_numbers(numbers: np.ndarray) -> EncodedColumn:
+    n = len(numbers)
+    type_attr, inner = _filled(n, ""), _filled(n, "")
+    finite = np.isfinite(numbers)
+    infinite = np.isinf(numbers)
+    if finite.any():
+        inner[finite] = "<v>" + _number_texts(numbers[finite]) + "</v>"
+    if infinite.any():
+        type_attr[infinite] = ' t="e"'
+        inner[infinite] = "<v>#NUM!</v>"
+    return EncodedColumn(type_attr, inner, "floating", numbers)
+
+
+def _encode_text(values: np.ndarray, present: np.ndarray) -> EncodedColumn:
+    n = len(values)
+    type_attr, inner = _filled(n, ""), _filled(n, "")
+    texts: list[str] = values[present].tolist()
+    if texts:
+        joined = "".join(texts)
+        if _ILLEGAL.search(joined) or max(map(len, texts)) > MAX_TEXT:
+            texts = [clean_text(t) for t in texts]  # rare: control characters, huge text
+        # one escape over all texts, split back on a separator text cannot hold (NUL was
+        # escaped above as _x0000_)
+        big = "\x00".join(texts)
+        if "&" in big:
+            big = big.replace("&", "&amp;")
+        if "<" in big:
+            big = big.replace("<", "&lt;")
+        if ">" in big:
+            big = big.replace(">", "&gt;")
+        if "\r" in big:
+            big = big.replace("\r", "&#13;")
+        escaped = np.empty(len(texts), dtype=object)
+        escaped[:] = big.split("\x00")
+        type_attr[present] = ' t="inlineStr"'
+        inner[present] = _IS_OPEN + escaped + _IS_CLOSE
+    return EncodedColumn(type_attr, inner, "string")
+
+
+def _encode_dates(values: np.ndarray, present: np.ndarray, kind: str) -> EncodedColumn | None:
+    found = values[present]
+    if kind == "datetime" and any(map(operator.attrgetter("tzinfo"), found.tolist())):
+        return None  # aware datetimes keep their wall time: the per-cell path does that
+    try:
+        micros = found.astype("datetime64[us]").astype(np.int64)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    # the workbook's date system, as sheet_xml.excel_serial reads it (sheet_xml.date_system)
+    delta = micros - (_EPOCH_1904_US if _DATE1904.get() else _EPOCH_US)
+    days = delta // _US_PER_DAY
+    rest = delta - days * _US_PER_DAY
+    seconds = rest // 1_000_000
+    micro = rest - seconds * 1_000_000
+    # the same float operations, in the same order, as sheet_xml.excel_serial
+    serial = days.astype(np.float64) + seconds / 86400 + micro / 86_400_000_000
+    n = len(values)
+    type_attr, inner = _filled(n, ""), _filled(n, "")
+    inner[present] = "<v>" + np.array(list(map(repr, serial.tolist())), dtype=object) + "</v>"
+    return EncodedColumn(type_attr, inner, "date")
+
+
+def _missing(values: np.ndarray) -> np.ndarray | None:
+    """Blank cells (None, NaN, NaT), or None when pd.NA is present (written as text)."""
+    missing = np.asarray(pd.isna(values), dtype=bool)
+    if missing.any() and id(pd.NA) in set(map(id, values[missing].tolist())):
+        return None
+    return missing
+
+
+def encode_column(values: Sequence[Any] | np.ndarray | pd.Series) -> EncodedColumn:
+    """Encode a column of cell values (what :func:`~.sheet_xml.cell_value` gives per cell).
+
+    >>> col = encode_column([3.0, 0.1, None, float("inf")])
+    >>> col.inner.tolist(), col.type_attr.tolist()
+    (['<v>3</v>', '<v>0.1</v>', '', '<v>#NUM!</v>'], ['', '', '', ' t="e"'])
+    >>> encode_column([dt.date(2026, 11, 28), True]).kind  # mixed: cell by cell
+    'cells'
+    """
+    objects = _as_objects(values)
+    n = len(objects)
+    kind = infer_dtype(objects, skipna=True) if n else "empty"
+    missing = _missing(objects)
+    if missing is None:
+        return _per_cell(objects)
+    present = ~missing
+    if kind == "empty":
+        return EncodedColumn(_filled(n, ""), _filled(n, ""), "empty", np.full(n, np.nan))
+    if kind in _NUMBER_KINDS:
+        numbers = np.full(n, np.nan)
+        try:
+            numbers[present] = objects[present].astype(np.float64)
+        except (TypeError, ValueError, OverflowError):
+            return _per_cell(objects)
+        return _encode_numbers(numbers)
+    if kind == "string":
+        return _encode_text(objects, present)
+    if kind == "boolean":
+        type_attr, inner = _filled(n, ""), _filled(n, "")
+        flags = objects[present].astype(bool)
+        type_attr[present] = ' t="b"'
+        inner[present] = np.where(flags, "<v>1</v>", "<v>0</v>").astype(object)
+        return EncodedColumn(type_attr, inner, "boolean")
+    if kind in _DATE_KINDS:
+        encoded = _encode_dates(objects, present, kind)
+        if encoded is not None:
+            return encoded
+    return _per_cell(objects)
+
+
+def plain_values(values: Sequence[Any]) -> list[Any]:
+    """``plain_value`` of each value; a list already plain (str, float without NaN, bool,
+    datetime, None) is returned as it is, without a Python step per cell.
+
+    >>> plain_values([1, float("nan"), "a"]), plain_values(["a", None])
+    ([1.0, None, 'a'], ['a', None])
+    """
+    values = list(values)
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN_TYPES:
+        if float not in kinds:
+            return values
+        if kinds <= {float, type(None)}:  # NaN is the one float to blank
+            nan = int(np.isnan(np.array(values, dtype=np.float64)).sum())
+            if nan == values.count(None):
+                return values
+    return [None if v is None else plain_value(v) for v in values]
+
+
+def column_refs(letters: str, rows: np.ndarray) -> np.ndarray:
+    """Cell references of one column at 1-based ``rows``.
+
+    >>> column_refs("AB", np.array([2, 10])).tolist()
+    ['AB2', 'AB10']
+    """
+    out = np.empty(len(rows), dtype=object)
+    out[:] = list(map(str, np.asarray(rows, dtype=np.int64).tolist()))
+    return letters + out
+
+
+def style_attrs(styles: np.ndarray) -> np.ndarray:
+    """``' s="N"'`` per cell (``""`` for style 0, as ``cell_xml`` omits it)."""
+    styles = np.asarray(styles, dtype=np.int64)
+    out = _filled(len(styles), "")
+    unique = np.unique(styles)
+    for style in unique[unique != 0].tolist():  # one step per distinct style, not per cell
+        out[styles == style] = f' s="{style}"'
+    return out
+
+
+def assemble(refs: np.ndarray, styles: np.ndarray, encoded: EncodedColumn) -> np.ndarray:
+    """The ``<c>`` elements of a column from references, styles and encoded values."""
+    head = '<c r="' + refs + '"' + style_attrs(styles) + encoded.type_attr
+    blank = encoded.blank
+    out = np.empty(len(refs), dtype=object)
+    if blank.any():
+        out[blank] = head[blank] + "/>"
+    full = ~blank
+    if full.any():
+        out[full] = head[full] + ">" + encoded.inner[full] + "</c>"
+    return out
+
+
+def cells_xml(
+    refs: np.ndarray, values: Sequence[Any] | np.ndarray | pd.Series, styles: np.ndarray
+) -> np.ndarray:
+    """The ``<c>`` element of each cell of a column (no formulas)."""
+    return assemble(refs, styles, encode_column(values))
+
+
+
+
+_GET_S = operator.methodcaller("get", "s")
+_GET_R = operator.methodcaller("get", "r")
+_TAG = operator.attrgetter("tag")
+
+#: ``style_for(old style id or None for a new cell, number format or None, is a date)``.
+StyleFor = Callable[[int | None, str | None, bool], int | None]
+#: ``fallback(row, {col: value}, {col: style})``: the cell-by-cell writer of one row.
+RowFallback = Callable[[int, dict[int, Any], dict[int, int]], None]
+
+
+@dataclass
+class ColumnBlock:
+    """Output columns to write into rows of a sheet: 1-based ``rows`` and, per column, its
+    1-based number, its values (one per row) and its number format (None: the cell's own)."""
+
+    rows: np.ndarray
+    cols: list[int]
+    values: list[Sequence[Any]]
+    formats: list[str | None]
+
+
+def _runs(cols: list[int]) -> list[tuple[int, int]]:
+    """(start index, length) of the runs of consecutive numbers in sorted ``cols``.
+
+    >>> _runs([3, 4, 5, 9, 10])
+    [(0, 3), (3, 2)]
+    """
+    runs: list[tuple[int, int]] = []
+    for i, c in enumerate(cols):
+        if runs and cols[runs[-1][0]] + runs[-1][1] == c:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((i, 1))
+    return runs
+
+
+def _take(column: EncodedColumn, index: np.ndarray) -> EncodedColumn:
+    numbers = None if column.numbers is None else column.numbers[index]
+    return EncodedColumn(column.type_attr[index], column.inner[index], column.kind, numbers)
+
+
+def _dates(column: EncodedColumn, values: Sequence[Any]) -> np.ndarray:
+    """Where a column holds a date (the cell-by-cell path checks ``isinstance`` per cell)."""
+    if column.kind == "date":
+        return ~column.blank
+    if column.kind == "cells":
+        return np.array([isinstance(plain_value(v), dt.date) for v in values], dtype=bool)
+    return np.zeros(len(column.inner), dtype=bool)
+
+
+def _find_cells(row: Any, refs: list[str], cell_tag: str) -> list[Any] | None:
+    """The ``<c>`` elements of ``refs`` in a row, or None when one is missing."""
+    wanted = set(refs)
+    found = {k.get("r"): k for k in row.iterchildren(cell_tag) if k.get("r") in wanted}
+    return [found[ref] for ref in refs] if len(found) == len(refs) else None
+
+
+def _choose_styles(
+    olds: np.ndarray,
+    written: np.ndarray,
+    formats: list[str | None],
+    encoded: list[EncodedColumn],
+    values: list[Sequence[Any]],
+    style_for: StyleFor,
+) -> np.ndarray:
+    """The style of each cell (rows x columns): one ``style_for`` call per distinct (old
+    style, format, date), in the order the cell-by-cell path meets them (row-major)."""
+    fmt_ids = {f: k for k, f in enumerate(dict.fromkeys(formats))}
+    n_fmt = len(fmt_ids)
+    fmt_of = np.array([fmt_ids[f] for f in formats], dtype=np.int64)
+    dates = np.stack([_dates(e, v) for e, v in zip(encoded, values, strict=True)], axis=1)
+    keys = ((olds + 1) * n_fmt + fmt_of[None, :]) * 2 + dates.astype(np.int64)
+    unique, first = np.unique(keys[written], return_index=True)
+    if not len(unique):
+        return np.zeros(olds.shape, dtype=np.int64)
+    by_format = list(fmt_ids)
+    chosen = np.zeros(len(unique), dtype=np.int64)
+    for pos in np.argsort(first, kind="stable").tolist():
+        key = int(unique[pos])
+        old = (key // 2) // n_fmt - 1
+        style = style_for(None if old < 0 else old, by_format[(key // 2) % n_fmt], bool(key % 2))
+        chosen[pos] = style or 0
+    return chosen[np.clip(np.searchsorted(unique, keys), 0, len(unique) - 1)]
+
+
+def _row_cells(
+    letters: list[str],
+    rows: np.ndarray,
+    styles: np.ndarray,
+    encoded: list[EncodedColumn],
+    runs: list[tuple[int, int]],
+) -> list[np.ndarray]:
+    """Per run of adjacent columns, the XML of its cells in each row (one text per row)."""
+    out = []
+    for start, length in runs:
+        text = assemble(column_refs(letters[start], rows), styles[:, start], encoded[start])
+        for j in range(start + 1, start + length):
+            text = text + assemble(column_refs(letters[j], rows), styles[:, j], encoded[j])
+        out.append(text)
+    return out
+
+
+_ROW_TAG = re.compile(r'<row r="(\d+)"[^>]*>')
+_SPANS = re.compile(r' spans="[^"]*"')
+_CELL_LETTERS = re.compile(r'<c r="([A-Z]+)\d+"')
+_CELL_ROW = re.compile(r'<c r="[A-Z]+(\d+)"')
+_CELL_STYLE = re.compile(r'<c r="[A-Z]+\d+"(?:[^>]*? s="(\d+)")?')
+
+
+def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | None:
+    """``body`` (the text inside ``<sheetData>``) with ``block`` written into it, or None
+    when the text is not laid out as Excel and the templates write it (every output cell
+    present, rows and cells with ``r`` first, no shared formulas): the caller then parses
+    the sheet and uses :func:`write_block`.
+
+    Never parsed as a tree: each row's output cells are found with a few text searches,
+    their old styles read with one regular expression per row, and the new cells, built a
+    column at a time, put in their place when the text is joined again.
+
+    >>> body = '<row r="2" spans="1:2"><c r="A2" s="1"><v>1</v></c><c r="B2" s="3"/></row>'
+    >>> block = ColumnBlock(np.array([2]), [2], [["x"]], [None])
+    >>> splice_block(body, block, lambda old, fmt, date: old)
+    '<row r="2"><c r="A2" s="1"><v>1</v></c><c r="B2" s="3" t="inlineStr"><is><t xml:space="preserve">x</t></is></c></row>'
+    """
+    if 't="shared"' in body:
+        return None
+    order = [int(k) for k in np.argsort(np.asarray(block.cols), kind="stable")]
+    cols = [block.cols[k] for k in order]
+    values = [block.values[k] for k in order]
+    formats = [block.formats[k] for k in order]
+    rows = np.asarray(block.rows, dtype=np.int64)
+    n, w = len(rows), len(cols)
+    if not n or not w:
+        return body
+    from xlcredit.workbook.sheet_xml import col_letters
+
+    letters = [col_letters(c) for c in cols]
+    runs = _runs(cols)
+    first_row, last_row = int(rows[0]), int(rows[-1])
+    if not np.array_equal(rows, np.arange(first_row, last_row + 1)):
+        return None
+    spans: list[tuple[int, int, int, int]] = []  # per row: tag start, tag end, row end
+    found: list[str] = []  # the old style of each output cell, row after row ("" for 0)
+    cuts: list[int] = []  # start and end of each run's cells, row after row
+    i = 0
+    for match in _ROW_TAG.finditer(body):
+        r = int(match.group(1))
+        if r < first_row:
+            continue
+        if r > last_row:
+            break
+        if r != first_row + i or match.group(0).endswith("/>"):
+            return None  # a row missing or empty: the tree path creates cells
+        row_end = body.find("</row>", match.end())
+        suffix = str(r)
+        for start, length in runs:
+            a = body.find(f'<c r="{letters[start]}{suffix}"', match.end(), row_end)
+            z = body.find(f'<c r="{letters[start + length - 1]}{suffix}"', max(a, 0), row_end)
+            if a < 0 or z < 0:
+                return None
+            close = body.find(">", z)
+            end = close + 1 if body[close - 1] == "/" else body.find("</c>", close) + 4
+            inside = body.count("<c ", a, end) + body.count("<c>", a, end)
+            if (
+                inside != length
+                or _CELL_LETTERS.findall(body, a, end) != letters[start : start + length]
+                or _CELL_ROW.findall(body, a, end) != [suffix] * length
+            ):
+                return None
+            found.extend(_CELL_STYLE.findall(body, a, end))
+            cuts.extend((a, end))
+        spans.append((match.start(), match.end(), row_end, r))
+        i += 1
+    if i != n:
+        return None
+    texts = np.array(found, dtype=str).reshape(n, w)
+    olds = np.where(texts == "", "0", texts).astype(np.int64)
+    encoded = [encode_column(v) for v in values]
+    styles = _choose_styles(olds, np.ones((n, w), dtype=bool), formats, encoded, values, style_for)
+    new = _row_cells(letters, rows, styles, encoded, runs)
+    pieces: list[str] = []
+    at = 0
+    per_row = 2 * len(runs)
+    for k, (tag_start, tag_end, _, _) in enumerate(spans):
+        pieces.append(body[at:tag_start])
+        pieces.append(_SPANS.sub("", body[tag_start:tag_end], count=1))
+        at = tag_end
+        for q in range(len(runs)):
+            a, end = cuts[k * per_row + 2 * q], cuts[k * per_row + 2 * q + 1]
+            pieces.append(body[at:a])
+            pieces.append(new[q][k])
+            at = end
+    pieces.append(body[at:])
+    return "".join(pieces)
+
+
+def write_block(
+    sheet: Any, block: ColumnBlock, style_for: StyleFor, fallback: RowFallback
+) -> bool:
+    """Write ``block`` into an lxml worksheet a row at a time, with no Python step per cell;
+    False (nothing written) when the sheet needs the cell-by-cell path (shared formulas).
+
+    Where a row's output cells exist side by side (as the templates and Excel write them),
+    the new cells of all such rows are built per column, parsed in one go and put in place
+    with one slice assignment per row. Any other row goes through ``fallback`` with the
+    styles chosen here. ``style_for`` is called once per distinct (old style, format,
+    date) in the order the cell-by-cell path meets them (rows, then columns), so new cell
+    formats get the same ids as there.
+    """
+    from xlcredit.workbook.sheet_xml import col_letters
+    from xlcredit.workbook.xlsx_parts import NS, parse_xml
+
+    m = NS["m"]
+    cell_tag, row_tag = f"{{{m}}}c", f"{{{m}}}row"
+    data = sheet.find(f"{{{m}}}sheetData")
+    if data is None or data.find(f".//{{{m}}}f[@t='shared']") is not None:
+        return False  # shared formulas: the cell-by-cell path checks each master
+    order = [int(k) for k in np.argsort(np.asarray(block.cols), kind="stable")]
+    cols = [block.cols[k] for k in order]
+    values = [block.values[k] for k in order]
+    formats = [block.formats[k] for k in order]
+    encoded = [encode_column(v) for v in values]
+    rows = np.asarray(block.rows, dtype=np.int64)
+    n, w = len(rows), len(cols)
+    if not n or not w:
+        return True
+    existing: dict[int, Any] = {}
+    last = 0
+    for found in data.iterchildren(row_tag):
+        last = int(found.get("r") or last + 1)
+        existing[last] = found
+    runs = _runs(cols)
+    letters = [col_letters(c) for c in cols]
+    present = np.stack([~e.blank for e in encoded], axis=1)
+    # pass 1: each row's output cells and their old styles
+    olds = np.full((n, w), -1, dtype=np.int64)  # -1: no cell yet
+    written = np.ones((n, w), dtype=bool)
+    found_cells: dict[int, list[Any]] = {}
+    slow: list[int] = []
+    flat: list[Any] = []
+    for i, r in enumerate(rows.tolist()):
+        row = existing.get(r)
+        if row is None:  # a row the sheet lacks gets only its non-blank values
+            written[i] = present[i]
+            slow.append(i)
+            continue
+        refs = [f"{a}{r}" for a in letters]
+        cells: list[Any] = []
+        for start, length in runs:
+            kids = row[cols[start] - 1 : cols[start] - 1 + length]  # where a dense row has them
+            want = refs[start : start + length]
+            if list(map(_GET_R, kids)) != want or set(map(_TAG, kids)) != {cell_tag}:
+                cells = []
+                break
+            cells.extend(kids)
+        if not cells:
+            slow.append(i)
+            kept = _find_cells(row, refs, cell_tag)
+            if kept is not None:
+                olds[i] = [int(k.get("s") or 0) for k in kept]
+            else:
+                for j, ref in enumerate(refs):
+                    one = _find_cells(row, [ref], cell_tag)
+                    if one is not None:
+                        olds[i, j] = int(one[0].get("s") or 0)
+            continue
+        found_cells[i] = cells
+        flat.extend(cells)
+    fast = np.array(sorted(found_cells), dtype=np.int64)
+    if len(fast):
+        olds[fast] = np.array(
+            [int(s) if s else 0 for s in map(_GET_S, flat)], dtype=np.int64
+        ).reshape(len(fast), w)
+    styles = _choose_styles(olds, written, formats, encoded, values, style_for)
+    # pass 2: the new cells of the fast rows, parsed at once, put in place row by row
+    if len(fast):
+        per_run = _row_cells(letters, rows[fast], styles[fast], [_take(e, fast) for e in encoded], runs)
+        row_xml = per_run[0]
+        for more in per_run[1:]:
+            row_xml = row_xml + more
+        text = f'<x xmlns="{m}"><r>' + "</r><r>".join(row_xml.tolist()) + "</r></x>"
+        wrappers = parse_xml(text.encode("utf-8"), "new cells")
+        for i, wrapper in zip(fast.tolist(), list(wrappers), strict=True):
+            cells = found_cells[i]
+            row = cells[0].getparent()
+            row.attrib.pop("spans", None)
+            new = list(wrapper)
+            for start, length in runs:
+                at = row.index(cells[start])
+                row[at : at + length] = new[start : start + length]
+    for i in slow:
+        todo = {cols[j]: plain_value(values[j][i]) for j in range(w) if written[i, j]}
+        if todo:
+            fallback(int(rows[i]), todo, {cols[j]: int(styles[i, j]) for j in range(w)})
+    return True
