@@ -255,6 +255,9 @@ def _worklist(run: _Run) -> pd.DataFrame:
         risk = pd.DataFrame({"buyer_id": run.buyers.frame["buyer_id"].to_numpy(),
                              "score": scores["score"].to_numpy(), "band": scores["band"].to_numpy(),
                              "pd": scores["pd_12m"].to_numpy()})
+        for key in ("late_interest_preset", "buyer_type", "country", "international"):
+            if key in run.buyers.frame.columns:  # the buyer's late-payment terms, where typed
+                risk[key] = run.buyers.frame[key].to_numpy(dtype=object)
         run.cache["risk"] = risk.dropna(subset=["buyer_id"]).drop_duplicates("buyer_id")
         run.cache["worklist"] = build_worklist(_arrays(run), run.as_of, run.policy, run.cache["risk"])
     return run.cache["worklist"]  # type: ignore[no-any-return]
