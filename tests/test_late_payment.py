@@ -210,3 +210,28 @@ def test_worklist_eu_and_uk_fixed_sums_converted():
     assert wl.loc["E", "late_fee"] == pytest.approx(40 * 8.0)  # EUR 40 converted, not CNY 40
     assert wl.loc["U", "late_fee"] == pytest.approx(100 * 9.0)  # debt GBP 10,000: GBP 100
     assert wl.loc["U", "late_interest"] == pytest.approx(90_000 * 0.1225 * 30 / 365)
+
+
+# --------------------------------------------------------------------------- Collections sheet
+def test_collections_sheet_shows_the_limitation_date_and_flag():
+    import datetime as _dt
+
+    from xlcredit.macros.collections_sheet import build_collections
+    from xlcredit.macros.run import _example_book
+    from xlcredit.workbook.port import ColumnWrite
+
+    with _example_book(12) as book:
+        buyers = book.read_table("tblBuyers")
+        n = len(buyers.rows)
+        # every buyer abroad and flagged as an international sale: four years (民法典 594)
+        book.write_columns("tblBuyers", [ColumnWrite("International sale", [True] * n)])
+        build_collections(book, as_of=_dt.date(2026, 11, 28))
+        t = book.read_table("tblCollections")
+    header = t.header
+    due = [r[header.index("Due date")] for r in t.rows]
+    barred = [r[header.index("Time-barred on")] for r in t.rows]
+    assert t.rows and "Limitation" in header
+    for d, b in zip(due, barred, strict=True):
+        d, b = pd.Timestamp(d), pd.Timestamp(b)
+        # no promise recorded in the sample beyond the due date: due date + 4 years
+        assert b >= d + pd.DateOffset(years=4) - pd.Timedelta(days=1)
