@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 import xlcredit_udfs
 
 ROOT = Path(__file__).resolve().parents[1]

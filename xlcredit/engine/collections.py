@@ -466,8 +466,8 @@ def _restart_days(restarts: pd.DataFrame, ledger: LedgerArrays, rows: npt.NDArra
     days = pd.Series(day_numbers(restarts["date"], "restarts.date"), index=restarts["invoice_no"].astype(str))
     latest = days.groupby(level=0).max()
     keys = pd.Index(np.asarray(ledger.invoice_no[rows]).astype(str))
-    found = latest.reindex(keys)
-    return found.to_numpy(dtype=np.float64)
+    found: npt.NDArray[np.float64] = np.asarray(latest.reindex(keys).to_numpy(), dtype=np.float64)
+    return found
 
 
 def _rank_order(

@@ -30,13 +30,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from xlcredit.engine.errors import InputError, PolicyError, describe
+from xlcredit.engine.errors import InputError, describe
 from xlcredit.engine.policy import DEFAULT_POLICY, PRESETS, Policy, half_year_rates
 from xlcredit.engine.values import day_numbers, flags, floats
 
 __all__ = [
     "BUYER_TYPES",
-    "PRESETS",
     "PRESETS",
     "PRESET_LABELS_ZH",
     "buyer_type_codes",

@@ -45,6 +45,7 @@ from xlcredit.engine.errors import PolicyError, describe
 
 __all__ = [
     "DEFAULT_POLICY",
+    "PRESETS",
     "AgingPolicy",
     "ApprovalLevel",
     "CollectionsPolicy",
@@ -54,7 +55,6 @@ __all__ = [
     "LimitPolicy",
     "LimitRule",
     "MonitoringPolicy",
-    "PRESETS",
     "PlanPolicy",
     "Policy",
     "ScoreBand",

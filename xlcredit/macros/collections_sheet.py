@@ -67,7 +67,11 @@ def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run:
     zh = lang == "zh-CN"
     wl = _worklist(run)
     user = _previous_collections(run)
-    from xlcredit.engine.collections import INSURANCE_ALERTS_ZH, LIMITATION_ALERTS_ZH, STATE_LABELS_ZH
+    from xlcredit.engine.collections import (
+        INSURANCE_ALERTS_ZH,
+        LIMITATION_ALERTS_ZH,
+        STATE_LABELS_ZH,
+    )
 
     invoice = wl["invoice_no"]
     owners = _first_per_buyer(run, run.buyers.frame["owner"])

@@ -19,7 +19,14 @@ from xlcredit.engine.ledger import days_overdue, is_overdue
 from xlcredit.engine.policy import DEFAULT_POLICY
 from xlcredit.engine.values import day_numbers
 from xlcredit.excel.udf.edge import column, guard, language_of
-from xlcredit.workbook.excel_values import as_column, broadcast, is_blank, to_dates, to_numbers, to_text
+from xlcredit.workbook.excel_values import (
+    as_column,
+    broadcast,
+    is_blank,
+    to_dates,
+    to_numbers,
+    to_text,
+)
 
 __all__ = ["DUNNING_STEP", "LATE_INTEREST"]
 
