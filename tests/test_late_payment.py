@@ -235,3 +235,20 @@ def test_collections_sheet_shows_the_limitation_date_and_flag():
         d, b = pd.Timestamp(d), pd.Timestamp(b)
         # no promise recorded in the sample beyond the due date: due date + 4 years
         assert b >= d + pd.DateOffset(years=4) - pd.Timedelta(days=1)
+
+
+def test_unknown_buyer_type_or_rule_goes_on_the_problems_list():
+    import datetime as _dt
+
+    from xlcredit.macros.run import _example_book, _open, _worklist
+    from xlcredit.workbook.port import ColumnWrite
+
+    with _example_book(4) as book:
+        n = len(book.read_table("tblBuyers").rows)
+        book.write_columns("tblBuyers", [ColumnWrite("Buyer type", ["bank"] + ["大型企业"] * (n - 1)),
+                                         ColumnWrite("Late-interest rule", ["cn_sme"] * (n - 1) + ["mars"])])
+        run = _open(book, _dt.date(2026, 11, 28))
+        _worklist(run)
+    rules = [p.rule for p in run.problems]
+    assert any("buyer_type must be 机关/事业单位, 大型企业 or 中小企业; got 'bank'" in r for r in rules)
+    assert any("late_interest_preset must be one of" in r and "'mars'" in r for r in rules)
