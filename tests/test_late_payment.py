@@ -252,3 +252,22 @@ def test_unknown_buyer_type_or_rule_goes_on_the_problems_list():
     rules = [p.rule for p in run.problems]
     assert any("buyer_type must be 机关/事业单位, 大型企业 or 中小企业; got 'bank'" in r for r in rules)
     assert any("late_interest_preset must be one of" in r and "'mars'" in r for r in rules)
+
+
+def test_collections_sheet_shows_the_statutory_terms_check():
+    import datetime as _dt
+
+    from xlcredit.macros.collections_sheet import build_collections
+    from xlcredit.macros.run import _example_book
+    from xlcredit.workbook.port import ColumnWrite
+
+    with _example_book(12) as book:
+        n = len(book.read_table("tblBuyers").rows)
+        book.write_columns("tblBuyers", [ColumnWrite("Buyer type", ["机关/事业单位"] * n)])
+        build_collections(book, as_of=_dt.date(2026, 11, 28))
+        t = book.read_table("tblCollections")
+    h = t.header
+    assert t.rows
+    # 机关/事业单位: 30 days (保障中小企业款项支付条例), our seller-size default is SME
+    assert {r[h.index("Statutory max terms (days)")] for r in t.rows} == {30}
+    assert "Terms over statutory" in h

@@ -44,6 +44,11 @@ _LIMITATION_HEADERS: dict[str, tuple[str, str]] = {
     "en": ("Time-barred on", "Limitation"),
     "zh-CN": ("诉讼时效届满日", "诉讼时效提醒"),
 }
+#: Headers of the SME payment regulation's terms check (longest term allowed, over it).
+_STATUTORY_HEADERS: dict[str, tuple[str, str]] = {
+    "en": ("Statutory max terms (days)", "Terms over statutory"),
+    "zh-CN": ("法定最长付款期限（天）", "账期超过法定期限"),
+}
 
 
 def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run: _Run | None = None) -> int:
@@ -98,6 +103,12 @@ def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run:
     }
     if run.policy.late_interest.enabled:
         cols[_l("late_total", lang)] = wl["late_total"].to_numpy()
+    statutory = wl["statutory_terms_days"]
+    if statutory.notna().any():  # the SME payment regulation applies to some buyer
+        terms_label = _STATUTORY_HEADERS["zh-CN" if zh else "en"]
+        cols[terms_label[0]] = statutory.to_numpy()
+        over = wl["terms_over_statutory"].astype(bool)
+        cols[terms_label[1]] = np.where(over, "是" if zh else "yes", "").astype(object)
     barred_label = _LIMITATION_HEADERS["zh-CN" if zh else "en"]
     cols[barred_label[0]] = wl["time_barred_on"].to_numpy()
     lim = wl["limitation_alert"].fillna("")
