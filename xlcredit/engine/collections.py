@@ -44,6 +44,15 @@ import numpy.typing as npt
 import pandas as pd
 
 from xlcredit.engine.errors import InputError, PolicyError, SchemaError, describe
+from xlcredit.engine.late_payment import (
+    PRESET_LABELS_ZH,
+    PRESETS,
+    buyer_type_codes,
+    limitation_dates,
+    preset_codes,
+    preset_interest,
+    statutory_terms_days,
+)
 from xlcredit.engine.ledger import LedgerArrays, dunning_steps, ledger_arrays, position
 from xlcredit.engine.policy import DEFAULT_POLICY, Policy
 from xlcredit.engine.values import day_numbers, floats
@@ -53,6 +62,8 @@ __all__ = [
     "BUYER_SUMMARY_LABELS_ZH",
     "INSURANCE_ALERTS_ZH",
     "INVOICE_INPUT_COLUMNS",
+    "LIMITATION_ALERTS_ZH",
+    "RULE_LABELS_ZH",
     "STATES",
     "STATE_LABELS_ZH",
     "WORKLIST_COLUMNS",
@@ -116,6 +127,11 @@ WORKLIST_COLUMNS: Final[dict[str, str]] = {
     "late_interest": "statutory interest to date, base currency (0 when not enabled)",
     "late_fee": "fixed compensation per invoice, base currency (0 when not enabled)",
     "late_total": "late_interest + late_fee",
+    "late_interest_rule": "preset the interest follows (custom, eu, uk, cn_sme, lpr; cn_sme n/a: not applicable)",
+    "statutory_terms_days": "longest term the SME payment regulation allows this buyer (NaN: not applicable)",
+    "terms_over_statutory": "TRUE when invoice date to due date exceeds statutory_terms_days",
+    "time_barred_on": "last day to sue before the limitation period ends (民法典 188, 594)",
+    "limitation_alert": "time-barred soon / time-barred (blank: nothing near); a flag, not a dunning step",
     "insurance_notify_by": "last day to notify the insurer of the overdue (NaT: no cover)",
     "insurance_extension_end": "end of the maximum extension period",
     "insurance_claim_by": "last day to file the claim",
@@ -151,6 +167,11 @@ WORKLIST_LABELS_ZH: Final[dict[str, str]] = {
     "late_interest": "逾期利息",
     "late_fee": "固定补偿金",
     "late_total": "逾期利息合计",
+    "late_interest_rule": "逾期利息规则",
+    "statutory_terms_days": "法定最长付款期限（天）",
+    "terms_over_statutory": "账期超过法定期限",
+    "time_barred_on": "诉讼时效届满日",
+    "limitation_alert": "诉讼时效提醒",
     "insurance_notify_by": "信用保险逾期申报截止日",
     "insurance_extension_end": "最长延期截止日",
     "insurance_claim_by": "索赔申报截止日",
@@ -176,6 +197,16 @@ INSURANCE_ALERTS_ZH: Final[dict[str, str]] = {
     "claim deadline soon": "即将到索赔截止日",
     "claim deadline passed": "已过索赔截止日",
 }
+
+#: Values of ``limitation_alert`` and their Chinese labels.
+LIMITATION_ALERTS_ZH: Final[dict[str, str]] = {
+    "": "",
+    "time-barred soon": "诉讼时效即将届满",
+    "time-barred": "诉讼时效已届满",
+}
+
+#: Values of ``late_interest_rule`` beyond the preset names, and the Chinese labels.
+RULE_LABELS_ZH: Final[dict[str, str]] = {**PRESET_LABELS_ZH, "cn_sme n/a": "不适用中小企业款项支付条例"}
 
 #: Per-buyer summary columns (index: buyer_id), used by the Buyers sheet refresh.
 BUYER_SUMMARY_COLUMNS: Final[dict[str, str]] = {
@@ -328,6 +359,115 @@ def _risk_component(
     buyer_pd = np.append(buyer_pd, np.nan)
     pos = np.where(pos < 0, m, pos)
     return risk[pos], (band, pos), buyer_pd[pos]
+
+
+#: Country texts that name China (compared stripped and upper-cased) besides its ISO code.
+_HOME_NAMES: Final[dict[str, tuple[str, ...]]] = {
+    "CN": ("CN", "CHN", "CHINA", "PRC", "中国", "中华人民共和国", "中国大陆"),
+}
+
+
+def _buyer_terms(
+    buyer_ids: npt.NDArray[Any], buyer_risk: pd.DataFrame | None, policy: Policy
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Per item: late-interest preset code (the buyer's ``late_interest_preset``, else the
+    policy's), buyer-type code (:data:`~xlcredit.engine.late_payment.BUYER_TYPES`) and
+    whether the sale is international (``international`` flag, else ``country`` other than
+    the policy's ``home_country``; a blank country counts as home: the shorter period)."""
+    n = len(buyer_ids)
+    lp = policy.late_interest
+    default = PRESETS.index(lp.preset)
+    preset = np.full(n, default, dtype=np.int64)
+    btype = np.zeros(n, dtype=np.int64)
+    international = np.zeros(n, dtype=bool)
+    if buyer_risk is None or n == 0:
+        return preset, btype, international
+    table = buyer_risk if "buyer_id" in buyer_risk.columns else buyer_risk.reset_index()
+    index, wanted = pd.Index(table["buyer_id"]), pd.Index(buyer_ids)
+    if (index.dtype.kind in "fiu") != (wanted.dtype.kind in "fiu"):
+        index, wanted = index.astype(str), wanted.astype(str)
+    pos = index.get_indexer(wanted)
+    found = pos >= 0
+    pos = np.where(found, pos, 0)
+    if "late_interest_preset" in table.columns:
+        codes, _ = preset_codes(table["late_interest_preset"].to_numpy(dtype=object))
+        per_item = codes[pos]
+        preset = np.where(found & (per_item >= 0), per_item, preset)  # unknown or blank: policy's
+    if "buyer_type" in table.columns:
+        codes, _ = buyer_type_codes(table["buyer_type"].to_numpy(dtype=object))
+        btype = np.where(found, codes[pos], 0)
+    if "country" in table.columns:
+        text = table["country"].astype(object).where(table["country"].notna(), "").astype(str).str.strip().str.upper()
+        home = _HOME_NAMES.get(lp.home_country, (lp.home_country,))
+        abroad = ((text != "") & ~text.isin(home)).to_numpy()
+        international = found & abroad[pos]
+    if "international" in table.columns:
+        flag = table["international"].astype(object)
+        given = flag.notna().to_numpy()
+        value = flag.fillna(False).astype(bool).to_numpy()
+        international = np.where(found & given[pos], value[pos], international)
+    return preset, btype, international
+
+
+BUYER_TYPES_TEXT: Final[tuple[str, ...]] = ("", "机关/事业单位", "大型企业", "中小企业")
+
+
+def _interest_base(
+    open_base: npt.NDArray[np.float64], due: npt.NDArray[np.int64], today: int,
+    preset: npt.NDArray[np.int64], not_applicable: npt.NDArray[np.bool_], policy: Policy,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Interest and fixed sum in the base currency per item, under each item's preset."""
+    lp = policy.late_interest
+    n = len(open_base)
+    days = (today - due).astype(np.float64)
+    custom = preset == 0
+    eu, uk = preset == PRESETS.index("eu"), preset == PRESETS.index("uk")
+
+    def rate_of(code: str, needed: bool) -> float:
+        rate = policy.fx_rate(code)
+        if rate is None and needed:
+            raise PolicyError(
+                f"late_interest needs an FX rate for {code} (its fixed compensation) in fx_rates "
+                f"(base currency {policy.base_currency}). Add an FX rate for {code}."
+            )
+        return rate or 0.0
+
+    fee_rate = rate_of(lp.fee_currency, bool(custom.any()) and lp.fixed_fee > 0)
+    eur = rate_of("EUR", bool(eu.any()))
+    gbp = rate_of("GBP", bool(uk.any()))
+    custom_interest = open_base * lp.annual_rate * days / float(lp.day_basis)
+    # the preset rules on the base amount with no fixed sum (interest is proportional)
+    by_preset = np.atleast_1d(preset_interest(open_base, due.astype("datetime64[D]"),
+                                              np.full(n, today).astype("datetime64[D]"),
+                                              np.array(PRESETS, dtype=object)[preset],
+                                              fixed_fee=np.zeros(n), policy=policy))
+    interest = np.where(custom, custom_interest, by_preset)
+    debt_gbp = open_base / gbp if gbp else np.zeros(n)
+    uk_fee = np.select([debt_gbp < 1_000, debt_gbp < 10_000], [40.0, 70.0], default=100.0) * gbp
+    fee = np.select([custom, eu, uk], [lp.fixed_fee * fee_rate, 40.0 * eur, uk_fee], default=0.0)
+    interest = np.where(not_applicable, 0.0, interest)
+    fee = np.where(not_applicable, 0.0, fee)
+    return interest, fee
+
+
+def _day_dates(days: npt.NDArray[np.float64]) -> npt.NDArray[np.datetime64]:
+    """Day numbers (NaN: none) as datetime64[D] (NaT)."""
+    out: npt.NDArray[np.datetime64] = np.where(
+        np.isnan(days), np.datetime64("NaT"), np.nan_to_num(days).astype(np.int64).astype("datetime64[D]"))
+    return out
+
+
+def _restart_days(restarts: pd.DataFrame, ledger: LedgerArrays, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+    """The latest restart date (day number) per worklist item from a table of
+    ``invoice_no`` and ``date`` (NaN: none)."""
+    missing = [c for c in ("invoice_no", "date") if c not in restarts.columns]
+    if missing:
+        raise SchemaError(f"restarts needs the columns invoice_no and date; {missing[0]} is missing.")
+    days = pd.Series(day_numbers(restarts["date"], "restarts.date"), index=restarts["invoice_no"].astype(str))
+    latest = days.groupby(level=0).max()
+    keys = pd.Index(np.asarray(ledger.invoice_no[rows]).astype(str))
+    found: npt.NDArray[np.float64] = np.asarray(latest.reindex(keys).to_numpy(), dtype=np.float64)
+    return found
 
 
 def _rank_order(
@@ -499,6 +639,7 @@ def build_worklist(
     as_of: Any = None,
     policy: Policy = DEFAULT_POLICY,
     buyer_risk: pd.DataFrame | None = None,
+    restarts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The collections worklist: overdue open items, their dunning step and priority.
 
@@ -515,7 +656,13 @@ def build_worklist(
         ``insurance``, ``late_interest``, ``fx_rates`` and ``base_currency``.
     buyer_risk : DataFrame, optional
         One row per buyer keyed by ``buyer_id`` (column or index) with any of ``pd``
-        (12-month PD, 0..1), ``score`` (1..100, higher is safer) and ``band`` (A..E).
+        (12-month PD, 0..1), ``score`` (1..100, higher is safer) and ``band`` (A..E), and
+        optionally ``late_interest_preset`` (the buyer's preset, blank: the policy's),
+        ``buyer_type`` (机关/事业单位, 大型企业, 中小企业), ``country`` and ``international``.
+    restarts : DataFrame, optional
+        Evidence that restarts the limitation period, columns ``invoice_no`` and ``date``
+        (for example the letters marked sent in a Letters log); recorded promises
+        (``promise_date``) always count.
 
     Returns
     -------
@@ -555,6 +702,22 @@ def build_worklist(
 
     *Late interest* (``late_interest.enabled``): ``open_base x (reference_rate + margin)
     x days_overdue / day_basis`` plus ``fixed_fee`` converted from ``fee_currency``.
+
+    The preset (:func:`xlcredit.engine.late_payment.preset_interest`) is the buyer's
+    ``late_interest_preset``, else ``late_interest.preset``; ``custom`` is the formula above.
+    ``cn_sme`` applies only where ``seller_is_sme`` and the buyer is a 机关/事业单位 or a
+    大型企业; elsewhere no interest is computed and ``late_interest_rule`` says "cn_sme n/a".
+    Fixed sums are converted to the base currency with the FX table (EUR 40; GBP 40/70/100
+    by the debt in GBP).
+
+    *Statutory terms*: ``statutory_terms_days`` from the buyer type
+    (:func:`~xlcredit.engine.late_payment.statutory_terms_days`); ``terms_over_statutory``
+    when ``due_date - invoice_date`` exceeds it.
+
+    *Limitation*: ``time_barred_on`` from
+    :func:`~xlcredit.engine.late_payment.limitation_dates` (3 years, 4 for an
+    international sale; restarted by the promise date and ``restarts``);
+    ``limitation_alert`` within ``late_interest.limitation_warning_days`` or passed.
 
     *Insurance* (``insurance.enabled``): notification by ``due + notification_days``,
     extension ends ``due + max_extension_days``, claim by extension end +
@@ -650,18 +813,32 @@ def build_worklist(
     order = _rank_order(on_hold, priority, days)
 
     # ---- late interest (base currency)
+    preset, buyer_type, international = _buyer_terms(buyer_of.to_numpy(), buyer_risk, policy)
+    statutory = statutory_terms_days(np.array(BUYER_TYPES_TEXT, dtype=object)[buyer_type],
+                                     seller_is_sme=lp.seller_is_sme)
+    terms = due - ledger.invoice_day[rows]
+    over_terms = ~np.isnan(statutory) & (np.nan_to_num(terms, nan=-1.0) > np.nan_to_num(statutory))
+    cn_sme = PRESETS.index("cn_sme")
+    cn_na = (preset == cn_sme) & ~((buyer_type == 1) | (buyer_type == 2)) | (preset == cn_sme) & (
+        not lp.seller_is_sme)
     if lp.enabled:
-        fee_rate = policy.fx_rate(lp.fee_currency)
-        if fee_rate is None and lp.fixed_fee > 0:
-            raise PolicyError(
-                f"late_interest.fee_currency {lp.fee_currency} has no rate in fx_rates (base "
-                f"currency {policy.base_currency}). Add an FX rate for {lp.fee_currency}."
-            )
-        interest = open_base * lp.annual_rate * days / float(lp.day_basis)
-        fee = np.full(n, lp.fixed_fee * (fee_rate or 0.0))
+        interest, fee = _interest_base(open_base, due, today, preset, cn_na, policy)
     else:
         interest = np.zeros(n)
         fee = np.zeros(n)
+    rule_code = np.where(cn_na, len(PRESETS), preset)
+
+    # ---- limitation period (诉讼时效): restarted by a promise or a letter sent
+    restart = [promise_day]
+    if restarts is not None:
+        restart.append(_restart_days(restarts, ledger, rows))
+    barred = limitation_dates(_day_dates(due.astype(np.float64)), [_day_dates(r) for r in restart], international)
+    barred_day = barred.astype("datetime64[D]").astype(np.int64)
+    barred_day = np.where(np.isnat(barred), _NAT, barred_day)
+    lim_warn = int(lp.limitation_warning_days)
+    limitation_code = np.select(
+        [(barred_day != _NAT) & (barred_day < today), (barred_day != _NAT) & (barred_day - today <= lim_warn)],
+        [2, 1], default=0)
 
     # ---- credit-insurance deadlines
     if ip.enabled:
@@ -721,6 +898,11 @@ def build_worklist(
         "late_interest": interest[o],
         "late_fee": fee[o],
         "late_total": (interest + fee)[o],
+        "late_interest_rule": _category(np.array([*PRESETS, "cn_sme n/a"], dtype=object), rule_code[o]),
+        "statutory_terms_days": statutory[o],
+        "terms_over_statutory": over_terms[o],
+        "time_barred_on": _dates(barred_day[o]),
+        "limitation_alert": _category(np.array(list(LIMITATION_ALERTS_ZH), dtype=object), limitation_code[o]),
         "insurance_notify_by": _dates(notify_by[o]),
         "insurance_extension_end": _dates(ext_end[o]),
         "insurance_claim_by": _dates(claim_by[o]),

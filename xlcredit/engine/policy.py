@@ -36,6 +36,7 @@ import datetime as dt
 import itertools
 import json
 import math
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from xlcredit.engine.errors import PolicyError, describe
 
 __all__ = [
     "DEFAULT_POLICY",
+    "PRESETS",
     "AgingPolicy",
     "ApprovalLevel",
     "CollectionsPolicy",
@@ -61,6 +63,7 @@ __all__ = [
     "ProvisionPolicy",
     "ScoreBand",
     "ScorePolicy",
+    "half_year_rates",
 ]
 
 Language = Literal["en", "zh-CN"]
@@ -120,6 +123,44 @@ def _ascending(setting: str, values: list[float], strict: bool = True) -> None:
     for a, b in itertools.pairwise(values):
         if b < a or (strict and b == a):
             raise _fail(setting, "in ascending order without repeats", values)
+
+
+#: Late-interest preset names, in code order (code 0 = custom); the rules are in
+#: :mod:`xlcredit.engine.late_payment`.
+PRESETS: tuple[str, ...] = ("custom", "eu", "uk", "cn_sme", "lpr")
+_HALF = re.compile(r"^\s*(\d{4})\s*[Hh]\s*([12])\s*[:=]?\s*(-?[\d.]+)\s*(%?)\s*$")
+
+
+def half_year_rates(text: str, setting: str = "late_interest.ecb_rates") -> dict[tuple[int, int], float]:
+    """Parse a half-year rate table ``"2025H1 3.15%, 2025H2 2.15%"`` into
+    ``{(2025, 1): 0.0315, (2025, 2): 0.0215}``.
+
+    A number with ``%`` is a percent; without it, a fraction (0.0215) unless above 1.
+
+    >>> half_year_rates("2025H1 3.15%; 2025H2 0.0215")
+    {(2025, 1): 0.0315, (2025, 2): 0.0215}
+    >>> half_year_rates("2025 3.15%")
+    Traceback (most recent call last):
+    ...
+    xlcredit.engine.errors.PolicyError: late_interest.ecb_rates must be half-years with a rate, such as 2025H1 3.15%, 2025H2 2.15%; got '2025 3.15%'.
+    """
+    out: dict[tuple[int, int], float] = {}
+    for part in re.split(r"[,;，；\n]", text or ""):
+        if not part.strip():
+            continue
+        m = _HALF.match(part)
+        if not m:
+            raise PolicyError(
+                f"{setting} must be half-years with a rate, such as 2025H1 3.15%, 2025H2 2.15%; "
+                f"got {describe(part.strip())}."
+            )
+        value = float(m.group(3))
+        rate = value / 100 if (m.group(4) or value > 1) else value
+        key = (int(m.group(1)), int(m.group(2)))
+        if key in out:
+            raise PolicyError(f"{setting} must list each half-year once; got {m.group(1)}H{m.group(2)} twice.")
+        out[key] = round(rate, 10)
+    return out
 
 
 # --------------------------------------------------------------------------- sections
@@ -389,8 +430,37 @@ class LateInterestPolicy:
     fixed_fee: float = 40.0
     fee_currency: str = "EUR"
     day_basis: float = 365
+    #: Preset of buyers with none of their own: custom (the rate and fee above), eu, uk,
+    #: cn_sme, lpr (see :mod:`xlcredit.engine.late_payment`).
+    preset: str = "custom"
+    #: ECB main refinancing rate in force on 1 January / 1 July of each half-year
+    #: (Directive 2011/7/EU Art. 2(7); ECB key interest rates).
+    ecb_rates: str = "2024H1 4.50%, 2024H2 4.25%, 2025H1 3.15%, 2025H2 2.15%, 2026H1 2.15%"
+    #: Bank of England base rate on 31 December / 30 June, for the half-year after
+    #: (Late Payment of Commercial Debts (Interest) Act 1998, reference rate).
+    boe_rates: str = "2024H1 5.25%, 2024H2 5.25%, 2025H1 4.75%, 2025H2 4.25%, 2026H1 3.75%"
+    #: One-year loan prime rate (贷款市场报价利率, 1年期), 3.00 % since 20 May 2025.
+    lpr: float = 0.03
+    #: LPR preset: LPR x (1 + markup); commercial practice 30-50 % (0.3-0.5).
+    lpr_markup: float = 0.5
+    #: TRUE when we (the seller) are an SME (中小企业): the SME payment regulation protects us.
+    seller_is_sme: bool = True
+    #: Warn this many days before a claim becomes time-barred (诉讼时效).
+    limitation_warning_days: float = 90
+    #: Our country (ISO code): a buyer elsewhere is an international sale (4-year limitation).
+    home_country: str = "CN"
 
     def validate(self, prefix: str = "late_interest") -> None:
+        _choice(f"{prefix}.preset", self.preset, PRESETS)
+        half_year_rates(self.ecb_rates, f"{prefix}.ecb_rates")
+        half_year_rates(self.boe_rates, f"{prefix}.boe_rates")
+        _number(f"{prefix}.lpr", self.lpr, 0, 0.5)
+        _number(f"{prefix}.lpr_markup", self.lpr_markup, 0, 5)
+        _number(f"{prefix}.limitation_warning_days", self.limitation_warning_days, 0, 3650, integer=True)
+        if not isinstance(self.seller_is_sme, bool):
+            raise _fail(f"{prefix}.seller_is_sme", "TRUE or FALSE", self.seller_is_sme)
+        if not (isinstance(self.home_country, str) and re.fullmatch(r"[A-Z]{2}", self.home_country)):
+            raise _fail(f"{prefix}.home_country", "a two-letter ISO country code such as CN", self.home_country)
         if not isinstance(self.enabled, bool):
             raise _fail(f"{prefix}.enabled", "TRUE or FALSE", self.enabled)
         _number(f"{prefix}.reference_rate", self.reference_rate, -0.05, 1)

@@ -38,6 +38,17 @@ COLLECTION_STATUSES: dict[str, tuple[str, ...]] = {
     "zh-CN": ("未处理", "已联系", "已承诺", "有争议", "已付款", "已升级", "已核销"),
 }
 
+#: Headers of the limitation columns (time-barred date, flag). Kept here until the message
+#: catalogue (issue 15, item 1) takes the sheet labels over.
+_LIMITATION_HEADERS: dict[str, tuple[str, str]] = {
+    "en": ("Time-barred on", "Limitation"),
+    "zh-CN": ("诉讼时效届满日", "诉讼时效提醒"),
+}
+#: Headers of the SME payment regulation's terms check (longest term allowed, over it).
+_STATUTORY_HEADERS: dict[str, tuple[str, str]] = {
+    "en": ("Statutory max terms (days)", "Terms over statutory"),
+    "zh-CN": ("法定最长付款期限（天）", "账期超过法定期限"),
+}
 
 
 def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run: _Run | None = None) -> int:
@@ -61,7 +72,11 @@ def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run:
     zh = lang == "zh-CN"
     wl = _worklist(run)
     user = _previous_collections(run)
-    from xlcredit.engine.collections import INSURANCE_ALERTS_ZH, STATE_LABELS_ZH
+    from xlcredit.engine.collections import (
+        INSURANCE_ALERTS_ZH,
+        LIMITATION_ALERTS_ZH,
+        STATE_LABELS_ZH,
+    )
 
     invoice = wl["invoice_no"]
     owners = _first_per_buyer(run, run.buyers.frame["owner"])
@@ -88,6 +103,16 @@ def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run:
     }
     if run.policy.late_interest.enabled:
         cols[_l("late_total", lang)] = wl["late_total"].to_numpy()
+    statutory = wl["statutory_terms_days"]
+    if statutory.notna().any():  # the SME payment regulation applies to some buyer
+        terms_label = _STATUTORY_HEADERS["zh-CN" if zh else "en"]
+        cols[terms_label[0]] = statutory.to_numpy()
+        over = wl["terms_over_statutory"].astype(bool)
+        cols[terms_label[1]] = np.where(over, "是" if zh else "yes", "").astype(object)
+    barred_label = _LIMITATION_HEADERS["zh-CN" if zh else "en"]
+    cols[barred_label[0]] = wl["time_barred_on"].to_numpy()
+    lim = wl["limitation_alert"].fillna("")
+    cols[barred_label[1]] = (lim.map(LIMITATION_ALERTS_ZH) if zh else lim).to_numpy(dtype=object)
     if run.policy.insurance.enabled:
         alert = wl["insurance_alert"].fillna("")
         cols[_l("insurance", lang)] = (alert.map(INSURANCE_ALERTS_ZH) if zh else alert).to_numpy(dtype=object)
@@ -110,12 +135,15 @@ def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run:
     formats = {_l("open_amount", lang): _MONEY, _l("open_base", lang, ccy=run.ccy): _MONEY,
                _l("due_date", lang): _DATE, _l("next_action", lang): _DATE,
                _l("promise_date", lang): _DATE, _l("priority", lang): "0", _l("rank", lang): "0",
-               _l("days_overdue", lang): "0", _l("late_total", lang): _MONEY}
+               _l("days_overdue", lang): "0", _l("late_total", lang): _MONEY,
+               _LIMITATION_HEADERS["zh-CN" if zh else "en"][0]: _DATE}
     top = 3
     n = max(len(table), 1)
     days_col = col_letters(headers.index(_l("days_overdue", lang)) + 1)
     state_col = col_letters(headers.index(_l("state", lang)) + 1)
     status_col = col_letters(headers.index(_l("status", lang)) + 1)
+    lim_col = col_letters(headers.index(barred_label[1]) + 1)
+    lim_flags = [LIMITATION_ALERTS_ZH[k] if zh else k for k in ("time-barred soon", "time-barred")]
     broken = STATE_LABELS_ZH["broken promise"] if zh else "broken promise"
     on_hold = STATE_LABELS_ZH["disputed - on hold"] if zh else "disputed - on hold"
     first, last = top + 2, top + 1 + n
@@ -138,6 +166,8 @@ def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run:
                               value=broken, font_color="#C00000", bold=True),
             ConditionalFormat(f"{state_col}{first}:{state_col}{last}", "cell", operator="==",
                               value=on_hold, font_color="#7F7F7F"),
+            *(ConditionalFormat(f"{lim_col}{first}:{lim_col}{last}", "cell", operator="==",
+                                value=flag, font_color="#C00000", bold=True) for flag in lim_flags),
         ],
         validations=[DataValidation(f"{status_col}{first}:{status_col}{last}", list(COLLECTION_STATUSES[
             "zh-CN" if zh else "en"]), prompt=_l("status_prompt", lang), title=_l("status", lang))],

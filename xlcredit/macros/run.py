@@ -262,9 +262,31 @@ def _worklist(run: _Run) -> pd.DataFrame:
         risk = pd.DataFrame({"buyer_id": run.buyers.frame["buyer_id"].to_numpy(),
                              "score": scores["score"].to_numpy(), "band": scores["band"].to_numpy(),
                              "pd": scores["pd_12m"].to_numpy()})
+        for key in ("late_interest_preset", "buyer_type", "country", "international"):
+            if key in run.buyers.frame.columns:  # the buyer's late-payment terms, where typed
+                risk[key] = run.buyers.frame[key].to_numpy(dtype=object)
+        _late_payment_problems(run, risk)
         run.cache["risk"] = risk.dropna(subset=["buyer_id"]).drop_duplicates("buyer_id")
         run.cache["worklist"] = build_worklist(_arrays(run), run.as_of, run.policy, run.cache["risk"])
     return run.cache["worklist"]  # type: ignore[no-any-return]
+
+
+def _late_payment_problems(run: _Run, risk: pd.DataFrame) -> None:
+    """A buyer's late-interest rule or buyer type that is none of the known ones goes on the
+    Problems sheet (the policy's rule, or no statutory check, is used for that buyer)."""
+    from xlcredit.engine.late_payment import buyer_type_codes, preset_codes
+
+    checks = (("late_interest_preset", preset_codes, "the policy's late_interest.preset is used"),
+              ("buyer_type", buyer_type_codes, "no statutory payment-term check for this buyer"))
+    for key, reader, consequence in checks:
+        if key not in risk.columns:
+            continue
+        values = risk[key].to_numpy(dtype=object)
+        _, reasons = reader(values, key)
+        for pos in np.flatnonzero(pd.notna(reasons)):  # only the rows in error
+            run.problems.append(Problem(run.buyers.sheet, int(run.buyers.excel_rows[pos]),
+                                        run.buyers.header(key, "en"), values[pos],
+                                        f"{reasons[pos]}; {consequence}"))
 
 
 def _collections_summary(run: _Run) -> pd.DataFrame:

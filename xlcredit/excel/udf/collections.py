@@ -14,11 +14,19 @@ import numpy as np
 import xlwings as xw
 
 from xlcredit.engine.collections import dunning_step_numbers, late_interest, step_actions
+from xlcredit.engine.late_payment import preset_interest
 from xlcredit.engine.ledger import days_overdue, is_overdue
 from xlcredit.engine.policy import DEFAULT_POLICY
 from xlcredit.engine.values import day_numbers
 from xlcredit.excel.udf.edge import column, guard, language_of
-from xlcredit.workbook.excel_values import as_column, broadcast, is_blank, to_dates, to_numbers
+from xlcredit.workbook.excel_values import (
+    as_column,
+    broadcast,
+    is_blank,
+    to_dates,
+    to_numbers,
+    to_text,
+)
 
 __all__ = ["DUNNING_STEP", "LATE_INTEREST"]
 
@@ -47,16 +55,26 @@ def _spread(values: Any, n: int) -> Any:
 @xw.arg("paid_or_as_of", err_to_str=True, doc="Date paid, or the as-of date for an invoice still open. Interest runs from the day after the due date.")
 @xw.arg("annual_rate", err_to_str=True, doc="Optional yearly rate as a fraction (10.15% or 0.1015). Blank: the policy's reference rate + 8 points (EU Directive 2011/7/EU).")
 @xw.arg("fixed_fee", err_to_str=True, doc="Optional fixed sum per late invoice in the invoice currency. Blank: the policy's (EUR 40). Use 0 for none.")
+@xw.arg("preset", err_to_str=True, doc='Optional rule: "eu" (ECB rate per half-year + 8 points, EUR 40), "uk" (BoE base rate + 8 points, GBP 40/70/100), "cn_sme" (0.05% a day), "lpr" (one-year LPR x 1.5), "custom". Blank: as before.')
 @guard
 def LATE_INTEREST(
-    amount: Any, due_date: Any, paid_or_as_of: Any, annual_rate: Any = None, fixed_fee: Any = None
+    amount: Any, due_date: Any, paid_or_as_of: Any, annual_rate: Any = None, fixed_fee: Any = None,
+    preset: Any = None,
 ) -> Any:
     """Statutory late interest plus the fixed sum: simple, daily, (rate) x days / 365.
+
+    With a ``preset`` the rate and fixed sum come from that rule
+    (:func:`xlcredit.engine.late_payment.preset_interest`); a given ``annual_rate`` or
+    ``fixed_fee`` still replaces the preset's.
 
     >>> from datetime import datetime
     >>> round(LATE_INTEREST(10000.0, datetime(2026, 10, 29), datetime(2026, 11, 28)), 2)
     123.42
+    >>> LATE_INTEREST(100000.0, datetime(2025, 9, 30), datetime(2025, 11, 14), None, None, "cn_sme")
+    2250.0
     """
+    if not all(is_blank(v) for v in as_column(preset, "preset")):
+        return _preset_interest(amount, due_date, paid_or_as_of, annual_rate, fixed_fee, preset)
     li = DEFAULT_POLICY.late_interest
     cols = {
         "amount": as_column(amount, "amount"),
@@ -80,6 +98,35 @@ def LATE_INTEREST(
         _spread(rates, n), _spread(fees, n),
     )
     problems = _problems(amounts, due, paid, rate, fee, n=n)
+    return column(np.atleast_1d(result), problems, unknown="amount, due date or payment date missing")
+
+
+def _preset_interest(amount: Any, due_date: Any, paid_or_as_of: Any, annual_rate: Any, fixed_fee: Any,
+                     preset: Any) -> Any:
+    """LATE_INTEREST with a preset: cells read here, the rule in the engine."""
+    cols = {
+        "amount": as_column(amount, "amount"),
+        "due_date": as_column(due_date, "due_date"),
+        "paid_or_as_of": as_column(paid_or_as_of, "paid_or_as_of"),
+        "annual_rate": as_column(annual_rate, "annual_rate"),
+        "fixed_fee": as_column(fixed_fee, "fixed_fee"),
+        "preset": as_column(preset, "preset"),
+    }
+    n = broadcast(cols)
+    amounts = to_numbers(cols["amount"], "amount", minimum=0)
+    due = to_dates(cols["due_date"], "due_date")
+    paid = to_dates(cols["paid_or_as_of"], "paid_or_as_of")
+    rate = to_numbers(cols["annual_rate"], "annual_rate", minimum=0, maximum=1)
+    fee = to_numbers(cols["fixed_fee"], "fixed_fee", minimum=0)
+    names = to_text(cols["preset"], "preset")
+    result, reasons = preset_interest(
+        _spread(amounts.values, n), _spread(due.values, n), _spread(paid.values, n),
+        _spread(names.values, n), annual_rate=_spread(rate.values, n), fixed_fee=_spread(fee.values, n),
+        with_reasons=True,
+    )
+    problems = _problems(amounts, due, paid, rate, fee, names, n=n)
+    problems = [p if p is not None else (None if r is None else str(r))
+                for p, r in zip(problems, np.atleast_1d(reasons), strict=True)]
     return column(np.atleast_1d(result), problems, unknown="amount, due date or payment date missing")
 
 
