@@ -7,6 +7,7 @@ stderr and an exit code (see :mod:`xlcredit.engine.errors`); no traceback reache
     xlcredit new book.xlsx --lang zh-CN --sample 50
     xlcredit refresh book.xlsx --as-of 2026-11-30
     xlcredit demo
+    xlcredit statements book.xlsx --out statements --buyers overdue --format pdf
     xlcredit addin build | install [--uninstall] | doctor
 """
 
@@ -159,6 +160,35 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _buyers_arg(text: str) -> str | list[str]:
+    text = text.strip()
+    if text in ("overdue", "all"):
+        return text
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    if not ids:
+        raise argparse.ArgumentTypeError(f"--buyers must be overdue, all or buyer IDs separated by commas; got {text!r}")
+    return ids
+
+
+def _out_dir(text: str) -> Path:
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise WorkbookError(f"--out {path} is a file; give a folder (it is created if missing).")
+    return path
+
+
+def cmd_statements(args: argparse.Namespace, out: TextIO) -> int:
+    from xlcredit.macros.statement_sheet import write_statements
+    from xlcredit.workbook.files import FileWorkbook
+
+    path = _workbook_path(Path(args.path), must_exist=True)
+    folder = _out_dir(args.out)
+    with FileWorkbook.open(path, read_only=True) as book:
+        paths = write_statements(book, folder, buyers=args.buyers, fmt=args.format, as_of=args.as_of)
+    print(f"Wrote {len(paths)} statement{'s' if len(paths) != 1 else ''} ({args.format}) to {folder}", file=out)
+    return 0
+
+
 def cmd_addin(args: argparse.Namespace, out: TextIO) -> int:
     from xlcredit.excel import addin
 
@@ -213,6 +243,22 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--as-of", type=_parse_date, default=None, metavar="YYYY-MM-DD",
                       help="the as-of date (default: the sample's)")
     demo.set_defaults(handler=cmd_demo)
+
+    statements = sub.add_parser(
+        "statements", help="write a statement of account per buyer (PDF or .xlsx)",
+        description="Write one statement of account per buyer: open invoices with dates, amounts, "
+        "paid amounts and days overdue, disputed items marked, totals and the aging line per "
+        "currency, our company's details and payment instructions (Policy sheet, company.*), in "
+        "the workbook's language. The workbook is only read.")
+    statements.add_argument("path", help="the workbook (.xlsx or .xlsm)")
+    statements.add_argument("--out", required=True, metavar="DIR", help="folder for the files (created if missing)")
+    statements.add_argument("--buyers", type=_buyers_arg, default="overdue", metavar="overdue|all|ID,...",
+                            help="overdue (default): buyers with an overdue item; all: buyers with an open "
+                            "item; or buyer IDs separated by commas")
+    statements.add_argument("--format", choices=["pdf", "xlsx"], default="pdf", help="pdf (default) or xlsx")
+    statements.add_argument("--as-of", type=_parse_date, default=None, metavar="YYYY-MM-DD",
+                            help="the statement date (default: the Policy sheet's, else today)")
+    statements.set_defaults(handler=cmd_statements)
 
     addin = sub.add_parser("addin", help="build, install or diagnose the Excel add-in",
                            description="Build, install or diagnose the xlcredit Excel add-in.")

@@ -6,7 +6,8 @@ the value found. The engine receives a :class:`Policy` and never reads settings 
 
 Sections: ``score`` (bands, grades, PD calibration), ``limits`` (per-band rules, need,
 rounding, insured limits, approval levels), ``aging`` (bucket edges), ``dunning`` (the
-ladder), ``collections``, ``insurance``, ``late_interest``, ``plans``, ``monitoring``, and
+ladder), ``collections``, ``insurance``, ``late_interest``, ``plans``, ``monitoring``, ``company``
+(our details on statements and letters), and
 at the top: language, base currency, as-of date and FX rates.
 
 Can a team change the rounding of limits to 5,000 and keep everything else?
@@ -47,6 +48,7 @@ __all__ = [
     "AgingPolicy",
     "ApprovalLevel",
     "CollectionsPolicy",
+    "CompanyPolicy",
     "DunningStep",
     "InsurancePolicy",
     "LateInterestPolicy",
@@ -402,6 +404,31 @@ class LateInterestPolicy:
 
 
 @dataclass(frozen=True)
+class CompanyPolicy:
+    """Our company as statements of account and dunning letters show it: name, address,
+    tax ID, the contact a buyer answers, and where to pay. Blank fields are left off."""
+
+    name: str = ""
+    address: str = ""
+    tax_id: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    bank_name: str = ""
+    bank_account: str = ""
+    bank_swift: str = ""
+
+    def validate(self, prefix: str = "company") -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, str):
+                raise _fail(f"{prefix}.{f.name}", "text", value)
+        if self.contact_email and ("@" not in self.contact_email or " " in self.contact_email.strip()):
+            raise _fail(f"{prefix}.contact_email", "an e-mail address such as ar@example.com",
+                        self.contact_email)
+
+
+@dataclass(frozen=True)
 class PlanPolicy:
     """Payment-plan defaults."""
 
@@ -464,6 +491,7 @@ class Policy:
     late_interest: LateInterestPolicy = field(default_factory=LateInterestPolicy)
     plans: PlanPolicy = field(default_factory=PlanPolicy)
     monitoring: MonitoringPolicy = field(default_factory=MonitoringPolicy)
+    company: CompanyPolicy = field(default_factory=CompanyPolicy)
 
     def __post_init__(self) -> None:
         self.validate()
@@ -499,6 +527,7 @@ class Policy:
         self.late_interest.validate()
         self.plans.validate()
         self.monitoring.validate()
+        self.company.validate()
 
     # ------------------------------------------------------------------ helpers
     def fx_rate(self, currency: str) -> float | None:

@@ -65,7 +65,7 @@ def _write_generated(run: _Run, spec: SheetSpec, first: bool = False) -> None:
         run.workbook.write_sheet(spec)
         return
     generated = {SHEET_NAMES[r][lang].casefold() for r in ("aging", "collections", "dashboard", "history",
-                                                              "problems", "plan") for lang in ("en", "zh-CN")}
+                                                              "problems", "plan", "statement") for lang in ("en", "zh-CN")}
     anchor = run.invoices.sheet.casefold()
     before: str | None = None
     if anchor in folded:

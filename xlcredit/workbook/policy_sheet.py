@@ -131,6 +131,16 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
                      "默认还款方式：annuity 等额本息，equal_principal 等额本金。"),
     "monitoring.score_drop_alert": ("Alert when a score falls by at least this many points.",
                                     "评分下降达到此点数时提醒。"),
+    "company.name": ("Our company's name, as statements and letters show it.", "本公司名称（对账单和催款函抬头）。"),
+    "company.address": ("Our address (one line; statements and letters).", "本公司地址（一行）。"),
+    "company.tax_id": ("Our tax or VAT ID (blank: not shown).", "本公司税号/统一社会信用代码（空白则不显示）。"),
+    "company.contact_name": ("Who buyers contact about their account.", "客户对账联系人。"),
+    "company.contact_email": ("That contact's e-mail address (letters are sent from it).",
+                              "联系人电子邮箱（催款邮件的发件人）。"),
+    "company.contact_phone": ("That contact's phone number.", "联系人电话。"),
+    "company.bank_name": ("Bank to pay into (payment instructions).", "收款银行（付款说明）。"),
+    "company.bank_account": ("Account number or IBAN to pay into.", "收款账号或 IBAN。"),
+    "company.bank_swift": ("SWIFT/BIC code of that bank (blank: not shown).", "收款银行 SWIFT/BIC 代码（空白则不显示）。"),
 }
 
 _TITLES: dict[str, tuple[str, str]] = {

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xlcredit.engine.policy import Policy
+from xlcredit.engine.policy import CompanyPolicy, Policy
 
 __all__ = ["SAMPLE_AS_OF", "sample_buyers", "sample_invoices", "sample_policy"]
 
@@ -65,6 +65,21 @@ _OWNERS_EN = np.array(["Anna", "Ben", "Chloe", "David"])
 _OWNERS_ZH = np.array(["王芳", "李明", "张伟", "陈静"])
 
 
+#: Our (fictitious) company in the sample workbooks: statements and letters show it.
+_SAMPLE_COMPANY: dict[str, CompanyPolicy] = {
+    "en": CompanyPolicy(
+        name="Northwind Components GmbH", address="Hafenstrasse 12, 20457 Hamburg, Germany",
+        tax_id="DE123456789", contact_name="Anna Schmidt", contact_email="ar@northwind.example",
+        contact_phone="+49 40 1234 5678", bank_name="Example Bank AG",
+        bank_account="DE89 3704 0044 0532 0130 00", bank_swift="EXAMDEHHXXX"),
+    "zh-CN": CompanyPolicy(
+        name="上海北风精密部件有限公司", address="上海市浦东新区张江路 88 号",
+        tax_id="91310115MA1K4XXXXX", contact_name="王芳", contact_email="ar@beifeng.example",
+        contact_phone="021-5080 1234", bank_name="示例银行上海张江支行",
+        bank_account="6222 0210 0112 3456 789", bank_swift=""),
+}
+
+
 def sample_policy(language: str = "en", as_of: dt.date = SAMPLE_AS_OF) -> Policy:
     """The policy of a sample workbook: EUR base in English, CNY base in Chinese.
 
@@ -78,7 +93,8 @@ def sample_policy(language: str = "en", as_of: dt.date = SAMPLE_AS_OF) -> Policy
         (code, round(_FX_EUR[code] / _FX_EUR[base], 4)) for code in ("EUR", "USD", "GBP", "CNY")
         if code != base
     )
-    policy = Policy(language=language, base_currency=base, as_of=as_of, fx_rates=rates)
+    policy = Policy(language=language, base_currency=base, as_of=as_of, fx_rates=rates,
+                    company=_SAMPLE_COMPANY[language])
     if base == "CNY":  # signing authority in yuan: about eight times the euro thresholds
         levels = [{"up_to": up_to, "level_en": lvl.level_en, "level_zh": lvl.level_zh}
                   for up_to, lvl in zip((80_000, 400_000, 2_000_000, "inf"),

@@ -84,6 +84,7 @@ SHEET_NAMES: dict[str, dict[str, str]] = {
     "problems": {"en": "Problems", "zh-CN": "问题"},
     "quick": {"en": "Quick check", "zh-CN": "快速评估"},
     "plan": {"en": "Payment plan", "zh-CN": "还款计划"},
+    "statement": {"en": "Statement", "zh-CN": "对账单"},
     "help": {"en": "Read me", "zh-CN": "使用说明"},
 }
 
