@@ -8,6 +8,7 @@ stderr and an exit code (see :mod:`xlcredit.engine.errors`); no traceback reache
     xlcredit refresh book.xlsx --as-of 2026-11-30
     xlcredit demo
     xlcredit statements book.xlsx --out statements --buyers overdue --format pdf
+    xlcredit letters book.xlsx --out letters
     xlcredit addin build | install [--uninstall] | doctor
 """
 
@@ -189,6 +190,23 @@ def cmd_statements(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_letters(args: argparse.Namespace, out: TextIO) -> int:
+    from xlcredit.macros.letters import write_letters
+    from xlcredit.workbook.files import FileWorkbook
+
+    path = _workbook_path(Path(args.path), must_exist=True)
+    folder = _out_dir(args.out)
+    with FileWorkbook.open(path) as book:
+        result = write_letters(book, folder, as_of=args.as_of)
+        book.save()
+    n = len(result.paths)
+    print(f"Wrote {n} letter{'s' if n != 1 else ''} (.eml with the statement attached) to {folder}; "
+          f"logged on the Letters sheet of {path}", file=out)
+    for line in result.skipped + result.warnings:
+        print(f"  {line}", file=out)
+    return 0
+
+
 def cmd_addin(args: argparse.Namespace, out: TextIO) -> int:
     from xlcredit.excel import addin
 
@@ -259,6 +277,19 @@ def build_parser() -> argparse.ArgumentParser:
     statements.add_argument("--as-of", type=_parse_date, default=None, metavar="YYYY-MM-DD",
                             help="the statement date (default: the Policy sheet's, else today)")
     statements.set_defaults(handler=cmd_statements)
+
+    letters = sub.add_parser(
+        "letters", help="write a dunning e-mail draft per buyer at its highest step (.eml)",
+        description="Write one dunning letter per buyer at its highest dunning step, for the whole "
+        "account, as an .eml draft (X-Unsent: Outlook opens it as a draft) with the buyer's "
+        "statement PDF attached. Texts come from the Policy sheet (tblLetters); disputed items and "
+        "items with a promise not yet due are left out and the letter says so. Each draft is added "
+        "to the Letters log (sheet Letters) of the workbook, which is saved.")
+    letters.add_argument("path", help="the workbook (.xlsx or .xlsm)")
+    letters.add_argument("--out", required=True, metavar="DIR", help="folder for the drafts (created if missing)")
+    letters.add_argument("--as-of", type=_parse_date, default=None, metavar="YYYY-MM-DD",
+                         help="the letter date (default: the Policy sheet's, else today)")
+    letters.set_defaults(handler=cmd_letters)
 
     addin = sub.add_parser("addin", help="build, install or diagnose the Excel add-in",
                            description="Build, install or diagnose the xlcredit Excel add-in.")

@@ -224,7 +224,11 @@ def write_statements(workbook: Workbook, out_dir: Path, *, buyers: str | Sequenc
     for buyer in statement_buyers(run, buyers):  # one document per buyer: I/O, not a fact
         doc = statement_doc(run, buyer)
         target = out_dir / f"{_file_name(buyer, names.get(buyer))}.{fmt}"
-        paths.append(write_pdf(doc, target) if fmt == "pdf" else write_xlsx(doc, target))
+        if fmt == "pdf":
+            write_pdf(doc, target)
+        else:
+            write_xlsx(doc, target)
+        paths.append(target)
     return paths
 
 

@@ -4,7 +4,7 @@
 the short lists ``aging.bucket_edges`` and ``score.grade_min_scores`` as comma-separated
 text), each with a description in the sheet's language. Lists are tables of their own:
 ``tblBands``, ``tblLimitRules`` (with the review cycle of each band), ``tblApproval``,
-``tblDunning`` and ``tblFX``. A blank value keeps the default. A value that breaks a rule
+``tblDunning``, ``tblFX`` and ``tblLetters`` (dunning letter texts per step and language). A blank value keeps the default. A value that breaks a rule
 becomes a problem on the Problems sheet and the default is used; the run goes on.
 
 What does a team's sheet that sets the base currency and a 5,000 rounding give?
@@ -31,6 +31,7 @@ from xlcredit.workbook.schema import (
     BANDS,
     DUNNING,
     FX,
+    LETTERS,
     LIMIT_RULES,
     POLICY,
     ParsedTable,
@@ -51,7 +52,7 @@ __all__ = [
 ]
 
 #: The tables of the Policy sheet, in sheet order.
-POLICY_TABLES: tuple[TableSchema, ...] = (POLICY, BANDS, LIMIT_RULES, APPROVAL, DUNNING, FX)
+POLICY_TABLES: tuple[TableSchema, ...] = (POLICY, BANDS, LIMIT_RULES, APPROVAL, DUNNING, FX, LETTERS)
 
 #: Short lists kept in tblPolicy as comma-separated numbers.
 LIST_SETTINGS: tuple[str, ...] = ("aging.bucket_edges", "score.grade_min_scores")
@@ -150,6 +151,7 @@ _TITLES: dict[str, tuple[str, str]] = {
     "tblApproval": ("Approval levels", "审批权限"),
     "tblDunning": ("Dunning ladder", "催收步骤"),
     "tblFX": ("Exchange rates", "汇率"),
+    "tblLetters": ("Dunning letter texts", "催款函文本"),
 }
 
 
@@ -219,6 +221,7 @@ def policy_tables(policy: Policy, language: str = "en") -> dict[str, pd.DataFram
     frame(DUNNING, [[d.from_days, d.step, d.action_en, d.action_zh, d.channel] for d in policy.dunning])
     fx = [[policy.base_currency, 1.0]] + [[c, r] for c, r in policy.fx_rates if c != policy.base_currency]
     frame(FX, fx)
+    frame(LETTERS, [[t.step, t.language, t.subject, t.body] for t in policy.letters])
     return frames
 
 
@@ -291,7 +294,17 @@ def _list_override(t: ParsedTable, policy: Policy) -> dict[str, Any]:
         return {"fx_rates": [[r["currency"], r["rate"]] for r in rows
                              if r["currency"] is not None and r["rate"] is not None
                              and r["currency"] != policy.base_currency]}
+    if name == "tblLetters":
+        return {"letters": [
+            {"step": str(r["step"]).strip(), "language": _language(r["language"]), "subject": r["subject"],
+             "body": str(r["body"]).replace("\r\n", "\n")} for r in rows]}
     raise SchemaError(f"{name} is not a policy table.")
+
+
+def _language(value: Any) -> Any:
+    from xlcredit.engine.policy import language_code
+
+    return language_code(str(value)) or value
 
 
 def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:

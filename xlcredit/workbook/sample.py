@@ -63,6 +63,9 @@ _ZH_TRADE = np.array(["贸易", "实业", "电子", "机械", "纺织", "食品"
                       "家居"])
 _OWNERS_EN = np.array(["Anna", "Ben", "Chloe", "David"])
 _OWNERS_ZH = np.array(["王芳", "李明", "张伟", "陈静"])
+_CONTACTS_EN = np.array(["Ms Laura Bianchi", "Mr Tom Becker", "Ms Priya Nair", "Mr James Carter",
+                         "Ms Sofia Lindqvist", "Mr Lukas Novak", "Ms Emma Dubois"])
+_CONTACTS_ZH = np.array(["刘经理", "赵会计", "孙主任", "周经理", "吴财务", "郑会计", "冯经理"])
 
 
 #: Our (fictitious) company in the sample workbooks: statements and letters show it.
@@ -207,6 +210,9 @@ def sample_buyers(n: int, seed: int = 2026, language: str = "en") -> pd.DataFram
     frame["insured_limit"] = _keep(insured, np.round(requested * rng.uniform(0.5, 1.0, n), -3))
     owners = _OWNERS_ZH if language == "zh-CN" else _OWNERS_EN
     frame["owner"] = owners[np.arange(n) % len(owners)]
+    contacts = _CONTACTS_ZH if language == "zh-CN" else _CONTACTS_EN  # no draw: other values unchanged
+    frame["contact"] = contacts[(np.arange(n) * 3) % len(contacts)]
+    frame["email"] = ("accounts." + frame["buyer_id"].astype(str).str.lower() + "@example.com").to_numpy(dtype=object)
     frame.attrs["health"] = health  # for tests of the sample itself
     return frame
 

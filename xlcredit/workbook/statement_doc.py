@@ -26,7 +26,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 __all__ = ["StatementDoc", "format_value", "write_pdf", "write_xlsx"]
 
@@ -88,8 +88,9 @@ def _fonts(language: str) -> tuple[str, str]:
     return CHINESE_FONT, CHINESE_FONT
 
 
-def write_pdf(doc: StatementDoc, path: Path) -> Path:
-    """Lay the statement out on A4 pages (header repeated on each page) and write it."""
+def write_pdf(doc: StatementDoc, path: Path | BinaryIO) -> Path | BinaryIO:
+    """Lay the statement out on A4 pages (header repeated on each page) and write it to a
+    file (or a binary stream, e.g. to attach it to an e-mail)."""
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import A4
@@ -178,8 +179,8 @@ def write_pdf(doc: StatementDoc, path: Path) -> Path:
         canvas.drawString(15 * mm, 10 * mm, f"{doc.footer}  {canvas.getPageNumber()}".strip())
         canvas.restoreState()
 
-    path = Path(path)
-    pdf = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
+    target: Any = path if hasattr(path, "write") else str(path)
+    pdf = SimpleDocTemplate(target, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
                             topMargin=15 * mm, bottomMargin=18 * mm, title=doc.title,
                             author=doc.heading[0] if doc.heading else "", creator="xlcredit")
     pdf.build(story, onFirstPage=on_page, onLaterPages=on_page)
