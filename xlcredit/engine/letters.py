@@ -120,7 +120,7 @@ def dunning_letters(lines: pd.DataFrame, summary: pd.DataFrame, worklist: pd.Dat
     words = _WORDS["zh-CN" if language == "zh-CN" else "en"]
     day = pd.Timestamp(date).date().isoformat()
     company = policy.company
-    our_contact = ", ".join(x for x in (company.contact_name, company.contact_email,
+    our_contact = ("，" if language == "zh-CN" else ", ").join(x for x in (company.contact_name, company.contact_email,
                                          f"{words['tel']} {company.contact_phone}" if company.contact_phone else "")
                             if x)
     info = buyers.drop_duplicates("buyer_id").set_index("buyer_id")
