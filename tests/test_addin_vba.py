@@ -43,6 +43,7 @@ RIBBON_ENTRY_POINTS = {
     "ribbon_build_collections",
     "ribbon_build_dashboard",
     "ribbon_payment_plan",
+    "ribbon_statement",
     "ribbon_open_policy",
     "ribbon_help",
 }
@@ -257,7 +258,7 @@ def test_labels_in_english_and_chinese(modules: dict[str, str]) -> None:
         assert table[(g.id, "label")] == (g.zh, g.en)
     assert [b.en for b in ribbon.BUTTONS] == [
         "Refresh all", "Refresh buyers", "Flag high risk", "Aging", "Collections",
-        "Dashboard", "Payment plan", "Policy", "Help and version",
+        "Dashboard", "Payment plan", "Statement", "Policy", "Help and version",
     ]
 
 
