@@ -191,8 +191,10 @@ def policy_tables(policy: Policy, language: str = "en") -> dict[str, pd.DataFram
     """The Policy sheet's tables for ``policy``, headers in ``language``.
 
     >>> t = policy_tables(Policy(), "zh-CN")
-    >>> list(t), t["tblBands"].columns.tolist()[:2]
-    (['tblPolicy', 'tblBands', 'tblLimitRules', 'tblApproval', 'tblDunning', 'tblFX'], ['风险等级', '最低评分'])
+    >>> list(t)
+    ['tblPolicy', 'tblBands', 'tblLimitRules', 'tblApproval', 'tblDunning', 'tblFX', 'tblLetters']
+    >>> t["tblBands"].columns.tolist()[:2]
+    ['风险等级', '最低评分']
     """
     data = policy.to_dict()
     settings = policy.settings()
