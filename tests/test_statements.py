@@ -232,3 +232,15 @@ def test_bad_format_is_refused_by_the_parser() -> None:
     assert stop.value.code == 2
 
 
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
+def test_a_chinese_name_in_an_english_statement_is_drawn(books: dict[str, Path], tmp_path: Path) -> None:
+    with FileWorkbook.open(books["en"], read_only=True) as book:
+        names = _open(book).buyers.frame[["buyer_id", "name"]]
+    chinese = names[names["name"].astype(str).str.contains(r"[\u4e00-\u9fff]")].iloc[0]
+    code, _, err = _run("statements", str(books["en"]), "--out", str(tmp_path), "--buyers", chinese["buyer_id"])
+    assert code == 0, err
+    pdf = next(tmp_path.glob("*.pdf"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert chinese["name"] in text and "■" not in text  # the CID font for CJK text, Helvetica for the rest

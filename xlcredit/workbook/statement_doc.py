@@ -77,6 +77,16 @@ def format_value(value: Any, kind: str) -> str:
     return str(value)
 
 
+def _has_cjk(text: str) -> bool:
+    """True when a text holds a CJK character (a Latin font would draw it as boxes).
+
+    >>> _has_cjk("INV-1"), _has_cjk("武汉新元家居有限公司")
+    (False, True)
+    """
+    return any("\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
+               for ch in text)
+
+
 def _fonts(language: str) -> tuple[str, str]:
     if language != "zh-CN":
         return "Helvetica", "Helvetica-Bold"
@@ -107,7 +117,13 @@ def write_pdf(doc: StatementDoc, path: Path | BinaryIO) -> Path | BinaryIO:
 
     def para(text: str, style: ParagraphStyle = body) -> Paragraph:
         safe = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if _has_cjk(text) and not style.fontName.startswith(CHINESE_FONT):  # a Chinese name in an English
+            style = ParagraphStyle(style.name + "_cjk", parent=style, fontName=_fonts("zh-CN")[0],
+                                   wordWrap="CJK")
         return Paragraph(safe, style)
+
+    def cell(text: str) -> Any:
+        return para(text, small) if _has_cjk(text) else text
 
     story: list[Any] = []
     head = Table([[ [para(line, body if i else ParagraphStyle("co", parent=body, fontName=bold, fontSize=11,
@@ -127,7 +143,7 @@ def write_pdf(doc: StatementDoc, path: Path | BinaryIO) -> Path | BinaryIO:
               for j, c in enumerate(doc.columns)]]
     last = len(doc.kinds) - 1
     for row in doc.rows:  # the last text column (remarks) wraps
-        cells.append([para(format_value(v, k), small) if j == last and k == "text" else format_value(v, k)
+        cells.append([para(format_value(v, k), small) if j == last and k == "text" else cell(format_value(v, k))
                       for j, (v, k) in enumerate(zip(row, doc.kinds, strict=True))])
     widths = {"text": 17, "date": 19, "money": 23, "days": 17}
     col_w = [(24 if j == 0 else 26 if j == last and k == "text" else widths.get(k, 22)) * mm
@@ -163,7 +179,7 @@ def write_pdf(doc: StatementDoc, path: Path | BinaryIO) -> Path | BinaryIO:
     if doc.aging_columns:
         aging = [[para(c, ParagraphStyle("ah", parent=small, fontName=bold, alignment=TA_RIGHT if j else 0))
                   for j, c in enumerate(doc.aging_columns)]]
-        aging += [[str(r[0]), *(format_value(v, "money") for v in r[1:])] for r in doc.aging_rows]
+        aging += [[cell(str(r[0])), *(format_value(v, "money") for v in r[1:])] for r in doc.aging_rows]
         n = len(doc.aging_columns)
         at = Table(aging, colWidths=[18 * mm] + [162 * mm / (n - 1)] * (n - 1))
         at.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), regular, 8.5), ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
@@ -174,7 +190,7 @@ def write_pdf(doc: StatementDoc, path: Path | BinaryIO) -> Path | BinaryIO:
 
     def on_page(canvas: Any, _doc: Any) -> None:
         canvas.saveState()
-        canvas.setFont(regular, 7.5)
+        canvas.setFont(_fonts("zh-CN")[0] if _has_cjk(doc.footer) else regular, 7.5)
         canvas.setFillColor(colors.HexColor("#7F7F7F"))
         canvas.drawString(15 * mm, 10 * mm, f"{doc.footer}  {canvas.getPageNumber()}".strip())
         canvas.restoreState()
