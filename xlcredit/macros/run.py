@@ -91,27 +91,43 @@ def _ledger(run: _Run) -> pd.DataFrame:
     return run.cache["ledger"]  # type: ignore[no-any-return]
 
 
+def _arrays(run: _Run) -> Any:
+    """The ledger read once by the engine's one reader (:mod:`xlcredit.engine.ledger`):
+    aging, receivables figures, the worklist and the dashboard all read these arrays."""
+    if "arrays" not in run.cache:
+        from xlcredit.engine.ledger import ledger_arrays
+
+        run.cache["arrays"] = ledger_arrays(_ledger(run), run.policy)
+    return run.cache["arrays"]
+
+
 def _kpis(run: _Run) -> pd.DataFrame:
     if "kpis" not in run.cache:
         from xlcredit.engine.receivables import receivables_kpis
 
-        run.cache["kpis"] = receivables_kpis(_ledger(run), run.as_of, run.policy)
+        run.cache["kpis"] = receivables_kpis(_arrays(run), run.as_of, run.policy)
     return run.cache["kpis"]  # type: ignore[no-any-return]
 
 
 def _aging(run: _Run) -> Any:
+    """The aging on the as-of day; the invoices the reader sets aside (no FX rate, no due
+    date, not a number, a date out of range) go to the Problems sheet, once."""
     if "aging" not in run.cache:
         from xlcredit.engine.aging import age_invoices
 
-        result = age_invoices(_ledger(run), run.as_of, run.policy, language=run.lang)
-        unaged = result.unaged
-        if len(unaged):
+        result = age_invoices(_arrays(run), run.as_of, run.policy, language=run.lang)
+        aside = result.position.set_aside_items("en")
+        if len(aside):
             rows = run.invoices.frame.reset_index()
             where = dict(zip(rows["invoice_no"], run.invoices.excel_rows, strict=False))
-            for rec in unaged.itertuples(index=False):  # a handful of items set aside
-                run.problems.append(Problem(run.invoices.sheet, where.get(rec.invoice_no),
-                                            run.invoices.header("currency", "en"), rec.currency,
-                                            f"{rec.reason}: invoice {rec.invoice_no} left out of aging"))
+            ledger = _ledger(run)
+            pos = np.flatnonzero(result.position.set_aside)
+            for rec, i in zip(aside.itertuples(index=False), pos, strict=True):  # a handful
+                value = ledger[rec.column].iloc[i] if rec.column in ledger.columns else ""
+                run.problems.append(Problem(
+                    run.invoices.sheet, where.get(rec.invoice_no), run.invoices.header(str(rec.column), "en"),
+                    "" if pd.isna(value) else value,
+                    f"{rec.reason}: invoice {rec.invoice_no} left out of aging, receivables and collections"))
         run.cache["aging"] = result
     return run.cache["aging"]
 
@@ -209,13 +225,9 @@ def _assess(run: _Run) -> pd.DataFrame:
 
     # staged action: the engine's codes, in words; a buyer in collections gets its highest step
     band = scores["band"].to_numpy(dtype=object)
-    worklist = _worklist(run)
-    step_no = np.zeros(n)
-    step_text = pd.Series([None] * n, dtype=object)
-    if len(worklist):
-        top = worklist.sort_values("step_no").groupby("buyer_id").tail(1).set_index("buyer_id")
-        step_text = b["buyer_id"].map(top["action_zh" if zh else "action_en"])
-        step_no = b["buyer_id"].map(top["step_no"]).fillna(0).to_numpy(dtype=float)
+    summary = _collections_summary(run)  # each buyer's highest dunning step, computed once
+    step_text = b["buyer_id"].map(summary["highest_action_zh" if zh else "highest_action_en"])
+    step_no = b["buyer_id"].map(summary["highest_step_no"]).fillna(0).to_numpy(dtype=float)
     actions = stage_actions(band, limits["decision"].to_numpy(dtype=object), over, current_limit, limit,
                             change, step_no, policy=run.policy)
     stage = _action_labels(actions, change, step_text, lang)
@@ -244,8 +256,17 @@ def _worklist(run: _Run) -> pd.DataFrame:
                              "score": scores["score"].to_numpy(), "band": scores["band"].to_numpy(),
                              "pd": scores["pd_12m"].to_numpy()})
         run.cache["risk"] = risk.dropna(subset=["buyer_id"]).drop_duplicates("buyer_id")
-        run.cache["worklist"] = build_worklist(_ledger(run), run.as_of, run.policy, run.cache["risk"])
+        run.cache["worklist"] = build_worklist(_arrays(run), run.as_of, run.policy, run.cache["risk"])
     return run.cache["worklist"]  # type: ignore[no-any-return]
+
+
+def _collections_summary(run: _Run) -> pd.DataFrame:
+    """Per-buyer collections figures (overdue chased, highest dunning step) from the worklist."""
+    if "collections_summary" not in run.cache:
+        from xlcredit.engine.collections import summarise_by_buyer
+
+        run.cache["collections_summary"] = summarise_by_buyer(_worklist(run), run.policy)
+    return run.cache["collections_summary"]  # type: ignore[no-any-return]
 
 
 def _ledger_kpis(run: _Run) -> Any:
@@ -253,7 +274,7 @@ def _ledger_kpis(run: _Run) -> Any:
     from xlcredit.engine.receivables import ledger_kpis
 
     if "ledger_kpis" not in run.cache:
-        run.cache["ledger_kpis"] = ledger_kpis(_ledger(run), run.as_of, run.policy)
+        run.cache["ledger_kpis"] = ledger_kpis(_arrays(run), run.as_of, run.policy)
     return run.cache["ledger_kpis"]
 
 
