@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from strategies import AGING_FX, edge_frame, edge_ledgers
 
 from xlcredit.cli import main
 from xlcredit.engine.account_statement import statement_aging, statement_lines, statement_totals
@@ -26,6 +28,7 @@ from xlcredit.workbook.files import FileWorkbook
 from xlcredit.workbook.templates import build_template
 
 AS_OF = "2026-11-28"
+EDGE_AS_OF = pd.Timestamp(AS_OF)
 
 
 def _ledger() -> pd.DataFrame:
@@ -244,3 +247,26 @@ def test_a_chinese_name_in_an_english_statement_is_drawn(books: dict[str, Path],
     pdf = next(tmp_path.glob("*.pdf"))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert chinese["name"] in text and "■" not in text  # the CID font for CJK text, Helvetica for the rest
+
+
+@settings(max_examples=80, deadline=None)
+@given(edge_ledgers())
+def test_statements_agree_with_aging_and_worklist_on_edge_ledgers(cols: dict[str, list[object]]) -> None:
+    """One answer per fact: on ledgers full of edge cases (blank currencies, no due date, credit
+    notes, infinite amounts), each buyer's statement adds up, at our rates, to its aging Total,
+    and what a letter would ask for is the worklist's active overdue."""
+    frame = edge_frame(cols, EDGE_AS_OF)
+    policy = Policy(fx_rates=AGING_FX)
+    aged = age_invoices(frame, EDGE_AS_OF, policy)
+    wl = build_worklist(frame, EDGE_AS_OF, policy)
+    lines = statement_lines(frame, aged, wl, policy)
+    assert np.isfinite(lines["open_amount"].to_numpy(dtype=float)).all()
+    aged_lines = lines[lines["open_base"].notna()]
+    base = aged_lines.groupby("buyer_id")["open_base"].sum()
+    for buyer, total in aged.by_buyer["Total"].items():
+        assert base.get(buyer, 0.0) == pytest.approx(total, rel=1e-9, abs=1e-6)
+    active = wl[(wl["dunning_state"].astype(str) == "dunning") | (wl["dunning_state"].astype(str) == "broken promise")]
+    asked = aged_lines[aged_lines["in_dunning"]].groupby("buyer_id")["open_base"].sum()
+    expected = active.groupby("buyer_id", observed=True)["open_amount_base"].sum()
+    for buyer in set(asked.index) | set(expected.index):
+        assert asked.get(buyer, 0.0) == pytest.approx(expected.get(buyer, 0.0), rel=1e-9, abs=1e-6)

@@ -83,7 +83,8 @@ LINE_COLUMNS: dict[str, str] = {
 def _details(ledger: pd.DataFrame) -> pd.DataFrame:
     keep = [c for c in ("invoice_date", "due_date", "amount", "paid_amount") if c in ledger.columns]
     frame = ledger[["buyer_id", "invoice_no", *keep]].copy()
-    frame["invoice_no"] = frame["invoice_no"].astype(object)
+    for key in ("buyer_id", "invoice_no"):  # an empty ledger's columns are float: join keys as objects
+        frame[key] = frame[key].astype(object)
     return frame.drop_duplicates(["buyer_id", "invoice_no"])
 
 
@@ -123,6 +124,7 @@ def statement_lines(ledger: pd.DataFrame, aging: AgingResult, worklist: pd.DataF
                       "disputed": aside["disputed"].to_numpy(dtype=bool)}),
     ], ignore_index=True)
     both["invoice_no"] = both["invoice_no"].astype(object)
+    both["buyer_id"] = both["buyer_id"].astype(object)
     lines = both.merge(_details(ledger), on=["buyer_id", "invoice_no"], how="left")
     if "paid_amount" not in lines.columns:
         lines["paid_amount"] = 0.0
