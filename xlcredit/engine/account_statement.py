@@ -17,7 +17,8 @@ Rules:
 - Late interest is the worklist's (base currency, statutory rules of the policy) divided
   by the item's FX rate: the same figure in the invoice currency; 0 when the policy does
   not charge it, blank when the currency has no rate.
-- ``in_dunning``: overdue, not disputed-on-hold and not under a promise still honoured;
+- ``in_dunning``: an item the worklist chases (state "dunning" or "broken promise": overdue,
+  not disputed on hold, not under a promise still honoured; credit notes are not chased);
   what a dunning letter asks for. Disputed and promised items stay on the statement,
   marked.
 
@@ -75,7 +76,7 @@ LINE_COLUMNS: dict[str, str] = {
     "disputed": "TRUE while disputed",
     "promised": "TRUE while a promise to pay is honoured",
     "late_interest": "late interest and fixed sum to date, invoice currency (0: not charged)",
-    "in_dunning": "overdue, not disputed on hold, not under a promise",
+    "in_dunning": "chased by the worklist: overdue, not disputed on hold, not under a promise",
     "step_no": "dunning step of the item (0: none or on hold)",
 }
 
@@ -151,8 +152,7 @@ def statement_lines(ledger: pd.DataFrame, aging: AgingResult, worklist: pd.DataF
         overdue_rows = lines["days_overdue"].notna().to_numpy()
         lines.loc[no_rate & overdue_rows, "late_interest"] = np.nan
     lines["promised"] = state == "promised"
-    on_hold = state == "disputed - on hold"
-    lines["in_dunning"] = lines["days_overdue"].notna().to_numpy() & ~on_hold & ~lines["promised"].to_numpy()
+    lines["in_dunning"] = np.isin(state, ("dunning", "broken promise"))  # what the worklist chases
     step = pd.Series(wl["step_no"].to_numpy(dtype=float), index=wl.index).reindex(key).to_numpy(dtype=float)
     lines["step_no"] = np.nan_to_num(step, nan=0.0)
     lines["disputed"] = lines["disputed"].astype(bool)

@@ -132,7 +132,8 @@ def dunning_letters(lines: pd.DataFrame, summary: pd.DataFrame, worklist: pd.Dat
         rung = policy.dunning[step_no - 1]
         mine = lines[lines["buyer_id"] == buyer]
         asked = mine[mine["in_dunning"].astype(bool)]
-        left = mine[mine["days_overdue"].notna() & ~mine["in_dunning"].astype(bool)]
+        held = mine["disputed"].astype(bool) | mine["promised"].astype(bool)  # not credit notes
+        left = mine[mine["days_overdue"].notna() & held & ~mine["in_dunning"].astype(bool)]
         item_lines = [words["item"].format(no=r.invoice_no, due=_date(r.due_date), ccy=r.currency,
                                            amount=f"{r.open_amount:,.2f}", days=f"{r.days_overdue:.0f}")
                       for r in asked.itertuples(index=False)]
