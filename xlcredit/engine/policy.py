@@ -51,6 +51,7 @@ __all__ = [
     "CollectionsPolicy",
     "CompanyPolicy",
     "DunningStep",
+    "InputPolicy",
     "InsurancePolicy",
     "LateInterestPolicy",
     "LetterText",
@@ -552,6 +553,21 @@ class MonitoringPolicy:
             _number(f"{prefix}.review_months[{band}]", months, 1, 60)
 
 
+@dataclass(frozen=True)
+class InputPolicy:
+    """How typed text is read (docs/reading.md): "auto" decides per column from the values
+    that can mean only one thing and lists the rest on the Problems sheet."""
+
+    #: Decimal separator of numbers typed as text: auto, point (1,234.56) or comma (1.234,56).
+    decimal: str = "auto"
+    #: Order of day and month in dates typed as text: auto, DMY, MDY or YMD.
+    date_order: str = "auto"
+
+    def validate(self, prefix: str = "input") -> None:
+        _choice(f"{prefix}.decimal", self.decimal, ("auto", "point", "comma"))
+        _choice(f"{prefix}.date_order", self.date_order, ("auto", "DMY", "MDY", "YMD"))
+
+
 def _currency(setting: str, code: object) -> str:
     if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper()):
         raise _fail(setting, "a three-letter ISO currency code such as EUR, USD or CNY", code)
@@ -587,6 +603,7 @@ class Policy:
     late_interest: LateInterestPolicy = field(default_factory=LateInterestPolicy)
     plans: PlanPolicy = field(default_factory=PlanPolicy)
     monitoring: MonitoringPolicy = field(default_factory=MonitoringPolicy)
+    input: InputPolicy = field(default_factory=InputPolicy)
     company: CompanyPolicy = field(default_factory=CompanyPolicy)
     letters: tuple[LetterText, ...] = DEFAULT_LETTERS
 
@@ -624,6 +641,7 @@ class Policy:
         self.late_interest.validate()
         self.plans.validate()
         self.monitoring.validate()
+        self.input.validate()
         self.company.validate()
         pairs = [(t.step, t.language) for t in self.letters]
         for text in self.letters:  # a text for a step not on the ladder is unused (letters lists it)
