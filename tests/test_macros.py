@@ -339,12 +339,21 @@ def test_ribbon_buttons_talk_through_the_port(tmp_path: Path, monkeypatch: pytes
         assert len(alerts) == 2  # no error this time
         plan = book.read_table("tblPaymentPlan")
         assert len(plan.rows) == 6
+        # Statement: the same selected buyer's statement of account, a sheet of its own
+        _press(monkeypatch, macros.ribbon_statement, book)
+        assert len(alerts) == 2 and "Statement" in book.sheet_names()
+        book.pointed = None
+        _press(monkeypatch, macros.ribbon_statement, book)
+        assert alerts[-1] == "Select a cell in a buyer's row of the Buyers table, then press Statement."
         _press(monkeypatch, macros.ribbon_open_policy, book)
         _press(monkeypatch, macros.ribbon_help, book)
-        assert len(alerts) == 3 and alerts[-1].startswith("xlcredit ")
+        assert len(alerts) == 4 and alerts[-1].startswith("xlcredit ")
         book.save()
     ws = openpyxl.load_workbook(path)["Payment plan"]
     assert ws["B4"].value == third[0] and str(third[1]) in ws["A1"].value  # buyer ID and name
+    statement = openpyxl.load_workbook(path)["Statement"]
+    texts = [c.value for row in statement.iter_rows() for c in row if isinstance(c.value, str)]
+    assert third[0] in texts and str(third[1]) in texts  # customer no. and name
 
 
 def test_ribbon_reports_errors_as_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -110,7 +110,7 @@ def test_template_layout(lang: str, tmp_path: Path) -> None:
     assert invoices.tables["tblInvoices"].ref.startswith("A1:K")
     policy = book["信用政策" if lang == "zh-CN" else "Policy"]
     assert set(policy.tables) == {"tblPolicy", "tblBands", "tblLimitRules", "tblApproval",
-                                  "tblDunning", "tblFX"}
+                                  "tblDunning", "tblFX", "tblLetters"}
     # numbers are numbers, dates are dates (not text)
     amount_col = INVOICES.headers(lang).index(INVOICES.column("amount").header(lang)) + 1
     due_col = INVOICES.headers(lang).index(INVOICES.column("due_date").header(lang)) + 1

@@ -8,6 +8,8 @@ stderr and an exit code (see :mod:`xlcredit.engine.errors`); no traceback reache
     xlcredit import ar_export.csv book.xlsx --profile sap
     xlcredit refresh book.xlsx --as-of 2026-11-30
     xlcredit demo
+    xlcredit statements book.xlsx --out statements --buyers overdue --format pdf
+    xlcredit letters book.xlsx --out letters
     xlcredit addin build | install [--uninstall] | doctor
 """
 
@@ -209,6 +211,52 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _buyers_arg(text: str) -> str | list[str]:
+    text = text.strip()
+    if text in ("overdue", "all"):
+        return text
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    if not ids:
+        raise argparse.ArgumentTypeError(f"--buyers must be overdue, all or buyer IDs separated by commas; got {text!r}")
+    return ids
+
+
+def _out_dir(text: str) -> Path:
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise WorkbookError(f"--out {path} is a file; give a folder (it is created if missing).")
+    return path
+
+
+def cmd_statements(args: argparse.Namespace, out: TextIO) -> int:
+    from xlcredit.macros.statement_sheet import write_statements
+    from xlcredit.workbook.files import FileWorkbook
+
+    path = _workbook_path(Path(args.path), must_exist=True)
+    folder = _out_dir(args.out)
+    with FileWorkbook.open(path, read_only=True) as book:
+        paths = write_statements(book, folder, buyers=args.buyers, fmt=args.format, as_of=args.as_of)
+    print(f"Wrote {len(paths)} statement{'s' if len(paths) != 1 else ''} ({args.format}) to {folder}", file=out)
+    return 0
+
+
+def cmd_letters(args: argparse.Namespace, out: TextIO) -> int:
+    from xlcredit.macros.letters import write_letters
+    from xlcredit.workbook.files import FileWorkbook
+
+    path = _workbook_path(Path(args.path), must_exist=True)
+    folder = _out_dir(args.out)
+    with FileWorkbook.open(path) as book:
+        result = write_letters(book, folder, as_of=args.as_of)
+        book.save()
+    n = len(result.paths)
+    print(f"Wrote {n} letter{'s' if n != 1 else ''} (.eml with the statement attached) to {folder}; "
+          f"logged on the Letters sheet of {path}", file=out)
+    for line in result.skipped + result.warnings:
+        print(f"  {line}", file=out)
+    return 0
+
+
 def cmd_addin(args: argparse.Namespace, out: TextIO) -> int:
     from xlcredit.excel import addin
 
@@ -296,6 +344,35 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--as-of", type=_parse_date, default=None, metavar="YYYY-MM-DD",
                       help="the as-of date (default: the sample's)")
     demo.set_defaults(handler=cmd_demo)
+
+    statements = sub.add_parser(
+        "statements", help="write a statement of account per buyer (PDF or .xlsx)",
+        description="Write one statement of account per buyer: open invoices with dates, amounts, "
+        "paid amounts and days overdue, disputed items marked, totals and the aging line per "
+        "currency, our company's details and payment instructions (Policy sheet, company.*), in "
+        "the workbook's language. The workbook is only read.")
+    statements.add_argument("path", help="the workbook (.xlsx or .xlsm)")
+    statements.add_argument("--out", required=True, metavar="DIR", help="folder for the files (created if missing)")
+    statements.add_argument("--buyers", type=_buyers_arg, default="overdue", metavar="overdue|all|ID,...",
+                            help="overdue (default): buyers with an overdue item; all: buyers with an open "
+                            "item; or buyer IDs separated by commas")
+    statements.add_argument("--format", choices=["pdf", "xlsx"], default="pdf", help="pdf (default) or xlsx")
+    statements.add_argument("--as-of", type=_parse_date, default=None, metavar="YYYY-MM-DD",
+                            help="the statement date (default: the Policy sheet's, else today)")
+    statements.set_defaults(handler=cmd_statements)
+
+    letters = sub.add_parser(
+        "letters", help="write a dunning e-mail draft per buyer at its highest step (.eml)",
+        description="Write one dunning letter per buyer at its highest dunning step, for the whole "
+        "account, as an .eml draft (X-Unsent: Outlook opens it as a draft) with the buyer's "
+        "statement PDF attached. Texts come from the Policy sheet (tblLetters); disputed items and "
+        "items with a promise not yet due are left out and the letter says so. Each draft is added "
+        "to the Letters log (sheet Letters) of the workbook, which is saved.")
+    letters.add_argument("path", help="the workbook (.xlsx or .xlsm)")
+    letters.add_argument("--out", required=True, metavar="DIR", help="folder for the drafts (created if missing)")
+    letters.add_argument("--as-of", type=_parse_date, default=None, metavar="YYYY-MM-DD",
+                         help="the letter date (default: the Policy sheet's, else today)")
+    letters.set_defaults(handler=cmd_letters)
 
     addin = sub.add_parser("addin", help="build, install or diagnose the Excel add-in",
                            description="Build, install or diagnose the xlcredit Excel add-in.")

@@ -7,8 +7,8 @@ the value found. The engine receives a :class:`Policy` and never reads settings 
 Sections: ``score`` (bands, grades, PD calibration), ``limits`` (per-band rules, need,
 rounding, insured limits, approval levels), ``aging`` (bucket edges), ``dunning`` (the
 ladder), ``collections``, ``insurance``, ``late_interest``, ``plans``, ``monitoring``,
-``provision`` (bad-debt provision), ``forecast`` (cash collections), and at the top:
-language, base currency, as-of date and FX rates.
+``provision`` (bad-debt provision), ``forecast`` (cash collections), ``company`` (our details
+on statements and letters), and at the top: language, base currency, as-of date and FX rates.
 
 Can a team change the rounding of limits to 5,000 and keep everything else?
 
@@ -46,15 +46,18 @@ from xlcredit.engine.errors import PolicyError, describe
 
 __all__ = [
     "DEFAULT_POLICY",
+    "LETTER_FIELDS",
     "PRESETS",
     "AgingPolicy",
     "ApprovalLevel",
     "CollectionsPolicy",
+    "CompanyPolicy",
     "DunningStep",
     "ForecastPolicy",
     "InputPolicy",
     "InsurancePolicy",
     "LateInterestPolicy",
+    "LetterText",
     "LimitPolicy",
     "LimitRule",
     "MonitoringPolicy",
@@ -476,6 +479,125 @@ class LateInterestPolicy:
 
 
 @dataclass(frozen=True)
+class CompanyPolicy:
+    """Our company as statements of account and dunning letters show it: name, address,
+    tax ID, the contact a buyer answers, and where to pay. Blank fields are left off."""
+
+    name: str = ""
+    address: str = ""
+    tax_id: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    bank_name: str = ""
+    bank_account: str = ""
+    bank_swift: str = ""
+
+    def validate(self, prefix: str = "company") -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, str):
+                raise _fail(f"{prefix}.{f.name}", "text", value)
+        if self.contact_email and ("@" not in self.contact_email or " " in self.contact_email.strip()):
+            raise _fail(f"{prefix}.contact_email", "an e-mail address such as ar@example.com",
+                        self.contact_email)
+
+
+#: The merge fields a letter text may use, with what each becomes.
+LETTER_FIELDS: dict[str, str] = {
+    "buyer": "the buyer's name",
+    "contact": "the buyer's contact (Buyers table; blank: a greeting without a name)",
+    "overdue_total": "the amount asked for, per currency (disputed and promised items left out)",
+    "oldest_due_date": "the oldest due date among those items",
+    "invoice_list": "one line per invoice asked for: number, due date, open amount, days overdue",
+    "left_out": "which items are left out and why (disputed, promised); blank when none",
+    "interest": "late interest to date, per currency; blank when the policy charges none",
+    "next_step": "the next step of the dunning ladder and its date; blank at the last step",
+    "our_contact": "our contact: name, e-mail, phone (company settings)",
+    "our_company": "our company's name",
+    "statement_date": "the date of the letter and of its statement",
+}
+
+
+@dataclass(frozen=True)
+class LetterText:
+    """The text of the dunning letter (or e-mail) for one step of the ladder in one language;
+    ``{field}`` marks a merge field of :data:`LETTER_FIELDS`."""
+
+    step: str
+    language: str
+    subject: str
+    body: str
+
+    def validate(self, prefix: str = "letters") -> None:
+        import string
+
+        _choice(f"{prefix}.language", self.language, LANGUAGES)
+        for part in ("subject", "body"):
+            text = getattr(self, part)
+            if not isinstance(text, str) or not text.strip():
+                raise _fail(f"{prefix}[{self.step}].{part}", "text", text)
+            try:
+                names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+            except ValueError:
+                raise _fail(f"{prefix}[{self.step}].{part}", "text whose braces pair up ({field})", text) from None
+            for name in names:
+                if name not in LETTER_FIELDS:
+                    raise _fail(f"{prefix}[{self.step}].{part}", "merge fields among "
+                                + ", ".join("{" + f + "}" for f in LETTER_FIELDS), "{" + name + "}")
+
+
+_EN_SIGN = "\n\nKind regards,\n{our_contact}\n{our_company}"
+_ZH_SIGN = "\n\n此致\n敬礼\n{our_company}\n{our_contact}"
+_EN_LIST = "\n\n{invoice_list}\n\nTotal overdue: {overdue_total}\n{interest}\n{left_out}"
+_ZH_LIST = "\n\n{invoice_list}\n\n逾期合计：{overdue_total}\n{interest}\n{left_out}"
+DEFAULT_LETTERS: tuple[LetterText, ...] = (
+    LetterText("reminder", "en", "Payment reminder from {our_company}",
+               "Dear {contact},\n\nOur records show the invoices below as unpaid; the oldest fell due on "
+               "{oldest_due_date}. Perhaps this has crossed with your payment; if not, we would be grateful "
+               "for payment at your earliest convenience. The statement of your account is attached."
+               + _EN_LIST + _EN_SIGN),
+    LetterText("reminder", "zh-CN", "{our_company}付款提醒",
+               "{contact}您好：\n\n经核对，贵司以下发票尚未付款，最早一笔已于 {oldest_due_date} 到期。如已付款，"
+               "请忽略本函；如尚未付款，烦请尽快安排。随附贵司对账单。" + _ZH_LIST + _ZH_SIGN),
+    LetterText("second_reminder", "en", "Second reminder: overdue invoices",
+               "Dear {contact},\n\nWe wrote to you about the invoices below and have not yet received "
+               "payment. Please settle the overdue amount within 7 days or let us know when we can expect it."
+               + _EN_LIST + "\n{next_step}" + _EN_SIGN),
+    LetterText("second_reminder", "zh-CN", "第二次付款提醒：逾期发票",
+               "{contact}您好：\n\n我司此前已就以下发票致函贵司，至今尚未收到款项。请于 7 日内支付逾期款项，"
+               "或告知预计付款日期。" + _ZH_LIST + "\n{next_step}" + _ZH_SIGN),
+    LetterText("call", "en", "Overdue account: we will call you",
+               "Dear {contact},\n\nYour account remains overdue despite our reminders. We will call you "
+               "in the coming days to agree on payment; please have the invoices below at hand."
+               + _EN_LIST + "\n{next_step}" + _EN_SIGN),
+    LetterText("call", "zh-CN", "逾期账款：我司将致电联系",
+               "{contact}您好：\n\n经多次提醒，贵司账款仍然逾期。我司将于近日致电贵司商定付款安排，"
+               "请备好以下发票信息。" + _ZH_LIST + "\n{next_step}" + _ZH_SIGN),
+    LetterText("stop_supply", "en", "Deliveries on hold: overdue account",
+               "Dear {contact},\n\nAs the invoices below remain unpaid, further deliveries to you are on "
+               "hold until the overdue amount is paid." + _EN_LIST + "\n{next_step}" + _EN_SIGN),
+    LetterText("stop_supply", "zh-CN", "暂停供货通知：账款逾期",
+               "{contact}您好：\n\n因以下发票仍未付款，我司将暂停对贵司的后续供货，直至逾期款项付清。"
+               + _ZH_LIST + "\n{next_step}" + _ZH_SIGN),
+    LetterText("final_demand", "en", "Final demand for payment",
+               "Dear {contact},\n\nDespite our reminders the invoices below remain unpaid. We demand "
+               "payment of the overdue amount within 10 days of this letter. Otherwise we will pass the "
+               "matter on without further notice." + _EN_LIST + "\n{next_step}" + _EN_SIGN),
+    LetterText("final_demand", "zh-CN", "最后催款函",
+               "{contact}您好：\n\n经我司多次催告，以下发票仍未付款。请贵司于本函发出之日起 10 日内付清逾期款项，"
+               "否则我司将不再另行通知，依法采取进一步措施。" + _ZH_LIST + "\n{next_step}" + _ZH_SIGN),
+    LetterText("agency_legal", "en", "Notice: account passed to collection",
+               "Dear {contact},\n\nAs the invoices below remain unpaid after our final demand, the matter "
+               "is being passed to our collection agency or lawyers. Payment in full now is the only way "
+               "to avoid further costs." + _EN_LIST + _EN_SIGN),
+    LetterText("agency_legal", "zh-CN", "通知：账款已转交催收",
+               "{contact}您好：\n\n我司发出最后催款函后，以下发票仍未付款，本案将转交催收机构或律师处理。"
+               "立即全额付款可避免产生进一步费用。" + _ZH_LIST + _ZH_SIGN),
+)
+
+
+@dataclass(frozen=True)
 class PlanPolicy:
     """Payment-plan defaults."""
 
@@ -631,6 +753,8 @@ class Policy:
     input: InputPolicy = field(default_factory=InputPolicy)
     provision: ProvisionPolicy = field(default_factory=ProvisionPolicy)
     forecast: ForecastPolicy = field(default_factory=ForecastPolicy)
+    company: CompanyPolicy = field(default_factory=CompanyPolicy)
+    letters: tuple[LetterText, ...] = DEFAULT_LETTERS
 
     def __post_init__(self) -> None:
         self.validate()
@@ -673,6 +797,20 @@ class Policy:
         if self.provision.loss_rates and len(self.provision.loss_rates) != wanted:
             raise _fail("provision.loss_rates", f"one rate per provision bucket ({wanted}), or blank "
                         "to estimate them from history", list(self.provision.loss_rates))
+        self.company.validate()
+        pairs = [(t.step, t.language) for t in self.letters]
+        for text in self.letters:  # a text for a step not on the ladder is unused (letters lists it)
+            text.validate()
+        if len(set(pairs)) != len(pairs):
+            raise _fail("letters", "one text per step and language", sorted(p for p in pairs if pairs.count(p) > 1)[0])
+
+    def letter(self, step: str, language: str) -> LetterText | None:
+        """The letter text of a step in a language (None when the team has none).
+
+        >>> Policy().letter("final_demand", "zh-CN").subject
+        '最后催款函'
+        """
+        return next((t for t in self.letters if t.step == step and t.language == language), None)
 
     # ------------------------------------------------------------------ helpers
     def fx_rate(self, currency: str) -> float | None:

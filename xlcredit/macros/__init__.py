@@ -3,7 +3,7 @@
 Each macro reads the tables it needs through a :class:`~xlcredit.workbook.port.Workbook`
 (live Excel or a file), runs the engine over whole columns and writes back only what
 xlcredit owns: the output columns of ``tblBuyers`` and the generated sheets (Aging,
-Collections, Dashboard, Score history, Problems, Payment plan). A cell a user typed is never
+Collections, Dashboard, Score history, Problems, Payment plan, Statement). A cell a user typed is never
 changed. Problems found in the data (a text in an amount column, an invoice of an unknown
 buyer) are listed on the Problems sheet and the run goes on; only a missing table or
 required column stops it with a :class:`~xlcredit.engine.errors.SchemaError` that says what to add.
@@ -44,6 +44,7 @@ from xlcredit.macros.ribbon import (
     ribbon_payment_plan,
     ribbon_refresh_all,
     ribbon_refresh_buyers,
+    ribbon_statement,
 )
 from xlcredit.macros.score_history import update_score_history
 
@@ -68,5 +69,6 @@ __all__ = [
     "ribbon_payment_plan",
     "ribbon_refresh_all",
     "ribbon_refresh_buyers",
+    "ribbon_statement",
     "update_score_history",
 ]

@@ -50,6 +50,9 @@ _STATUTORY_HEADERS: dict[str, tuple[str, str]] = {
     "zh-CN": ("法定最长付款期限（天）", "账期超过法定期限"),
 }
 
+#: Header of the column that shows each buyer's last dunning letter (Letters log).
+_LAST_REMINDER = ("Last reminder", "最近催款函")
+
 
 def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run: _Run | None = None) -> int:
     """Rebuild the Collections sheet: the prioritised worklist of overdue items with the
@@ -101,6 +104,12 @@ def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run:
         _l("next_action", lang): wl["next_action_date"].to_numpy(),
         _l("priority", lang): wl["priority"].to_numpy(),
     }
+    from xlcredit.macros.letters import last_reminders
+
+    reminders = last_reminders(run)  # the buyer's last letter, from the Letters log
+    if len(reminders):
+        cols[_LAST_REMINDER[1] if zh else _LAST_REMINDER[0]] = wl["buyer_id"].astype(object).map(
+            reminders).to_numpy(dtype=object)
     if run.policy.late_interest.enabled:
         cols[_l("late_total", lang)] = wl["late_total"].to_numpy()
     statutory = wl["statutory_terms_days"]
@@ -158,6 +167,7 @@ def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run:
                CellSpec(2, 0, _l("coll_note", lang))],
         tables=[TableSpec("tblCollections", _frame_cells(table), row=top, number_formats=formats,
                           text_columns=(_l("invoice_no", lang), _l("buyer_id", lang), _l("name", lang),
+                                        _LAST_REMINDER[1] if zh else _LAST_REMINDER[0],
                                         _l("notes", lang), _l("status", lang), _l("owner", lang)),
                           style="TableStyleMedium3")],
         conditional_formats=[

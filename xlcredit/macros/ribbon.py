@@ -15,7 +15,7 @@ from xlcredit.macros.dashboard import build_dashboard
 from xlcredit.macros.payment_plan import build_payment_plan
 from xlcredit.macros.refresh import refresh_all
 from xlcredit.workbook.port import Workbook
-from xlcredit.workbook.schema import BUYERS
+from xlcredit.workbook.schema import BUYERS, SHEET_NAMES
 
 
 def _caller() -> Workbook:
@@ -137,6 +137,22 @@ def ribbon_import_ledger() -> None:
         result = import_ledger(book, path)
         book.progress(1.0, "")
         book.alert(import_ledger_message(result))
+
+    _ribbon(run)
+
+
+def ribbon_statement() -> None:
+    """Ribbon button "Statement": the printable statement of account of the buyer on the
+    selected row of the Buyers table (sheet Statement / 对账单)."""
+
+    def run(book: Workbook) -> None:
+        from xlcredit.macros.statement_sheet import build_statement
+
+        buyer = _selected_buyer(book)
+        if buyer is None:
+            raise SchemaError("Select a cell in a buyer's row of the Buyers table, then press Statement.")
+        doc = build_statement(book, buyer)
+        book.activate_sheet(SHEET_NAMES["statement"][doc.language])
 
     _ribbon(run)
 

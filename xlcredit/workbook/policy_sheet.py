@@ -4,7 +4,7 @@
 the short lists ``aging.bucket_edges`` and ``score.grade_min_scores`` as comma-separated
 text), each with a description in the sheet's language. Lists are tables of their own:
 ``tblBands``, ``tblLimitRules`` (with the review cycle of each band), ``tblApproval``,
-``tblDunning`` and ``tblFX``. A blank value keeps the default. A value that breaks a rule
+``tblDunning``, ``tblFX`` and ``tblLetters`` (dunning letter texts per step and language). A blank value keeps the default. A value that breaks a rule
 becomes a problem on the Problems sheet and the default is used; the run goes on.
 
 What does a team's sheet that sets the base currency and a 5,000 rounding give?
@@ -33,6 +33,7 @@ from xlcredit.workbook.schema import (
     BANDS,
     DUNNING,
     FX,
+    LETTERS,
     LIMIT_RULES,
     POLICY,
     ParsedTable,
@@ -53,7 +54,7 @@ __all__ = [
 ]
 
 #: The tables of the Policy sheet, in sheet order.
-POLICY_TABLES: tuple[TableSchema, ...] = (POLICY, BANDS, LIMIT_RULES, APPROVAL, DUNNING, FX)
+POLICY_TABLES: tuple[TableSchema, ...] = (POLICY, BANDS, LIMIT_RULES, APPROVAL, DUNNING, FX, LETTERS)
 
 #: Short lists kept in tblPolicy as comma-separated numbers.
 #: They are applied after the single values, in this order (the number of
@@ -152,6 +153,16 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
                      "默认还款方式：annuity 等额本息，equal_principal 等额本金。"),
     "monitoring.score_drop_alert": ("Alert when a score falls by at least this many points.",
                                     "评分下降达到此点数时提醒。"),
+    "company.name": ("Our company's name, as statements and letters show it.", "本公司名称（对账单和催款函抬头）。"),
+    "company.address": ("Our address (one line; statements and letters).", "本公司地址（一行）。"),
+    "company.tax_id": ("Our tax or VAT ID (blank: not shown).", "本公司税号/统一社会信用代码（空白则不显示）。"),
+    "company.contact_name": ("Who buyers contact about their account.", "客户对账联系人。"),
+    "company.contact_email": ("That contact's e-mail address (letters are sent from it).",
+                              "联系人电子邮箱（催款邮件的发件人）。"),
+    "company.contact_phone": ("That contact's phone number.", "联系人电话。"),
+    "company.bank_name": ("Bank to pay into (payment instructions).", "收款银行（付款说明）。"),
+    "company.bank_account": ("Account number or IBAN to pay into.", "收款账号或 IBAN。"),
+    "company.bank_swift": ("SWIFT/BIC code of that bank (blank: not shown).", "收款银行 SWIFT/BIC 代码（空白则不显示）。"),
     "input.decimal": ("Decimal separator of numbers typed as text: auto (decided per column), "
                       "point (1,234.56) or comma (1.234,56).",
                       "文本数字的小数点：auto（按列判断）、point（1,234.56）或 comma（1.234,56）。"),
@@ -188,6 +199,7 @@ _TITLES: dict[str, tuple[str, str]] = {
     "tblApproval": ("Approval levels", "审批权限"),
     "tblDunning": ("Dunning ladder", "催收步骤"),
     "tblFX": ("Exchange rates", "汇率"),
+    "tblLetters": ("Dunning letter texts", "催款函文本"),
 }
 
 
@@ -227,8 +239,10 @@ def policy_tables(policy: Policy, language: str = "en") -> dict[str, pd.DataFram
     """The Policy sheet's tables for ``policy``, headers in ``language``.
 
     >>> t = policy_tables(Policy(), "zh-CN")
-    >>> list(t), t["tblBands"].columns.tolist()[:2]
-    (['tblPolicy', 'tblBands', 'tblLimitRules', 'tblApproval', 'tblDunning', 'tblFX'], ['风险等级', '最低评分'])
+    >>> list(t)
+    ['tblPolicy', 'tblBands', 'tblLimitRules', 'tblApproval', 'tblDunning', 'tblFX', 'tblLetters']
+    >>> t["tblBands"].columns.tolist()[:2]
+    ['风险等级', '最低评分']
     """
     data = policy.to_dict()
     settings = policy.settings()
@@ -257,6 +271,7 @@ def policy_tables(policy: Policy, language: str = "en") -> dict[str, pd.DataFram
     frame(DUNNING, [[d.from_days, d.step, d.action_en, d.action_zh, d.channel] for d in policy.dunning])
     fx = [[policy.base_currency, 1.0]] + [[c, r] for c, r in policy.fx_rates if c != policy.base_currency]
     frame(FX, fx)
+    frame(LETTERS, [[t.step, t.language, t.subject, t.body] for t in policy.letters])
     return frames
 
 
@@ -341,7 +356,17 @@ def _list_override(t: ParsedTable, policy: Policy) -> dict[str, Any]:
         return {"fx_rates": [[r["currency"], r["rate"]] for r in rows
                              if r["currency"] is not None and r["rate"] is not None
                              and r["currency"] != policy.base_currency]}
+    if name == "tblLetters":
+        return {"letters": [
+            {"step": str(r["step"]).strip(), "language": _language(r["language"]), "subject": r["subject"],
+             "body": str(r["body"]).replace("\r\n", "\n")} for r in rows]}
     raise SchemaError(f"{name} is not a policy table.")
+
+
+def _language(value: Any) -> Any:
+    from xlcredit.engine.policy import language_code
+
+    return language_code(str(value)) or value
 
 
 def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:

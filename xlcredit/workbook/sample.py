@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xlcredit.engine.policy import Policy
+from xlcredit.engine.policy import CompanyPolicy, Policy
 
 __all__ = ["SAMPLE_AS_OF", "sample_buyers", "sample_invoices", "sample_policy"]
 
@@ -63,6 +63,24 @@ _ZH_TRADE = np.array(["贸易", "实业", "电子", "机械", "纺织", "食品"
                       "家居"])
 _OWNERS_EN = np.array(["Anna", "Ben", "Chloe", "David"])
 _OWNERS_ZH = np.array(["王芳", "李明", "张伟", "陈静"])
+_CONTACTS_EN = np.array(["Ms Laura Bianchi", "Mr Tom Becker", "Ms Priya Nair", "Mr James Carter",
+                         "Ms Sofia Lindqvist", "Mr Lukas Novak", "Ms Emma Dubois"])
+_CONTACTS_ZH = np.array(["刘经理", "赵会计", "孙主任", "周经理", "吴财务", "郑会计", "冯经理"])
+
+
+#: Our (fictitious) company in the sample workbooks: statements and letters show it.
+_SAMPLE_COMPANY: dict[str, CompanyPolicy] = {
+    "en": CompanyPolicy(
+        name="Northwind Components GmbH", address="Hafenstrasse 12, 20457 Hamburg, Germany",
+        tax_id="DE123456789", contact_name="Anna Schmidt", contact_email="ar@northwind.example",
+        contact_phone="+49 40 1234 5678", bank_name="Example Bank AG",
+        bank_account="DE89 3704 0044 0532 0130 00", bank_swift="EXAMDEHHXXX"),
+    "zh-CN": CompanyPolicy(
+        name="上海北风精密部件有限公司", address="上海市浦东新区张江路 88 号",
+        tax_id="91310115MA1K4XXXXX", contact_name="王芳", contact_email="ar@beifeng.example",
+        contact_phone="021-5080 1234", bank_name="示例银行上海张江支行",
+        bank_account="6222 0210 0112 3456 789", bank_swift=""),
+}
 
 
 def sample_policy(language: str = "en", as_of: dt.date = SAMPLE_AS_OF) -> Policy:
@@ -78,7 +96,8 @@ def sample_policy(language: str = "en", as_of: dt.date = SAMPLE_AS_OF) -> Policy
         (code, round(_FX_EUR[code] / _FX_EUR[base], 4)) for code in ("EUR", "USD", "GBP", "CNY")
         if code != base
     )
-    policy = Policy(language=language, base_currency=base, as_of=as_of, fx_rates=rates)
+    policy = Policy(language=language, base_currency=base, as_of=as_of, fx_rates=rates,
+                    company=_SAMPLE_COMPANY[language])
     if base == "CNY":  # signing authority in yuan: about eight times the euro thresholds
         levels = [{"up_to": up_to, "level_en": lvl.level_en, "level_zh": lvl.level_zh}
                   for up_to, lvl in zip((80_000, 400_000, 2_000_000, "inf"),
@@ -191,6 +210,9 @@ def sample_buyers(n: int, seed: int = 2026, language: str = "en") -> pd.DataFram
     frame["insured_limit"] = _keep(insured, np.round(requested * rng.uniform(0.5, 1.0, n), -3))
     owners = _OWNERS_ZH if language == "zh-CN" else _OWNERS_EN
     frame["owner"] = owners[np.arange(n) % len(owners)]
+    contacts = _CONTACTS_ZH if language == "zh-CN" else _CONTACTS_EN  # no draw: other values unchanged
+    frame["contact"] = contacts[(np.arange(n) * 3) % len(contacts)]
+    frame["email"] = ("accounts." + frame["buyer_id"].astype(str).str.lower() + "@example.com").to_numpy(dtype=object)
     frame.attrs["health"] = health  # for tests of the sample itself
     return frame
 

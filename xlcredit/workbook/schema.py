@@ -100,6 +100,8 @@ SHEET_NAMES: dict[str, dict[str, str]] = {
     "problems": {"en": "Problems", "zh-CN": "问题"},
     "quick": {"en": "Quick check", "zh-CN": "快速评估"},
     "plan": {"en": "Payment plan", "zh-CN": "还款计划"},
+    "letters": {"en": "Letters", "zh-CN": "催款函"},
+    "statement": {"en": "Statement", "zh-CN": "对账单"},
     "help": {"en": "Read me", "zh-CN": "使用说明"},
     "import": {"en": "Import", "zh-CN": "导入设置"},
 }
@@ -327,6 +329,11 @@ BUYERS = TableSchema(
         _c("international", "International sale", "国际销售", "flag", "国际货物买卖", width=9,
            help_en="TRUE for an international sale of goods (4-year limitation); blank: from the country.",
            help_zh="国际货物买卖合同填 TRUE（诉讼时效四年）；空白时按国家/地区判断。"),
+        _c("contact", "Contact", "联系人", "text", "Contact name", "Contact person", "Attention",
+           "客户联系人", width=16, help_en="Who dunning letters are addressed to.",
+           help_zh="催款函的收件人。"),
+        _c("email", "E-mail", "电子邮箱", "text", "Email", "Mail", "Contact e-mail", "邮箱", "邮件",
+           width=24, help_en="Where dunning e-mails go.", help_zh="催款邮件发送地址。"),
         # ------------------------------------------------------------ written by refresh
         _o("exposure", "Exposure", "风险敞口", "money", "Open balance", "应收余额", width=13,
            help_en="Open invoices in base currency.", help_zh="未结发票余额（本位币）。"),
@@ -466,6 +473,39 @@ FX = TableSchema(
     key="currency",
 )
 
+#: The texts of dunning letters per step and language (Policy sheet; merge fields in braces).
+LETTERS = TableSchema(
+    "tblLetters",
+    "policy",
+    (
+        _c("step", "Step", "步骤", "text", required=True, width=16),
+        _c("language", "Language", "语言", "text", "Lang", required=True, width=9),
+        _c("subject", "Subject", "主题", "text", "Title", "标题", required=True, width=30),
+        _c("body", "Text", "正文", "text", "Body", "Letter", "内容", required=True, width=60,
+           help_en="Merge fields in braces, e.g. {buyer}, {overdue_total}, {invoice_list}.",
+           help_zh="合并字段写在大括号内，如 {buyer}、{overdue_total}、{invoice_list}。"),
+    ),
+)
+
+#: The Letters log: what ``xlcredit letters`` produced per buyer and step; the user marks
+#: what was sent. Refresh never writes it; each letters run adds rows and keeps the rest.
+LETTERS_LOG = TableSchema(
+    "tblLettersLog",
+    "letters",
+    (
+        _c("date", "Date", "日期", "date", required=True, width=11),
+        _c("buyer_id", "Buyer ID", "客户编号", "id", "Customer ID", "客户代码", required=True, width=11),
+        _c("name", "Name", "客户名称", "text", width=30),
+        _c("step", "Step", "步骤", "text", required=True, width=16),
+        _c("amount", "Amount asked", "催收金额", "text", width=24),
+        _c("items", "Invoices", "发票数", "int", width=9),
+        _c("file", "File", "文件", "text", width=36),
+        _c("sent", "Sent", "已发送", "text", "Sent on", "发送日期", width=12,
+           help_en="Mark it (a date, or Y) when the letter went out.",
+           help_zh="寄出后填写（日期或“是”）。"),
+    ),
+)
+
 #: The Score history sheet (generated; read back to compute score changes).
 HISTORY = TableSchema(
     "tblScoreHistory",
@@ -541,8 +581,8 @@ IMPORT = TableSchema(
 
 TABLES: dict[str, TableSchema] = {
     t.name: t
-    for t in (BUYERS, INVOICES, POLICY, BANDS, LIMIT_RULES, APPROVAL, DUNNING, FX, HISTORY,
-              COLLECTIONS_USER)
+    for t in (BUYERS, INVOICES, POLICY, BANDS, LIMIT_RULES, APPROVAL, DUNNING, FX, LETTERS, HISTORY,
+              COLLECTIONS_USER, LETTERS_LOG)
 }
 
 PROBLEM_COLUMNS: tuple[str, ...] = ("sheet", "row", "column", "value", "rule")

@@ -496,7 +496,8 @@ def _policy_sheet(book: xlsxwriter.Workbook, fm: _Formats, policy: Policy, lang:
         })
         for i, rec in enumerate(frame.itertuples(index=False, name=None)):
             for j, (c, v) in enumerate(zip(schema.columns, rec, strict=True)):
-                _write(ws, row + 2 + i, col + j, v, fm.number(c.kind) if c.kind not in ("text", "id") else fm.get())
+                text_fmt = wrap if c.name == "body" else fm.get()  # letter texts: several lines
+                _write(ws, row + 2 + i, col + j, v, fm.number(c.kind) if c.kind not in ("text", "id") else text_fmt)
         for j, c in enumerate(schema.columns):
             widths[col + j] = max(widths.get(col + j, 0), c.width + 2)
         row += m + 4

@@ -57,6 +57,11 @@ Public Sub OnPaymentPlan(control As IRibbonControl)
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_payment_plan()"
 End Sub
 
+Public Sub OnStatement(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
+    RunPython "import xlcredit.macros; xlcredit.macros.ribbon_statement()"
+End Sub
+
 Public Sub OnPolicy(control As IRibbonControl)
     If Not WorkbookReady() Then Exit Sub
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_open_policy()"
