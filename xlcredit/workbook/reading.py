@@ -858,6 +858,9 @@ def _decide_order(
         stamp: pd.Timestamp | None = None
         if t.kind == "blank":
             continue
+        if rules.date_order == "YMD" and t.kind in (_DMY, _MDY, _BOTH):  # day or month first
+            u_problem[i] = _say("against_order", rules, name=name, value=value, setting="YMD")
+            continue
         if t.kind == _ONE:
             stamp = t.ymd
         elif t.kind in (_DMY, _MDY):
