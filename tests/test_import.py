@@ -426,3 +426,64 @@ def test_live_excel_import_gives_the_same_tables(book: Path, tmp_path: Path, nam
     assert result.added == 3 and not result.problems
     for table in ("tblInvoices", "tblBuyers"):
         assert live.read_table(table).rows == rows(book, table)
+
+
+# --------------------------------------------------------------------------- one set of reading rules
+def test_header_rules_are_the_schemas(book: Path, tmp_path: Path) -> None:
+    """The import maps headers by the rule refresh reads tables by (TableSchema.resolve): the
+    field's own header wins over an alias, and two aliases claiming it are both named."""
+    from xlcredit.workbook.schema import IMPORT
+
+    csv = tmp_path / "ar.csv"
+    header = ["Invoice", "Customer ID", "Amount", "Net due date", "Due date"]
+    csv.write_text(",".join(header) + "\nA-1,C1,100,2026-01-01,2026-12-01\n", encoding="utf-8")
+    code, out, _ = run("import", str(csv), str(book))
+    assert code == 0 and "due_date <- 'Due date'" in out and "'Net due date'" in out.split("Ignored:")[1]
+    assert _by_no(book).loc["A-1", "Due date"] == dt.datetime(2026, 12, 1)
+    assert IMPORT.resolve(header)["due_date"] == 4  # the schema's own answer for the same header
+    csv.write_text("Invoice,Customer ID,Amount,Net due date,Due\nA-2,C1,100,2026-01-01,2026-12-01\n",
+                   encoding="utf-8")
+    code, _, err = run("import", str(csv), str(book))
+    assert code == 2 and "'Net due date' and 'Due'" in err and "--map due_date=HEADER" in err
+
+
+def test_decimal_is_decided_once_per_file(book: Path, tmp_path: Path) -> None:
+    """'1.234' alone could be either; the open amount '0,50' shows the file's decimal comma."""
+    csv = tmp_path / "ar.csv"
+    csv.write_text('Invoice,Customer ID,Amount,Open amount,Due date\nA-1,C1,1.234,"0,50",2026-12-01\n',
+                   encoding="utf-8")
+    code, out, _ = run("import", str(csv), str(book))
+    assert code == 0 and "decimal comma (from '0,50')" in out and "problems 0" in out
+    f = _by_no(book)
+    assert (f.loc["A-1", "Amount"], f.loc["A-1", "Paid amount"]) == (1234.0, 1233.5)
+
+
+def test_explicit_date_order_is_checked_against_each_date(book: Path, tmp_path: Path) -> None:
+    csv = tmp_path / "ar.csv"
+    csv.write_text("Invoice,Customer ID,Amount,Due date\nA-1,C1,100,28/11/2026\nA-2,C1,100,03/04/2026\n",
+                   encoding="utf-8")
+    code, out, _ = run("import", str(csv), str(book), "--date-order", "MDY", "--dry-run")
+    assert code == 0 and "dates MDY" in out and "problems 2" in out  # the date, and so no due date
+    code, out, _ = run("import", str(csv), str(book), "--date-order", "MDY")
+    problems = [r[4] for r in rows(book, "tblProblems")]
+    assert problems[0] == ("due_date: '28/11/2026' is not a date in the order --date-order MDY (check "
+                           "--date-order, or the date order on the Import sheet)")
+    assert len(problems) == 2 and "due_date is blank" in problems[1]
+    assert _by_no(book).loc["A-2", "Due date"] == dt.datetime(2026, 3, 4)
+    code, out, _ = run("import", str(csv), str(book), "--date-order", "DMY")
+    assert code == 0 and _by_no(book).loc["A-2", "Due date"] == dt.datetime(2026, 4, 3)
+
+
+def test_currency_signs_in_amounts_agree_with_the_currency(book: Path, tmp_path: Path) -> None:
+    """A sign in an amount is checked against the row's currency, as refresh checks it; the
+    amount is still read."""
+    csv = tmp_path / "ar.csv"
+    csv.write_text('Invoice,Customer ID,Currency,Amount,Due date\nA-1,C1,USD,"€1.234,50",2026-12-01\n'
+                   'A-2,C1,EUR,"€7,00",2026-12-01\nA-3,C1,,"$5,00",2026-12-01\n', encoding="utf-8")
+    code, out, _ = run("import", str(csv), str(book))
+    assert code == 0 and "problems 2" in out
+    problems = [r[4] for r in rows(book, "tblProblems")]
+    assert any("'€1.234,50' is marked € (EUR) but the currency is USD" in p for p in problems)
+    assert any("'$5,00' - the sign $ could be USD" in p and "--currency" in p for p in problems)
+    f = _by_no(book)
+    assert (f.loc["A-1", "Amount"], f.loc["A-2", "Amount"], f.loc["A-3", "Amount"]) == (1234.5, 7.0, 5.0)

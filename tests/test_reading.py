@@ -163,6 +163,23 @@ def test_date_order_setting_reads_the_ambiguous_column() -> None:
     assert "input.date_order = MDY" in d.problems[1]
 
 
+def test_year_first_setting_lists_day_and_month_first_dates() -> None:
+    """An explicit YMD is checked like DMY and MDY: a date with the day or month first
+    contradicts it (two-digit years are read year first)."""
+    d = read_dates(["28/11/2026", "03/04/2026", "2026-11-28", "26/11/28"], "due_date", ReadingRules(date_order="YMD"))
+    assert [str(v)[:10] for v in d.values] == ["NaT", "NaT", "2026-11-28", "2026-11-28"]
+    assert "input.date_order = YMD" in d.problems[0] and "input.date_order = YMD" in d.problems[1]
+
+
+def test_import_settings_name_the_command_line_options() -> None:
+    """The same facts, the fix named where the reader sets it (xlcredit import's options)."""
+    cli = ReadingRules(settings="cli")
+    assert read_numbers(["1,234"], "amount", cli).problems[0].endswith("(--decimal point or --decimal comma)")
+    assert "--date-order DMY or MDY" in read_dates(["03/04/2026"], "due_date", cli).problems[0]
+    policy, flag = (read_numbers(["1,234"], "amount", r).problems[0] for r in (ReadingRules(), cli))
+    assert policy.split(";")[0].split("(")[0] == flag.split(";")[0].split("(")[0]  # same reading
+
+
 def test_decimal_setting_reads_the_ambiguous_column() -> None:
     assert read_numbers(["1,234"], "x", ReadingRules(decimal="comma")).values.tolist() == [1.234]
     assert read_numbers(["1,234"], "x", ReadingRules(decimal="point")).values.tolist() == [1234.0]

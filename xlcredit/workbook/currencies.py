@@ -22,6 +22,7 @@ import pandas as pd
 
 from xlcredit.engine.errors import describe
 from xlcredit.workbook.excel_values import Parsed, is_blank
+from xlcredit.workbook.reading import CURRENCY_SIGNS
 
 __all__ = ["ISO_4217", "NAMES", "currency_code", "to_currency_codes"]
 
@@ -30,26 +31,31 @@ ISO_4217: frozenset[str] = frozenset(["AED", "AFN", "ALL", "AMD", "ANG", "AOA", 
 
 #: Names and signs that name exactly one currency (matched without case or spaces).
 NAMES: dict[str, str] = {
-    "人民币": "CNY", "人民币元": "CNY", "元": "CNY", "rmb": "CNY", "yuan": "CNY", "renminbi": "CNY",
-    "cn¥": "CNY", "cnh": "CNY", "美元": "USD", "美金": "USD", "us$": "USD", "usdollar": "USD",
-    "usdollars": "USD", "欧元": "EUR", "€": "EUR", "euro": "EUR", "euros": "EUR",
-    "英镑": "GBP", "£": "GBP", "pound": "GBP", "poundsterling": "GBP", "日元": "JPY",
-    "日圆": "JPY", "jp¥": "JPY", "yen": "JPY", "港币": "HKD", "港元": "HKD", "hk$": "HKD",
-    "澳元": "AUD", "澳大利亚元": "AUD", "a$": "AUD", "au$": "AUD", "加元": "CAD",
-    "加拿大元": "CAD", "c$": "CAD", "ca$": "CAD", "瑞士法郎": "CHF", "新加坡元": "SGD", "s$": "SGD",
-    "韩元": "KRW", "₩": "KRW", "新台币": "TWD", "nt$": "TWD", "卢布": "RUB", "₽": "RUB",
-    "印度卢比": "INR", "₹": "INR", "泰铢": "THB", "林吉特": "MYR", "马来西亚林吉特": "MYR",
+    "人民币": "CNY", "人民币元": "CNY", "yuan": "CNY", "renminbi": "CNY",
+    "cn¥": "CNY", "cnh": "CNY", "美元": "USD", "美金": "USD", "usdollar": "USD",
+    "usdollars": "USD", "欧元": "EUR", "euro": "EUR", "euros": "EUR",
+    "英镑": "GBP", "pound": "GBP", "poundsterling": "GBP", "日元": "JPY",
+    "日圆": "JPY", "jp¥": "JPY", "yen": "JPY", "港币": "HKD", "港元": "HKD",
+    "澳元": "AUD", "澳大利亚元": "AUD", "au$": "AUD", "加元": "CAD",
+    "加拿大元": "CAD", "ca$": "CAD", "瑞士法郎": "CHF", "新加坡元": "SGD",
+    "韩元": "KRW", "新台币": "TWD", "nt$": "TWD", "卢布": "RUB", "₽": "RUB",
+    "印度卢比": "INR", "泰铢": "THB", "林吉特": "MYR", "马来西亚林吉特": "MYR",
     "新西兰元": "NZD", "nz$": "NZD", "澳门元": "MOP", "越南盾": "VND", "瑞典克朗": "SEK",
     "丹麦克朗": "DKK", "挪威克朗": "NOK", "波兰兹罗提": "PLN", "土耳其里拉": "TRY", "迪拉姆": "AED",
     "阿联酋迪拉姆": "AED", "南非兰特": "ZAR", "墨西哥比索": "MXN", "巴西雷亚尔": "BRL",
 }  # fmt: skip
-#: Signs shared by several currencies: never guessed.
-_AMBIGUOUS: dict[str, str] = {"¥": "CNY or JPY", "￥": "CNY or JPY", "$": "USD, AUD, CAD, HKD, SGD ...",
-                              "dollar": "USD, AUD, CAD, HKD, SGD ...", "kr": "SEK, NOK or DKK"}  # fmt: skip
+#: Names shared by several currencies: never guessed.
+_AMBIGUOUS: dict[str, tuple[str, ...]] = {"dollar": CURRENCY_SIGNS["$"]}
 
 
 def _key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).lower().split()).replace(".", "")
+
+
+#: Currency signs and the codes they stand for: the reading rules' one table (a sign in an
+#: amount, "€1.234,50", and a sign in a currency column mean the same currencies).
+_SIGNS: dict[str, tuple[str, ...]] = {_key(sign): codes for sign, codes in CURRENCY_SIGNS.items()}
+_AMBIGUOUS.update({sign: codes for sign, codes in _SIGNS.items() if len(codes) > 1})
 
 
 def currency_code(text: object) -> str | None:
@@ -63,9 +69,8 @@ def currency_code(text: object) -> str | None:
     key = _key(text)
     if key.upper() in ISO_4217:
         return key.upper()
-    if key in ("¥", "￥"):
-        return None
-    return NAMES.get(key)
+    signed = _SIGNS.get(key, ())
+    return NAMES.get(key) or (signed[0] if len(signed) == 1 else None)
 
 
 def to_currency_codes(values: list[Any], field: str = "currency") -> Parsed:
@@ -83,7 +88,7 @@ def to_currency_codes(values: list[Any], field: str = "currency") -> Parsed:
             continue
         key = _key(str(v))
         if key in _AMBIGUOUS:
-            problems[i] = (f"{field}: {describe(v)} could be {_AMBIGUOUS[key]}; write the ISO code "
+            problems[i] = (f"{field}: {describe(v)} could be {' or '.join(_AMBIGUOUS[key])}; write the ISO code "
                            "(or set --currency)")
         else:
             problems[i] = (f"{field}: {describe(v)} is not a currency xlcredit knows; use an ISO "

@@ -193,30 +193,29 @@ def find_layout(
                     break
     taken = set(columns.values())
     ignored: list[str] = []
+    # "Due" is the due date in most exports but the amount owed in Xero's: when it would be
+    # the due date (no column carries the due date's own header), its values decide
+    due_own = set(IMPORT.own_keys("due_date"))
+    if "due_date" not in columns and not any(k in due_own for i, k in enumerate(keys) if i not in taken):
+        for i in [i for i, k in enumerate(keys) if k in _AMBIGUOUS_DATES and i not in taken]:
+            values = [r[i] if i < len(r) else None for r in rows[at + 1 : at + 201]]
+            if _looks_like_amounts(values):
+                ignored.append(f"{header[i]!r} (holds amounts, not dates: in Xero's aged "
+                               "receivables it is the amount owed; map it with --map "
+                               f"open_amount={header[i]} or use --profile xero)")
+                taken.add(i)
+    # the rest by the schema's one header rule (own header before alias, see TableSchema.resolve),
+    # over the columns not mapped above
+    rest = [None if i in taken else h for i, h in enumerate(header)]
+    found, conflicts = IMPORT.resolve(rest), IMPORT.resolve_conflicts(rest)
     for col in IMPORT.columns:
-        if col.name in columns:
+        if col.name in columns or col.name not in found:
             continue
-        own = {normalise_header(t) for t in (col.name, col.en, col.zh)}
-        alias = set(col.header_keys()) - own
-        for level in (own, alias):
-            hits = [i for i, k in enumerate(keys) if k in level and i not in taken]
-            if col.name == "due_date":
-                for i in [i for i in hits if keys[i] in _AMBIGUOUS_DATES]:
-                    values = [r[i] if i < len(r) else None for r in rows[at + 1 : at + 201]]
-                    if _looks_like_amounts(values):
-                        hits.remove(i)
-                        ignored.append(f"{header[i]!r} (holds amounts, not dates: in Xero's aged "
-                                       "receivables it is the amount owed; map it with --map "
-                                       f"open_amount={header[i]} or use --profile xero)")
-                        taken.add(i)
-            if len(hits) > 1:
-                both = " and ".join(repr(header[i]) for i in hits)
-                raise InputError(f"Columns {both} could both be {col.name}; choose one with --map "
-                                 f"{col.name}=HEADER.")
-            if hits:
-                columns[col.name], how[col.name] = hits[0], "alias"
-                taken.add(hits[0])
-                break
+        if col.name in conflicts:
+            both = " and ".join(repr(header[i]) for i in conflicts[col.name])
+            raise InputError(f"Columns {both} could both be {col.name}; choose one with --map "
+                             f"{col.name}=HEADER.")
+        columns[col.name], how[col.name] = found[col.name], "alias"
     used = set(columns.values())
     listed = {i for i, h in enumerate(header) if any(s.startswith(repr(h)) for s in ignored)}
     ignored += [repr(h) for i, h in enumerate(header) if h and i not in used and i not in listed]

@@ -6,8 +6,9 @@ Written once against the Workbook port, so the command line (file adapter) and t
 
 1. The export is read (:mod:`~xlcredit.workbook.source`), its header and item rows found and
    its columns mapped (:mod:`~xlcredit.workbook.export_layout`); numbers and dates are read
-   through the import's one seam onto the reading rules (:mod:`~xlcredit.workbook.source_values`)
-   with a decimal separator and date order given or decided from unambiguous values.
+   by the reading rules (:mod:`~xlcredit.workbook.reading`, through the import's settings in
+   :mod:`~xlcredit.workbook.source_values`) with a decimal separator and date order given or
+   decided once per file from unambiguous values.
 2. Each item is matched to ``tblInvoices`` by invoice number, with its source (the profile,
    or "import") and company where the export has one. A matched row gets the export's values
    in the columns the import owns (those it maps); every value that changes is listed. New
@@ -24,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,7 @@ from xlcredit.workbook.excel_values import Parsed, to_text
 from xlcredit.workbook.export_layout import Items, Layout, classify_rows, find_layout
 from xlcredit.workbook.port import CellSpec, SheetSpec, TableEdit, TableSpec, Workbook
 from xlcredit.workbook.profiles import Profile, profile
+from xlcredit.workbook.reading import NumberRead
 from xlcredit.workbook.schema import (
     BUYERS,
     IMPORT,
@@ -58,6 +61,7 @@ from xlcredit.workbook.source_values import (
     parse_date_text,
     read_dates,
     read_numbers,
+    sign_problems,
 )
 from xlcredit.workbook.terms import due_date_array, parse_terms
 
@@ -271,6 +275,18 @@ def _problems(parsed: Parsed, raw: list[Any], lines: np.ndarray, header: str, la
         out.append(Problem(label, int(lines[i]), header, raw[i], str(parsed.problems[i])))
 
 
+def _decide(what: str, given: str | None, decide: Callable[[list[Any]], tuple[str | None, str | None]],
+            result: ImportResult, values: list[Any]) -> str | None:
+    """The file's setting (said in the summary): the given one, else the one its values show."""
+    if given is not None:
+        result.decisions.append(f"{what} {given}")
+        return given
+    setting, shown = decide(values)
+    if setting is not None:
+        result.decisions.append(f"{what} {setting} (from {shown})")
+    return setting
+
+
 def _read_export(source: Source, layout: Layout, items: Items, prof: Profile | None,
                  order: DateOrder | None, decimal: DecimalSeparator | None,
                  options: ImportOptions, result: ImportResult) -> _Export:
@@ -282,31 +298,24 @@ def _read_export(source: Source, layout: Layout, items: Items, prof: Profile | N
     headers = {name: (layout.header[layout.columns[name]] if name in layout.columns else
                       f"({name} from group rows)") for name in raw}
     label = source.label
-    if decimal is None:
-        money_text = [v for name in _MONEY if name in present for v in raw[name]]
-        decimal, shown = decide_decimal(money_text)
-        if decimal is not None:
-            result.decisions.append(f"decimal {decimal} (from {shown})")
-    else:
-        result.decisions.append(f"decimal {decimal}")
-    if order is None:
-        date_text = [v for name in _DATES if name in present for v in raw[name]]
-        order, shown = decide_date_order(date_text)
-        if order is not None:
-            result.decisions.append(f"dates {order} (from {shown})")
-    else:
-        result.decisions.append(f"dates {order}")
+    # decided once per file from the values that can be read one way only; an explicit
+    # setting is checked against each value instead (a contradiction is listed)
+    file_decimal = _decide("decimal", decimal, decide_decimal, result,
+                           [v for name in _MONEY if name in present for v in raw[name]])
+    file_order = _decide("dates", order, decide_date_order, result,
+                         [v for name in _DATES if name in present for v in raw[name]])
     out: dict[str, Any] = {}
     problems = result.problems
     for name in ("invoice_no", "buyer_id", "buyer_name", "company"):
         parsed = to_text(raw[name], name)
         out[name] = parsed.values
+    money: dict[str, NumberRead] = {}
     for name in _MONEY:
-        parsed = read_numbers(raw[name], name, decimal=decimal)
+        money[name] = parsed = read_numbers(raw[name], name, decimal=decimal, file_decimal=file_decimal)
         _problems(parsed, raw[name], lines, headers[name], label, problems)
         out[name] = parsed.values
     for name in _DATES:
-        parsed = read_dates(raw[name], name, date_order=order)
+        parsed = read_dates(raw[name], name, date_order=order, file_order=file_order)
         _problems(parsed, raw[name], lines, headers[name], label, problems)
         out[name] = parsed.values
     currency = to_currency_codes(raw["currency"])
@@ -316,6 +325,9 @@ def _read_export(source: Source, layout: Layout, items: Items, prof: Profile | N
         blank = pd.isna(pd.Series(codes, dtype=object)).to_numpy() & pd.isna(currency.problems)
         codes = np.where(blank, options.currency.upper(), codes)
     out["currency"] = codes
+    for name, read in money.items():  # "$1,250.00": the sign agrees with the row's currency
+        for i, rule in sign_problems(read, raw[name], name, codes):
+            problems.append(Problem(label, int(lines[i]), headers[name], raw[name][i], rule))
     frame = pd.DataFrame(out)
     written = [n for n in WRITTEN if n in present]
     if "currency" not in written and options.currency:

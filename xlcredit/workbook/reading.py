@@ -54,8 +54,12 @@ __all__ = [
     "NumberRead",
     "Parsed",
     "ReadingRules",
+    "currency_sign_problems",
+    "date_order_decision",
+    "decimal_decision",
     "is_marker",
     "message",
+    "read_date_text",
     "read_dates",
     "read_numbers",
     "table_date_order",
@@ -151,6 +155,51 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{name}: {value} is not a date serial number from 1 (1900-01-01) to 132320 (2262-04-11)",
         "zh-CN": "{name}：{value} 不是有效的日期序列号（1 至 132320）",
     },
+    # the same facts when the setting is a command-line option (``xlcredit import``)
+    "ambiguous_decimal@cli": {
+        "en": "{name}: {value} could be {a} or {b} (no value in the file shows its decimal "
+        "separator); set the decimal separator (--decimal point or --decimal comma)",
+        "zh-CN": "{name}：{value} 可能是 {a} 也可能是 {b}（文件中没有能判断小数点的值）；请设置 --decimal point 或 --decimal comma",
+    },
+    "against_decimal@cli": {
+        "en": "{name}: {value} is not a number with a decimal {setting} (it reads only as {other}; "
+        "check --decimal, or the decimal setting on the Import sheet)",
+        "zh-CN": "{name}：{value} 不符合 --decimal {setting}（只能读作 {other}；请检查 --decimal 或导入设置表）",
+    },
+    "currency_ambiguous@cli": {
+        "en": "{name}: {value} - the sign {sign} could be {codes}; map the currency column or "
+        "set --currency",
+        "zh-CN": "{name}：{value} 中的符号 {sign} 可能是 {codes}；请映射币种列或设置 --currency",
+    },
+    "currency_contradicts@cli": {
+        "en": "{name}: {value} is marked {sign} ({codes}) but the currency is {currency} (check "
+        "the currency column or --currency)",
+        "zh-CN": "{name}：{value} 标记为 {sign}（{codes}），但币种为 {currency}（请检查币种列或 --currency）",
+    },
+    "not_date@cli": {
+        "en": "{name}: {value} is not a date (use 2026-11-28 or set --date-order)",
+        "zh-CN": "{name}：{value} 不是日期（请用 2026-11-28 或设置 --date-order）",
+    },
+    "ambiguous_date@cli": {
+        "en": "{name}: {value} could be {a} or {b} (no date in the file shows whether the day or "
+        "the month comes first); set the date order (--date-order DMY or MDY)",
+        "zh-CN": "{name}：{value} 可能是 {a} 也可能是 {b}（文件中无法判断日月顺序）；请设置 --date-order DMY 或 MDY",
+    },
+    "mixed_dates@cli": {
+        "en": "{name}: {value} could be {a} or {b}, and the file has both day-first ({dmy}) "
+        "and month-first ({mdy}) dates; set the date order (--date-order DMY or MDY)",
+        "zh-CN": "{name}：{value} 可能是 {a} 也可能是 {b}，且文件同时有日在前（{dmy}）和月在前（{mdy}）的日期；请设置 --date-order",
+    },
+    "against_order@cli": {
+        "en": "{name}: {value} is not a date in the order --date-order {setting} (check "
+        "--date-order, or the date order on the Import sheet)",
+        "zh-CN": "{name}：{value} 不符合 --date-order {setting} 的日期顺序（请检查 --date-order 或导入设置表）",
+    },
+    "short_year@cli": {
+        "en": "{name}: {value} has a two-digit year and the file does not show its order; "
+        "set the date order (--date-order DMY, MDY or YMD)",
+        "zh-CN": "{name}：{value} 年份只有两位且无法判断顺序；请设置 --date-order",
+    },
     "implausible_date": {
         "en": "{name}: {value} is before 1990 or more than ten years ahead; check the date "
         "(a 1904 date system or a typing slip?)",
@@ -169,6 +218,16 @@ def message(key: str, language: str = "en", **fields: Any) -> str:
     """
     texts = MESSAGES[key]
     return texts.get(language, texts["en"]).format(**fields)
+
+
+def _key(key: str, rules: ReadingRules) -> str:
+    """The message naming the fix where the rules' reader sets it (``key@cli`` when the
+    settings are command-line options and such a wording exists)."""
+    return f"{key}@{rules.settings}" if f"{key}@{rules.settings}" in MESSAGES else key
+
+
+def _say(key: str, rules: ReadingRules, **fields: Any) -> str:
+    return message(_key(key, rules), **fields)  # English until issue 15 picks the language
 
 
 # --------------------------------------------------------------------------- markers
@@ -214,7 +273,8 @@ class ReadingRules:
 
     ``decimal`` and ``date_order`` are the Policy settings ``input.decimal`` and
     ``input.date_order`` ("auto": decided per column from unambiguous values). ``date1904``
-    is the workbook's date system. ``today`` anchors the plausible-date window (dates before
+    is the workbook's date system (``settings`` says where they are set: the messages name
+    it). ``today`` anchors the plausible-date window (dates before
     1990 or more than ten years after it are listed); None: no window (Excel functions).
     """
 
@@ -224,6 +284,9 @@ class ReadingRules:
     today: dt.date | None = None
     base_currency: str | None = None
     language: str = "en"
+    #: Where ``decimal`` and ``date_order`` are set, for the messages that name the fix:
+    #: "policy" (the Policy sheet's ``input.*``) or "cli" (``xlcredit import --decimal``).
+    settings: str = "policy"
 
     @classmethod
     def from_policy(cls, policy: Any, date1904: bool = False) -> ReadingRules:
@@ -542,11 +605,12 @@ def _decide_decimal(
             elif setting == "comma":
                 u_out[i] = t.comma
             else:
-                u_problem[i] = message("ambiguous_decimal", name=name, value=describe(uniques[i]),
-                                       a=f"{t.point:g}", b=f"{t.comma:g}")
+                grouped, decimal = sorted((t.point, t.comma), key=abs, reverse=True)  # thousands first
+                u_problem[i] = _say("ambiguous_decimal", rules, name=name, value=describe(uniques[i]),
+                                    a=f"{grouped:g}", b=f"{decimal:g}")
         elif rules.decimal in ("point", "comma") and t.kind in (_POINT, _COMMA) and t.kind != rules.decimal:
             other = "a decimal point" if t.kind == _POINT else "a decimal comma"
-            u_problem[i] = message("against_decimal", name=name, value=describe(uniques[i]),
+            u_problem[i] = _say("against_decimal", rules, name=name, value=describe(uniques[i]),
                                    setting=rules.decimal, other=other)
         else:
             u_out[i] = t.point
@@ -557,26 +621,66 @@ def _decimal_of(kinds: set[str]) -> str:
     return "point" if has_point and not has_comma else "comma" if has_comma and not has_point else "auto"
 
 
-def decimal_evidence(values: list[Any]) -> set[str]:
-    """Which decimal separators the texts of a column show ("point", "comma"), unambiguously.
-
-    >>> sorted(decimal_evidence(["1,234", "0.5", 7.0])), sorted(decimal_evidence(["1,234"]))
-    (['point'], [])
-    """
-    kinds = {_parse_text_number(v).kind for v in set(v for v in values if isinstance(v, str))}
-    return kinds & {_POINT, _COMMA}
-
-
 def table_decimal(columns: list[list[Any]]) -> str:
     """The separator a whole table shows (one export, one locale); "auto" when none or both.
 
     >>> table_decimal([["1,000,000"], ["400,000"]]), table_decimal([["1,5"], ["2.5"]])
     ('point', 'auto')
     """
-    kinds: set[str] = set()
+    return decimal_decision(columns)[0]
+
+
+def decimal_decision(columns: list[list[Any]]) -> tuple[str, str | None]:
+    """:func:`table_decimal` and the first value that shows the separator (None when "auto").
+
+    For a reader that decides once for a whole file and says why (``xlcredit import``).
+
+    >>> decimal_decision([["7", "1.234,50"], ["12,00"]]), decimal_decision([["1,234"]])
+    (('comma', "'1.234,50'"), ('auto', None))
+    """
+    return _decision(columns, lambda v: _parse_text_number(v).kind, {_POINT: "point", _COMMA: "comma"})
+
+
+def _decision(columns: list[list[Any]], kind_of: Callable[[str], str],
+              settles: dict[str, str]) -> tuple[str, str | None]:
+    """The one setting the texts of the columns show (``settles``: kind -> setting) and the
+    first text showing it; ("auto", None) when none or more than one show."""
+    first: dict[str, Any] = {}
     for values in columns:
-        kinds |= decimal_evidence(values)
-    return _decimal_of(kinds)
+        for v in dict.fromkeys(v for v in values if isinstance(v, str)):
+            kind = kind_of(v)
+            if kind in settles:
+                first.setdefault(settles[kind], v)
+    if len(first) != 1:
+        return "auto", None
+    setting, shown = next(iter(first.items()))
+    return setting, describe(shown)
+
+
+def currency_sign_problems(read: NumberRead, raw: list[Any], name: str,
+                           currency: npt.NDArray[np.object_],
+                           rules: ReadingRules = DEFAULT_RULES) -> list[tuple[int, str]]:
+    """Amounts whose currency sign could be two currencies with no currency for the row, or
+    contradicts the row's currency (``currency``: ISO code per row, None when unknown).
+    The amount is still read; each listed row comes with its message.
+
+    >>> r = read_numbers(["¥1,200", "€5", "$7", "¥3"], "amount")
+    >>> currency_sign_problems(r, ["¥1,200", "€5", "$7", "¥3"], "amount",
+    ...                        np.array(["JPY", "USD", None, None], dtype=object))
+    [(1, "amount: '€5' is marked € (EUR) but the currency is USD"), (2, "amount: '$7' - the sign $ could be USD or CAD or AUD or HKD or SGD or NZD or MXN; fill the currency column"), (3, "amount: '¥3' - the sign ¥ could be CNY or JPY; fill the currency column")]
+    """
+    out: list[tuple[int, str]] = []
+    for i in map(int, np.flatnonzero(pd.notna(read.currency_codes) & pd.isna(read.problems))):
+        codes = str(read.currency_codes[i]).split("|")
+        sign, ccy = read.currency[i], currency[i]
+        fields = {"name": name, "value": describe(raw[i]), "sign": sign, "codes": " or ".join(codes)}
+        if ccy is None or (isinstance(ccy, float) and ccy != ccy):
+            if len(codes) > 1:
+                out.append((i, message(_key("currency_ambiguous", rules), rules.language, **fields)))
+        elif ccy not in codes:
+            out.append((i, message(_key("currency_contradicts", rules), rules.language, currency=ccy,
+                                   **fields)))
+    return out
 
 
 def _limits(read: NumberRead, name: str, minimum: float | None, maximum: float | None) -> NumberRead:
@@ -754,30 +858,33 @@ def _decide_order(
         stamp: pd.Timestamp | None = None
         if t.kind == "blank":
             continue
+        if rules.date_order == "YMD" and t.kind in (_DMY, _MDY, _BOTH):  # day or month first
+            u_problem[i] = _say("against_order", rules, name=name, value=value, setting="YMD")
+            continue
         if t.kind == _ONE:
             stamp = t.ymd
         elif t.kind in (_DMY, _MDY):
             if rules.date_order in ("DMY", "MDY") and t.kind != rules.date_order:
-                u_problem[i] = message("against_order", name=name, value=value, setting=rules.date_order)
+                u_problem[i] = _say("against_order", rules, name=name, value=value, setting=rules.date_order)
                 continue
             stamp = t.dmy if t.kind == _DMY else t.mdy
         elif t.kind == _BOTH:
             if order in ("DMY", "MDY"):
                 stamp = t.dmy if order == "DMY" else t.mdy
             elif dmy_seen and mdy_seen:
-                u_problem[i] = message("mixed_dates", name=name, value=value, a=_day(t.dmy), b=_day(t.mdy),
+                u_problem[i] = _say("mixed_dates", rules, name=name, value=value, a=_day(t.dmy), b=_day(t.mdy),
                                        dmy=describe(dmy_seen[0]), mdy=describe(mdy_seen[0]))
                 continue
             else:
-                u_problem[i] = message("ambiguous_date", name=name, value=value, a=_day(t.dmy), b=_day(t.mdy))
+                u_problem[i] = _say("ambiguous_date", rules, name=name, value=value, a=_day(t.dmy), b=_day(t.mdy))
                 continue
         elif t.kind == "short":
             stamp = {"DMY": t.dmy, "MDY": t.mdy, "YMD": t.ymd}.get(rules.date_order if rules.date_order != "auto" else order)
             if stamp is None and order not in ("DMY", "MDY", "YMD"):
-                u_problem[i] = message("short_year", name=name, value=value)
+                u_problem[i] = _say("short_year", rules, name=name, value=value)
                 continue
         if stamp is None:
-            u_problem[i] = message("not_date", name=name, value=value)
+            u_problem[i] = _say("not_date", rules, name=name, value=value)
         elif not pd.Timestamp.min < stamp < pd.Timestamp.max:
             u_problem[i] = message("out_of_range", name=name, value=value)
         else:
@@ -790,11 +897,27 @@ def table_date_order(columns: list[list[Any]]) -> str:
     >>> table_date_order([["28/02/2026"], ["03/04/2026"]]), table_date_order([["03/04/2026"]])
     ('DMY', 'auto')
     """
-    kinds: set[str] = set()
-    for values in columns:
-        kinds |= {_parse_text_date_cached(v).kind for v in set(v for v in values if isinstance(v, str))}
-    kinds &= {_DMY, _MDY}
-    return kinds.pop() if len(kinds) == 1 else "auto"
+    return date_order_decision(columns)[0]
+
+
+def date_order_decision(columns: list[list[Any]]) -> tuple[str, str | None]:
+    """:func:`table_date_order` and the first date that shows the order (None when "auto").
+
+    >>> date_order_decision([["01/02/2026"], ["11/28/2026"]])
+    ('MDY', "'11/28/2026'")
+    """
+    return _decision(columns, lambda v: _parse_text_date_cached(v).kind, {_DMY: "DMY", _MDY: "MDY"})
+
+
+def read_date_text(text: str, rules: ReadingRules = DEFAULT_RULES) -> pd.Timestamp | None:
+    """One text date read by the rules of :func:`read_dates` (a report title's "As at 30
+    November 2026"), or None when it is not one date.
+
+    >>> read_date_text("30 November 2026"), read_date_text("03/04/2026")
+    (Timestamp('2026-11-30 00:00:00'), None)
+    """
+    parsed = read_dates([text], "", rules)
+    return None if parsed.problems[0] is not None or np.isnat(parsed.values[0]) else pd.Timestamp(parsed.values[0])
 
 
 def _day(stamp: pd.Timestamp | None) -> str:

@@ -36,7 +36,7 @@ from xlcredit.workbook.reading import (
     DEFAULT_RULES,
     NumberRead,
     ReadingRules,
-    message,
+    currency_sign_problems,
     read_dates,
     read_numbers,
     table_date_order,
@@ -860,21 +860,7 @@ def _check_currency_signs(
         row_ccy = row_ccy.where(row_ccy.notna(), rules.base_currency)
     row = row_ccy.to_numpy(dtype=object)
     for name, (read, raw) in money.items():
-        marked = np.flatnonzero(pd.notna(read.currency_codes) & pd.isna(read.problems))
-        for i in marked:
-            codes = str(read.currency_codes[i]).split("|")
-            sign, ccy = read.currency[i], row[i]
-            if ccy is None or (isinstance(ccy, float) and ccy != ccy):
-                if len(codes) > 1:
-                    rule = message("currency_ambiguous", rules.language, name=name, value=describe(raw[i]),
-                                   sign=sign, codes=" or ".join(codes))
-                else:
-                    continue
-            elif ccy in codes:
-                continue
-            else:
-                rule = message("currency_contradicts", rules.language, name=name, value=describe(raw[i]),
-                               sign=sign, codes=" or ".join(codes), currency=ccy)
+        for i, rule in currency_sign_problems(read, raw, name, row, rules):
             table.problems.append(
                 Problem(table.sheet, int(table.excel_rows[i]), table.header(name, "en"), _show(raw[i]), rule)
             )
