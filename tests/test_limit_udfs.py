@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from xlcredit.excel.udf.limits import CREDIT_LIMIT, CREDIT_LIMIT_DETAIL
+from xlcredit.workbook.excel_values import cell_error
 
 # Issue 2's published example: band B (score 60), net worth 80,000, turnover 700,000,
 # need 50,000 -> 28,000.
@@ -133,12 +134,19 @@ _CELL = st.one_of(
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(_CELL, st.lists(_CELL, min_size=1, max_size=3)), min_size=9, max_size=9))
+@example([None] * 8 + ["#DIV/0!"])  # what Hypothesis found once the error cells were named
 def test_any_cells_give_a_number_or_a_readable_error(cells: list[object]) -> None:
     # Whatever a sheet holds: a number, a column of cells, or "#VALUE! ..."/"#N/A ...";
-    # never a traceback, never a blank (None or NaN).
+    # never a traceback, never a blank (None or NaN). An Excel error cell among the inputs
+    # (xlwings passes it as its text, e.g. "#DIV/0!") comes back as that same error naming
+    # the argument (issue 13, item 11).
+    flat_in = [c for arg in cells for c in (arg if isinstance(arg, list) else [arg])]
+    errors_in = tuple(f"{kind} " for kind in map(cell_error, flat_in) if kind is not None)
     for out in (CREDIT_LIMIT(*cells), CREDIT_LIMIT_DETAIL(*cells)):
         flat = [c for row in out for c in row] if isinstance(out, list) else [out]
         for c in flat:
             assert c is not None and c == c
             if isinstance(c, str) and c.startswith("#"):
-                assert c.startswith(("#VALUE! ", "#N/A ")) and "internal error" not in c
+                assert c.startswith(("#VALUE! ", "#N/A ", *errors_in)) and "internal error" not in c
+                if c.startswith(errors_in):
+                    assert "the Excel error" in c
