@@ -321,12 +321,19 @@ def pd_of(score: npt.ArrayLike, policy: Policy = DEFAULT_POLICY) -> FloatArray:
     Notes
     -----
     PD = 1 / (1 + exp(-(pd_intercept + pd_slope x score))), kept within
-    [pd_floor, pd_cap]; the calibration is fitted in docs/model.md.
+    [pd_floor, pd_cap]; the calibration is fitted in docs/model.md. With
+    ``score.portfolio_default_rate`` set, the intercept is shifted to that rate (prior
+    correction, :attr:`ScorePolicy.intercept`): at 2 % a year the score-70 buyer's PD is
+    1 / (1 + exp(-(-1.272 - 0.0451 x 70))) = 1.18 %, not 4.18 %:
+
+    >>> from xlcredit.engine.policy import Policy
+    >>> round(float(pd_of(70.0, Policy.from_dict({"score": {"portfolio_default_rate": 0.02}}))), 4)
+    0.0118
     """
     sp = policy.score
     s = np.asarray(score, dtype=float)
     with np.errstate(over="ignore"):
-        p = 1.0 / (1.0 + np.exp(-(sp.pd_intercept + sp.pd_slope * s)))
+        p = 1.0 / (1.0 + np.exp(-(sp.intercept + sp.pd_slope * s)))
     return np.clip(p, sp.pd_floor, sp.pd_cap)
 
 
