@@ -51,8 +51,11 @@ def _params(name: str) -> list[str]:
 
 
 def test_signatures_of_design_3_1() -> None:
+    # DESIGN.md 3.1's sixteen inputs first; the ledger inputs of issue 10 trail (after the
+    # language in the detail, whose 17th argument it already was).
     assert _params("TRADESCORE") == list(INPUTS)
-    assert _params("TRADESCORE_DETAIL")[:16] == list(INPUTS)
+    assert _params("TRADESCORE")[16:] == ["oldest_overdue_days", "history_invoices"]
+    assert _params("TRADESCORE_DETAIL") == [*INPUTS[:16], "language", *INPUTS[16:]]
     limit_args = ["score", "equity", "working_capital", "revenue", "annual_sales_to_buyer",
                   "payment_terms_days", "requested", "insured_limit", "current_exposure"]
     assert _params("CREDIT_LIMIT") == limit_args

@@ -164,8 +164,9 @@ class ScorePolicy:
     #: The team's own yearly default rate (0: not known, the calibration's rate is kept).
     #: When set, the intercept is shifted by the prior correction of docs/model.md.
     portfolio_default_rate: float = 0.0
-    #: Paid invoices a buyer needs before it is rated from payment behaviour alone.
-    min_paid_invoices: float = 6
+    #: Invoices with a known outcome (paid, or open past their due date) a buyer needs
+    #: before it is rated from payment behaviour alone (no statements).
+    min_history_invoices: float = 6
 
     def validate(self, prefix: str = "score") -> None:
         if not self.bands:
@@ -188,7 +189,7 @@ class ScorePolicy:
         rate = _number(f"{prefix}.portfolio_default_rate", self.portfolio_default_rate, 0, 0.9999)
         if 0 < rate < 0.0001:
             raise _fail(f"{prefix}.portfolio_default_rate", "0 (not known) or from 0.0001 to 0.9999", rate)
-        _number(f"{prefix}.min_paid_invoices", self.min_paid_invoices, 1, 10_000, integer=True)
+        _number(f"{prefix}.min_history_invoices", self.min_history_invoices, 1, 10_000, integer=True)
 
     @property
     def intercept(self) -> float:

@@ -337,6 +337,25 @@ def _by_buyer(run: _Run, series: pd.Series) -> np.ndarray:
     return run.buyers.frame["buyer_id"].map(series).to_numpy(dtype=float)
 
 
+def _history(run: _Run) -> pd.DataFrame:
+    """Per buyer (index buyer_id): days the oldest open item is overdue today (0: none) and
+    how many invoices have a known outcome (paid, or due by the as-of date)."""
+    ledger = _ledger(run)
+    day = pd.Timestamp(run.as_of)
+    due = pd.to_datetime(ledger["due_date"], errors="coerce")
+    paid = pd.to_datetime(ledger["paid_date"], errors="coerce")
+    amount = ledger["amount"].to_numpy(dtype=float)
+    settled = ledger["paid_amount"].to_numpy(dtype=float) if "paid_amount" in ledger else np.zeros(len(ledger))
+    open_item = (paid.isna() | (paid > day)).to_numpy() & (np.abs(amount - np.nan_to_num(settled)) > 0.005)
+    late_days = (day - due).dt.days.to_numpy(dtype=float)
+    frame = pd.DataFrame({
+        "buyer_id": ledger["buyer_id"].to_numpy(),
+        "oldest_overdue_days": np.where(open_item & (late_days > 0), late_days, 0.0),
+        "history_invoices": ((paid <= day) | (due <= day)).to_numpy(dtype=float),
+    })
+    return frame.groupby("buyer_id").agg({"oldest_overdue_days": "max", "history_invoices": "sum"})
+
+
 def _scores(run: _Run) -> pd.DataFrame:
     """TradeScore of every buyer row; blank payment behaviour taken from the ledger."""
     if "scores" not in run.cache:
@@ -344,10 +363,15 @@ def _scores(run: _Run) -> pd.DataFrame:
 
         b = run.buyers.frame
         kpis = _kpis(run)
-        inputs = pd.DataFrame({name: b[name].to_numpy() for name in INPUTS})
+        inputs = pd.DataFrame({name: b[name].to_numpy() if name in b else np.full(len(b), np.nan)
+                               for name in INPUTS})
         for name in ("days_beyond_terms", "late_share"):
             typed = inputs[name].to_numpy(dtype=float)
             inputs[name] = np.where(np.isnan(typed), _by_buyer(run, kpis[name]), typed)
+        history = _history(run)
+        for name in ("oldest_overdue_days", "history_invoices"):
+            typed = inputs[name].to_numpy(dtype=float)
+            inputs[name] = np.where(np.isnan(typed), _by_buyer(run, history[name]), typed)
         scores = score_buyers(inputs, policy=run.policy)
         why = scores["problem"].to_numpy(dtype=object)
         for pos in np.flatnonzero(scores["problem"].notna().to_numpy()):

@@ -44,6 +44,8 @@ _DOCS: dict[str, str] = {
     "management_changes_12m": "Optional. Number of changes of owner, CEO or CFO in the last 12 months.",
     "negative_news": "Optional. Negative news about the buyer: TRUE/FALSE, Y/N or 是/否.",
     "years_in_business": "Optional. Years since the buyer was founded.",
+    "oldest_overdue_days": "Optional. Days the oldest open invoice is overdue today (0 when nothing is overdue). E.g. from the ledger.",
+    "history_invoices": "Optional. Invoices with a known outcome (paid, or open past due) in the buyer's history; with enough of them (policy, 6) a buyer without statements is rated from its payments alone.",
     "language": 'Optional. Language of band and reason texts: "en" or "zh-CN" (简体中文); blank = the policy\'s language.',
 }
 
@@ -99,6 +101,8 @@ def _cells(frame: pd.DataFrame, policy: Policy) -> tuple[list[Any], list[str | N
 @xw.arg("management_changes_12m", doc=_DOCS["management_changes_12m"])
 @xw.arg("negative_news", doc=_DOCS["negative_news"])
 @xw.arg("years_in_business", doc=_DOCS["years_in_business"])
+@xw.arg("oldest_overdue_days", doc=_DOCS["oldest_overdue_days"])
+@xw.arg("history_invoices", doc=_DOCS["history_invoices"])
 @guard
 def TRADESCORE(
     total_assets: Any,
@@ -117,6 +121,8 @@ def TRADESCORE(
     management_changes_12m: Any = None,
     negative_news: Any = None,
     years_in_business: Any = None,
+    oldest_overdue_days: Any = None,
+    history_invoices: Any = None,
 ) -> Any:
     """Buyer health score 1..100 (higher is safer) from statements, payments and risk signals.
 
@@ -138,12 +144,19 @@ def TRADESCORE(
     >>> TRADESCORE([1000.0, Decimal("1000"), -5.0], [600.0, 950.0, 1.0], 500.0, 250.0,
     ...            150.0, 80.0, 1500.0)
     [[86.0], [80.0], ['#VALUE! total_assets must be > 0; got -5']]
+
+    A buyer known only from our ledger (no statements): 12 invoices of history, 10 days
+    late on average, 30 % paid late, nothing overdue now; rated from behaviour alone:
+
+    >>> TRADESCORE(None, None, None, None, None, None, None, None, 10.0, 0.3, None, None,
+    ...            None, None, None, None, 0.0, 12.0)
+    71.0
     """
     frame = _score(
         (total_assets, total_liabilities, current_assets, current_liabilities,
          retained_earnings, ebit, revenue, net_income, days_beyond_terms, late_share,
          defaults_12m, industry_risk, country_risk, management_changes_12m, negative_news,
-         years_in_business),
+         years_in_business, oldest_overdue_days, history_invoices),
         DEFAULT_POLICY,
     )
     values, problems = _cells(frame, DEFAULT_POLICY)
@@ -168,6 +181,8 @@ def TRADESCORE(
 @xw.arg("negative_news", doc=_DOCS["negative_news"])
 @xw.arg("years_in_business", doc=_DOCS["years_in_business"])
 @xw.arg("language", doc=_DOCS["language"])
+@xw.arg("oldest_overdue_days", doc=_DOCS["oldest_overdue_days"])
+@xw.arg("history_invoices", doc=_DOCS["history_invoices"])
 @guard
 def TRADESCORE_DETAIL(
     total_assets: Any,
@@ -187,12 +202,15 @@ def TRADESCORE_DETAIL(
     negative_news: Any = None,
     years_in_business: Any = None,
     language: Any = None,
+    oldest_overdue_days: Any = None,
+    history_invoices: Any = None,
 ) -> Any:
     """The credit check, one row per buyer and no header row: score, band, grade,
     PD (12 months), data coverage, reason 1, reason 2, reason 3.
 
     Band A..D (E = not rated), grade 1 (best) .. 10, PD as a fraction (format the cell as
-    %), coverage = share of the model's points that had inputs. Reasons are the factors
+    %; "not calibrated" for a buyer rated from its payments alone: the PD was fitted on
+    statements), coverage = share of the model's points that had inputs. Reasons are the factors
     that cost the most points; an empty text where fewer than three cost anything. A row
     with an impossible input shows its ``#VALUE! ...`` message in every cell of that row.
 
@@ -202,8 +220,8 @@ def TRADESCORE_DETAIL(
 
     >>> TRADESCORE_DETAIL(1000.0, 600.0, 500.0, 250.0, 150.0, 80.0, 1500.0, 50.0, 45.0,
     ...                   None, 1.0)  # doctest: +ELLIPSIS
-    [[69.0, 'B', 4.0, 0.0436..., 0.8, 'Defaulted in the last 12 months',
-      'Pays late (days beyond terms)', 'Low or negative retained earnings']]
+    [[73.0, 'A', 3.0, 0.0366..., 0.74, 'Pays late (days beyond terms)',
+      'Defaulted in the last 12 months', 'Low or negative retained earnings']]
 
     The same in Chinese (17th argument), with a second buyer of whom only the size and the
     payment record are known (not rated):
@@ -211,16 +229,23 @@ def TRADESCORE_DETAIL(
     >>> TRADESCORE_DETAIL([1000.0, 500.0], [600.0, None], [500.0, None], [250.0, None],
     ...                   [150.0, None], [80.0, None], [1500.0, None], [50.0, None], 45.0,
     ...                   None, 1.0, None, None, None, None, None, "zh-CN")  # doctest: +ELLIPSIS
-    [[69.0, 'B', 4.0, 0.0436..., 0.8, '近12个月发生过违约', '付款拖延（超出账期天数多）', '留存收益偏低或为负'],
-     ['#N/A 未评级：数据覆盖率 20%，低于 25%', 'E', '#N/A 未评级：数据覆盖率 20%，低于 25%',
-      '#N/A 未评级：数据覆盖率 20%，低于 25%', 0.2, '未评级：数据不足（覆盖率低于政策下限）', '', '']]
+    [[73.0, 'A', 3.0, 0.0366..., 0.74, '付款拖延（超出账期天数多）', '近12个月发生过违约', '留存收益偏低或为负'],
+     ['#N/A 未评级：数据覆盖率 14%，低于 25%', 'E', '#N/A 未评级：数据覆盖率 14%，低于 25%',
+      '#N/A 未评级：数据覆盖率 14%，低于 25%', 0.14, '未评级：数据不足（覆盖率低于政策下限）', '', '']]
+
+    A buyer known only from our ledger, rated from 12 invoices of payment history (the
+    18th and 19th arguments, after the language); its PD is not calibrated:
+
+    >>> TRADESCORE_DETAIL(None, None, None, None, None, None, None, None, 10.0, 0.3, None,
+    ...                   None, None, None, None, None, None, 0.0, 12.0)
+    [[71.0, 'A', 3.0, 'not calibrated', 0.19, 'Pays late (days beyond terms)', 'Many invoices paid late', '']]
     """
     policy = _language_policy(language)
     frame = _score(
         (total_assets, total_liabilities, current_assets, current_liabilities,
          retained_earnings, ebit, revenue, net_income, days_beyond_terms, late_share,
          defaults_12m, industry_risk, country_risk, management_changes_12m, negative_news,
-         years_in_business),
+         years_in_business, oldest_overdue_days, history_invoices),
         policy,
     )
     scores, problems = _cells(frame, policy)
@@ -234,12 +259,14 @@ def TRADESCORE_DETAIL(
             continue
         band, grade, pd12, coverage, *reasons = row
         unrated = isinstance(score, str)
+        if not unrated and pd.isna(pd12):  # rated from behaviour alone
+            pd12 = "未校准" if policy.language == "zh-CN" else "not calibrated"
         texts = ["" if pd.isna(r) else str(r) for r in reasons]
         out.append([
             score if unrated else float(score),
             str(band),
             score if unrated else float(grade),
-            score if unrated else float(pd12),
+            score if unrated else (pd12 if isinstance(pd12, str) else float(pd12)),
             float(np.round(coverage, 4)),
             *texts,
         ])
