@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 from xlcredit.macros import refresh_all  # noqa: E402
 from xlcredit.workbook.files import FileWorkbook  # noqa: E402
 from xlcredit.workbook.schema import BUYERS, SHEET_NAMES  # noqa: E402
+from xlcredit.workbook.sheet_xml import col_letters  # noqa: E402
 from xlcredit.workbook.templates import build_template  # noqa: E402
 
 #: Columns of the Buyers sheet hidden in the screenshot (inputs, and some outputs).
@@ -32,23 +33,15 @@ _SHOWN = {"buyer_id", "name", "exposure", "overdue", "score", "band", "grade", "
           "score_change", "action"}
 
 
-def _letter(index: int) -> str:
-    n, s = index + 1, ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def _hidden() -> str:
-    return "+".join(_letter(i) for i, c in enumerate(BUYERS.columns) if c.name not in _SHOWN)
+    return "+".join(col_letters(i + 1) for i, c in enumerate(BUYERS.columns) if c.name not in _SHOWN)
 
 
 def main() -> None:
     out = ROOT / "docs" / "img"
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="xlcredit-img-"))
-    last = _letter(len(BUYERS.columns) - 1)
+    last = col_letters(len(BUYERS.columns))
     for lang, suffix in (("en", "en"), ("zh-CN", "zh")):
         book = build_template(work / f"demo_{suffix}.xlsx", lang=lang, sample=200)
         with FileWorkbook.open(book) as wb:

@@ -34,7 +34,7 @@ EXCEL_FUNCTIONS = {
     for line in (ROOT / "tests" / "data" / "excel_functions.txt").read_text().splitlines()
     if line.strip() and not line.startswith("#")
 }
-# The entry points of xlcredit/macros/__init__.py that the ribbon must call (issue 5 / the brief).
+# The entry points re-exported by xlcredit/macros/__init__.py that the ribbon must call (issue 5 / the brief).
 RIBBON_ENTRY_POINTS = {
     "ribbon_refresh_all",
     "ribbon_refresh_buyers",

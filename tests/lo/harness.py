@@ -50,7 +50,22 @@ def available() -> str | None:
                            env=clean_environment())
     if probe.returncode != 0:
         return "the system Python has no 'uno' module; install python3-uno"
+    if script_provider() is None:
+        return ("LibreOffice has no Python script provider (pythonscript.py), so Calc cannot "
+                "call Python; install libreoffice-script-provider-python")
     return None
+
+
+def script_provider() -> Path | None:
+    """LibreOffice's Python script provider beside the real soffice binary, if installed.
+
+    Without it a Basic call into a Python script fails inside Calc, so the bridge cannot run
+    (issue 17: three bridge tests failed on such a machine instead of skipping)."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        return None
+    provider = Path(os.path.realpath(soffice)).parent / "pythonscript.py"
+    return provider if provider.is_file() else None
 
 
 def _basic_function(name: str, params: list[str]) -> str:

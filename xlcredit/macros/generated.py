@@ -1,0 +1,77 @@
+"""Writing a generated sheet: number formats, cell values, column widths, and where the
+sheet goes among the others."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xlcredit.macros.run import _Run
+from xlcredit.workbook.port import SheetSpec
+from xlcredit.workbook.schema import SHEET_NAMES
+
+_MONEY = "#,##0.00;[Red]-#,##0.00"
+_MONEY0 = "#,##0;[Red]-#,##0"
+_MONEY_Z = '#,##0.00;[Red]-#,##0.00;"-"'
+_PCT = "0.0%"
+_DATE = "yyyy-mm-dd"
+
+
+def _cell(value: Any) -> Any:
+    """A value for a cell: NaN and NaT become blank, numpy scalars Python ones."""
+    if value is None:
+        return None
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(float(value)) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, (pd.Timestamp, np.datetime64)):
+        return None if pd.isna(value) else pd.Timestamp(value).to_pydatetime()
+    return value
+
+
+def _frame_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose cells are plain Python values (blank for NaN)."""
+    out = frame.astype(object).copy()
+    for col in out.columns:
+        out[col] = [_cell(v) for v in out[col].tolist()]
+    return out
+
+
+def _text_width(text: str) -> float:
+    """Width of a header in Excel character units (a CJK character is about two)."""
+    return float(sum(2 if ord(ch) > 0x2E80 else 1 for ch in text))
+
+
+def _fit(widths: dict[int, float], headers: list[str], first_col: int = 0, cap: float = 30) -> dict[int, float]:
+    """Widen columns so that their headers (plus the filter button) fit."""
+    out = dict(widths)
+    for j, header in enumerate(headers):
+        need = min(_text_width(str(header)) + 3, cap)
+        out[first_col + j] = max(out.get(first_col + j, 8.43), need)
+    return out
+
+
+def _write_generated(run: _Run, spec: SheetSpec, first: bool = False) -> None:
+    """Write a generated sheet after the Invoices sheet (Dashboard first among them)."""
+    names = run.workbook.sheet_names()
+    folded = [n.casefold() for n in names]
+    if spec.name.casefold() in folded:
+        run.workbook.write_sheet(spec)
+        return
+    generated = {SHEET_NAMES[r][lang].casefold() for r in ("aging", "collections", "dashboard", "history",
+                                                              "problems", "plan") for lang in ("en", "zh-CN")}
+    anchor = run.invoices.sheet.casefold()
+    before: str | None = None
+    if anchor in folded:
+        i = folded.index(anchor) + 1
+        if not first:
+            while i < len(names) and folded[i] in generated:
+                i += 1
+        before = names[i] if i < len(names) else None
+    run.workbook.write_sheet(spec, before=before)

@@ -1,0 +1,105 @@
+"""The ribbon's "Refresh all" and the summary it reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from xlcredit.macros.aging_sheet import build_aging
+from xlcredit.macros.buyers import flag_high_risk, refresh_buyers
+from xlcredit.macros.collections_sheet import build_collections
+from xlcredit.macros.dashboard import build_dashboard
+from xlcredit.macros.labels import _sheet
+from xlcredit.macros.problems import build_problems
+from xlcredit.macros.run import (
+    _example_book,  # noqa: F401  (the docstring examples use it)
+    _open,
+)
+from xlcredit.macros.score_history import update_score_history
+from xlcredit.workbook.port import Workbook
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class RefreshSummary:
+    """What a refresh did, for the status bar and the command line's last lines."""
+
+    buyers: int
+    high_risk: int
+    overdue_total: float
+    dso: float
+    problems: int
+    base_currency: str
+    as_of: dt.date
+    language: str = "en"
+    receivables: float = 0.0
+    sheets: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The summary as short lines of text in the run's language."""
+        dso = "n/a" if math.isnan(self.dso) else f"{self.dso:,.1f}"
+        if self.language == "zh-CN":
+            return [f"客户 {self.buyers}，高风险 {self.high_risk}",
+                    f"逾期 {self.overdue_total:,.2f} {self.base_currency}，DSO {dso} 天",
+                    f"数据问题 {self.problems}（见“问题”表）"]
+        return [f"Buyers {self.buyers}, high risk {self.high_risk}",
+                f"Overdue {self.overdue_total:,.2f} {self.base_currency}, DSO {dso} days",
+                f"Problems {self.problems} (see the Problems sheet)"]
+
+
+def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Progress | None = None) -> RefreshSummary:
+    """The ribbon's "Refresh all": buyers, high-risk flags, Aging, Collections, Dashboard,
+    Score history and Problems, reading the workbook once.
+
+    Parameters
+    ----------
+    workbook : Workbook
+        Live Excel or a file (any adapter of the port).
+    as_of : date, optional
+        Overrides the Policy sheet's as-of date (default: the policy's, else today).
+    progress : callable, optional
+        ``progress(fraction, message)``; default the workbook's own progress (Excel's status
+        bar, or the command line's bar).
+
+    Returns
+    -------
+    RefreshSummary
+
+    Examples
+    --------
+    What does a refresh of a small book report, step by step?
+
+    >>> steps = []
+    >>> with _example_book() as book:
+    ...     summary = refresh_all(book, progress=lambda f, m: steps.append(m))
+    >>> summary.buyers, steps[0], steps[-1]
+    (8, 'Reading tables', 'Done')
+    """
+    report = progress or workbook.progress
+    report(0.02, "Reading tables")
+    run = _open(workbook, as_of)
+    lang = run.lang
+    report(0.15, "Scoring buyers")
+    n = refresh_buyers(workbook, _run=run)
+    report(0.40, "Flagging high-risk buyers")
+    high = flag_high_risk(workbook, _run=run)
+    report(0.50, "Aging")
+    build_aging(workbook, _run=run)
+    report(0.62, "Collections worklist")
+    build_collections(workbook, _run=run)
+    report(0.74, "Dashboard")
+    figures = build_dashboard(workbook, _run=run)
+    report(0.82, "Score history")
+    update_score_history(workbook, _run=run)
+    report(0.88, "Problems")
+    n_problems = build_problems(workbook, _run=run)
+    report(0.92, "Done")
+    return RefreshSummary(
+        buyers=n, high_risk=high, overdue_total=figures["overdue"], dso=figures["dso"],
+        problems=n_problems, base_currency=run.ccy, as_of=run.as_of, language=lang,
+        receivables=figures["receivables"],
+        sheets=[_sheet(r, lang) for r in ("aging", "collections", "dashboard", "history", "problems")],
+    )

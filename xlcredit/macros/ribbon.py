@@ -1,0 +1,139 @@
+"""The ribbon's entry points: zero-argument functions the add-in's VBA calls through
+RunPython (``import xlcredit.macros; xlcredit.macros.ribbon_refresh_all()``). Each runs one
+macro on the workbook that pressed the button; a named error becomes a message box."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from xlcredit.engine.errors import SchemaError
+from xlcredit.macros.aging_sheet import build_aging
+from xlcredit.macros.buyers import flag_high_risk, refresh_buyers
+from xlcredit.macros.collections_sheet import build_collections
+from xlcredit.macros.dashboard import build_dashboard
+from xlcredit.macros.payment_plan import build_payment_plan
+from xlcredit.macros.refresh import refresh_all
+from xlcredit.workbook.schema import BUYERS
+
+
+def _caller() -> Any:
+    """The workbook that pressed the button, through the xlwings adapter (Windows/macOS)."""
+    from xlcredit.workbook.excel import ExcelWorkbook  # imported lazily: xlwings needs Excel
+
+    return ExcelWorkbook.caller()
+
+
+def _alert(book: Any, message: str) -> None:
+    xw_book = getattr(book, "book", None)
+    try:
+        xw_book.app.alert(message, title="xlcredit")  # type: ignore[union-attr]
+    except Exception:  # no Excel dialog available: the status bar still says it
+        book.progress(0.0, message)
+
+
+def _ribbon(action: Callable[[Any], Any]) -> None:
+    """Run a button's action; a named error becomes a message box, never a traceback."""
+    from xlcredit.engine.errors import XlCreditError
+
+    book = _caller()
+    try:
+        action(book)
+    except XlCreditError as exc:
+        _alert(book, str(exc))
+    except Exception as exc:  # a bug of ours: one readable line, not a Python traceback
+        _alert(book, f"xlcredit internal error: {type(exc).__name__}: {exc}. The workbook was not saved; "
+                     f"please report it with `xlcredit addin doctor` output.")
+    finally:
+        book.progress(1.0, "")
+
+
+def ribbon_refresh_all() -> None:
+    """Ribbon button "Refresh all"."""
+
+    def run(book: Any) -> None:
+        summary = refresh_all(book)
+        book.progress(1.0, "")
+        _alert(book, "\n".join(summary.lines()))
+
+    _ribbon(run)
+
+
+def ribbon_refresh_buyers() -> None:
+    """Ribbon button "Refresh buyers"."""
+    _ribbon(lambda book: refresh_buyers(book))
+
+
+def ribbon_flag_high_risk() -> None:
+    """Ribbon button "Flag high risk"."""
+    _ribbon(lambda book: flag_high_risk(book))
+
+
+def ribbon_build_aging() -> None:
+    """Ribbon button "Aging"."""
+    _ribbon(lambda book: build_aging(book))
+
+
+def ribbon_build_collections() -> None:
+    """Ribbon button "Collections"."""
+    _ribbon(lambda book: build_collections(book))
+
+
+def ribbon_build_dashboard() -> None:
+    """Ribbon button "Dashboard"."""
+    _ribbon(lambda book: build_dashboard(book))
+
+
+def _selected_buyer(book: Any) -> str | None:
+    """Buyer ID on the row of the active cell, when it is inside tblBuyers."""
+    raw = book.read_table(BUYERS.name)
+    found = BUYERS.resolve(raw.header)
+    selection = book.book.app.selection
+    if selection is None or selection.sheet.name != raw.sheet:
+        return None
+    index = int(selection.row) - raw.header_row - 1
+    if not 0 <= index < len(raw.rows) or "buyer_id" not in found:
+        return None
+    value = raw.rows[index][found["buyer_id"]]
+    if value is None:
+        return None
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+
+
+def ribbon_payment_plan() -> None:
+    """Ribbon button "Payment plan": for the buyer on the selected row of the Buyers table."""
+
+    def run(book: Any) -> None:
+        buyer = _selected_buyer(book)
+        if buyer is None:
+            raise SchemaError("Select a cell in a buyer's row of the Buyers table, then press Payment plan.")
+        build_payment_plan(book, buyer)
+
+    _ribbon(run)
+
+
+def ribbon_open_policy() -> None:
+    """Ribbon button "Policy": show the Policy sheet."""
+
+    def run(book: Any) -> None:
+        for name in ("tblPolicy",):
+            if name in book.table_names():
+                book.book.sheets[book.read_table(name).sheet].activate()
+                return
+        raise SchemaError("This workbook has no Policy sheet (table tblPolicy); start from `xlcredit new`.")
+
+    _ribbon(run)
+
+
+def ribbon_help() -> None:
+    """Ribbon button "Help": version and where the documentation is."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        ver = version("xlcredit")
+    except PackageNotFoundError:
+        ver = "dev"
+    _ribbon(lambda book: _alert(book, (
+        f"xlcredit {ver}\nCredit scores, limits, aging, collections and payment plans in Excel.\n"
+        "Guide: docs/excel.md of the xlcredit project. Diagnose an installation with "
+        "`xlcredit addin doctor`.")))

@@ -1,0 +1,341 @@
+"""One refresh run: the workbook's tables and policy, opened once, and the facts the sheets
+read (ledger, receivables figures, aging, collections worklist, scores, assessment of each
+buyer), each computed once per run and cached on the run.
+
+The macros of one refresh share a :class:`_Run`; a macro called on its own opens one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xlcredit.engine.errors import SchemaError
+from xlcredit.engine.policy import Policy
+from xlcredit.macros.labels import _action_labels, _l
+from xlcredit.workbook.policy_sheet import load_policy
+from xlcredit.workbook.port import Workbook
+from xlcredit.workbook.schema import (
+    BUYERS,
+    COLLECTIONS_USER,
+    HISTORY,
+    INVOICES,
+    ParsedTable,
+    Problem,
+    check_buyers,
+    check_invoices,
+    parse_table,
+)
+
+
+@dataclass
+class _Run:
+    """Everything one refresh reads and computes, shared by the macros of that refresh."""
+
+    workbook: Workbook
+    policy: Policy
+    lang: str
+    as_of: dt.date
+    buyers: ParsedTable
+    invoices: ParsedTable
+    problems: list[Problem]
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ccy(self) -> str:
+        return self.policy.base_currency
+
+
+def _open(workbook: Workbook, as_of: dt.date | None = None) -> _Run:
+    policy, problems = load_policy(workbook)
+    if as_of is not None:
+        policy = policy.with_overrides({"as_of": as_of.isoformat()})
+    lang = policy.language
+    day = policy.as_of_date()
+    names = workbook.table_names()
+    for schema in (BUYERS, INVOICES):
+        if schema.name not in names:
+            raise SchemaError(
+                f"The workbook has no table named {schema.name} (the {schema.role} table). "
+                f"Select the {schema.role} data, Insert > Table, and name it {schema.name} "
+                "(Table Design > Table Name); or start from `xlcredit new`."
+            )
+    raw_b = workbook.read_table(BUYERS.name)
+    buyers = parse_table(raw_b.header, raw_b.rows, BUYERS, sheet=raw_b.sheet, header_row=raw_b.header_row)
+    check_buyers(buyers)
+    raw_i = workbook.read_table(INVOICES.name)
+    invoices = parse_table(raw_i.header, raw_i.rows, INVOICES, sheet=raw_i.sheet, header_row=raw_i.header_row)
+    check_invoices(invoices, buyers.frame["buyer_id"].dropna().tolist())
+    problems = problems + buyers.problems + invoices.problems
+    return _Run(workbook, policy, lang, day, buyers, invoices, problems)
+
+
+def _ledger(run: _Run) -> pd.DataFrame:
+    """The invoice rows the engines can use (buyer, amount known), canonical columns."""
+    if "ledger" not in run.cache:
+        f = run.invoices.frame
+        usable = f["buyer_id"].notna() & f["amount"].notna()
+        ledger = f.loc[usable].copy()
+        ledger["disputed"] = ledger["disputed"].to_numpy(dtype=float) == 1.0
+        ledger["currency"] = ledger["currency"].where(ledger["currency"].notna(), run.ccy)
+        ledger["currency"] = ledger["currency"].astype(str).str.strip().str.upper()
+        collections = _previous_collections(run)
+        if len(collections):
+            promised = ledger["invoice_no"].map(collections["promise_date"])
+            ledger["promise_date"] = ledger["promise_date"].where(ledger["promise_date"].notna(), promised)
+        run.cache["ledger"] = ledger.reset_index(drop=True)
+    return run.cache["ledger"]  # type: ignore[no-any-return]
+
+
+def _kpis(run: _Run) -> pd.DataFrame:
+    if "kpis" not in run.cache:
+        from xlcredit.engine.receivables import receivables_kpis
+
+        run.cache["kpis"] = receivables_kpis(_ledger(run), run.as_of, run.policy)
+    return run.cache["kpis"]  # type: ignore[no-any-return]
+
+
+def _aging(run: _Run) -> Any:
+    if "aging" not in run.cache:
+        from xlcredit.engine.aging import age_invoices
+
+        result = age_invoices(_ledger(run), run.as_of, run.policy, language=run.lang)
+        unaged = result.unaged
+        if len(unaged):
+            rows = run.invoices.frame.reset_index()
+            where = dict(zip(rows["invoice_no"], run.invoices.excel_rows, strict=False))
+            for rec in unaged.itertuples(index=False):  # a handful of items set aside
+                run.problems.append(Problem(run.invoices.sheet, where.get(rec.invoice_no),
+                                            run.invoices.header("currency", "en"), rec.currency,
+                                            f"{rec.reason}: invoice {rec.invoice_no} left out of aging"))
+        run.cache["aging"] = result
+    return run.cache["aging"]
+
+
+def _fx(run: _Run, currency: pd.Series) -> np.ndarray:
+    """Rate of each row's currency to the base (NaN when the FX table lacks it)."""
+    codes = currency.where(currency.notna(), run.ccy).astype(str).str.strip().str.upper()
+    uniques = codes.unique()
+    table = {c: (run.policy.fx_rate(c) if run.policy.fx_rate(c) is not None else np.nan) for c in uniques}
+    return codes.map(table).to_numpy(dtype=float)
+
+
+def _by_buyer(run: _Run, series: pd.Series) -> np.ndarray:
+    """A per-buyer series (index buyer_id) aligned with the buyer table's rows."""
+    return run.buyers.frame["buyer_id"].map(series).to_numpy(dtype=float)
+
+
+def _history(run: _Run) -> pd.DataFrame:
+    """Per buyer (index buyer_id): days the oldest open item is overdue today (0: none) and
+    how many invoices have a known outcome (paid, or due by the as-of date)."""
+    ledger = _ledger(run)
+    day = pd.Timestamp(run.as_of)
+    due = pd.to_datetime(ledger["due_date"], errors="coerce")
+    paid = pd.to_datetime(ledger["paid_date"], errors="coerce")
+    amount = ledger["amount"].to_numpy(dtype=float)
+    settled = ledger["paid_amount"].to_numpy(dtype=float) if "paid_amount" in ledger else np.zeros(len(ledger))
+    open_item = (paid.isna() | (paid > day)).to_numpy() & (np.abs(amount - np.nan_to_num(settled)) > 0.005)
+    late_days = (day - due).dt.days.to_numpy(dtype=float)
+    frame = pd.DataFrame({
+        "buyer_id": ledger["buyer_id"].to_numpy(),
+        "oldest_overdue_days": np.where(open_item & (late_days > 0), late_days, 0.0),
+        "history_invoices": ((paid <= day) | (due <= day)).to_numpy(dtype=float),
+    })
+    return frame.groupby("buyer_id").agg({"oldest_overdue_days": "max", "history_invoices": "sum"})
+
+
+def _scores(run: _Run) -> pd.DataFrame:
+    """TradeScore of every buyer row; blank payment behaviour taken from the ledger."""
+    if "scores" not in run.cache:
+        from xlcredit.engine.scoring import INPUTS, score_buyers
+
+        b = run.buyers.frame
+        kpis = _kpis(run)
+        inputs = pd.DataFrame({name: b[name].to_numpy() if name in b else np.full(len(b), np.nan)
+                               for name in INPUTS})
+        for name in ("days_beyond_terms", "late_share"):
+            typed = inputs[name].to_numpy(dtype=float)
+            inputs[name] = np.where(np.isnan(typed), _by_buyer(run, kpis[name]), typed)
+        history = _history(run)
+        for name in ("oldest_overdue_days", "history_invoices"):
+            typed = inputs[name].to_numpy(dtype=float)
+            inputs[name] = np.where(np.isnan(typed), _by_buyer(run, history[name]), typed)
+        scores = score_buyers(inputs, policy=run.policy)
+        why = scores["problem"].to_numpy(dtype=object)
+        for pos in np.flatnonzero(scores["problem"].notna().to_numpy()):
+            run.problems.append(Problem(run.buyers.sheet, int(run.buyers.excel_rows[pos]), "TradeScore",
+                                        "", str(why[pos])))
+        run.cache["scores"] = scores
+    return run.cache["scores"]  # type: ignore[no-any-return]
+
+
+def _assess(run: _Run) -> pd.DataFrame:
+    """Scores, limits and actions of every buyer row (index: rows of the parsed table)."""
+    if "assess" in run.cache:
+        return run.cache["assess"]  # type: ignore[no-any-return]
+    from xlcredit.engine.actions import stage_actions
+    from xlcredit.engine.limits import recommend_limits
+    from xlcredit.engine.statements import equity, working_capital
+    from xlcredit.engine.utilisation import limit_usage
+
+    b = run.buyers.frame
+    kpis = _kpis(run)
+    n = len(b)
+    exposure = np.nan_to_num(_by_buyer(run, kpis["receivables"]), nan=0.0)
+    overdue = np.nan_to_num(_by_buyer(run, kpis["overdue"]), nan=0.0)
+    dbt_ledger = _by_buyer(run, kpis["days_beyond_terms"])
+    late_ledger = _by_buyer(run, kpis["late_share"])
+
+    scores = _scores(run)
+
+    rate = _fx(run, b["currency"])
+    missing = np.isnan(rate)
+    currencies = b["currency"].to_numpy(dtype=object)
+    for pos in np.flatnonzero(missing):
+        ccy = currencies[pos]
+        run.problems.append(Problem(run.buyers.sheet, int(run.buyers.excel_rows[pos]),
+                                    run.buyers.header("currency", "en"), ccy, _l("no_fx", "en", ccy=ccy)))
+
+    def money(name: str) -> np.ndarray:
+        return b[name].to_numpy(dtype=float) * rate
+
+    limits = recommend_limits(
+        scores["score"].to_numpy(dtype=float), equity(money("total_assets"), money("total_liabilities")),
+        working_capital(money("current_assets"), money("current_liabilities")), money("revenue"),
+        annual_sales=money("annual_sales"), payment_terms_days=b["payment_terms_days"].to_numpy(dtype=float),
+        requested=money("requested_limit"), insured_limit=money("insured_limit"),
+        current_exposure=exposure, policy=run.policy,
+        band=scores["band"].to_numpy(dtype=object),
+    )
+    limit = limits["limit"].to_numpy(dtype=float)
+    current_limit = money("current_limit")
+    used, utilisation, over = limit_usage(exposure, current_limit, limit)
+
+    history = _previous_history(run)
+    last = history.sort_values("date").groupby("buyer_id")["score"].last() if len(history) else pd.Series(dtype=float)
+    previous = b["buyer_id"].map(last).to_numpy(dtype=float)
+    score = scores["score"].to_numpy(dtype=float)
+    change = score - previous
+
+    lang = run.lang
+    zh = lang == "zh-CN"
+    suffix = "_zh" if zh else "_en"
+    reason_text = np.full(n, "", dtype=object)
+    for k in (1, 2, 3):  # three columns, joined as text
+        raw = scores[f"reason_{k}{suffix}"].to_numpy(dtype=object)
+        part = np.where(pd.isna(raw), "", raw.astype(str))
+        sep = np.where((reason_text != "") & (part != ""), "；" if zh else "; ", "")
+        reason_text = reason_text + sep + part
+
+    # staged action: the engine's codes, in words; a buyer in collections gets its highest step
+    band = scores["band"].to_numpy(dtype=object)
+    worklist = _worklist(run)
+    step_no = np.zeros(n)
+    step_text = pd.Series([None] * n, dtype=object)
+    if len(worklist):
+        top = worklist.sort_values("step_no").groupby("buyer_id").tail(1).set_index("buyer_id")
+        step_text = b["buyer_id"].map(top["action_zh" if zh else "action_en"])
+        step_no = b["buyer_id"].map(top["step_no"]).fillna(0).to_numpy(dtype=float)
+    actions = stage_actions(band, limits["decision"].to_numpy(dtype=object), over, current_limit, limit,
+                            change, step_no, policy=run.policy)
+    stage = _action_labels(actions, change, step_text, lang)
+
+    out = pd.DataFrame({
+        "exposure": exposure, "overdue": overdue, "dbt_ledger": dbt_ledger,
+        "late_share_ledger": late_ledger, "score": score, "band": band,
+        "grade": scores["grade"].to_numpy(dtype=float), "pd": scores["pd_12m"].to_numpy(dtype=float),
+        "coverage": scores["coverage"].to_numpy(dtype=float), "reasons": reason_text,
+        "recommended_limit": limit, "decision": limits["decision_text"].to_numpy(dtype=object),
+        "recommended_terms": limits["terms_days"].to_numpy(dtype=float),
+        "approval_level": limits["approval_level"].to_numpy(dtype=object),
+        "utilisation": utilisation, "over_limit": over, "score_change": change, "action": stage,
+        "limit_used": used,
+    }, index=pd.RangeIndex(n))
+    run.cache["assess"] = out
+    return out
+
+
+def _worklist(run: _Run) -> pd.DataFrame:
+    if "worklist" not in run.cache:
+        from xlcredit.engine.collections import build_worklist
+
+        scores = _scores(run)
+        risk = pd.DataFrame({"buyer_id": run.buyers.frame["buyer_id"].to_numpy(),
+                             "score": scores["score"].to_numpy(), "band": scores["band"].to_numpy(),
+                             "pd": scores["pd_12m"].to_numpy()})
+        run.cache["risk"] = risk.dropna(subset=["buyer_id"]).drop_duplicates("buyer_id")
+        run.cache["worklist"] = build_worklist(_ledger(run), run.as_of, run.policy, run.cache["risk"])
+    return run.cache["worklist"]  # type: ignore[no-any-return]
+
+
+def _ledger_kpis(run: _Run) -> Any:
+    """The receivables figures of the whole ledger (the Dashboard's and the summary's)."""
+    from xlcredit.engine.receivables import ledger_kpis
+
+    if "ledger_kpis" not in run.cache:
+        run.cache["ledger_kpis"] = ledger_kpis(_ledger(run), run.as_of, run.policy)
+    return run.cache["ledger_kpis"]
+
+
+def _previous_history(run: _Run) -> pd.DataFrame:
+    if "history" not in run.cache:
+        frame = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "buyer_id": [], "name": [],
+                              "score": [], "band": [], "pd": []})
+        if HISTORY.name in run.workbook.table_names():
+            raw = run.workbook.read_table(HISTORY.name)
+            try:
+                t = parse_table(raw.header, raw.rows, HISTORY, sheet=raw.sheet, header_row=raw.header_row)
+                frame = t.frame.dropna(subset=["date", "buyer_id"])
+            except SchemaError as exc:
+                run.problems.append(Problem(raw.sheet, raw.header_row, HISTORY.name, "", str(exc)))
+        day = pd.Timestamp(run.as_of)
+        run.cache["history_all"] = frame
+        run.cache["history"] = frame[pd.to_datetime(frame["date"]) < day]  # earlier runs only
+    return run.cache["history"]  # type: ignore[no-any-return]
+
+
+def _previous_collections(run: _Run) -> pd.DataFrame:
+    """The user's columns of the current Collections sheet, by invoice number."""
+    if "collections_user" not in run.cache:
+        empty = pd.DataFrame(columns=["status", "promise_date", "owner", "notes"])
+        frame = empty
+        if COLLECTIONS_USER.name in run.workbook.table_names():
+            raw = run.workbook.read_table(COLLECTIONS_USER.name)
+            try:
+                t = parse_table(raw.header, raw.rows, COLLECTIONS_USER, sheet=raw.sheet,
+                                header_row=raw.header_row)
+                run.problems.extend(t.problems)
+                f = t.frame.dropna(subset=["invoice_no"]).drop_duplicates("invoice_no")
+                frame = f.set_index("invoice_no")[["status", "promise_date", "owner", "notes"]]
+            except SchemaError as exc:
+                run.problems.append(Problem(raw.sheet, raw.header_row, COLLECTIONS_USER.name, "", str(exc)))
+        run.cache["collections_user"] = frame
+    return run.cache["collections_user"]  # type: ignore[no-any-return]
+
+
+def _buyer_names(run: _Run) -> pd.Series:
+    b = run.buyers.frame.dropna(subset=["buyer_id"]).drop_duplicates("buyer_id")
+    return b.set_index("buyer_id")["name"]
+
+
+def _bands(run: _Run) -> pd.Series:
+    result = _assess(run)
+    ids = run.buyers.frame["buyer_id"]
+    s = pd.Series(result["band"].to_numpy(), index=ids.to_numpy())
+    return s[~s.index.duplicated() & s.index.notna()]
+
+
+def _example_book(buyers: int = 8) -> Any:
+    """A small sample workbook in a temporary folder, opened with the file adapter (the
+    docstring examples use it)."""
+    import tempfile
+    from pathlib import Path
+
+    from xlcredit.workbook.files import FileWorkbook
+    from xlcredit.workbook.templates import build_template
+
+    path = build_template(Path(tempfile.mkdtemp(prefix="xlcredit-")) / "example.xlsx", sample=buyers)
+    return FileWorkbook.open(path)
