@@ -173,6 +173,14 @@ def _days(value: Any, n: int, name: str) -> npt.NDArray[np.datetime64]:
     return np.asarray(x, dtype="datetime64[D]")
 
 
+def _round_down(x: FloatArray, step: float) -> FloatArray:
+    """Down to a multiple of ``step`` (an amount below one step is kept), as limits are."""
+    if step <= 0:
+        return x
+    with np.errstate(invalid="ignore"):
+        return np.where(x >= step, np.floor(x / step + 1e-9) * step, x)
+
+
 def add_months(dates: Any, months: Any) -> npt.NDArray[np.datetime64]:
     """Each date plus a whole number of months, the day kept or moved to the month's end.
 
@@ -245,10 +253,7 @@ def experience_limit(annual_sales: Any, band: Any, policy: Policy = DEFAULT_POLI
     code = pd.Series(b, dtype=object).map({x: i for i, x in enumerate(names)}).fillna(len(names))
     t = terms.take(code.to_numpy(dtype=np.intp))
     raw = np.where(t > 0, sales / 12.0 * (t + lp.need_buffer_days) / 30.0, 0.0)
-    step = lp.round_to
-    with np.errstate(invalid="ignore"):
-        out = np.where(raw >= step, np.floor(raw / step + 1e-9) * step, raw) if step > 0 else raw
-    return np.asarray(np.nan_to_num(out), dtype=float)
+    return np.asarray(np.nan_to_num(_round_down(raw, lp.round_to)), dtype=float)
 
 
 def decide_buyers(
@@ -284,7 +289,8 @@ def decide_buyers(
     Parameters
     ----------
     band : array_like of str
-        Risk band (A..D, E = not rated), from statements or from payment behaviour.
+        Risk band (A..D, E = not rated), from statements or from payment behaviour; a
+        missing band (rejected input) counts as not rated.
     limit : array_like
         Recommended limit (base currency) from the statements or from experience.
     need : array_like, optional
@@ -351,7 +357,9 @@ def decide_buyers(
     b = _objects(band, np.size(band) if not isinstance(band, str) else 1)
     n = b.size
     names = policy.score.band_names
+    # No band (a buyer whose input was rejected) counts as not rated.
     bidx = pd.Series(b, dtype=object).map({x: i for i, x in enumerate(names)})
+    bidx[pd.isna(pd.Series(b, dtype=object)).to_numpy()] = len(names) - 1
     if bidx.isna().any():
         bad_band = b[bidx.isna().to_numpy()][0]
         raise InputError(f"band must be one of {', '.join(names)}; got {describe(bad_band)}.")
@@ -384,11 +392,14 @@ def decide_buyers(
     has_cover = cover > 0
     need_or_cover = np.where(np.isnan(need_v), cover, np.fmin(need_v, cover))
     step = lp.round_to
-    secured_limit = (np.where(need_or_cover >= step, np.floor(need_or_cover / step + 1e-9) * step, need_or_cover)
-                     if step > 0 else need_or_cover)
+    secured_limit = _round_down(need_or_cover, step)
     rated_limit = np.where(secured_band, 0.0, lim)
     new_limit = np.where(secured_band & has_cover, secured_limit, rated_limit)
-    reduced = (new_limit < lp.approve_share * np.nan_to_num(need_v, nan=-1.0)) | (new_limit < np.nan_to_num(cur, nan=-1.0))
+    # Compared with the need and the current limit rounded down as the limit is: rounding
+    # alone never turns an approval into a reduction.
+    need_r = _round_down(need_v, step)
+    cur_r = _round_down(cur, step)
+    reduced = (new_limit < lp.approve_share * np.nan_to_num(need_r, nan=-1.0)) | (new_limit < np.nan_to_num(cur_r, nan=-1.0))
 
     # ---------------------------------------------------------------- override
     ov_text = pd.Series(_objects(override_decision, n), dtype=object)

@@ -191,6 +191,14 @@ def sample_buyers(n: int, seed: int = 2026, language: str = "en") -> pd.DataFram
     frame["insured_limit"] = _keep(insured, np.round(requested * rng.uniform(0.5, 1.0, n), -3))
     owners = _OWNERS_ZH if language == "zh-CN" else _OWNERS_EN
     frame["owner"] = owners[np.arange(n) % len(owners)]
+    # Security held by about one buyer in ten (more often by weak ones), and the date of the
+    # last credit review: 0-18 months before the sample's as-of date, blank for a few.
+    secured = rng.random(n) < np.where(health < -1.0, 0.35, 0.07)
+    frame["security_amount"] = _keep(secured, np.round(requested * rng.uniform(0.3, 1.0, n), -3))
+    months_ago = rng.integers(0, 19, n)
+    reviewed = (np.datetime64(SAMPLE_AS_OF, "M") - months_ago.astype("timedelta64[M]")).astype("datetime64[D]")
+    reviewed = reviewed + rng.integers(0, 28, n).astype("timedelta64[D]")
+    frame["last_review"] = _keep(rng.random(n) > 0.1, reviewed.astype(object))  # dates; None blank
     frame.attrs["health"] = health  # for tests of the sample itself
     return frame
 
