@@ -299,6 +299,68 @@ def test_ribbon_entry_points_take_no_arguments() -> None:
         assert f"ribbon_{name}" in macros.__all__
 
 
+class _Pointing(FileWorkbook):
+    """A file adapter whose user points at one data row of tblBuyers (a file has no selection)."""
+
+    pointed: int | None = None
+
+    def selected_row(self, table: str) -> int | None:
+        super().selected_row(table)  # the table must exist
+        return self.pointed if table == "tblBuyers" else None
+
+
+def _press(monkeypatch: pytest.MonkeyPatch, button: Any, book: FileWorkbook) -> None:
+    """Press a ribbon button on ``book`` (the ribbon asks the port, never xlwings, for the rest)."""
+    from xlcredit.macros import ribbon
+
+    monkeypatch.setattr(ribbon, "_caller", lambda: book)
+    button()
+
+
+def test_ribbon_buttons_talk_through_the_port(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = build_template(tmp_path / "book.xlsx", sample=8)
+    alerts: list[str] = []
+    with _Pointing.open(path, alert=alerts.append) as book:
+        _press(monkeypatch, macros.ribbon_refresh_all, book)
+        assert len(alerts) == 1 and alerts[0].splitlines()[0] == "Buyers 8, high risk " + str(
+            sum(band == "D" for band in _column(book.read_table("tblBuyers"), "Band")))
+        # Payment plan with no buyer row selected: a message, no sheet
+        _press(monkeypatch, macros.ribbon_payment_plan, book)
+        assert alerts[-1].startswith("Select a cell in a buyer's row of the Buyers table")
+        assert "Payment plan" not in book.sheet_names()
+        # with the third buyer's row selected: that buyer's plan
+        book.pointed = 2
+        third = book.read_table("tblBuyers").rows[2]
+        _press(monkeypatch, macros.ribbon_payment_plan, book)
+        assert len(alerts) == 2  # no error this time
+        plan = book.read_table("tblPaymentPlan")
+        assert len(plan.rows) == 6
+        _press(monkeypatch, macros.ribbon_open_policy, book)
+        _press(monkeypatch, macros.ribbon_help, book)
+        assert len(alerts) == 3 and alerts[-1].startswith("xlcredit ")
+        book.save()
+    ws = openpyxl.load_workbook(path)["Payment plan"]
+    assert ws["B4"].value == third[0] and str(third[1]) in ws["A1"].value  # buyer ID and name
+
+
+def test_ribbon_reports_errors_as_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xlcredit.macros import ribbon
+
+    path = build_template(tmp_path / "book.xlsx", sample=3)
+    alerts: list[str] = []
+    with FileWorkbook.open(path, alert=alerts.append) as book:
+        monkeypatch.setattr(ribbon, "refresh_buyers", lambda b: 1 / 0)
+        _press(monkeypatch, macros.ribbon_refresh_buyers, book)
+        assert alerts[-1].startswith("xlcredit internal error: ZeroDivisionError")
+    empty = tmp_path / "no_policy.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Sheet1"
+    wb.save(empty)
+    with FileWorkbook.open(empty, alert=alerts.append) as book:
+        _press(monkeypatch, macros.ribbon_open_policy, book)
+    assert alerts[-1].startswith("This workbook has no Policy sheet (table tblPolicy)")
+
+
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
 def test_the_empty_template_refreshes(tmp_path: Path, lang: str) -> None:
     path = build_template(tmp_path / "empty.xlsx", lang=lang)

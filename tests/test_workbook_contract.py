@@ -388,6 +388,107 @@ def test_progress_reaches_the_callback(source: Path) -> None:
     assert seen == [(0.5, "Scoring buyers"), (1.0, "clamped")]
 
 
+# -- the user: selection, sheets shown, messages (what the ribbon asks of the port; issue 9) ----
+def test_no_row_is_selected_outside_a_tables_data(harness: Any, source: Path) -> None:
+    # a file has no active cell; a workbook just opened in Excel has A1 active, a title cell
+    book = harness.open(source)
+    try:
+        assert book.selected_row("tblBuyers") is None
+        assert book.selected_row("TBLINVOICES") is None
+        with pytest.raises(SchemaError, match="tblPolicy"):
+            book.selected_row("tblPolicy")
+    finally:
+        harness.discard(book)
+
+
+def test_activate_sheet_needs_a_sheet_of_that_name(harness: Any, source: Path) -> None:
+    book = harness.open(source)
+    try:
+        book.activate_sheet("Invoices")
+        book.activate_sheet("notes")  # sheet names are case-blind, as in Excel
+        with pytest.raises(SchemaError, match="no sheet named 'Policy'"):
+            book.activate_sheet("Policy")
+        assert book.sheet_names() == ["客户", "Invoices", "Notes"]  # nothing added or removed
+    finally:
+        harness.discard(book)
+
+
+def test_file_alerts_reach_the_callback_or_nowhere(source: Path) -> None:
+    seen: list[str] = []
+    with FileWorkbook.open(source, alert=seen.append) as book:
+        book.alert("Select a cell in a buyer's row")
+        book.alert("第二条消息")
+    assert seen == ["Select a cell in a buyer's row", "第二条消息"]
+    with FileWorkbook.open(source) as book:
+        book.alert("no one listens")  # no callback: the message goes nowhere, no error
+        assert book.sheet_names() == ["客户", "Invoices", "Notes"]
+
+
+def _xw_book(selection: tuple[str, int, int] | None, book_name: str = "book.xlsx") -> Any:
+    """The few xlwings objects the adapter's user methods touch: tblBuyers with its data in
+    C4:I6 of sheet 客户 (header row 3), a second sheet, and the selection (sheet, row,
+    column) of the active workbook, ``book_name``. Calls are recorded on the objects."""
+    from types import SimpleNamespace as O
+
+    def sheet(name: str) -> Any:
+        s = O(name=name, tables=[], shown=0)
+        s.activate = lambda: setattr(s, "shown", s.shown + 1)
+        return s
+
+    buyers, notes = sheet("客户"), sheet("Notes")
+    buyers.tables = [O(name="tblBuyers", parent=buyers, data_body_range=O(row=4, column=3, shape=(3, 7)))]
+    app = O(alerts=[], status_bar=None, selection=None, refuse_alerts=False)
+    if selection is not None:
+        name, row, col = selection
+        app.selection = O(sheet=O(name=name, book=O(name=book_name)), row=row, column=col)
+
+    def alert(prompt: str, title: str | None = None) -> None:
+        if app.refuse_alerts:
+            raise OSError("no dialog")  # what pywin32 raises is Windows-only
+        app.alerts.append((title, prompt))
+
+    app.alert = alert
+    return O(name="book.xlsx", app=app, sheets=[buyers, notes])
+
+
+@pytest.mark.parametrize(("selection", "expected"), [
+    (("客户", 4, 3), 0),  # first cell of the data
+    (("客户", 6, 9), 2),  # last cell
+    (("客户", 3, 4), None),  # the header row
+    (("客户", 7, 4), None),  # below the table
+    (("客户", 5, 2), None),  # left of it, on a buyer's row
+    (("客户", 5, 10), None),  # right of it
+    (("Notes", 5, 4), None),  # same cell, another sheet
+    (None, None),  # a chart is selected: xlwings gives no range
+])
+def test_excel_selected_row_is_the_data_row_of_the_active_cell(
+    selection: tuple[str, int, int] | None, expected: int | None
+) -> None:
+    from xlcredit.workbook.excel import ExcelWorkbook
+
+    assert ExcelWorkbook(_xw_book(selection)).selected_row("tblBuyers") == expected
+    other = _xw_book(selection, book_name="other.xlsx")  # the same cell in another workbook
+    assert ExcelWorkbook(other).selected_row("tblBuyers") is None
+    with pytest.raises(SchemaError, match="tblPolicy"):
+        ExcelWorkbook(_xw_book(selection)).selected_row("tblPolicy")
+
+
+def test_excel_alerts_and_shows_sheets() -> None:
+    from xlcredit.workbook.excel import ExcelWorkbook
+
+    xw_book = _xw_book(None)
+    book = ExcelWorkbook(xw_book)
+    book.alert("Select a cell in a buyer's row")
+    assert xw_book.app.alerts == [("xlcredit", "Select a cell in a buyer's row")]
+    xw_book.app.refuse_alerts = True  # no dialog can be shown: the status bar says it
+    book.alert("Refresh done")
+    assert xw_book.app.status_bar == "xlcredit: Refresh done (0%)"
+    book.activate_sheet("notes")
+    assert [s.shown for s in xw_book.sheets] == [0, 1]
+    with pytest.raises(SchemaError, match="no sheet named 'Policy'"):
+        book.activate_sheet("Policy")
+
+
 # -- file adapter specifics -------------------------------------------------------------------
 def _parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as z:

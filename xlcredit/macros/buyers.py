@@ -10,6 +10,7 @@ from xlcredit.macros.generated import _cell
 from xlcredit.macros.run import (
     _assess,
     _example_book,  # noqa: F401  (the docstring examples use it)
+    _high_risk,
     _open,
     _Run,
 )
@@ -115,5 +116,4 @@ def flag_high_risk(workbook: Workbook, *, as_of: dt.date | None = None, _run: _R
     adder = getattr(workbook, "add_conditional_formats", None)
     if callable(adder):
         adder(raw.sheet, formats)
-    result = _assess(run)
-    return int((result["band"] == worst).sum())
+    return _high_risk(run)

@@ -14,6 +14,7 @@ from xlcredit.macros.labels import _CHANNELS_ZH, _l, _sheet
 from xlcredit.macros.run import (
     _buyer_names,
     _example_book,  # noqa: F401  (the docstring examples use it)
+    _first_per_buyer,
     _ledger,
     _open,
     _previous_collections,
@@ -63,7 +64,7 @@ def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run:
     from xlcredit.engine.collections import INSURANCE_ALERTS_ZH, STATE_LABELS_ZH
 
     invoice = wl["invoice_no"]
-    owners = run.buyers.frame.dropna(subset=["buyer_id"]).drop_duplicates("buyer_id").set_index("buyer_id")["owner"]
+    owners = _first_per_buyer(run, run.buyers.frame["owner"])
     carried_owner = invoice.map(user["owner"]) if len(user) else pd.Series([None] * len(wl))
     owner = carried_owner.where(carried_owner.notna(), wl["buyer_id"].map(owners))
     state = wl["dunning_state"].map(STATE_LABELS_ZH) if zh else wl["dunning_state"]

@@ -15,6 +15,7 @@ from xlcredit.macros.run import (
     _assess,
     _example_book,  # noqa: F401  (the docstring examples use it)
     _fx,
+    _high_risk,
     _ledger,
     _ledger_kpis,
     _open,
@@ -50,7 +51,7 @@ def build_dashboard(workbook: Workbook, *, as_of: dt.date | None = None, _run: _
     result = _assess(run)
     b = run.buyers.frame
     worst = run.policy.score.bands[-1].band
-    high = int((result["band"] == worst).sum())
+    high = _high_risk(run)
     over_n = int((result["over_limit"].fillna(0) > 0).sum())
     disputed = float(_ledger(run).pipe(lambda f: 0.0 if f.empty else np.nansum(
         np.where(f["disputed"].to_numpy(dtype=bool),

@@ -14,25 +14,18 @@ from xlcredit.macros.collections_sheet import build_collections
 from xlcredit.macros.dashboard import build_dashboard
 from xlcredit.macros.payment_plan import build_payment_plan
 from xlcredit.macros.refresh import refresh_all
+from xlcredit.workbook.port import Workbook
 from xlcredit.workbook.schema import BUYERS
 
 
-def _caller() -> Any:
+def _caller() -> Workbook:
     """The workbook that pressed the button, through the xlwings adapter (Windows/macOS)."""
     from xlcredit.workbook.excel import ExcelWorkbook  # imported lazily: xlwings needs Excel
 
     return ExcelWorkbook.caller()
 
 
-def _alert(book: Any, message: str) -> None:
-    xw_book = getattr(book, "book", None)
-    try:
-        xw_book.app.alert(message, title="xlcredit")  # type: ignore[union-attr]
-    except Exception:  # no Excel dialog available: the status bar still says it
-        book.progress(0.0, message)
-
-
-def _ribbon(action: Callable[[Any], Any]) -> None:
+def _ribbon(action: Callable[[Workbook], Any]) -> None:
     """Run a button's action; a named error becomes a message box, never a traceback."""
     from xlcredit.engine.errors import XlCreditError
 
@@ -40,10 +33,10 @@ def _ribbon(action: Callable[[Any], Any]) -> None:
     try:
         action(book)
     except XlCreditError as exc:
-        _alert(book, str(exc))
+        book.alert(str(exc))
     except Exception as exc:  # a bug of ours: one readable line, not a Python traceback
-        _alert(book, f"xlcredit internal error: {type(exc).__name__}: {exc}. The workbook was not saved; "
-                     f"please report it with `xlcredit addin doctor` output.")
+        book.alert(f"xlcredit internal error: {type(exc).__name__}: {exc}. The workbook was not saved; "
+                   f"please report it with `xlcredit addin doctor` output.")
     finally:
         book.progress(1.0, "")
 
@@ -51,10 +44,10 @@ def _ribbon(action: Callable[[Any], Any]) -> None:
 def ribbon_refresh_all() -> None:
     """Ribbon button "Refresh all"."""
 
-    def run(book: Any) -> None:
+    def run(book: Workbook) -> None:
         summary = refresh_all(book)
         book.progress(1.0, "")
-        _alert(book, "\n".join(summary.lines()))
+        book.alert("\n".join(summary.lines()))
 
     _ribbon(run)
 
@@ -84,14 +77,13 @@ def ribbon_build_dashboard() -> None:
     _ribbon(lambda book: build_dashboard(book))
 
 
-def _selected_buyer(book: Any) -> str | None:
+def _selected_buyer(book: Workbook) -> str | None:
     """Buyer ID on the row of the active cell, when it is inside tblBuyers."""
+    index = book.selected_row(BUYERS.name)
+    if index is None:
+        return None
     raw = book.read_table(BUYERS.name)
     found = BUYERS.resolve(raw.header)
-    selection = book.book.app.selection
-    if selection is None or selection.sheet.name != raw.sheet:
-        return None
-    index = int(selection.row) - raw.header_row - 1
     if not 0 <= index < len(raw.rows) or "buyer_id" not in found:
         return None
     value = raw.rows[index][found["buyer_id"]]
@@ -103,7 +95,7 @@ def _selected_buyer(book: Any) -> str | None:
 def ribbon_payment_plan() -> None:
     """Ribbon button "Payment plan": for the buyer on the selected row of the Buyers table."""
 
-    def run(book: Any) -> None:
+    def run(book: Workbook) -> None:
         buyer = _selected_buyer(book)
         if buyer is None:
             raise SchemaError("Select a cell in a buyer's row of the Buyers table, then press Payment plan.")
@@ -115,10 +107,10 @@ def ribbon_payment_plan() -> None:
 def ribbon_open_policy() -> None:
     """Ribbon button "Policy": show the Policy sheet."""
 
-    def run(book: Any) -> None:
+    def run(book: Workbook) -> None:
         for name in ("tblPolicy",):
             if name in book.table_names():
-                book.book.sheets[book.read_table(name).sheet].activate()
+                book.activate_sheet(book.read_table(name).sheet)
                 return
         raise SchemaError("This workbook has no Policy sheet (table tblPolicy); start from `xlcredit new`.")
 
@@ -133,7 +125,7 @@ def ribbon_help() -> None:
         ver = version("xlcredit")
     except PackageNotFoundError:
         ver = "dev"
-    _ribbon(lambda book: _alert(book, (
+    _ribbon(lambda book: book.alert(
         f"xlcredit {ver}\nCredit scores, limits, aging, collections and payment plans in Excel.\n"
         "Guide: docs/excel.md of the xlcredit project. Diagnose an installation with "
-        "`xlcredit addin doctor`.")))
+        "`xlcredit addin doctor`."))

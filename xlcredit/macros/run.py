@@ -25,6 +25,7 @@ from xlcredit.workbook.schema import (
     INVOICES,
     ParsedTable,
     Problem,
+    TableSchema,
     check_buyers,
     check_invoices,
     parse_table,
@@ -319,17 +320,26 @@ def _ledger_kpis(run: _Run) -> Any:
     return run.cache["ledger_kpis"]
 
 
+def _read_own(run: _Run, schema: TableSchema) -> ParsedTable | None:
+    """A table an earlier refresh wrote (Score history, Collections): None on a first run; one
+    that cannot be read is listed on the Problems sheet and taken as absent."""
+    if schema.name not in run.workbook.table_names():
+        return None
+    raw = run.workbook.read_table(schema.name)
+    try:
+        return parse_table(raw.header, raw.rows, schema, sheet=raw.sheet, header_row=raw.header_row)
+    except SchemaError as exc:
+        run.problems.append(Problem(raw.sheet, raw.header_row, schema.name, "", str(exc)))
+        return None
+
+
 def _previous_history(run: _Run) -> pd.DataFrame:
     if "history" not in run.cache:
         frame = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "buyer_id": [], "name": [],
                               "score": [], "band": [], "pd": []})
-        if HISTORY.name in run.workbook.table_names():
-            raw = run.workbook.read_table(HISTORY.name)
-            try:
-                t = parse_table(raw.header, raw.rows, HISTORY, sheet=raw.sheet, header_row=raw.header_row)
-                frame = t.frame.dropna(subset=["date", "buyer_id"])
-            except SchemaError as exc:
-                run.problems.append(Problem(raw.sheet, raw.header_row, HISTORY.name, "", str(exc)))
+        t = _read_own(run, HISTORY)
+        if t is not None:
+            frame = t.frame.dropna(subset=["date", "buyer_id"])
         day = pd.Timestamp(run.as_of)
         run.cache["history_all"] = frame
         run.cache["history"] = frame[pd.to_datetime(frame["date"]) < day]  # earlier runs only
@@ -339,32 +349,34 @@ def _previous_history(run: _Run) -> pd.DataFrame:
 def _previous_collections(run: _Run) -> pd.DataFrame:
     """The user's columns of the current Collections sheet, by invoice number."""
     if "collections_user" not in run.cache:
-        empty = pd.DataFrame(columns=["status", "promise_date", "owner", "notes"])
-        frame = empty
-        if COLLECTIONS_USER.name in run.workbook.table_names():
-            raw = run.workbook.read_table(COLLECTIONS_USER.name)
-            try:
-                t = parse_table(raw.header, raw.rows, COLLECTIONS_USER, sheet=raw.sheet,
-                                header_row=raw.header_row)
-                run.problems.extend(t.problems)
-                f = t.frame.dropna(subset=["invoice_no"]).drop_duplicates("invoice_no")
-                frame = f.set_index("invoice_no")[["status", "promise_date", "owner", "notes"]]
-            except SchemaError as exc:
-                run.problems.append(Problem(raw.sheet, raw.header_row, COLLECTIONS_USER.name, "", str(exc)))
+        frame = pd.DataFrame(columns=["status", "promise_date", "owner", "notes"])
+        t = _read_own(run, COLLECTIONS_USER)
+        if t is not None:
+            run.problems.extend(t.problems)
+            f = t.frame.dropna(subset=["invoice_no"]).drop_duplicates("invoice_no")
+            frame = f.set_index("invoice_no")[["status", "promise_date", "owner", "notes"]]
         run.cache["collections_user"] = frame
     return run.cache["collections_user"]  # type: ignore[no-any-return]
 
 
+def _first_per_buyer(run: _Run, values: pd.Series) -> pd.Series:
+    """Values aligned with the buyer rows, as a series by buyer ID (the first row of an ID
+    typed twice; rows without an ID left out)."""
+    s = pd.Series(values.to_numpy(), index=run.buyers.frame["buyer_id"].to_numpy())
+    return s[~s.index.duplicated() & s.index.notna()]
+
+
 def _buyer_names(run: _Run) -> pd.Series:
-    b = run.buyers.frame.dropna(subset=["buyer_id"]).drop_duplicates("buyer_id")
-    return b.set_index("buyer_id")["name"]
+    return _first_per_buyer(run, run.buyers.frame["name"])
 
 
 def _bands(run: _Run) -> pd.Series:
-    result = _assess(run)
-    ids = run.buyers.frame["buyer_id"]
-    s = pd.Series(result["band"].to_numpy(), index=ids.to_numpy())
-    return s[~s.index.duplicated() & s.index.notna()]
+    return _first_per_buyer(run, _assess(run)["band"])
+
+
+def _high_risk(run: _Run) -> int:
+    """How many buyers are high risk: in the worst rated band of the policy."""
+    return int((_assess(run)["band"] == run.policy.score.bands[-1].band).sum())
 
 
 def _example_book(buyers: int = 8) -> Any:

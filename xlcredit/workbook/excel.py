@@ -101,6 +101,15 @@ def _bgr(color: str) -> int:
     return r + g * 256 + b * 65536
 
 
+def _active_cell(app: xw.App) -> tuple[str, str, int, int] | None:
+    """(book, sheet, row, column) of the first selected cell; None when nothing is selected
+    or the selection is not cells (a chart, a shape)."""
+    selection = app.selection
+    if selection is None:
+        return None
+    return selection.sheet.book.name, selection.sheet.name, int(selection.row), int(selection.column)
+
+
 class ExcelWorkbook:
     """The Workbook port over an open Excel workbook (``xw.Book``)."""
 
@@ -150,6 +159,34 @@ class ExcelWorkbook:
             header_row=whole.row if table.header_row_range is not None else whole.row - 1,
             first_column=whole.column,
         )
+
+    # -- the user: selection, sheets shown, messages ------------------------------------------
+    def selected_row(self, table: str) -> int | None:
+        """The data row of ``table`` holding the active cell (the first cell of the
+        selection), as an index into ``read_table(table).rows``; None elsewhere."""
+        found = self._find(table)
+        body = found.data_body_range
+        cell = _active_cell(self.book.app)
+        if body is None or cell is None or cell[:2] != (self.book.name, found.parent.name):
+            return None
+        row, col = cell[2] - body.row, cell[3] - body.column
+        rows, cols = body.shape
+        return row if 0 <= row < rows and 0 <= col < cols else None
+
+    def activate_sheet(self, name: str) -> None:
+        """Bring a sheet to the front."""
+        for sheet in self.book.sheets:
+            if sheet.name.casefold() == name.casefold():
+                sheet.activate()
+                return
+        raise SchemaError(f"{self.book.name} has no sheet named {name!r}.")
+
+    def alert(self, message: str) -> None:
+        """A message box titled xlcredit; the status bar when no dialog can be shown."""
+        try:
+            self.book.app.alert(message, title="xlcredit")
+        except Exception:  # pywintypes.com_error (Windows only): no dialog available
+            self.progress(0.0, message)
 
     # -- writing ---------------------------------------------------------------------------
     def write_columns(self, table: str, columns: list[ColumnWrite]) -> None:

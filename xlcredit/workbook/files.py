@@ -102,6 +102,8 @@ class FileWorkbook:
     path : the .xlsx or .xlsm to read.
     output : where :meth:`save` writes (default: ``path`` itself, atomically).
     progress : called as ``progress(fraction, message)``; the command line passes a bar.
+    alert : called as ``alert(message)`` for what Excel would show in a message box
+        (default: the message goes nowhere).
     read_only : open without the lock; :meth:`save` is then refused.
     """
 
@@ -112,10 +114,12 @@ class FileWorkbook:
         output: str | Path | None = None,
         progress: ProgressCallback | None = None,
         read_only: bool = False,
+        alert: Callable[[str], None] | None = None,
     ) -> None:
         self.path = Path(path)
         self.output = Path(output) if output is not None else self.path
         self._progress = progress
+        self._alert = alert
         self.read_only = read_only
         self._lock = None if read_only else WorkbookLock(self.output)
         if self._lock is not None:
@@ -134,9 +138,10 @@ class FileWorkbook:
         output: str | Path | None = None,
         progress: ProgressCallback | None = None,
         read_only: bool = False,
+        alert: Callable[[str], None] | None = None,
     ) -> FileWorkbook:
         """Open ``path`` (see the class parameters); use it as a context manager."""
-        return cls(path, output=output, progress=progress, read_only=read_only)
+        return cls(path, output=output, progress=progress, read_only=read_only, alert=alert)
 
     # -- loading ---------------------------------------------------------------------------
     def _load(self) -> None:
@@ -220,6 +225,22 @@ class FileWorkbook:
     def table_names(self) -> list[str]:
         """Names of all Excel tables in the workbook."""
         return [info.name for info in self.tables.values()]
+
+    # -- the port: the user (a file has no window) -------------------------------------------
+    def selected_row(self, table: str) -> int | None:
+        """None: a file has no active cell. The table must exist all the same."""
+        self._table(table)
+        return None
+
+    def activate_sheet(self, name: str) -> None:
+        """Nothing to show (a file has no window); the sheet must exist all the same."""
+        if name.casefold() not in {n.casefold() for n in self.sheet_names()}:
+            raise SchemaError(f"{self.path.name} has no sheet named {name!r}.")
+
+    def alert(self, message: str) -> None:
+        """Send ``message`` to the alert callback given at open, if any."""
+        if self._alert is not None:
+            self._alert(message)
 
     def _table(self, name: str) -> TableInfo:
         info = self.tables.get(name.casefold())

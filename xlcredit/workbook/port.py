@@ -224,6 +224,21 @@ class Workbook(Protocol):
         """Names of all sheets, in workbook order."""
         ...
 
+    def selected_row(self, table: str) -> int | None:
+        """Where the user points: the index, in ``read_table(table).rows``, of the data row
+        that holds the active cell; None when the active cell is not in the table's data
+        (or there is none: a file has no selection)."""
+        ...
+
+    def activate_sheet(self, name: str) -> None:
+        """Bring a sheet to the front (live Excel); nothing to show for a file."""
+        ...
+
+    def alert(self, message: str) -> None:
+        """Tell the user something to read now: a message box in Excel; for a file, the
+        alert callback given at open, if any."""
+        ...
+
     def add_conditional_formats(self, sheet: str, formats: list[ConditionalFormat]) -> None:
         """Set xlcredit's conditional formats on a user sheet (e.g. bands on Buyers).
 
