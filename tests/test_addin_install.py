@@ -201,6 +201,7 @@ def test_windows_install_doctor_uninstall_with_a_fake_registry(
     monkeypatch.setattr(install_mod, "_winreg", lambda: fake)
     monkeypatch.setattr(install_mod, "paths", lambda env=None: where)
     monkeypatch.setattr(doctor_mod, "paths", lambda env=None: where)
+    monkeypatch.setattr(install_mod, "excel_running", lambda: False)
     where.config.parent.mkdir(parents=True)
     where.config.write_text('"SHOW CONSOLE","True"\n', encoding="utf-8")
 
@@ -227,3 +228,107 @@ def test_windows_install_doctor_uninstall_with_a_fake_registry(
     assert options == {"OPEN": '"C:\\other.xlam"', "OPEN1": "/R C:\\b.xla"}
     checks = {c.topic: c for c in doctor_mod.run_checks(platform="win32")}
     assert checks["registration"].status == "FAIL" and checks["add-in file"].status == "FAIL"
+
+
+# -- issue 13, 10 and 4: Excel running; conda and per-user installs ---------------------------------
+def test_install_refuses_while_excel_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from xlcredit.engine.errors import WorkbookLockedError
+
+    fake = FakeRegistry({"OPEN": '"C:\\other.xlam"'})
+    where = install_mod.Paths(addin=tmp_path / "AddIns" / "xlcredit.xlam", config=tmp_path / "c.conf")
+    monkeypatch.setattr(install_mod, "_winreg", lambda: fake)
+    monkeypatch.setattr(install_mod, "paths", lambda env=None: where)
+    monkeypatch.setattr(install_mod, "excel_running", lambda: True)
+    for uninstall in (False, True):
+        with pytest.raises(WorkbookLockedError, match=r"Excel is running.*Close every Excel window"):
+            install_mod.install(uninstall=uninstall, out=io.StringIO(), platform="win32")
+    assert not Path(str(where.addin)).exists() and not Path(str(where.config)).exists()
+    assert fake.keys[install_mod.EXCEL_OPTIONS_KEY] == {"OPEN": '"C:\\other.xlam"'}
+    monkeypatch.setattr(install_mod, "excel_running", lambda: None)  # cannot tell: go on, warn
+    out = io.StringIO()
+    assert install_mod.install(out=out, platform="win32") == 0
+    assert "could not check whether Excel is running" in out.getvalue()
+
+
+def test_excel_running_reads_tasklist() -> None:
+    class Done:
+        def __init__(self, code: int, text: str) -> None:
+            self.returncode, self.stdout = code, text
+
+    # tasklist /FO CSV /NH output (Windows 10): a match, no match, a failure
+    found = '"EXCEL.EXE","11236","Console","1","187,604 K"\r\n'
+    none = "INFO: No tasks are running which match the specified criteria.\r\n"
+    assert install_mod.excel_running(lambda *a, **k: Done(0, found)) is True
+    assert install_mod.excel_running(lambda *a, **k: Done(0, none)) is False
+    assert install_mod.excel_running(lambda *a, **k: Done(1, "")) is None
+
+    def missing(*a: object, **k: object) -> None:
+        raise FileNotFoundError("tasklist")
+
+    assert install_mod.excel_running(missing) is None
+
+
+def test_python_kinds_and_their_configuration() -> None:
+    kind = install_mod.python_kind
+    conda_env = kind(r"C:\mc\envs\credit", r"C:\mc\envs\credit", r"C:\mc\envs\credit\Lib\site-packages\xlwings",
+                     "", {"CONDA_PREFIX": r"C:\mc\envs\credit"})
+    assert (conda_env.kind, conda_env.conda_path, conda_env.conda_env) == ("conda", r"C:\mc", "credit")
+    base = kind(r"C:\mc", r"C:\mc", r"C:\mc\Lib\site-packages\xlwings", "", {"CONDA_PREFIX": r"C:\mc"})
+    assert (base.conda_path, base.conda_env) == (r"C:\mc", "base")
+    user_site = r"C:\Users\li\AppData\Roaming\Python\Python311\site-packages"
+    user = kind(r"C:\Program Files\Python311", r"C:\Program Files\Python311",
+                user_site + r"\xlwings", user_site, {})
+    assert (user.kind, user.dll_folder) == ("user", r"C:\Users\li\AppData\Roaming\Python\Python311")
+    venv = kind(r"C:\work\.venv", r"C:\Python311", r"C:\work\.venv\Lib\site-packages\xlwings", user_site, {})
+    assert venv.kind == "venv"
+    system = kind(r"C:\Python311", r"C:\Python311", r"C:\Python311\Lib\site-packages\xlwings", user_site, {})
+    assert system.kind == "system"
+    text = install_mod.config_text(r"C:\mc\envs\credit\python.exe", '"CONDA ENV","old"\n', conda_env)
+    assert text.splitlines() == [
+        '"INTERPRETER_WIN","C:\\mc\\envs\\credit\\python.exe"', f'"UDF MODULES","{UDF_MODULE}"',
+        '"CONDA PATH","C:\\mc"', '"CONDA ENV","credit"']
+    assert install_mod.remove_our_config(text) == ""  # uninstall leaves nothing of ours
+
+
+def test_doctor_warns_about_a_per_user_xlwings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(doctor_mod, "python_kind", lambda: install_mod.PythonKind("user", dll_folder=r"C:\u"))
+    checks = {c.topic: c for c in doctor_mod.run_checks(platform="linux")}
+    assert checks["Python kind"].status == "WARN" and "pip --user" in checks["Python kind"].message
+
+
+class TrustRegistry(FakeRegistry):
+    """FakeRegistry with subkeys and typed values: the Trust Center's part of HKCU."""
+
+    def QueryValueEx(self, key: FakeRegistry._Key, name: str) -> tuple[object, int]:
+        if name not in key.values:
+            raise OSError("no such value")
+        return key.values[name], self.REG_SZ
+
+    def EnumKey(self, key: FakeRegistry._Key, i: int) -> str:
+        path = next(p for p, v in self.keys.items() if v is key.values)
+        children = sorted({p[len(path) + 1:].split("\\")[0] for p in self.keys
+                           if p.startswith(path + "\\")})
+        if i >= len(children):
+            raise OSError("no more keys")
+        return children[i]
+
+
+def test_doctor_reads_the_macro_setting_and_the_trusted_locations() -> None:
+    # issue 13, 13: %APPDATA%\Microsoft\AddIns is not a default trusted location (docs/excel.md)
+    security = doctor_mod.SECURITY_KEYS[1]
+    env = {"APPDATA": r"C:\Users\li\AppData\Roaming"}
+    reg = TrustRegistry()
+    assert doctor_mod.macro_trust(ADDIN, reg, env).status == "OK"  # nothing set: Excel's default (2)
+    reg.keys[security] = {"VBAWarnings": 4}
+    check = doctor_mod.macro_trust(ADDIN, reg, env)
+    assert check.status == "FAIL" and "without notification" in check.message
+    assert r"C:\Users\li\AppData\Roaming\Microsoft\AddIns is not a trusted location" in check.message
+    reg.keys[security + r"\Trusted Locations"] = {}
+    reg.keys[security + r"\Trusted Locations\Location9"] = {"Path": r"%APPDATA%\Microsoft\AddIns\\"}
+    assert doctor_mod.macro_trust(ADDIN, reg, env).status == "OK"
+    reg.keys[doctor_mod.SECURITY_KEYS[0]] = {"VBAWarnings": 3}  # a policy wins over the user
+    del reg.keys[security + r"\Trusted Locations\Location9"]
+    reg.keys[security + r"\Trusted Locations\Location1"] = {"Path": "C:\\Users\\li\\", "AllowSubfolders": 1}
+    assert doctor_mod.macro_trust(ADDIN, reg, env).status == "OK"
+    reg.keys[security + r"\Trusted Locations\Location1"]["AllowSubfolders"] = 0
+    assert "except digitally signed" in doctor_mod.macro_trust(ADDIN, reg, env).message

@@ -194,13 +194,48 @@ def test_every_runpython_names_an_existing_callable(modules: dict[str, str]) -> 
     assert entry_points == RIBBON_ENTRY_POINTS
 
 
+def _button_bodies(source: str) -> dict[str, list[str]]:
+    found = re.findall(r"Public Sub (\w+)\(control As IRibbonControl\)\r\n(.*?)End Sub", source, re.S)
+    return {name: [ln.strip() for ln in body.split("\r\n") if ln.strip()] for name, body in found}
+
+
 def test_every_button_runs_one_entry_point(ui: ElementTree.Element, modules: dict[str, str]) -> None:
-    source = modules[ribbon.RIBBON_MODULE]
-    bodies = dict(re.findall(r"Public Sub (\w+)\(control As IRibbonControl\)\r\n(.*?)End Sub", source, re.S))
+    bodies = _button_bodies(modules[ribbon.RIBBON_MODULE])
     for el in ui.iter(f"{{{ribbon.CUSTOMUI14_NS}}}button"):
         name = el.get("onAction", "").rpartition(".")[2]
-        body = [ln.strip() for ln in bodies[name].split("\r\n") if ln.strip()]
-        assert len(body) == 1 and body[0].startswith('RunPython "import xlcredit.macros; ')
+        body = bodies[name]
+        assert len(body) == 2 and body[1].startswith('RunPython "import xlcredit.macros; ')
+
+
+def test_every_button_checks_for_a_workbook_before_running_python(modules: dict[str, str]) -> None:
+    """Issue 13, 3: RunPython reads ActiveWorkbook first (GetConfig in xlwings' VBA), which is
+    Nothing with no workbook open and for a file in Protected View: VBA would stop with
+    run-time error 91. Every button checks first and says what to do, in the language of
+    Office's user interface."""
+    source = modules[ribbon.RIBBON_MODULE]
+    assert "ActiveWorkbook" in modules["xlwings"]  # why the guard is needed
+    bodies = _button_bodies(source)
+    for b in ribbon.BUTTONS:
+        body = bodies[b.on_action]
+        assert body[0] == "If Not WorkbookReady() Then Exit Sub", b.on_action
+        assert all("RunPython" not in line for line in body[:1]), b.on_action
+    m = re.search(r"Private Function WorkbookReady\(\) As Boolean\r\n(.*?)End Function", source, re.S)
+    assert m, "no WorkbookReady function in the ribbon module"
+    guard = m.group(1)
+    assert "If Not ActiveWorkbook Is Nothing Then" in guard
+    assert "Application.ActiveProtectedViewWindow Is Nothing" in guard
+    assert "IsChineseUI()" in guard and guard.count("MsgBox ") == 1
+    lines = guard.split("\r\n")
+    texts = {}
+    for key in ("noBookZh", "noBookEn", "protectedZh", "protectedEn"):
+        texts[key] = vba_string_value(lines, key)
+    assert texts == {
+        "noBookZh": ribbon.NO_WORKBOOK[1], "noBookEn": ribbon.NO_WORKBOOK[0],
+        "protectedZh": ribbon.PROTECTED_VIEW[1], "protectedEn": ribbon.PROTECTED_VIEW[0],
+    }
+    for en, zh in (ribbon.NO_WORKBOOK, ribbon.PROTECTED_VIEW):
+        assert re.search(r"[\u4e00-\u9fff]", zh) and "xlcredit" in en
+    assert "Enable Editing" in ribbon.PROTECTED_VIEW[0] and "启用编辑" in ribbon.PROTECTED_VIEW[1]
 
 
 def test_labels_in_english_and_chinese(modules: dict[str, str]) -> None:

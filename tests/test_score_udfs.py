@@ -151,6 +151,16 @@ def test_exported_through_the_udf_module() -> None:
 @settings(max_examples=300, deadline=None)
 @given(cells=st.lists(st.lists(wild_cells(), min_size=2, max_size=2), min_size=16, max_size=16))
 def test_any_cells_give_numbers_or_readable_errors(cells: list[list[object]]) -> None:
+    from xlcredit.engine.scoring import INPUTS
+    from xlcredit.workbook.excel_values import cell_error
+
+    errors = [(name, cell_error(v)) for name, col in zip(INPUTS[:16], cells, strict=True) for v in col]
+    errors = [(name, kind) for name, kind in errors if kind is not None]
+    if errors:  # an Excel error cell (issue 13, 11): that error, naming the argument
+        name, kind = errors[0]
+        for out in (TRADESCORE(*cells), TRADESCORE_DETAIL(*cells)):
+            assert isinstance(out, str) and out.startswith(f"{kind} {name}: cell ")
+        return
     for out in (TRADESCORE(*cells), TRADESCORE_DETAIL(*cells)):
         assert isinstance(out, list) and len(out) == 2
         for row in out:

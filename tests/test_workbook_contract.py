@@ -113,6 +113,37 @@ class FileHarness:
     def discard(self, book: Any) -> None:
         book.close()
 
+    def rules(self, path: Path, sheet: str) -> list[tuple[str, str, str | None, list[str]]]:
+        return _rules(path, sheet)
+
+
+class FakeExcelHarness:
+    """The xlwings adapter on the fake Excel of ``tests/fake_excel.py`` (any system): a
+    workbook stays open in the fake until it is discarded, as in a live Excel session."""
+
+    def __init__(self) -> None:
+        self.books: dict[Path, Any] = {}
+
+    def open(self, path: Path, **options: Any) -> Workbook:
+        from fake_excel import open_book
+
+        from xlcredit.workbook.excel import ExcelWorkbook
+
+        if path not in self.books:
+            self.books[path] = open_book(path)
+        return ExcelWorkbook(self.books[path])
+
+    def finish(self, book: Any) -> None:
+        """Saving is Excel's business: the fake keeps the open workbook."""
+
+    def discard(self, book: Any) -> None:
+        self.books = {p: b for p, b in self.books.items() if b is not book.book}
+
+    def rules(self, path: Path, sheet: str) -> list[tuple[str, str, str | None, list[str]]]:
+        from fake_excel import condition_summary
+
+        return sorted(condition_summary(c) for c in self.books[path].sheets[sheet].conditions)
+
 
 class ExcelHarness:  # pragma: no cover - needs Excel
     """Opens workbooks in a hidden Excel instance through the xlwings adapter."""
@@ -134,10 +165,14 @@ class ExcelHarness:  # pragma: no cover - needs Excel
     def discard(self, book: Any) -> None:
         book.book.close()
 
+    def rules(self, path: Path, sheet: str) -> list[tuple[str, str, str | None, list[str]]]:
+        return _rules(path, sheet)
+
 
 @pytest.fixture(
     params=[
         "file",
+        "fake-excel",
         pytest.param(
             "excel",
             marks=pytest.mark.skipif(
@@ -149,6 +184,8 @@ class ExcelHarness:  # pragma: no cover - needs Excel
 def harness(request: pytest.FixtureRequest) -> Any:
     if request.param == "file":
         return FileHarness()
+    if request.param == "fake-excel":
+        return FakeExcelHarness()
     return ExcelHarness()  # pragma: no cover
 
 
@@ -345,7 +382,7 @@ def test_conditional_formats_replace_only_xlcredits_own(harness: Any, source: Pa
             ],
         )
         harness.finish(book)
-        assert _rules(source, "客户") == sorted(
+        assert harness.rules(source, "客户") == sorted(
             [
                 user_rule,
                 (f"B4:H{last}", "expression", None, ['$H4="D"']),
@@ -655,3 +692,170 @@ def test_file_failed_sheet_leaves_the_workbook_as_it_was(source: Path) -> None:
         book.save()
     assert _parts(source).keys() == before.keys()
     assert {n for n, d in _parts(source).items() if d != before[n]} <= {"xl/workbook.xml"}
+
+
+# -- the xlwings adapter on a fake Excel that behaves like the real one (issue 13) --------------
+# tests/fake_excel.py models what real Excel does and the documentation does not make obvious
+# (each behaviour cites its source there); these tests fail on an adapter that ignores it.
+from fake_excel import XL_CALCULATION_AUTOMATIC, XL_R1C1, FakeApp, FakeBook, open_book  # noqa: E402
+
+
+def _excel(source: Path, app: FakeApp | None = None) -> tuple[Any, FakeBook]:
+    from xlcredit.workbook.excel import ExcelWorkbook
+
+    fake = open_book(source, app)
+    return ExcelWorkbook(fake), fake  # type: ignore[arg-type]
+
+
+def _flags(last: int) -> list[ConditionalFormat]:
+    return [
+        ConditionalFormat(f"B4:H{last}", "formula", formula='=$H4="D"', fill="#FFE5E5"),
+        ConditionalFormat(f"H4:H{last}", "cell", operator="==", value="A", fill="#C6EFCE"),
+        ConditionalFormat(f"D4:D{last}", "cell", operator=">", value=1e6, bold=True),
+    ]
+
+
+@pytest.mark.parametrize("style", ["A1", "R1C1"])
+def test_excel_flag_rules_anchor_on_the_first_data_row_wherever_the_active_cell_is(
+    source: Path, style: str
+) -> None:
+    """Issue 13, 1: FormatConditions.Add reads relative references against the active cell
+    (KB 895562); Refresh all moves it. The rule must hold $H4 at B4 and must be found and
+    replaced on the next refresh, whatever cell or sheet is active then."""
+    book, fake = _excel(source)
+    if style == "R1C1":
+        fake.app.api.ReferenceStyle = XL_R1C1
+    buyers = fake.sheets["客户"]
+    buyers.select("H20")  # the user clicked a cell further down
+    book.add_conditional_formats("客户", _flags(6))
+    fake.sheets["Invoices"].activate()  # the next refresh starts from another sheet
+    fake.sheets["Invoices"].select("C9")
+    book.add_conditional_formats("客户", _flags(5))
+    rules = sorted((c.AppliesTo.Address(False, False), c.formulas_at_top_left())
+                   for c in buyers.conditions)
+    assert rules == [("B4:H5", ['=$H4="D"']), ("D4:D5", ["=1000000"]), ("D4:D6", ["=0"]),  # the user's
+                     ("H4:H5", ['="A"'])]
+
+
+def test_excel_strings_arrive_as_text(source: Path) -> None:
+    """Issue 13, 2: Range.Value parses text as typing does ("1-30" a date, "0042" a number)."""
+    book, fake = _excel(source)
+    book.write_columns("tblBuyers", [ColumnWrite("Bucket", ["1-30", "0042", "TRUE"]),
+                                     ColumnWrite("Reason", ["'quoted'", "15%", "2026-11-28"])])
+    rows = book.read_table("tblBuyers").rows
+    assert [r[7:9] for r in rows] == [["1-30", "'quoted'"], ["0042", "15%"], ["TRUE", "2026-11-28"]]
+    frame = pd.DataFrame({"Bucket": ["1-30", "31-60"], "Buyer ID": ["0042", "0043"], "1-30": [1.0, 2.0]})
+    sheet = SheetSpec("Aging", cells=[CellSpec(0, 0, "1-30"), CellSpec(0, 1, "0042")],
+                      tables=[TableSpec("tblAging", frame, row=2)])
+    book.write_sheet(sheet)
+    aging = fake.sheets["Aging"]
+    assert [aging.cells[(1, 1)], aging.cells[(1, 2)]] == ["1-30", "0042"]
+    table = book.read_table("tblAging")
+    assert table.header == ["Bucket", "Buyer ID", "1-30"]
+    assert table.rows == [["1-30", "0042", 1.0], ["31-60", "0043", 2.0]]
+
+
+def test_excel_generated_table_name_must_be_free(source: Path) -> None:
+    """Issue 13, 6: the same refusal as the file adapter's, before anything is changed."""
+    book, _ = _excel(source)
+    frame = pd.DataFrame({"a": [1.0]})
+    with pytest.raises(WorkbookError, match="table named tblBuyers already exists on sheet 客户"):
+        book.write_sheet(SheetSpec("Aging", tables=[TableSpec("tblBuyers", frame)]))
+    assert book.sheet_names() == ["客户", "Invoices", "Notes"]  # no half-built sheet
+    book.write_sheet(aging_sheet(3))
+    with pytest.raises(WorkbookError, match="table named tblInvoices already exists"):
+        book.write_sheet(SheetSpec("Aging", tables=[TableSpec("tblInvoices", frame)]))
+    assert book.read_table("tblAging").rows[0][0] == "Buyer 0"  # the old sheet is untouched
+
+
+def test_excel_frozen_panes_ignore_the_scroll_position_and_the_user_stays(source: Path) -> None:
+    """Issue 13, 7: SplitRow counts from the top row of the pane; generating a sheet must not
+    leave the user on it."""
+    book, fake = _excel(source)
+    fake.sheets["Notes"].activate()
+    book.write_sheet(aging_sheet(3))
+    assert fake.active_sheet is fake.sheets["Notes"]
+    aging = fake.sheets["Aging"]
+    assert aging.view["frozen_at"] == (4, 1)  # rows 1-3 frozen: A4 is the first free cell
+    aging.view.update(scroll_row=30, scroll_col=3)  # the user scrolled the Aging sheet
+    book.write_sheet(aging_sheet(40))
+    assert aging.view["frozen_at"] == (4, 1)
+    assert fake.active_sheet is fake.sheets["Notes"]
+
+
+def test_excel_page_setup_without_a_printer_does_not_stop_the_sheet(source: Path) -> None:
+    """Issue 13, 8: on a machine without a printer PageSetup.PaperSize fails."""
+    app = FakeApp()
+    app.api.has_printer = False
+    book, fake = _excel(source, app)
+    book.write_sheet(aging_sheet(3))
+    assert book.read_table("tblAging").rows[0][0] == "Buyer 0"
+    setup = fake.sheets["Aging"].api.PageSetup
+    assert (setup.Orientation, setup.FitToPagesWide, setup.PrintTitleRows) == (2, 1, "")
+    assert app.api.PrintCommunication is True
+    book.progress(1.0, "")  # the run ends: the status bar says what was skipped
+    assert "printer refused the print settings PaperSize" in app.status_bar
+
+
+def test_excel_ribbon_runs_with_calculation_and_events_suspended(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13, 9: every write recalculates the workbook (UDFs included) and raises
+    Worksheet_Change unless calculation and events are suspended; both come back afterwards,
+    also when the run fails."""
+    import xlcredit.macros as macros
+    import xlcredit.macros.ribbon as ribbon
+    from xlcredit.workbook.excel import ExcelWorkbook
+    from xlcredit.workbook.templates import build_template
+
+    path = build_template(tmp_path / "book.xlsx", sample=6)
+    fake = open_book(path)
+    app = fake.app.api
+    monkeypatch.setattr(ribbon, "_caller", lambda: ExcelWorkbook(fake))  # type: ignore[arg-type]
+    macros.ribbon_refresh_buyers()
+    assert fake.app.alerts == []  # no error
+    assert (app.recalculations, app.change_events) == (0, 0)
+    assert (app.Calculation, app.EnableEvents, app.ScreenUpdating) == (
+        XL_CALCULATION_AUTOMATIC, True, True)
+
+    def boom(book: Any) -> None:
+        book.write_columns("tblBuyers", [])
+        raise RuntimeError("disk full")
+
+    macros.ribbon_help()  # issue 13, 12: Help names the xlwings version the DLL must match
+    import xlwings
+
+    assert f"xlwings {xlwings.__version__}" in fake.app.alerts.pop()
+    monkeypatch.setattr(ribbon, "refresh_buyers", boom)
+    macros.ribbon_refresh_buyers()
+    assert "disk full" in fake.app.alerts[-1]
+    assert (app.Calculation, app.EnableEvents, app.ScreenUpdating) == (
+        XL_CALCULATION_AUTOMATIC, True, True)
+
+
+def test_excel_refresh_all_twice_keeps_one_set_of_flags_on_the_first_data_row(tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Issue 13, 1 and 7 end to end: Refresh all from a cell far down the buyer table, then
+    from another sheet; the band rules stay anchored on the first data row, their number is
+    stable, and the user stays on the sheet they were on."""
+    import xlcredit.macros as macros
+    import xlcredit.macros.ribbon as ribbon
+    from xlcredit.workbook.excel import ExcelWorkbook
+    from xlcredit.workbook.templates import build_template
+
+    fake = open_book(build_template(tmp_path / "book.xlsx", sample=8))
+    monkeypatch.setattr(ribbon, "_caller", lambda: ExcelWorkbook(fake))  # type: ignore[arg-type]
+    buyers = fake.sheets["Buyers"]
+    first_data_row = ExcelWorkbook(fake).read_table("tblBuyers").header_row + 1  # type: ignore[arg-type]
+    buyers.activate()
+    buyers.select("K20")
+    macros.ribbon_refresh_all()
+    before = sorted((c.AppliesTo.Address(False, False), c.formulas_at_top_left()) for c in buyers.conditions)
+    fake.sheets["Policy"].activate()
+    macros.ribbon_refresh_all()
+    after = sorted((c.AppliesTo.Address(False, False), c.formulas_at_top_left()) for c in buyers.conditions)
+    assert after == before and len(after) >= 2
+    expressions = [f for _, fs in after for f in fs if "$" in f]
+    assert expressions and all(f"{first_data_row}=" in f for f in expressions), expressions
+    assert fake.active_sheet is fake.sheets["Policy"]
+    assert "Buyers 8" in fake.app.alerts[-1]

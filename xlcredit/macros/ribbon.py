@@ -19,7 +19,7 @@ from xlcredit.workbook.schema import BUYERS
 
 
 def _caller() -> Workbook:
-    """The workbook that pressed the button, through the xlwings adapter (Windows/macOS)."""
+    """The workbook that pressed the button, through the xlwings adapter (Excel for Windows)."""
     from xlcredit.workbook.excel import ExcelWorkbook  # imported lazily: xlwings needs Excel
 
     return ExcelWorkbook.caller()
@@ -31,7 +31,8 @@ def _ribbon(action: Callable[[Workbook], Any]) -> None:
 
     book = _caller()
     try:
-        action(book)
+        with book.suspended():  # no recalculation or events while the button writes
+            action(book)
     except XlCreditError as exc:
         book.alert(str(exc))
     except Exception as exc:  # a bug of ours: one readable line, not a Python traceback
@@ -125,7 +126,9 @@ def ribbon_help() -> None:
         ver = version("xlcredit")
     except PackageNotFoundError:
         ver = "dev"
+    xlwings_ver = version("xlwings")  # the add-in's DLL must be this same version
     _ribbon(lambda book: book.alert(
-        f"xlcredit {ver}\nCredit scores, limits, aging, collections and payment plans in Excel.\n"
+        f"xlcredit {ver}, xlwings {xlwings_ver}\n"
+        "Credit scores, limits, aging, collections and payment plans in Excel.\n"
         "Guide: docs/excel.md of the xlcredit project. Diagnose an installation with "
         "`xlcredit addin doctor`."))

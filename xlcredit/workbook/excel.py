@@ -1,4 +1,8 @@
-"""The live-Excel adapter of the Workbook port, through classic xlwings (Windows and macOS).
+"""The live-Excel adapter of the Workbook port, through classic xlwings (Excel for Windows).
+
+It uses COM members of Excel for Windows (``FormatConditions``, ``PageSetup``,
+``ConvertFormula``, window panes), so the ribbon buttons are supported on Windows only;
+on a Mac, ``xlcredit refresh`` does the same work on the file (docs/excel.md).
 
 Thin on purpose: every cell value crosses COM in :func:`_get_block` and :func:`_set_block`
 (one call per block: a table body, a column, a generated table), never one call per row.
@@ -6,15 +10,31 @@ Colouring uses conditional formats (``FormatConditions``), never per-cell fills.
 generates carry the hidden sheet-level name :data:`~xlcredit.workbook.book_xml.MARK`, the
 same mark the file adapter uses, so only those sheets are ever replaced.
 
+What real Excel does that the adapter must allow for (issue 13; the contract tests run it
+against ``tests/fake_excel.py``, which models each of these with its source):
+
+- ``Range.Value`` parses text as typing does ("1-30" becomes a date, "0042" a number), so
+  every text goes out with Excel's text prefix, an apostrophe (:func:`_excel_value`);
+- ``FormatConditions.Add`` and ``FormatCondition.Formula1`` take relative references against
+  the active cell and in the application's reference style (Microsoft KB 895562), so rule
+  formulas are rebased through ``Application.ConvertFormula`` both ways;
+- ``Window.SplitRow`` counts from the scroll position, ``Sheets.Add`` activates the new
+  sheet; page setup asks the printer driver and may fail on a machine without a printer.
+
 xlwings is imported lazily: this module imports on Linux, where Excel does not run.
 
->>> _bgr("#FF0000"), _excel_value("=cmd"), _excel_value(float("nan"))
-(255, "'=cmd", None)
+>>> _bgr("#FF0000"), _excel_value("=cmd"), _excel_value("0042"), _excel_value(float("nan"))
+(255, "'=cmd", "'0042", None)
+>>> _excel_value("0042", text_cell=True), _excel_value("")
+('0042', None)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -24,6 +44,7 @@ from xlcredit.workbook.book_xml import CF_MARK, MARK, cf_signature, rule_signatu
 from xlcredit.workbook.charts import anchor_cell
 from xlcredit.workbook.generated import (
     check_sheet_name,
+    check_table_name,
     conditional_xml,
     print_titles,
     validation_xml,
@@ -63,6 +84,9 @@ _XL_ALIGN = {"left": -4131, "center": _XL_CENTER, "right": -4152}
 _XL_TOTALS_NONE, _XL_TOTALS_SUM = 0, 1
 _XL_VALIDATE_LIST, _XL_ALERT_STOP, _XL_ALERT_WARNING = 3, 1, 2
 _XL_LIST_SEPARATOR = 5
+#: XlReferenceStyle and XlCalculation values.
+_XL_A1, _XL_R1C1 = 1, -4150
+_XL_CALCULATION_MANUAL = -4135
 
 
 # -- the only places where cell values cross COM ------------------------------------------------
@@ -77,11 +101,16 @@ def _set_block(rng: xw.Range, rows: list[list[Any]]) -> None:
     rng.value = rows
 
 
-def _excel_value(value: Any) -> Any:
-    """A value as it must be sent to Excel: text starting with = + - @ stays text."""
+def _excel_value(value: Any, text_cell: bool = False) -> Any:
+    """A value as it must be sent to Excel: every text with the apostrophe that makes Excel
+    keep it as typed (``Range.Value`` otherwise reads "1-30" as a date, "0042" as 42 and
+    "=x" as a formula). A cell formatted as text ("@") keeps text as it is, so it gets none.
+    Empty text is a blank cell."""
     value = plain_value(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
+    if isinstance(value, str):
+        if not value:
+            return None
+        return value if text_cell else "'" + value
     return value
 
 
@@ -115,6 +144,9 @@ class ExcelWorkbook:
 
     def __init__(self, book: xw.Book) -> None:
         self.book = book
+        #: What could not be done but did not stop the run (e.g. print settings a printer
+        #: driver refused), one sentence each.
+        self.notes: list[str] = []
 
     @classmethod
     def caller(cls) -> ExcelWorkbook:
@@ -210,25 +242,30 @@ class ExcelWorkbook:
             target = body.columns[names.index(column.header.strip().casefold())]
             if column.number_format:
                 target.number_format = column.number_format
-            _set_block(target, [[_excel_value(v)] for v in column.values])
+            text = column.number_format == "@"
+            _set_block(target, [[_excel_value(v, text)] for v in column.values])
 
     def _owned(self, sheet: xw.Sheet) -> bool:
         return any(name.name.split("!")[-1] == MARK for name in sheet.names)
 
     def write_sheet(self, sheet: SheetSpec, *, before: str | None = None) -> None:
-        """Create or replace a generated sheet (only one xlcredit created)."""
+        """Create or replace a generated sheet (only one xlcredit created). Everything is
+        checked before anything changes; the sheet the user was on stays active."""
         check_sheet_name(sheet.name)
         existing = {s.name.casefold(): s for s in self.book.sheets}
         target = existing.get(sheet.name.casefold())
+        if target is not None and not self._owned(target):
+            raise WorkbookError(
+                f"{self.book.name} already has a sheet named {target.name!r} that xlcredit "
+                "did not create; rename or move that sheet, then refresh again."
+            )
+        self._check_table_names(sheet, target.name if target is not None else None)
         app = self.book.app
+        updating = app.screen_updating
+        previous = app.api.ActiveSheet
         app.screen_updating = False
         try:
             if target is not None:
-                if not self._owned(target):
-                    raise WorkbookError(
-                        f"{self.book.name} already has a sheet named {target.name!r} that xlcredit "
-                        "did not create; rename or move that sheet, then refresh again."
-                    )
                 for chart in list(target.charts):
                     chart.delete()
                 for table in list(target.tables):
@@ -245,9 +282,33 @@ class ExcelWorkbook:
                 )
                 mark = target.names.add(MARK, "=TRUE")
                 mark.api.Visible = False
+            target.activate()  # rule formulas are read against its active cell (_rebase)
             self._render(target, sheet)
         finally:
-            app.screen_updating = True
+            if previous is not None:
+                previous.Activate()
+            app.screen_updating = updating
+
+    def _check_table_names(self, sheet: SheetSpec, replacing: str | None) -> None:
+        """The file adapter's refusal of a table name already used elsewhere in the
+        workbook (Excel would stop half-way with a COM error)."""
+        taken = {
+            table.name.casefold(): other.name
+            for other in self.book.sheets
+            if other.name != replacing
+            for table in other.tables
+        }
+        seen: set[str] = set()
+        for table in sheet.tables:
+            check_table_name(table.name)
+            key = table.name.casefold()
+            if key in seen or key in taken:
+                raise WorkbookError(
+                    f"A table named {table.name} already exists on sheet "
+                    f"{taken.get(key, sheet.name)}; rename that table (Table Design > Table Name) "
+                    "and refresh again."
+                )
+            seen.add(key)
 
     def _render(self, target: xw.Sheet, spec: SheetSpec) -> None:
         for table in spec.tables:
@@ -278,35 +339,53 @@ class ExcelWorkbook:
         if spec.tab_color:
             target.api.Tab.Color = _bgr(spec.tab_color)
         if spec.freeze:
-            target.activate()
+            # SplitRow/SplitColumn count from the cell at the top left of the pane: scroll
+            # home first, or a sheet scrolled to row 30 freezes rows 30-32 instead of 1-3.
             window = self.book.app.api.ActiveWindow
             window.FreezePanes = False
+            window.ScrollRow, window.ScrollColumn = 1, 1
             window.SplitRow, window.SplitColumn = spec.freeze
             window.FreezePanes = True
 
     def _page_setup(self, target: xw.Sheet, spec: SheetSpec) -> None:
         """Orientation, A4, fit to one page wide, repeated header rows, header and footer
         (the same as the file adapter writes). Printer traffic is paused meanwhile: each
-        PageSetup property otherwise asks the printer driver."""
+        PageSetup property otherwise asks the printer driver.
+
+        Print settings never stop a sheet: a machine without a printer (or a driver without
+        A4) refuses some of them; those are skipped and listed in :attr:`notes`."""
         titles = print_titles(spec)
         app = self.book.app.api
-        app.PrintCommunication = False
+        setup = target.api.PageSetup
+        settings: list[tuple[str, Any]] = [
+            ("Orientation", _XL_LANDSCAPE if spec.landscape else _XL_PORTRAIT),
+            ("PaperSize", _XL_PAPER_A4),
+        ]
+        if spec.fit_width:
+            settings += [("Zoom", False), ("FitToPagesWide", 1), ("FitToPagesTall", False)]
+        settings += [
+            ("PrintTitleRows", titles.split("!")[-1] if titles else ""),
+            ("LeftHeader", spec.header or ""),
+            ("CenterFooter", spec.footer or ""),
+        ]
+        for names, inches in ((("LeftMargin", "RightMargin"), 0.4),
+                              (("TopMargin", "BottomMargin"), 0.6),
+                              (("HeaderMargin", "FooterMargin"), 0.3)):  # fmt: skip
+            settings += [(name, app.InchesToPoints(inches)) for name in names]
+        skipped: list[str] = []
+        paused = _attempt(lambda: setattr(app, "PrintCommunication", False))
         try:
-            setup = target.api.PageSetup
-            setup.Orientation = _XL_LANDSCAPE if spec.landscape else _XL_PORTRAIT
-            setup.PaperSize = _XL_PAPER_A4
-            if spec.fit_width:
-                setup.Zoom = False
-                setup.FitToPagesWide = 1
-                setup.FitToPagesTall = False
-            setup.PrintTitleRows = titles.split("!")[-1] if titles else ""
-            setup.LeftHeader = spec.header or ""
-            setup.CenterFooter = spec.footer or ""
-            setup.LeftMargin = setup.RightMargin = app.InchesToPoints(0.4)
-            setup.TopMargin = setup.BottomMargin = app.InchesToPoints(0.6)
-            setup.HeaderMargin = setup.FooterMargin = app.InchesToPoints(0.3)
+            for name, value in settings:
+                if not _attempt(lambda n=name, v=value: setattr(setup, n, v)):  # type: ignore[misc]
+                    skipped.append(name)
         finally:
-            app.PrintCommunication = True
+            if paused:
+                _attempt(lambda: setattr(app, "PrintCommunication", True))
+        if skipped:
+            self.notes.append(
+                f"{target.name}: the printer refused the print settings {', '.join(skipped)}; "
+                "the sheet is complete. Set them in Page Layout once a printer is installed."
+            )
 
     def _validation(self, target: xw.Sheet, validation: DataValidation) -> None:
         validation_xml([validation])  # the same checks as the file adapter
@@ -326,12 +405,16 @@ class ExcelWorkbook:
     def _table(self, target: xw.Sheet, table: TableSpec) -> None:
         frame = table.frame
         header = [str(c) for c in frame.columns]
-        body = [[_excel_value(v) for v in row] for row in frame.itertuples(index=False)]
+        text = [name in table.text_columns for name in header]
+        body = [
+            [_excel_value(v, t) for v, t in zip(row, text, strict=True)]
+            for row in frame.itertuples(index=False)
+        ]
         rng = target.range((table.row + 1, table.col + 1)).resize(len(body) + 1, len(header))
-        for j, name in enumerate(header):
-            if name in table.text_columns:
+        for j, is_text in enumerate(text):
+            if is_text:
                 rng.columns[j].number_format = "@"
-        _set_block(rng, [header, *body])
+        _set_block(rng, [[_excel_value(h, t) for h, t in zip(header, text, strict=True)], *body])
         created = target.tables.add(source=rng, name=table.name, table_style_name=table.style)
         data = created.data_body_range
         if data is not None:
@@ -356,19 +439,22 @@ class ExcelWorkbook:
             created.api.ShowTotals = True
             totals = created.totals_row_range
             if totals is not None:
-                _set_block(totals[0, 0], [[table.total_label]])
+                _set_block(totals[0, 0], [[_excel_value(table.total_label)]])
                 for j in range(1, len(header)):  # Excel's default: a count under the last
                     kind = _XL_TOTALS_SUM if numeric[j] else _XL_TOTALS_NONE
                     created.api.ListColumns(j + 1).TotalsCalculation = kind
 
     def _conditional(self, target: xw.Sheet, cf: ConditionalFormat) -> None:
-        conditions = target.range(cf.range).api.FormatConditions
+        rng = target.range(cf.range)
+        conditions = rng.api.FormatConditions
         if cf.kind == "data_bar":
             bar = conditions.AddDatabar()
             bar.BarColor.Color = _bgr(cf.color or "#638EC6")
             return
+        top_left = rng.api.Cells(1, 1)
         if cf.kind == "formula":
-            rule = conditions.Add(Type=_XL_EXPRESSION, Formula1=cf.formula)
+            formula = self._rebase(cf.formula or "", top_left, to_com=True)
+            rule = conditions.Add(Type=_XL_EXPRESSION, Formula1=formula)
         else:
             values = list(cf.value) if cf.operator == "between" else [cf.value]
             formulas = [v if isinstance(v, int | float) else f'="{v}"' for v in values]
@@ -401,16 +487,51 @@ class ExcelWorkbook:
         com.HasTitle = True
         com.ChartTitle.Text = spec.title
 
+    def _rebase(self, formula: str, top_left: Any, *, to_com: bool) -> str:
+        """A rule formula between our form (A1, relative to the top-left cell of the range,
+        as a file stores it) and the form COM uses for ``FormatConditions.Add`` and
+        ``Formula1``: the application's reference style, relative to the active cell (KB
+        895562: https://learn.microsoft.com/en-us/office/troubleshoot/excel/conditional-formatting-set-incorrectly).
+        R1C1 is the same from every cell, so it is the bridge."""
+        app = self.book.app.api
+        if "=" not in formula[:1]:
+            formula = "=" + formula
+        r1c1 = app.ReferenceStyle == _XL_R1C1
+
+        def convert(text: str, source: int, target: int, cell: Any) -> str:
+            return str(app.ConvertFormula(Formula=text, FromReferenceStyle=source,
+                                          ToReferenceStyle=target, RelativeTo=cell))
+
+        if to_com:
+            bridge = convert(formula, _XL_A1, _XL_R1C1, top_left)
+            return bridge if r1c1 else convert(bridge, _XL_R1C1, _XL_A1, app.ActiveCell)
+        bridge = formula if r1c1 else convert(formula, _XL_A1, _XL_R1C1, app.ActiveCell)
+        return convert(bridge, _XL_R1C1, _XL_A1, top_left)
+
     def add_conditional_formats(self, sheet: str, formats: list[ConditionalFormat]) -> None:
         """Set xlcredit's conditional formats on a sheet, replacing the ones a previous call
         added (by the signatures in the hidden name CF_MARK) and keeping the user's."""
         target = self.book.sheets[sheet]
         _check_unprotected(target)
+        app = self.book.app.api
+        previous = None
+        if app.ActiveCell is None:  # a chart sheet is active: formulas need an active cell
+            previous = app.ActiveSheet
+            target.activate()
+        try:
+            self._set_conditional_formats(target, formats)
+        finally:
+            if previous is not None:
+                previous.Activate()
+
+    def _set_conditional_formats(self, target: xw.Sheet, formats: list[ConditionalFormat]) -> None:
         old = self._cf_marks(target)
         conditions = target.api.Cells.FormatConditions
         for i in range(conditions.Count, 0, -1):
-            if _com_signature(conditions.Item(i)) in old:
-                conditions.Item(i).Delete()
+            condition = conditions.Item(i)
+            rebase = functools.partial(self._rebase, top_left=condition.AppliesTo.Cells(1, 1), to_com=False)
+            if _com_signature(condition, rebase) in old:
+                condition.Delete()
         for cf in formats:
             self._conditional(target, cf)
         marks = " ".join(_spec_signature(cf) for cf in formats)
@@ -426,10 +547,32 @@ class ExcelWorkbook:
         return set()
 
     # -- progress and saving ---------------------------------------------------------------
+    @contextmanager
+    def suspended(self) -> Iterator[None]:
+        """Run a block with calculation manual, events off and the screen still; restore the
+        user's settings afterwards, also when the block fails. Without it every block
+        written recalculates the workbook (xlcredit's functions included, while the UDF
+        server is busy with the run) and raises the workbook's Change events.
+
+        Sources: https://learn.microsoft.com/en-us/office/vba/api/excel.application.calculation,
+        https://learn.microsoft.com/en-us/office/vba/api/excel.application.enableevents."""
+        app = self.book.app.api
+        saved = {name: getattr(app, name) for name in ("ScreenUpdating", "EnableEvents", "Calculation")}
+        for name, value in (("ScreenUpdating", False), ("EnableEvents", False),
+                            ("Calculation", _XL_CALCULATION_MANUAL)):  # fmt: skip
+            _attempt(lambda n=name, v=value: setattr(app, n, v))  # type: ignore[misc]
+        try:
+            yield
+        finally:  # events first, so the recalculation on restoring reaches the user's handlers
+            for name in ("EnableEvents", "Calculation", "ScreenUpdating"):
+                _attempt(lambda n=name: setattr(app, n, saved[n]))  # type: ignore[misc]
+
     def progress(self, fraction: float, message: str) -> None:
-        """Show progress on Excel's status bar (cleared at 100 %)."""
+        """Show progress on Excel's status bar (cleared at 100 %, or left showing the
+        :attr:`notes` of the run)."""
         if fraction >= 1:
-            self.book.app.status_bar = False
+            self.book.app.status_bar = ("xlcredit: " + " ".join(self.notes)) if self.notes else False
+            self.notes.clear()
         else:
             self.book.app.status_bar = f"xlcredit: {message} ({fraction:.0%})"
 
@@ -443,16 +586,17 @@ _COM_OPERATORS = {1: "between", 2: "notBetween", 3: "equal", 4: "notEqual", 5: "
                   6: "lessThan", 7: "greaterThanOrEqual", 8: "lessThanOrEqual"}  # fmt: skip
 
 
-def _com_signature(condition: Any) -> str:
-    """The signature of a COM FormatCondition (see book_xml.cf_signature)."""
+def _com_signature(condition: Any, rebase: Callable[[str], str]) -> str:
+    """The signature of a COM FormatCondition (see book_xml.cf_signature); ``rebase`` turns
+    a formula as COM reads it into the file's form (relative to the range's top left)."""
     kind = _COM_TYPES.get(int(condition.Type), str(condition.Type))
     operator, formulas = "", []
     if kind in ("cellIs", "expression"):
-        formulas.append(str(condition.Formula1))
+        formulas.append(rebase(str(condition.Formula1)))
     if kind == "cellIs":
         operator = _COM_OPERATORS.get(int(condition.Operator), "")
         if operator in ("between", "notBetween"):
-            formulas.append(str(condition.Formula2))
+            formulas.append(rebase(str(condition.Formula2)))
     sqref = str(condition.AppliesTo.Address(False, False)).replace(",", " ")
     return cf_signature(sqref, kind, operator, formulas)
 
@@ -464,6 +608,16 @@ def _spec_signature(cf: ConditionalFormat) -> str:
     ]
     rule = block[0]
     return rule_signature(block.get("sqref", ""), rule)
+
+
+def _attempt(action: Callable[[], Any]) -> bool:
+    """Run one COM call that may be refused (a printer setting, a calculation mode while
+    Excel is busy); True when it worked."""
+    try:
+        action()
+    except Exception:  # pywintypes.com_error, which exists only on Windows
+        return False
+    return True
 
 
 def _read_value(value: Any) -> Any:

@@ -39,6 +39,7 @@ __all__ = [
     "Parsed",
     "as_column",
     "broadcast",
+    "cell_error",
     "excel_error",
     "is_blank",
     "to_dates",
@@ -96,6 +97,37 @@ def excel_error(message: str, kind: str = "#VALUE!") -> str:
     '#VALUE! total_assets must be > 0; got -5'
     """
     return f"{kind} {message}"
+
+
+#: Excel's cell error values (XlCVError) and their texts:
+#: https://learn.microsoft.com/en-us/office/vba/excel/concepts/cells-and-ranges/cell-error-values
+_CELL_ERRORS = {
+    2000: "#NULL!", 2007: "#DIV/0!", 2015: "#VALUE!", 2023: "#REF!", 2029: "#NAME?",
+    2036: "#NUM!", 2042: "#N/A", 2043: "#GETTING_DATA", 2045: "#SPILL!", 2046: "#CONNECT!",
+    2047: "#BLOCKED!", 2048: "#UNKNOWN!", 2049: "#FIELD!", 2050: "#CALC!",
+}  # fmt: skip
+#: COM hands an error cell over as the HRESULT 0x800A0000 + the XlCVError value (xlwings
+#: turns the first seven into text with ``err_to_str=True``; the newer ones stay numbers).
+_HRESULT_BASE = -2146828288
+_ERROR_TEXTS = frozenset(_CELL_ERRORS.values())
+
+
+def cell_error(value: Any) -> str | None:
+    """The Excel error an argument value stands for (``"#N/A"``), else None.
+
+    An error cell reaches a function as its text (xlwings' ``err_to_str`` option) or, for
+    the error kinds xlwings does not name, as its COM error code.
+
+    >>> cell_error("#N/A"), cell_error(-2146826246), cell_error(-2146826243)
+    ('#N/A', '#N/A', '#SPILL!')
+    >>> cell_error("#N/A not enough data"), cell_error(0.0), cell_error(None)
+    (None, None, None)
+    """
+    if isinstance(value, str):
+        return value if value in _ERROR_TEXTS else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _CELL_ERRORS.get(value - _HRESULT_BASE)
+    return None
 
 
 def is_blank(value: Any) -> bool:

@@ -26,7 +26,8 @@ import copy
 import datetime as dt
 import glob
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -575,6 +576,11 @@ class FileWorkbook:
         self._book_dirty = True
 
     # -- the port: progress and saving -----------------------------------------------------
+    @contextmanager
+    def suspended(self) -> Iterator[None]:
+        """Nothing to suspend: a file recalculates in Excel when it is opened."""
+        yield
+
     def progress(self, fraction: float, message: str) -> None:
         """Report progress (0..1) to the callback given at open, if any."""
         if self._progress is not None:

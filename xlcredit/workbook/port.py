@@ -17,6 +17,7 @@ What goes in and out is plain data:
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -248,6 +249,11 @@ class Workbook(Protocol):
 
     def progress(self, fraction: float, message: str) -> None:
         """Report progress (0..1): Excel's status bar, or a progress bar on the command line."""
+        ...
+
+    def suspended(self) -> AbstractContextManager[None]:
+        """A block run with recalculation, events and screen updates held back (live Excel;
+        nothing for a file), the user's settings restored afterwards even on failure."""
         ...
 
     def save(self) -> None:

@@ -151,7 +151,7 @@ def vba_sources(udf_module: str = UDF_MODULE) -> list[ModuleSource]:
     template = read_modules(template_parts()["xl/vbaProject.bin"])
     infos = udf_metadata(udf_module)
     ribbon_src = _vba_file("xlcredit_ribbon.bas").replace(
-        "'@@RIBBON_TEXT@@\n", ribbon.label_table_vba()
+        "'@@RIBBON_TEXT@@\n", ribbon.label_table_vba() + "\n" + ribbon.guard_vba()
     )
     functions_src = _vba_file("xlcredit_functions.bas").replace(
         "'@@WRAPPERS@@\n", generate_wrappers(udf_module)

@@ -9,17 +9,20 @@ usual causes; it is drawn from the xlwings issue tracker (issue numbers given).
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import sys
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TextIO
+from pathlib import Path, PureWindowsPath
+from typing import Any, TextIO
 
 from xlcredit.excel.addin.build import UDF_MODULE, XLWINGS_VERSION, default_output
-from xlcredit.excel.addin.install import EXCEL_OPTIONS_KEY, config_encoding, paths
+from xlcredit.excel.addin.install import EXCEL_OPTIONS_KEY, config_encoding, paths, python_kind
 
-__all__ = ["TROUBLESHOOTING", "Check", "addin_facts", "doctor", "run_checks"]
+__all__ = ["SECURITY_KEYS", "TROUBLESHOOTING", "Check", "addin_facts", "doctor", "macro_trust",
+           "run_checks"]
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,10 @@ TROUBLESHOOTING: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "Macros blocked / the xlcredit tab is missing",
-        "Office blocks macros in files marked as downloaded from the internet, or the "
-        "add-in is disabled (File > Options > Add-ins > Disabled Items).",
+        "Office blocks macros in files marked as downloaded from the internet, the "
+        "add-in is disabled (File > Options > Add-ins > Disabled Items), or the macro "
+        "setting is 'Disable VBA macros without notification' and the AddIns folder is not "
+        "a trusted location (see the macro security line above).",
         "Right-click the .xlam > Properties > Unblock, or install with `xlcredit addin "
         "install` (which writes the file locally); re-enable it under Disabled Items.",
     ),
@@ -115,6 +120,75 @@ def addin_facts(path: Path) -> dict[str, str]:
     }
 
 
+#: Where Excel keeps its macro setting and trusted locations: the group policy first (it
+#: wins), then the user's own Trust Center choices.
+SECURITY_KEYS = (
+    r"Software\Policies\Microsoft\Office\16.0\Excel\Security",
+    r"Software\Microsoft\Office\16.0\Excel\Security",
+)
+#: VBAWarnings: 1 enable all, 2 disable with notification (Excel's default), 3 disable
+#: except digitally signed, 4 disable without notification (Trust Center > Macro Settings).
+_MACRO_SETTINGS = {1: "Enable VBA macros", 2: "Disable VBA macros with notification",
+                   3: "Disable VBA macros except digitally signed macros",
+                   4: "Disable VBA macros without notification"}  # fmt: skip
+
+
+def _read(reg: Any, path: str, name: str) -> Any:
+    try:
+        key = reg.OpenKey(reg.HKEY_CURRENT_USER, path)
+    except OSError:
+        return None
+    with key:
+        try:
+            return reg.QueryValueEx(key, name)[0]
+        except OSError:
+            return None
+
+
+def _subkeys(reg: Any, path: str) -> list[str]:
+    try:
+        key = reg.OpenKey(reg.HKEY_CURRENT_USER, path)
+    except OSError:
+        return []
+    names, i = [], 0
+    with key:
+        while True:
+            try:
+                names.append(reg.EnumKey(key, i))
+            except OSError:
+                return names
+            i += 1
+
+
+def macro_trust(addin: str, reg: Any, env: Mapping[str, str] | None = None) -> Check:
+    """Whether Excel's macro setting lets the add-in's VBA run from where it is installed:
+    with "Disable VBA macros without notification" (or "except digitally signed": the
+    add-in is not signed) only files in a trusted location run, and the AddIns folder is not
+    one by default (docs/excel.md, Macro security)."""
+    env = os.environ if env is None else env
+    level = next((int(v) for v in (_read(reg, k, "VBAWarnings") for k in SECURITY_KEYS)
+                  if v is not None), 2)  # fmt: skip
+    setting = _MACRO_SETTINGS.get(level, f"VBAWarnings {level}")
+    folder = PureWindowsPath(addin).parent
+    for base in SECURITY_KEYS:
+        for sub in _subkeys(reg, base + "\\Trusted Locations"):
+            where = _read(reg, f"{base}\\Trusted Locations\\{sub}", "Path")
+            if not where:
+                continue
+            path = PureWindowsPath(re.sub(r"%([^%]+)%", lambda m: env.get(m.group(1), m.group(0)), str(where)))
+            deep = bool(_read(reg, f"{base}\\Trusted Locations\\{sub}", "AllowSubfolders"))
+            if folder == path or (deep and folder.is_relative_to(path)):
+                return Check("OK", "macro security", f"{folder} is a trusted location ({setting}).")
+    if level in (1, 2):
+        return Check("OK", "macro security", (
+            f"{setting}: Excel runs the add-in's macros once it is ticked in File > Options > "
+            "Add-ins."))
+    return Check("FAIL", "macro security", (
+        f"{setting} is set and {folder} is not a trusted location, so Excel silently disables "
+        "the add-in (no tab actions, #NAME? in every function). Add that folder in Trust "
+        "Center > Trusted Locations > Add new location (or ask IT to allow it)."))
+
+
 def _windows_checks(p_addin: Path) -> list[Check]:  # pragma: no cover - Windows only
     out: list[Check] = []
     exe = Path(sys.executable)
@@ -133,8 +207,9 @@ def _windows_checks(p_addin: Path) -> list[Check]:  # pragma: no cover - Windows
         out.append(Check("OK", "pywin32", "pywin32 is installed (needed by the UDF server)."))
     except ImportError:
         out.append(Check("FAIL", "pywin32", "pywin32 is missing: pip install pywin32."))
-    from xlcredit.excel.addin.install import _open_values_windows
+    from xlcredit.excel.addin.install import _open_values_windows, _winreg
 
+    out.append(macro_trust(str(p_addin), _winreg()))
     values = _open_values_windows()
     ours = [n for n, v in values.items() if str(p_addin).lower() in v.lower()]
     if ours:
@@ -167,6 +242,20 @@ def run_checks(platform: str | None = None) -> list[Check]:
     out.append(Check("OK", "Python", (
         f"Python {sys.version.split()[0]} at {sys.executable} "
         f"({'64' if sys.maxsize > 2**32 else '32'}-bit).")))
+
+    kind = python_kind()
+    if kind.kind == "user":
+        out.append(Check("WARN", "Python kind", (
+            "xlwings is installed with pip --user, so its DLL is in "
+            f"{kind.dll_folder}, where Excel does not look ('File not found: xlwings64-"
+            f"{XLWINGS_VERSION}.dll'). Use a virtual environment or a per-user Python "
+            "(docs/excel.md, Install).")))
+    elif kind.kind == "conda":
+        out.append(Check("OK", "Python kind", (
+            f"conda environment {kind.conda_env} of {kind.conda_path}: xlcredit.conf must "
+            "name it (CONDA PATH, CONDA ENV), which `xlcredit addin install` writes.")))
+    else:
+        out.append(Check("OK", "Python kind", f"a {kind.kind} Python ({sys.prefix})."))
 
     import xlwings
 
@@ -240,7 +329,12 @@ def run_checks(platform: str | None = None) -> list[Check]:
         if config.exists():
             text = config.read_text(encoding=config_encoding(), errors="replace")
             m = re.search(r'"INTERPRETER_WIN"\s*,\s*"([^"]*)"', text, flags=re.IGNORECASE)
-            if m and Path(m.group(1)).exists():
+            conda_ok = kind.kind != "conda" or re.search(r'"CONDA ENV"\s*,\s*"[^"]+"', text, re.I)
+            if m and Path(m.group(1)).exists() and not conda_ok:
+                out.append(Check("FAIL", "configuration", (
+                    f"{config} lacks CONDA PATH and CONDA ENV for this conda environment: "
+                    "rerun `xlcredit addin install`.")))
+            elif m and Path(m.group(1)).exists():
                 out.append(Check("OK", "configuration", f"{config} names {m.group(1)}."))
             else:
                 out.append(Check("FAIL", "configuration", (
@@ -251,7 +345,8 @@ def run_checks(platform: str | None = None) -> list[Check]:
                 "`xlcredit addin install`.")))
         out.extend(_windows_checks(addin))
     else:
-        for topic in ("configuration", "xlwings DLL", "pywin32", "registration", "blocked file"):
+        for topic in ("configuration", "xlwings DLL", "pywin32", "macro security", "registration",
+                      "blocked file"):
             out.append(Check("SKIP", topic, "Windows only (Excel UDFs need Windows)."))
     return out
 

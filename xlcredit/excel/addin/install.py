@@ -3,9 +3,11 @@
 What ``xlcredit addin install`` does (and ``--uninstall`` undoes):
 
 1. builds the add-in from this interpreter's xlwings and writes it to ONE fixed per-user
-   path, ``%APPDATA%\\Microsoft\\AddIns\\xlcredit.xlam``: Excel's own user add-in folder,
-   a trusted location by default, and a path that does not change between versions
-   (workbooks record the path of the add-in their formulas came from);
+   path, ``%APPDATA%\\Microsoft\\AddIns\\xlcredit.xlam``: Excel's own user add-in folder
+   (what *Browse...* in the Add-ins dialog opens), and a path that does not change between
+   versions (workbooks record the path of the add-in their formulas came from). It is not
+   one of Office's default trusted locations: docs/excel.md says what that means under
+   "Disable all macros without notification";
 2. writes the add-in's user configuration, ``%USERPROFILE%\\.xlcredit\\xlcredit.conf``
    (the file xlwings' VBA runtime reads for a custom add-in called ``xlcredit``): the
    interpreter (this Python) and the UDF module;
@@ -15,7 +17,16 @@ What ``xlcredit addin install`` does (and ``--uninstall`` undoes):
    File > Options > Add-ins).
 
 On other systems nothing is changed: the plan is printed and the exit code is 0.
-Excel must be closed while installing: it rewrites the ``OPEN`` values when it exits.
+
+Excel must be closed while installing: it rewrites the ``OPEN`` values when it exits, which
+would silently undo the registration. The installer therefore refuses while an
+``EXCEL.EXE`` process runs (:func:`excel_running`, through ``tasklist``).
+
+Which Python is installed matters (:func:`python_kind`): the add-in loads
+``xlwings64-<version>.dll`` from the interpreter's folder or the one above; a conda
+environment also needs ``CONDA PATH`` and ``CONDA ENV`` in the configuration (written
+here, as ``xlwings config create`` does); a ``pip install --user`` puts the DLL in the
+per-user Python folder, where Excel never looks (the installer warns and says what to do).
 """
 
 from __future__ import annotations
@@ -23,6 +34,8 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import site
+import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -36,18 +49,21 @@ __all__ = [
     "ADDIN_MANAGER_KEY",
     "EXCEL_OPTIONS_KEY",
     "Paths",
+    "PythonKind",
     "config_encoding",
     "config_text",
+    "excel_running",
     "install",
     "open_values_after",
     "paths",
+    "python_kind",
     "remove_our_config",
 ]
 
 EXCEL_OPTIONS_KEY = r"Software\Microsoft\Office\16.0\Excel\Options"
 # Excel lists known but unticked add-ins here (value name: the add-in's path).
 ADDIN_MANAGER_KEY = r"Software\Microsoft\Office\16.0\Excel\Add-in Manager"
-CONFIG_KEYS = ("INTERPRETER_WIN", "UDF MODULES")
+CONFIG_KEYS = ("INTERPRETER_WIN", "UDF MODULES", "CONDA PATH", "CONDA ENV")
 
 
 @dataclass(frozen=True)
@@ -74,18 +90,99 @@ def paths(env: Mapping[str, str] | None = None) -> Paths:
     )
 
 
-def config_text(interpreter: str, existing: str = "") -> str:
+@dataclass(frozen=True)
+class PythonKind:
+    """What kind of Python runs xlcredit, as far as Excel is concerned."""
+
+    #: "venv", "conda", "user" (xlwings installed with pip --user) or "system".
+    kind: str
+    #: The conda installation and environment (``CONDA PATH``, ``CONDA ENV``) for "conda".
+    conda_path: str = ""
+    conda_env: str = ""
+    #: Where xlwings' DLL went, for "user".
+    dll_folder: str = ""
+
+
+def python_kind(
+    prefix: str | None = None,
+    base_prefix: str | None = None,
+    xlwings_dir: str | None = None,
+    user_site: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> PythonKind:
+    """Classify this interpreter (arguments default to the running one).
+
+    >>> python_kind(r"C:\\mc\\envs\\credit", r"C:\\mc\\envs\\credit", r"C:\\mc\\envs\\credit\\Lib\\site-packages\\xlwings",
+    ...             "", {"CONDA_PREFIX": r"C:\\mc\\envs\\credit"}).conda_env
+    'credit'
+    >>> python_kind("/v", "/usr", "/v/lib/site-packages/xlwings", "/home/li/.local", {}).kind
+    'venv'
+    """
+    prefix = sys.prefix if prefix is None else prefix
+    base_prefix = sys.base_prefix if base_prefix is None else base_prefix
+    env = os.environ if env is None else env
+    if xlwings_dir is None:
+        import xlwings
+
+        xlwings_dir = str(Path(xlwings.__file__).parent)
+    if user_site is None:
+        user_site = site.getusersitepackages() if site.ENABLE_USER_SITE else ""
+    win = "\\" in prefix
+    pure: type[PurePath] = PureWindowsPath if win else PurePath
+    here = pure(prefix)
+    conda = (Path(prefix) / "conda-meta").is_dir() or env.get("CONDA_PREFIX", "") == prefix
+    if conda:
+        if here.parent.name.lower() == "envs":  # <conda>\envs\<name>
+            return PythonKind("conda", str(here.parent.parent), here.name)
+        return PythonKind("conda", str(here), "base")
+    if user_site and pure(xlwings_dir).is_relative_to(pure(user_site)):
+        return PythonKind("user", dll_folder=str(pure(user_site).parent))
+    if prefix != base_prefix:
+        return PythonKind("venv")
+    return PythonKind("system")
+
+
+def config_text(interpreter: str, existing: str = "", kind: PythonKind | None = None) -> str:
     """The user configuration file in xlwings' format (``"KEY","value"`` lines, read by
-    VBA's ``Input #``), keeping any other setting the user wrote.
+    VBA's ``Input #``), keeping any other setting the user wrote; a conda environment
+    also gets ``CONDA PATH`` and ``CONDA ENV`` (xlwings activates it before Python starts).
 
     >>> print(config_text(r"C:\\py\\python.exe", '"SHOW CONSOLE","True"\\n'), end="")
     "SHOW CONSOLE","True"
     "INTERPRETER_WIN","C:\\py\\python.exe"
     "UDF MODULES","xlcredit_udfs"
+    >>> print(config_text(r"C:\\mc\\python.exe", kind=PythonKind("conda", r"C:\\mc", "base")), end="")
+    "INTERPRETER_WIN","C:\\mc\\python.exe"
+    "UDF MODULES","xlcredit_udfs"
+    "CONDA PATH","C:\\mc"
+    "CONDA ENV","base"
     """
     kept = remove_our_config(existing)
     ours = f'"INTERPRETER_WIN","{interpreter}"\n"UDF MODULES","{UDF_MODULE}"\n'
+    if kind is not None and kind.kind == "conda":
+        ours += f'"CONDA PATH","{kind.conda_path}"\n"CONDA ENV","{kind.conda_env}"\n'
     return kept + ours
+
+
+def excel_running(run: Callable[..., Any] = subprocess.run) -> bool | None:
+    """True when an Excel process runs for this user, False when none does, None when it
+    cannot be told (``tasklist`` missing or failing).
+
+    >>> class Done:
+    ...     returncode, stdout = 0, '"EXCEL.EXE","4242","Console","1","215,360 K"'
+    >>> excel_running(lambda *a, **k: Done())
+    True
+    """
+    try:
+        done = run(
+            ["tasklist", "/FI", "IMAGENAME eq EXCEL.EXE", "/FO", "CSV", "/NH"],
+            capture_output=True, text=True, timeout=30, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    return '"excel.exe"' in str(done.stdout).lower()
 
 
 def remove_our_config(text: str) -> str:
@@ -253,6 +350,19 @@ def install(
     platform = sys.platform if platform is None else platform
     p = paths()
     action = "uninstall" if uninstall else "install"
+    if platform.startswith("win"):
+        running = excel_running()
+        if running:
+            raise WorkbookLockedError(
+                f"Excel is running, so xlcredit will not {action} the add-in now: Excel "
+                "rewrites its list of add-ins when it exits and would undo this. Close every "
+                "Excel window (check Task Manager for an EXCEL.EXE left in the background), "
+                f"then run `xlcredit addin {'install --uninstall' if uninstall else 'install'}` "
+                "again."
+            )
+        if running is None:
+            echo("WARNING: could not check whether Excel is running (tasklist failed); make "
+                 "sure it is closed, or Excel will undo this when it exits.")
     if not platform.startswith("win"):
         echo(
             f"xlcredit add-in {action}: Excel add-ins can be installed on Windows only "
@@ -261,8 +371,8 @@ def install(
         for step in _plan(p, uninstall):
             echo(f"  - {step}")
         echo(
-            "On macOS, xlwings UDFs do not run; see docs/excel.md for using the ribbon "
-            "with RunPython."
+            "On macOS neither the functions nor the ribbon of this add-in run; use "
+            "`xlcredit refresh BOOK.xlsx` (see docs/excel.md)."
         )
         return 0
     return _install_windows(p, uninstall, echo)  # pragma: no cover
@@ -271,7 +381,6 @@ def install(
 def _install_windows(
     p: Paths, uninstall: bool, echo: Callable[[str], None]
 ) -> int:  # pragma: no cover - Windows only
-    echo("Close Excel before installing: Excel rewrites its add-in list when it exits.")
     addin = Path(str(p.addin))
     config = Path(str(p.config))
     before = _open_values_windows()
@@ -311,8 +420,16 @@ def _install_windows(
     existing = (
         config.read_text(encoding=config_encoding(), errors="replace") if config.exists() else ""
     )
+    kind = python_kind()
+    if kind.kind == "user":
+        echo(
+            f"WARNING: xlwings is installed for this user only (pip install --user), so its "
+            f"DLL xlwings64-*.dll is in {kind.dll_folder}, where Excel does not look. Install "
+            "xlcredit into a virtual environment (python -m venv) or a Python installed for "
+            "this user only, and run `xlcredit addin install` from there (docs/excel.md)."
+        )
     try:
-        config.write_text(config_text(sys.executable, existing), encoding=config_encoding())
+        config.write_text(config_text(sys.executable, existing, kind), encoding=config_encoding())
     except UnicodeEncodeError as exc:
         raise InputError(
             f"the interpreter path {sys.executable!r} has characters the Windows code page "
@@ -320,6 +437,8 @@ def _install_windows(
             "in a folder with a plain name (for example C:\\Python311)."
         ) from exc
     echo(f"wrote {config} (interpreter {sys.executable})")
+    if kind.kind == "conda":
+        echo(f"  conda environment {kind.conda_env} of {kind.conda_path} (CONDA PATH, CONDA ENV)")
     _write_open_values(before, after)
     name = next(n for n, v in after.items() if str(p.addin).lower() in v.lower())
     echo(f"registered the add-in with Excel as {name} under HKCU\\{EXCEL_OPTIONS_KEY}")

@@ -18,10 +18,13 @@ __all__ = [
     "BUTTONS",
     "CUSTOMUI14_NS",
     "GROUPS",
+    "NO_WORKBOOK",
+    "PROTECTED_VIEW",
     "RIBBON_MODULE",
     "Button",
     "Group",
     "customui_xml",
+    "guard_vba",
     "label_table_vba",
 ]
 
@@ -165,6 +168,57 @@ def label_table_vba() -> str:
         "            s = controlId",
         "    End Select",
         "    RibbonText = s",
+        "End Function",
+    ]
+    return "\n".join(out) + "\n"
+
+
+#: What a button says when there is no workbook to work on (English, Chinese).
+NO_WORKBOOK = (
+    "xlcredit works on the open workbook, and no workbook is open. Open your credit workbook "
+    "(or make one with xlcredit new), then press the button again.",
+    "xlcredit 需要处理当前工作簿，但现在没有打开任何工作簿。请打开您的信用管理工作簿"
+    "（或用 xlcredit new 新建），然后再按此按钮。",
+)
+#: ... and when the workbook is in Protected View (add-ins cannot change it there).
+PROTECTED_VIEW = (
+    "xlcredit cannot change this workbook while it is in Protected View. Click Enable Editing "
+    "in the yellow bar, then press the button again.",
+    "此工作簿处于受保护的视图中，xlcredit 无法修改它。请单击黄色栏中的“启用编辑”，然后再按此按钮。",
+)
+
+
+def guard_vba() -> str:
+    """The VBA function ``WorkbookReady()`` every button calls before ``RunPython``: True when
+    there is an active workbook; otherwise a message box in the user interface's language
+    (Protected View told apart through ``Application.ActiveProtectedViewWindow``).
+
+    >>> print(guard_vba().splitlines()[0])
+    Private Function WorkbookReady() As Boolean
+    """
+    out = [
+        "Private Function WorkbookReady() As Boolean",
+        "    Dim noBookEn As String, noBookZh As String, protectedEn As String, protectedZh As String",
+        "    Dim message As String, inProtectedView As Boolean",
+        "    If Not ActiveWorkbook Is Nothing Then",
+        "        WorkbookReady = True",
+        "        Exit Function",
+        "    End If",
+    ]
+    for var, text in (("noBookEn", NO_WORKBOOK[0]), ("noBookZh", NO_WORKBOOK[1]),
+                      ("protectedEn", PROTECTED_VIEW[0]), ("protectedZh", PROTECTED_VIEW[1])):
+        out += ["    " + line for line in assign(var, text)]
+    out += [
+        "    On Error Resume Next  ' ActiveProtectedViewWindow exists from Excel 2010 on",
+        "    inProtectedView = Not Application.ActiveProtectedViewWindow Is Nothing",
+        "    On Error GoTo 0",
+        "    If inProtectedView Then",
+        "        If IsChineseUI() Then message = protectedZh Else message = protectedEn",
+        "    Else",
+        "        If IsChineseUI() Then message = noBookZh Else message = noBookEn",
+        "    End If",
+        '    MsgBox message, vbExclamation, "xlcredit"',
+        "    WorkbookReady = False",
         "End Function",
     ]
     return "\n".join(out) + "\n"

@@ -41,11 +41,11 @@ def _spread(values: Any, n: int) -> Any:
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("amount", doc="Amount paid late or still open (>= 0), in the invoice currency. A cell or a column.")
-@xw.arg("due_date", doc="Due date of each invoice (a date cell or serial number). A cell or a column.")
-@xw.arg("paid_or_as_of", doc="Date paid, or the as-of date for an invoice still open. Interest runs from the day after the due date.")
-@xw.arg("annual_rate", doc="Optional yearly rate as a fraction (10.15% or 0.1015). Blank: the policy's reference rate + 8 points (EU Directive 2011/7/EU).")
-@xw.arg("fixed_fee", doc="Optional fixed sum per late invoice in the invoice currency. Blank: the policy's (EUR 40). Use 0 for none.")
+@xw.arg("amount", err_to_str=True, doc="Amount paid late or still open (>= 0), in the invoice currency. A cell or a column.")
+@xw.arg("due_date", err_to_str=True, doc="Due date of each invoice (a date cell or serial number). A cell or a column.")
+@xw.arg("paid_or_as_of", err_to_str=True, doc="Date paid, or the as-of date for an invoice still open. Interest runs from the day after the due date.")
+@xw.arg("annual_rate", err_to_str=True, doc="Optional yearly rate as a fraction (10.15% or 0.1015). Blank: the policy's reference rate + 8 points (EU Directive 2011/7/EU).")
+@xw.arg("fixed_fee", err_to_str=True, doc="Optional fixed sum per late invoice in the invoice currency. Blank: the policy's (EUR 40). Use 0 for none.")
 @guard
 def LATE_INTEREST(
     amount: Any, due_date: Any, paid_or_as_of: Any, annual_rate: Any = None, fixed_fee: Any = None
@@ -83,9 +83,9 @@ def LATE_INTEREST(
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("days_or_due_date", doc="Days overdue (when as_of is blank), or the due date of each invoice (when as_of is given). A cell or a column.")
-@xw.arg("as_of", doc="Optional as-of date: give it to pass due dates in the first argument. Days overdue = as_of - due date.")
-@xw.arg("language", doc='Optional "en" (default) or "zh-CN" for the action text in Chinese.')
+@xw.arg("days_or_due_date", err_to_str=True, doc="Days overdue (when as_of is blank), or the due date of each invoice (when as_of is given). A cell or a column.")
+@xw.arg("as_of", err_to_str=True, doc="Optional as-of date: give it to pass due dates in the first argument. Days overdue = as_of - due date.")
+@xw.arg("language", err_to_str=True, doc='Optional "en" (default) or "zh-CN" for the action text in Chinese.')
 @guard
 def DUNNING_STEP(days_or_due_date: Any, as_of: Any = None, language: Any = None) -> Any:
     """The dunning action an overdue invoice is at (default ladder: reminder at 1 day,

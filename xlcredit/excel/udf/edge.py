@@ -8,6 +8,7 @@ text that says why (DESIGN.md section 4).
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -17,16 +18,38 @@ import numpy.typing as npt
 
 from xlcredit.engine.errors import InputError, XlCreditError, describe
 from xlcredit.engine.policy import LANGUAGES, language_code
-from xlcredit.workbook.excel_values import as_column, excel_error
+from xlcredit.workbook.excel_values import as_column, cell_error, excel_error
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 Cell = float | str | bool | None
 
 
+def _error_in(name: str, value: Any) -> str | None:
+    """An explicit error when ``value`` (one argument) is or holds an Excel error cell."""
+    kind = cell_error(value)
+    if kind is not None:
+        return excel_error(
+            f"{name} is the Excel error {kind}; fix the cell it comes from, or leave it "
+            "blank when the value is not known.", kind)
+    if isinstance(value, list | tuple):
+        cells = [c for row in value for c in (row if isinstance(row, list | tuple) else [row])]
+        for position, item in enumerate(cells, start=1):
+            kind = cell_error(item)
+            if kind is not None:
+                return excel_error(
+                    f"{name}: cell {position} of the range holds the Excel error {kind}; fix "
+                    "that cell, or clear it when the value is not known.", kind)
+    return None
+
+
 def guard(func: _F) -> _F:
     """Return ``#VALUE! <message>`` for a named xlcredit error and a short internal-error
     note for anything else, so no Excel user ever sees a Python traceback.
+
+    An Excel error cell among the arguments (#N/A, #REF!, ...) is never taken as "not
+    known": the answer is that error, naming the argument and the cell of the range (the
+    declarations pass error cells as text with xlwings' ``err_to_str=True``).
 
     Apply it below the xlwings decorators (``inspect.signature`` follows ``__wrapped__``,
     so xlwings still sees the real arguments).
@@ -36,10 +59,17 @@ def guard(func: _F) -> _F:
     ...     raise XlCreditError("x must be > 0; got -1")
     >>> F(-1)
     '#VALUE! x must be > 0; got -1'
+    >>> F([[1.0], ["#REF!"]])
+    '#REF! x: cell 2 of the range holds the Excel error #REF!; fix that cell, or clear it when the value is not known.'
     """
+    names = list(inspect.signature(func).parameters)
 
     @functools.wraps(func)
     def wrapper(*args: Any) -> Any:
+        for name, value in zip(names, args, strict=False):
+            problem = _error_in(name, value)
+            if problem is not None:
+                return problem
         try:
             return func(*args)
         except XlCreditError as exc:

@@ -83,15 +83,15 @@ def _compute(args: tuple[Any, ...], language: Any) -> tuple[pd.DataFrame, npt.ND
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("score", doc=_DOC_SCORE)
-@xw.arg("equity", doc=_DOC_EQUITY)
-@xw.arg("working_capital", doc=_DOC_WC)
-@xw.arg("revenue", doc=_DOC_REVENUE)
-@xw.arg("annual_sales_to_buyer", doc=_DOC_SALES)
-@xw.arg("payment_terms_days", doc=_DOC_TERMS)
-@xw.arg("requested", doc=_DOC_REQUESTED)
-@xw.arg("insured_limit", doc=_DOC_INSURED)
-@xw.arg("current_exposure", doc=_DOC_EXPOSURE)
+@xw.arg("score", err_to_str=True, doc=_DOC_SCORE)
+@xw.arg("equity", err_to_str=True, doc=_DOC_EQUITY)
+@xw.arg("working_capital", err_to_str=True, doc=_DOC_WC)
+@xw.arg("revenue", err_to_str=True, doc=_DOC_REVENUE)
+@xw.arg("annual_sales_to_buyer", err_to_str=True, doc=_DOC_SALES)
+@xw.arg("payment_terms_days", err_to_str=True, doc=_DOC_TERMS)
+@xw.arg("requested", err_to_str=True, doc=_DOC_REQUESTED)
+@xw.arg("insured_limit", err_to_str=True, doc=_DOC_INSURED)
+@xw.arg("current_exposure", err_to_str=True, doc=_DOC_EXPOSURE)
 @guard
 def CREDIT_LIMIT(
     score: Any,
@@ -132,16 +132,16 @@ def CREDIT_LIMIT(
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("score", doc=_DOC_SCORE)
-@xw.arg("equity", doc=_DOC_EQUITY)
-@xw.arg("working_capital", doc=_DOC_WC)
-@xw.arg("revenue", doc=_DOC_REVENUE)
-@xw.arg("annual_sales_to_buyer", doc=_DOC_SALES)
-@xw.arg("payment_terms_days", doc=_DOC_TERMS)
-@xw.arg("requested", doc=_DOC_REQUESTED)
-@xw.arg("insured_limit", doc=_DOC_INSURED)
-@xw.arg("current_exposure", doc=_DOC_EXPOSURE)
-@xw.arg("language", doc=_DOC_LANGUAGE)
+@xw.arg("score", err_to_str=True, doc=_DOC_SCORE)
+@xw.arg("equity", err_to_str=True, doc=_DOC_EQUITY)
+@xw.arg("working_capital", err_to_str=True, doc=_DOC_WC)
+@xw.arg("revenue", err_to_str=True, doc=_DOC_REVENUE)
+@xw.arg("annual_sales_to_buyer", err_to_str=True, doc=_DOC_SALES)
+@xw.arg("payment_terms_days", err_to_str=True, doc=_DOC_TERMS)
+@xw.arg("requested", err_to_str=True, doc=_DOC_REQUESTED)
+@xw.arg("insured_limit", err_to_str=True, doc=_DOC_INSURED)
+@xw.arg("current_exposure", err_to_str=True, doc=_DOC_EXPOSURE)
+@xw.arg("language", err_to_str=True, doc=_DOC_LANGUAGE)
 @guard
 def CREDIT_LIMIT_DETAIL(
     score: Any,

@@ -109,13 +109,13 @@ def _table(plan: pd.DataFrame) -> list[list[Any]]:
 
 # --------------------------------------------------------------------------- functions
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("amount", doc=_DOC_AMOUNT)
-@xw.arg("installments", doc=_DOC_INSTALLMENTS)
-@xw.arg("annual_rate", doc=_DOC_RATE)
-@xw.arg("first_due_date", doc=_DOC_FIRST_DUE)
-@xw.arg("frequency", doc=_DOC_FREQUENCY)
-@xw.arg("method", doc=_DOC_METHOD)
-@xw.arg("down_payment", doc=_DOC_DOWN)
+@xw.arg("amount", err_to_str=True, doc=_DOC_AMOUNT)
+@xw.arg("installments", err_to_str=True, doc=_DOC_INSTALLMENTS)
+@xw.arg("annual_rate", err_to_str=True, doc=_DOC_RATE)
+@xw.arg("first_due_date", err_to_str=True, doc=_DOC_FIRST_DUE)
+@xw.arg("frequency", err_to_str=True, doc=_DOC_FREQUENCY)
+@xw.arg("method", err_to_str=True, doc=_DOC_METHOD)
+@xw.arg("down_payment", err_to_str=True, doc=_DOC_DOWN)
 @guard
 def PAYMENT_PLAN(
     amount: Any,
@@ -157,18 +157,18 @@ def PAYMENT_PLAN(
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("amount", doc=_DOC_AMOUNT)
-@xw.arg("installments", doc=_DOC_INSTALLMENTS)
-@xw.arg("annual_rate", doc=_DOC_RATE)
-@xw.arg("first_due_date", doc=_DOC_FIRST_DUE)
-@xw.arg("paid_installments", doc=_DOC_PAID)
-@xw.arg("as_of", doc=_DOC_AS_OF)
-@xw.arg("mode", doc=_DOC_MODE)
-@xw.arg("late_rate", doc=_DOC_LATE_RATE)
-@xw.arg("frequency", doc=_DOC_FREQUENCY)
-@xw.arg("method", doc=_DOC_METHOD)
-@xw.arg("down_payment", doc=_DOC_DOWN)
-@xw.arg("show", doc=_DOC_SHOW)
+@xw.arg("amount", err_to_str=True, doc=_DOC_AMOUNT)
+@xw.arg("installments", err_to_str=True, doc=_DOC_INSTALLMENTS)
+@xw.arg("annual_rate", err_to_str=True, doc=_DOC_RATE)
+@xw.arg("first_due_date", err_to_str=True, doc=_DOC_FIRST_DUE)
+@xw.arg("paid_installments", err_to_str=True, doc=_DOC_PAID)
+@xw.arg("as_of", err_to_str=True, doc=_DOC_AS_OF)
+@xw.arg("mode", err_to_str=True, doc=_DOC_MODE)
+@xw.arg("late_rate", err_to_str=True, doc=_DOC_LATE_RATE)
+@xw.arg("frequency", err_to_str=True, doc=_DOC_FREQUENCY)
+@xw.arg("method", err_to_str=True, doc=_DOC_METHOD)
+@xw.arg("down_payment", err_to_str=True, doc=_DOC_DOWN)
+@xw.arg("show", err_to_str=True, doc=_DOC_SHOW)
 @guard
 def PLAN_RESCHEDULE(
     amount: Any,
@@ -230,12 +230,12 @@ def PLAN_RESCHEDULE(
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("amount", doc=_DOC_AMOUNTS)
-@xw.arg("installments", doc=_DOC_COUNTS)
-@xw.arg("annual_rate", doc=_DOC_RATES)
-@xw.arg("frequency", doc=_DOC_FREQUENCY)
-@xw.arg("method", doc=_DOC_METHOD)
-@xw.arg("down_payment", doc=_DOC_DOWNS)
+@xw.arg("amount", err_to_str=True, doc=_DOC_AMOUNTS)
+@xw.arg("installments", err_to_str=True, doc=_DOC_COUNTS)
+@xw.arg("annual_rate", err_to_str=True, doc=_DOC_RATES)
+@xw.arg("frequency", err_to_str=True, doc=_DOC_FREQUENCY)
+@xw.arg("method", err_to_str=True, doc=_DOC_METHOD)
+@xw.arg("down_payment", err_to_str=True, doc=_DOC_DOWNS)
 @guard
 def PLAN_PAYMENT(
     amount: Any,

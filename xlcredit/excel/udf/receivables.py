@@ -191,10 +191,10 @@ def _method(value: Any) -> str | None:
 
 # --------------------------------------------------------------------------- DSO family
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("receivables", doc=_DOC_RECEIVABLES)
-@xw.arg("sales", doc=_DOC_SALES)
-@xw.arg("period_days", doc=_DOC_DAYS)
-@xw.arg("method", doc=_DOC_METHOD)
+@xw.arg("receivables", err_to_str=True, doc=_DOC_RECEIVABLES)
+@xw.arg("sales", err_to_str=True, doc=_DOC_SALES)
+@xw.arg("period_days", err_to_str=True, doc=_DOC_DAYS)
+@xw.arg("method", err_to_str=True, doc=_DOC_METHOD)
 @guard
 def DSO(receivables: Any, sales: Any, period_days: Any = None, method: Any = None) -> Any:
     """Days sales outstanding, standard or countback (DESIGN.md 3.1).
@@ -210,10 +210,10 @@ def DSO(receivables: Any, sales: Any, period_days: Any = None, method: Any = Non
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("current_receivables", doc=_DOC_CURRENT)
-@xw.arg("sales", doc=_DOC_SALES)
-@xw.arg("period_days", doc=_DOC_DAYS)
-@xw.arg("method", doc=_DOC_METHOD)
+@xw.arg("current_receivables", err_to_str=True, doc=_DOC_CURRENT)
+@xw.arg("sales", err_to_str=True, doc=_DOC_SALES)
+@xw.arg("period_days", err_to_str=True, doc=_DOC_DAYS)
+@xw.arg("method", err_to_str=True, doc=_DOC_METHOD)
 @guard
 def DSO_BEST(current_receivables: Any, sales: Any, period_days: Any = None, method: Any = None) -> Any:
     """Best possible DSO: current receivables / credit sales x days (CRF).
@@ -227,11 +227,11 @@ def DSO_BEST(current_receivables: Any, sales: Any, period_days: Any = None, meth
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("receivables", doc=_DOC_RECEIVABLES)
-@xw.arg("current_receivables", doc=_DOC_CURRENT)
-@xw.arg("sales", doc=_DOC_SALES)
-@xw.arg("period_days", doc=_DOC_DAYS)
-@xw.arg("method", doc=_DOC_METHOD)
+@xw.arg("receivables", err_to_str=True, doc=_DOC_RECEIVABLES)
+@xw.arg("current_receivables", err_to_str=True, doc=_DOC_CURRENT)
+@xw.arg("sales", err_to_str=True, doc=_DOC_SALES)
+@xw.arg("period_days", err_to_str=True, doc=_DOC_DAYS)
+@xw.arg("method", err_to_str=True, doc=_DOC_METHOD)
 @guard
 def DAYS_DELINQUENT(
     receivables: Any, current_receivables: Any, sales: Any, period_days: Any = None,
@@ -256,11 +256,11 @@ def DAYS_DELINQUENT(
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("opening_receivables", doc=_DOC_OPENING)
-@xw.arg("credit_sales", doc=_DOC_CREDIT_SALES)
-@xw.arg("closing_receivables", doc=_DOC_CLOSING)
-@xw.arg("closing_current", doc=_DOC_CLOSING_CURRENT)
-@xw.arg("months", doc=_DOC_MONTHS)
+@xw.arg("opening_receivables", err_to_str=True, doc=_DOC_OPENING)
+@xw.arg("credit_sales", err_to_str=True, doc=_DOC_CREDIT_SALES)
+@xw.arg("closing_receivables", err_to_str=True, doc=_DOC_CLOSING)
+@xw.arg("closing_current", err_to_str=True, doc=_DOC_CLOSING_CURRENT)
+@xw.arg("months", err_to_str=True, doc=_DOC_MONTHS)
 @guard
 def CEI(
     opening_receivables: Any, credit_sales: Any, closing_receivables: Any, closing_current: Any,
@@ -301,8 +301,8 @@ def _pair(top: Any, bottom: Any, names: tuple[str, str]) -> tuple[Any, Any, npt.
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("current_receivables", doc=_DOC_CURRENT)
-@xw.arg("receivables", doc=_DOC_RECEIVABLES)
+@xw.arg("current_receivables", err_to_str=True, doc=_DOC_CURRENT)
+@xw.arg("receivables", err_to_str=True, doc=_DOC_RECEIVABLES)
 @guard
 def PCT_CURRENT(current_receivables: Any, receivables: Any) -> Any:
     """Percent current: the share of receivables not yet due (a fraction).
@@ -316,8 +316,8 @@ def PCT_CURRENT(current_receivables: Any, receivables: Any) -> Any:
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("sales", doc=_DOC_TURN_SALES)
-@xw.arg("average_receivables", doc=_DOC_AVG)
+@xw.arg("sales", err_to_str=True, doc=_DOC_TURN_SALES)
+@xw.arg("average_receivables", err_to_str=True, doc=_DOC_AVG)
 @guard
 def AR_TURNOVER(sales: Any, average_receivables: Any) -> Any:
     """Receivables turnover: credit sales / average receivables.
@@ -347,9 +347,9 @@ def _paid_inputs(due_dates: Any, paid_dates: Any, amounts: Any) -> tuple[Any, An
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("due_dates", doc=_DOC_DUE)
-@xw.arg("paid_dates", doc=_DOC_PAID)
-@xw.arg("amounts", doc=_DOC_AMOUNTS)
+@xw.arg("due_dates", err_to_str=True, doc=_DOC_DUE)
+@xw.arg("paid_dates", err_to_str=True, doc=_DOC_PAID)
+@xw.arg("amounts", err_to_str=True, doc=_DOC_AMOUNTS)
 @guard
 def DAYS_BEYOND_TERMS(due_dates: Any, paid_dates: Any, amounts: Any = None) -> Any:
     """Amount-weighted days between due date and paid date (negative when early; PAYDEX).
@@ -363,9 +363,9 @@ def DAYS_BEYOND_TERMS(due_dates: Any, paid_dates: Any, amounts: Any = None) -> A
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("due_dates", doc=_DOC_DUE)
-@xw.arg("paid_dates", doc=_DOC_PAID)
-@xw.arg("amounts", doc="Optional. Invoice amounts aligned with the dates: the share is then by amount. Blank: by number of invoices.")
+@xw.arg("due_dates", err_to_str=True, doc=_DOC_DUE)
+@xw.arg("paid_dates", err_to_str=True, doc=_DOC_PAID)
+@xw.arg("amounts", err_to_str=True, doc="Optional. Invoice amounts aligned with the dates: the share is then by amount. Blank: by number of invoices.")
 @guard
 def LATE_SHARE(due_dates: Any, paid_dates: Any, amounts: Any = None) -> Any:
     """Share of paid invoices paid after the due date, 0..1 (TRADESCORE's late_share).
@@ -380,10 +380,10 @@ def LATE_SHARE(due_dates: Any, paid_dates: Any, amounts: Any = None) -> Any:
 
 # --------------------------------------------------------------------------- aging
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("due_date", doc=_DOC_DUE)
-@xw.arg("as_of", doc=_DOC_AS_OF)
-@xw.arg("bucket_edges", doc=_DOC_EDGES)
-@xw.arg("language", doc=_DOC_LANGUAGE)
+@xw.arg("due_date", err_to_str=True, doc=_DOC_DUE)
+@xw.arg("as_of", err_to_str=True, doc=_DOC_AS_OF)
+@xw.arg("bucket_edges", err_to_str=True, doc=_DOC_EDGES)
+@xw.arg("language", err_to_str=True, doc=_DOC_LANGUAGE)
 @guard
 def AGING_BUCKET(due_date: Any, as_of: Any, bucket_edges: Any = None, language: Any = None) -> Any:
     """The aging bucket label of each due date on the as-of date (spills for a column).
@@ -402,11 +402,11 @@ def AGING_BUCKET(due_date: Any, as_of: Any, bucket_edges: Any = None, language: 
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("amounts", doc=_DOC_AGING_AMOUNTS)
-@xw.arg("due_dates", doc=_DOC_DUE)
-@xw.arg("as_of", doc=_DOC_AS_OF)
-@xw.arg("bucket_edges", doc=_DOC_EDGES)
-@xw.arg("language", doc=_DOC_LANGUAGE)
+@xw.arg("amounts", err_to_str=True, doc=_DOC_AGING_AMOUNTS)
+@xw.arg("due_dates", err_to_str=True, doc=_DOC_DUE)
+@xw.arg("as_of", err_to_str=True, doc=_DOC_AS_OF)
+@xw.arg("bucket_edges", err_to_str=True, doc=_DOC_EDGES)
+@xw.arg("language", err_to_str=True, doc=_DOC_LANGUAGE)
 @guard
 def AGING(amounts: Any, due_dates: Any, as_of: Any, bucket_edges: Any = None, language: Any = None) -> Any:
     """Aging totals: two rows, bucket labels over totals, in bucket order, then Total.

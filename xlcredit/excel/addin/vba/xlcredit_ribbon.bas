@@ -9,43 +9,56 @@ Option Explicit
 
 Private xlcreditRibbon As IRibbonUI
 
+' Every button first checks that there is a workbook to work on (WorkbookReady, generated
+' below): RunPython reads ActiveWorkbook, which is Nothing when no workbook is open and when
+' the file is in Protected View, and VBA would stop with run-time error 91.
+
 Public Sub OnRibbonLoad(ribbon As IRibbonUI)
     Set xlcreditRibbon = ribbon
 End Sub
 
 Public Sub OnRefreshAll(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_refresh_all()"
 End Sub
 
 Public Sub OnRefreshBuyers(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_refresh_buyers()"
 End Sub
 
 Public Sub OnFlagHighRisk(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_flag_high_risk()"
 End Sub
 
 Public Sub OnAging(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_build_aging()"
 End Sub
 
 Public Sub OnCollections(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_build_collections()"
 End Sub
 
 Public Sub OnDashboard(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_build_dashboard()"
 End Sub
 
 Public Sub OnPaymentPlan(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_payment_plan()"
 End Sub
 
 Public Sub OnPolicy(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_open_policy()"
 End Sub
 
 Public Sub OnHelp(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_help()"
 End Sub
 
