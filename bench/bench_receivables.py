@@ -139,7 +139,7 @@ def main() -> None:
     print(f"best of {args.repeat} rounds")
     print(f"xlcredit aging (per buyer + total):     {best['aging']:7.3f} s  "
           f"({len(result.by_buyer):,} buyers, total {result.total['Total']:,.2f} EUR, "
-          f"{len(result.unaged):,} items set aside: no FX rate)")
+          f"{len(result.unaged):,} invoices set aside and listed: no FX rate)")
     if worklist is None:
         print("xlcredit collections: not available (xlcredit.engine.collections.build_worklist missing)")
     else:

@@ -219,3 +219,69 @@ def aging_frame(cols: dict[str, list[object]], as_of: object) -> object:
         "paid_date": dates(cols["paid"]),
         "disputed": cols["disputed"],
     })
+
+
+# --------------------------------------------------------------------------- one ledger reader
+#: Currencies of edge-case ledgers: "None" is text (a code with no rate, not a blank),
+#: "JPY" has no rate in ``AGING_FX``, "" and None are the base currency.
+EDGE_CURRENCIES = ("EUR", "USD", "CNY", "JPY", None, "", "None", " usd ")
+#: Amounts of edge-case ledgers besides ordinary ones: credit notes, zero, +-infinity, NaN.
+EDGE_AMOUNTS = (0.0, -250.0, math.inf, -math.inf, math.nan)
+
+
+@st.composite
+def edge_ledgers(draw: st.DrawFn, max_rows: int = 30) -> dict[str, list[object]]:
+    """Columns of an invoice ledger with every edge case the ledger reader has a rule for
+    (issue 9): no due date, unknown currencies (the text "None" too), infinite and blank
+    amounts, dates outside Excel's calendar (offset "far"), credit notes, part payments,
+    invoices settled after the as-of day, disputes and promises. Dates are day offsets from
+    the as-of day (None = blank); see :func:`edge_frame`."""
+    n = draw(st.integers(0, max_rows))
+    offsets = st.integers(-200, 60)
+    maybe = st.one_of(st.none(), offsets, st.just("far"))
+
+    def cols(strategy: st.SearchStrategy[object]) -> list[object]:
+        return draw(st.lists(strategy, min_size=n, max_size=n))
+
+    amounts = st.one_of(st.integers(-50_000, 5_000_000).map(lambda c: c / 100), st.sampled_from(EDGE_AMOUNTS))
+    return {
+        "buyer_id": cols(st.sampled_from(("C0001", "C0002", "C0014", "C0020"))),
+        "currency": cols(st.sampled_from(EDGE_CURRENCIES)),
+        "amount": cols(amounts),
+        "paid_share": cols(st.sampled_from((0.0, 0.0, 0.5, 1.0))),
+        "invoice": cols(maybe),
+        "due": cols(maybe),
+        "paid": cols(maybe),
+        "promise": cols(st.one_of(st.none(), offsets)),
+        "disputed": cols(st.booleans()),
+    }
+
+
+def edge_frame(cols: dict[str, list[object]], as_of: object) -> object:
+    """The invoice DataFrame of one ``edge_ledgers`` example ("far" is 1800-01-01, outside
+    Excel's calendar)."""
+    import numpy as np
+    import pandas as pd
+
+    day = pd.Timestamp(as_of)
+
+    def dates(offsets: list[object]) -> pd.Series:
+        return pd.Series([None if o is None else pd.Timestamp("1800-01-01") if o == "far"
+                          else day + pd.Timedelta(days=int(o)) for o in offsets],  # type: ignore[call-overload]
+                         dtype="datetime64[ns]")
+
+    amount = np.asarray(cols["amount"], dtype=float)
+    with np.errstate(invalid="ignore"):
+        paid = np.round(amount * np.asarray(cols["paid_share"], dtype=float), 2)
+    return pd.DataFrame({
+        "buyer_id": cols["buyer_id"],
+        "invoice_no": [f"I{i}" for i in range(len(amount))],
+        "currency": cols["currency"],
+        "amount": amount,
+        "paid_amount": np.where(np.isfinite(paid), paid, 0.0),
+        "invoice_date": dates(cols["invoice"]),
+        "due_date": dates(cols["due"]),
+        "paid_date": dates(cols["paid"]),
+        "promise_date": dates(cols["promise"]),
+        "disputed": cols["disputed"],
+    })

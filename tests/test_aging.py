@@ -29,7 +29,7 @@ LABELS = ["Not due", "1-30", "31-60", "61-90", "91-120", "Over 120"]
 def test_columns_are_documented() -> None:
     assert set(REQUIRED_COLUMNS) <= set(INVOICE_COLUMNS)
     assert list(INVOICE_COLUMNS) == ["buyer_id", "invoice_no", "currency", "amount", "paid_amount",
-                                     "invoice_date", "due_date", "paid_date", "disputed"]
+                                     "invoice_date", "due_date", "paid_date", "disputed", "promise_date"]
 
 
 def test_default_labels_follow_the_policy() -> None:
@@ -67,7 +67,7 @@ def _ledger() -> pd.DataFrame:
         "due_date": pd.to_datetime(["2026-11-30", "2026-10-15", "2026-09-01", "2026-07-01",
                                     "2026-08-30", "2027-01-05", "2026-10-31", None]),
         "paid_date": pd.to_datetime([None, None, "2026-11-01", "2026-12-10", None, None, None, None]),
-        "disputed": ["N", "Y", "N", "否", "N", "N", "N", "是"],
+        "disputed": [False, True, False, False, False, False, False, True],
     })
 
 
@@ -114,28 +114,47 @@ def test_custom_edges_and_as_of_types() -> None:
                      bucket_edges=[45])
     assert r.labels == ["Not due", "1-45", "Over 45"]
     assert r.by_buyer.loc["ACME"].tolist()[:3] == [800.0, 450.0, 0.0]
-    serial = age_invoices(_ledger(), 46354.0, Policy(fx_rates=(("USD", 0.9),)))  # Excel serial
-    assert serial.total["Total"] == 1950.0
+    stamp = age_invoices(_ledger(), pd.Timestamp("2026-11-28"), Policy(fx_rates=(("USD", 0.9),)))
+    assert stamp.total["Total"] == 1950.0
+    with pytest.raises(InputError, match="as_of must be a date"):  # serials are read at the edge
+        age_invoices(_ledger(), 46354.0)
 
 
-def test_text_and_serial_dates_in_the_table() -> None:
-    inv = pd.DataFrame({"buyer_id": [1, 1, 2], "amount": [10.0, 20.0, 30.0],
-                        "due_date": ["2026-11-01", "29/10/2026", "2026年6月1日"]})
+def test_text_and_serial_dates_are_read_at_the_edge_not_in_the_engine() -> None:
+    # issue 9: the engine takes clean arrays; excel_values reads what people type
+    from xlcredit.workbook.excel_values import to_dates, to_flags
+
+    typed = ["2026-11-01", "29/10/2026", "2026年6月1日"]
+    inv = pd.DataFrame({"buyer_id": [1, 1, 2], "amount": [10.0, 20.0, 30.0], "due_date": typed})
+    with pytest.raises(InputError, match=r"due_date must be a date .*got '29/10/2026' \(text\)"):
+        age_invoices(inv, "2026-11-28")
+    inv["due_date"] = to_dates(typed, "due_date").values
     r = age_invoices(inv, "2026-11-28")
     assert r.by_buyer.loc[1, "1-30"] == 30.0 and r.by_buyer.loc[2, "Over 120"] == 30.0
-    inv["due_date"] = [46327.0, 46324.0, 46174.0]  # the same dates as serial numbers
-    assert age_invoices(inv, "2026-11-28").by_buyer.equals(r.by_buyer)
+    serials = [46327.0, 46324.0, 46174.0]  # the same dates as Excel serial numbers
+    with pytest.raises(InputError, match=r"due_date must be a date .*got 46327 \(float\)"):
+        age_invoices(inv.assign(due_date=serials), "2026-11-28")
+    read = age_invoices(inv.assign(due_date=to_dates(serials, "due_date").values), "2026-11-28")
+    assert read.by_buyer.equals(r.by_buyer)
+    with pytest.raises(InputError, match=r"disputed must be TRUE/FALSE or 1/0 .*got 'Y'"):
+        age_invoices(inv.assign(disputed=["Y", "N", "是"]), "2026-11-28")
+    flagged = age_invoices(inv.assign(disputed=to_flags(["Y", "N", "是"], "disputed").values == 1.0),
+                           "2026-11-28")
+    assert flagged.by_buyer["Disputed"].tolist() == [10.0, 30.0]
 
 
 def test_schema_and_value_errors() -> None:
     with pytest.raises(SchemaError, match="no due_date column"):
         age_invoices(pd.DataFrame({"buyer_id": ["A"], "amount": [1.0]}), AS_OF)
-    with pytest.raises(InputError, match="due_date: 'soon' is not a date"):
+    with pytest.raises(InputError, match=r"due_date must be a date .*got 'soon' \(text\)"):
         age_invoices(pd.DataFrame({"buyer_id": ["A"], "amount": [1.0], "due_date": ["soon"]}), AS_OF)
-    with pytest.raises(InputError, match="amount must hold numbers; got 'abc'"):
+    with pytest.raises(InputError, match=r"amount must be a number .*got 'abc' \(text\)"):
         age_invoices(pd.DataFrame({"buyer_id": ["A"], "amount": ["abc"], "due_date": ["2026-01-01"]}), AS_OF)
-    with pytest.raises(InputError, match="amount must be a finite number; got inf in row 0"):
-        age_invoices(pd.DataFrame({"buyer_id": ["A"], "amount": [float("inf")], "due_date": ["2026-01-01"]}), AS_OF)
+    # an infinite amount is impossible, not malformed: set aside and listed (issue 9)
+    inf = age_invoices(pd.DataFrame({"buyer_id": ["A", "A"], "amount": [float("inf"), 5.0],
+                                     "due_date": ["2026-01-01"] * 2}), AS_OF)
+    assert inf.total["Total"] == 5.0
+    assert inf.unaged[["column", "reason"]].values.tolist() == [["amount", "amount is not a finite number"]]
     with pytest.raises(InputError, match="as_of must be a date"):
         age_invoices(_ledger(), "someday")
 
@@ -168,6 +187,10 @@ def test_buckets_add_up_to_the_open_balance(cols: dict[str, list[object]]) -> No
     expected: dict[str, float] = {}
     unaged = 0
     for row in inv.itertuples():
+        rate = 1.0 if pd.isna(row.currency) else rates.get(row.currency)
+        if rate is None:  # a currency with no rate is listed whether open or not (issue 9)
+            unaged += 1
+            continue
         if pd.notna(row.invoice_date) and row.invoice_date > AS_OF:
             continue
         if pd.isna(row.paid_date):
@@ -178,8 +201,7 @@ def test_buckets_add_up_to_the_open_balance(cols: dict[str, list[object]]) -> No
             continue
         if open_amt == 0:
             continue
-        rate = 1.0 if pd.isna(row.currency) else rates.get(row.currency)
-        if rate is None or pd.isna(row.due_date):
+        if pd.isna(row.due_date):
             unaged += 1
             continue
         expected[row.buyer_id] = expected.get(row.buyer_id, 0.0) + open_amt * rate

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import COLLECTIONS_FX, collection_ledgers
 
+from xlcredit.engine.aging import age_invoices
 from xlcredit.engine.collections import (
     BUYER_SUMMARY_COLUMNS,
     BUYER_SUMMARY_LABELS_ZH,
@@ -27,6 +28,7 @@ from xlcredit.engine.collections import (
 )
 from xlcredit.engine.errors import InputError, PolicyError, SchemaError
 from xlcredit.engine.policy import Policy
+from xlcredit.workbook.excel_values import to_flags
 
 AS_OF = pd.Timestamp("2026-11-28")
 LEDGER_CSV = Path(__file__).parents[2] / "shared" / "data" / "ar_ledger_sample" / "invoices.csv"
@@ -121,7 +123,7 @@ def test_next_action_is_next_step_or_follow_up() -> None:
 
 # --------------------------------------------------------------------------- disputes
 def test_disputed_held_out_of_dunning_but_listed() -> None:
-    wl = build_worklist(ledger(days=[100, 100], disputed=["Yes", "否"]), AS_OF).set_index("invoice_no")
+    wl = build_worklist(ledger(days=[100, 100], disputed=[True, False]), AS_OF).set_index("invoice_no")
     held = wl.loc["INV-0"]
     assert held["dunning_state"] == "disputed - on hold"
     assert held["step_no"] == 0 and held["ladder_step_no"] == 6
@@ -174,13 +176,17 @@ def test_dispute_wins_over_promise_but_broken_promise_still_flagged() -> None:
 
 
 # --------------------------------------------------------------------------- currency
-def test_fx_conversion_and_missing_rate_kept_and_flagged() -> None:
+def test_fx_conversion_and_missing_rate_set_aside_as_by_aging() -> None:
+    # issue 9: one rule for a currency with no rate (and for the text "None"): the reader
+    # sets the item aside and lists it; the worklist used to keep it (or chase "None" as
+    # the base currency) while the aging set it aside.
     policy = Policy(base_currency="CNY", fx_rates=(("USD", 7.1), ("EUR", 7.8)))
-    frame = ledger(days=[10, 10, 10, 10], currency=["USD", "JPY", None, " eur "])
+    frame = ledger(days=[10, 10, 10, 10, 10], currency=["USD", "JPY", None, " eur ", "None"])
     wl = build_worklist(frame, AS_OF, policy).set_index("invoice_no")
     assert wl.loc["INV-0", "open_amount_base"] == pytest.approx(7100.0)
-    assert wl.loc["INV-1", "fx_missing"] and math.isnan(wl.loc["INV-1", "open_amount_base"])
-    assert wl.loc["INV-1", "currency"] == "JPY"
+    assert "INV-1" not in wl.index and "INV-4" not in wl.index
+    aside = age_invoices(frame, AS_OF, policy).unaged.set_index("invoice_no")
+    assert aside["reason"].to_dict() == {"INV-1": "no FX rate for JPY", "INV-4": "no FX rate for NONE"}
     assert wl.loc["INV-2", "currency"] == "CNY" and wl.loc["INV-2", "open_amount_base"] == 1000.0
     assert wl.loc["INV-3", "open_amount_base"] == pytest.approx(7800.0)
 
@@ -270,11 +276,11 @@ def test_worklist_late_interest_in_base_currency_with_fee_converted() -> None:
     })
     frame = ledger(days=[30, 30], currency=["USD", "JPY"])
     wl = build_worklist(frame, AS_OF, policy).set_index("invoice_no")
+    assert "INV-1" not in wl.index  # no rate: set aside (listed by the reader), not chased
     interest = 7100 * 0.1015 * 30 / 365  # open amount in CNY x rate x days / 365
     assert wl.loc["INV-0", "late_interest"] == pytest.approx(interest)
     assert wl.loc["INV-0", "late_fee"] == pytest.approx(40 * 7.8)  # EUR 40 in CNY
     assert wl.loc["INV-0", "late_total"] == pytest.approx(interest + 312)
-    assert math.isnan(wl.loc["INV-1", "late_total"])  # no rate: unknown, not zero
 
 
 def test_late_interest_off_by_default_and_fee_currency_without_rate() -> None:
@@ -338,16 +344,21 @@ def test_missing_column_and_bad_as_of() -> None:
 
 def test_text_in_amount_is_refused_by_name() -> None:
     frame = ledger(days=[5, 5], amount=["1000", "abc"])
-    with pytest.raises(InputError, match="amount must hold numbers; got 'abc' in row 2"):
+    with pytest.raises(InputError, match=r"amount must be a number .*got '1000' \(text\)"):
         build_worklist(frame, AS_OF)
-    frame = ledger(days=[5, 5], amount=["1000", None])
+    frame = ledger(days=[5, 5], amount=[1000.0, None])
     assert build_worklist(frame, AS_OF)["open_amount"].tolist() == [1000.0]
 
 
-def test_as_of_from_policy_and_serial_dates() -> None:
+def test_as_of_from_policy_and_serial_dates_read_at_the_edge() -> None:
+    from xlcredit.workbook.excel_values import to_dates
+
     policy = Policy.from_dict({"as_of": "2026-11-28"})
     frame = ledger(days=[10])
-    frame["due_date"] = [46344.0]  # Excel serial of 2026-11-18
+    frame["due_date"] = [46344.0]  # Excel serial of 2026-11-18: the engine does not guess
+    with pytest.raises(InputError, match="due_date must be a date"):
+        build_worklist(frame, None, policy)
+    frame["due_date"] = to_dates([46344.0], "due_date").values
     row = build_worklist(frame, None, policy).iloc[0]
     assert row["days_overdue"] == 10 and row["due_date"] == pd.Timestamp("2026-11-18")
 
@@ -361,8 +372,10 @@ def test_summary_by_buyer_by_hand() -> None:
     assert list(s.columns) == list(BUYER_SUMMARY_COLUMNS)
     assert s.index.tolist() == ["B", "A"]  # by overdue total
     assert s.loc["A"].to_dict() == {
-        "overdue_items": 2, "overdue_total": 300.0, "fx_missing_items": 0,
+        "overdue_items": 2, "overdue_total": 300.0,
         "oldest_days_overdue": 100, "highest_step_no": 6, "highest_step": "agency_legal",
+        "highest_action_en": "Collection agency or legal action",
+        "highest_action_zh": s.loc["A", "highest_action_zh"],
         "disputed_items": 0, "disputed_total": 0.0, "promised_items": 1,
         "broken_promises": 0, "late_total": 0.0, "top_priority": s.loc["A", "top_priority"],
     }
@@ -402,8 +415,11 @@ def test_worklist_total_equals_overdue_open_balance(data: dict[str, list[object]
     as_of = AS_OF + pd.Timedelta(days=shift)
     wl = build_worklist(frame, as_of, POLICY)
     rates = dict(COLLECTIONS_FX)
-    expected, unconverted, count = 0.0, 0, 0
+    expected, count = 0.0, 0
     for row in frame.itertuples():  # independent, row by row
+        rate = rates.get(row.currency or "EUR")
+        if rate is None:  # no rate: set aside and listed by the reader (issue 9)
+            continue
         if pd.notna(row.paid_date) and row.paid_date <= as_of:
             open_amount = 0.0
         elif pd.notna(row.paid_date):
@@ -412,13 +428,8 @@ def test_worklist_total_equals_overdue_open_balance(data: dict[str, list[object]
             open_amount = row.amount - row.paid_amount
         if open_amount > 0 and row.due_date < as_of:
             count += 1
-            rate = rates.get(row.currency or "EUR")
-            if rate is None:
-                unconverted += 1
-            else:
-                expected += open_amount * rate
+            expected += open_amount * rate
     assert len(wl) == count
-    assert int(wl["fx_missing"].sum()) == unconverted
     assert wl["open_amount_base"].sum() == pytest.approx(expected, rel=1e-12, abs=1e-6)
     assert wl["rank"].tolist() == list(range(1, count + 1))  # rows come in rank order
     assert wl["priority"].between(0, 100).all()
@@ -489,7 +500,9 @@ def real_ledger() -> pd.DataFrame:
         "invoice_date": dates("InvoiceDate"),
         "due_date": dates("DueDate"),
         "paid_date": dates("SettledDate"),
-        "disputed": raw["Disputed"],  # Yes/No text, as exported
+        # Yes/No text as exported, read at the edge as the file adapter does
+        "disputed": to_flags(raw["Disputed"].tolist(), "disputed").values == 1.0,
+        "disputed_text": raw["Disputed"],
     })
 
 
@@ -510,7 +523,7 @@ def test_real_ledger_against_independent_pandas(real_ledger: pd.DataFrame, as_of
     # ladder by pd.cut (independent of searchsorted): [1,15) reminder ... [90, inf) legal
     cut = pd.cut(merged["days"], [1, 15, 30, 45, 60, 90, np.inf], right=False, labels=False) + 1
     assert (merged["ladder_step_no"] == cut).all()
-    disputed = merged["disputed_x"] == "Yes"
+    disputed = merged["disputed_text"] == "Yes"
     assert (merged["disputed"] == disputed).all()
     assert (merged.loc[disputed, "dunning_state"] == "disputed - on hold").all()
     assert (merged.loc[~disputed, "step_no"] == cut[~disputed]).all()
@@ -523,7 +536,7 @@ def test_real_ledger_against_independent_pandas(real_ledger: pd.DataFrame, as_of
     )
     assert (summary["oldest_days_overdue"].sort_index() == by["days"].max().sort_index()).all()
     assert (summary["disputed_items"].sort_index()
-            == by["disputed"].apply(lambda s: int((s == "Yes").sum())).sort_index()).all()
+            == by["disputed_text"].apply(lambda s: int((s == "Yes").sum())).sort_index()).all()
 
 
 def test_real_ledger_late_interest_and_insurance(real_ledger: pd.DataFrame) -> None:
@@ -542,9 +555,8 @@ def test_real_ledger_late_interest_and_insurance(real_ledger: pd.DataFrame) -> N
 
 
 def test_real_ledger_agrees_with_aging_overdue_total(real_ledger: pd.DataFrame) -> None:
-    aging = pytest.importorskip("xlcredit.engine.aging")
     as_of = pd.Timestamp("2013-06-30")
-    result = aging.age_invoices(real_ledger, as_of, Policy())
+    result = age_invoices(real_ledger, as_of, Policy())
     wl = build_worklist(real_ledger, as_of)
     # every amount in this ledger is positive, so the worklist holds the whole overdue balance
     assert wl["open_amount_base"].sum() == pytest.approx(float(result.total["Overdue"]))

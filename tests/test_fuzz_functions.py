@@ -34,7 +34,7 @@ import xlcredit_udfs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xlcredit.engine import aging, collections, limits, plans, receivables, scoring
+from xlcredit.engine import aging, collections, ledger, limits, plans, receivables, scoring, values
 from xlcredit.engine.errors import XlCreditError
 
 EXAMPLES: Counter[str] = Counter()
@@ -213,6 +213,9 @@ ENGINE_ARRAYS: dict[str, tuple[Callable[..., Any], int, tuple[float, float] | No
     "receivables.receivables_turnover": (receivables.receivables_turnover, 2, None),
     "aging.bucket_numbers": (aging.bucket_numbers, 1, (0, 99)),
     "collections.dunning_step_numbers": (collections.dunning_step_numbers, 1, (0, 99)),
+    "ledger.dunning_steps": (lambda d: ledger.dunning_steps(d, [1, 15, 30]), 1, (0, 3)),
+    "ledger.days_overdue": (ledger.days_overdue, 2, None),
+    "ledger.is_overdue": (ledger.is_overdue, 1, None),
 }
 
 
@@ -254,8 +257,10 @@ def test_engine_function_on_any_numbers(name: str) -> None:
     @given(args=float_args(count))
     def check(args: list[Any]) -> None:
         result = _engine_call(name, func, *args)
-        if result is not None and bounds is not None and np.asarray(result).dtype.kind == "f":
-            assert _in_range(result, *bounds), (args, result)
+        if result is not None and np.asarray(result).dtype.kind == "f":
+            assert not np.isinf(np.asarray(result)).any(), (args, result)  # NaN + reason, never inf
+            if bounds is not None:
+                assert _in_range(result, *bounds), (args, result)
 
     check()
 
@@ -334,10 +339,31 @@ def test_payment_behaviour_functions(name: str) -> None:
     @given(args=date_args())
     def check(args: tuple[list[Any], list[Any], list[Any]]) -> None:
         result = _engine_call(f"receivables.{name}", func, *args)
-        if result is not None and name == "late_share":
-            assert _in_range(result, 0, 1)
+        if result is not None:
+            assert isinstance(result, float) and not math.isinf(result)
+            if name == "late_share":
+                assert _in_range(result, 0, 1)
+            paid = [d is not None and p is not None and a > 0 for d, p, a in zip(*args, strict=True)]
+            assert math.isnan(result) == (not any(paid))  # a number exactly when one qualifies
 
     check()
+
+
+def _aging_property(name: str, result: Any, due: list[Any], edges: Any) -> None:
+    """What each aging function promises of a result it returns."""
+    if name == "aging_bucket":
+        allowed = {*aging.bucket_labels(edges), None}
+        assert len(result) == len(due) and set(result.tolist()) <= allowed
+        assert all((label is None) == (d is None) for label, d in zip(result, due, strict=True))
+    elif name == "aging_totals":
+        assert result.iloc[-1] == pytest.approx(float(result.iloc[:-1].sum()), abs=1e-3)
+    elif name == "day_numbers":
+        assert result.shape == (len(due),)
+        assert (np.isnan(result) == np.array([d is None for d in due], dtype=bool)).all()
+    elif name == "as_of_day":
+        assert isinstance(result, int) and values.FIRST_DAY <= result <= values.LAST_DAY
+    elif name == "bucket_labels":
+        assert len(result) == len(edges or (30, 60, 90, 120)) + 2 and len(set(result)) == len(result)
 
 
 @pytest.mark.parametrize("name", ["aging_bucket", "aging_totals", "day_numbers", "as_of_day",
@@ -351,11 +377,13 @@ def test_aging_functions(name: str) -> None:
             "aging_bucket": lambda: aging.aging_bucket(due, as_of, edges),
             "aging_totals": lambda: aging.aging_totals(amounts[: len(due)] + [0.0] * (len(due) - len(amounts)),
                                                        due, as_of, edges),
-            "day_numbers": lambda: aging.day_numbers(due),
-            "as_of_day": lambda: aging.as_of_day(as_of),
+            "day_numbers": lambda: values.day_numbers(due),
+            "as_of_day": lambda: ledger.as_of_day(as_of),
             "bucket_labels": lambda: aging.bucket_labels(edges),
         }
-        _engine_call(f"aging.{name}", calls[name])
+        result = _engine_call(f"aging.{name}", calls[name])
+        if result is not None:
+            _aging_property(name, result, due, edges)
 
     check()
 
@@ -370,6 +398,9 @@ def test_late_interest_on_any_input() -> None:
         if result is not None:
             arr = np.asarray(result, dtype=float)
             assert not np.isinf(arr).any()
+            assert _in_range(arr, 0, math.inf)  # interest and fee are never negative
+            if due is not None and paid is not None and due == paid and amount == amount:
+                assert arr.item() == 0.0 or math.isnan(arr.item())  # paid on the due day
 
     check()
 
@@ -412,12 +443,13 @@ def ledgers(draw: st.DrawFn) -> pd.DataFrame:
     def column(values: st.SearchStrategy[Any]) -> list[Any]:
         return draw(st.lists(values, min_size=n, max_size=n))
 
-    stamp = st.one_of(st.none(), st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)).map(pd.Timestamp))
+    stamp = st.one_of(st.none(), st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)).map(pd.Timestamp),
+                      st.just(pd.Timestamp("1800-01-01")))  # out of Excel's calendar
     return pd.DataFrame({
         "invoice_no": column(st.sampled_from(["I1", "I2", "I3", "I4", None])),
         "buyer_id": column(st.sampled_from(["A", "B", "C", 7.0, None])),
-        "currency": column(st.sampled_from(["EUR", "USD", "XXX", "", None, "eur "])),
-        "amount": column(floats),
+        "currency": column(st.sampled_from(["EUR", "USD", "XXX", "", None, "eur ", "None"])),
+        "amount": column(with_inf),
         "paid_amount": column(st.one_of(st.none(), floats)),
         "invoice_date": column(stamp),
         "due_date": column(stamp),
@@ -432,8 +464,9 @@ LEDGER_FUNCS: dict[str, Callable[[pd.DataFrame, dt.date], Any]] = {
     "receivables.ledger_kpis": lambda f, d: receivables.ledger_kpis(f, d),
     "receivables.payment_behaviour": lambda f, d: receivables.payment_behaviour(f, d),
     "aging.age_invoices": lambda f, d: aging.age_invoices(f, d),
-    "aging.ledger_arrays": lambda f, d: aging.ledger_arrays(f),
-    "aging.open_amounts": lambda f, d: aging.open_amounts(aging.ledger_arrays(f), aging.as_of_day(d)),
+    "ledger.ledger_arrays": lambda f, d: ledger.ledger_arrays(f),
+    "ledger.open_amounts": lambda f, d: ledger.open_amounts(ledger.ledger_arrays(f), ledger.as_of_day(d)),
+    "ledger.position": lambda f, d: ledger.position(ledger.ledger_arrays(f), d),
     "collections.build_worklist": lambda f, d: collections.build_worklist(f, d),
     "collections.summarise_by_buyer": lambda f, d: collections.summarise_by_buyer(
         collections.build_worklist(f, d)),
@@ -445,9 +478,51 @@ def test_ledger_functions_on_random_ledgers(name: str) -> None:
     @SLOW
     @given(frame=ledgers(), as_of=st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)))
     def check(frame: pd.DataFrame, as_of: dt.date) -> None:
-        _engine_call(name, LEDGER_FUNCS[name], frame, as_of)
+        result = _engine_call(name, LEDGER_FUNCS[name], frame, as_of)
+        if result is not None:
+            _ledger_property(name, result, frame, as_of)
 
     check()
+
+
+def _ledger_property(name: str, result: Any, frame: pd.DataFrame, as_of: dt.date) -> None:
+    """What each ledger function promises (one reader: the figures agree with each other)."""
+    close = {"rel": 1e-9, "abs": 1e-3}
+    if name == "aging.age_invoices":
+        by = result.by_buyer
+        assert np.isfinite(by.to_numpy(dtype=float)).all()
+        for buyer in by.index:
+            assert by.loc[buyer, result.labels].sum() == pytest.approx(by.loc[buyer, "Total"], **close)
+        assert result.items["open_base"].sum() == pytest.approx(result.total["Total"], **close)
+        kpis = receivables.receivables_kpis(frame, as_of)
+        for buyer in by.index:  # exposure and overdue: one answer (issue 9)
+            assert kpis.loc[buyer, "receivables"] == pytest.approx(by.loc[buyer, "Total"], **close)
+            assert kpis.loc[buyer, "overdue"] == pytest.approx(by.loc[buyer, "Overdue"], **close)
+    elif name in ("receivables.receivables_kpis", "receivables.ledger_kpis"):
+        frame_ = result if name.endswith("receivables_kpis") else result.to_frame().T
+        parts = frame_[["receivables", "current", "overdue"]].to_numpy(dtype=float)
+        assert np.isfinite(parts).all()
+        np.testing.assert_allclose(parts[:, 0], parts[:, 1] + parts[:, 2], rtol=1e-9, atol=1e-3)
+    elif name == "receivables.payment_behaviour":
+        assert _in_range(result["late_share"], 0, 1) and (result["paid_invoices"] >= 0).all()
+    elif name == "ledger.ledger_arrays":
+        assert len(result) == len(frame)
+        assert ((result.problem >= 0) & (result.problem < len(ledger.PROBLEMS))).all()
+        assert (result.problem[~np.isfinite(frame["amount"].to_numpy(dtype=float))] == 1).all()
+    elif name == "ledger.open_amounts":
+        issued_later = frame["invoice_date"].to_numpy(dtype="datetime64[ns]") > np.datetime64(as_of)
+        assert (result[issued_later & np.isfinite(result)] == 0).all()
+    elif name == "ledger.position":
+        assert np.isfinite(result.open_base).all()
+        assert not (result.overdue & ~result.counted).any()
+        assert not (result.counted & result.set_aside).any()  # counted or listed, never both
+        assert (result.open_base[~result.counted] == 0).all()
+    elif name == "collections.build_worklist":
+        assert (result["days_overdue"] >= 1).all() and (result["open_amount"] > 0).all()
+        assert result["rank"].tolist() == list(range(1, len(result) + 1))
+        assert np.isfinite(result["open_amount_base"].to_numpy(dtype=float)).all()
+    elif name == "collections.summarise_by_buyer":
+        assert (result["overdue_items"] >= 1).all() and (result["highest_step_no"] >= 0).all()
 
 
 @st.composite
@@ -470,6 +545,23 @@ def test_scoring_frames(name: str) -> None:
     check()
 
 
+def test_label_and_signature_helpers() -> None:
+    @FAST
+    @given(values=st.lists(floats, max_size=18), language=st.sampled_from(["en", "zh-CN"]))
+    def check(values: list[float], language: str) -> None:
+        actions = collections.step_actions(language=language)
+        assert len(actions) == len(collections.DEFAULT_POLICY.dunning) + 1 and all(actions)
+        cols = _engine_call("scoring.input_columns", scoring.input_columns, values)
+        if cols is not None:
+            assert list(cols) == list(scoring.INPUTS) and list(cols.values())[: len(values)] == values
+        else:
+            assert len(values) > len(scoring.INPUTS)
+        EXAMPLES["scoring.input_signature"] += 1
+        assert len(scoring.input_signature(("language",)).parameters) == len(scoring.INPUTS) + 1
+
+    check()
+
+
 def test_every_public_function_is_fuzzed() -> None:
     """A new public function must be added to this module (no silent gaps)."""
     import inspect
@@ -477,11 +569,12 @@ def test_every_public_function_is_fuzzed() -> None:
     covered = set(ENGINE_ARRAYS) | set(LEDGER_FUNCS) | {
         "limits.recommend_limits", "receivables.days_beyond_terms", "receivables.late_share",
         "collections.late_interest", *(f"aging.{n}" for n in ("aging_bucket", "aging_totals",
-        "day_numbers", "as_of_day", "bucket_labels")), *(f"plans.{n}" for n in (
+        "bucket_labels")), "ledger.as_of_day", "ledger.dunning_steps", "collections.step_actions",
+        "scoring.input_columns", "scoring.input_signature", *(f"plans.{n}" for n in (
         "payment_plan", "installment", "due_dates", "period_rate", "reschedule")),
         *(f"scoring.{n}" for n in ("score_buyers", "factor_values", "factor_points"))}
     public = {f"{m.__name__.split('.')[-1]}.{n}"
-              for m in (scoring, limits, receivables, aging, collections, plans)
+              for m in (scoring, limits, receivables, aging, collections, plans, ledger)
               for n in m.__all__ if inspect.isfunction(getattr(m, n))}
     assert public - covered == set()
 

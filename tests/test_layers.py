@@ -21,10 +21,6 @@ EXCEL_SIDE = ("xlcredit.excel", "xlcredit_udfs")
 #: Imports across layers that are known and on their way out, each with who removes it.
 #: The test fails on any other, and on an allowance that is no longer used.
 ALLOWED: set[tuple[str, str]] = {
-    # removed by the ledger reader work (issue 9, items 1 and 3): coercion moves to the edge
-    ("xlcredit.engine.aging", "xlcredit.workbook.excel_values"),
-    ("xlcredit.engine.collections", "xlcredit.workbook.excel_values"),
-    ("xlcredit.engine.scoring", "xlcredit.workbook.excel_values"),
     # the templates cache what each Excel function returns for its cells by calling the
     # function itself; to go when the cached values come from the engine through the edge
     ("xlcredit.workbook.templates", "xlcredit_udfs"),

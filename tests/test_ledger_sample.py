@@ -14,6 +14,7 @@ import pytest
 
 from xlcredit.engine.aging import age_invoices
 from xlcredit.engine.receivables import ledger_kpis, payment_behaviour, receivables_kpis
+from xlcredit.workbook.excel_values import to_flags
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "ar_ledger_sample" / "invoices.csv"
 AS_OF_DATES = ["2012-06-30", "2013-01-15", "2013-09-30"]
@@ -44,7 +45,7 @@ def invoices(raw: pd.DataFrame) -> pd.DataFrame:
         "invoice_date": raw["InvoiceDate"],
         "due_date": raw["DueDate"],
         "paid_date": raw["SettledDate"],
-        "disputed": raw["Disputed"],  # Yes / No
+        "disputed": to_flags(raw["Disputed"].tolist(), "disputed").values == 1.0,  # Yes / No, read at the edge
     })
 
 

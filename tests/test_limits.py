@@ -281,7 +281,7 @@ def test_impossible_values_are_nan_with_reason_for_that_buyer_only() -> None:
 
 
 def test_malformed_arguments_raise_named_errors() -> None:
-    with pytest.raises(InputError, match=r"equity must be numbers .*got 'abc'"):
+    with pytest.raises(InputError, match=r"equity must be a number .*got 'abc' \(text\)"):
         recommend_limits(60, "abc", None, None)
     with pytest.raises(InputError, match="same number of rows"):
         recommend_limits([60, 70], [1, 2, 3], None, None)

@@ -39,7 +39,7 @@ SOUND = {
     "revenue": 1500.0, "net_income": 80.0, "days_beyond_terms": -30.0, "late_share": 0.0,
     "defaults_12m": 0.0, "industry_risk": 1.0, "country_risk": 1.0,
     "management_changes_12m": 0.0, "negative_news": 0.0, "years_in_business": 25.0,
-    "oldest_overdue_days": 0.0,
+    "oldest_overdue_days": 0.0, "history_invoices": 24.0,
 }
 
 
@@ -233,7 +233,6 @@ def test_empty_columns_give_an_empty_result() -> None:
         ("ebit", math.inf, "ebit must be a finite number; got inf"),
         ("net_income", -math.inf, "net_income must be a finite number; got -inf"),
         ("total_liabilities", math.inf, "total_liabilities must be a finite number; got inf"),
-        ("total_liabilities", "abc", "total_liabilities: 'abc' is not a number"),
     ],
 )
 def test_impossible_input_names_field_rule_and_value_for_that_buyer_only(
@@ -248,16 +247,32 @@ def test_impossible_input_names_field_rule_and_value_for_that_buyer_only(
     assert r.score[1] == 100.0 and pd.isna(r.problem[1])  # the other buyer is unaffected
 
 
+def test_text_where_a_number_is_required_is_malformed_input() -> None:
+    # issue 9: the engine takes clean values; cells are read at the edge (TRADESCORE)
+    columns = {k: [v, v] for k, v in SOUND.items()}
+    columns["total_liabilities"] = ["abc", SOUND["total_liabilities"]]
+    with pytest.raises(InputError, match=r"total_liabilities must be a number .*got 'abc' \(text\)"):
+        score_buyers(columns)
+
+
 def test_several_problems_of_one_buyer_are_all_listed() -> None:
     r = score_buyers({**SOUND, "total_assets": -1.0, "late_share": 2.0})
     assert r.problem[0] == "total_assets must be > 0; got -1; late_share must be from 0 to 1; got 2"
 
 
-def test_numeric_text_and_flags_as_text_are_read() -> None:
-    r = score_buyers({**SOUND, "total_assets": "1,000", "negative_news": "否"})
-    assert r.score[0] == 100.0
-    r = score_buyers({**SOUND, "negative_news": "是"})
-    assert r.score[0] < 100.0 and r.reason_1[0] == "negative_news"
+def test_numeric_text_and_flags_as_text_are_read_at_the_edge_only() -> None:
+    # issue 9: trade_score("1,000", ...) used to score; the engine now refuses text and
+    # TRADESCORE reads the cells (excel_values) before calling it.
+    from xlcredit.excel.udf.score import TRADESCORE
+
+    with pytest.raises(InputError, match=r"total_assets must be a number .*got '1,000' \(text\)"):
+        trade_score(*({**SOUND, "total_assets": "1,000"}[n] for n in INPUTS))
+    with pytest.raises(InputError, match=r"negative_news must be a number .*got '是' \(text\)"):
+        score_buyers({**SOUND, "negative_news": "是"})
+    assert TRADESCORE(*({**SOUND, "total_assets": "1,000", "negative_news": "否"}[n] for n in INPUTS)) == 100.0
+    flagged = score_buyers({**SOUND, "negative_news": True})
+    assert flagged.score[0] < 100.0 and flagged.reason_1[0] == "negative_news"
+    assert TRADESCORE(*({**SOUND, "negative_news": "是"}[n] for n in INPUTS)) == flagged.score[0]
 
 
 # ------------------------------------------------------------------------ reasons

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import xlcredit_udfs
 
-from xlcredit.engine.scoring import INPUTS
+from xlcredit.engine.scoring import INPUTS, LEDGER_INPUTS
 
 
 def _declaration(name: str) -> tuple[list[ast.expr], Any]:
@@ -37,7 +37,14 @@ def test_declared_for_excel_with_help_for_every_argument(name: str) -> None:
     assert ast.unparse(last) == "guard", "guard must be the innermost decorator"
     docs: dict[str, str] = {}
     for deco in decorators[1:-1]:
-        assert isinstance(deco, ast.Call) and ast.unparse(deco.func) == "xw.arg", ast.unparse(deco)
+        assert isinstance(deco, ast.Call), ast.unparse(deco)
+        if ast.unparse(deco.func) == "_score_arguments":  # one xw.arg per name of scoring.INPUTS
+            extras = tuple(ast.literal_eval(a) for a in deco.args)  # after DESIGN 3.1's sixteen
+            first = len(INPUTS) - len(LEDGER_INPUTS)
+            for arg in (*INPUTS[:first], *extras, *INPUTS[first:]):
+                docs[arg] = vars(module)["_DOCS"][arg]
+            continue
+        assert ast.unparse(deco.func) == "xw.arg", ast.unparse(deco)
         doc = next(k.value for k in deco.keywords if k.arg == "doc")
         docs[ast.literal_eval(deco.args[0])] = eval(ast.unparse(doc), vars(module))
     params = list(inspect.signature(getattr(xlcredit_udfs, name)).parameters)
@@ -72,3 +79,19 @@ def test_signatures_of_design_3_1() -> None:
     assert _params("PAYMENT_PLAN") == [
         "amount", "installments", "annual_rate", "first_due_date", "frequency", "method",
         "down_payment"]
+
+
+def test_tradescore_arguments_come_from_the_one_list_of_inputs() -> None:
+    # issue 9: the 16-argument signature was written three times (engine, TRADESCORE,
+    # TRADESCORE_DETAIL); now scoring.INPUTS declares all three, as xlwings reads them.
+    from xlcredit.engine.scoring import trade_score
+    from xlcredit.excel.addin.wrappers import udf_metadata
+
+    meta = {info.name: info for info in udf_metadata()}
+    for name, extra in (("TRADESCORE", ()), ("TRADESCORE_DETAIL", ("language",))):
+        info = meta[name]
+        # The extras (the language) keep DESIGN.md 3.1's 17th place, before the ledger inputs.
+        assert info.args == (*INPUTS[:16], *extra, *INPUTS[16:])
+        assert info.optional == (False,) * 7 + (True,) * (len(INPUTS) - 7 + len(extra))
+        assert all(0 < len(doc) <= 255 for doc in info.arg_docs)
+    assert list(inspect.signature(trade_score).parameters) == [*INPUTS, "policy"]

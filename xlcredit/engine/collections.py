@@ -37,7 +37,6 @@ Which invoices must the collector chase today, and with what?
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Final
 
 import numpy as np
@@ -45,8 +44,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from xlcredit.engine.errors import InputError, PolicyError, SchemaError, describe
+from xlcredit.engine.ledger import LedgerArrays, dunning_steps, ledger_arrays, position
 from xlcredit.engine.policy import DEFAULT_POLICY, Policy
-from xlcredit.workbook.excel_values import to_dates, to_flags
+from xlcredit.engine.values import day_numbers, floats
 
 __all__ = [
     "BUYER_SUMMARY_COLUMNS",
@@ -60,6 +60,7 @@ __all__ = [
     "build_worklist",
     "dunning_step_numbers",
     "late_interest",
+    "step_actions",
     "summarise_by_buyer",
 ]
 
@@ -93,9 +94,8 @@ WORKLIST_COLUMNS: Final[dict[str, str]] = {
     "buyer_id": "buyer",
     "currency": "invoice currency",
     "open_amount": "amount - paid_amount, in the invoice currency",
-    "fx_rate": "value of one unit of the currency in the base currency (NaN: no rate)",
-    "open_amount_base": "open amount in the base currency (NaN when the rate is missing)",
-    "fx_missing": "TRUE when the currency has no rate in the policy's FX table",
+    "fx_rate": "value of one unit of the currency in the base currency",
+    "open_amount_base": "open amount in the base currency",
     "due_date": "due date",
     "days_overdue": "as-of date - due date, in days (>= 1)",
     "dunning_state": "dunning, promised, broken promise or disputed - on hold",
@@ -131,7 +131,6 @@ WORKLIST_LABELS_ZH: Final[dict[str, str]] = {
     "open_amount": "未付金额",
     "fx_rate": "汇率",
     "open_amount_base": "未付金额（本位币）",
-    "fx_missing": "缺少汇率",
     "due_date": "到期日",
     "days_overdue": "逾期天数",
     "dunning_state": "催收状态",
@@ -181,11 +180,12 @@ INSURANCE_ALERTS_ZH: Final[dict[str, str]] = {
 #: Per-buyer summary columns (index: buyer_id), used by the Buyers sheet refresh.
 BUYER_SUMMARY_COLUMNS: Final[dict[str, str]] = {
     "overdue_items": "number of overdue open invoices",
-    "overdue_total": "their open amount in the base currency (items without FX rate excluded)",
-    "fx_missing_items": "overdue items whose currency has no FX rate",
+    "overdue_total": "their open amount in the base currency",
     "oldest_days_overdue": "days overdue of the oldest item",
     "highest_step_no": "highest dunning step reached (0: none)",
     "highest_step": "name of that step",
+    "highest_action_en": "what that step asks for, in English (blank: none)",
+    "highest_action_zh": "what that step asks for, in Chinese (blank: none)",
     "disputed_items": "overdue items disputed",
     "disputed_total": "their open amount in the base currency",
     "promised_items": "items with a promise to pay still honoured",
@@ -196,10 +196,11 @@ BUYER_SUMMARY_COLUMNS: Final[dict[str, str]] = {
 BUYER_SUMMARY_LABELS_ZH: Final[dict[str, str]] = {
     "overdue_items": "逾期发票数",
     "overdue_total": "逾期金额",
-    "fx_missing_items": "缺少汇率的发票数",
     "oldest_days_overdue": "最长逾期天数",
     "highest_step_no": "最高催收阶段",
     "highest_step": "最高阶段代码",
+    "highest_action_en": "最高阶段措施（英文）",
+    "highest_action_zh": "最高阶段措施",
     "disputed_items": "争议发票数",
     "disputed_total": "争议金额",
     "promised_items": "已承诺付款发票数",
@@ -210,112 +211,26 @@ BUYER_SUMMARY_LABELS_ZH: Final[dict[str, str]] = {
 
 _DUNNING, _PROMISED, _BROKEN, _DISPUTED = range(4)
 _NAT = np.iinfo(np.int64).min
-#: Days from 1970-01-01 back to Excel's day 0 (1899-12-30).
-_EXCEL_OFFSET = 25569
 _NANOS_PER_DAY = 86_400 * 10**9
 #: Risk component of a buyer with no PD, score or rated band: the middle of the scale.
 _UNKNOWN_RISK = 0.5
-#: Amount component of an item whose currency has no FX rate (cannot be compared).
-_UNKNOWN_AMOUNT = 0.5
 
 
 # --------------------------------------------------------------------------- helpers
-def _as_of_day(as_of: Any, policy: Policy) -> int:
-    """The as-of date as a day number since 1970-01-01; None means the policy's (else today).
-
-    Text, dates and Excel serial numbers are read as :func:`_day_numbers` reads a column.
-    """
-    value = policy.as_of_date() if as_of is None else as_of
-    rule = f"as_of must be a date such as 2026-11-28; got {describe(value)}."
-    if isinstance(value, bool) or value is None:
-        raise InputError(rule)
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        single: npt.NDArray[Any] = np.array([value], dtype=np.float64)
-    else:
-        single = np.array([value], dtype=object)
-    try:
-        day = int(_day_numbers(single, "as_of")[0])
-    except InputError:
-        raise InputError(rule) from None
-    if day == _NAT:
-        raise InputError(rule)
-    return day
-
-
-def _day_numbers(values: Any, name: str) -> npt.NDArray[np.int64]:
-    """Dates as whole days since 1970-01-01 (int64; blank -> the int64 minimum).
-
-    datetime64 columns are read as they are, numbers as Excel serials, anything else through
-    :func:`xlcredit.workbook.excel_values.to_dates` (a text that is not a date raises InputError).
-    """
-    array = values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else np.asarray(values)
-    if array.dtype.kind == "M":
-        days: npt.NDArray[np.int64] = array.astype("datetime64[D]").view(np.int64)
-        return days
-    if array.dtype.kind in "fiu":  # Excel serial numbers, as the file adapter may hand them
-        serial = np.floor(array.astype(np.float64))
-        with np.errstate(invalid="ignore"):
-            shifted = np.where(serial < 61, serial + 1, serial) - _EXCEL_OFFSET
-        return np.where(np.isnan(shifted), _NAT, np.nan_to_num(shifted)).astype(np.int64)
-    if array.dtype == object and all(
-        isinstance(v, (pd.Timestamp, dt.datetime, dt.date)) or v is None or v is pd.NaT
-        for v in array[:1000]
-    ):
-        try:
-            stamps = pd.to_datetime(pd.Series(array))
-            if isinstance(stamps.dtype, pd.DatetimeTZDtype):  # local dates, time zone dropped
-                stamps = stamps.dt.tz_localize(None)
-            return _day_numbers(stamps.to_numpy(), name)
-        except (TypeError, ValueError):
-            pass
-    parsed = to_dates(list(array.ravel()), name)
-    problem = parsed.first_problem()
-    if problem is not None:
-        raise InputError(problem)
-    return _day_numbers(parsed.values, name)
-
-
-def _date_array(values: Any) -> Any:
-    """A date-like scalar or sequence as a 1-D array pandas can read."""
-    if isinstance(values, (pd.Series, pd.Index, np.ndarray)):
-        return np.atleast_1d(values.to_numpy() if not isinstance(values, np.ndarray) else values)
-    if isinstance(values, (list, tuple)):
-        return np.array(values, dtype=object)
-    return np.array([values], dtype=object)
-
-
-def _numbers(values: Any, name: str) -> npt.NDArray[np.float64]:
-    series = values if isinstance(values, pd.Series) else pd.Series(values)
-    if series.dtype.kind in "fiub":
-        out: npt.NDArray[np.float64] = series.to_numpy(dtype=np.float64)
-        return out
-    converted = pd.to_numeric(series, errors="coerce")
-    bad = converted.isna() & series.notna() & (series.astype(str).str.strip() != "")
-    if bad.any():
-        where = bad.to_numpy().nonzero()[0][0]
-        raise InputError(
-            f"{name} must hold numbers; got {describe(series.iloc[where])} in row {where + 1}."
-        )
-    return converted.to_numpy(dtype=np.float64, na_value=np.nan)
-
-
-def _flags(values: pd.Series, name: str) -> npt.NDArray[np.bool_]:
-    """bool, 1/0 or yes/no text (Y/N, 是/否) -> bool; blank -> False; other text raises."""
-    if values.dtype.kind == "b":
-        out: npt.NDArray[np.bool_] = values.to_numpy(dtype=bool)
-        return out
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    parsed = to_flags(list(uniques), name)  # each distinct value once: no loop per row
-    problem = parsed.first_problem()
-    if problem is not None:
-        raise InputError(problem)
-    truth = np.append(parsed.values == 1.0, False)
-    return truth[codes]  # code -1 (blank) picks the trailing False
-
-
 def _ladder(policy: Policy) -> tuple[npt.NDArray[np.float64], int]:
     edges = np.array([s.from_days for s in policy.dunning], dtype=np.float64)
     return edges, len(edges)
+
+
+def step_actions(policy: Policy = DEFAULT_POLICY, language: str = "en") -> npt.NDArray[np.object_]:
+    """What each dunning step asks for, indexed by step number (0: no action yet).
+
+    >>> step_actions()[[0, 3]].tolist(), step_actions(language="zh-CN")[5]
+    (['No action yet', 'Phone call'], '最后催款函')
+    """
+    zh = language == "zh-CN"
+    return np.array(["暂不催收" if zh else "No action yet",
+                     *((s.action_zh if zh else s.action_en) for s in policy.dunning)], dtype=object)
 
 
 def _labels(policy: Policy) -> dict[str, npt.NDArray[np.object_]]:
@@ -324,13 +239,8 @@ def _labels(policy: Policy) -> dict[str, npt.NDArray[np.object_]]:
     steps = policy.dunning
     return {
         "step": np.array(["none", *(s.step for s in steps), "promise_to_pay", "dispute_hold"], dtype=object),
-        "action_en": np.array(
-            ["No action yet", *(s.action_en for s in steps), "Wait for promised payment", "Resolve dispute"],
-            dtype=object,
-        ),
-        "action_zh": np.array(
-            ["暂不催收", *(s.action_zh for s in steps), "等待承诺付款", "处理争议"], dtype=object
-        ),
+        "action_en": np.append(step_actions(policy, "en"), ["Wait for promised payment", "Resolve dispute"]),
+        "action_zh": np.append(step_actions(policy, "zh-CN"), ["等待承诺付款", "处理争议"]),
         "channel": np.array(["", *(s.channel for s in steps), "internal", "internal"], dtype=object),
     }
 
@@ -352,23 +262,6 @@ def _category(table: npt.NDArray[Any], codes: npt.NDArray[np.integer[Any]]) -> p
         categories.append("")
     item_codes: npt.NDArray[np.intp] = np.asarray(table_codes, dtype=np.intp)[codes]
     return pd.Categorical.from_codes(item_codes, categories=pd.Index(categories, dtype=object))
-
-
-def _rates(
-    currency: npt.NDArray[Any] | None, n: int, policy: Policy
-) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.intp], npt.NDArray[np.float64]]:
-    """Currency names (a table and a code per item) and the FX rate of each item."""
-    base = policy.base_currency
-    if currency is None:
-        return np.array([base], dtype=object), np.zeros(n, dtype=np.intp), np.ones(n)
-    codes, uniques = pd.factorize(pd.Series(currency), use_na_sentinel=True)
-    names = [str(u).strip().upper() for u in uniques]
-    names = [base if not name or name in ("NAN", "NONE") else name for name in names]
-    rate_of = [policy.fx_rate(name) for name in names]
-    rate_table = np.array([np.nan if r is None else r for r in rate_of] + [1.0], dtype=np.float64)
-    name_table = np.array([*names, base], dtype=object)
-    codes = np.where(codes < 0, len(names), codes)  # blank: the base currency
-    return name_table, codes, rate_table[codes]
 
 
 def _risk_component(
@@ -402,12 +295,12 @@ def _risk_component(
     buyer_pd = np.full(m, np.nan)
     band = np.full(m, "", dtype=object)
     if "pd" in table.columns:
-        buyer_pd = _numbers(table["pd"], "buyer_risk.pd")
+        buyer_pd = floats(table["pd"], "buyer_risk.pd")
         with np.errstate(invalid="ignore", divide="ignore"):
             p = np.clip(buyer_pd, max(sp.pd_floor, 1e-9), min(sp.pd_cap, 1 - 1e-9))
             score = (np.log(p / (1.0 - p)) - sp.intercept) / sp.pd_slope
     if "score" in table.columns:
-        score = np.where(np.isnan(score), _numbers(table["score"], "buyer_risk.score"), score)
+        score = np.where(np.isnan(score), floats(table["score"], "buyer_risk.score"), score)
     if "band" in table.columns:
         codes, uniques = pd.factorize(table["band"], use_na_sentinel=True)
         names = np.array([*(str(u).strip() for u in uniques), ""], dtype=object)
@@ -490,10 +383,8 @@ def dunning_step_numbers(days_overdue: npt.ArrayLike, policy: Policy = DEFAULT_P
     >>> dunning_step_numbers([0, 1, 14, 15, 60, 400, float("nan")]).tolist()
     [0.0, 1.0, 1.0, 2.0, 5.0, 6.0, nan]
     """
-    days = np.asarray(days_overdue, dtype=np.float64)
-    edges, _ = _ladder(policy)
-    steps = np.searchsorted(edges, np.nan_to_num(np.atleast_1d(days), nan=0.0), side="right")
-    out = np.where(np.isnan(np.atleast_1d(days)), np.nan, steps.astype(np.float64))
+    days = floats(days_overdue, "days_overdue")
+    out = dunning_steps(days, _ladder(policy)[0])
     if days.ndim == 0:
         return float(out[0])
     return out
@@ -508,6 +399,7 @@ def late_interest(
     *,
     day_basis: float | None = None,
     policy: Policy = DEFAULT_POLICY,
+    with_reasons: bool = False,
 ) -> Any:
     """Statutory late interest on an invoice paid late (or still open at the as-of date).
 
@@ -529,8 +421,10 @@ def late_interest(
     Returns
     -------
     float or ndarray
-        Interest plus fixed fee (0 when not late or the amount is 0); NaN where an input is unknown, the
-        amount is negative or the rate is below 0. Scalar for scalar inputs.
+        Interest plus fixed fee (0 when not late or the amount is 0); NaN where an input is
+        unknown, infinite or negative (``with_reasons=True`` also returns why, per element).
+        Scalar for scalar inputs. Text raises :class:`InputError` (the failure policy of
+        :mod:`xlcredit.engine.values`).
 
     Notes
     -----
@@ -555,21 +449,23 @@ def late_interest(
     123.42
 
     That is 10,000 x 10.15 % x 30 / 365 = 83.42 of interest plus the EUR 40 fixed sum.
-    Paid on time, nothing is due:
+    Paid on time, nothing is due; a negative amount has no interest, and says why:
 
     >>> late_interest(10_000, "2026-10-29", "2026-10-29")
     0.0
+    >>> late_interest([-5.0], "2026-10-29", "2026-11-28", with_reasons=True)[1].tolist()
+    ['amount must be >= 0']
     """
     li = policy.late_interest
-    amounts = np.asarray(amount, dtype=np.float64)
-    rate = np.asarray(li.annual_rate if annual_rate is None else annual_rate, dtype=np.float64)
-    fee = np.asarray(li.fixed_fee if fixed_fee is None else fixed_fee, dtype=np.float64)
+    amounts = floats(amount, "amount")
+    rate = floats(li.annual_rate if annual_rate is None else annual_rate, "annual_rate")
+    fee = floats(li.fixed_fee if fixed_fee is None else fixed_fee, "fixed_fee")
     basis = float(li.day_basis if day_basis is None else day_basis)
     if basis not in (360.0, 365.0):
         raise InputError(f"day_basis must be 360 or 365; got {describe(basis)}.")
     scalar = all(np.ndim(v) == 0 for v in (amount, due_date, paid_or_as_of, rate, fee))
-    due = _day_numbers(_date_array(due_date), "due_date")
-    paid = _day_numbers(_date_array(paid_or_as_of), "paid_or_as_of")
+    due = np.atleast_1d(day_numbers(due_date, "due_date"))
+    paid = np.atleast_1d(day_numbers(paid_or_as_of, "paid_or_as_of"))
     try:
         amounts, due, paid, rate, fee = np.broadcast_arrays(
             np.atleast_1d(amounts), due, paid, np.atleast_1d(rate), np.atleast_1d(fee)
@@ -579,21 +475,27 @@ def late_interest(
             "amount, due_date, paid_or_as_of, annual_rate and fixed_fee must have the same "
             "length (or be single values)."
         ) from None
-    unknown = (due == _NAT) | (paid == _NAT) | np.isnan(amounts) | np.isnan(rate) | np.isnan(fee)
-    negative = (np.nan_to_num(amounts) < 0) | (np.nan_to_num(rate) < 0) | (np.nan_to_num(fee) < 0)
-    bad = unknown | negative
+    reasons = np.full(amounts.shape, None, dtype=object)
+    for values, name in ((amounts, "amount"), (due, "due_date"), (paid, "paid_or_as_of"),
+                         (rate, "annual_rate"), (fee, "fixed_fee")):  # first reason wins
+        for mask, why in ((np.isnan(values), f"{name} missing"),
+                          (np.isinf(values), f"{name} must be a finite number"),
+                          (np.nan_to_num(values, posinf=0.0) < 0, f"{name} must be >= 0")):
+            if name in ("due_date", "paid_or_as_of") and why.endswith(">= 0"):
+                continue  # day numbers before 1970 are negative
+            reasons[mask & pd.isna(reasons)] = why
+    bad = pd.notna(reasons)
     days = np.where(bad, 0, paid - due).astype(np.float64)
     late = (days > 0) & (amounts > 0)  # nothing owed, nothing late
     with np.errstate(invalid="ignore"):
         result = np.where(late, amounts * rate * days / basis + fee, 0.0)
     result = np.where(bad, np.nan, result)
-    if scalar:
-        return float(result[0])
-    return result
+    out: Any = float(result[0]) if scalar else result
+    return (out, reasons) if with_reasons else out
 
 
 def build_worklist(
-    invoices: pd.DataFrame,
+    invoices: pd.DataFrame | LedgerArrays,
     as_of: Any = None,
     policy: Policy = DEFAULT_POLICY,
     buyer_risk: pd.DataFrame | None = None,
@@ -619,20 +521,17 @@ def build_worklist(
     -------
     DataFrame
         Columns of :data:`WORKLIST_COLUMNS`, one row per overdue open item, sorted by
-        ``rank``. An item whose currency has no FX rate is kept with ``fx_missing`` TRUE
-        and NaN base amounts.
+        ``rank``. An invoice the ledger reader sets aside (no FX rate, no due date, not a
+        number, a date out of range) is not listed: it is on the reader's set-aside list
+        (:meth:`xlcredit.engine.ledger.Position.set_aside_items`).
 
     Notes
     -----
-    *Selection* (the open-item rule of ``xlcredit.engine.aging``): an invoice issued by the
-    as-of day (``invoice_date <= as_of`` or blank) is open for ``amount - paid_amount``
-    when it has no ``paid_date``, for the whole ``amount`` when ``paid_date > as_of``,
-    and not at all when settled by then. It is listed when that open amount is > 0 and
-    ``due_date < as_of`` (credit notes and overpayments are not chased; an open item
-    without a due date cannot be dated and is left to the aging's "unaged" list);
-    ``days_overdue = as_of - due_date``.
+    *Selection*: the items :mod:`xlcredit.engine.ledger` counts as overdue on the as-of
+    day (the same items as the aging's overdue buckets) whose open amount is > 0 (credit
+    notes and overpayments are not chased); ``days_overdue = as_of - due_date``.
 
-    *Ladder*: ``ladder_step_no = searchsorted(from_days, days_overdue, "right")``.
+    *Ladder*: ``ladder_step_no`` from :func:`xlcredit.engine.ledger.dunning_steps`.
 
     *State*: disputed (when ``collections.hold_disputed``) -> "disputed - on hold",
     step 0, never escalated; else a promise with ``as_of <= promise_date +
@@ -684,56 +583,38 @@ def build_worklist(
     >>> row["dunning_state"], bool(row["broken_promise"]), int(row["ladder_step_no"]), row["action_en"]
     ('broken promise', True, 4, 'Final demand')
     """
-    if not isinstance(invoices, pd.DataFrame):
-        raise InputError(f"invoices must be a DataFrame; got {type(invoices).__name__}.")
-    missing = [c for c in ("invoice_no", "buyer_id", "amount", "due_date") if c not in invoices.columns]
-    if missing:
-        raise SchemaError(
-            f"The invoice table has no {missing[0]} column; add it (required: invoice_no, "
-            f"buyer_id, amount, due_date). Found: "
-            + (", ".join(map(str, invoices.columns)) or "no columns") + "."
-        )
-    today = _as_of_day(as_of, policy)
+    if not isinstance(invoices, LedgerArrays):
+        if not isinstance(invoices, pd.DataFrame):
+            raise InputError(f"invoices must be a DataFrame; got {type(invoices).__name__}.")
+        missing = [c for c in ("invoice_no", "buyer_id", "amount", "due_date") if c not in invoices.columns]
+        if missing:
+            raise SchemaError(
+                f"The invoice table has no {missing[0]} column; add it (required: invoice_no, "
+                f"buyer_id, amount, due_date). Found: "
+                + (", ".join(map(str, invoices.columns)) or "no columns") + "."
+            )
+    ledger = ledger_arrays(invoices, policy)
+    pos = position(ledger, as_of, policy)
+    today = pos.day
     cp, ip, lp = policy.collections, policy.insurance, policy.late_interest
 
-    # ---- selection over the whole ledger; everything after works on the overdue rows only
-    amount_all = _numbers(invoices["amount"], "amount")
-    if "paid_amount" in invoices.columns:
-        open_all = amount_all - np.nan_to_num(_numbers(invoices["paid_amount"], "paid_amount"), nan=0.0)
-    else:
-        open_all = amount_all
-    if "paid_date" in invoices.columns:  # settled after the as-of day: all was open that day
-        paid_day = _day_numbers(invoices["paid_date"], "paid_date")
-        settled_later = paid_day > today
-        open_all = np.where(settled_later, amount_all, np.where(paid_day == _NAT, open_all, 0.0))
-    due_all = _day_numbers(invoices["due_date"], "due_date")
-    with np.errstate(invalid="ignore"):
-        overdue = (open_all > 0) & (due_all != _NAT) & (due_all < today)
-    if "invoice_date" in invoices.columns:  # not yet issued on the as-of day
-        overdue &= ~(_day_numbers(invoices["invoice_date"], "invoice_date") > today)
-    rows = np.flatnonzero(overdue)
+    # ---- the reader's overdue items that are owed (credit notes are not chased)
+    rows = np.flatnonzero(pos.overdue & (pos.open_amount > 0))
     n = len(rows)
-
-    open_amt = open_all[rows]
-    due = due_all[rows]
-    days = today - due
-    currency_col = invoices["currency"].to_numpy()[rows] if "currency" in invoices.columns else None
-    currency_table, currency_codes, fx_rate = _rates(currency_col, n, policy)
-    open_base = open_amt * fx_rate
-    fx_missing = np.isnan(fx_rate)
+    open_amt = pos.open_amount[rows]
+    due = ledger.due_day[rows].astype(np.int64)
+    days = pos.days_overdue[rows].astype(np.int64)
+    currency_table, currency_codes = ledger.currency_names, ledger.currency_codes[rows]
+    fx_rate = ledger.rate[rows]
+    open_base = pos.open_base[rows]
 
     # ---- ladder and state
     edges, steps_n = _ladder(policy)
-    ladder_no = np.searchsorted(edges, days, side="right").astype(np.int64)
-    if "disputed" in invoices.columns:
-        disputed = _flags(invoices["disputed"].iloc[rows], "disputed")
-    else:
-        disputed = np.zeros(n, dtype=bool)
-    if "promise_date" in invoices.columns:
-        promise = _day_numbers(invoices["promise_date"].iloc[rows], "promise_date")
-    else:
-        promise = np.full(n, _NAT, dtype=np.int64)
-    has_promise = promise != _NAT
+    ladder_no = dunning_steps(days, edges).astype(np.int64)
+    disputed = ledger.disputed[rows]
+    promise_day = ledger.promise_day[rows]
+    has_promise = ~np.isnan(promise_day)
+    promise = np.where(has_promise, np.nan_to_num(promise_day), _NAT).astype(np.int64)
     lapse = np.where(has_promise, promise + int(cp.promise_grace_days), _NAT)
     honoured = has_promise & (today <= lapse)
     broken = has_promise & ~honoured
@@ -757,12 +638,12 @@ def build_worklist(
     next_action = np.where(state == _PROMISED, lapse + 1, next_action)
 
     # ---- priority and rank
-    buyers = invoices["buyer_id"].to_numpy()[rows] if buyer_risk is not None else np.empty(n, object)
+    buyer_of = ledger.buyers[ledger.buyer_codes[rows]]
+    buyers = buyer_of.to_numpy() if buyer_risk is not None else np.empty(n, object)
     risk, (band_table, band_codes), buyer_pd = _risk_component(buyers, buyer_risk, policy)
-    log_amount = np.log1p(np.maximum(np.nan_to_num(open_base, nan=0.0), 0.0))
+    log_amount = np.log1p(np.maximum(open_base, 0.0))
     top = float(log_amount.max()) if n else 0.0
     amount_part = log_amount / top if top > 0 else np.zeros(n)
-    amount_part = np.where(fx_missing, _UNKNOWN_AMOUNT, amount_part)
     age_part = np.minimum(days / float(edges[-1]), 1.0)
     w_a, w_g, w_r = cp.weight_amount, cp.weight_age, cp.weight_risk
     priority = np.round(100.0 * (w_a * amount_part + w_g * age_part + w_r * risk) / (w_a + w_g + w_r), 2)
@@ -777,7 +658,7 @@ def build_worklist(
                 f"currency {policy.base_currency}). Add an FX rate for {lp.fee_currency}."
             )
         interest = open_base * lp.annual_rate * days / float(lp.day_basis)
-        fee = np.where(fx_missing, np.nan, lp.fixed_fee * (fee_rate or 0.0))
+        fee = np.full(n, lp.fixed_fee * (fee_rate or 0.0))
     else:
         interest = np.zeros(n)
         fee = np.zeros(n)
@@ -813,13 +694,13 @@ def build_worklist(
 
     columns: dict[str, Any] = {
         "rank": np.arange(1, n + 1, dtype=np.int64),
-        "invoice_no": invoices["invoice_no"].array.take(src),  # keeps the column's dtype
-        "buyer_id": invoices["buyer_id"].array.take(src),
+        "invoice_no": ledger.invoice_no[src] if ledger.invoice_numbers is None
+        else ledger.invoice_numbers.array.take(src),  # keeps the column's dtype
+        "buyer_id": buyer_of[o].to_numpy(),
         "currency": _category(currency_table, currency_codes[o]),
         "open_amount": open_amt[o],
         "fx_rate": fx_rate[o],
         "open_amount_base": open_base[o],
-        "fx_missing": fx_missing[o],
         "due_date": _dates(due[o]),
         "days_overdue": days[o],
         "dunning_state": _category(np.array(STATES, dtype=object), state[o]),
@@ -866,9 +747,9 @@ def summarise_by_buyer(worklist: pd.DataFrame, policy: Policy = DEFAULT_POLICY) 
 
     Notes
     -----
-    Sums skip items whose currency has no FX rate (they are counted in
-    ``fx_missing_items``); ``highest_step_no`` is the highest ``step_no`` (items on hold
-    count 0).
+    ``overdue_total`` adds the buyer's chased items (the aging's overdue balance less any
+    overdue credit notes); ``highest_step_no`` is the highest ``step_no`` (items on hold
+    count 0): the one answer for each buyer's highest dunning step.
 
     Examples
     --------
@@ -893,7 +774,6 @@ def summarise_by_buyer(worklist: pd.DataFrame, policy: Policy = DEFAULT_POLICY) 
             "buyer_id": worklist["buyer_id"],
             "one": 1,
             "base": base,
-            "fx_missing": worklist["fx_missing"].astype(np.int64),
             "days": worklist["days_overdue"],
             "step_no": worklist["step_no"],
             "disputed": disputed.astype(np.int64),
@@ -909,7 +789,6 @@ def summarise_by_buyer(worklist: pd.DataFrame, policy: Policy = DEFAULT_POLICY) 
         {
             "overdue_items": g["one"].sum(),
             "overdue_total": g["base"].sum(),
-            "fx_missing_items": g["fx_missing"].sum(),
             "oldest_days_overdue": g["days"].max(),
             "highest_step_no": g["step_no"].max(),
             "disputed_items": g["disputed"].sum(),
@@ -920,8 +799,10 @@ def summarise_by_buyer(worklist: pd.DataFrame, policy: Policy = DEFAULT_POLICY) 
             "top_priority": g["priority"].max(),
         }
     )
-    names = np.array(["none", *(s.step for s in policy.dunning)], dtype=object)
-    out.insert(5, "highest_step", names[out["highest_step_no"].to_numpy(dtype=np.int64)])
+    step = out["highest_step_no"].to_numpy(dtype=np.int64)
+    out["highest_step"] = np.array(["none", *(s.step for s in policy.dunning)], dtype=object)[step]
+    out["highest_action_en"] = np.where(step > 0, step_actions(policy, "en")[step], "")
+    out["highest_action_zh"] = np.where(step > 0, step_actions(policy, "zh-CN")[step], "")
     out.index.name = "buyer_id"
     return out.sort_values("overdue_total", ascending=False, kind="stable")[list(BUYER_SUMMARY_COLUMNS)]
 

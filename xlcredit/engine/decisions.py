@@ -28,6 +28,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from xlcredit.engine.errors import InputError, describe
+from xlcredit.engine.ledger import Position
 from xlcredit.engine.policy import DEFAULT_POLICY, Policy
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "decide_buyers",
     "experience_limit",
     "overdue_by_step",
+    "payment_history",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -232,6 +234,33 @@ def overdue_by_step(buyer_id: Any, step_no: Any, amount: Any, disputed: Any = No
     })
     return frame.groupby("buyer_id", sort=False).agg(
         {"worst_step": "max", "hold_overdue": "sum", "suspend_overdue": "sum", "broken_promises": "sum"})
+
+
+def payment_history(position: Position) -> pd.DataFrame:
+    """Per buyer of a ledger on a day (index: the ledger's buyers): ``oldest_overdue_days``,
+    the days the oldest counted open item is overdue (0 when nothing is), and
+    ``history_invoices``, the invoices whose outcome is known (settled, or due, by that day;
+    set-aside items left out), the TradeScore inputs a ledger gives (docs/model.md).
+
+    >>> from xlcredit.engine.ledger import ledger_arrays, position
+    >>> from xlcredit.engine.policy import Policy
+    >>> inv = pd.DataFrame({"buyer_id": ["A", "A", "A", "B"], "amount": [100.0, 50.0, 70.0, 10.0],
+    ...                     "due_date": pd.to_datetime(["2026-10-01", "2026-11-20", "2026-12-20", "2026-11-01"]),
+    ...                     "paid_date": pd.to_datetime(["2026-10-05", None, None, "2026-11-02"])})
+    >>> p = Policy()
+    >>> payment_history(position(ledger_arrays(inv, p), "2026-11-30", p)).values.tolist()
+    [[10.0, 2.0], [0.0, 1.0]]
+    """
+    ledger, day = position.ledger, position.day
+    usable = ~position.set_aside & (ledger.problem == 0)
+    days = np.where(position.overdue, position.days_overdue, 0.0)
+    n = len(ledger.buyers)
+    oldest = np.zeros(n)
+    np.maximum.at(oldest, ledger.buyer_codes[usable], days[usable])
+    with np.errstate(invalid="ignore"):
+        known = usable & ((ledger.paid_day <= day) | (ledger.due_day <= day))
+    return pd.DataFrame({"oldest_overdue_days": oldest, "history_invoices": position.by_buyer(known.astype(float))},
+                        index=ledger.buyers)
 
 
 def experience_limit(annual_sales: Any, band: Any, policy: Policy = DEFAULT_POLICY) -> FloatArray:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from xlcredit.engine.errors import InputError, describe
 from xlcredit.engine.policy import DEFAULT_POLICY, LimitPolicy, Policy
+from xlcredit.engine.values import floats
 
 __all__ = [
     "DECISIONS",
@@ -83,15 +84,7 @@ def _text(key: str, zh: bool, **fields: Any) -> str:
 
 def _as_floats(value: Any, name: str) -> npt.NDArray[np.float64]:
     """Numbers (or None for "not known") as a float array; text is refused by name."""
-    if value is None:
-        return np.array(np.nan)
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"{name} must be numbers (blank for unknown); got {describe(value)}. "
-            "Convert Excel cells with xlcredit.workbook.excel_values.to_numbers first."
-        ) from None
+    return floats(value, name)
 
 
 def _band_index(s: npt.NDArray[np.float64], policy: Policy) -> npt.NDArray[np.int64]:

@@ -31,6 +31,7 @@ import pandas as pd
 
 from xlcredit.engine.errors import InputError, describe
 from xlcredit.engine.policy import DEFAULT_POLICY, Policy
+from xlcredit.engine.values import floats
 
 __all__ = [
     "COLUMNS",
@@ -107,6 +108,8 @@ def _shown(value: object) -> str:
 
 
 def _number(name: str, value: object) -> float:
+    if isinstance(value, (str, bool, np.bool_)):
+        floats([value], name)  # text or TRUE/FALSE: the engine's named refusal
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise InputError(f"{name} must be a number; got {_shown(value)}.")
     number = float(value)
@@ -364,10 +367,10 @@ def installment(
     how = _choice("method", method, METHODS, policy.plans.method)
     scalar = all(np.ndim(v) == 0 for v in (amount, installments, annual_rate, down_payment))
     try:
-        p, n, rate, down = np.broadcast_arrays(
-            *(np.atleast_1d(np.asarray(v, dtype=float)) for v in (amount, installments, annual_rate, down_payment))
-        )
-    except (ValueError, TypeError) as exc:
+        p, n, rate, down = np.broadcast_arrays(*(np.atleast_1d(floats(v, k)) for v, k in (
+            (amount, "amount"), (installments, "installments"), (annual_rate, "annual_rate"),
+            (down_payment, "down_payment"))))
+    except ValueError as exc:
         raise InputError(f"amount, installments, annual_rate and down_payment must be numbers of one length; {exc}") from None
     known = ~(np.isnan(p) | np.isnan(n) | np.isnan(rate) | np.isnan(down))
     with np.errstate(invalid="ignore", over="ignore"):

@@ -38,16 +38,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from xlcredit.engine.aging import (
-    DateLike,
-    LedgerArrays,
-    as_of_day,
-    day_numbers,
-    ledger_arrays,
-    open_amounts,
-)
 from xlcredit.engine.errors import InputError, describe
+from xlcredit.engine.ledger import DateLike, LedgerArrays, as_of_day, ledger_arrays, position
 from xlcredit.engine.policy import Policy
+from xlcredit.engine.values import day_numbers, floats, same_rows
 
 __all__ = [
     "KPI_COLUMNS",
@@ -99,10 +93,7 @@ _EXCEEDS = "receivables exceed the sales listed (countback ran out of periods); 
 
 # --------------------------------------------------------------------------- helpers
 def _floats(value: npt.ArrayLike, name: str) -> Floats:
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(f"{name} must be numbers; got {describe(value)}.") from None
+    return floats(value, name)
 
 
 def _method(method: str | None) -> Method:
@@ -517,17 +508,9 @@ def _paid_days(
 ) -> tuple[Floats, Floats]:
     due = day_numbers(due_dates, "due_dates").ravel()
     paid = day_numbers(paid_dates, "paid_dates").ravel()
-    if due.shape != paid.shape:
-        raise InputError(
-            f"due_dates has {due.size} rows but paid_dates has {paid.size}; give both the same "
-            f"number of rows."
-        )
+    same_rows(due, "due_dates", paid, "paid_dates")
     weight = np.ones(due.shape) if amounts is None else _floats(amounts, "amounts").ravel()
-    if weight.shape != due.shape:
-        raise InputError(
-            f"amounts has {weight.size} rows but due_dates has {due.size}; give both the same "
-            f"number of rows."
-        )
+    same_rows(weight, "amounts", due, "due_dates")
     usable = ~np.isnan(due) & ~np.isnan(paid) & (weight > 0)
     return np.where(usable, paid - due, 0.0), np.where(usable, weight, 0.0)
 
@@ -562,7 +545,7 @@ def days_beyond_terms(
     Parameters
     ----------
     due_dates, paid_dates : array of dates
-        datetime64, dates, text dates or Excel serial numbers; a blank paid date means
+        datetime64, dates or ISO text (cells are read at the edge); a blank paid date means
         not paid (left out).
     amounts : array, optional
         Weights; invoices with an amount <= 0 (credit notes) are left out. Default: equal.
@@ -633,7 +616,7 @@ def _safe_div(top: Floats, bottom: Floats) -> Floats:
 
 def _behaviour(ledger: LedgerArrays, day: float | None) -> pd.DataFrame:
     n = len(ledger.buyers)
-    weight = ledger.amount * np.where(np.isnan(ledger.rate), 1.0, ledger.rate)
+    weight = ledger.base_amount  # 0 where the invoice is set aside
     paid_by = ~np.isnan(ledger.paid_day) if day is None else ledger.paid_day <= day
     usable = paid_by & ~np.isnan(ledger.due_day) & (weight > 0)
     codes = ledger.buyer_codes[usable]
@@ -655,7 +638,7 @@ def _behaviour(ledger: LedgerArrays, day: float | None) -> pd.DataFrame:
 
 
 def payment_behaviour(
-    invoices: pd.DataFrame,
+    invoices: pd.DataFrame | LedgerArrays,
     as_of: DateLike | None = None,
     policy: Policy | None = None,
     *,
@@ -670,8 +653,8 @@ def payment_behaviour(
     as_of : date, optional
         Only invoices paid on or before it count; default: every paid invoice.
     policy : Policy, optional
-        FX rates for the weights (an invoice in a currency with no rate is weighted by its
-        original amount).
+        FX rates for the weights (an invoice the ledger reader sets aside, e.g. in a
+        currency with no rate, is left out).
 
     Returns
     -------
@@ -715,23 +698,21 @@ def _period_edges(day: int, periods: int, period_days: int | None) -> npt.NDArra
 def _kpis(ledger: LedgerArrays, day: int, periods: int, period_days: int | None) -> pd.DataFrame:
     n = len(ledger.buyers)
     codes = ledger.buyer_codes
-    has_rate = ~np.isnan(ledger.rate)
-    rate = np.where(has_rate, ledger.rate, 0.0)
     edges = _period_edges(day, periods, period_days)
     days = np.diff(edges).astype(float)
-    closing = open_amounts(ledger, day) * rate
-    opening = open_amounts(ledger, edges[0]) * rate
-    current_mask = ledger.due_day >= day  # not yet due (an unknown due date is not current)
-    receivables = _group_sum(codes, closing, n)
-    current = _group_sum(codes, np.where(current_mask, closing, 0.0), n)
-    opening_total = _group_sum(codes, opening, n)
+    closing = position(ledger, day)
+    opening = position(ledger, int(edges[0]))
+    opening_total = opening.by_buyer(opening.open_base)
+    receivables = closing.by_buyer(closing.open_base)
+    overdue = closing.by_buyer(np.where(closing.overdue, closing.open_base, 0.0))
+    current = receivables - overdue
     # sales per buyer and period: invoices dated in (b_k, b_k+1]
     inv_day = ledger.invoice_day
     k = np.searchsorted(edges, inv_day, side="left") - 1
-    in_window = (inv_day > edges[0]) & (inv_day <= edges[-1]) & has_rate
+    in_window = (inv_day > edges[0]) & (inv_day <= edges[-1]) & ledger.usable
     sales_grid = np.bincount(
         codes[in_window] * periods + k[in_window],
-        weights=(ledger.amount * rate)[in_window],
+        weights=ledger.base_amount[in_window],
         minlength=n * periods,
     ).reshape(n, periods)
     sales = sales_grid.sum(axis=1)
@@ -745,7 +726,7 @@ def _kpis(ledger: LedgerArrays, day: int, periods: int, period_days: int | None)
         {
             "receivables": receivables,
             "current": current,
-            "overdue": receivables - current,
+            "overdue": overdue,
             "opening": opening_total,
             "sales": sales,
             "window_days": window,
@@ -760,7 +741,7 @@ def _kpis(ledger: LedgerArrays, day: int, periods: int, period_days: int | None)
             "turnover": receivables_turnover(sales * 365.0 / window, average),
             "receivables_exceed_sales": np.asarray(why == _EXCEEDS, dtype=bool),
             "dso_note": np.where(_known(why_std), why, why_std).astype(object),
-            "no_fx_invoices": np.bincount(codes[~has_rate], minlength=n).astype(np.int64),
+            "no_fx_invoices": np.bincount(codes[np.isnan(ledger.rate)], minlength=n).astype(np.int64),
         },
         index=ledger.buyers,
     )
@@ -769,7 +750,7 @@ def _kpis(ledger: LedgerArrays, day: int, periods: int, period_days: int | None)
 
 
 def receivables_kpis(
-    invoices: pd.DataFrame,
+    invoices: pd.DataFrame | LedgerArrays,
     as_of: DateLike | None = None,
     policy: Policy | None = None,
     *,
@@ -805,11 +786,11 @@ def receivables_kpis(
 
     Notes
     -----
-    Receivables and current are open amounts on the as-of date (see
-    :mod:`xlcredit.engine.aging`; current = due on or after it, the aging's "Not due"; an item
-    with no due date is in the receivables but not current); opening = open amounts at the
-    start of the window; sales = amounts of invoices dated in the window (credit notes
-    net). CEI divides the sales by the number of months (calendar periods: ``periods``;
+    Receivables, overdue and current are the open amounts the ledger reader counts on the
+    as-of date (:mod:`xlcredit.engine.ledger`: receivables = the aging's Total, overdue =
+    its Overdue, current = its "Not due"; an invoice set aside, e.g. with no due date or
+    in a currency with no rate, is in none of them); opening = the same at the start of the
+    window; sales = amounts of usable invoices dated in the window (credit notes net). CEI divides the sales by the number of months (calendar periods: ``periods``;
     fixed periods: window days / (365 / 12)).
 
     Examples
@@ -835,7 +816,7 @@ def receivables_kpis(
 
 
 def ledger_kpis(
-    invoices: pd.DataFrame,
+    invoices: pd.DataFrame | LedgerArrays,
     as_of: DateLike | None = None,
     policy: Policy | None = None,
     *,
@@ -860,17 +841,16 @@ def ledger_kpis(
     """
     policy = policy or Policy()
     _check_window(periods, period_days)
-    frame = invoices.assign(_all="ledger")
-    ledger = ledger_arrays(frame, policy, "_all")
-    if len(ledger.buyers) == 0:
-        ledger = _one_empty_group(ledger)
+    ledger = _one_group(ledger_arrays(invoices, policy))
     row = _kpis(ledger, as_of_day(as_of, policy), periods, period_days).iloc[0]
     row.name = "ledger"
     return row
 
 
-def _one_empty_group(ledger: LedgerArrays) -> LedgerArrays:
-    return dataclasses.replace(ledger, buyers=pd.Index(["ledger"], name=ledger.buyers.name))
+def _one_group(ledger: LedgerArrays) -> LedgerArrays:
+    """The whole ledger as one group named "ledger"."""
+    return dataclasses.replace(ledger, buyer_codes=np.zeros(len(ledger), dtype=np.intp),
+                               buyers=pd.Index(["ledger"], name="_all"))
 
 
 def _check_window(periods: int, period_days: int | None) -> None:

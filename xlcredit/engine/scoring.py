@@ -28,7 +28,8 @@ Which columns does the full result hold?
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import inspect
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -38,15 +39,18 @@ import pandas as pd
 from xlcredit.engine.errors import InputError
 from xlcredit.engine.policy import DEFAULT_POLICY, Policy
 from xlcredit.engine.scorecard import FACTORS, Factor
-from xlcredit.workbook.excel_values import to_flags, to_numbers
+from xlcredit.engine.values import floats
 
 __all__ = [
     "INPUTS",
+    "LEDGER_INPUTS",
     "altman_z2",
     "band_of",
     "factor_points",
     "factor_values",
     "grade_of",
+    "input_columns",
+    "input_signature",
     "pd_of",
     "score_buyers",
     "trade_score",
@@ -75,6 +79,9 @@ INPUTS: tuple[str, ...] = (
     "oldest_overdue_days",
     "history_invoices",
 )
+#: The inputs read from the seller's own ledger (issue 10), after DESIGN.md 3.1's sixteen:
+#: Excel functions put their own extra arguments (the language) before these.
+LEDGER_INPUTS: tuple[str, ...] = ("oldest_overdue_days", "history_invoices")
 #: Inputs that are no factor of their own (how much payment history there is).
 _NOT_FACTORS = ("history_invoices",)
 
@@ -122,23 +129,18 @@ def _rule_text(name: str) -> str:
 
 
 def _coerce(value: Any, name: str) -> tuple[FloatArray, npt.NDArray[np.object_] | None]:
-    """One input as a float array (NaN = unknown) and its per-element problems, if any."""
+    """One input as a float array (NaN = unknown); text raises a named InputError
+    (:func:`xlcredit.engine.values.floats`). ``negative_news`` also takes TRUE/FALSE."""
     if value is None:
         return np.array([np.nan]), None
-    if isinstance(value, pd.Series | pd.Index):
-        value = value.to_numpy()
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool | np.bool_):
-        return np.array([float(value)]), None
-    if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
-        return np.asarray(value, dtype=float).ravel(), None
-    if isinstance(value, list) and all(
-        v is None or (type(v) in (float, int)) for v in value
-    ):  # plain numbers and blanks: the range rules below word every message
-        return np.array(value, dtype=float), None  # None becomes NaN
-    # TRUE/FALSE, Y/N, 是/否 for the flag; numbers and numeric text for the rest.
-    parsed = to_flags(value, name) if name == "negative_news" else to_numbers(value, name)
-    problems = parsed.problems if not parsed.ok else None
-    return np.asarray(parsed.values, dtype=float), problems
+    if name == "negative_news":
+        arr = np.asarray(value.to_numpy() if isinstance(value, (pd.Series, pd.Index)) else value,
+                         dtype=object)
+        flat = arr.ravel().copy()
+        is_flag = np.fromiter((isinstance(v, (bool, np.bool_)) for v in flat), bool, flat.size)
+        flat[is_flag] = flat[is_flag].astype(float)  # TRUE/FALSE as 1/0
+        value = flat
+    return floats(value, name).ravel(), None
 
 
 def _add_problem(problem: npt.NDArray[np.object_], idx: npt.NDArray[np.intp],
@@ -280,11 +282,11 @@ def band_of(score: npt.ArrayLike, coverage: npt.ArrayLike | None = None,
     >>> band_of([65.0, 80.0, 20.0], [1.0, 0.1, 1.0]).tolist()
     ['B', 'E', 'D']
     """
-    s = np.atleast_1d(np.asarray(score, dtype=float))
+    s = np.atleast_1d(floats(score, "score"))
     if coverage is None:
         cov = np.ones_like(s)
     else:
-        given = np.asarray(coverage, float)
+        given = floats(coverage, "coverage")
         if given.size not in (1, s.size):
             raise InputError(f"coverage has {given.size} values but score has {s.size}; give one "
                              f"coverage per score (or a single one)")
@@ -306,7 +308,7 @@ def grade_of(score: npt.ArrayLike, policy: Policy = DEFAULT_POLICY) -> FloatArra
     >>> grade_of([95.0, 55.0, 5.0]).tolist()
     [1.0, 5.0, 10.0]
     """
-    s = np.asarray(score, dtype=float)
+    s = floats(score, "score")
     grade = np.ones(s.shape)
     with np.errstate(invalid="ignore"):
         for minimum in policy.score.grade_min_scores:  # nine comparisons, not a loop on buyers
@@ -337,7 +339,7 @@ def pd_of(score: npt.ArrayLike, policy: Policy = DEFAULT_POLICY) -> FloatArray:
     0.0118
     """
     sp = policy.score
-    s = np.asarray(score, dtype=float)
+    s = floats(score, "score")
     with np.errstate(over="ignore"):
         p = 1.0 / (1.0 + np.exp(-(sp.intercept + sp.pd_slope * s)))
     return np.clip(p, sp.pd_floor, sp.pd_cap)
@@ -366,14 +368,14 @@ def altman_z2(total_assets: npt.ArrayLike, total_liabilities: npt.ArrayLike,
     ----------
     Altman, E. I. (2002). Revisiting Credit Scoring Models in a Basel 2 Environment.
     """
-    ta = np.asarray(total_assets, dtype=float)
-    tl = np.asarray(total_liabilities, dtype=float)
+    ta = floats(total_assets, "total_assets")
+    tl = floats(total_liabilities, "total_liabilities")
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ta_ok = np.where(ta > 0, ta, np.nan)
         tl_ok = np.where(tl > 0, tl, np.nan)
-        wc = np.asarray(current_assets, dtype=float) - np.asarray(current_liabilities, dtype=float)
-        z = (6.56 * wc / ta_ok + 3.26 * np.asarray(retained_earnings, dtype=float) / ta_ok
-             + 6.72 * np.asarray(ebit, dtype=float) / ta_ok + 1.05 * (ta_ok - tl_ok) / tl_ok)
+        wc = floats(current_assets, "current_assets") - floats(current_liabilities, "current_liabilities")
+        z = (6.56 * wc / ta_ok + 3.26 * floats(retained_earnings, "retained_earnings") / ta_ok
+             + 6.72 * floats(ebit, "ebit") / ta_ok + 1.05 * (ta_ok - tl_ok) / tl_ok)
     return float(z) if np.ndim(z) == 0 else np.asarray(z, dtype=float)
 
 
@@ -589,29 +591,9 @@ def _reason_columns(factors: tuple[Factor, ...], picks: npt.NDArray[np.int64]) -
     return out
 
 
-def trade_score(
-    total_assets: Any = None,
-    total_liabilities: Any = None,
-    current_assets: Any = None,
-    current_liabilities: Any = None,
-    retained_earnings: Any = None,
-    ebit: Any = None,
-    revenue: Any = None,
-    net_income: Any = None,
-    days_beyond_terms: Any = None,
-    late_share: Any = None,
-    defaults_12m: Any = None,
-    industry_risk: Any = None,
-    country_risk: Any = None,
-    management_changes_12m: Any = None,
-    negative_news: Any = None,
-    years_in_business: Any = None,
-    oldest_overdue_days: Any = None,
-    history_invoices: Any = None,
-    *,
-    policy: Policy = DEFAULT_POLICY,
-) -> float | FloatArray:
-    """The score alone (1..100, higher is safer), in the argument order of ``TRADESCORE``.
+def trade_score(*values: Any, policy: Policy = DEFAULT_POLICY, **named: Any) -> float | FloatArray:
+    """The score alone (1..100, higher is safer), with the inputs of :data:`INPUTS` by
+    position (the argument order of ``TRADESCORE``) or by name.
 
     Returns a float for scalar inputs, else an array; NaN where the buyer is not rated or
     an input is impossible (:func:`score_buyers` says why).
@@ -623,8 +605,65 @@ def trade_score(
     >>> bool(b < a)
     True
     """
-    args = locals()
-    cols = {name: args[name] for name in INPUTS}
+    cols = input_columns(values, named)
     result = score_buyers(cols, policy=policy)["score"].to_numpy(dtype=float)
     scalar = all(v is None or np.ndim(v) == 0 for v in cols.values())
     return float(result[0]) if scalar else result
+
+
+def input_columns(values: Sequence[Any], named: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The TradeScore inputs given by position (in the order of :data:`INPUTS`) and by name,
+    as one mapping (None where not given): the one reading of the signature (DESIGN.md 3.1's
+    sixteen inputs, then the ledger's oldest_overdue_days and history_invoices).
+
+    >>> input_columns([1000.0, 600.0], {"late_share": 0.2})["late_share"]
+    0.2
+    >>> input_columns([1.0] * 19)
+    Traceback (most recent call last):
+    ...
+    xlcredit.engine.errors.InputError: TradeScore takes at most 18 inputs (total_assets ... history_invoices); got 19.
+    """
+    if len(values) > len(INPUTS):
+        raise InputError(f"TradeScore takes at most {len(INPUTS)} inputs ({INPUTS[0]} ... {INPUTS[-1]}); "
+                         f"got {len(values)}.")
+    cols: dict[str, Any] = dict.fromkeys(INPUTS)
+    cols.update(zip(INPUTS, values, strict=False))
+    for name, value in (named or {}).items():
+        if name not in cols:
+            raise InputError(f"{name} is not a TradeScore input; use: " + ", ".join(INPUTS) + ".")
+        if name in INPUTS[: len(values)]:
+            raise InputError(f"{name} is given twice (by position and by name).")
+        cols[name] = value
+    return cols
+
+
+def _signature(names: Sequence[str], required: int) -> inspect.Signature:
+    """A signature of positional-or-keyword arguments: the first ``required`` required, the
+    rest defaulting to None."""
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    return inspect.Signature([
+        inspect.Parameter(n, kind, default=inspect.Parameter.empty if i < required else None, annotation=Any)
+        for i, n in enumerate(names)
+    ])
+
+
+def input_signature(extra: Sequence[str] = (), required: int = 0) -> inspect.Signature:
+    """The signature of a function taking the TradeScore inputs (:data:`INPUTS`) with
+    ``extra`` optional arguments after DESIGN.md 3.1's sixteen and before the ledger inputs
+    (:data:`LEDGER_INPUTS`), so that the 17th argument of ``TRADESCORE_DETAIL`` stays the
+    language; the first ``required`` are required. The Excel functions ``TRADESCORE`` and
+    ``TRADESCORE_DETAIL`` and :func:`trade_score` are declared with it.
+
+    >>> names = str(input_signature(("language",), required=7)).split(", ")
+    >>> names[6:8], names[16:]
+    (['revenue: Any', 'net_income: Any = None'], ['language: Any = None', 'oldest_overdue_days: Any = None', 'history_invoices: Any = None)'])
+    """
+    first = len(INPUTS) - len(LEDGER_INPUTS)
+    return _signature((*INPUTS[:first], *extra, *INPUTS[first:]), required)
+
+
+trade_score.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [*input_signature().parameters.values(),
+     inspect.Parameter("policy", inspect.Parameter.KEYWORD_ONLY, default=DEFAULT_POLICY, annotation=Policy)],
+    return_annotation=float | FloatArray,
+)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import numpy as np
 import pandas as pd
 
 from xlcredit.macros.generated import _MONEY0, _PCT, _cell, _frame_cells, _write_generated
@@ -14,9 +13,7 @@ from xlcredit.macros.run import (
     _aging,
     _assess,
     _example_book,  # noqa: F401  (the docstring examples use it)
-    _fx,
     _high_risk,
-    _ledger,
     _ledger_kpis,
     _open,
     _Run,
@@ -53,10 +50,8 @@ def build_dashboard(workbook: Workbook, *, as_of: dt.date | None = None, _run: _
     worst = run.policy.score.bands[-1].band
     high = _high_risk(run)
     over_n = int((result["over_limit"].fillna(0) > 0).sum())
-    disputed = float(_ledger(run).pipe(lambda f: 0.0 if f.empty else np.nansum(
-        np.where(f["disputed"].to_numpy(dtype=bool),
-                 (f["amount"].to_numpy(dtype=float) - np.nan_to_num(f["paid_amount"].to_numpy(dtype=float)))
-                 * _fx(run, f["currency"]) * f["paid_date"].isna().to_numpy(), 0.0))))
+    aging = _aging(run)
+    disputed = float(aging.total.iloc[len(aging.labels) + 2])  # the aging's "of which disputed"
     problems_n = len(run.problems)
     rows: list[tuple[str, float, str]] = [
         (_l("receivables", lang), figures["receivables"], _MONEY0),

@@ -91,27 +91,43 @@ def _ledger(run: _Run) -> pd.DataFrame:
     return run.cache["ledger"]  # type: ignore[no-any-return]
 
 
+def _arrays(run: _Run) -> Any:
+    """The ledger read once by the engine's one reader (:mod:`xlcredit.engine.ledger`):
+    aging, receivables figures, the worklist and the dashboard all read these arrays."""
+    if "arrays" not in run.cache:
+        from xlcredit.engine.ledger import ledger_arrays
+
+        run.cache["arrays"] = ledger_arrays(_ledger(run), run.policy)
+    return run.cache["arrays"]
+
+
 def _kpis(run: _Run) -> pd.DataFrame:
     if "kpis" not in run.cache:
         from xlcredit.engine.receivables import receivables_kpis
 
-        run.cache["kpis"] = receivables_kpis(_ledger(run), run.as_of, run.policy)
+        run.cache["kpis"] = receivables_kpis(_arrays(run), run.as_of, run.policy)
     return run.cache["kpis"]  # type: ignore[no-any-return]
 
 
 def _aging(run: _Run) -> Any:
+    """The aging on the as-of day; the invoices the reader sets aside (no FX rate, no due
+    date, not a number, a date out of range) go to the Problems sheet, once."""
     if "aging" not in run.cache:
         from xlcredit.engine.aging import age_invoices
 
-        result = age_invoices(_ledger(run), run.as_of, run.policy, language=run.lang)
-        unaged = result.unaged
-        if len(unaged):
+        result = age_invoices(_arrays(run), run.as_of, run.policy, language=run.lang)
+        aside = result.position.set_aside_items("en")
+        if len(aside):
             rows = run.invoices.frame.reset_index()
             where = dict(zip(rows["invoice_no"], run.invoices.excel_rows, strict=False))
-            for rec in unaged.itertuples(index=False):  # a handful of items set aside
-                run.problems.append(Problem(run.invoices.sheet, where.get(rec.invoice_no),
-                                            run.invoices.header("currency", "en"), rec.currency,
-                                            f"{rec.reason}: invoice {rec.invoice_no} left out of aging"))
+            ledger = _ledger(run)
+            pos = np.flatnonzero(result.position.set_aside)
+            for rec, i in zip(aside.itertuples(index=False), pos, strict=True):  # a handful
+                value = ledger[rec.column].iloc[i] if rec.column in ledger.columns else ""
+                run.problems.append(Problem(
+                    run.invoices.sheet, where.get(rec.invoice_no), run.invoices.header(str(rec.column), "en"),
+                    "" if pd.isna(value) else value,
+                    f"{rec.reason}: invoice {rec.invoice_no} left out of aging, receivables and collections"))
         run.cache["aging"] = result
     return run.cache["aging"]
 
@@ -130,22 +146,11 @@ def _by_buyer(run: _Run, series: pd.Series) -> np.ndarray:
 
 
 def _history(run: _Run) -> pd.DataFrame:
-    """Per buyer (index buyer_id): days the oldest open item is overdue today (0: none) and
-    how many invoices have a known outcome (paid, or due by the as-of date)."""
-    ledger = _ledger(run)
-    day = pd.Timestamp(run.as_of)
-    due = pd.to_datetime(ledger["due_date"], errors="coerce")
-    paid = pd.to_datetime(ledger["paid_date"], errors="coerce")
-    amount = ledger["amount"].to_numpy(dtype=float)
-    settled = ledger["paid_amount"].to_numpy(dtype=float) if "paid_amount" in ledger else np.zeros(len(ledger))
-    open_item = (paid.isna() | (paid > day)).to_numpy() & (np.abs(amount - np.nan_to_num(settled)) > 0.005)
-    late_days = (day - due).dt.days.to_numpy(dtype=float)
-    frame = pd.DataFrame({
-        "buyer_id": ledger["buyer_id"].to_numpy(),
-        "oldest_overdue_days": np.where(open_item & (late_days > 0), late_days, 0.0),
-        "history_invoices": ((paid <= day) | (due <= day)).to_numpy(dtype=float),
-    })
-    return frame.groupby("buyer_id").agg({"oldest_overdue_days": "max", "history_invoices": "sum"})
+    """Per buyer (index buyer_id): days the oldest open item is overdue today and how many
+    invoices have a known outcome, from the ledger's one reading (the aging's position)."""
+    from xlcredit.engine.decisions import payment_history
+
+    return payment_history(_aging(run).position)
 
 
 def _scores(run: _Run) -> pd.DataFrame:
@@ -232,12 +237,10 @@ def _assess(run: _Run) -> pd.DataFrame:
     # the decision engine: ledger (dunning steps, promises, disputes), security, data, overrides
     band = scores["band"].to_numpy(dtype=object)
     worklist = _worklist(run)
-    ids = b["buyer_id"]
-    step_text = pd.Series([None] * n, dtype=object)
+    summary = _collections_summary(run)  # each buyer's highest dunning step, computed once
+    step_text = b["buyer_id"].map(summary["highest_action_zh" if zh else "highest_action_en"])
     steps = pd.DataFrame(columns=["worst_step", "hold_overdue", "suspend_overdue", "broken_promises"])
     if len(worklist):
-        top = worklist.sort_values("step_no").groupby("buyer_id").tail(1).set_index("buyer_id")
-        step_text = ids.map(top["action_zh" if zh else "action_en"])
         steps = overdue_by_step(worklist["buyer_id"], worklist["step_no"], worklist["open_amount_base"],
                                 worklist["disputed"], worklist["broken_promise"], policy=run.policy)
     disputed = _by_buyer(run, worklist.loc[worklist["disputed"].astype(bool)].groupby("buyer_id")[
@@ -307,8 +310,17 @@ def _worklist(run: _Run) -> pd.DataFrame:
                              "score": scores["score"].to_numpy(), "band": scores["band"].to_numpy(),
                              "pd": scores["pd_12m"].to_numpy()})
         run.cache["risk"] = risk.dropna(subset=["buyer_id"]).drop_duplicates("buyer_id")
-        run.cache["worklist"] = build_worklist(_ledger(run), run.as_of, run.policy, run.cache["risk"])
+        run.cache["worklist"] = build_worklist(_arrays(run), run.as_of, run.policy, run.cache["risk"])
     return run.cache["worklist"]  # type: ignore[no-any-return]
+
+
+def _collections_summary(run: _Run) -> pd.DataFrame:
+    """Per-buyer collections figures (overdue chased, highest dunning step) from the worklist."""
+    if "collections_summary" not in run.cache:
+        from xlcredit.engine.collections import summarise_by_buyer
+
+        run.cache["collections_summary"] = summarise_by_buyer(_worklist(run), run.policy)
+    return run.cache["collections_summary"]  # type: ignore[no-any-return]
 
 
 def _ledger_kpis(run: _Run) -> Any:
@@ -316,7 +328,7 @@ def _ledger_kpis(run: _Run) -> Any:
     from xlcredit.engine.receivables import ledger_kpis
 
     if "ledger_kpis" not in run.cache:
-        run.cache["ledger_kpis"] = ledger_kpis(_ledger(run), run.as_of, run.policy)
+        run.cache["ledger_kpis"] = ledger_kpis(_arrays(run), run.as_of, run.policy)
     return run.cache["ledger_kpis"]
 
 

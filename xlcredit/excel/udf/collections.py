@@ -13,15 +13,16 @@ from typing import Any
 import numpy as np
 import xlwings as xw
 
-from xlcredit.engine.collections import dunning_step_numbers, late_interest
+from xlcredit.engine.collections import dunning_step_numbers, late_interest, step_actions
+from xlcredit.engine.ledger import days_overdue, is_overdue
 from xlcredit.engine.policy import DEFAULT_POLICY
+from xlcredit.engine.values import day_numbers
 from xlcredit.excel.udf.edge import column, guard, language_of
 from xlcredit.workbook.excel_values import as_column, broadcast, is_blank, to_dates, to_numbers
 
 __all__ = ["DUNNING_STEP", "LATE_INTEREST"]
 
 _NOT_OVERDUE = {"en": "Not overdue", "zh-CN": "未逾期"}
-_NO_STEP = {"en": "No action yet", "zh-CN": "暂不催收"}
 
 
 def _problems(*parsed: Any, n: int) -> list[str | None]:
@@ -107,18 +108,14 @@ def DUNNING_STEP(days_or_due_date: Any, as_of: Any = None, language: Any = None)
         n = broadcast({"days_or_due_date": first, "as_of": as_of_col})
         due = to_dates(first, "due_date")
         today = to_dates(as_of_col, "as_of")
-        delta = _spread(today.values, n) - _spread(due.values, n)
-        days = delta.astype("timedelta64[D]").astype(np.float64)
-        days[np.isnat(delta)] = np.nan
+        days = days_overdue(_spread(day_numbers(due.values, "due_date"), n),
+                            _spread(day_numbers(today.values, "as_of"), n))
         problems = _problems(due, today, n=n)
     steps = dunning_step_numbers(days)
-    ladder = DEFAULT_POLICY.dunning
-    table = np.array(
-        [_NO_STEP[lang], *((s.action_en if lang == "en" else s.action_zh) for s in ladder)],
-        dtype=object,
-    )
+    table = step_actions(DEFAULT_POLICY, lang)
     safe = np.nan_to_num(np.atleast_1d(steps), nan=0.0).astype(np.int64)
-    labels = np.where(np.nan_to_num(np.atleast_1d(days), nan=1.0) <= 0, _NOT_OVERDUE[lang], table[safe])
+    known = ~np.isnan(np.atleast_1d(days))
+    labels = np.where(known & ~is_overdue(np.atleast_1d(days)), _NOT_OVERDUE[lang], table[safe])
     labels = labels.astype(object)
     labels[np.isnan(np.atleast_1d(days))] = None  # unknown: #N/A with the reason
     return column(labels, problems, unknown="days overdue or due date missing")

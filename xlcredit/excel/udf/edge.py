@@ -62,10 +62,10 @@ def guard(func: _F) -> _F:
     >>> F([[1.0], ["#REF!"]])
     '#REF! x: cell 2 of the range holds the Excel error #REF!; fix that cell, or clear it when the value is not known.'
     """
-    names = list(inspect.signature(func).parameters)
-
     @functools.wraps(func)
     def wrapper(*args: Any) -> Any:
+        # read at call time: a declaration may give the wrapper its signature (TRADESCORE)
+        names = list(inspect.signature(wrapper).parameters)
         for name, value in zip(names, args, strict=False):
             problem = _error_in(name, value)
             if problem is not None:

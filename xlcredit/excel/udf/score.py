@@ -14,18 +14,27 @@ with too little data shows ``#N/A not rated ...`` (band E).
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 import xlwings as xw
 
 from xlcredit.engine.policy import DEFAULT_POLICY, Policy
-from xlcredit.engine.scoring import INPUTS, score_buyers
+from xlcredit.engine.scoring import (
+    INPUTS,
+    LEDGER_INPUTS,
+    input_columns,
+    input_signature,
+    score_buyers,
+)
 from xlcredit.excel.udf.edge import Cell, column, guard, language_of
-from xlcredit.workbook.excel_values import as_column, broadcast, excel_error
+from xlcredit.workbook.excel_values import as_column, broadcast, excel_error, to_flags, to_numbers
 
 __all__ = ["TRADESCORE", "TRADESCORE_DETAIL"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 _DOCS: dict[str, str] = {
     "total_assets": "Total assets from the balance sheet (must be > 0). One cell or a column of buyers; blank = not known.",
@@ -57,10 +66,26 @@ def _language_policy(value: Any, policy: Policy = DEFAULT_POLICY) -> Policy:
 
 
 def _score(args: tuple[Any, ...], policy: Policy) -> pd.DataFrame:
-    """Flatten each argument to a column, check the lengths, and call the engine once."""
-    columns = {name: as_column(value, name) for name, value in zip(INPUTS, args, strict=True)}
-    broadcast(columns)
-    return score_buyers(columns, policy=policy)
+    """Flatten each argument to a column, read the cells (numbers; TRUE/FALSE, Y/N, 是/否
+    for ``negative_news``), check the lengths, and call the engine once. A cell that cannot
+    be read is that row's problem, before any the engine finds."""
+    columns = {name: as_column(value, name) for name, value in input_columns(args).items()}
+    n = broadcast(columns)
+    parsed = {name: (to_flags if name == "negative_news" else to_numbers)(cells, name)
+              for name, cells in columns.items()}
+    frame = score_buyers({name: p.values for name, p in parsed.items()}, policy=policy)
+    unread = np.full(len(frame), None, dtype=object)
+    for p in parsed.values():  # 16 arguments
+        probs = np.broadcast_to(np.asarray(p.problems, dtype=object), (n,))
+        first = pd.isna(unread) & pd.notna(probs)
+        unread[first] = probs[first]
+    if pd.notna(unread).any():
+        engine = frame["problem"].to_numpy(dtype=object)
+        both = pd.notna(unread) & pd.notna(engine)
+        merged = np.where(pd.notna(unread), unread, engine).astype(object)
+        merged[both] = unread[both] + "; " + engine[both]
+        frame["problem"] = merged
+    return frame
 
 
 def _not_rated(coverage: float, policy: Policy) -> str:
@@ -84,46 +109,32 @@ def _cells(frame: pd.DataFrame, policy: Policy) -> tuple[list[Any], list[str | N
     return values, problems
 
 
+#: TRADESCORE's first seven arguments (the statement items) are required (DESIGN.md 3.1).
+_REQUIRED = 7
+
+
+def _score_arguments(*extra: str) -> Callable[[_F], _F]:
+    """Declare an Excel function with the TradeScore arguments: the names of
+    :data:`xlcredit.engine.scoring.INPUTS` (the one list), then ``extra``, each with its help
+    text and ``err_to_str`` (error cells arrive as their text, as for every function).
+    xlwings reads the signature (``inspect.signature``) and one ``xw.arg`` per argument, so
+    both are made here from the list instead of being written out by hand."""
+
+    def declare(func: _F) -> _F:
+        signature = input_signature(extra, required=_REQUIRED)
+        func.__signature__ = signature  # type: ignore[attr-defined]
+        func.__annotations__ = {**{name: Any for name in signature.parameters}, "return": Any}
+        for name in signature.parameters:  # the order of xw.arg does not matter
+            func = xw.arg(name, err_to_str=True, doc=_DOCS[name])(func)
+        return func
+
+    return declare
+
+
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("total_assets", err_to_str=True, doc=_DOCS["total_assets"])
-@xw.arg("total_liabilities", err_to_str=True, doc=_DOCS["total_liabilities"])
-@xw.arg("current_assets", err_to_str=True, doc=_DOCS["current_assets"])
-@xw.arg("current_liabilities", err_to_str=True, doc=_DOCS["current_liabilities"])
-@xw.arg("retained_earnings", err_to_str=True, doc=_DOCS["retained_earnings"])
-@xw.arg("ebit", err_to_str=True, doc=_DOCS["ebit"])
-@xw.arg("revenue", err_to_str=True, doc=_DOCS["revenue"])
-@xw.arg("net_income", err_to_str=True, doc=_DOCS["net_income"])
-@xw.arg("days_beyond_terms", err_to_str=True, doc=_DOCS["days_beyond_terms"])
-@xw.arg("late_share", err_to_str=True, doc=_DOCS["late_share"])
-@xw.arg("defaults_12m", err_to_str=True, doc=_DOCS["defaults_12m"])
-@xw.arg("industry_risk", err_to_str=True, doc=_DOCS["industry_risk"])
-@xw.arg("country_risk", err_to_str=True, doc=_DOCS["country_risk"])
-@xw.arg("management_changes_12m", err_to_str=True, doc=_DOCS["management_changes_12m"])
-@xw.arg("negative_news", err_to_str=True, doc=_DOCS["negative_news"])
-@xw.arg("years_in_business", err_to_str=True, doc=_DOCS["years_in_business"])
-@xw.arg("oldest_overdue_days", err_to_str=True, doc=_DOCS["oldest_overdue_days"])
-@xw.arg("history_invoices", err_to_str=True, doc=_DOCS["history_invoices"])
+@_score_arguments()
 @guard
-def TRADESCORE(
-    total_assets: Any,
-    total_liabilities: Any,
-    current_assets: Any,
-    current_liabilities: Any,
-    retained_earnings: Any,
-    ebit: Any,
-    revenue: Any,
-    net_income: Any = None,
-    days_beyond_terms: Any = None,
-    late_share: Any = None,
-    defaults_12m: Any = None,
-    industry_risk: Any = None,
-    country_risk: Any = None,
-    management_changes_12m: Any = None,
-    negative_news: Any = None,
-    years_in_business: Any = None,
-    oldest_overdue_days: Any = None,
-    history_invoices: Any = None,
-) -> Any:
+def TRADESCORE(*values: Any) -> Any:
     """Buyer health score 1..100 (higher is safer) from statements, payments and risk signals.
 
     Spills a column when the arguments are ranges. Blank cells are unknown: the score uses
@@ -152,59 +163,15 @@ def TRADESCORE(
     ...            None, None, None, None, 0.0, 12.0)
     71.0
     """
-    frame = _score(
-        (total_assets, total_liabilities, current_assets, current_liabilities,
-         retained_earnings, ebit, revenue, net_income, days_beyond_terms, late_share,
-         defaults_12m, industry_risk, country_risk, management_changes_12m, negative_news,
-         years_in_business, oldest_overdue_days, history_invoices),
-        DEFAULT_POLICY,
-    )
-    values, problems = _cells(frame, DEFAULT_POLICY)
-    return column(values, problems)
+    frame = _score(values, DEFAULT_POLICY)
+    scores, problems = _cells(frame, DEFAULT_POLICY)
+    return column(scores, problems)
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
-@xw.arg("total_assets", err_to_str=True, doc=_DOCS["total_assets"])
-@xw.arg("total_liabilities", err_to_str=True, doc=_DOCS["total_liabilities"])
-@xw.arg("current_assets", err_to_str=True, doc=_DOCS["current_assets"])
-@xw.arg("current_liabilities", err_to_str=True, doc=_DOCS["current_liabilities"])
-@xw.arg("retained_earnings", err_to_str=True, doc=_DOCS["retained_earnings"])
-@xw.arg("ebit", err_to_str=True, doc=_DOCS["ebit"])
-@xw.arg("revenue", err_to_str=True, doc=_DOCS["revenue"])
-@xw.arg("net_income", err_to_str=True, doc=_DOCS["net_income"])
-@xw.arg("days_beyond_terms", err_to_str=True, doc=_DOCS["days_beyond_terms"])
-@xw.arg("late_share", err_to_str=True, doc=_DOCS["late_share"])
-@xw.arg("defaults_12m", err_to_str=True, doc=_DOCS["defaults_12m"])
-@xw.arg("industry_risk", err_to_str=True, doc=_DOCS["industry_risk"])
-@xw.arg("country_risk", err_to_str=True, doc=_DOCS["country_risk"])
-@xw.arg("management_changes_12m", err_to_str=True, doc=_DOCS["management_changes_12m"])
-@xw.arg("negative_news", err_to_str=True, doc=_DOCS["negative_news"])
-@xw.arg("years_in_business", err_to_str=True, doc=_DOCS["years_in_business"])
-@xw.arg("language", err_to_str=True, doc=_DOCS["language"])
-@xw.arg("oldest_overdue_days", err_to_str=True, doc=_DOCS["oldest_overdue_days"])
-@xw.arg("history_invoices", err_to_str=True, doc=_DOCS["history_invoices"])
+@_score_arguments("language")
 @guard
-def TRADESCORE_DETAIL(
-    total_assets: Any,
-    total_liabilities: Any,
-    current_assets: Any,
-    current_liabilities: Any,
-    retained_earnings: Any,
-    ebit: Any,
-    revenue: Any,
-    net_income: Any = None,
-    days_beyond_terms: Any = None,
-    late_share: Any = None,
-    defaults_12m: Any = None,
-    industry_risk: Any = None,
-    country_risk: Any = None,
-    management_changes_12m: Any = None,
-    negative_news: Any = None,
-    years_in_business: Any = None,
-    language: Any = None,
-    oldest_overdue_days: Any = None,
-    history_invoices: Any = None,
-) -> Any:
+def TRADESCORE_DETAIL(*values: Any) -> Any:
     """The credit check, one row per buyer and no header row: score, band, grade,
     PD (12 months), data coverage, reason 1, reason 2, reason 3.
 
@@ -240,14 +207,12 @@ def TRADESCORE_DETAIL(
     ...                   None, None, None, None, None, None, 0.0, 12.0)
     [[71.0, 'A', 3.0, 'not calibrated', 0.19, 'Pays late (days beyond terms)', 'Many invoices paid late', '']]
     """
+    # DESIGN.md 3.1's sixteen inputs, the language, then the ledger inputs (issue 10).
+    first = len(INPUTS) - len(LEDGER_INPUTS)
+    inputs = (*values[:first], *values[first + 1:])
+    language = values[first] if len(values) > first else None
     policy = _language_policy(language)
-    frame = _score(
-        (total_assets, total_liabilities, current_assets, current_liabilities,
-         retained_earnings, ebit, revenue, net_income, days_beyond_terms, late_share,
-         defaults_12m, industry_risk, country_risk, management_changes_12m, negative_news,
-         years_in_business, oldest_overdue_days, history_invoices),
-        policy,
-    )
+    frame = _score(inputs, policy)
     scores, problems = _cells(frame, policy)
     suffix = "_zh" if policy.language == "zh-CN" else "_en"
     table = frame[["band", "grade", "pd_12m", "coverage", f"reason_1{suffix}",
