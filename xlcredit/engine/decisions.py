@@ -263,15 +263,22 @@ def payment_history(position: Position) -> pd.DataFrame:
                         index=ledger.buyers)
 
 
-def experience_limit(annual_sales: Any, band: Any, policy: Policy = DEFAULT_POLICY) -> FloatArray:
+def experience_limit(annual_sales: Any, band: Any, policy: Policy = DEFAULT_POLICY,
+                     need: Any = None) -> FloatArray:
     """A limit earned by paying on time: a month's sales x (the band's terms + the need
-    buffer) / 30, rounded down like every limit; 0 in bands without credit terms.
+    buffer) / 30, never above the ``need`` where one is known, rounded down like every
+    limit; 0 in bands without credit terms.
 
     The band scales it through its terms (A 60, B 45, C 30, D 15 days by default). A band-B
     buyer we invoiced 120,000 over the last 12 months: 10,000 x (45 + 30) / 30 = 25,000.
 
     >>> experience_limit([120_000, 120_000, 0], ["B", "E", "A"]).tolist()
     [25000.0, 0.0, 0.0]
+
+    Asked for 16,500 only: the need, rounded down like every limit.
+
+    >>> experience_limit(120_000, ["B"], need=16_500).tolist()
+    [16000.0]
     """
     lp = policy.limits
     names = policy.score.band_names
@@ -282,6 +289,7 @@ def experience_limit(annual_sales: Any, band: Any, policy: Policy = DEFAULT_POLI
     code = pd.Series(b, dtype=object).map({x: i for i, x in enumerate(names)}).fillna(len(names))
     t = terms.take(code.to_numpy(dtype=np.intp))
     raw = np.where(t > 0, sales / 12.0 * (t + lp.need_buffer_days) / 30.0, 0.0)
+    raw = np.fmin(raw, _floats(need, "need", n))  # the need where it is smaller (NaN: none)
     return np.asarray(np.nan_to_num(_round_down(raw, lp.round_to)), dtype=float)
 
 

@@ -247,10 +247,9 @@ def _assess(run: _Run) -> pd.DataFrame:
         "open_amount_base"].sum()) if len(worklist) else np.zeros(n)
     behaviour = (scores["basis"] == "behaviour").to_numpy()
     sales = kpis["sales"] * 365.0 / kpis["window_days"]
-    limit = np.where(behaviour, experience_limit(np.nan_to_num(_by_buyer(run, sales)), band, run.policy),
-                     limits["limit"].to_numpy(dtype=float))
     need = limits["need"].to_numpy(dtype=float)
-    limit = np.where(behaviour & ~np.isnan(need), np.fmin(limit, need), limit)
+    limit = np.where(behaviour, experience_limit(np.nan_to_num(_by_buyer(run, sales)), band, run.policy, need),
+                     limits["limit"].to_numpy(dtype=float))
     known_basis = ~(np.isnan(money("total_assets")) & np.isnan(money("revenue"))
                     & np.isnan(money("current_assets")))
     override_limit = money("override_limit")
