@@ -256,11 +256,16 @@ def test_numbers_as_text(tmp_path: Path) -> None:
         ("Buyers", "Total assets", "is not a number"),
         ("Invoices", "Amount", "is not a number"),
     ])
-    rows = {(p[0], int(p[1]), p[2]) for p in found}
-    # the readable ones are not problems: B001, B002, INV-0000..0003
+    rows = {(p[0], int(p[1]), p[2]) for p in found if "is not a number" in str(p[4])}
+    # the readable ones are read: B001, B002, INV-0000..0003
     assert ("Buyers", 2, "Total assets") not in rows and ("Buyers", 3, "Total assets") not in rows
-    assert not any(p[0] == "Invoices" and int(p[1]) in (2, 3, 4, 5) and p[2] == "Amount" for p in found)
+    assert not any(p[0] == "Invoices" and int(p[1]) in (2, 3, 4, 5) and p[2] == "Amount"
+                   and "is not a number" in str(p[4]) for p in found)
     assert ("Buyers", 5, "Total assets") in rows and ("Invoices", 8, "Amount") in rows
+    # issue 11: a sign that contradicts the Currency column (EUR) is listed, never dropped
+    signs = {(p[0], int(p[1]), p[2]) for p in found if "but the currency is EUR" in str(p[4])}
+    assert signs == {("Buyers", 2, "Revenue"), ("Buyers", 3, "Total assets"),
+                     ("Invoices", 3, "Amount"), ("Invoices", 5, "Amount")}, found
     with FileWorkbook.open(path, read_only=True) as wb:
         table = wb.read_table("tblBuyers")
     exposure = dict(zip([r[0] for r in table.rows],
@@ -274,10 +279,10 @@ def test_excel_error_cells(tmp_path: Path) -> None:
     invoices = [_invoice(0, 1, Amount="#ERR:#N/A"), _invoice(1, 2, **{"Due date": "#ERR:#DIV/0!"}),
                 *[_invoice(i, 3) for i in range(2, 5)]]
     path, before, result = run_book(tmp_path, "errors", Book(buyers=buyers, invoices=invoices))
-    # An error cell reads as a blank (DESIGN.md 4): unknown, not zero. A required cell
-    # left unknown is listed; an optional one lowers the data coverage.
+    # issue 11: an error cell is unknown (not zero) and listed as that error, required or not
     check_done("Excel error cells (#DIV/0!, #N/A)", path, before, result, [
-        ("Invoices", "Amount", "required"), ("Invoices", "Due date", "required")])
+        ("Invoices", "Amount", "the error #N/A"), ("Invoices", "Due date", "the error #DIV/0!"),
+        ("Buyers", "Revenue", "the error #DIV/0!"), ("Buyers", "Total assets", "the error #N/A")])
     xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
     assert b't="e"' in xml  # the error cells are still there
 

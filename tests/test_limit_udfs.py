@@ -26,7 +26,10 @@ def test_currency_formatted_cells_arrive_as_decimal() -> None:
 
 
 def test_numbers_typed_as_text() -> None:
-    assert CREDIT_LIMIT("60", "¥80,000", "", "700,000", None, None, "50,000") == 28000.0
+    assert CREDIT_LIMIT("60", "¥80,000", "", "700,000.00", None, None, "50,000.00") == 28000.0
+    # issue 11: "700,000" alone could be 700000 or 700: a named error, never a guess
+    result = CREDIT_LIMIT("60", "¥80,000", "", "700,000", None, None, "50,000.00")
+    assert isinstance(result, str) and result.startswith("#VALUE!") and "700,000" in result
 
 
 def test_column_spills_flat_list_and_ndim2() -> None:

@@ -262,7 +262,11 @@ def test_a_users_own_workbook_with_other_headers(tmp_path: Path, blocked: bool) 
         assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
         return
     summary = _refresh(path, as_of=AS_OF)
-    assert summary.buyers == 2 and summary.problems == 0
+    # issue 11: "¥12,000" in a book whose base currency is EUR (no currency column) is read,
+    # and listed: the sign says CNY or JPY
+    assert summary.buyers == 2 and summary.problems == 1
+    problems = _table(path, "tblProblems")
+    assert problems.rows[0][1:4] == [2.0, "Gross amount", "¥12,000"], problems.rows
     buyers = _table(path, "tblBuyers")
     assert buyers.header[:5] == ["客户代码", "公司名称", "总资产", "总负债", "营业收入"]
     assert "Exposure (base ccy)" in buyers.header and "Score" in buyers.header  # policy language: en

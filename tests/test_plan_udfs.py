@@ -49,7 +49,7 @@ def test_payment_plan_same_as_engine() -> None:
     "cells",
     [
         (Decimal("10000.00"), 10.0, "8%", MAR_2_2026),  # currency cell, rate typed as text
-        ("10,000", "10", 0.08, "2026-03-02"),  # numbers and date typed as text
+        ("10,000.00", "10", 0.08, "2026-03-02"),  # numbers and date typed as text
         ([[10000.0]], [[10.0]], [[0.08]], [[dt.datetime(2026, 3, 2)]]),  # ndim=2 single cells
         (10000.0, 10.0, 0.08, "2026年3月2日"),
     ],
@@ -58,6 +58,12 @@ def test_payment_plan_accepts_what_excel_sends(cells: tuple[Any, ...]) -> None:
     table = PAYMENT_PLAN(*cells)
     assert isinstance(table, list) and table[1][1] == dt.datetime(2026, 3, 2)
     assert table[1][2] == 1037.03
+
+
+def test_ambiguous_text_number_is_a_named_error_not_a_guess() -> None:
+    # issue 11: "10,000" could be 10000 or 10; refresh lists it, the function names it
+    result = PAYMENT_PLAN("10,000", 10.0, 0.08, MAR_2_2026)
+    assert isinstance(result, str) and result.startswith("#VALUE! amount: '10,000' could be 10000 or 10")
 
 
 def test_payment_plan_blank_optionals_are_defaults() -> None:

@@ -60,6 +60,7 @@ def test_blank_values_keep_defaults_and_sheet_cells_are_coerced() -> None:
         ["limits.round_to", "5,000", ""], ["collections.hold_disputed", "否", ""],
         ["score.min_coverage", "30%", ""], ["aging.bucket_edges", "30，60，90", ""],
         ["limits.approve_share", None, ""], ["insurance.cover_share", "", ""],
+        ["input.decimal", "point", ""],
     ]
     p, problems = policy_from_tables({"tblPolicy": (["设置项", "值", "说明"], rows)})
     assert problems == []
@@ -115,3 +116,15 @@ def test_a_broken_list_table_keeps_its_defaults() -> None:
 def test_descriptions_fall_back_for_new_settings() -> None:
     assert describe_setting("limits.round_to", "zh-CN").startswith("额度向下取整")
     assert describe_setting("x.new_setting") == "x: new setting."
+
+
+def test_ambiguous_number_on_the_policy_sheet_is_listed_not_guessed() -> None:
+    # issue 11: "5,000" could be 5000 or 5; with no input.decimal it is listed, default kept
+    rows = [["limits.round_to", "5,000", ""]]
+    p, problems = policy_from_tables({"tblPolicy": (["Setting", "Value"], rows)})
+    assert p.limits.round_to == Policy().limits.round_to
+    assert [(pr.row, pr.column) for pr in problems] == [(2, "limits.round_to")]
+    assert "input.decimal" in problems[0].rule
+    rows.append(["input.decimal", "comma", ""])
+    p, problems = policy_from_tables({"tblPolicy": (["Setting", "Value"], rows)})
+    assert (p.limits.round_to, problems) == (5.0, [])

@@ -34,8 +34,11 @@ def test_currency_formatted_cells_arrive_as_decimal() -> None:
 
 
 def test_numbers_typed_as_text_and_flags_in_every_form() -> None:
-    typed = ("1,000", "¥600", "500", "250.00", "150", "80", "1 500", "50")
+    typed = ("1,000.00", "¥600", "500", "250.00", "150", "80", "1 500", "50")
     assert TRADESCORE(*typed) == TRADESCORE(*BUYER)
+    # issue 11: "1,000" alone could be 1000 or 1: a named error, never a guess
+    ambiguous = TRADESCORE("1,000", *typed[1:])
+    assert isinstance(ambiguous, str) and ambiguous.startswith("#VALUE!") and "1,000" in ambiguous
     base = TRADESCORE(*BUYER, None, None, None, None, None, None, False)
     for yes in (True, "Y", "yes", "是", 1.0):
         assert TRADESCORE(*BUYER, None, None, None, None, None, None, yes) < base

@@ -269,7 +269,8 @@ def test_numeric_text_and_flags_as_text_are_read_at_the_edge_only() -> None:
         trade_score(*({**SOUND, "total_assets": "1,000"}[n] for n in INPUTS))
     with pytest.raises(InputError, match=r"negative_news must be a number .*got '是' \(text\)"):
         score_buyers({**SOUND, "negative_news": "是"})
-    assert TRADESCORE(*({**SOUND, "total_assets": "1,000", "negative_news": "否"}[n] for n in INPUTS)) == 100.0
+    # "1,000.00" is unambiguous; a bare "1,000" could be one thousand or one (issue 11).
+    assert TRADESCORE(*({**SOUND, "total_assets": "1,000.00", "negative_news": "否"}[n] for n in INPUTS)) == 100.0
     flagged = score_buyers({**SOUND, "negative_news": True})
     assert flagged.score[0] < 100.0 and flagged.reason_1[0] == "negative_news"
     assert TRADESCORE(*({**SOUND, "negative_news": "是"}[n] for n in INPUTS)) == flagged.score[0]

@@ -107,14 +107,16 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _refresh(path: Path, output: Path | None, as_of: dt.date | None, out: TextIO) -> Any:
+def _refresh(
+    path: Path, output: Path | None, as_of: dt.date | None, out: TextIO, force: bool = False
+) -> Any:
     from xlcredit import macros
     from xlcredit.workbook.files import FileWorkbook
 
     bar = ProgressBar()
     started = time.perf_counter()
     try:
-        with FileWorkbook.open(path, output=output, progress=bar) as book:
+        with FileWorkbook.open(path, output=output, progress=bar, force=force) as book:
             summary = macros.refresh_all(book, as_of=as_of)
             book.save()
     finally:
@@ -141,7 +143,7 @@ def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
             f"The folder {output.parent} for --output does not exist; create it or choose "
             "another folder."
         )
-    _refresh(path, output, args.as_of, out)
+    _refresh(path, output, args.as_of, out, force=args.force)
     return 0
 
 
@@ -202,6 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="the date to age and score at (default: the Policy sheet's, else today)")
     refresh.add_argument("--output", default=None, metavar="OUT",
                          help="write the refreshed workbook here instead of replacing PATH")
+    refresh.add_argument("--force", action="store_true",
+                         help="refresh even when Excel's or LibreOffice's lock file says the book is open")
     refresh.set_defaults(handler=cmd_refresh)
 
     demo = sub.add_parser("demo", help="write a sample workbook and refresh it",

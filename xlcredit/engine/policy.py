@@ -49,6 +49,7 @@ __all__ = [
     "CollectionsPolicy",
     "DecisionPolicy",
     "DunningStep",
+    "InputPolicy",
     "InsurancePolicy",
     "LateInterestPolicy",
     "LimitPolicy",
@@ -523,6 +524,21 @@ class DecisionPolicy:
         return steps.index(name) + 1 if name in steps else len(steps)
 
 
+@dataclass(frozen=True)
+class InputPolicy:
+    """How typed text is read (docs/reading.md): "auto" decides per column from the values
+    that can mean only one thing and lists the rest on the Problems sheet."""
+
+    #: Decimal separator of numbers typed as text: auto, point (1,234.56) or comma (1.234,56).
+    decimal: str = "auto"
+    #: Order of day and month in dates typed as text: auto, DMY, MDY or YMD.
+    date_order: str = "auto"
+
+    def validate(self, prefix: str = "input") -> None:
+        _choice(f"{prefix}.decimal", self.decimal, ("auto", "point", "comma"))
+        _choice(f"{prefix}.date_order", self.date_order, ("auto", "DMY", "MDY", "YMD"))
+
+
 def _currency(setting: str, code: object) -> str:
     if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper()):
         raise _fail(setting, "a three-letter ISO currency code such as EUR, USD or CNY", code)
@@ -559,6 +575,7 @@ class Policy:
     plans: PlanPolicy = field(default_factory=PlanPolicy)
     monitoring: MonitoringPolicy = field(default_factory=MonitoringPolicy)
     decisions: DecisionPolicy = field(default_factory=DecisionPolicy)
+    input: InputPolicy = field(default_factory=InputPolicy)
 
     def __post_init__(self) -> None:
         self.validate()
@@ -595,6 +612,7 @@ class Policy:
         self.plans.validate()
         self.monitoring.validate()
         self.decisions.validate(self.score.band_names, tuple(steps), len(self.limits.approval_levels))
+        self.input.validate()
 
     # ------------------------------------------------------------------ helpers
     def fx_rate(self, currency: str) -> float | None:

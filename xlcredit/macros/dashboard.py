@@ -19,6 +19,7 @@ from xlcredit.macros.run import (
     _Run,
 )
 from xlcredit.workbook.port import CellSpec, ChartSeries, ChartSpec, SheetSpec, TableSpec, Workbook
+from xlcredit.workbook.schema import no_paid_history_problem
 from xlcredit.workbook.sheet_xml import col_letters
 
 
@@ -53,6 +54,9 @@ def build_dashboard(workbook: Workbook, *, as_of: dt.date | None = None, _run: _
     aging = _aging(run)
     disputed = float(aging.total.iloc[len(aging.labels) + 2])  # the aging's "of which disputed"
     problems_n = len(run.problems)
+    open_items_only = no_paid_history_problem(run.invoices) is not None
+    if open_items_only:  # issue 11: no nonsense KPIs (CEI -223 %, DSO equal to the window)
+        figures = {**figures, **dict.fromkeys(("dso", "dso_best", "days_delinquent", "cei"), math.nan)}
     rows: list[tuple[str, float, str]] = [
         (_l("receivables", lang), figures["receivables"], _MONEY0),
         (_l("overdue", lang), figures["overdue"], _MONEY0),
@@ -69,6 +73,7 @@ def build_dashboard(workbook: Workbook, *, as_of: dt.date | None = None, _run: _
     ]
     cells = [CellSpec(0, 0, _l("dash_title", lang), bold=True, font_size=16),
              CellSpec(1, 0, _l("as_of", lang, date=run.as_of.isoformat(), ccy=run.ccy)),
+             *([CellSpec(2, 0, _l("no_paid_history", lang), bold=True)] if open_items_only else []),
              CellSpec(3, 0, _l("figure", lang), bold=True), CellSpec(3, 1, _l("value", lang), bold=True,
                                                                               horizontal="right")]
     for i, (label, value, fmt) in enumerate(rows):

@@ -76,6 +76,10 @@ _L: dict[str, tuple[str, str]] = {
                       "Fix the cell and refresh again.",
                       "每行列出一个无法使用的单元格；其余数据已正常处理。请修正后再次刷新。"),
     "no_problems": ("No problems found.", "未发现问题。"),
+    "no_paid_history": ("Open items only (no paid invoices): DSO, best DSO, days delinquent and CEI need "
+                        "paid history and are not shown. Import the paid invoices of the last 12 months.",
+                        "仅有未结发票（无已付发票）：DSO、最佳 DSO、平均逾期天数和回款效率指数需要付款历史，"
+                        "故不显示。请导入最近 12 个月的已付发票。"),
     "sheet": ("Sheet", "工作表"),
     "row": ("Row", "行"),
     "column": ("Column", "列"),

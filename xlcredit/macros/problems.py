@@ -12,7 +12,7 @@ from xlcredit.macros.run import (
     _Run,
 )
 from xlcredit.workbook.port import CellSpec, SheetSpec, TableSpec, Workbook
-from xlcredit.workbook.schema import problems_frame
+from xlcredit.workbook.schema import group_problems, problems_frame
 
 
 def build_problems(workbook: Workbook, *, as_of: dt.date | None = None, _run: _Run | None = None) -> int:
@@ -28,7 +28,7 @@ def build_problems(workbook: Workbook, *, as_of: dt.date | None = None, _run: _R
     """
     run = _run or _open(workbook, as_of)
     lang = run.lang
-    frame = problems_frame(run.problems)
+    frame = problems_frame(group_problems(run.problems))
     headers = {"sheet": _l("sheet", lang), "row": _l("row", lang), "column": _l("column", lang),
                "value": _l("value", lang), "rule": _l("rule", lang)}
     frame = frame.rename(columns=headers)

@@ -18,6 +18,7 @@ from xlcredit.engine.policy import Policy
 from xlcredit.macros.labels import _l
 from xlcredit.workbook.policy_sheet import load_policy
 from xlcredit.workbook.port import Workbook
+from xlcredit.workbook.reading import ReadingRules
 from xlcredit.workbook.schema import (
     BUYERS,
     COLLECTIONS_USER,
@@ -28,6 +29,7 @@ from xlcredit.workbook.schema import (
     TableSchema,
     check_buyers,
     check_invoices,
+    no_paid_history_problem,
     parse_table,
 )
 
@@ -58,19 +60,24 @@ def _open(workbook: Workbook, as_of: dt.date | None = None) -> _Run:
     day = policy.as_of_date()
     names = workbook.table_names()
     for schema in (BUYERS, INVOICES):
-        if schema.name not in names:
+        if schema.name.casefold() not in {n.casefold() for n in names}:  # as Excel compares names
+            found = ", ".join(sorted(names)) or "none"
             raise SchemaError(
-                f"The workbook has no table named {schema.name} (the {schema.role} table). "
-                f"Select the {schema.role} data, Insert > Table, and name it {schema.name} "
-                "(Table Design > Table Name); or start from `xlcredit new`."
+                f"The workbook has no table named {schema.name} (the {schema.role} table; "
+                f"tables found: {found}). Select the {schema.role} data, Insert > Table, and "
+                f"name it {schema.name} (Table Design > Table Name); or start from `xlcredit new`."
             )
     raw_b = workbook.read_table(BUYERS.name)
-    buyers = parse_table(raw_b.header, raw_b.rows, BUYERS, sheet=raw_b.sheet, header_row=raw_b.header_row)
+    rules = ReadingRules.from_policy(policy, raw_b.date1904)
+    buyers = parse_table(raw_b.header, raw_b.rows, BUYERS, sheet=raw_b.sheet, header_row=raw_b.header_row,
+                         rules=rules, grid=raw_b.grid)
     check_buyers(buyers)
     raw_i = workbook.read_table(INVOICES.name)
-    invoices = parse_table(raw_i.header, raw_i.rows, INVOICES, sheet=raw_i.sheet, header_row=raw_i.header_row)
-    check_invoices(invoices, buyers.frame["buyer_id"].dropna().tolist())
-    problems = problems + buyers.problems + invoices.problems
+    invoices = parse_table(raw_i.header, raw_i.rows, INVOICES, sheet=raw_i.sheet, header_row=raw_i.header_row,
+                           rules=rules, grid=raw_i.grid)
+    check_invoices(invoices, buyers.frame["buyer_id"].dropna().tolist(), as_of=day)
+    history = no_paid_history_problem(invoices)
+    problems = problems + buyers.problems + invoices.problems + ([history] if history else [])
     return _Run(workbook, policy, lang, day, buyers, invoices, problems)
 
 
@@ -334,11 +341,12 @@ def _ledger_kpis(run: _Run) -> Any:
 def _read_own(run: _Run, schema: TableSchema) -> ParsedTable | None:
     """A table an earlier refresh wrote (Score history, Collections): None on a first run; one
     that cannot be read is listed on the Problems sheet and taken as absent."""
-    if schema.name not in run.workbook.table_names():
+    if schema.name.casefold() not in {n.casefold() for n in run.workbook.table_names()}:
         return None
     raw = run.workbook.read_table(schema.name)
     try:
-        return parse_table(raw.header, raw.rows, schema, sheet=raw.sheet, header_row=raw.header_row)
+        return parse_table(raw.header, raw.rows, schema, sheet=raw.sheet, header_row=raw.header_row,
+                           rules=ReadingRules.from_policy(run.policy, raw.date1904), grid=raw.grid)
     except SchemaError as exc:
         run.problems.append(Problem(raw.sheet, raw.header_row, schema.name, "", str(exc)))
         return None

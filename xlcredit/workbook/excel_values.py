@@ -6,7 +6,9 @@ arrives from a cell (DESIGN.md section 4): floats, ``None`` for blanks and error
 for currency-formatted cells, ``bool`` for TRUE/FALSE, and text typed or pasted by people:
 ``"1,234.50"``, ``"¥ 12,000"``, ``"15%"``, ``"N/A"``, ``"-"``, ``"2026年11月28日"``, ``"是"``.
 
-Each ``to_*`` function returns a :class:`Parsed`: the values as a numpy array (NaN / NaT
+The rules for numbers and dates live in :mod:`xlcredit.workbook.reading` (shared with
+refresh); this module keeps what only the Excel functions need. Each ``to_*`` function
+returns a :class:`Parsed`: the values as a numpy array (NaN / NaT
 where unknown) and, aligned with them, a problem message or ``None`` per element. A blank is
 unknown, never zero, and never a problem. A problem message names the field, the rule and
 the value, e.g. ``"total_assets: 'abc' is not a number"``.
@@ -21,18 +23,28 @@ the value, e.g. ``"total_assets: 'abc' is not a number"``.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import typing
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from xlcredit.engine.errors import InputError, describe
+from xlcredit.workbook.reading import (
+    _BLANK_TEXT,
+    DEFAULT_RULES,
+    EXCEL_EPOCH,
+    NumberRead,
+    Parsed,
+    ReadingRules,
+    is_marker,
+    read_dates,
+    read_numbers,
+)
+from xlcredit.workbook.reading import (
+    _marker_problem as _marker_message,
+)
 
 __all__ = [
     "EXCEL_EPOCH",
@@ -48,46 +60,8 @@ __all__ = [
     "to_text",
 ]
 
-#: Day 0 of Excel's 1900 date system as pandas counts it (serial 1 = 1900-01-01, with
-#: Lotus' phantom 1900-02-29 making every serial from 61 on line up with this epoch).
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-
-_BLANK_TEXT = frozenset(
-    {"", "-", "--", "—", "–", "n/a", "na", "#n/a", "none", "null", "nan", "n.a.", "无数据", "不详", "/"}
-)
 _TRUE_TEXT = frozenset({"true", "t", "y", "yes", "1", "x", "是", "有", "真", "对", "√", "✓"})
 _FALSE_TEXT = frozenset({"false", "f", "n", "no", "0", "否", "无", "没有", "假", "错", "×"})
-_CURRENCY_MARKS = re.compile(
-    r"(?i)(usd|eur|cny|rmb|gbp|jpy|hkd|chf|us\$|hk\$|[$€£¥￥₩₹元])"
-)
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_EUROPEAN = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$|^[+-]?\d+,\d{1,2}$")
-_CHINESE_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*$")
-_YMD = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
-_DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:\s.*)?$")
-#: Serial numbers accepted as dates: 1900-01-01 .. 2262-04-11, the range numpy's
-#: datetime64[ns] holds (Excel itself goes on to 9999-12-31, serial 2958465).
-_SERIAL_MIN, _SERIAL_MAX = 1, 132_320
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """Values of one field and, element by element, what was wrong with the input."""
-
-    values: npt.NDArray[Any]
-    problems: npt.NDArray[np.object_]
-
-    @property
-    def ok(self) -> bool:
-        """True when no element had a problem."""
-        return not any(p is not None for p in self.problems)
-
-    def first_problem(self) -> str | None:
-        """The first problem message, or None."""
-        for p in self.problems:
-            if p is not None:
-                return str(p)
-        return None
 
 
 def excel_error(message: str, kind: str = "#VALUE!") -> str:
@@ -217,36 +191,6 @@ def _normalise_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("\u00a0", " ").strip()
 
 
-def _parse_number_text(text: str) -> float | None:
-    """Parse a number typed as text; None when it is not one."""
-    s = _normalise_text(text)
-    negative = False
-    if s.startswith("(") and s.endswith(")"):
-        negative, s = True, s[1:-1].strip()
-    percent = s.endswith("%")
-    if percent:
-        s = s[:-1].strip()
-    scale = 1.0
-    if s.endswith("万"):
-        scale, s = 1e4, s[:-1].strip()
-    elif s.endswith("亿"):
-        scale, s = 1e8, s[:-1].strip()
-    s = _CURRENCY_MARKS.sub("", s).strip()
-    if s.endswith("-") and s[:-1].replace(",", "").replace(".", "").isdigit():
-        negative, s = True, s[:-1]  # SAP-style trailing minus: 1,234.00-
-    s = s.replace(" ", "").replace("'", "").replace("_", "")
-    if _EUROPEAN.match(s) and not re.match(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$", s):
-        s = s.replace(".", "").replace(",", ".")
-    else:
-        s = s.replace(",", "")
-    if not _NUMBER.match(s):
-        return None
-    number = float(s) * scale
-    if percent:
-        number /= 100.0
-    return -number if negative else number
-
-
 def _flatten(values: Any, name: str) -> list[Any]:
     return _as_column(values, name)  # an empty list stays empty here: a table with no rows
 
@@ -258,64 +202,29 @@ def to_numbers(
     minimum: float | None = None,
     maximum: float | None = None,
     allow_bool: bool = False,
-) -> Parsed:
+    rules: ReadingRules = DEFAULT_RULES,
+) -> NumberRead:
     """Coerce cells to float: numbers, Decimal, numeric text; blanks become NaN.
 
-    Values outside ``[minimum, maximum]`` become NaN with a problem naming the rule.
+    Text is read by :func:`xlcredit.workbook.reading.read_numbers` (the rules refresh uses;
+    the argument's own values decide its decimal separator). Values outside
+    ``[minimum, maximum]`` become NaN with a problem naming the rule.
 
-    >>> to_numbers([Decimal("12.5"), "(1,000)", "1.234,5", "１２"], "x").values.tolist()
-    [12.5, -1000.0, 1234.5, 12.0]
+    >>> to_numbers([Decimal("12.5"), "(1,000.00)", "１２"], "x").values.tolist()
+    [12.5, -1000.0, 12.0]
+
+    One column never mixes separators: with "1.234,5" beside it, "1,000" is one.
+
+    >>> to_numbers(["1.234,5", "1,000"], "x").values.tolist()
+    [1234.5, 1.0]
     >>> to_numbers([-3.0], "grace_days", minimum=0).problems.tolist()
     ['grace_days must be >= 0; got -3']
     >>> to_numbers([True], "revenue").problems.tolist()
     ['revenue: TRUE is not a number']
     """
-    flat = _flatten(values, name)
-    out = np.full(len(flat), np.nan)
-    problems = np.full(len(flat), None, dtype=object)
-    fast = all(type(v) in (float, int) or v is None for v in flat)
-    if fast:
-        out = np.array(flat, dtype=float)
-    else:
-        for i, v in enumerate(flat):  # per cell: Python objects of mixed kinds
-            if v is None or (isinstance(v, (float, int, Decimal, np.floating, np.integer)) and not isinstance(v, bool)):
-                out[i] = np.nan if v is None else float(v)
-            elif isinstance(v, (bool, np.bool_)):
-                if allow_bool:
-                    out[i] = 1.0 if v else 0.0
-                else:
-                    problems[i] = f"{name}: {'TRUE' if v else 'FALSE'} is not a number"
-            elif isinstance(v, str):
-                if is_blank(v):
-                    continue
-                number = _parse_number_text(v)
-                if number is None:
-                    problems[i] = f"{name}: {describe(v)} is not a number"
-                else:
-                    out[i] = number
-            elif isinstance(v, (dt.date, dt.datetime, pd.Timestamp)):
-                problems[i] = f"{name}: {v:%Y-%m-%d} is a date, not a number"
-            else:
-                problems[i] = f"{name}: {describe(v)} is not a number"
-    with np.errstate(invalid="ignore"):
-        infinite = np.isinf(out)
-    if infinite.any():
-        for j in np.flatnonzero(infinite):
-            problems[j] = f"{name}: {out[j]} is not a finite number"
-        out[infinite] = np.nan
-    if minimum is not None:
-        _flag_outside(out, problems, out < minimum, f"{name} must be >= {minimum:g}")
-    if maximum is not None:
-        _flag_outside(out, problems, out > maximum, f"{name} must be <= {maximum:g}")
-    return Parsed(out, problems)
-
-
-def _flag_outside(
-    out: npt.NDArray[np.float64], problems: npt.NDArray[np.object_], mask: npt.NDArray[np.bool_], rule: str
-) -> None:
-    for i in np.flatnonzero(mask):
-        problems[i] = f"{rule}; got {out[i]:g}"
-    out[mask] = np.nan
+    return read_numbers(
+        _flatten(values, name), name, rules, minimum=minimum, maximum=maximum, allow_bool=allow_bool
+    )
 
 
 def to_flags(values: Any, name: str) -> Parsed:
@@ -328,7 +237,9 @@ def to_flags(values: Any, name: str) -> Parsed:
     out = np.full(len(flat), np.nan)
     problems = np.full(len(flat), None, dtype=object)
     for i, v in enumerate(flat):
-        if isinstance(v, (bool, np.bool_)):
+        if is_marker(v):
+            problems[i] = _marker_message(name, v)
+        elif isinstance(v, (bool, np.bool_)):
             out[i] = 1.0 if v else 0.0
         elif isinstance(v, (int, float, Decimal)) and not (isinstance(v, float) and v != v):
             if float(v) in (0.0, 1.0):
@@ -346,36 +257,13 @@ def to_flags(values: Any, name: str) -> Parsed:
     return Parsed(out, problems)
 
 
-def _parse_date_text(text: str, dayfirst: bool) -> pd.Timestamp | None:
-    s = _normalise_text(text)
-    m = _CHINESE_DATE.match(s) or _YMD.match(s)
-    try:
-        if m:
-            return pd.Timestamp(int(m[1]), int(m[2]), int(m[3]))
-        m = _DMY.match(s)
-        if m:
-            a, b, year = int(m[1]), int(m[2]), int(m[3])
-            if a > 12:  # only one reading is a real date
-                day, month = a, b
-            elif b > 12:
-                day, month = b, a
-            else:
-                day, month = (a, b) if dayfirst else (b, a)
-            return pd.Timestamp(year, month, day)
-        if re.search(r"[A-Za-z]", s):  # 28-Nov-2026, Nov 28, 2026
-            stamp = pd.to_datetime(s, errors="coerce", dayfirst=dayfirst, format="mixed")
-            return None if pd.isna(stamp) else typing.cast(pd.Timestamp, stamp)
-    except (ValueError, OverflowError):
-        return None
-    return None
-
-
-def to_dates(values: Any, name: str, *, dayfirst: bool = True) -> Parsed:
+def to_dates(values: Any, name: str, *, rules: ReadingRules = DEFAULT_RULES) -> Parsed:
     """Coerce cells to dates (``datetime64[ns]``, NaT when blank).
 
-    Accepts datetime and date objects, Excel serial numbers (1900 system), ISO and Chinese
-    text (2026-11-28, 2026/11/28, 2026年11月28日) and day-first text (28.11.2026,
-    28/11/2026; ``dayfirst=False`` reads 11/28/2026 the US way; a day over 12 settles it).
+    Accepts datetime and date objects, Excel serial numbers (1900 system unless ``rules``
+    say 1904), ISO and Chinese text (2026-11-28, 2026/11/28, 2026年11月28日) and day/month
+    text in the order its own values show (28/11/2026 or 11/28/2026; see
+    :func:`xlcredit.workbook.reading.read_dates`).
 
     >>> p = to_dates([46354.0, "2026年11月28日", "28.11.2026", dt.date(2026, 11, 28), None], "due_date")
     >>> [str(d)[:10] for d in p.values]
@@ -383,45 +271,7 @@ def to_dates(values: Any, name: str, *, dayfirst: bool = True) -> Parsed:
     >>> to_dates(["soon"], "due_date").problems.tolist()
     ["due_date: 'soon' is not a date (use 2026-11-28, 28/11/2026 or 2026年11月28日)"]
     """
-    flat = _flatten(values, name)
-    out = np.full(len(flat), np.datetime64("NaT"), dtype="datetime64[ns]")
-    problems = np.full(len(flat), None, dtype=object)
-    for i, v in enumerate(flat):
-        if v is None or is_blank(v):
-            continue
-        if isinstance(v, (bool, np.bool_)):
-            problems[i] = f"{name}: {'TRUE' if v else 'FALSE'} is not a date"
-        elif isinstance(v, (dt.datetime, dt.date, pd.Timestamp, np.datetime64)):
-            try:
-                out[i] = pd.Timestamp(v).normalize().as_unit("ns").to_datetime64()
-            except (OverflowError, ValueError):  # pandas' OutOfBoundsDatetime is a ValueError
-                problems[i] = f"{name}: {v} is outside the dates xlcredit handles (1900 .. 2262)"
-        elif isinstance(v, (int, float, Decimal, np.integer, np.floating)):
-            serial = float(v)
-            if _SERIAL_MIN <= serial <= _SERIAL_MAX:
-                stamp = EXCEL_EPOCH + pd.Timedelta(days=int(serial))
-                if serial < 61:  # before Lotus' phantom 1900-02-29 serials are one day later
-                    stamp += pd.Timedelta(days=1)
-                out[i] = stamp.to_datetime64()
-            else:
-                problems[i] = (
-                    f"{name}: {serial:.10g} is not a date serial number from 1 (1900-01-01) to "
-                    f"{_SERIAL_MAX} (2262-04-11)"
-                )
-        elif isinstance(v, str):
-            parsed = _parse_date_text(v, dayfirst)
-            if parsed is None:
-                problems[i] = (
-                    f"{name}: {describe(v)} is not a date (use 2026-11-28, 28/11/2026 or "
-                    f"2026年11月28日)"
-                )
-            elif not pd.Timestamp.min < parsed < pd.Timestamp.max:
-                problems[i] = f"{name}: {describe(v)} is outside the dates xlcredit handles (1900 .. 2262)"
-            else:
-                out[i] = parsed.as_unit("ns").to_datetime64()
-        else:
-            problems[i] = f"{name}: {describe(v)} is not a date"
-    return Parsed(out, problems)
+    return read_dates(_flatten(values, name), name, rules)
 
 
 def to_text(values: Any, name: str) -> Parsed:
@@ -438,7 +288,9 @@ def to_text(values: Any, name: str) -> Parsed:
     for i, v in enumerate(flat):
         if v is None or (isinstance(v, float) and v != v):
             continue
-        if isinstance(v, (float, Decimal, np.floating)) and float(v).is_integer():
+        if is_marker(v):
+            problems[i] = _marker_message(name, v)
+        elif isinstance(v, (float, Decimal, np.floating)) and float(v).is_integer():
             out[i] = str(int(v))
         elif isinstance(v, (dt.datetime, pd.Timestamp)):
             out[i] = f"{v:%Y-%m-%d}"

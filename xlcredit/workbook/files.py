@@ -26,12 +26,16 @@ import copy
 import datetime as dt
 import glob
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
@@ -40,12 +44,14 @@ from xlcredit.workbook import book_xml, charts
 from xlcredit.workbook.book_xml import TableInfo
 from xlcredit.workbook.generated import check_sheet_name, conditional_xml, render_sheet
 from xlcredit.workbook.port import ColumnWrite, ConditionalFormat, RawTable, SheetSpec, Workbook
-from xlcredit.workbook.safe_save import WorkbookLock, atomic_write
+from xlcredit.workbook.reading import ErrorCell, NoCachedValue
+from xlcredit.workbook.safe_save import WorkbookLock, atomic_write, check_not_open
 from xlcredit.workbook.sheet_xml import (
     SharedFormulaError,
     cell_is_blank,
     col_letters,
     col_number,
+    date_system,
     extend_dimension,
     plain_value,
     set_columns,
@@ -84,6 +90,73 @@ def _excel_value(value: Any) -> Any:
     return value
 
 
+_CONVERT = (int, dt.date, dt.timedelta, dt.time)
+
+
+def _excel_column(column: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """A column of calamine values as Excel delivers them, converted per column: blanks
+    ("") become None, numbers float, dates datetime, durations days (no Python call per cell
+    for the usual columns of floats, texts and blanks; dates once per distinct value)."""
+    kinds = set(map(type, column))
+    if str in kinds:
+        column = column.copy()
+        column[column == ""] = None
+    if not any(issubclass(k, _CONVERT) for k in kinds):
+        return column
+    if bool in kinds and kinds & {int, float}:  # True == 1 would merge in a factorize
+        return np.fromiter((_excel_value(v) for v in column), dtype=object, count=len(column))
+    codes, uniques = pd.factorize(pd.Series(column, dtype=object), use_na_sentinel=True)
+    converted = np.empty(len(uniques) + 1, dtype=object)
+    converted[:-1] = [_excel_value(u) for u in uniques]  # once per distinct value
+    return converted[codes]
+
+
+#: Cells of the sheet XML that calamine reads as "": error cells and formulas saved with no
+#: result. Found by searching the bytes for the few cells concerned (no parse of the sheet).
+_REF = re.compile(rb'\br="\$?([A-Z]+)\$?(\d+)"')
+_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>([^<]*)</f>)")
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _cell_markers(xml: bytes) -> dict[tuple[int, int], ErrorCell | NoCachedValue]:
+    """Error cells and uncalculated formulas of a sheet, by (row, column), 1-based.
+
+    >>> x = b'<sheetData><c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C3"><f>A1*2</f></c><c r="D4"><v>1</v></c></sheetData>'
+    >>> sorted((k, str(v)) for k, v in _cell_markers(x).items())
+    [((2, 2), '#DIV/0!'), ((3, 3), '=A1*2')]
+    """
+    lo = xml.find(b"<sheetData")
+    hi = xml.rfind(b"</sheetData>")
+    if lo < 0 or hi < 0:
+        return {}
+    found: dict[tuple[int, int], ErrorCell | NoCachedValue] = {}
+    for token in (b't="e"', b"<f"):
+        pos = xml.find(token, lo, hi)
+        while pos != -1:
+            end = xml.find(b"</c>", pos, hi)
+            if token == b"<f" and xml[pos + 2 : pos + 3] not in (b">", b" ", b"/"):
+                pos = xml.find(token, pos + 2, hi)  # <family> of rich text, not a formula
+                continue
+            start = xml.rfind(b"<c", lo, pos)
+            end = hi if end < 0 else end
+            cell = xml[start:end]
+            head, _, inner = cell.partition(b">")
+            ref = _REF.search(head)
+            value = _VALUE.search(inner)
+            if ref is not None:
+                key = (int(ref[2]), col_number(ref[1].decode()))
+                if b't="e"' in head:
+                    found[key] = ErrorCell(value[1].decode() if value is not None and value[1] else "#VALUE!")
+                elif (value is None or not value[1]) and b't="str"' not in head and key not in found:
+                    formula = _FORMULA.search(inner)
+                    text = formula[1] if formula is not None and formula[1] else b""
+                    found[key] = NoCachedValue(
+                        etree.fromstring(b"<f>" + text + b"</f>").text or "(shared formula)"
+                    )
+            pos = xml.find(token, end, hi)
+    return found
+
+
 def _row_numbers(tree: etree._Element) -> set[int]:
     """Excel row numbers of the ``<row>`` elements of a worksheet."""
     data = tree.find(f"{{{_M}}}sheetData")
@@ -106,6 +179,7 @@ class FileWorkbook:
     alert : called as ``alert(message)`` for what Excel would show in a message box
         (default: the message goes nowhere).
     read_only : open without the lock; :meth:`save` is then refused.
+    force : write even when Excel's or LibreOffice's lock file says the book is open.
     """
 
     def __init__(
@@ -116,12 +190,16 @@ class FileWorkbook:
         progress: ProgressCallback | None = None,
         read_only: bool = False,
         alert: Callable[[str], None] | None = None,
+        force: bool = False,
     ) -> None:
         self.path = Path(path)
         self.output = Path(output) if output is not None else self.path
         self._progress = progress
         self._alert = alert
         self.read_only = read_only
+        if not read_only and not force:  # Excel's ~$book.xlsx, LibreOffice's .~lock.book.xlsx#
+            for target in dict.fromkeys([self.path, self.output]):
+                check_not_open(target)
         self._lock = None if read_only else WorkbookLock(self.output)
         if self._lock is not None:
             self._lock.acquire()
@@ -140,9 +218,11 @@ class FileWorkbook:
         progress: ProgressCallback | None = None,
         read_only: bool = False,
         alert: Callable[[str], None] | None = None,
+        force: bool = False,
     ) -> FileWorkbook:
         """Open ``path`` (see the class parameters); use it as a context manager."""
-        return cls(path, output=output, progress=progress, read_only=read_only, alert=alert)
+        return cls(path, output=output, progress=progress, read_only=read_only, alert=alert,
+                   force=force)
 
     # -- loading ---------------------------------------------------------------------------
     def _load(self) -> None:
@@ -168,6 +248,10 @@ class FileWorkbook:
             )
         self._book_dirty = False
         self._cells_changed = False
+        self._check_output_kind()
+        props = self.book.find(f"{{{_M}}}workbookPr")
+        #: The workbook counts dates from 1904: read and written so.
+        self.date1904 = props is not None and props.get("date1904") in ("1", "true")
         rels = {r.id: r for r in self.pkg.rels(self.main)}
         self._sheet_parts: dict[str, str] = {}
         for el in self._sheet_elements():
@@ -189,6 +273,23 @@ class FileWorkbook:
         self._generated_rows: dict[str, RawTable] = {}
         self._values: dict[str, list[list[Any]]] = {}
         self._calamine: CalamineWorkbook | None = None
+
+    def _check_output_kind(self) -> None:
+        """Refuse to save a macro workbook as .xlsx (or the reverse): Excel will not open a
+        file whose extension does not match its content."""
+        if self.read_only:
+            return
+        types = self.pkg.parts.get("[Content_Types].xml", b"")
+        macro = b"macroEnabled.main+xml" in types
+        suffix = self.output.suffix.lower()
+        wanted = ".xlsm" if macro else ".xlsx"
+        if suffix in (".xlsx", ".xlsm") and suffix != wanted:
+            what = "macros (a VBA project)" if macro else "no macros"
+            raise InputError(
+                f"{self.path.name} is a workbook with {what}; saved as {self.output.name} Excel "
+                f"would refuse to open it. Write the output to a {wanted} file "
+                f"(--output {self.output.with_suffix(wanted).name})."
+            )
 
     def _snapshot(self) -> tuple[int, int] | None:
         try:
@@ -282,14 +383,31 @@ class FileWorkbook:
             return self._generated_rows[info.name.casefold()]
         values = self._sheet_values(info.sheet)
         width = info.last_col - info.first_col + 1
-        rows = []
-        for r in info.data_rows:
-            line = values[r - 1] if r - 1 < len(values) else []
-            cells = line[info.first_col - 1 : info.last_col]
-            rows.append([_excel_value(v) for v in cells] + [None] * (width - len(cells)))
+        start, stop = info.data_rows.start - 1, info.data_rows.stop - 1
+        lines = values[start:stop]
+        grid = np.full((len(info.data_rows), width), None, dtype=object)
+        if lines:
+            sheet = np.empty((len(lines), len(lines[0])), dtype=object)
+            try:  # calamine's rows all have the sheet's width: one copy, then a column slice
+                sheet[:] = lines
+                block = sheet[:, info.first_col - 1 : info.last_col]
+                grid[: len(lines), : block.shape[1]] = block
+            except ValueError:  # rows of different widths
+                for i, line in enumerate(lines):
+                    cells = line[info.first_col - 1 : info.last_col]
+                    grid[i, : len(cells)] = cells
+            for j in range(width):  # per column, not per cell
+                grid[:, j] = _excel_column(grid[:, j])
+        part = info.sheet_part
+        if part in self.pkg.parts:
+            for (row, col), marker in _cell_markers(self.pkg.parts[part]).items():
+                if row in info.data_rows and info.first_col <= col <= info.last_col:
+                    grid[row - info.data_rows.start, col - info.first_col] = marker
         for offset, column in self._written.get(info.name.casefold(), {}).items():
-            for row, value in zip(rows, column, strict=True):
-                row[offset] = value
+            written = np.empty(len(column), dtype=object)
+            written[:] = column
+            grid[:, offset] = written
+        rows = grid.tolist()
         return RawTable(
             name=info.name,
             sheet=info.sheet,
@@ -297,6 +415,8 @@ class FileWorkbook:
             rows=rows,
             header_row=info.header_row,
             first_column=info.first_col,
+            date1904=self.date1904,
+            grid=grid,
         )
 
     # -- the port: writing -----------------------------------------------------------------
@@ -366,7 +486,8 @@ class FileWorkbook:
             return cache[key]
 
         try:
-            set_columns(tree, cells, style_of)
+            with date_system(self.date1904):
+                set_columns(tree, cells, style_of)
             extend_dimension(tree, info.last_row, info.last_col)
         except SharedFormulaError as exc:
             raise WorkbookError(
@@ -520,9 +641,11 @@ class FileWorkbook:
                 chart = self.pkg.free_name("xl/charts/chart{}.xml")
                 self.pkg.put(chart, b"")
                 chart_parts.append((chart, add_rel(self.pkg, drawing, REL["chart"], chart)))
-        out = render_sheet(
-            spec, self.styles, table_ids=table_ids, table_rids=table_rids, drawing_rid=drawing_rid
-        )
+        with date_system(self.date1904):
+            out = render_sheet(
+                spec, self.styles, table_ids=table_ids, table_rids=table_rids,
+                drawing_rid=drawing_rid,
+            )
         self.pkg.put(part, out.sheet_xml)
         set_override(self.pkg, part, CT["worksheet"])
         for table, table_part, xml in zip(spec.tables, table_parts, out.tables, strict=True):

@@ -9,7 +9,8 @@ becomes a problem on the Problems sheet and the default is used; the run goes on
 
 What does a team's sheet that sets the base currency and a 5,000 rounding give?
 
->>> rows = [["base_currency", "CNY", ""], ["limits.round_to", "5,000", ""], ["language", None, ""]]
+>>> rows = [["base_currency", "CNY", ""], ["limits.round_to", "5,000", ""], ["language", None, ""],
+...         ["input.decimal", "point", ""]]
 >>> policy, problems = policy_from_tables({"tblPolicy": (["Setting", "Value", "Description"], rows)})
 >>> policy.base_currency, policy.limits.round_to, policy.language, problems
 ('CNY', 5000.0, 'en', [])
@@ -26,6 +27,7 @@ import pandas as pd
 from xlcredit.engine.errors import PolicyError, SchemaError
 from xlcredit.engine.policy import Policy
 from xlcredit.workbook.excel_values import to_dates, to_flags, to_numbers, to_text
+from xlcredit.workbook.reading import DEFAULT_RULES, ReadingRules
 from xlcredit.workbook.schema import (
     APPROVAL,
     BANDS,
@@ -154,6 +156,12 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
                                      "未评级客户凭担保或保险获得额度时的账期（天）。"),
     "monitoring.score_drop_alert": ("Alert when a score falls by at least this many points.",
                                     "评分下降达到此点数时提醒。"),
+    "input.decimal": ("Decimal separator of numbers typed as text: auto (decided per column), "
+                      "point (1,234.56) or comma (1.234,56).",
+                      "文本数字的小数点：auto（按列判断）、point（1,234.56）或 comma（1.234,56）。"),
+    "input.date_order": ("Day and month order of dates typed as text: auto (decided per column), "
+                         "DMY, MDY or YMD.",
+                         "文本日期的日月顺序：auto（按列判断）、DMY、MDY 或 YMD。"),
 }
 
 _TITLES: dict[str, tuple[str, str]] = {
@@ -236,21 +244,33 @@ def policy_tables(policy: Policy, language: str = "en") -> dict[str, pd.DataFram
 
 
 # --------------------------------------------------------------------------- tables -> policy
-def _typed(key: str, raw: Any, default: Any) -> tuple[Any, str | None]:
+def _typed(key: str, raw: Any, default: Any, rules: ReadingRules = DEFAULT_RULES) -> tuple[Any, str | None]:
     """Coerce a raw Value cell to the kind of its default; (value, problem)."""
     if isinstance(default, bool):
         p = to_flags([raw], key)
         value: Any = None if np.isnan(p.values[0]) else bool(p.values[0])
     elif isinstance(default, (int, float)):
-        p = to_numbers([raw], key)
+        p = to_numbers([raw], key, rules=rules)
         value = None if np.isnan(p.values[0]) else float(p.values[0])
     elif key == "as_of":
-        p = to_dates([raw], key)
+        p = to_dates([raw], key, rules=rules)
         value = None if pd.isna(p.values[0]) else pd.Timestamp(p.values[0]).date()
     else:
         p = to_text([raw], key)
         value = p.values[0]
     return value, p.problems[0]
+
+
+def _sheet_rules(keys: list[Any], values: list[Any]) -> ReadingRules:
+    """The reading rules the Policy sheet sets for its own values (input.decimal and
+    input.date_order; "auto" when absent or invalid, which is then listed as a problem)."""
+    chosen = {str(k).strip(): v for k, v in zip(keys, values, strict=True) if k is not None}
+    decimal = str(chosen.get("input.decimal") or "auto").strip()
+    order = str(chosen.get("input.date_order") or "auto").strip()
+    return ReadingRules(
+        decimal=decimal if decimal in ("auto", "point", "comma") else "auto",
+        date_order=order if order in ("auto", "DMY", "MDY", "YMD") else "auto",
+    )
 
 
 def _numbers_list(key: str, raw: Any) -> tuple[list[float] | None, str | None]:
@@ -357,6 +377,7 @@ def policy_from_tables(
         problems.extend(t.problems)
         found = POLICY.resolve(header)
         raw_values = [rows[i][found["value"]] if found["value"] < len(rows[i]) else None for i in t.data_index]
+        rules = _sheet_rules(t.frame["setting"].tolist(), raw_values)
         for pos, key in enumerate(t.frame["setting"].tolist()):
             row = int(t.excel_rows[pos])
             raw = raw_values[pos]
@@ -377,7 +398,7 @@ def policy_from_tables(
                 problems.append(Problem(sheet, row, key, raw,
                                         f"{key} is not a setting xlcredit knows; check its spelling"))
                 continue
-            value, problem = _typed(key, raw, defaults[key])
+            value, problem = _typed(key, raw, defaults[key], rules)
             if problem:
                 problems.append(Problem(sheet, row, key, raw, problem))
                 continue

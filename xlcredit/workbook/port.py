@@ -49,6 +49,11 @@ class RawTable:
     header_row: int
     #: Excel column number (1-based) of the table's first column.
     first_column: int
+    #: The workbook counts dates from 1904 ("Use 1904 date system"): serial numbers in date
+    #: columns are read from that epoch.
+    date1904: bool = False
+    #: The same cells as a 2-D object array, when the adapter has one (saves a copy).
+    grid: Any = field(default=None, compare=False, repr=False)
 
     def frame(self) -> pd.DataFrame:
         """The raw values as a DataFrame of objects, one column per header."""

@@ -32,7 +32,7 @@ from typing import IO, Any
 
 from xlcredit.engine.errors import WorkbookError, WorkbookLockedError
 
-__all__ = ["WorkbookLock", "atomic_write", "lock_path"]
+__all__ = ["WorkbookLock", "atomic_write", "check_not_open", "lock_path", "office_locks"]
 
 #: A lock from another computer older than this is considered abandoned.
 FOREIGN_LOCK_SECONDS = 12 * 3600
@@ -45,6 +45,60 @@ def lock_path(target: Path) -> Path:
     '~$book.xlsx.xlcredit.lock'
     """
     return target.with_name(f"~${target.name}.xlcredit.lock")
+
+
+def office_locks(target: Path) -> list[Path]:
+    """Lock files Excel or LibreOffice keep beside a workbook they have open.
+
+    Excel writes ``~$book.xlsx`` (for longer names the first two letters give way:
+    ``~$dget2026.xlsx`` for ``Budget2026.xlsx``); LibreOffice writes ``.~lock.book.xlsx#``.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / ".~lock.book.xlsx#").write_text(",Mei,host,07.12.2026 09:00,file:///x;")
+    >>> [p.name for p in office_locks(folder / "book.xlsx")]
+    ['.~lock.book.xlsx#']
+    """
+    name = target.name
+    candidates = [f"~${name}", f".~lock.{name}#"]
+    if len(target.stem) > 7:
+        candidates.append(f"~${name[2:]}")
+    return [target.with_name(c) for c in candidates if target.with_name(c).is_file()]
+
+
+def _lock_owner(lock: Path) -> str:
+    """Who holds an Office lock file, when it says so (LibreOffice: ",user,host,...")."""
+    try:
+        data = lock.read_bytes()[:512]
+    except OSError:
+        return ""
+    if lock.name.startswith(".~lock."):
+        fields = data.decode("utf-8", "replace").split(",")
+        return fields[1].strip() if len(fields) > 1 else ""
+    if data:  # Excel: a length byte, then the user name
+        return data[1 : 1 + data[0]].decode("latin-1", "replace").strip()
+    return ""
+
+
+def check_not_open(target: Path) -> None:
+    """Raise WorkbookLockedError when Excel or LibreOffice has ``target`` open.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "~$book.xlsx").write_bytes(bytes([3]) + b"Mei")
+    >>> check_not_open(folder / "book.xlsx")
+    Traceback (most recent call last):
+    ...
+    xlcredit.engine.errors.WorkbookLockedError: book.xlsx is open in Excel (by Mei; lock file ~$book.xlsx); close it there and retry, or add --force if nobody has it open (a lock left by a crash).
+    """
+    for lock in office_locks(target):
+        program = "LibreOffice" if lock.name.startswith(".~lock.") else "Excel"
+        owner = _lock_owner(lock)
+        who = f"by {owner}; " if owner else ""
+        raise WorkbookLockedError(
+            f"{target.name} is open in {program} ({who}lock file {lock.name}); close it there "
+            "and retry, or add --force if nobody has it open (a lock left by a crash)."
+        )
 
 
 def _pid_alive(pid: int) -> bool:

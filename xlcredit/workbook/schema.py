@@ -29,7 +29,18 @@ import numpy as np
 import pandas as pd
 
 from xlcredit.engine.errors import SchemaError, describe
-from xlcredit.workbook.excel_values import Parsed, is_blank, to_dates, to_flags, to_numbers, to_text
+from xlcredit.workbook.excel_values import Parsed, to_flags, to_text
+from xlcredit.workbook.reading import (
+    _BLANK_TEXT,
+    DEFAULT_RULES,
+    NumberRead,
+    ReadingRules,
+    message,
+    read_dates,
+    read_numbers,
+    table_date_order,
+    table_decimal,
+)
 
 __all__ = [
     "APPROVAL",
@@ -52,6 +63,9 @@ __all__ = [
     "TableSchema",
     "check_buyers",
     "check_invoices",
+    "group_problems",
+    "has_paid_history",
+    "no_paid_history_problem",
     "normalise_header",
     "parse_table",
     "problems_frame",
@@ -183,14 +197,54 @@ class TableSchema:
         """
         return self._index.get(normalise_header(header))
 
+    def own_keys(self, name: str) -> tuple[str, ...]:
+        """The normalised headers that are a column's own (canonical, English, Chinese)."""
+        col = self.column(name)
+        return tuple(dict.fromkeys(normalise_header(t) for t in (col.name, col.en, col.zh)))
+
     def resolve(self, header: list[Any]) -> dict[str, int]:
-        """Position of each known column in ``header`` (first match wins)."""
-        found: dict[str, int] = {}
+        """Position of each known column in ``header``.
+
+        A column's own header (canonical, English or Chinese) wins over an alias; an alias
+        captures a column only when no column carries the field's own header. Where two
+        columns claim a field at the same rank, the first is used and
+        :meth:`resolve_conflicts` names both.
+
+        >>> BUYERS.resolve(["Flag", "Buyer ID", "Action"])["action"]
+        2
+        """
+        return self._resolve(header)[0]
+
+    def resolve_conflicts(self, header: list[Any]) -> dict[str, list[int]]:
+        """Fields claimed by more than one column of the same rank: positions of each claimant.
+
+        >>> INVOICES.resolve_conflicts(["Due", "Net due date", "Invoice no"])
+        {'due_date': [0, 1]}
+        """
+        return self._resolve(header)[1]
+
+    def resolve_exact(self, header: list[Any]) -> set[str]:
+        """Fields found under their own header (not through an alias)."""
+        return self._resolve(header)[2]
+
+    def _resolve(self, header: list[Any]) -> tuple[dict[str, int], dict[str, list[int]], set[str]]:
+        own: dict[str, list[int]] = {}
+        alias: dict[str, list[int]] = {}
         for i, text in enumerate(header):
-            name = self.match_header(text)
-            if name is not None and name not in found:
-                found[name] = i
-        return found
+            key = normalise_header(text)
+            name = self._index.get(key)
+            if name is None:
+                continue
+            rank = own if key in self.own_keys(name) else alias
+            rank.setdefault(name, []).append(i)
+        found: dict[str, int] = {}
+        conflicts: dict[str, list[int]] = {}
+        for name in dict.fromkeys([*own, *alias]):
+            claim = own.get(name) or alias[name]
+            found[name] = claim[0]
+            if len(claim) > 1:
+                conflicts[name] = claim
+        return found, conflicts, set(own)
 
 
 # --------------------------------------------------------------------------- columns
@@ -565,30 +619,29 @@ def _by_distinct(convert: Any, values: list[Any]) -> Parsed:
     return Parsed(out, problems)
 
 
-def _coerce(col: Column, values: list[Any]) -> Parsed:
+def _coerce(
+    col: Column, values: list[Any], rules: ReadingRules = DEFAULT_RULES, table: tuple[str, str] = ("auto", "auto")
+) -> Parsed:
+    """Read one column through the reading rules of its kind (vectorised per column)."""
     kinds = _fast_kinds(values)
-    if kinds and not (bool in kinds and kinds & {int, float}) and not kinds <= {int, float} and len(values) > 64:
-        # one call per distinct value (True and 1.0 would be taken as one: not done then)
-        return _by_distinct(lambda vals: _coerce_values(col, vals, _fast_kinds(vals)), values)
-    return _coerce_values(col, values, kinds)
-
-
-def _coerce_values(col: Column, values: list[Any], kinds: set[type]) -> Parsed:
     no_problems = np.full(len(values), None, dtype=object)
     if col.kind in ("id", "text"):
-        if kinds <= {str}:  # the usual case: text cells; strip them in one go
-            text = pd.Series(values, dtype=object).str.strip()
-            text = text.where(text.str.len() > 0, None)
-            return Parsed(text.to_numpy(dtype=object), no_problems)
+        if kinds <= {str}:  # the usual case: text cells; strip each distinct text once
+            codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+            stripped = np.empty(len(uniques) + 1, dtype=object)
+            stripped[:-1] = [u.strip() or None for u in uniques]
+            return Parsed(stripped[codes], no_problems)
+        if len(values) > 64:
+            return _by_distinct(lambda vals: to_text(vals, col.name), values)
         return to_text(values, col.name)
     if col.kind == "date":
-        if kinds <= {dt.datetime, pd.Timestamp}:  # date-formatted cells, as Excel delivers them
-            stamps = pd.to_datetime(pd.Series(values, dtype=object)).dt.normalize()
-            return Parsed(stamps.to_numpy(dtype="datetime64[ns]"), no_problems)
-        return to_dates(values, col.name)
+        return read_dates(values, col.name, rules, table_order=table[1])
     if col.kind == "flag":
+        if len(values) > 64 and not (bool in kinds and kinds & {int, float}):
+            return _by_distinct(lambda vals: to_flags(vals, col.name), values)
         return to_flags(values, col.name)
-    parsed = to_numbers(values, col.name, minimum=col.minimum, maximum=col.maximum)
+    parsed: Parsed = read_numbers(values, col.name, rules, minimum=col.minimum, maximum=col.maximum,
+                                  table_decimal=table[0])
     if col.kind in ("int", "risk"):
         vals = parsed.values
         with np.errstate(invalid="ignore"):
@@ -610,21 +663,21 @@ def _missing_message(schema: TableSchema, col: Column, sheet: str) -> str:
     )
 
 
+#: Placeholder texts as people type them ("N/A", "-", "无数据"), matched in one pass; a
+#: placeholder typed otherwise (" n / a ") is read as blank by the column's reader anyway.
+_PLACEHOLDERS = frozenset(
+    v for b in _BLANK_TEXT if b for v in (b, b.upper(), b.title(), f" {b} ", f"{b} ", f" {b}")
+)
+
+
 def _non_blank_rows(grid: np.ndarray, positions: list[int]) -> list[int]:
     """Indexes of rows with at least one non-blank cell among ``positions``."""
     if not len(grid) or not positions:
         return []
     filled = np.zeros(len(grid), dtype=bool)
-    for p in positions:
-        values = pd.Series(grid[:, p], dtype=object)
-        # text such as "-" or "N/A" is blank too: decide once per distinct value
-        distinct = pd.unique(values.dropna())
-        # placeholders ("-", "N/A", "无数据") are short texts; test only those
-        blanks = [u for u in distinct if isinstance(u, str) and len(u) <= 8 and is_blank(u)]
-        present = values.notna()
-        if blanks:
-            present &= ~values.isin(blanks)
-        filled |= present.to_numpy(dtype=bool)
+    for p in positions:  # per column: hash lookups in C, no Python call per cell
+        column = pd.Series(grid[:, p], dtype=object)
+        filled |= (column.notna() & ~column.isin(_PLACEHOLDERS)).to_numpy(dtype=bool)
     return np.flatnonzero(filled).tolist()
 
 
@@ -636,6 +689,8 @@ def parse_table(
     sheet: str = "",
     header_row: int = 1,
     outputs: bool = False,
+    rules: ReadingRules = DEFAULT_RULES,
+    grid: np.ndarray | None = None,
 ) -> ParsedTable:
     """Read raw rows of a table through ``schema``: typed columns and per-cell problems.
 
@@ -646,7 +701,7 @@ def parse_table(
     Can a clerk paste numbers as text and Chinese dates?
 
     >>> t = parse_table(["发票号", "Customer ID", "Amount", "Due date"],
-    ...                 [["A-1", "C1", "¥1,200", "2026年11月28日"], [None, None, None, None],
+    ...                 [["A-1", "C1", "¥1,200.00", "2026年11月28日"], [None, None, None, None],
     ...                  ["A-2", "C1", "abc", "2026-12-01"]], INVOICES, sheet="Invoices")
     >>> t.frame["amount"].tolist(), t.excel_rows.tolist()
     ([1200.0, nan], [2, 4])
@@ -657,13 +712,16 @@ def parse_table(
     ...
     xlcredit.engine.errors.SchemaError: Table tblInvoices (sheet Invoices) has no column for due_date (looked for: Due date, 到期日, Due, Net due date, 到期日期, 应收日期). Add the column or rename its header.
     """
-    found = schema.resolve(header)
+    found, conflicts, exact = schema._resolve(header)
     wanted = schema.columns if outputs else schema.inputs
     for col in wanted:
         if col.required and col.name not in found:
             raise SchemaError(_missing_message(schema, col, sheet or schema.name))
     width = len(header)
-    grid = np.empty((len(rows), width), dtype=object)
+    if grid is not None and grid.shape == (len(rows), width):
+        rows = []  # the adapter's array of the same cells: no copy
+    else:
+        grid = np.empty((len(rows), width), dtype=object)
     if rows:
         if all(len(r) == width for r in rows):
             grid[:, :] = rows
@@ -679,15 +737,42 @@ def parse_table(
         frame=pd.DataFrame(index=pd.RangeIndex(len(keep))),
         excel_rows=excel_rows,
         data_index=data_index,
-        n_rows=len(rows),
-        headers={name: str(header[pos]) for name, pos in found.items()},
+        n_rows=len(grid),
+        # an output column is written only under its own header: a user's column that merely
+        # matches an alias ("Flag" for Action) is read, never written
+        headers={
+            name: str(header[pos])
+            for name, pos in found.items()
+            if name in exact or not schema.column(name).output
+        },
         problems=[],
     )
+    for name, positions in conflicts.items():
+        names = " and ".join(repr(str(header[p])) for p in positions)
+        table.problems.append(
+            Problem(table.sheet, header_row, str(header[positions[0]]), str(header[positions[1]]),
+                    f"columns {names} both stand for {name}; the first is used. Rename or "
+                    "delete the other")
+        )
     columns: dict[str, Any] = {}
+    money: dict[str, tuple[NumberRead, list[Any]]] = {}
+    raws = {
+        col.name: grid[keep, found[col.name]].tolist() if col.name in found else [None] * len(keep)
+        for col in wanted
+    }
+    # a column with no telling value follows the rest of its table (one export, one locale)
+    numeric = [raws[c.name] for c in wanted if c.kind in ("money", "number", "percent", "int", "risk")]
+    dates = [raws[c.name] for c in wanted if c.kind == "date"]
+    table_rules = (
+        table_decimal(numeric) if rules.decimal == "auto" else rules.decimal,
+        table_date_order(dates) if rules.date_order in ("auto", "YMD") else rules.date_order,
+    )
     for col in wanted:
-        raw = grid[keep, found[col.name]].tolist() if col.name in found else [None] * len(keep)
-        parsed = _coerce(col, raw)
+        raw = raws[col.name]
+        parsed = _coerce(col, raw, rules, table_rules)
         columns[col.name] = parsed.values
+        if isinstance(parsed, NumberRead) and col.kind == "money":
+            money[col.name] = (parsed, raw)
         bad = np.flatnonzero(pd.notna(parsed.problems))
         for i in bad:
             table.problems.append(
@@ -695,7 +780,41 @@ def parse_table(
                         _show(raw[i]), str(parsed.problems[i]))
             )
     table.frame = pd.DataFrame(columns, index=pd.RangeIndex(len(keep)))
+    _check_currency_signs(table, money, rules)
     return table
+
+
+def _check_currency_signs(
+    table: ParsedTable, money: dict[str, tuple[NumberRead, list[Any]]], rules: ReadingRules
+) -> None:
+    """List amounts whose currency sign could be two currencies or contradicts the row's
+    currency (the currency column, else the base currency). The amount is still read."""
+    money = {k: v for k, v in money.items() if pd.notna(v[0].currency_codes).any()}
+    if not money or "currency" not in table.frame:
+        return
+    row_ccy = pd.Series(table.frame["currency"], dtype=object).str.strip().str.upper()
+    if rules.base_currency:
+        row_ccy = row_ccy.where(row_ccy.notna(), rules.base_currency)
+    row = row_ccy.to_numpy(dtype=object)
+    for name, (read, raw) in money.items():
+        marked = np.flatnonzero(pd.notna(read.currency_codes) & pd.isna(read.problems))
+        for i in marked:
+            codes = str(read.currency_codes[i]).split("|")
+            sign, ccy = read.currency[i], row[i]
+            if ccy is None or (isinstance(ccy, float) and ccy != ccy):
+                if len(codes) > 1:
+                    rule = message("currency_ambiguous", rules.language, name=name, value=describe(raw[i]),
+                                   sign=sign, codes=" or ".join(codes))
+                else:
+                    continue
+            elif ccy in codes:
+                continue
+            else:
+                rule = message("currency_contradicts", rules.language, name=name, value=describe(raw[i]),
+                               sign=sign, codes=" or ".join(codes), currency=ccy)
+            table.problems.append(
+                Problem(table.sheet, int(table.excel_rows[i]), table.header(name, "en"), _show(raw[i]), rule)
+            )
 
 
 # --------------------------------------------------------------------------- row checks
@@ -734,14 +853,15 @@ def check_buyers(table: ParsedTable) -> None:
     _duplicates(table, "buyer_id", "buyer ID")
 
 
-def check_invoices(table: ParsedTable, buyer_ids: Any | None = None) -> None:
-    """Add row-level problems of the invoice table: blanks, duplicates, unknown buyers,
-    due dates before invoice dates, payments above the amount.
+def check_invoices(table: ParsedTable, buyer_ids: Any | None = None, as_of: dt.date | None = None) -> None:
+    """Add row-level problems of the invoice table: blanks, duplicates, unknown buyers (one
+    problem per buyer), due dates before invoice dates, payments above the amount, and
+    invoices dated after the as-of date (left out of the run).
 
     >>> t = parse_table(["Invoice no", "Buyer ID", "Amount", "Invoice date", "Due date"],
     ...                 [["1", "C9", 100.0, "2026-11-30", "2026-11-01"]], INVOICES)
     >>> check_invoices(t, ["C1"]); [p.rule for p in t.problems]
-    ["buyer_id 'C9' is not in the buyer table", 'due_date is before invoice_date (2026-11-30)']
+    ["buyer_id 'C9' is not in the buyer table (1 invoice)", 'due_date is before invoice_date (2026-11-30)']
     """
     _required_cells(table)
     _duplicates(table, "invoice_no", "invoice number")
@@ -750,15 +870,30 @@ def check_invoices(table: ParsedTable, buyer_ids: Any | None = None) -> None:
         known = set(pd.Series(list(buyer_ids), dtype=object).dropna().tolist())
         ids = f["buyer_id"].to_numpy(dtype=object)
         unknown = (f["buyer_id"].notna() & ~f["buyer_id"].isin(known)).to_numpy()
-        for pos in np.flatnonzero(unknown):
-            table.problem(np.asarray([pos]), "buyer_id", [ids[pos]],
-                          f"buyer_id {describe(ids[pos])} is not in the buyer table")
+        positions = np.flatnonzero(unknown)
+        if positions.size:
+            by_buyer = pd.Series(positions).groupby(ids[positions], sort=False)
+            for buyer, group in by_buyer:  # one problem per unknown buyer, not per invoice
+                rows_of = group.to_numpy()
+                count = f"{rows_of.size} invoice" + ("s" if rows_of.size > 1 else "")
+                more = _rows_text(table.excel_rows[rows_of[1:]], "also rows ")
+                table.problem(rows_of[:1], "buyer_id", [buyer],
+                              f"buyer_id {describe(buyer)} is not in the buyer table ({count}{more})")
     inv = f["invoice_date"].to_numpy(dtype="datetime64[ns]")
     due = f["due_date"].to_numpy(dtype="datetime64[ns]")
     early = due < inv  # NaT compares False
     for pos in np.flatnonzero(early):
         table.problem(np.asarray([pos]), "due_date", [due[pos]],
                       f"due_date is before invoice_date ({str(inv[pos])[:10]})")
+    if as_of is not None:
+        later = inv > np.datetime64(as_of, "ns")
+        if later.any():
+            late = np.flatnonzero(later)
+            more = _rows_text(table.excel_rows[late[1:]], "also rows ")
+            table.problem(late[:1], "invoice_date", [inv[late[0]]],
+                          f"{late.size} invoice(s) dated after the as-of date {as_of:%Y-%m-%d} are "
+                          f"left out of aging and the KPIs{more}; set as_of on the Policy sheet "
+                          "(or --as-of) if the date is wrong")
     amount = f["amount"].to_numpy(dtype=float)
     paid = f["paid_amount"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
@@ -766,6 +901,79 @@ def check_invoices(table: ParsedTable, buyer_ids: Any | None = None) -> None:
     for pos in np.flatnonzero(over):
         table.problem(np.asarray([pos]), "paid_amount", [paid[pos]],
                       f"paid_amount is more than the amount ({amount[pos]:,.2f})")
+
+
+def _rows_text(rows: Any, prefix: str, limit: int = 5) -> str:
+    rows = [int(r) for r in rows]
+    if not rows:
+        return ""
+    shown = ", ".join(map(str, rows[:limit]))
+    return f"; {prefix}{shown}" + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+
+
+def has_paid_history(table: ParsedTable) -> bool:
+    """True when the invoice table holds paid invoices (a paid date); an open-items-only
+    export has none, and the KPIs that need payment history (CEI, DSO over the window, days
+    beyond terms) mean nothing there.
+
+    >>> t = parse_table(["Invoice no", "Buyer ID", "Amount", "Due date"], [["1", "C1", 5.0, "2026-11-01"]], INVOICES)
+    >>> has_paid_history(t)
+    False
+    """
+    return bool(table.frame["paid_date"].notna().any()) if "paid_date" in table.frame else False
+
+
+def no_paid_history_problem(table: ParsedTable) -> Problem | None:
+    """The problem to list for an open-items-only ledger (None when paid invoices exist).
+
+    >>> t = parse_table(["Invoice no", "Buyer ID", "Amount", "Due date"], [["1", "C1", 5.0, "2026-11-01"]], INVOICES)
+    >>> no_paid_history_problem(t).rule[:45]
+    'The invoice table has no paid invoices (no pa'
+    """
+    if has_paid_history(table) or not len(table.frame):
+        return None
+    header_row = int(table.excel_rows[0] - table.data_index[0] - 1)
+    return Problem(
+        table.sheet, header_row, table.header("paid_date", "en"), "",
+        "The invoice table has no paid invoices (no paid dates): an open-items-only export. "
+        "Collection effectiveness, DSO and days beyond terms need paid history and are not "
+        "meaningful; import paid invoices of the last 12 months for them",
+    )
+
+
+#: Problems repeating one rule in one column more often than this are shown as one line.
+GROUP_AFTER = 5
+
+
+def group_problems(problems: list[Problem], limit: int = GROUP_AFTER) -> list[Problem]:
+    """One line per column for a systematic issue: the same rule (whatever the value) in
+    more than ``limit`` cells of a column becomes one problem with the count and examples.
+
+    >>> ps = [Problem("Invoices", r, "Amount", f"x{r}", f"amount: 'x{r}' is not a number") for r in range(2, 12)]
+    >>> [p.rule for p in group_problems(ps)]
+    ["amount: 'x2' is not a number (10 cells in this column, also rows 3, 4, 5, 6, 7 and 4 more)"]
+    """
+    keys: list[tuple[str, str, str]] = []
+    for p in problems:
+        text = p.rule
+        shown = "" if p.value is None else str(p.value)
+        if shown:
+            text = text.replace(describe(p.value), "\x00").replace(shown, "\x00")
+        keys.append((p.sheet, p.column, text))
+    counts: dict[tuple[str, str, str], list[int]] = {}
+    for i, key in enumerate(keys):
+        counts.setdefault(key, []).append(i)
+    out: list[Problem] = []
+    for i, p in enumerate(problems):
+        members = counts[keys[i]]
+        if len(members) <= limit:
+            out.append(p)
+        elif members[0] == i:
+            rows = [problems[j].row for j in members[1:] if problems[j].row is not None]
+            more = _rows_text(rows, "also rows ").removeprefix("; ")
+            out.append(Problem(p.sheet, p.row, p.column, p.value,
+                               f"{p.rule} ({len(members)} cells in this column, {more})"))
+    return out
 
 
 def reference_markdown() -> str:

@@ -12,11 +12,13 @@ stays untouched and text that starts with ``=``, ``+``, ``-`` or ``@`` stays tex
 from __future__ import annotations
 
 import bisect
+import contextlib
+import contextvars
 import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
@@ -31,6 +33,7 @@ __all__ = [
     "cell_xml",
     "col_letters",
     "col_number",
+    "date_system",
     "excel_serial",
     "extend_dimension",
     "parse_ref",
@@ -44,6 +47,7 @@ _C = f"{{{_M}}}c"
 _ROW = f"{{{_M}}}row"
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = dt.datetime(1899, 12, 30)
+_EPOCH_1904 = dt.datetime(1904, 1, 1)
 _CR = {"\r": "&#13;"}  # a raw carriage return would be read back as a line feed
 #: Excel's limit on the characters of one cell.
 MAX_TEXT = 32767
@@ -96,17 +100,38 @@ def range_ref(row1: int, col1: int, row2: int, col2: int, absolute: bool = False
     return f"{d}{col_letters(col1)}{d}{row1}:{d}{col_letters(col2)}{d}{row2}"
 
 
-def excel_serial(value: dt.date) -> float:
-    """Excel serial number of a date or datetime (1900 date system).
+_DATE1904: contextvars.ContextVar[bool] = contextvars.ContextVar("date1904", default=False)
 
-    >>> excel_serial(dt.date(2026, 11, 28))
-    46354.0
+
+@contextlib.contextmanager
+def date_system(date1904: bool) -> Iterator[None]:
+    """Write dates in the workbook's date system while the block runs.
+
+    >>> with date_system(True):
+    ...     excel_serial(dt.date(2026, 11, 28))
+    44892.0
+    """
+    token = _DATE1904.set(date1904)
+    try:
+        yield
+    finally:
+        _DATE1904.reset(token)
+
+
+def excel_serial(value: dt.date, date1904: bool | None = None) -> float:
+    """Excel serial number of a date or datetime (1900 date system, or 1904 inside
+    :func:`date_system` or with ``date1904``).
+
+    >>> excel_serial(dt.date(2026, 11, 28)), excel_serial(dt.date(2026, 11, 28), True)
+    (46354.0, 44892.0)
     """
     if not isinstance(value, dt.datetime):
         value = dt.datetime(value.year, value.month, value.day)
     if value.tzinfo is not None:
         value = value.replace(tzinfo=None)
-    delta = value - _EPOCH
+    if date1904 is None:
+        date1904 = _DATE1904.get()
+    delta = value - (_EPOCH_1904 if date1904 else _EPOCH)
     return delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
 
 

@@ -1,0 +1,819 @@
+"""Reading rules: how a cell becomes a number, a date or nothing, decided per column.
+
+The one place that decides what a value typed by a person means (docs/reading.md lists
+each rule with examples). Shared by refresh (through :func:`xlcredit.workbook.schema.parse_table`)
+and the Excel functions (through :mod:`xlcredit.workbook.excel_values`).
+
+Never guess silently. Where a text could mean two things, the column decides from its
+values that can mean only one thing; what stays ambiguous is unknown (NaN / NaT) with a
+problem naming the value and the fix:
+
+* ``"0.128"`` can only be a decimal point (no one groups thousands after a zero) and
+  ``"1,234.56"`` / ``"1.234,56"`` show their separator; ``"1,234"`` or ``"1.234"`` alone could
+  be a thousand or one, so they follow the column (or the ``input.decimal`` setting).
+* ``"28/11/2026"`` can only be day-first and ``"11/28/2026"`` only month-first; ``"03/04/2026"``
+  follows the column (or ``input.date_order``). A column never mixes orders.
+
+Each conversion runs once per distinct value (a ledger repeats its texts), never once per
+cell, and plain numbers and dates go through numpy whole.
+
+>>> r = read_numbers(["0.128", "1,234.56", "1.234", "(12.50)", "1 200−"], "rate")
+>>> r.values.tolist()
+[0.128, 1234.56, 1.234, -12.5, -1200.0]
+>>> read_numbers(["1,234", "2,500"], "amount").problems.tolist()[0]
+"amount: '1,234' could be 1234 or 1.234 (no value in the column shows its decimal separator); set input.decimal to point or comma on the Policy sheet"
+>>> d = read_dates(["03/04/2026", "28/04/2026"], "due_date")
+>>> [str(v)[:10] for v in d.values]
+['2026-04-03', '2026-04-28']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from xlcredit.engine.errors import describe
+
+__all__ = [
+    "CURRENCY_SIGNS",
+    "EXCEL_EPOCH",
+    "EXCEL_EPOCH_1904",
+    "MESSAGES",
+    "ErrorCell",
+    "NoCachedValue",
+    "NumberRead",
+    "Parsed",
+    "ReadingRules",
+    "is_marker",
+    "message",
+    "read_dates",
+    "read_numbers",
+    "table_date_order",
+    "table_decimal",
+]
+
+#: Day 0 of Excel's 1900 date system as pandas counts it (serial 1 = 1900-01-01, with
+#: Lotus' phantom 1900-02-29 making every serial from 61 on line up with this epoch).
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: Day 0 of the 1904 date system (Mac Excel before 2011; "Use 1904 date system").
+EXCEL_EPOCH_1904 = pd.Timestamp("1904-01-01")
+
+Decimal_ = Literal["auto", "point", "comma"]
+DateOrder = Literal["auto", "DMY", "MDY", "YMD"]
+
+#: Every message of this module, in English and Simplified Chinese (issue 15 picks the
+#: language; today the English text is used).
+MESSAGES: dict[str, dict[str, str]] = {
+    "not_number": {
+        "en": "{name}: {value} is not a number",
+        "zh-CN": "{name}：{value} 不是数字",
+    },
+    "minus_hint": {
+        "en": "{name}: {value} is not a number (a dash that is not a minus sign? type -)",
+        "zh-CN": "{name}：{value} 不是数字（含非减号的横线？请输入 -）",
+    },
+    "ambiguous_decimal": {
+        "en": "{name}: {value} could be {a} or {b} (no value in the column shows its decimal "
+        "separator); set input.decimal to point or comma on the Policy sheet",
+        "zh-CN": "{name}：{value} 可能是 {a} 也可能是 {b}（该列没有能判断小数点的值）；请在信用政策表设置 input.decimal 为 point 或 comma",
+    },
+    "against_decimal": {
+        "en": "{name}: {value} does not fit input.decimal = {setting} (it reads only as {other})",
+        "zh-CN": "{name}：{value} 不符合 input.decimal = {setting}（只能读作 {other}）",
+    },
+    "bad_grouping": {
+        "en": "{name}: {value} is not a number (thousands groups must have three digits)",
+        "zh-CN": "{name}：{value} 不是数字（千位分组必须为三位）",
+    },
+    "bool_number": {"en": "{name}: {value} is not a number", "zh-CN": "{name}：{value} 不是数字"},
+    "date_number": {
+        "en": "{name}: {value} is a date, not a number",
+        "zh-CN": "{name}：{value} 是日期，不是数字",
+    },
+    "infinite": {"en": "{name}: {value} is not a finite number", "zh-CN": "{name}：{value} 不是有限数"},
+    "error_cell": {
+        "en": "{name}: the cell shows the error {value}; fix the formula or the value it refers to",
+        "zh-CN": "{name}：单元格显示错误 {value}；请修正公式或其引用的数据",
+    },
+    "no_cached_value": {
+        "en": "{name}: the formula ={value} has no saved result (the file was written by a "
+        "program that does not calculate); open it in Excel or LibreOffice, recalculate "
+        "(Ctrl+Alt+F9) and save",
+        "zh-CN": "{name}：公式 ={value} 没有保存的计算结果；请在 Excel 或 LibreOffice 中打开、重新计算（Ctrl+Alt+F9）并保存",
+    },
+    "currency_ambiguous": {
+        "en": "{name}: {value} - the sign {sign} could be {codes}; fill the currency column",
+        "zh-CN": "{name}：{value} 中的符号 {sign} 可能是 {codes}；请填写币种列",
+    },
+    "currency_contradicts": {
+        "en": "{name}: {value} is marked {sign} ({codes}) but the currency is {currency}",
+        "zh-CN": "{name}：{value} 标记为 {sign}（{codes}），但币种为 {currency}",
+    },
+    "not_date": {
+        "en": "{name}: {value} is not a date (use 2026-11-28, 28/11/2026 or 2026年11月28日)",
+        "zh-CN": "{name}：{value} 不是日期（请用 2026-11-28、28/11/2026 或 2026年11月28日）",
+    },
+    "bool_date": {"en": "{name}: {value} is not a date", "zh-CN": "{name}：{value} 不是日期"},
+    "ambiguous_date": {
+        "en": "{name}: {value} could be {a} or {b} (no date in the column shows whether the day "
+        "or the month comes first); set input.date_order to DMY or MDY on the Policy sheet",
+        "zh-CN": "{name}：{value} 可能是 {a} 也可能是 {b}（该列无法判断日月顺序）；请在信用政策表设置 input.date_order 为 DMY 或 MDY",
+    },
+    "mixed_dates": {
+        "en": "{name}: {value} could be {a} or {b}, and the column has both day-first ({dmy}) "
+        "and month-first ({mdy}) dates; set input.date_order on the Policy sheet",
+        "zh-CN": "{name}：{value} 可能是 {a} 也可能是 {b}，且该列同时有日在前（{dmy}）和月在前（{mdy}）的日期；请设置 input.date_order",
+    },
+    "against_order": {
+        "en": "{name}: {value} is not a date in the order input.date_order = {setting}",
+        "zh-CN": "{name}：{value} 不符合 input.date_order = {setting} 的日期顺序",
+    },
+    "short_year": {
+        "en": "{name}: {value} has a two-digit year and the column does not show its order; "
+        "type the year in full or set input.date_order",
+        "zh-CN": "{name}：{value} 年份只有两位且无法判断顺序；请输入四位年份或设置 input.date_order",
+    },
+    "out_of_range": {
+        "en": "{name}: {value} is outside the dates xlcredit handles (1900 .. 2262)",
+        "zh-CN": "{name}：{value} 超出可处理的日期范围（1900 .. 2262）",
+    },
+    "serial_range": {
+        "en": "{name}: {value} is not a date serial number from 1 (1900-01-01) to 132320 (2262-04-11)",
+        "zh-CN": "{name}：{value} 不是有效的日期序列号（1 至 132320）",
+    },
+    "implausible_date": {
+        "en": "{name}: {value} is before 1990 or more than ten years ahead; check the date "
+        "(a 1904 date system or a typing slip?)",
+        "zh-CN": "{name}：{value} 早于 1990 年或晚于十年后；请检查日期",
+    },
+}
+
+
+def message(key: str, language: str = "en", **fields: Any) -> str:
+    """One message of :data:`MESSAGES`, filled in.
+
+    >>> message("not_number", name="amount", value="'abc'")
+    "amount: 'abc' is not a number"
+    >>> message("not_number", "zh-CN", name="amount", value="'abc'")
+    "amount：'abc' 不是数字"
+    """
+    texts = MESSAGES[key]
+    return texts.get(language, texts["en"]).format(**fields)
+
+
+# --------------------------------------------------------------------------- markers
+@dataclass(frozen=True)
+class ErrorCell:
+    """An error cell as saved in the file (#N/A, #REF!, #VALUE!, #DIV/0!...)."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
+class NoCachedValue:
+    """A formula cell saved without its result (written by a program that does not calculate)."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return f"={self.formula}"
+
+
+def is_marker(value: Any) -> bool:
+    """True for an :class:`ErrorCell` or a :class:`NoCachedValue`.
+
+    >>> is_marker(ErrorCell("#N/A")), is_marker("#N/A")
+    (True, False)
+    """
+    return isinstance(value, (ErrorCell, NoCachedValue))
+
+
+def _marker_problem(name: str, value: Any) -> str:
+    if isinstance(value, ErrorCell):
+        return message("error_cell", name=name, value=value.code)
+    return message("no_cached_value", name=name, value=value.formula)
+
+
+# --------------------------------------------------------------------------- rules
+@dataclass(frozen=True)
+class ReadingRules:
+    """How a workbook is read: its separators, date order and date system.
+
+    ``decimal`` and ``date_order`` are the Policy settings ``input.decimal`` and
+    ``input.date_order`` ("auto": decided per column from unambiguous values). ``date1904``
+    is the workbook's date system. ``today`` anchors the plausible-date window (dates before
+    1990 or more than ten years after it are listed); None: no window (Excel functions).
+    """
+
+    decimal: str = "auto"
+    date_order: str = "auto"
+    date1904: bool = False
+    today: dt.date | None = None
+    base_currency: str | None = None
+    language: str = "en"
+
+    @classmethod
+    def from_policy(cls, policy: Any, date1904: bool = False) -> ReadingRules:
+        """The rules of a refresh: the Policy's ``input`` settings, the book's date system.
+
+        >>> from xlcredit.engine.policy import Policy
+        >>> ReadingRules.from_policy(Policy(as_of=dt.date(2026, 11, 28)), True).date1904
+        True
+        """
+        return cls(
+            decimal=policy.input.decimal,
+            date_order=policy.input.date_order,
+            date1904=date1904,
+            today=policy.as_of_date(),
+            base_currency=policy.base_currency,
+            language=policy.language,
+        )
+
+    @property
+    def epoch(self) -> pd.Timestamp:
+        """Day 0 of the workbook's date system."""
+        return EXCEL_EPOCH_1904 if self.date1904 else EXCEL_EPOCH
+
+
+#: Rules of the Excel functions: nothing known about the workbook, every column decides.
+DEFAULT_RULES = ReadingRules()
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Values of one field and, element by element, what was wrong with the input."""
+
+    values: npt.NDArray[Any]
+    problems: npt.NDArray[np.object_]
+
+    @property
+    def ok(self) -> bool:
+        """True when no element had a problem."""
+        return not any(p is not None for p in self.problems)
+
+    def first_problem(self) -> str | None:
+        """The first problem message, or None."""
+        for p in self.problems:
+            if p is not None:
+                return str(p)
+        return None
+
+
+@dataclass(frozen=True)
+class NumberRead(Parsed):
+    """Numbers of one column, with the currency each text named (None when it named none).
+
+    ``currency`` holds the sign or code as typed ("€", "¥", "USD") and ``currency_codes``
+    the ISO codes it can stand for ("EUR", "CNY|JPY").
+    """
+
+    currency: npt.NDArray[np.object_] = field(default_factory=lambda: np.empty(0, dtype=object))
+    currency_codes: npt.NDArray[np.object_] = field(default_factory=lambda: np.empty(0, dtype=object))
+
+
+# --------------------------------------------------------------------------- text numbers
+_BLANK_TEXT = frozenset(
+    {"", "-", "--", "—", "–", "n/a", "na", "#n/a", "none", "null", "nan", "n.a.", "无数据", "不详", "/"}
+)
+#: What a currency sign or code can stand for. A sign used by several currencies lists them
+#: all: the currency column (or the workbook's base currency) settles it, else it is listed.
+CURRENCY_SIGNS: dict[str, tuple[str, ...]] = {
+    "€": ("EUR",), "£": ("GBP",), "¥": ("CNY", "JPY"), "元": ("CNY",), "₩": ("KRW",),
+    "₹": ("INR",), "$": ("USD", "CAD", "AUD", "HKD", "SGD", "NZD", "MXN"), "US$": ("USD",),
+    "HK$": ("HKD",), "S$": ("SGD",), "A$": ("AUD",), "C$": ("CAD",), "RMB": ("CNY",),
+    "CHF": ("CHF",), "FR.": ("CHF",), "KR": ("SEK", "NOK", "DKK"), "ZŁ": ("PLN",), "ZL": ("PLN",),
+}  # fmt: skip
+_CODES = ("USD|EUR|CNY|GBP|JPY|HKD|CHF|CAD|AUD|SGD|NZD|SEK|NOK|DKK|PLN|CZK|HUF|KRW|INR|TWD|"
+          "MXN|BRL|ZAR|RUB|TRY|AED|SAR|THB|MYR|IDR|PHP|VND|RMB")
+_CUR = rf"(?:{_CODES}|US\$|HK\$|S\$|A\$|C\$|FR\.|KR|ZŁ|ZL|[$€£¥₩₹元])"
+_MINUS = "\u2212\u2012\u2013\u2014\u2010\u2011\ufe63\uff0d"  # minus, dashes pasted from PDFs
+_NUMBER_TEXT = re.compile(
+    rf"^(?P<s1>[-+])?\s*(?P<c1>{_CUR})?\s*(?P<s2>[-+])?\s*"
+    r"(?P<num>\d[\d.,' ]*\d|\d|[.,]\d+)\s*(?P<unit>[万亿])?\s*"
+    rf"(?P<c2>{_CUR})?\s*(?P<pct>%)?\s*(?P<s3>-)?$",
+    re.IGNORECASE,
+)
+_EXPONENT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+$")
+_GROUPED = re.compile(r"^\d{1,3}(?:([,.' ])\d{3})(?:\1\d{3})*$")
+
+# per distinct text: (kind, value read with a point, value read with a comma)
+_POINT, _COMMA, _EITHER, _PLAIN, _BAD, _BADGROUP = "point", "comma", "either", "plain", "bad", "group"
+
+
+def _normalise(text: str) -> str:
+    # NFKC turns full-width digits and punctuation (１２,３４５．５, ￥) into ASCII ones.
+    s = unicodedata.normalize("NFKC", text)
+    for ch in "\u00a0\u202f\u2009\u2007":
+        s = s.replace(ch, " ")
+    return s.strip()
+
+
+def _split_number(body: str) -> tuple[str, float, float]:
+    """Classify the digits of a number: which decimal separators can read it, and the values."""
+    body = body.replace("'", " ")
+    if " " in body:  # spaces (and apostrophes) only ever group thousands
+        head, _, tail = body.partition(",") if "," in body and "." not in body else body.partition(".")
+        groups = head.split(" ")
+        if not all(g.isdigit() for g in groups) or any(len(g) != 3 for g in groups[1:]) or len(groups[0]) > 3:
+            return _BADGROUP, np.nan, np.nan
+        digits = "".join(groups)
+        if not tail:
+            if "," in body or "." in body:  # "1 234," - a separator with nothing after
+                return _BAD, np.nan, np.nan
+            return _PLAIN, float(digits), float(digits)
+        if not tail.isdigit():
+            return _BADGROUP, np.nan, np.nan
+        value = float(f"{digits}.{tail}")
+        return (_COMMA if "," in body else _POINT), value, value
+    commas, points = body.count(","), body.count(".")
+    if commas == 0 and points == 0:
+        return _PLAIN, float(body), float(body)
+    if commas and points:
+        dec = "." if body.rfind(".") > body.rfind(",") else ","
+        grp = "," if dec == "." else "."
+        head, _, tail = body.rpartition(dec)
+        if grp in tail or dec in head or not _GROUPED.match(head) or not tail.isdigit():
+            return _BADGROUP, np.nan, np.nan
+        value = float(head.replace(grp, "") + "." + tail)
+        return (_POINT if dec == "." else _COMMA), value, value
+    sep = "," if commas else "."
+    count = commas or points
+    head, _, tail = body.partition(sep)
+    if count > 1:  # 1,234,567 or 1.234.567: thousands groups, never a decimal
+        if _GROUPED.match(body):
+            value = float(body.replace(sep, ""))
+            return (_POINT if sep == "," else _COMMA), value, value
+        return _BADGROUP, np.nan, np.nan
+    if not head:  # ".5" / ",5"
+        value = float("0." + tail)
+        return (_POINT if sep == "." else _COMMA), value, value
+    as_decimal = float(f"{head}.{tail}")
+    as_thousands = float(head + tail)
+    if len(tail) == 3 and 1 <= len(head) <= 3 and not head.startswith("0"):
+        # 1,234 / 1.234: a thousand or one; the column decides
+        point_value = as_thousands if sep == "," else as_decimal
+        comma_value = as_decimal if sep == "," else as_thousands
+        return _EITHER, point_value, comma_value
+    # 0.128, 12.5, 1234.56: only a decimal separator reads it
+    return (_POINT if sep == "." else _COMMA), as_decimal, as_decimal
+
+
+@dataclass(frozen=True)
+class _TextNumber:
+    kind: str
+    point: float
+    comma: float
+    currency: str | None
+    dash: bool = False
+
+
+#: Currencies written only with a decimal point where they are used: a text marked with one
+#: of them ("¥12,000", "£1,250", "12,000元") shows its separator.
+_POINT_CURRENCIES = frozenset({"¥", "元", "£", "RMB", "CNY", "JPY", "GBP", "HKD", "HK$", "₩", "KRW", "₹", "INR"})
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_text_number(text: str) -> _TextNumber:
+    """Read one distinct text (the column decides the ambiguous ones afterwards)."""
+    s = _normalise(text)
+    dash = any(ch in s for ch in _MINUS)
+    for ch in _MINUS:
+        s = s.replace(ch, "-")
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1].strip()
+    if _EXPONENT.match(s):
+        v = float(s)
+        return _TextNumber(_PLAIN, v, v, None)
+    m = _NUMBER_TEXT.match(s)
+    if m is None:
+        return _TextNumber(_BAD, np.nan, np.nan, None, dash)
+    signs = [m["s1"], m["s2"], m["s3"]]
+    minus = sum(sg == "-" for sg in signs)
+    if sum(sg is not None for sg in signs) > 1 or (m["c1"] and m["c2"]) or (negative and minus):
+        return _TextNumber(_BAD, np.nan, np.nan, None, dash)
+    kind, point, comma = _split_number(m["num"])
+    if kind in (_BAD, _BADGROUP):
+        return _TextNumber(kind, np.nan, np.nan, None, dash)
+    scale = {"万": 1e4, "亿": 1e8}.get(m["unit"] or "", 1.0)
+    if m["pct"]:
+        scale /= 100.0
+    sign = -1.0 if (negative or minus) else 1.0
+    currency = (m["c1"] or m["c2"] or None)
+    if kind == _EITHER and (m["unit"] or (currency and currency.upper() in _POINT_CURRENCIES)):
+        kind, comma = _POINT, point
+    return _TextNumber(kind, sign * point * scale, sign * comma * scale,
+                       currency.upper() if currency else None)
+
+
+def _distinct(values: list[Any]) -> tuple[npt.NDArray[np.intp], list[Any]]:
+    """Codes and distinct values (blank None gets code -1)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    return codes, list(uniques)
+
+
+def _spread(per_unique: npt.NDArray[Any], codes: npt.NDArray[np.intp], blank: Any) -> npt.NDArray[Any]:
+    return np.append(per_unique, np.asarray([blank], dtype=per_unique.dtype))[codes]
+
+
+def is_blank_text(text: str) -> bool:
+    """True for a placeholder meaning "not known" ("", "-", "N/A", "无数据").
+
+    >>> is_blank_text(" N/A "), is_blank_text("0")
+    (True, False)
+    """
+    return _normalise(text).lower() in _BLANK_TEXT
+
+
+def read_numbers(
+    values: list[Any],
+    name: str,
+    rules: ReadingRules = DEFAULT_RULES,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    allow_bool: bool = False,
+    table_decimal: str = "auto",
+) -> NumberRead:
+    """Read one column of cells as numbers (float, NaN when blank or unreadable).
+
+    Numbers and Decimals pass as they are; text is read once per distinct value: thousands
+    separators, a decimal point or comma (decided by the column, see the module), a sign
+    before or after (``-``, Unicode minus, ``1,234.00-``), parentheses for negatives, currency
+    signs and codes before or after (``€1.234,50``, ``1200 USD``, ``¥3,000``, ``12万元``), ``%``.
+
+    >>> r = read_numbers(["1.234,56", "12,5", "1.234", "€ 7", "12万", "3 %"], "amount")
+    >>> r.values.tolist(), r.currency.tolist()[3]
+    ([1234.56, 12.5, 1234.0, 7.0, 120000.0, 0.03], '€')
+    >>> read_numbers(["1,234,56"], "amount").problems.tolist()
+    ["amount: '1,234,56' is not a number (thousands groups must have three digits)"]
+    """
+    n = len(values)
+    out = np.full(n, np.nan)
+    problems = np.full(n, None, dtype=object)
+    currency = np.full(n, None, dtype=object)
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if kinds <= {float, int}:
+        out = np.array(values, dtype=float)  # None becomes NaN
+        return _limits(NumberRead(out, problems, currency, currency.copy()), name, minimum, maximum)
+    codes, uniques = _distinct(values)
+    u_out = np.full(len(uniques), np.nan)
+    u_problem = np.full(len(uniques), None, dtype=object)
+    u_currency = np.full(len(uniques), None, dtype=object)
+    texts: dict[int, _TextNumber] = {}
+    for i, v in enumerate(uniques):  # once per distinct value
+        if isinstance(v, (bool, np.bool_)):
+            if allow_bool:
+                u_out[i] = 1.0 if v else 0.0
+            else:
+                u_problem[i] = message("bool_number", name=name, value="TRUE" if v else "FALSE")
+        elif isinstance(v, (int, float, Decimal, np.integer, np.floating)):
+            u_out[i] = float(v)
+        elif isinstance(v, str):
+            if is_blank_text(v):
+                continue
+            parsed = _parse_text_number(v)
+            texts[i] = parsed
+            u_currency[i] = parsed.currency
+            if parsed.kind == _BADGROUP:
+                u_problem[i] = message("bad_grouping", name=name, value=describe(v))
+            elif parsed.kind == _BAD:
+                u_problem[i] = message("minus_hint" if parsed.dash else "not_number", name=name,
+                                       value=describe(v))
+        elif is_marker(v):
+            u_problem[i] = _marker_problem(name, v)
+        elif isinstance(v, (dt.date, pd.Timestamp)):
+            u_problem[i] = message("date_number", name=name, value=f"{v:%Y-%m-%d}")
+        else:
+            u_problem[i] = message("not_number", name=name, value=describe(v))
+    _decide_decimal(texts, uniques, codes, u_out, u_problem, name, rules, table_decimal)
+    out = _spread(u_out, codes, np.nan)
+    problems = _spread(u_problem, codes, None)
+    currency = _spread(u_currency, codes, None)
+    codes_of = np.full(len(uniques), None, dtype=object)
+    for i, sign in enumerate(u_currency):
+        if sign is not None:
+            codes_of[i] = "|".join(CURRENCY_SIGNS.get(sign, (sign,))).replace("RMB", "CNY")
+    with np.errstate(invalid="ignore"):
+        infinite = np.isinf(out)
+    for j in np.flatnonzero(infinite):
+        problems[j] = message("infinite", name=name, value=out[j])
+    out[infinite] = np.nan
+    read = NumberRead(out, problems, currency, _spread(codes_of, codes, None))
+    return _limits(read, name, minimum, maximum)
+
+
+def _decide_decimal(
+    texts: dict[int, _TextNumber],
+    uniques: list[Any],
+    codes: npt.NDArray[np.intp],
+    u_out: npt.NDArray[np.float64],
+    u_problem: npt.NDArray[np.object_],
+    name: str,
+    rules: ReadingRules,
+    table_decimal: str = "auto",
+) -> None:
+    """Settle the decimal separator of a column and read its text numbers."""
+    setting = rules.decimal
+    if setting == "auto":
+        setting = _decimal_of({t.kind for t in texts.values()})
+        if setting == "auto" and not ({_POINT, _COMMA} & {t.kind for t in texts.values()}):
+            setting = table_decimal  # no evidence in the column: the table's other columns
+    for i, t in texts.items():
+        if t.kind in (_BAD, _BADGROUP):
+            continue
+        if t.kind == _EITHER:
+            if setting == "point":
+                u_out[i] = t.point
+            elif setting == "comma":
+                u_out[i] = t.comma
+            else:
+                u_problem[i] = message("ambiguous_decimal", name=name, value=describe(uniques[i]),
+                                       a=f"{t.point:g}", b=f"{t.comma:g}")
+        elif rules.decimal in ("point", "comma") and t.kind in (_POINT, _COMMA) and t.kind != rules.decimal:
+            other = "a decimal point" if t.kind == _POINT else "a decimal comma"
+            u_problem[i] = message("against_decimal", name=name, value=describe(uniques[i]),
+                                   setting=rules.decimal, other=other)
+        else:
+            u_out[i] = t.point
+
+
+def _decimal_of(kinds: set[str]) -> str:
+    has_point, has_comma = _POINT in kinds, _COMMA in kinds
+    return "point" if has_point and not has_comma else "comma" if has_comma and not has_point else "auto"
+
+
+def decimal_evidence(values: list[Any]) -> set[str]:
+    """Which decimal separators the texts of a column show ("point", "comma"), unambiguously.
+
+    >>> sorted(decimal_evidence(["1,234", "0.5", 7.0])), sorted(decimal_evidence(["1,234"]))
+    (['point'], [])
+    """
+    kinds = {_parse_text_number(v).kind for v in set(v for v in values if isinstance(v, str))}
+    return kinds & {_POINT, _COMMA}
+
+
+def table_decimal(columns: list[list[Any]]) -> str:
+    """The separator a whole table shows (one export, one locale); "auto" when none or both.
+
+    >>> table_decimal([["1,000,000"], ["400,000"]]), table_decimal([["1,5"], ["2.5"]])
+    ('point', 'auto')
+    """
+    kinds: set[str] = set()
+    for values in columns:
+        kinds |= decimal_evidence(values)
+    return _decimal_of(kinds)
+
+
+def _limits(read: NumberRead, name: str, minimum: float | None, maximum: float | None) -> NumberRead:
+    out, problems = read.values, read.problems
+    for bound, rule, mask_of in (
+        (minimum, ">=", lambda v, b: v < b),
+        (maximum, "<=", lambda v, b: v > b),
+    ):
+        if bound is None:
+            continue
+        with np.errstate(invalid="ignore"):
+            mask = mask_of(out, bound)
+        for i in np.flatnonzero(mask):
+            problems[i] = f"{name} must be {rule} {bound:g}; got {out[i]:g}"
+        out[mask] = np.nan
+    return read
+
+
+# --------------------------------------------------------------------------- dates
+_EMPTY_DATE = re.compile(r"^0{1,4}[-/.]0{1,2}[-/.]0{1,4}$")  # SAP's 00.00.0000
+_CHINESE_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
+_YMD = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_ABC = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_COMPACT = re.compile(r"^(19|20)(\d{2})(\d{2})(\d{2})$")  # 20261128
+_SERIAL_MIN, _SERIAL_MAX = 1, 132_320
+
+# per distinct text: which orders read it, and the dates each gives
+_DMY, _MDY, _YMD_K, _BOTH, _ONE = "DMY", "MDY", "YMD", "both", "one"
+
+
+def _stamp(year: int, month: int, day: int) -> pd.Timestamp | None:
+    try:
+        return pd.Timestamp(year, month, day)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _full_year(yy: int) -> int:
+    return 2000 + yy if yy < 30 else 1900 + yy  # Excel's two-digit year rule
+
+
+@dataclass(frozen=True)
+class _TextDate:
+    kind: str  # "one" (unambiguous), "DMY"/"MDY" (only that order), "both", "short", "bad", "blank"
+    dmy: pd.Timestamp | None = None
+    mdy: pd.Timestamp | None = None
+    ymd: pd.Timestamp | None = None
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_text_date_cached(text: str) -> _TextDate:
+    return _parse_text_date(text)
+
+
+def _parse_text_date(text: str) -> _TextDate:
+    s = _normalise(text)
+    if not s or s.lower() in _BLANK_TEXT or _EMPTY_DATE.match(s):
+        return _TextDate("blank")
+    m = _CHINESE_DATE.match(s)
+    if m:
+        return _TextDate(_ONE, ymd=_stamp(int(m[1]), int(m[2]), int(m[3])))
+    m = _YMD.match(s)
+    if m:
+        return _TextDate(_ONE, ymd=_stamp(int(m[1]), int(m[3]), int(m[4])))
+    m = _COMPACT.match(s)
+    if m:
+        return _TextDate(_ONE, ymd=_stamp(int(m[1] + m[2]), int(m[3]), int(m[4])))
+    m = _ABC.match(s)
+    if m:
+        a, b, c = int(m[1]), int(m[3]), m[4]
+        if len(c) == 2:
+            yy = int(c)
+            return _TextDate("short", dmy=_stamp(_full_year(yy), b, a), mdy=_stamp(_full_year(yy), a, b),
+                             ymd=_stamp(_full_year(a), b, yy))
+        year = int(c)
+        dmy, mdy = _stamp(year, b, a), _stamp(year, a, b)
+        if dmy is not None and mdy is not None:
+            return _TextDate(_ONE, ymd=dmy) if dmy == mdy else _TextDate(_BOTH, dmy=dmy, mdy=mdy)
+        if dmy is not None:
+            return _TextDate(_DMY, dmy=dmy)
+        if mdy is not None:
+            return _TextDate(_MDY, mdy=mdy)
+        return _TextDate("bad")
+    if re.search(r"[A-Za-z]", s) and re.search(r"\d", s):  # 28-Nov-2026, Nov 28, 2026
+        stamp = pd.to_datetime(s, errors="coerce", format="mixed")
+        if not pd.isna(stamp):
+            return _TextDate(_ONE, ymd=pd.Timestamp(stamp).normalize())
+    return _TextDate("bad")
+
+
+def read_dates(
+    values: list[Any], name: str, rules: ReadingRules = DEFAULT_RULES, *, table_order: str = "auto"
+) -> Parsed:
+    """Read one column of cells as dates (``datetime64[ns]``, NaT when blank or unreadable).
+
+    Dates pass as they are; numbers are serials of the workbook's date system; text is ISO
+    (2026-11-28, 2026/11/28), Chinese (2026年11月28日), compact (20261128), with a month name
+    (28-Nov-2026), or day and month in the column's order (28/11/2026, 11/28/2026). SAP's
+    ``00.00.0000`` is blank.
+
+    >>> d = read_dates(["11/28/2026", "03/04/2026", "00.00.0000", 46354.0], "due_date")
+    >>> [str(v)[:10] for v in d.values]
+    ['2026-11-28', '2026-03-04', 'NaT', '2026-11-28']
+    >>> print(read_dates(["03/04/2026"], "due_date").problems[0])
+    due_date: '03/04/2026' could be 2026-04-03 or 2026-03-04 (no date in the column shows whether the day or the month comes first); set input.date_order to DMY or MDY on the Policy sheet
+    """
+    n = len(values)
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    problems = np.full(n, None, dtype=object)
+    if n == 0:
+        return Parsed(out, problems)
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if kinds and kinds <= {dt.datetime, pd.Timestamp, dt.date}:
+        stamps = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce").dt.normalize()
+        out = stamps.to_numpy(dtype="datetime64[ns]")
+        return _window(Parsed(out, problems), values, name, rules)
+    codes, uniques = _distinct(values)
+    u_out = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
+    u_problem = np.full(len(uniques), None, dtype=object)
+    texts: dict[int, _TextDate] = {}
+    numeric: list[int] = []
+    for i, v in enumerate(uniques):  # once per distinct value
+        if isinstance(v, (bool, np.bool_)):
+            u_problem[i] = message("bool_date", name=name, value="TRUE" if v else "FALSE")
+        elif isinstance(v, (dt.datetime, dt.date, pd.Timestamp, np.datetime64)):
+            try:
+                u_out[i] = pd.Timestamp(v).normalize().as_unit("ns").to_datetime64()
+            except (OverflowError, ValueError):
+                u_problem[i] = message("out_of_range", name=name, value=v)
+        elif isinstance(v, (int, float, Decimal, np.integer, np.floating)):
+            numeric.append(i)
+        elif isinstance(v, str):
+            texts[i] = _parse_text_date_cached(v)
+        elif is_marker(v):
+            u_problem[i] = _marker_problem(name, v)
+        else:
+            u_problem[i] = message("bool_date", name=name, value=describe(v))
+    if numeric:
+        serial = np.asarray([float(uniques[i]) for i in numeric])
+        ok = (serial >= _SERIAL_MIN) & (serial <= _SERIAL_MAX)
+        days = np.floor(np.where(ok, serial, 0)).astype("int64")
+        if not rules.date1904:
+            days = days + (days < 61)  # before Lotus' phantom 1900-02-29 serials are one day later
+        from_serial = rules.epoch.to_datetime64() + days.astype("timedelta64[D]")
+        for j, i in enumerate(numeric):
+            if ok[j]:
+                u_out[i] = from_serial[j]
+            else:
+                u_problem[i] = message("serial_range", name=name, value=f"{serial[j]:.10g}")
+    _decide_order(texts, uniques, u_out, u_problem, name, rules, table_order)
+    parsed = Parsed(_spread(u_out, codes, np.datetime64("NaT")), _spread(u_problem, codes, None))
+    return _window(parsed, values, name, rules)
+
+
+def _decide_order(
+    texts: dict[int, _TextDate],
+    uniques: list[Any],
+    u_out: npt.NDArray[Any],
+    u_problem: npt.NDArray[np.object_],
+    name: str,
+    rules: ReadingRules,
+    table_order: str = "auto",
+) -> None:
+    """Settle the day/month order of a column and read its text dates."""
+    dmy_seen = [uniques[i] for i, t in texts.items() if t.kind == _DMY]
+    mdy_seen = [uniques[i] for i, t in texts.items() if t.kind == _MDY]
+    order = rules.date_order
+    if order in ("auto", "YMD"):
+        order = "DMY" if dmy_seen and not mdy_seen else "MDY" if mdy_seen and not dmy_seen else order
+        if order in ("auto", "YMD") and not dmy_seen and not mdy_seen and table_order != "auto":
+            order = table_order  # no evidence in the column: the table's other date columns
+    for i, t in texts.items():
+        value = describe(uniques[i])
+        stamp: pd.Timestamp | None = None
+        if t.kind == "blank":
+            continue
+        if t.kind == _ONE:
+            stamp = t.ymd
+        elif t.kind in (_DMY, _MDY):
+            if rules.date_order in ("DMY", "MDY") and t.kind != rules.date_order:
+                u_problem[i] = message("against_order", name=name, value=value, setting=rules.date_order)
+                continue
+            stamp = t.dmy if t.kind == _DMY else t.mdy
+        elif t.kind == _BOTH:
+            if order in ("DMY", "MDY"):
+                stamp = t.dmy if order == "DMY" else t.mdy
+            elif dmy_seen and mdy_seen:
+                u_problem[i] = message("mixed_dates", name=name, value=value, a=_day(t.dmy), b=_day(t.mdy),
+                                       dmy=describe(dmy_seen[0]), mdy=describe(mdy_seen[0]))
+                continue
+            else:
+                u_problem[i] = message("ambiguous_date", name=name, value=value, a=_day(t.dmy), b=_day(t.mdy))
+                continue
+        elif t.kind == "short":
+            stamp = {"DMY": t.dmy, "MDY": t.mdy, "YMD": t.ymd}.get(rules.date_order if rules.date_order != "auto" else order)
+            if stamp is None and order not in ("DMY", "MDY", "YMD"):
+                u_problem[i] = message("short_year", name=name, value=value)
+                continue
+        if stamp is None:
+            u_problem[i] = message("not_date", name=name, value=value)
+        elif not pd.Timestamp.min < stamp < pd.Timestamp.max:
+            u_problem[i] = message("out_of_range", name=name, value=value)
+        else:
+            u_out[i] = stamp.as_unit("ns").to_datetime64()
+
+
+def table_date_order(columns: list[list[Any]]) -> str:
+    """The day/month order a whole table's text dates show; "auto" when none or both.
+
+    >>> table_date_order([["28/02/2026"], ["03/04/2026"]]), table_date_order([["03/04/2026"]])
+    ('DMY', 'auto')
+    """
+    kinds: set[str] = set()
+    for values in columns:
+        kinds |= {_parse_text_date_cached(v).kind for v in set(v for v in values if isinstance(v, str))}
+    kinds &= {_DMY, _MDY}
+    return kinds.pop() if len(kinds) == 1 else "auto"
+
+
+def _day(stamp: pd.Timestamp | None) -> str:
+    return "?" if stamp is None else f"{stamp:%Y-%m-%d}"
+
+
+def _window(parsed: Parsed, values: list[Any], name: str, rules: ReadingRules) -> Parsed:
+    """List dates outside 1990 .. today + 10 years (the value is kept; the cell is named)."""
+    if rules.today is None:
+        return parsed
+    low = np.datetime64("1990-01-01", "ns")
+    high = np.datetime64(dt.date(rules.today.year + 10, 1, 1) if (rules.today.month, rules.today.day) == (2, 29)
+                         else rules.today.replace(year=rules.today.year + 10), "ns")
+    vals = parsed.values
+    odd = ~np.isnat(vals) & ((vals < low) | (vals > high))
+    for i in np.flatnonzero(odd):
+        if parsed.problems[i] is None:
+            parsed.problems[i] = message("implausible_date", name=name, value=_day(pd.Timestamp(vals[i])))
+    return parsed
+
+
+Converter = Callable[[list[Any], str, ReadingRules], Parsed]
