@@ -171,6 +171,8 @@ def buyer_inputs(draw: st.DrawFn, blank: bool = True) -> dict[str, float]:
         "management_changes_12m": draw(_maybe(st.integers(0, 4).map(float), blank)),
         "negative_news": draw(_maybe(st.sampled_from((0.0, 1.0)), blank)),
         "years_in_business": draw(_maybe(st.floats(0.0, 80.0), blank)),
+        "oldest_overdue_days": draw(_maybe(st.floats(0.0, 400.0), blank)),
+        "history_invoices": draw(_maybe(st.integers(0, 40).map(float), blank)),
     }
 
 

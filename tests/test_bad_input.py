@@ -235,7 +235,7 @@ def test_renamed_and_chinese_headers(tmp_path: Path) -> None:
     check_done("renamed and Chinese headers", path, before, result, [])
     with FileWorkbook.open(path, read_only=True) as wb:
         table = wb.read_table("tblBuyers")
-    exposure = [row[table.header.index("Exposure")] for row in table.rows]
+    exposure = [row[table.header.index("Exposure (base ccy)")] for row in table.rows]
     assert sum(exposure) == pytest.approx(sum(1000.0 * (i + 1) for i in range(8)))
 
 
@@ -269,7 +269,7 @@ def test_numbers_as_text(tmp_path: Path) -> None:
     with FileWorkbook.open(path, read_only=True) as wb:
         table = wb.read_table("tblBuyers")
     exposure = dict(zip([r[0] for r in table.rows],
-                        [r[table.header.index("Exposure")] for r in table.rows], strict=True))
+                        [r[table.header.index("Exposure (base ccy)")] for r in table.rows], strict=True))
     assert exposure["B002"] == pytest.approx(3000.0)  # "¥ 3,000", no FX table: same base
 
 
@@ -356,7 +356,7 @@ def test_duplicate_ids_unknown_buyers_due_before_invoice_credit_notes(tmp_path: 
                ])
     with FileWorkbook.open(path, read_only=True) as wb:
         table = wb.read_table("tblBuyers")
-    exposure = {r[0]: r[table.header.index("Exposure")] for r in table.rows}
+    exposure = {r[0]: r[table.header.index("Exposure (base ccy)")] for r in table.rows}
     assert exposure["B003"] == pytest.approx(1500.0)  # the credit note nets off
 
 

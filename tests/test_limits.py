@@ -66,12 +66,22 @@ def test_capacity_is_smallest_known_basis() -> None:
 
 
 def test_negative_equity_or_working_capital_gives_zero_capacity() -> None:
-    r = recommend_limits(90, [-10, 100_000], [50_000, -1], [1e6, 1e6], requested=10_000)
+    # Negative working capital gives no capacity in band C and worse (score 40: band C).
+    r = recommend_limits([90, 40], [-10, 100_000], [50_000, -1], [1e6, 1e6], requested=10_000)
     assert r["capacity"].tolist() == [0, 0]
     assert r["limit"].tolist() == [0, 0]
     assert (r["decision"] == "prepayment_or_guarantee").all()
     assert "negative tangible net worth" in r.loc[0, "reason"]
     assert "negative working capital" in r.loc[1, "reason"]
+
+
+def test_negative_working_capital_is_left_out_in_good_bands() -> None:
+    # Issue 10: a profitable band-A retailer with negative working capital keeps its limit.
+    # Capacity = min(40 % x 100,000, 8 % x 1,000,000) = 40,000; working capital left out.
+    r = recommend_limits([90, 60, 40], 100_000, -1, 1e6, requested=10_000)
+    assert r["capacity"].tolist() == [40_000, 35_000, 0]
+    strict = Policy.from_dict({"limits": {"negative_wc_ignored_to_band": "none"}})
+    assert recommend_limits(90, 100_000, -1, 1e6, policy=strict)["capacity"].tolist() == [0]
 
 
 def test_no_known_basis_means_capacity_unknown_and_limit_zero() -> None:

@@ -199,7 +199,7 @@ def test_payment_plan_sheet(tmp_path: Path) -> None:
     path = build_template(tmp_path / "book.xlsx", sample=20)
     _refresh(path)
     buyers = _table(path, "tblBuyers")
-    overdue = _column(buyers, "Overdue")
+    overdue = _column(buyers, "Overdue (base ccy)")
     pos = max(range(len(overdue)), key=lambda i: overdue[i])
     buyer = _column(buyers, "Buyer ID")[pos]
     with FileWorkbook.open(path) as book:
@@ -269,8 +269,8 @@ def test_a_users_own_workbook_with_other_headers(tmp_path: Path, blocked: bool) 
     assert problems.rows[0][1:4] == [2.0, "Gross amount", "¥12,000"], problems.rows
     buyers = _table(path, "tblBuyers")
     assert buyers.header[:5] == ["客户代码", "公司名称", "总资产", "总负债", "营业收入"]
-    assert "Exposure" in buyers.header and "Score" in buyers.header  # policy language: en
-    exposure = dict(zip(_column(buyers, "客户代码"), _column(buyers, "Exposure"), strict=True))
+    assert "Exposure (base ccy)" in buyers.header and "Score" in buyers.header  # policy language: en
+    exposure = dict(zip(_column(buyers, "客户代码"), _column(buyers, "Exposure (base ccy)"), strict=True))
     assert exposure == {"K1": 12000.0, "K2": 3000.0}
 
 

@@ -34,7 +34,8 @@ BUYER_HEADERS = ["Buyer ID", "Name", "Currency", "Total assets", "Total liabilit
                  "Current liabilities", "Retained earnings", "EBIT", "Revenue", "Late share"]
 INVOICE_HEADERS = ["Invoice no", "Buyer ID", "Currency", "Amount", "Paid amount", "Invoice date",
                    "Due date", "Paid date"]
-OUTPUTS = ["Exposure", "Overdue", "Score", "Band", "Recommended limit", "Decision", "Action"]
+OUTPUTS = ["Exposure (base ccy)", "Overdue (base ccy)", "Score", "Band", "Recommended limit (base ccy)", "Decision",
+           "Action"]
 
 
 def _d(y: int, m: int, d: int) -> dt.datetime:

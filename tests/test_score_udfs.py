@@ -95,8 +95,9 @@ def test_a_block_of_several_columns_is_refused() -> None:
 
 
 def test_not_rated_shows_na_with_the_coverage() -> None:
+    # Days beyond terms alone: its 8 points of 100.
     out = TRADESCORE(1000.0, None, None, None, None, None, None, None, 10.0)
-    assert out == "#N/A not rated: data covers 10% of the model (minimum 25%)"
+    assert out == "#N/A not rated: data covers 8% of the model (minimum 25%)"
 
 
 # --------------------------------------------------------------------------- the detail
@@ -107,12 +108,13 @@ def test_detail_is_one_row_of_eight_cells_without_header() -> None:
     r = score_buyers(dict(zip(INPUTS, (*BUYER, 45.0, None, 1.0), strict=False))).iloc[0]
     assert (score, band, grade, pd12, coverage) == (r.score, r.band, r.grade, r.pd_12m, r.coverage)
     assert reasons == [r.reason_1_en, r.reason_2_en, r.reason_3_en]
-    assert reasons[0] == "Defaulted in the last 12 months"
+    # 45 days late loses 5.5 of 8 points, one default 4 of 6 (docs/model.md).
+    assert reasons[:2] == ["Pays late (days beyond terms)", "Defaulted in the last 12 months"]
 
 
 def test_detail_in_chinese() -> None:
     out = TRADESCORE_DETAIL(*BUYER, 45.0, None, 1.0, None, None, None, None, None, "zh-CN")
-    assert out[0][5] == "近12个月发生过违约"
+    assert out[0][5:7] == ["付款拖延（超出账期天数多）", "近12个月发生过违约"]
     same = TRADESCORE_DETAIL(*BUYER, 45.0, None, 1.0, None, None, None, None, None, "中文")
     assert same == out
 
@@ -155,7 +157,7 @@ def test_any_cells_give_numbers_or_readable_errors(cells: list[list[object]]) ->
     from xlcredit.engine.scoring import INPUTS
     from xlcredit.workbook.excel_values import cell_error
 
-    errors = [(name, cell_error(v)) for name, col in zip(INPUTS, cells, strict=True) for v in col]
+    errors = [(name, cell_error(v)) for name, col in zip(INPUTS[:16], cells, strict=True) for v in col]
     errors = [(name, kind) for name, kind in errors if kind is not None]
     if errors:  # an Excel error cell (issue 13, 11): that error, naming the argument
         name, kind = errors[0]

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import xlcredit_udfs
 
-from xlcredit.engine.scoring import INPUTS
+from xlcredit.engine.scoring import INPUTS, LEDGER_INPUTS
 
 
 def _declaration(name: str) -> tuple[list[ast.expr], Any]:
@@ -39,7 +39,9 @@ def test_declared_for_excel_with_help_for_every_argument(name: str) -> None:
     for deco in decorators[1:-1]:
         assert isinstance(deco, ast.Call), ast.unparse(deco)
         if ast.unparse(deco.func) == "_score_arguments":  # one xw.arg per name of scoring.INPUTS
-            for arg in (*INPUTS, *(ast.literal_eval(a) for a in deco.args)):  # then the extras
+            extras = tuple(ast.literal_eval(a) for a in deco.args)  # after DESIGN 3.1's sixteen
+            first = len(INPUTS) - len(LEDGER_INPUTS)
+            for arg in (*INPUTS[:first], *extras, *INPUTS[first:]):
                 docs[arg] = vars(module)["_DOCS"][arg]
             continue
         assert ast.unparse(deco.func) == "xw.arg", ast.unparse(deco)
@@ -56,8 +58,11 @@ def _params(name: str) -> list[str]:
 
 
 def test_signatures_of_design_3_1() -> None:
+    # DESIGN.md 3.1's sixteen inputs first; the ledger inputs of issue 10 trail (after the
+    # language in the detail, whose 17th argument it already was).
     assert _params("TRADESCORE") == list(INPUTS)
-    assert _params("TRADESCORE_DETAIL")[:16] == list(INPUTS)
+    assert _params("TRADESCORE")[16:] == ["oldest_overdue_days", "history_invoices"]
+    assert _params("TRADESCORE_DETAIL") == [*INPUTS[:16], "language", *INPUTS[16:]]
     limit_args = ["score", "equity", "working_capital", "revenue", "annual_sales_to_buyer",
                   "payment_terms_days", "requested", "insured_limit", "current_exposure"]
     assert _params("CREDIT_LIMIT") == limit_args
@@ -85,7 +90,8 @@ def test_tradescore_arguments_come_from_the_one_list_of_inputs() -> None:
     meta = {info.name: info for info in udf_metadata()}
     for name, extra in (("TRADESCORE", ()), ("TRADESCORE_DETAIL", ("language",))):
         info = meta[name]
-        assert info.args == (*INPUTS, *extra)
+        # The extras (the language) keep DESIGN.md 3.1's 17th place, before the ledger inputs.
+        assert info.args == (*INPUTS[:16], *extra, *INPUTS[16:])
         assert info.optional == (False,) * 7 + (True,) * (len(INPUTS) - 7 + len(extra))
         assert all(0 < len(doc) <= 255 for doc in info.arg_docs)
     assert list(inspect.signature(trade_score).parameters) == [*INPUTS, "policy"]

@@ -329,7 +329,7 @@ def _risk_component(
         buyer_pd = floats(table["pd"], "buyer_risk.pd")
         with np.errstate(invalid="ignore", divide="ignore"):
             p = np.clip(buyer_pd, max(sp.pd_floor, 1e-9), min(sp.pd_cap, 1 - 1e-9))
-            score = (np.log(p / (1.0 - p)) - sp.pd_intercept) / sp.pd_slope
+            score = (np.log(p / (1.0 - p)) - sp.intercept) / sp.pd_slope
     if "score" in table.columns:
         score = np.where(np.isnan(score), floats(table["score"], "buyer_risk.score"), score)
     if "band" in table.columns:

@@ -215,7 +215,8 @@ def recommend_limits(
     need = requested, else annual_sales x (terms + need_buffer_days) / 365.
 
     capacity = min over the known bases of share(band) x basis, for tangible net worth,
-    working capital and revenue (negative net worth or working capital gives 0), capped at
+    working capital and revenue (negative net worth gives 0; so does negative working capital,
+    except in ``negative_wc_ignored_to_band`` and better bands, where it is left out), capped at
     the band's ``max_limit``; no known basis: capacity unknown and limit 0.
 
     limit = min(need, capacity) (capacity when need is unknown), then the insured limit:
@@ -365,6 +366,10 @@ def recommend_limits(
         band_max=code(_text("band_max", zh)),
         need_covered=code(_text("need_covered", zh)),
         no_basis=code(_text("no_basis", zh)),
+        ignore_negative_wc=np.array(
+            [lp.negative_wc_ignored_to_band != "" and i <= band_names.index(lp.negative_wc_ignored_to_band)
+             if lp.negative_wc_ignored_to_band in band_names else False
+             for i in range(len(band_names))] + [False]),
     )
 
     # ------------------------------------------------------------- amounts, block by block
@@ -435,6 +440,7 @@ class _Tables(NamedTuple):
     band_max: int
     need_covered: int
     no_basis: int
+    ignore_negative_wc: npt.NDArray[np.bool_]  # per band: negative working capital left out
 
 
 #: Amount columns of :func:`recommend_limits` computed per block.
@@ -470,6 +476,9 @@ def _limit_block(
 
     # ------------------------------------------------------------- capacity
     basis_values = [a[name] for name, *_ in _BASES]
+    # Negative working capital in a good band is left out (unknown), not zero capacity.
+    wc = basis_values[1]
+    basis_values[1] = np.where((wc < 0) & t.ignore_negative_wc.take(bidx), np.nan, wc)
     amounts = []
     for j, ((name, *_rest), v) in enumerate(zip(_BASES, basis_values, strict=True)):
         base = np.where(v < 0, 0.0, v) if name != "revenue" else v  # no capacity below 0

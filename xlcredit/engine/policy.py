@@ -7,8 +7,9 @@ the value found. The engine receives a :class:`Policy` and never reads settings 
 Sections: ``score`` (bands, grades, PD calibration), ``limits`` (per-band rules, need,
 rounding, insured limits, approval levels), ``aging`` (bucket edges), ``dunning`` (the
 ladder), ``collections``, ``insurance``, ``late_interest``, ``plans``, ``monitoring``,
-``provision`` (bad-debt provision), ``forecast`` (cash collections), ``company`` (our details
-on statements and letters), and at the top: language, base currency, as-of date and FX rates.
+``decisions``, ``provision`` (bad-debt provision), ``forecast`` (cash collections), ``company``
+(our details on statements and letters), and at the top: language, base currency, as-of date
+and FX rates.
 
 Can a team change the rounding of limits to 5,000 and keep everything else?
 
@@ -52,6 +53,7 @@ __all__ = [
     "ApprovalLevel",
     "CollectionsPolicy",
     "CompanyPolicy",
+    "DecisionPolicy",
     "DunningStep",
     "ForecastPolicy",
     "InputPolicy",
@@ -206,6 +208,14 @@ class ScorePolicy:
     pd_slope: float = -0.0451
     pd_floor: float = 0.0003
     pd_cap: float = 0.99
+    #: Yearly default rate of the sample the intercept was fitted on (5year.arff: 6.94 %).
+    calibration_default_rate: float = 0.0694
+    #: The team's own yearly default rate (0: not known, the calibration's rate is kept).
+    #: When set, the intercept is shifted by the prior correction of docs/model.md.
+    portfolio_default_rate: float = 0.0
+    #: Invoices with a known outcome (paid, or open past their due date) a buyer needs
+    #: before it is rated from payment behaviour alone (no statements).
+    min_history_invoices: float = 6
 
     def validate(self, prefix: str = "score") -> None:
         if not self.bands:
@@ -224,6 +234,28 @@ class ScorePolicy:
         _number(f"{prefix}.pd_slope", self.pd_slope, -5, 0)
         floor = _number(f"{prefix}.pd_floor", self.pd_floor, 0, 1)
         _number(f"{prefix}.pd_cap", self.pd_cap, floor, 1)
+        _number(f"{prefix}.calibration_default_rate", self.calibration_default_rate, 0.0001, 0.9999)
+        rate = _number(f"{prefix}.portfolio_default_rate", self.portfolio_default_rate, 0, 0.9999)
+        if 0 < rate < 0.0001:
+            raise _fail(f"{prefix}.portfolio_default_rate", "0 (not known) or from 0.0001 to 0.9999", rate)
+        _number(f"{prefix}.min_history_invoices", self.min_history_invoices, 1, 10_000, integer=True)
+
+    @property
+    def intercept(self) -> float:
+        """The PD intercept in use: ``pd_intercept`` shifted to the portfolio's own default
+        rate when one is set (prior correction, docs/model.md); the slope stays.
+
+        pd_intercept + ln(r / (1 - r)) - ln(r0 / (1 - r0)), r the portfolio's rate and r0
+        the calibration sample's. For r = 2 %: 0.024 - 3.892 + 2.596 = -1.272.
+
+        >>> round(ScorePolicy(portfolio_default_rate=0.02).intercept, 3), ScorePolicy().intercept
+        (-1.272, 0.024)
+        """
+        r = self.portfolio_default_rate
+        if r <= 0:
+            return self.pd_intercept
+        r0 = self.calibration_default_rate
+        return self.pd_intercept + math.log(r / (1 - r)) - math.log(r0 / (1 - r0))
 
     def band_codes(self, scores: Any, coverage: Any = None) -> Any:
         """Index into :attr:`band_names` of each score (0 = best band); the not-rated band
@@ -298,6 +330,11 @@ class LimitPolicy:
     insured_limit_rule: str = "extend"
     #: A limit below this share of the request is "approve reduced" rather than "approve".
     approve_share: float = 1.0
+    #: Negative working capital is left out of capacity (not read as zero capacity) for
+    #: this band and the better ones, whose score already priced the weak liquidity (e.g. a
+    #: retailer paid in cash by its customers); worse bands get no capacity from it.
+    #: "none" (or blank): negative working capital always gives 0.
+    negative_wc_ignored_to_band: str = "B"
     approval_levels: tuple[ApprovalLevel, ...] = (
         ApprovalLevel(10_000, "Credit clerk", "信用专员"),
         ApprovalLevel(50_000, "Credit manager", "信用经理"),
@@ -332,6 +369,9 @@ class LimitPolicy:
         _number(f"{prefix}.round_to", self.round_to, 0)
         _choice(f"{prefix}.insured_limit_rule", self.insured_limit_rule, ("cap", "extend", "ignore"))
         _number(f"{prefix}.approve_share", self.approve_share, 0, 1)
+        if self.negative_wc_ignored_to_band not in ("", "none", *bands[:-1]):
+            raise _fail(f"{prefix}.negative_wc_ignored_to_band", "none or one of the rated bands "
+                        + "/".join(bands[:-1]), self.negative_wc_ignored_to_band)
         if not self.approval_levels:
             raise _fail(f"{prefix}.approval_levels", "at least one level", self.approval_levels)
         ups = [_number(f"{prefix}.approval_levels.up_to", a.up_to, 0) for a in self.approval_levels]
@@ -626,6 +666,61 @@ class MonitoringPolicy:
 
 
 @dataclass(frozen=True)
+class DecisionPolicy:
+    """What turns a score, a limit and the ledger into a decision (docs/limits.md).
+
+    Overdue money counts only above materiality: its amount must reach
+    ``materiality_amount`` (base currency) **and** ``materiality_share`` of the exposure, so
+    the bank charges an export buyer short-pays never stop its deliveries.
+    """
+
+    #: Dunning step (of the ladder) from which deliveries are held until overdue is paid;
+    #: a ladder without a step of that name holds from its last step.
+    hold_from_step: str = "stop_supply"
+    #: Dunning step from which credit is suspended (collection agency or legal action).
+    suspend_from_step: str = "agency_legal"
+    materiality_amount: float = 500
+    materiality_share: float = 0.01
+    #: This band and worse get no unsecured credit: only security held plus insured cover
+    #: (at ``insurance.cover_share``) can carry a limit, signed at least at ``floor_level``.
+    secured_from_band: str = "D"
+    #: Approval floor: this band and worse (and every secured limit) are signed at least by
+    #: approval level number ``floor_level`` (1 = the first, credit clerk).
+    floor_from_band: str = "D"
+    floor_level: float = 2
+    #: Terms for an unrated buyer's limit carried by security or insurance (never cash terms).
+    covered_terms_days: float = 30
+
+    def validate(self, bands: tuple[str, ...], steps: tuple[str, ...], levels: int,
+                 prefix: str = "decisions") -> None:
+        for setting in ("hold_from_step", "suspend_from_step"):
+            value = getattr(self, setting)
+            if not isinstance(value, str) or not value:
+                raise _fail(f"{prefix}.{setting}", "the name of a dunning step", value)
+        if self.step_number(self.suspend_from_step, steps) < self.step_number(self.hold_from_step, steps):
+            raise _fail(f"{prefix}.suspend_from_step",
+                        f"the step {self.hold_from_step!r} or a later one", self.suspend_from_step)
+        _number(f"{prefix}.materiality_amount", self.materiality_amount, 0)
+        _number(f"{prefix}.materiality_share", self.materiality_share, 0, 1)
+        _choice(f"{prefix}.secured_from_band", self.secured_from_band, bands)
+        _choice(f"{prefix}.floor_from_band", self.floor_from_band, bands)
+        _number(f"{prefix}.floor_level", self.floor_level, 1, levels, integer=True)
+        _number(f"{prefix}.covered_terms_days", self.covered_terms_days, 1, 720)
+
+    @staticmethod
+    def step_number(name: str, steps: tuple[str, ...]) -> int:
+        """1-based number of a named step on the ladder; a name the ladder lacks (a team's
+        own ladder) means its last step, so holding never silently stops.
+
+        >>> DecisionPolicy.step_number("stop_supply", ("reminder", "call", "stop_supply"))
+        3
+        >>> DecisionPolicy.step_number("stop_supply", ("mail", "call"))
+        2
+        """
+        return steps.index(name) + 1 if name in steps else len(steps)
+
+
+@dataclass(frozen=True)
 class InputPolicy:
     """How typed text is read (docs/reading.md): "auto" decides per column from the values
     that can mean only one thing and lists the rest on the Problems sheet."""
@@ -750,6 +845,7 @@ class Policy:
     late_interest: LateInterestPolicy = field(default_factory=LateInterestPolicy)
     plans: PlanPolicy = field(default_factory=PlanPolicy)
     monitoring: MonitoringPolicy = field(default_factory=MonitoringPolicy)
+    decisions: DecisionPolicy = field(default_factory=DecisionPolicy)
     input: InputPolicy = field(default_factory=InputPolicy)
     provision: ProvisionPolicy = field(default_factory=ProvisionPolicy)
     forecast: ForecastPolicy = field(default_factory=ForecastPolicy)
@@ -790,6 +886,7 @@ class Policy:
         self.late_interest.validate()
         self.plans.validate()
         self.monitoring.validate()
+        self.decisions.validate(self.score.band_names, tuple(steps), len(self.limits.approval_levels))
         self.input.validate()
         self.provision.validate()
         self.forecast.validate()

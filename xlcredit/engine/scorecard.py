@@ -24,8 +24,10 @@ The eight financial tables were fitted on the UCI Polish companies bankruptcy da
 ``scripts/fit_scorecard.py``: quantile bins rounded to two significant figures, bin
 default rates made monotone by isotonic regression, weights of evidence, a logistic
 regression with non-negative weights, points scaled to 60. The payment, environment and
-qualitative tables are expert settings (PAYDEX curve, market practice), not fitted: no
-public data set has them. See docs/model.md.
+qualitative tables are expert settings (PAYDEX curve, market practice); the payment weights
+and the oldest-item table were chosen, readable and monotone, on the UCI credit-card default
+data (``scripts/fit_payment.py``: direction and ranking only, consumer data). See
+docs/model.md.
 
 How many points does an EBIT of 8 % of total assets earn?
 
@@ -193,16 +195,20 @@ _FINANCIAL: tuple[Factor, ...] = (
 # Payment behaviour (25 points), environment (8) and qualitative signals (7): expert tables.
 _OTHER: tuple[Factor, ...] = (
     # PAYDEX: 100 = 30 days early, 80 = on time, 50 = 30 days late, 40 = 60, 30 = 90,
-    # 20 = 120 days late (D&B). Points = 10 x (PAYDEX - 20) / 80.
+    # 20 = 120 days late (D&B). Points = 8 x (PAYDEX - 20) / 80. The payment weights (8, 5,
+    # 6, 6) were chosen on the UCI credit-card default data (scripts/fit_payment.py).
     Factor("days_beyond_terms", "payment", "Days beyond terms (PAYDEX curve)", "超期付款天数（PAYDEX 曲线）",
            "Pays late (days beyond terms)", "付款拖延（超出账期天数多）",
-           "linear", (-30.0, 0.0, 30.0, 60.0, 90.0, 120.0), (10.0, 7.5, 3.75, 2.5, 1.25, 0.0)),
+           "linear", (-30.0, 0.0, 30.0, 60.0, 90.0, 120.0), (8.0, 6.0, 3.0, 2.0, 1.0, 0.0)),
     Factor("late_share", "payment", "Share of invoices paid late", "逾期付款发票占比",
            "Many invoices paid late", "逾期付款的发票比例高",
            "linear", (0.0, 0.1, 0.3, 0.6, 1.0), (5.0, 4.0, 2.5, 1.0, 0.0)),
     Factor("defaults_12m", "payment", "Defaults in the last 12 months", "近12个月违约次数",
            "Defaulted in the last 12 months", "近12个月发生过违约",
-           "bins", (1.0, 2.0, 3.0), (10.0, 3.0, 1.0, 0.0)),
+           "bins", (1.0, 2.0, 3.0), (6.0, 2.0, 0.5, 0.0)),
+    Factor("oldest_overdue_days", "payment", "Oldest item overdue now (days)", "当前最久逾期天数",
+           "An invoice is long overdue now", "当前有发票逾期已久",
+           "linear", (0.0, 30.0, 60.0, 90.0), (6.0, 3.0, 1.0, 0.0)),
     Factor("industry_risk", "environment", "Industry risk (1 low .. 5 very high)", "行业风险（1 低 .. 5 很高）",
            "High-risk industry", "所在行业风险高",
            "linear", (1.0, 5.0), (4.0, 0.0)),

@@ -43,6 +43,7 @@ from xlcredit.engine.values import floats
 
 __all__ = [
     "INPUTS",
+    "LEDGER_INPUTS",
     "altman_z2",
     "band_of",
     "factor_points",
@@ -75,7 +76,14 @@ INPUTS: tuple[str, ...] = (
     "management_changes_12m",
     "negative_news",
     "years_in_business",
+    "oldest_overdue_days",
+    "history_invoices",
 )
+#: The inputs read from the seller's own ledger (issue 10), after DESIGN.md 3.1's sixteen:
+#: Excel functions put their own extra arguments (the language) before these.
+LEDGER_INPUTS: tuple[str, ...] = ("oldest_overdue_days", "history_invoices")
+#: Inputs that are no factor of their own (how much payment history there is).
+_NOT_FACTORS = ("history_invoices",)
 
 #: What makes an input impossible: (lowest allowed, strictly above it?, highest allowed).
 _RULES: dict[str, tuple[float, bool, float]] = {
@@ -95,6 +103,8 @@ _RULES: dict[str, tuple[float, bool, float]] = {
     "management_changes_12m": (0.0, False, np.inf),
     "negative_news": (0.0, False, 1.0),
     "years_in_business": (0.0, False, np.inf),
+    "oldest_overdue_days": (0.0, False, 36500.0),
+    "history_invoices": (0.0, False, np.inf),
 }
 
 #: A factor is a reason only when it lost more than this share of its maximum points.
@@ -319,12 +329,19 @@ def pd_of(score: npt.ArrayLike, policy: Policy = DEFAULT_POLICY) -> FloatArray:
     Notes
     -----
     PD = 1 / (1 + exp(-(pd_intercept + pd_slope x score))), kept within
-    [pd_floor, pd_cap]; the calibration is fitted in docs/model.md.
+    [pd_floor, pd_cap]; the calibration is fitted in docs/model.md. With
+    ``score.portfolio_default_rate`` set, the intercept is shifted to that rate (prior
+    correction, :attr:`ScorePolicy.intercept`): at 2 % a year the score-70 buyer's PD is
+    1 / (1 + exp(-(-1.272 - 0.0451 x 70))) = 1.18 %, not 4.18 %:
+
+    >>> from xlcredit.engine.policy import Policy
+    >>> round(float(pd_of(70.0, Policy.from_dict({"score": {"portfolio_default_rate": 0.02}}))), 4)
+    0.0118
     """
     sp = policy.score
     s = floats(score, "score")
     with np.errstate(over="ignore"):
-        p = 1.0 / (1.0 + np.exp(-(sp.pd_intercept + sp.pd_slope * s)))
+        p = 1.0 / (1.0 + np.exp(-(sp.intercept + sp.pd_slope * s)))
     return np.clip(p, sp.pd_floor, sp.pd_cap)
 
 
@@ -379,9 +396,11 @@ def score_buyers(data: Mapping[str, Any] | pd.DataFrame | None = None, *,
     -------
     pandas.DataFrame
         ``score`` (1..100, higher is safer), ``band`` (A..D, E = not rated), ``grade``
-        (1..10), ``pd_12m``, ``coverage`` (0..1), ``reason_1..3`` (factor codes),
-        ``reason_1_en..3_en`` and ``reason_1_zh..3_zh`` (texts), ``problem`` (None, or
-        what was impossible). Band and reasons are categorical columns (a million buyers
+        (1..10), ``pd_12m`` (NaN, "not calibrated", for a buyer rated from payment
+        behaviour alone), ``coverage`` (0..1), ``reason_1..3`` (factor codes),
+        ``reason_1_en..3_en`` and ``reason_1_zh..3_zh`` (texts), ``basis`` ("statements"
+        when a financial factor is known, "behaviour" when rated from payments alone,
+        missing when not rated), ``problem`` (None, or what was impossible). Band and reasons are categorical columns (a million buyers
         share a handful of texts); a missing value means none.
 
     Examples
@@ -405,11 +424,23 @@ def score_buyers(data: Mapping[str, Any] | pd.DataFrame | None = None, *,
     >>> r.problem[0], float(r.score[1]), r.band[1]
     ('total_assets must be > 0; got -5', 86.0, 'A')
 
+    A buyer known only from our own ledger, with enough payment history (12 invoices paid
+    or past due), paying 10 days late on average with nothing overdue now, is rated from its
+    behaviour alone; its PD is not calibrated:
+
+    >>> r = score_buyers(days_beyond_terms=[10.0], late_share=0.3, oldest_overdue_days=0,
+    ...                  history_invoices=12)
+    >>> float(r.score[0]), r.band[0], r.basis[0], float(r.pd_12m[0])
+    (71.0, 'A', 'behaviour', nan)
+
     Notes
     -----
     score = round(1 + 99 x sum(points of known factors) / sum(max points of known
     factors)); coverage = sum(max points of known factors) / 100; a buyer is not rated
-    (band E, no score) when coverage < ``policy.score.min_coverage``.
+    (band E, no score) when coverage < ``policy.score.min_coverage``, unless no financial
+    factor is known and ``history_invoices`` >= ``policy.score.min_history_invoices``
+    (rated from behaviour alone). A behaviour-only buyer whose ``history_invoices`` is
+    given and below that minimum is not rated, whatever its coverage.
     """
     if len(factors) > 31:
         raise InputError(f"a scorecard has at most 31 factors; got {len(factors)}.")
@@ -418,15 +449,16 @@ def score_buyers(data: Mapping[str, Any] | pd.DataFrame | None = None, *,
     bad = np.asarray(pd.notna(problem), dtype=bool)
     sp = policy.score
     score, coverage, picks = np.empty(n), np.empty(n), np.empty((3, n), dtype=np.int64)
+    has_fin = np.empty(n, dtype=bool)
     # Blocks of buyers small enough to stay in the processor's cache: every intermediate
     # (16 factors x block) is reused instead of paged in afresh (a loop over ~16 blocks
     # per million buyers, not over buyers).
     for lo in range(0, n, _BLOCK):
         hi = min(lo + _BLOCK, n)
         block = {name: v[lo:hi] for name, v in x.items()}
-        score[lo:hi], coverage[lo:hi], picks[:, lo:hi] = _score_block(
+        score[lo:hi], coverage[lo:hi], has_fin[lo:hi], picks[:, lo:hi] = _score_block(
             block, bad[lo:hi], policy, factors)
-    band = _band_codes(score, coverage, policy)
+    band = _band_codes(score, np.ones_like(score), policy)  # not rated: score NaN
     band[bad] = -1
     # Scores are whole numbers 1..100: grade and PD come from 101-row tables (row 0: no
     # score) instead of being computed again for every buyer.
@@ -437,10 +469,13 @@ def score_buyers(data: Mapping[str, Any] | pd.DataFrame | None = None, *,
         "score": score,
         "band": pd.Categorical.from_codes(band, categories=pd.Index(list(sp.band_names))),
         "grade": grade_of(whole, policy).take(row),
-        "pd_12m": np.where(np.isnan(whole), np.nan, pd_of(whole, policy)).take(row),
+        # The PD is calibrated on statements: from behaviour alone it is "not calibrated".
+        "pd_12m": np.where(has_fin, np.where(np.isnan(whole), np.nan, pd_of(whole, policy)).take(row), np.nan),
         "coverage": coverage,
     }
     out.update(_reason_columns(factors, picks))
+    out["basis"] = pd.Categorical.from_codes(np.where(np.isnan(score), -1, np.where(has_fin, 0, 1)),
+                                             categories=pd.Index(["statements", "behaviour"]))
     # No problem at all: an object column of None, given as such (pandas need not scan it).
     out["problem"] = problem if bad.any() else pd.array(problem, dtype=np.object_)
     index = data.index if isinstance(data, pd.DataFrame) and len(data.index) == n else None
@@ -448,8 +483,9 @@ def score_buyers(data: Mapping[str, Any] | pd.DataFrame | None = None, *,
 
 
 def _score_block(x: Mapping[str, FloatArray], bad: npt.NDArray[np.bool_], policy: Policy,
-                 factors: tuple[Factor, ...]) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
-    """Score, coverage and reason picks of one block of buyers."""
+                 factors: tuple[Factor, ...]) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_],
+                                                       npt.NDArray[np.int64]]:
+    """Score, coverage, whether a financial factor is known, and reason picks of a block."""
     values = _factor_values(x)
     n, k = bad.size, len(factors)
     pts = np.empty((k, n))  # factors as rows: each row is one contiguous column of buyers
@@ -463,10 +499,19 @@ def _score_block(x: Mapping[str, FloatArray], bad: npt.NDArray[np.bool_], policy
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         coverage = possible / best.sum()
         raw = 1.0 + 99.0 * earned / possible
-    rated = ~bad & (possible > 0) & (coverage >= policy.score.min_coverage)
+    # Rated from behaviour alone: no financial factor known, and enough payment history
+    # (history_invoices given); a short history given is not enough, whatever the coverage.
+    financial = np.array([f.group == "financial" for f in factors])
+    has_fin = (best * financial) @ known > 0 if k else np.zeros(n, dtype=bool)
+    history = x["history_invoices"]
+    with np.errstate(invalid="ignore"):
+        enough = history >= policy.score.min_history_invoices
+        short = history < policy.score.min_history_invoices
+    by_coverage = (coverage >= policy.score.min_coverage) & (has_fin | ~short)
+    rated = ~bad & (possible > 0) & (by_coverage | (~has_fin & enough))
     score = np.where(rated, np.clip(np.round(raw), 1.0, 100.0), np.nan)
     coverage[bad] = np.nan
-    return score, coverage, _reason_picks(factors, earned_each, known, best, rated, bad)
+    return score, coverage, has_fin, _reason_picks(factors, earned_each, known, best, rated, bad)
 
 
 def _reason_picks(factors: tuple[Factor, ...], earned: FloatArray, known: npt.NDArray[np.bool_],
@@ -568,14 +613,15 @@ def trade_score(*values: Any, policy: Policy = DEFAULT_POLICY, **named: Any) -> 
 
 def input_columns(values: Sequence[Any], named: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The TradeScore inputs given by position (in the order of :data:`INPUTS`) and by name,
-    as one mapping (None where not given): the one reading of the 16-argument signature.
+    as one mapping (None where not given): the one reading of the signature (DESIGN.md 3.1's
+    sixteen inputs, then the ledger's oldest_overdue_days and history_invoices).
 
     >>> input_columns([1000.0, 600.0], {"late_share": 0.2})["late_share"]
     0.2
-    >>> input_columns([1.0] * 17)
+    >>> input_columns([1.0] * 19)
     Traceback (most recent call last):
     ...
-    xlcredit.engine.errors.InputError: TradeScore takes at most 16 inputs (total_assets ... years_in_business); got 17.
+    xlcredit.engine.errors.InputError: TradeScore takes at most 18 inputs (total_assets ... history_invoices); got 19.
     """
     if len(values) > len(INPUTS):
         raise InputError(f"TradeScore takes at most {len(INPUTS)} inputs ({INPUTS[0]} ... {INPUTS[-1]}); "
@@ -602,14 +648,18 @@ def _signature(names: Sequence[str], required: int) -> inspect.Signature:
 
 
 def input_signature(extra: Sequence[str] = (), required: int = 0) -> inspect.Signature:
-    """The signature of a function taking the TradeScore inputs (:data:`INPUTS`) and then
-    ``extra`` optional arguments; the first ``required`` are required. The Excel functions
-    ``TRADESCORE`` and ``TRADESCORE_DETAIL`` and :func:`trade_score` are declared with it.
+    """The signature of a function taking the TradeScore inputs (:data:`INPUTS`) with
+    ``extra`` optional arguments after DESIGN.md 3.1's sixteen and before the ledger inputs
+    (:data:`LEDGER_INPUTS`), so that the 17th argument of ``TRADESCORE_DETAIL`` stays the
+    language; the first ``required`` are required. The Excel functions ``TRADESCORE`` and
+    ``TRADESCORE_DETAIL`` and :func:`trade_score` are declared with it.
 
-    >>> str(input_signature(("language",), required=7)).split(", ")[6:8]
-    ['revenue: Any', 'net_income: Any = None']
+    >>> names = str(input_signature(("language",), required=7)).split(", ")
+    >>> names[6:8], names[16:]
+    (['revenue: Any', 'net_income: Any = None'], ['language: Any = None', 'oldest_overdue_days: Any = None', 'history_invoices: Any = None)'])
     """
-    return _signature((*INPUTS, *extra), required)
+    first = len(INPUTS) - len(LEDGER_INPUTS)
+    return _signature((*INPUTS[:first], *extra, *INPUTS[first:]), required)
 
 
 trade_score.__signature__ = inspect.Signature(  # type: ignore[attr-defined]

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from xlcredit.workbook.schema import SHEET_NAMES
 
 _CHANNELS_ZH = {"email": "邮件", "phone": "电话", "letter": "信函", "internal": "内部",
@@ -99,13 +96,7 @@ _L: dict[str, tuple[str, str]] = {
     "interest": ("Interest", "利息"),
     "principal": ("Principal", "本金"),
     "balance": ("Balance", "余额"),
-    "ok": ("OK", "正常"),
-    "suspend": ("Suspend credit", "暂停赊销"),
-    "prepay": ("Prepayment or guarantee", "要求预付款或担保"),
-    "reduce": ("Reduce credit limit", "降低信用额度"),
-    "review": ("Review: score fell {n} points", "复核：评分下降{n}分"),
-    "not_rated": ("Get financial statements (not rated)", "索取财务报表（未评级）"),
-    "collect": ("Collections: {action}", "催收：{action}"),
+    "review": ("Review the credit file: score fell {n} points", "复核信用档案：评分下降{n}分"),
     "no_fx": ("no FX rate for {ccy} in the FX table; add it on the Policy sheet",
               "汇率表中没有 {ccy} 的汇率；请在信用政策表中添加"),
 }
@@ -119,30 +110,3 @@ def _l(key: str, lang: str, **fields: Any) -> str:
 
 def _sheet(role: str, lang: str) -> str:
     return SHEET_NAMES[role]["zh-CN" if lang == "zh-CN" else "en"]
-
-
-#: The label of each action code of :func:`xlcredit.engine.actions.stage_actions` (``review``
-#: names the points the score fell).
-_ACTION_LABELS = {"suspend": "suspend", "prepay": "prepay", "not_rated": "not_rated", "reduce": "reduce",
-                  "review": "review", "ok": "ok"}
-
-
-def _action_labels(actions: pd.DataFrame, score_change: np.ndarray, step_text: pd.Series,
-                   lang: str) -> np.ndarray:
-    """The Action column in words: the staged action, then "Collections: <highest step's
-    action>" for a buyer in collections (alone when the action is ok)."""
-    zh = lang == "zh-CN"
-    code = actions["action"].to_numpy(dtype=object)
-    stage = np.full(len(code), "", dtype=object)
-    for action, key in _ACTION_LABELS.items():  # a handful of codes, not one pass per buyer
-        if action != "review":
-            stage[code == action] = _l(key, lang)
-    is_review = code == "review"
-    drop = np.nan_to_num(-score_change, nan=0).astype(int)
-    stage[is_review] = [_l("review", lang, n=int(d)) for d in drop[is_review]]
-    has = actions["collect"].to_numpy(dtype=bool)
-    if not has.any():
-        return stage
-    ok = code == "ok"
-    collect = np.array([_l("collect", lang, action=s) for s in step_text.fillna("")], dtype=object)
-    return np.where(has & ok, collect, np.where(has, stage + ("；" if zh else "; ") + collect, stage))

@@ -15,7 +15,7 @@ import pandas as pd
 
 from xlcredit.engine.errors import SchemaError
 from xlcredit.engine.policy import Policy
-from xlcredit.macros.labels import _action_labels, _l
+from xlcredit.macros.labels import _l
 from xlcredit.workbook.policy_sheet import load_policy
 from xlcredit.workbook.port import Workbook
 from xlcredit.workbook.reading import ReadingRules
@@ -152,6 +152,14 @@ def _by_buyer(run: _Run, series: pd.Series) -> np.ndarray:
     return run.buyers.frame["buyer_id"].map(series).to_numpy(dtype=float)
 
 
+def _history(run: _Run) -> pd.DataFrame:
+    """Per buyer (index buyer_id): days the oldest open item is overdue today and how many
+    invoices have a known outcome, from the ledger's one reading (the aging's position)."""
+    from xlcredit.engine.decisions import payment_history
+
+    return payment_history(_aging(run).position)
+
+
 def _scores(run: _Run) -> pd.DataFrame:
     """TradeScore of every buyer row; blank payment behaviour taken from the ledger."""
     if "scores" not in run.cache:
@@ -159,10 +167,15 @@ def _scores(run: _Run) -> pd.DataFrame:
 
         b = run.buyers.frame
         kpis = _kpis(run)
-        inputs = pd.DataFrame({name: b[name].to_numpy() for name in INPUTS})
+        inputs = pd.DataFrame({name: b[name].to_numpy() if name in b else np.full(len(b), np.nan)
+                               for name in INPUTS})
         for name in ("days_beyond_terms", "late_share"):
             typed = inputs[name].to_numpy(dtype=float)
             inputs[name] = np.where(np.isnan(typed), _by_buyer(run, kpis[name]), typed)
+        history = _history(run)
+        for name in ("oldest_overdue_days", "history_invoices"):
+            typed = inputs[name].to_numpy(dtype=float)
+            inputs[name] = np.where(np.isnan(typed), _by_buyer(run, history[name]), typed)
         scores = score_buyers(inputs, policy=run.policy)
         why = scores["problem"].to_numpy(dtype=object)
         for pos in np.flatnonzero(scores["problem"].notna().to_numpy()):
@@ -176,7 +189,7 @@ def _assess(run: _Run) -> pd.DataFrame:
     """Scores, limits and actions of every buyer row (index: rows of the parsed table)."""
     if "assess" in run.cache:
         return run.cache["assess"]  # type: ignore[no-any-return]
-    from xlcredit.engine.actions import stage_actions
+    from xlcredit.engine.decisions import decide_buyers, experience_limit, overdue_by_step
     from xlcredit.engine.limits import recommend_limits
     from xlcredit.engine.statements import equity, working_capital
     from xlcredit.engine.utilisation import limit_usage
@@ -210,9 +223,7 @@ def _assess(run: _Run) -> pd.DataFrame:
         current_exposure=exposure, policy=run.policy,
         band=scores["band"].to_numpy(dtype=object),
     )
-    limit = limits["limit"].to_numpy(dtype=float)
     current_limit = money("current_limit")
-    used, utilisation, over = limit_usage(exposure, current_limit, limit)
 
     history = _previous_history(run)
     last = history.sort_values("date").groupby("buyer_id")["score"].last() if len(history) else pd.Series(dtype=float)
@@ -230,25 +241,67 @@ def _assess(run: _Run) -> pd.DataFrame:
         sep = np.where((reason_text != "") & (part != ""), "；" if zh else "; ", "")
         reason_text = reason_text + sep + part
 
-    # staged action: the engine's codes, in words; a buyer in collections gets its highest step
+    # the decision engine: ledger (dunning steps, promises, disputes), security, data, overrides
     band = scores["band"].to_numpy(dtype=object)
+    worklist = _worklist(run)
     summary = _collections_summary(run)  # each buyer's highest dunning step, computed once
     step_text = b["buyer_id"].map(summary["highest_action_zh" if zh else "highest_action_en"])
-    step_no = b["buyer_id"].map(summary["highest_step_no"]).fillna(0).to_numpy(dtype=float)
-    actions = stage_actions(band, limits["decision"].to_numpy(dtype=object), over, current_limit, limit,
-                            change, step_no, policy=run.policy)
-    stage = _action_labels(actions, change, step_text, lang)
+    steps = pd.DataFrame(columns=["worst_step", "hold_overdue", "suspend_overdue", "broken_promises"])
+    if len(worklist):
+        steps = overdue_by_step(worklist["buyer_id"], worklist["step_no"], worklist["open_amount_base"],
+                                worklist["disputed"], worklist["broken_promise"], policy=run.policy)
+    disputed = _by_buyer(run, worklist.loc[worklist["disputed"].astype(bool)].groupby("buyer_id")[
+        "open_amount_base"].sum()) if len(worklist) else np.zeros(n)
+    behaviour = (scores["basis"] == "behaviour").to_numpy()
+    sales = kpis["sales"] * 365.0 / kpis["window_days"]
+    need = limits["need"].to_numpy(dtype=float)
+    limit = np.where(behaviour, experience_limit(np.nan_to_num(_by_buyer(run, sales)), band, run.policy, need),
+                     limits["limit"].to_numpy(dtype=float))
+    known_basis = ~(np.isnan(money("total_assets")) & np.isnan(money("revenue"))
+                    & np.isnan(money("current_assets")))
+    override_limit = money("override_limit")
+    decided = decide_buyers(
+        band, limit, need=need, exposure=exposure, overdue=overdue,
+        score=scores["score"].to_numpy(dtype=float), current_limit=current_limit,
+        terms_offered=b["payment_terms_days"].to_numpy(dtype=float),
+        worst_step=_by_buyer(run, steps["worst_step"]), hold_overdue=_by_buyer(run, steps["hold_overdue"]),
+        suspend_overdue=_by_buyer(run, steps["suspend_overdue"]),
+        broken_promises=_by_buyer(run, steps["broken_promises"]), disputed=disputed,
+        insured_limit=money("insured_limit"), security_amount=money("security_amount"),
+        problem=scores["problem"].to_numpy(dtype=object),
+        statements_known=(known_basis | behaviour).astype(float), score_change=change,
+        last_review=b["last_review"].to_numpy(), override_decision=b["override_decision"].to_numpy(dtype=object),
+        override_limit=override_limit, override_expiry=b["override_expiry"].to_numpy(),
+        override_by=b["override_by"].to_numpy(dtype=object), as_of=run.as_of, policy=run.policy,
+    )
+    for pos in np.flatnonzero(decided["override_note"].notna().to_numpy()):
+        run.problems.append(Problem(run.buyers.sheet, int(run.buyers.excel_rows[pos]),
+                                    run.buyers.header("override_decision", "en"),
+                                    b["override_decision"].iloc[pos], str(decided["override_note"].iloc[pos])))
+    limit = decided["limit"].to_numpy(dtype=float)
+    used, utilisation, over = limit_usage(exposure, current_limit, limit)
+    action = decided["action_text"].to_numpy(dtype=object).copy()
+    collect = (decided["action"] == "collect").to_numpy() & step_text.notna().to_numpy()
+    action[collect] = action[collect] + (": " if not zh else "：") + step_text[collect].astype(str).to_numpy(dtype=object)
+    drop = np.nan_to_num(-change, nan=0).astype(int)
+    fell = (decided["action"] == "review").to_numpy() & (drop >= run.policy.monitoring.score_drop_alert)
+    action[fell] = [_l("review", lang, n=int(d)) for d in drop[fell]]
 
     out = pd.DataFrame({
         "exposure": exposure, "overdue": overdue, "dbt_ledger": dbt_ledger,
         "late_share_ledger": late_ledger, "score": score, "band": band,
         "grade": scores["grade"].to_numpy(dtype=float), "pd": scores["pd_12m"].to_numpy(dtype=float),
         "coverage": scores["coverage"].to_numpy(dtype=float), "reasons": reason_text,
-        "recommended_limit": limit, "decision": limits["decision_text"].to_numpy(dtype=object),
-        "recommended_terms": limits["terms_days"].to_numpy(dtype=float),
-        "approval_level": limits["approval_level"].to_numpy(dtype=object),
-        "utilisation": utilisation, "over_limit": over, "score_change": change, "action": stage,
-        "limit_used": used,
+        "recommended_limit": limit,
+        "recommended_limit_ccy": np.where(rate > 0, limit / rate, np.nan),
+        "decision": decided["decision_text"].to_numpy(dtype=object),
+        "recommended_terms": decided["terms_days"].to_numpy(dtype=float),
+        "approval_level": decided["approval_level"].to_numpy(dtype=object),
+        "utilisation": utilisation, "over_limit": over, "score_change": change, "action": action,
+        "decision_rule": decided["rule_text"].to_numpy(dtype=object),
+        "next_review": decided["next_review"].to_numpy(),
+        "limit_used": used, "decision_code": decided["decision"].to_numpy(dtype=object),
+        "rule": decided["rule"].to_numpy(dtype=object), "action_code": decided["action"].to_numpy(dtype=object),
     }, index=pd.RangeIndex(n))
     run.cache["assess"] = out
     return out

@@ -213,6 +213,14 @@ def sample_buyers(n: int, seed: int = 2026, language: str = "en") -> pd.DataFram
     contacts = _CONTACTS_ZH if language == "zh-CN" else _CONTACTS_EN  # no draw: other values unchanged
     frame["contact"] = contacts[(np.arange(n) * 3) % len(contacts)]
     frame["email"] = ("accounts." + frame["buyer_id"].astype(str).str.lower() + "@example.com").to_numpy(dtype=object)
+    # Security held by about one buyer in ten (more often by weak ones), and the date of the
+    # last credit review: 0-18 months before the sample's as-of date, blank for a few.
+    secured = rng.random(n) < np.where(health < -1.0, 0.35, 0.07)
+    frame["security_amount"] = _keep(secured, np.round(requested * rng.uniform(0.3, 1.0, n), -3))
+    months_ago = rng.integers(0, 19, n)
+    reviewed = (np.datetime64(SAMPLE_AS_OF, "M") - months_ago.astype("timedelta64[M]")).astype("datetime64[D]")
+    reviewed = reviewed + rng.integers(0, 28, n).astype("timedelta64[D]")
+    frame["last_review"] = _keep(rng.random(n) > 0.1, reviewed.astype(object))  # dates; None blank
     frame.attrs["health"] = health  # for tests of the sample itself
     return frame
 

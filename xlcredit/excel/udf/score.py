@@ -22,7 +22,13 @@ import pandas as pd
 import xlwings as xw
 
 from xlcredit.engine.policy import DEFAULT_POLICY, Policy
-from xlcredit.engine.scoring import INPUTS, input_columns, input_signature, score_buyers
+from xlcredit.engine.scoring import (
+    INPUTS,
+    LEDGER_INPUTS,
+    input_columns,
+    input_signature,
+    score_buyers,
+)
 from xlcredit.excel.udf.edge import Cell, column, guard, language_of
 from xlcredit.workbook.excel_values import as_column, broadcast, excel_error, to_flags, to_numbers
 
@@ -47,6 +53,8 @@ _DOCS: dict[str, str] = {
     "management_changes_12m": "Optional. Number of changes of owner, CEO or CFO in the last 12 months.",
     "negative_news": "Optional. Negative news about the buyer: TRUE/FALSE, Y/N or 是/否.",
     "years_in_business": "Optional. Years since the buyer was founded.",
+    "oldest_overdue_days": "Optional. Days the oldest open invoice is overdue today (0 when nothing is overdue). E.g. from the ledger.",
+    "history_invoices": "Optional. Invoices with a known outcome (paid, or open past due) in the buyer's history; with enough of them (policy, 6) a buyer without statements is rated from its payments alone.",
     "language": 'Optional. Language of band and reason texts: "en" or "zh-CN" (简体中文); blank = the policy\'s language.',
 }
 
@@ -147,6 +155,13 @@ def TRADESCORE(*values: Any) -> Any:
     >>> TRADESCORE([1000.0, Decimal("1000"), -5.0], [600.0, 950.0, 1.0], 500.0, 250.0,
     ...            150.0, 80.0, 1500.0)
     [[86.0], [80.0], ['#VALUE! total_assets must be > 0; got -5']]
+
+    A buyer known only from our ledger (no statements): 12 invoices of history, 10 days
+    late on average, 30 % paid late, nothing overdue now; rated from behaviour alone:
+
+    >>> TRADESCORE(None, None, None, None, None, None, None, None, 10.0, 0.3, None, None,
+    ...            None, None, None, None, 0.0, 12.0)
+    71.0
     """
     frame = _score(values, DEFAULT_POLICY)
     scores, problems = _cells(frame, DEFAULT_POLICY)
@@ -161,7 +176,8 @@ def TRADESCORE_DETAIL(*values: Any) -> Any:
     PD (12 months), data coverage, reason 1, reason 2, reason 3.
 
     Band A..D (E = not rated), grade 1 (best) .. 10, PD as a fraction (format the cell as
-    %), coverage = share of the model's points that had inputs. Reasons are the factors
+    %; "not calibrated" for a buyer rated from its payments alone: the PD was fitted on
+    statements), coverage = share of the model's points that had inputs. Reasons are the factors
     that cost the most points; an empty text where fewer than three cost anything. A row
     with an impossible input shows its ``#VALUE! ...`` message in every cell of that row.
 
@@ -171,8 +187,8 @@ def TRADESCORE_DETAIL(*values: Any) -> Any:
 
     >>> TRADESCORE_DETAIL(1000.0, 600.0, 500.0, 250.0, 150.0, 80.0, 1500.0, 50.0, 45.0,
     ...                   None, 1.0)  # doctest: +ELLIPSIS
-    [[69.0, 'B', 4.0, 0.0436..., 0.8, 'Defaulted in the last 12 months',
-      'Pays late (days beyond terms)', 'Low or negative retained earnings']]
+    [[73.0, 'A', 3.0, 0.0366..., 0.74, 'Pays late (days beyond terms)',
+      'Defaulted in the last 12 months', 'Low or negative retained earnings']]
 
     The same in Chinese (17th argument), with a second buyer of whom only the size and the
     payment record are known (not rated):
@@ -180,11 +196,21 @@ def TRADESCORE_DETAIL(*values: Any) -> Any:
     >>> TRADESCORE_DETAIL([1000.0, 500.0], [600.0, None], [500.0, None], [250.0, None],
     ...                   [150.0, None], [80.0, None], [1500.0, None], [50.0, None], 45.0,
     ...                   None, 1.0, None, None, None, None, None, "zh-CN")  # doctest: +ELLIPSIS
-    [[69.0, 'B', 4.0, 0.0436..., 0.8, '近12个月发生过违约', '付款拖延（超出账期天数多）', '留存收益偏低或为负'],
-     ['#N/A 未评级：数据覆盖率 20%，低于 25%', 'E', '#N/A 未评级：数据覆盖率 20%，低于 25%',
-      '#N/A 未评级：数据覆盖率 20%，低于 25%', 0.2, '未评级：数据不足（覆盖率低于政策下限）', '', '']]
+    [[73.0, 'A', 3.0, 0.0366..., 0.74, '付款拖延（超出账期天数多）', '近12个月发生过违约', '留存收益偏低或为负'],
+     ['#N/A 未评级：数据覆盖率 14%，低于 25%', 'E', '#N/A 未评级：数据覆盖率 14%，低于 25%',
+      '#N/A 未评级：数据覆盖率 14%，低于 25%', 0.14, '未评级：数据不足（覆盖率低于政策下限）', '', '']]
+
+    A buyer known only from our ledger, rated from 12 invoices of payment history (the
+    18th and 19th arguments, after the language); its PD is not calibrated:
+
+    >>> TRADESCORE_DETAIL(None, None, None, None, None, None, None, None, 10.0, 0.3, None,
+    ...                   None, None, None, None, None, None, 0.0, 12.0)
+    [[71.0, 'A', 3.0, 'not calibrated', 0.19, 'Pays late (days beyond terms)', 'Many invoices paid late', '']]
     """
-    inputs, language = values[: len(INPUTS)], values[len(INPUTS)] if len(values) > len(INPUTS) else None
+    # DESIGN.md 3.1's sixteen inputs, the language, then the ledger inputs (issue 10).
+    first = len(INPUTS) - len(LEDGER_INPUTS)
+    inputs = (*values[:first], *values[first + 1:])
+    language = values[first] if len(values) > first else None
     policy = _language_policy(language)
     frame = _score(inputs, policy)
     scores, problems = _cells(frame, policy)
@@ -198,12 +224,14 @@ def TRADESCORE_DETAIL(*values: Any) -> Any:
             continue
         band, grade, pd12, coverage, *reasons = row
         unrated = isinstance(score, str)
+        if not unrated and pd.isna(pd12):  # rated from behaviour alone
+            pd12 = "未校准" if policy.language == "zh-CN" else "not calibrated"
         texts = ["" if pd.isna(r) else str(r) for r in reasons]
         out.append([
             score if unrated else float(score),
             str(band),
             score if unrated else float(grade),
-            score if unrated else float(pd12),
+            score if unrated else (pd12 if isinstance(pd12, str) else float(pd12)),
             float(np.round(coverage, 4)),
             *texts,
         ])

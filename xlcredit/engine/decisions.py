@@ -1,0 +1,566 @@
+"""Buyer decisions: what to do with each buyer's credit, who signs it, and why.
+
+The limit engine (:mod:`xlcredit.engine.limits`) says how much credit a buyer can carry
+from its statements; this module weighs that against what the ledger says today (overdue
+money at the stop-supply or legal step, broken promises, disputes), the security and
+insurance held, data problems and manual overrides, and returns one decision per buyer with
+the action that goes with it, the approval level, the recommended terms, the next review
+date and the rule that decided, in English and Chinese. The rules are tried in the order of
+the precedence table of docs/limits.md; the first that applies decides. Every
+(decision, action) pair is in :data:`ALLOWED`.
+
+A band-A buyer recommended 2.6 million but owing 404,876 at the collection-agency step
+(the demo buyer of issue 10) is not approved:
+
+>>> r = decide_buyers(band="A", limit=2_600_000, need=2_600_000, exposure=1_200_000,
+...                   overdue=404_876, worst_step=6, hold_overdue=404_876, suspend_overdue=404_876)
+>>> r.loc[0, ["decision", "action", "approval_level", "rule"]].tolist()
+['suspend', 'legal', 'Credit committee', 'suspend_step']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from xlcredit.engine.errors import InputError, describe
+from xlcredit.engine.ledger import Position
+from xlcredit.engine.policy import DEFAULT_POLICY, Policy
+
+__all__ = [
+    "ACTIONS",
+    "ALLOWED",
+    "DECISIONS",
+    "RULES",
+    "add_months",
+    "decide_buyers",
+    "experience_limit",
+    "overdue_by_step",
+    "payment_history",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Decision codes, most to least favourable, with their English and Chinese texts.
+DECISIONS: dict[str, tuple[str, str]] = {
+    "approve": ("Approve", "批准"),
+    "approve_reduced": ("Approve reduced limit", "批准（降低额度）"),
+    "hold": ("Hold deliveries until overdue is paid", "暂停发货直至逾期款付清"),
+    "prepayment_or_guarantee": ("Prepayment or guarantee", "预付款或担保"),
+    "suspend": ("Suspend credit", "暂停赊销"),
+}
+
+#: Action codes and texts ({step}, {who}, {until} filled in per buyer).
+ACTIONS: dict[str, tuple[str, str]] = {
+    "ok": ("No action", "无需措施"),
+    "review": ("Review the credit file", "复核信用档案"),
+    "collect": ("Collect the overdue amount", "催收逾期款"),
+    "resolve_dispute": ("Resolve the disputed invoices", "处理争议发票"),
+    "reduce_limit": ("Set the lower limit", "下调信用额度"),
+    "reduce_exposure": ("No new deliveries until exposure is within the limit",
+                        "敞口回到额度内之前不再发货"),
+    "secured_only": ("Credit only against the security and insured cover held",
+                     "仅凭所持担保和保险额度赊销"),
+    "get_statements": ("Get financial statements", "索取财务报表"),
+    "ask_security": ("Ask for prepayment, a guarantee or security", "要求预付款、担保或抵押"),
+    "fix_data": ("Correct the buyer's data (see Problems)", "更正客户数据（见问题表）"),
+    "stop_supply": ("Stop supply until the overdue amount is paid", "停止供货直至逾期款付清"),
+    "legal": ("Stop credit; collection agency or legal action", "停止赊销；委托催收或法律行动"),
+    "suspend": ("Stop credit; collect what is owed", "停止赊销；收回欠款"),
+    "override": ("Manual decision by {who} until {until}", "{who} 手工决定，有效至 {until}"),
+}
+
+#: The allowed (decision, action) pairs: docs/limits.md prints this table.
+ALLOWED: dict[str, frozenset[str]] = {
+    "approve": frozenset({"ok", "review", "collect", "resolve_dispute", "override"}),
+    "approve_reduced": frozenset({"review", "collect", "resolve_dispute", "reduce_limit",
+                                  "reduce_exposure", "secured_only", "get_statements", "override"}),
+    "hold": frozenset({"stop_supply", "override"}),
+    "prepayment_or_guarantee": frozenset({"get_statements", "ask_security", "fix_data", "override"}),
+    "suspend": frozenset({"legal", "suspend", "override"}),
+}
+
+#: The rules in order of precedence: code, decision, action, English and Chinese words.
+RULES: tuple[tuple[str, str, str, str, str], ...] = (
+    ("override", "", "override",
+     "manual override typed on Buyers, honoured until it expires",
+     "客户表中填写的手工决定，有效期内执行"),
+    ("suspend_step", "suspend", "legal",
+     "material overdue at the {step} step or later: credit suspended whatever the score",
+     "逾期款已达{step}阶段且金额重大：无论评分如何，暂停赊销"),
+    ("hold_step", "hold", "stop_supply",
+     "material overdue at the {step} step or later: deliveries held whatever the score",
+     "逾期款已达{step}阶段且金额重大：无论评分如何，暂停发货"),
+    ("broken_promise", "hold", "stop_supply",
+     "a promise to pay was broken and material overdue remains",
+     "付款承诺未兑现，且仍有重大逾期款"),
+    ("bad_data", "prepayment_or_guarantee", "fix_data",
+     "impossible or unreadable data: no credit decision can rest on it",
+     "数据不可能或无法读取：不能据此作出授信决定"),
+    ("unrated_owes", "suspend", "suspend",
+     "not rated, no security or insurance, and material overdue is owed",
+     "未评级、无担保或保险，且欠有重大逾期款"),
+    ("unrated", "prepayment_or_guarantee", "get_statements",
+     "not rated (no statements, too little payment history) and no security or insurance",
+     "未评级（无财务报表，付款记录不足），且无担保或保险"),
+    ("secured_band", "prepayment_or_guarantee", "ask_security",
+     "band {band}: no unsecured credit, and no security or insurance is held",
+     "{band}级：不提供无担保赊销，且无担保或保险"),
+    ("no_capacity_owes", "suspend", "suspend",
+     "the statements give no capacity and the buyer owes money",
+     "财务报表显示无偿付能力，且客户尚有欠款"),
+    ("no_limit", "prepayment_or_guarantee", "ask_security",
+     "recommended limit is 0", "建议额度为 0"),
+    ("secured_cover", "approve_reduced", "secured_only",
+     "band {band}: limit carried by security and insured cover only (manager signs)",
+     "{band}级：额度仅以担保和保险额度为限（须经理审批）"),
+    ("over_limit", "approve_reduced", "reduce_exposure",
+     "exposure exceeds the recommended limit by a material amount",
+     "敞口超过建议额度且金额重大"),
+    ("reduced", "approve_reduced", "reduce_limit",
+     "recommended limit is below the need or the current limit",
+     "建议额度低于需求或现有额度"),
+    ("approve", "approve", "ok", "limit covers the need; nothing on the ledger against it",
+     "额度覆盖需求；账簿无不利记录"),
+)
+
+#: What a typed override decision may say (codes, English or Chinese texts, any case).
+_OVERRIDE_WORDS: dict[str, str] = {
+    **{code: code for code in DECISIONS},
+    **{en.lower(): code for code, (en, _zh) in DECISIONS.items()},
+    **{zh: code for code, (_en, zh) in DECISIONS.items()},
+    "approve reduced": "approve_reduced", "hold": "hold", "prepayment": "prepayment_or_guarantee",
+    "suspend": "suspend",
+}
+
+
+def _floats(value: Any, name: str, n: int) -> FloatArray:
+    """A numeric column (or one value for all) as n floats; NaN = unknown."""
+    if value is None:
+        return np.full(n, np.nan)
+    try:
+        x = np.asarray(value, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be numbers (blank for unknown); got {describe(value)}.") from None
+    if x.size == 1:
+        return np.full(n, x[0])
+    if x.size != n:
+        raise InputError(f"{name} has {x.size} rows but band has {n}; give one value per buyer.")
+    return x
+
+
+def _objects(value: Any, n: int) -> npt.NDArray[np.object_]:
+    if value is None:
+        return np.full(n, None, dtype=object)
+    x = np.asarray(value, dtype=object).reshape(-1)
+    if x.size == 1:
+        return np.full(n, x[0], dtype=object)
+    if x.size != n:
+        raise InputError(f"a text column has {x.size} rows but band has {n}; give one value per buyer.")
+    return x
+
+
+def _days(value: Any, n: int, name: str) -> npt.NDArray[np.datetime64]:
+    """Dates as datetime64[D] (NaT = unknown)."""
+    if value is None:
+        return np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    try:
+        x = pd.to_datetime(pd.Series(_objects(value, n)), errors="raise").to_numpy(dtype="datetime64[D]")
+    except (ValueError, TypeError):
+        raise InputError(f"{name} must be dates (blank for none); got {describe(value)}.") from None
+    return np.asarray(x, dtype="datetime64[D]")
+
+
+def _round_down(x: FloatArray, step: float) -> FloatArray:
+    """Down to a multiple of ``step`` (an amount below one step is kept), as limits are."""
+    if step <= 0:
+        return x
+    with np.errstate(invalid="ignore"):
+        return np.where(x >= step, np.floor(x / step + 1e-9) * step, x)
+
+
+def add_months(dates: Any, months: Any) -> npt.NDArray[np.datetime64]:
+    """Each date plus a whole number of months, the day kept or moved to the month's end.
+
+    When is the next review of a file reviewed on 31 August 2026, every 6 months?
+
+    >>> add_months(np.array(["2026-08-31", "2026-01-15"], dtype="datetime64[D]"), [6, 12]).tolist()
+    [datetime.date(2027, 2, 28), datetime.date(2027, 1, 15)]
+    """
+    d = np.asarray(dates, dtype="datetime64[D]")
+    k = np.asarray(months, dtype=float)
+    month = d.astype("datetime64[M]")
+    day = (d - month.astype("datetime64[D]")).astype(np.int64)  # 0-based day of month
+    safe_k = np.nan_to_num(k).astype(np.int64)
+    target = month + safe_k.astype("timedelta64[M]")
+    length = ((target + np.timedelta64(1, "M")).astype("datetime64[D]")
+              - target.astype("datetime64[D]")).astype(np.int64)
+    out = target.astype("datetime64[D]") + np.minimum(day, length - 1).astype("timedelta64[D]")
+    return np.where(np.isnat(d) | np.isnan(k), np.datetime64("NaT"), out).astype("datetime64[D]")
+
+
+def overdue_by_step(buyer_id: Any, step_no: Any, amount: Any, disputed: Any = None,
+                    broken_promise: Any = None, policy: Policy = DEFAULT_POLICY) -> pd.DataFrame:
+    """Per buyer, from the worklist's overdue items: the worst dunning step, the undisputed
+    overdue amount at the hold step or later and at the suspend step or later, and the
+    number of broken promises. Disputed items are on hold, so they count in neither amount.
+
+    Two invoices of one buyer, one at step 6 (legal, 25 of short-paid bank charges) and one
+    at step 1; how much is at the stop-supply step or later?
+
+    >>> overdue_by_step(["B1", "B1"], [6, 1], [25.0, 9000.0]).loc["B1"].tolist()
+    [6.0, 25.0, 25.0, 0.0]
+    """
+    steps = tuple(s.step for s in policy.dunning)
+    hold_no = policy.decisions.step_number(policy.decisions.hold_from_step, steps)
+    suspend_no = policy.decisions.step_number(policy.decisions.suspend_from_step, steps)
+    ids = pd.Series(_objects(buyer_id, np.size(buyer_id)))
+    n = len(ids)
+    step = _floats(step_no, "step_no", n)
+    amt = _floats(amount, "amount", n)
+    disp = np.nan_to_num(_floats(disputed, "disputed", n)) != 0
+    broken = np.nan_to_num(_floats(broken_promise, "broken_promise", n)) != 0
+    counts = ~disp
+    frame = pd.DataFrame({
+        "buyer_id": ids,
+        "worst_step": np.nan_to_num(step),
+        "hold_overdue": np.where(counts & (step >= hold_no), amt, 0.0),
+        "suspend_overdue": np.where(counts & (step >= suspend_no), amt, 0.0),
+        "broken_promises": broken.astype(float),
+    })
+    return frame.groupby("buyer_id", sort=False).agg(
+        {"worst_step": "max", "hold_overdue": "sum", "suspend_overdue": "sum", "broken_promises": "sum"})
+
+
+def payment_history(position: Position) -> pd.DataFrame:
+    """Per buyer of a ledger on a day (index: the ledger's buyers): ``oldest_overdue_days``,
+    the days the oldest counted open item is overdue (0 when nothing is), and
+    ``history_invoices``, the invoices whose outcome is known (settled, or due, by that day;
+    set-aside items left out), the TradeScore inputs a ledger gives (docs/model.md).
+
+    >>> from xlcredit.engine.ledger import ledger_arrays, position
+    >>> from xlcredit.engine.policy import Policy
+    >>> inv = pd.DataFrame({"buyer_id": ["A", "A", "A", "B"], "amount": [100.0, 50.0, 70.0, 10.0],
+    ...                     "due_date": pd.to_datetime(["2026-10-01", "2026-11-20", "2026-12-20", "2026-11-01"]),
+    ...                     "paid_date": pd.to_datetime(["2026-10-05", None, None, "2026-11-02"])})
+    >>> p = Policy()
+    >>> payment_history(position(ledger_arrays(inv, p), "2026-11-30", p)).values.tolist()
+    [[10.0, 2.0], [0.0, 1.0]]
+    """
+    ledger, day = position.ledger, position.day
+    usable = ~position.set_aside & (ledger.problem == 0)
+    days = np.where(position.overdue, position.days_overdue, 0.0)
+    n = len(ledger.buyers)
+    oldest = np.zeros(n)
+    np.maximum.at(oldest, ledger.buyer_codes[usable], days[usable])
+    with np.errstate(invalid="ignore"):
+        known = usable & ((ledger.paid_day <= day) | (ledger.due_day <= day))
+    return pd.DataFrame({"oldest_overdue_days": oldest, "history_invoices": position.by_buyer(known.astype(float))},
+                        index=ledger.buyers)
+
+
+def experience_limit(annual_sales: Any, band: Any, policy: Policy = DEFAULT_POLICY,
+                     need: Any = None) -> FloatArray:
+    """A limit earned by paying on time: a month's sales x (the band's terms + the need
+    buffer) / 30, never above the ``need`` where one is known, rounded down like every
+    limit; 0 in bands without credit terms.
+
+    The band scales it through its terms (A 60, B 45, C 30, D 15 days by default). A band-B
+    buyer we invoiced 120,000 over the last 12 months: 10,000 x (45 + 30) / 30 = 25,000.
+
+    >>> experience_limit([120_000, 120_000, 0], ["B", "E", "A"]).tolist()
+    [25000.0, 0.0, 0.0]
+
+    Asked for 16,500 only: the need, rounded down like every limit.
+
+    >>> experience_limit(120_000, ["B"], need=16_500).tolist()
+    [16000.0]
+    """
+    lp = policy.limits
+    names = policy.score.band_names
+    b = _objects(band, np.size(band))
+    n = b.size
+    sales = np.fmax(_floats(annual_sales, "annual_sales", n), 0.0)
+    terms = np.array([lp.rule(x).payment_terms_days for x in names] + [0.0])
+    code = pd.Series(b, dtype=object).map({x: i for i, x in enumerate(names)}).fillna(len(names))
+    t = terms.take(code.to_numpy(dtype=np.intp))
+    raw = np.where(t > 0, sales / 12.0 * (t + lp.need_buffer_days) / 30.0, 0.0)
+    raw = np.fmin(raw, _floats(need, "need", n))  # the need where it is smaller (NaN: none)
+    return np.asarray(np.nan_to_num(_round_down(raw, lp.round_to)), dtype=float)
+
+
+def decide_buyers(
+    band: Any,
+    limit: Any,
+    need: Any = None,
+    exposure: Any = None,
+    overdue: Any = None,
+    *,
+    score: Any = None,
+    current_limit: Any = None,
+    terms_offered: Any = None,
+    worst_step: Any = None,
+    hold_overdue: Any = None,
+    suspend_overdue: Any = None,
+    broken_promises: Any = None,
+    disputed: Any = None,
+    insured_limit: Any = None,
+    security_amount: Any = None,
+    problem: Any = None,
+    statements_known: Any = None,
+    score_change: Any = None,
+    last_review: Any = None,
+    override_decision: Any = None,
+    override_limit: Any = None,
+    override_expiry: Any = None,
+    override_by: Any = None,
+    as_of: dt.date | None = None,
+    policy: Policy = DEFAULT_POLICY,
+) -> pd.DataFrame:
+    """The decision on every buyer, with its action, signer, terms, review date and rule.
+
+    Parameters
+    ----------
+    band : array_like of str
+        Risk band (A..D, E = not rated), from statements or from payment behaviour; a
+        missing band (rejected input) counts as not rated.
+    limit : array_like
+        Recommended limit (base currency) from the statements or from experience.
+    need : array_like, optional
+        What the buyer needs (requested, or from annual sales); NaN unknown.
+    exposure, overdue : array_like, optional
+        Open balance and its overdue part today (base currency); blank = 0.
+    score : array_like, optional
+        The score behind the band (only reported).
+    current_limit : array_like, optional
+        The limit granted today; a recommended limit below it is "approve reduced".
+    terms_offered : array_like, optional
+        Payment terms offered (days); recommended terms are never longer.
+    worst_step, hold_overdue, suspend_overdue, broken_promises : array_like, optional
+        From :func:`overdue_by_step`: the highest dunning step reached, the undisputed
+        overdue at the hold step or later and at the suspend step or later, broken promises.
+    disputed : array_like, optional
+        Disputed open amount.
+    insured_limit, security_amount : array_like, optional
+        Insurer's limit (counted at ``insurance.cover_share``) and security held
+        (guarantees, deposits, letters of credit), base currency.
+    problem : array_like of str, optional
+        A data problem of the buyer (impossible statements, unreadable cells); None if none.
+    statements_known : array_like of bool, optional
+        Whether any capacity basis was known (so a 0 limit is a verdict, not a blank).
+    score_change : array_like, optional
+        Score now minus last score; a fall of ``monitoring.score_drop_alert`` asks a review.
+    last_review : array_like of dates, optional
+        Date of the last review; the next is ``review_months`` of the band later (as-of
+        date when never reviewed).
+    override_decision, override_limit, override_expiry, override_by : array_like, optional
+        A manual decision typed on Buyers, honoured while ``as_of <= override_expiry`` and
+        both expiry and who are given.
+    as_of : datetime.date, optional
+        The date of the run (default the policy's).
+    policy : Policy, optional
+        The credit policy (``decisions``, ``limits``, ``monitoring``, ``insurance``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``decision``, ``decision_text``, ``action``, ``action_text``, ``limit``,
+        ``secured_cover``, ``approval_level``, ``terms_days``, ``next_review``, ``rule``,
+        ``rule_text`` (texts in ``policy.language``), ``rule_en``, ``rule_zh``,
+        ``override_note`` (why a typed override was not honoured, else None).
+
+    Notes
+    -----
+    material(x) = x >= materiality_amount and x >= materiality_share x exposure.
+    secured cover = security_amount + cover_share x insured_limit. Approval level: the
+    first whose ``up_to`` covers max(limit, exposure), at least ``floor_level`` in
+    ``floor_from_band`` and worse, for secured limits and for held or suspended buyers.
+
+    Examples
+    --------
+    A band-D buyer with no security or insurance, and one that holds a 20,000 guarantee:
+
+    >>> r = decide_buyers(["D", "D"], 30_000, need=50_000, security_amount=[None, 20_000])
+    >>> r[["decision", "limit", "approval_level", "rule"]].values.tolist()
+    [['prepayment_or_guarantee', 0.0, 'Credit manager', 'secured_band'], ['approve_reduced', 20000.0, 'Credit manager', 'secured_cover']]
+    """
+    dp = policy.decisions
+    lp = policy.limits
+    zh = policy.language == "zh-CN"
+    b = _objects(band, np.size(band) if not isinstance(band, str) else 1)
+    n = b.size
+    names = policy.score.band_names
+    # No band (a buyer whose input was rejected) counts as not rated.
+    bidx = pd.Series(b, dtype=object).map({x: i for i, x in enumerate(names)})
+    bidx[pd.isna(pd.Series(b, dtype=object)).to_numpy()] = len(names) - 1
+    if bidx.isna().any():
+        bad_band = b[bidx.isna().to_numpy()][0]
+        raise InputError(f"band must be one of {', '.join(names)}; got {describe(bad_band)}.")
+    bi = bidx.to_numpy(dtype=np.intp)
+    not_rated = bi == len(names) - 1
+    lim = np.fmax(np.nan_to_num(_floats(limit, "limit", n)), 0.0)
+    need_v = _floats(need, "need", n)
+    expo = np.nan_to_num(_floats(exposure, "exposure", n))
+    over_v = np.nan_to_num(_floats(overdue, "overdue", n))
+    hold_v = np.nan_to_num(_floats(hold_overdue, "hold_overdue", n))
+    susp_v = np.nan_to_num(_floats(suspend_overdue, "suspend_overdue", n))
+    broken = np.nan_to_num(_floats(broken_promises, "broken_promises", n)) > 0
+    disp = np.nan_to_num(_floats(disputed, "disputed", n))
+    insured = np.fmax(np.nan_to_num(_floats(insured_limit, "insured_limit", n)), 0.0)
+    security = np.fmax(np.nan_to_num(_floats(security_amount, "security_amount", n)), 0.0)
+    cur = _floats(current_limit, "current_limit", n)
+    offered = _floats(terms_offered, "terms_offered", n)
+    change = _floats(score_change, "score_change", n)
+    probs = _objects(problem, n)
+    has_problem = np.asarray(pd.notna(probs), dtype=bool) & (probs != "")
+    known = (np.ones(n, dtype=bool) if statements_known is None
+             else np.asarray(_floats(np.asarray(statements_known, dtype=float), "statements_known", n) == 1))
+    day = np.datetime64(as_of or policy.as_of_date(), "D")
+
+    def material(x: FloatArray) -> npt.NDArray[np.bool_]:
+        return (x > 0) & (x >= dp.materiality_amount) & (x >= dp.materiality_share * np.fmax(expo, 0.0))
+
+    cover = security + policy.insurance.cover_share * insured
+    secured_band = bi >= names.index(dp.secured_from_band)
+    has_cover = cover > 0
+    need_or_cover = np.where(np.isnan(need_v), cover, np.fmin(need_v, cover))
+    step = lp.round_to
+    secured_limit = _round_down(need_or_cover, step)
+    rated_limit = np.where(secured_band, 0.0, lim)
+    new_limit = np.where(secured_band & has_cover, secured_limit, rated_limit)
+    # Compared with the need and the current limit rounded down as the limit is: rounding
+    # alone never turns an approval into a reduction.
+    need_r = _round_down(need_v, step)
+    cur_r = _round_down(cur, step)
+    reduced = (new_limit < lp.approve_share * np.nan_to_num(need_r, nan=-1.0)) | (new_limit < np.nan_to_num(cur_r, nan=-1.0))
+
+    # ---------------------------------------------------------------- override
+    ov_text = pd.Series(_objects(override_decision, n), dtype=object)
+    typed = ov_text.notna().to_numpy() & (ov_text.astype(str).str.strip() != "").to_numpy()
+    ov_code = ov_text.astype(str).str.strip().str.lower().map(
+        {k.lower(): v for k, v in _OVERRIDE_WORDS.items()}).to_numpy(dtype=object)
+    expiry = _days(override_expiry, n, "override_expiry")
+    who = pd.Series(_objects(override_by, n), dtype=object)
+    has_who = who.notna().to_numpy() & (who.astype(str).str.strip() != "").to_numpy()
+    ov_lim = _floats(override_limit, "override_limit", n)
+    note = np.full(n, None, dtype=object)
+    unknown_code = typed & pd.isna(ov_code)
+    note[unknown_code] = "override decision must be one of " + ", ".join(d[0] for d in DECISIONS.values()) \
+        + "; got " + ov_text[unknown_code].astype(str).to_numpy(dtype=object)
+    no_expiry = typed & ~unknown_code & np.isnat(expiry)
+    note[no_expiry] = "override needs an expiry date; not applied"
+    no_who = typed & ~unknown_code & ~no_expiry & ~has_who
+    note[no_who] = "override needs the name of who decided it; not applied"
+    expired = typed & ~unknown_code & ~no_expiry & ~no_who & (expiry < day)
+    note[expired] = "override expired on " + pd.Series(expiry[expired]).dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    bad_limit = typed & (ov_lim < 0)
+    note[bad_limit & pd.isna(note)] = "override limit must be >= 0; not applied"
+    active = typed & pd.notna(ov_code) & ~np.isnat(expiry) & has_who & (expiry >= day) & ~(ov_lim < 0)
+
+    # ---------------------------------------------------------------- precedence
+    conditions = {
+        "override": active,
+        "suspend_step": material(susp_v),
+        "hold_step": material(hold_v),
+        "broken_promise": broken & material(over_v),
+        "bad_data": has_problem,
+        "unrated_owes": not_rated & ~has_cover & material(over_v),
+        "unrated": not_rated & ~has_cover,
+        "secured_band": secured_band & ~has_cover,
+        "no_capacity_owes": (new_limit == 0) & known & material(expo),
+        "no_limit": new_limit == 0,
+        "secured_cover": secured_band & has_cover,
+        "over_limit": material(expo - new_limit),
+        "reduced": reduced,
+        "approve": np.ones(n, dtype=bool),
+    }
+    codes = [r[0] for r in RULES]
+    rule = np.select([conditions[c] for c in codes], np.arange(len(codes)), default=len(codes) - 1)
+    decision_codes = list(DECISIONS)
+    rule_decision = np.array([decision_codes.index(r[1]) if r[1] else -1 for r in RULES])
+    decision = rule_decision.take(rule)
+    ov_index = pd.Series(ov_code, dtype=object).map({c: i for i, c in enumerate(decision_codes)})
+    decision = np.where(active, ov_index.fillna(0).to_numpy(dtype=np.intp), decision)
+    action_codes = list(ACTIONS)
+    action = np.array([action_codes.index(r[2]) for r in RULES]).take(rule)
+    # Under a plain approval, the ledger and the calendar may still ask for something.
+    reviewed = _days(last_review, n, "last_review")
+    months = pd.Series(b, dtype=object).map(dict(policy.monitoring.review_months)).to_numpy(dtype=float)
+    next_review = np.where(np.isnat(reviewed), day, add_months(reviewed, months)).astype("datetime64[D]")
+    review_due = (next_review <= day) | (change <= -policy.monitoring.score_drop_alert)
+    plain = np.isin(rule, [codes.index("approve"), codes.index("reduced")])
+    for name, mask in (("resolve_dispute", material(disp)), ("review", review_due),
+                       ("collect", over_v > 0)):
+        action = np.where(plain & mask, action_codes.index(name), action)  # last wins: collect first
+    approve_reduced = plain & (decision == decision_codes.index("approve_reduced"))
+    action = np.where(approve_reduced & (action == action_codes.index("ok")),
+                      action_codes.index("reduce_limit"), action)
+    # ---------------------------------------------------------------- limit, terms, signer
+    out_limit = np.where(np.isin(decision, [decision_codes.index("prepayment_or_guarantee"),
+                                            decision_codes.index("suspend")]), 0.0, new_limit)
+    out_limit = np.where(active & ~np.isnan(ov_lim), ov_lim, out_limit)
+    rules_terms = np.array([lp.rule(x).payment_terms_days for x in names], dtype=float)
+    terms = rules_terms.take(bi)
+    terms = np.where(not_rated & has_cover, dp.covered_terms_days, terms)
+    terms = np.fmin(terms, offered)  # the band's if none offered
+    no_credit = np.isin(decision, [decision_codes.index("prepayment_or_guarantee"),
+                                   decision_codes.index("suspend")]) | (out_limit == 0)
+    terms = np.where(no_credit, 0.0, terms)
+    amount = np.fmax(out_limit, expo)
+    ups = [lvl.up_to for lvl in lp.approval_levels]
+    level = np.zeros(n, dtype=np.intp)
+    for up in ups:
+        level += amount > up
+    needs_floor = ((bi >= names.index(dp.floor_from_band)) | (rule == codes.index("secured_cover"))
+                   | np.isin(decision, [decision_codes.index("hold"), decision_codes.index("suspend")]))
+    level = np.where(needs_floor, np.maximum(level, int(dp.floor_level) - 1), level)
+    level = np.minimum(level, len(ups) - 1)
+    if active.any():
+        next_review = np.where(active, np.minimum(next_review, expiry), next_review).astype("datetime64[D]")
+
+    # ---------------------------------------------------------------- texts
+    ladder = policy.dunning
+    names_on_ladder = tuple(s.step for s in ladder)
+    hold_step = ladder[dp.step_number(dp.hold_from_step, names_on_ladder) - 1]
+    susp_step = ladder[dp.step_number(dp.suspend_from_step, names_on_ladder) - 1]
+
+    def words(i: int, lang: int) -> list[str]:
+        code, _d, _a, en, zh_text = RULES[i]
+        step_name = susp_step if code == "suspend_step" else hold_step
+        return [(zh_text if lang else en).format(
+            band=x, step=step_name.action_zh if lang else step_name.action_en) for x in names]
+
+    rule_en = np.array([w for i in range(len(RULES)) for w in words(i, 0)], dtype=object)
+    rule_zh = np.array([w for i in range(len(RULES)) for w in words(i, 1)], dtype=object)
+    key = rule * len(names) + bi
+    en_col, zh_col = rule_en.take(key), rule_zh.take(key)
+    act_en = np.array([t[0] for t in ACTIONS.values()], dtype=object).take(action)
+    act_zh = np.array([t[1] for t in ACTIONS.values()], dtype=object).take(action)
+    if active.any():
+        until = pd.Series(expiry[active]).dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+        by = who[active].astype(str).str.strip().to_numpy(dtype=object)
+        act_en[active] = [ACTIONS["override"][0].format(who=w, until=u) for w, u in zip(by, until, strict=True)]
+        act_zh[active] = [ACTIONS["override"][1].format(who=w, until=u) for w, u in zip(by, until, strict=True)]
+    dec_text = np.array([t[1 if zh else 0] for t in DECISIONS.values()], dtype=object).take(decision)
+    levels = np.array([lv.level_zh if zh else lv.level_en for lv in lp.approval_levels], dtype=object)
+    return pd.DataFrame({
+        "decision": np.array(decision_codes, dtype=object).take(decision),
+        "decision_text": dec_text,
+        "action": np.array(action_codes, dtype=object).take(action),
+        "action_text": act_zh if zh else act_en,
+        "limit": out_limit,
+        "secured_cover": cover,
+        "approval_level": levels.take(level),
+        "terms_days": terms,
+        "next_review": next_review.astype("datetime64[s]"),
+        "rule": np.array(codes, dtype=object).take(rule),
+        "rule_text": zh_col if zh else en_col,
+        "rule_en": en_col,
+        "rule_zh": zh_col,
+        "override_note": note,
+        "score": _floats(score, "score", n),
+    })
