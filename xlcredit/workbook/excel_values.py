@@ -23,7 +23,6 @@ the value, e.g. ``"total_assets: 'abc' is not a number"``.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -32,13 +31,14 @@ import pandas as pd
 
 from xlcredit.engine.errors import InputError, describe
 from xlcredit.workbook.reading import (
-    _BLANK_TEXT,
     DEFAULT_RULES,
     EXCEL_EPOCH,
     NumberRead,
     Parsed,
     ReadingRules,
+    is_blank_text,
     is_marker,
+    normalise_text,
     read_dates,
     read_numbers,
 )
@@ -115,7 +115,7 @@ def is_blank(value: Any) -> bool:
     if isinstance(value, float) and value != value:
         return True
     if isinstance(value, str):
-        return _normalise_text(value).lower() in _BLANK_TEXT
+        return is_blank_text(value)
     return value is pd.NaT
 
 
@@ -186,11 +186,6 @@ def broadcast(columns: dict[str, list[Any]]) -> int:
     return length
 
 
-def _normalise_text(text: str) -> str:
-    # NFKC turns full-width digits and punctuation (１２,３４５．５) into ASCII ones.
-    return unicodedata.normalize("NFKC", text).replace("\u00a0", " ").strip()
-
-
 def _flatten(values: Any, name: str) -> list[Any]:
     return _as_column(values, name)  # an empty list stays empty here: a table with no rows
 
@@ -247,7 +242,7 @@ def to_flags(values: Any, name: str) -> Parsed:
             else:
                 problems[i] = f"{name} must be TRUE/FALSE, Y/N or 是/否; got {describe(v)}"
         elif isinstance(v, str) and not is_blank(v):
-            key = _normalise_text(v).lower()
+            key = normalise_text(v).lower()
             if key in _TRUE_TEXT:
                 out[i] = 1.0
             elif key in _FALSE_TEXT:

@@ -59,6 +59,7 @@ __all__ = [
     "decimal_decision",
     "is_marker",
     "message",
+    "normalise_text",
     "read_date_text",
     "read_dates",
     "read_numbers",
@@ -376,7 +377,13 @@ _GROUPED = re.compile(r"^\d{1,3}(?:([,.' ])\d{3})(?:\1\d{3})*$")
 _POINT, _COMMA, _EITHER, _PLAIN, _BAD, _BADGROUP = "point", "comma", "either", "plain", "bad", "group"
 
 
-def _normalise(text: str) -> str:
+def normalise_text(text: str) -> str:
+    """Text as the reading rules compare it: NFKC (full-width digits, punctuation and ￥
+    to ASCII), no-break and thin spaces to spaces, stripped.
+
+    >>> normalise_text("\uff11\uff12\u00a0 ")
+    '12'
+    """
     # NFKC turns full-width digits and punctuation (１２,３４５．５, ￥) into ASCII ones.
     s = unicodedata.normalize("NFKC", text)
     for ch in "\u00a0\u202f\u2009\u2007":
@@ -451,7 +458,7 @@ _POINT_CURRENCIES = frozenset({"¥", "元", "£", "RMB", "CNY", "JPY", "GBP", "H
 @functools.lru_cache(maxsize=65536)
 def _parse_text_number(text: str) -> _TextNumber:
     """Read one distinct text (the column decides the ambiguous ones afterwards)."""
-    s = _normalise(text)
+    s = normalise_text(text)
     dash = any(ch in s for ch in _MINUS)
     for ch in _MINUS:
         s = s.replace(ch, "-")
@@ -498,7 +505,7 @@ def is_blank_text(text: str) -> bool:
     >>> is_blank_text(" N/A "), is_blank_text("0")
     (True, False)
     """
-    return _normalise(text).lower() in _BLANK_TEXT
+    return normalise_text(text).lower() in _BLANK_TEXT
 
 
 def read_numbers(
@@ -736,7 +743,7 @@ def _parse_text_date_cached(text: str) -> _TextDate:
 
 
 def _parse_text_date(text: str) -> _TextDate:
-    s = _normalise(text)
+    s = normalise_text(text)
     if not s or s.lower() in _BLANK_TEXT or _EMPTY_DATE.match(s):
         return _TextDate("blank")
     m = _CHINESE_DATE.match(s)
