@@ -362,7 +362,13 @@ CURRENCY_SIGNS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 _CODES = ("USD|EUR|CNY|GBP|JPY|HKD|CHF|CAD|AUD|SGD|NZD|SEK|NOK|DKK|PLN|CZK|HUF|KRW|INR|TWD|"
           "MXN|BRL|ZAR|RUB|TRY|AED|SAR|THB|MYR|IDR|PHP|VND|RMB")
-_CUR = rf"(?:{_CODES}|US\$|HK\$|S\$|A\$|C\$|FR\.|KR|ZŁ|ZL|[$€£¥₩₹元])"
+# The signs a number may carry come from CURRENCY_SIGNS (one list): longer signs first, so
+# "US$" is read whole, then the one-character signs as a class.
+_CUR = "(?:{}|{}|[{}])".format(
+    _CODES,
+    "|".join(re.escape(s) for s in sorted((s for s in CURRENCY_SIGNS if len(s) > 1), key=len, reverse=True)),
+    "".join(re.escape(s) for s in CURRENCY_SIGNS if len(s) == 1),
+)
 _MINUS = "\u2212\u2012\u2013\u2014\u2010\u2011\ufe63\uff0d"  # minus, dashes pasted from PDFs
 _NUMBER_TEXT = re.compile(
     rf"^(?P<s1>[-+])?\s*(?P<c1>{_CUR})?\s*(?P<s2>[-+])?\s*"
