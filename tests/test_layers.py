@@ -74,7 +74,7 @@ def _violations(package: str) -> set[tuple[str, str]]:
     """(module, imported) pairs of ``package`` that break its rule: a module of xlcredit (or
     the UDF module) outside the layers it may use, or an Excel or file-format library."""
     allowed = RULES[package]
-    libraries = EXCEL_AND_FILE_FORMATS if package == "xlcredit.engine" else set()
+    libraries = EXCEL_AND_FILE_FORMATS if package in ("xlcredit.engine", "xlcredit.messages") else set()
     found: set[tuple[str, str]] = set()
     for module, imported in _package_imports(package).items():
         for name in imported:
@@ -87,14 +87,18 @@ def _violations(package: str) -> set[tuple[str, str]]:
 
 
 # A package may import its own modules and the layers below it; nothing else of xlcredit.
+# The message catalogue is the bottom layer: every package may use it; it uses nothing.
 RULES: dict[str, tuple[str, ...]] = {
-    "xlcredit.engine": ("xlcredit.engine",),
-    "xlcredit.workbook": ("xlcredit.engine", "xlcredit.workbook"),
-    "xlcredit.macros": ("xlcredit.engine", "xlcredit.workbook", "xlcredit.macros"),
+    "xlcredit.messages": ("xlcredit.messages",),
+    "xlcredit.engine": ("xlcredit.messages", "xlcredit.engine"),
+    "xlcredit.workbook": ("xlcredit.messages", "xlcredit.engine", "xlcredit.workbook"),
+    "xlcredit.macros": ("xlcredit.messages", "xlcredit.engine", "xlcredit.workbook", "xlcredit.macros"),
     # the Excel functions: the engine, and the workbook's cell-reading rules only
-    "xlcredit.excel.udf": ("xlcredit.engine", "xlcredit.excel.udf", "xlcredit.workbook.excel_values"),
+    "xlcredit.excel.udf": ("xlcredit.messages", "xlcredit.engine", "xlcredit.excel.udf",
+                           "xlcredit.workbook.excel_values"),
     # the add-in builder, installer and doctor: anything below the command line but the macros
-    "xlcredit.excel": ("xlcredit.engine", "xlcredit.workbook", "xlcredit.excel", "xlcredit_udfs"),
+    "xlcredit.excel": ("xlcredit.messages", "xlcredit.engine", "xlcredit.workbook", "xlcredit.excel",
+                       "xlcredit_udfs"),
 }
 #: The package's root module itself (``from xlcredit import __version__``), by layer.
 ROOT_MODULE_OK = {"xlcredit.excel"}

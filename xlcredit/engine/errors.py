@@ -7,11 +7,33 @@ these to a one-line message and an exit code; the Excel functions to an error st
 
 from __future__ import annotations
 
+from xlcredit.messages import Message
+
 
 class XlCreditError(Exception):
-    """Base class of every error xlcredit raises on purpose."""
+    """Base class of every error xlcredit raises on purpose.
+
+    The message is a catalogue :class:`~xlcredit.messages.Message` (rendered in the language
+    of wherever it is shown) or, for texts not yet in the catalogue, plain English text.
+
+    >>> err = InputError(Message("sheet.no_fx", {"ccy": "USD"}))
+    >>> str(err)
+    'no FX rate for USD in the FX table; add it on the Policy sheet'
+    >>> err.render("zh-CN")
+    '汇率表中没有 USD 的汇率；请在信用政策表中添加'
+    """
 
     exit_code = 1
+
+    def __init__(self, message: str | Message = "", *args: object) -> None:
+        self.message = message
+        super().__init__(str(message), *args)
+
+    def render(self, language: str) -> str:
+        """The message in ``language`` (``"en"`` or ``"zh-CN"``)."""
+        if isinstance(self.message, Message):
+            return self.message.render(language)
+        return str(self)
 
 
 class InputError(XlCreditError, ValueError):

@@ -1,0 +1,8 @@
+"""The message catalogue (English and Simplified Chinese); see :mod:`xlcredit.messages.core`.
+
+The bottom layer: every package may import it; it imports nothing else of xlcredit.
+"""
+
+from xlcredit.messages.core import AREAS, LANGUAGES, Message, catalogue, language_of, text
+
+__all__ = ["AREAS", "LANGUAGES", "Message", "catalogue", "language_of", "text"]
