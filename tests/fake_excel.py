@@ -231,6 +231,9 @@ class FakeApplication:
         self.has_printer = True
         self.recalculations = 0
         self.change_events = 0
+        # each Range.Value assignment is one cross-process COM call, whatever its size: the
+        # cost the adapter keeps low by writing blocks (issue 17)
+        self.value_assignments = 0
         self.protected_view: str | None = None
 
     # https://learn.microsoft.com/en-us/office/vba/api/excel.application.activeworkbook:
@@ -583,6 +586,7 @@ class FakeRange:
         for line, values in zip(cells, data, strict=True):
             for rc, value in zip(line, values, strict=True):
                 self.sheet.write_cell(rc, value, today)
+        self.sheet.book.app.api.value_assignments += 1
         self.sheet.book.app.api.written(sum(len(line) for line in cells))
 
     @property

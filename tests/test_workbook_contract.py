@@ -977,3 +977,39 @@ def test_excel_refresh_all_twice_keeps_one_set_of_flags_on_the_first_data_row(tm
     assert expressions and all(f"{first_data_row}=" in f for f in expressions), expressions
     assert fake.active_sheet is fake.sheets["Policy"]
     assert "Buyers 8" in fake.app.alerts[-1]
+
+
+def test_excel_writes_each_output_block_with_one_range_assignment(tmp_path: Path) -> None:
+    """Issue 17: every Range.Value assignment is one COM round trip (and one recalculation
+    when calculation is on), so the adapter writes adjacent output columns as one block and
+    a generated sheet's loose cells as rectangles, never cell by cell; the values are the
+    same as when written one by one."""
+    from xlcredit.workbook.excel import ExcelWorkbook
+
+    rows = 400
+    fake = open_book(build_source(tmp_path / "book.xlsx"))
+    app = fake.app.api
+    book = ExcelWorkbook(fake)  # type: ignore[arg-type]
+    n = len(book.read_table("tblBuyers").rows)
+    outputs = [ColumnWrite("Score", [float(i) for i in range(n)], number_format="0.0"),
+               ColumnWrite("Band", ["A"] * n),
+               ColumnWrite("Reason", ["1-30"] * n, number_format="@")]
+    before = app.value_assignments
+    book.write_columns("tblBuyers", outputs)
+    assert app.value_assignments - before == 1  # three new columns side by side: one block
+    table = book.read_table("tblBuyers")
+    assert [row[-3:] for row in table.rows] == [[float(i), "A", "1-30"] for i in range(n)]
+
+    spec = aging_sheet(rows)
+    kpis = [CellSpec(4 + rows + i, j, f"k{i}{j}" if j == 0 else float(i)) for i in range(30) for j in (0, 1)]
+    spec.cells.extend(kpis)
+    before = app.value_assignments
+    book.write_sheet(spec)
+    # the table (one block), the title + "Total overdue" label (one column of two rows),
+    # the 30 KPI rows (one block); the formula cell is written as a formula
+    assert app.value_assignments - before == 3
+    sheet = fake.sheets["Aging"]
+    assert sheet.cells[(1, 1)] == "Aging by buyer" and sheet.cells[(2, 1)] == "Total overdue"
+    assert [sheet.cells[(5 + rows + i, 1)] for i in range(30)] == [f"k{i}0" for i in range(30)]
+    assert [sheet.cells[(5 + rows + i, 2)] for i in range(30)] == [float(i) for i in range(30)]
+    assert sheet.formulas[(2, 2)] == f"=SUM(B4:B{3 + rows})"

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from xlcredit.macros.generated import _cell
+import numpy as np
+
+from xlcredit.macros.generated import _column_cells
 from xlcredit.macros.run import (
     _assess,
     _example_book,  # noqa: F401  (the docstring examples use it)
@@ -53,10 +55,11 @@ def refresh_buyers(workbook: Workbook, *, as_of: dt.date | None = None, _run: _R
     table = run.buyers
     writes: list[ColumnWrite] = []
     for col in BUYERS.outputs:
-        values: list[Any] = [None] * table.n_rows
-        series = result[col.name].tolist()
-        for pos, idx in enumerate(table.data_index):
-            values[int(idx)] = _cell(series[pos])
+        converted = np.empty(len(result), dtype=object)
+        converted[:] = _column_cells(result[col.name])
+        cells = np.full(table.n_rows, None, dtype=object)
+        cells[np.asarray(table.data_index, dtype=np.intp)] = converted
+        values: list[Any] = cells.tolist()
         writes.append(ColumnWrite(table.header(col.name, run.lang), values, col.number_format))
     workbook.write_columns(BUYERS.name, writes)
     if _run is None:

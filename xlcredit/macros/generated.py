@@ -35,11 +35,46 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _column_cells(values: Any) -> list[Any]:
+    """The cells of one column as plain Python values, converted per column (no Python call
+    per cell): what :func:`_cell` gives for each value.
+
+    >>> _column_cells(pd.Series([1.5, np.nan])), _column_cells(pd.Series(["a", None, np.nan]))
+    ([1.5, None], ['a', None, None])
+    >>> _column_cells(pd.Series(pd.to_datetime(["2026-01-31", None])))
+    [datetime.datetime(2026, 1, 31, 0, 0), None]
+    >>> _column_cells(pd.Series([3, 4])), _column_cells(np.array([True, False]))
+    ([3, 4], [True, False])
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object)
+                                                                     if np.ndim(values) else [values])
+    dtype = series.dtype
+    if dtype.kind == "f":
+        arr = series.to_numpy(dtype=np.float64)
+        out = arr.astype(object)
+        out[np.isnan(arr)] = None
+        return list(out.tolist())
+    if dtype.kind in "iub":
+        return list(series.to_numpy().tolist())  # numpy's tolist gives Python ints and bools
+    if dtype.kind == "M":
+        stamps = series.to_numpy(dtype="datetime64[us]")
+        out = stamps.astype(object)  # datetime.datetime
+        out[np.isnat(stamps)] = None
+        return list(out.tolist())
+    arr = series.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):
+        out = arr.copy()
+        out[pd.isna(arr)] = None
+        return list(out.tolist())
+    return [_cell(v) for v in arr.tolist()]  # mixed kinds: each value decides
+
+
 def _frame_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose cells are plain Python values (blank for NaN)."""
-    out = frame.astype(object).copy()
-    for col in out.columns:
-        out[col] = [_cell(v) for v in out[col].tolist()]
+    """A copy of ``frame`` whose cells are plain Python values (blank for NaN), converted
+    column by column."""
+    out = pd.DataFrame({j: _column_cells(frame.iloc[:, j]) for j in range(frame.shape[1])},
+                       index=frame.index, dtype=object)
+    out.columns = frame.columns
     return out
 
 

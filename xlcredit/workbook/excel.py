@@ -117,6 +117,47 @@ def _set_runs(column: xw.Range, values: dict[int, Any], number_format: str | Non
             start = i
 
 
+def _adjacent_runs(placed: list[tuple[int, Any]]) -> list[list[tuple[int, Any]]]:
+    """(position, item) pairs sorted by position, cut where positions stop being consecutive.
+
+    >>> [[p for p, _ in run] for run in _adjacent_runs([(2, "a"), (3, "b"), (5, "c")])]
+    [[2, 3], [5]]
+    """
+    runs: list[list[tuple[int, Any]]] = []
+    for position, item in placed:
+        if runs and runs[-1][-1][0] == position - 1:
+            runs[-1].append((position, item))
+        else:
+            runs.append([(position, item)])
+    return runs
+
+
+def _cell_blocks(cells: list[tuple[int, int, Any]]) -> list[tuple[int, int, list[list[Any]]]]:
+    """Loose cells (0-based row, column, value) as rectangular blocks to write in one
+    assignment each: runs of adjacent cells in a row, then runs of rows over the same columns.
+
+    >>> _cell_blocks([(0, 0, "t"), (2, 0, "a"), (2, 1, 1), (3, 0, "b"), (3, 1, 2)])
+    [(0, 0, [['t']]), (2, 0, [['a', 1], ['b', 2]])]
+    """
+    by_row: dict[int, list[tuple[int, Any]]] = {}
+    for row, col, value in cells:
+        by_row.setdefault(row, []).append((col, value))
+    blocks: list[tuple[int, int, list[list[Any]]]] = []
+    last: dict[tuple[int, int], int] = {}  # (first column, width) -> index of a block ending one row up
+    for row in sorted(by_row):
+        for run in _adjacent_runs(sorted(by_row[row], key=lambda cv: cv[0])):
+            first, values = run[0][0], [v for _, v in run]
+            key = (first, len(values))
+            index = last.pop(key, None)
+            if index is not None and blocks[index][0] + len(blocks[index][2]) == row:
+                blocks[index][2].append(values)
+            else:
+                index = len(blocks)
+                blocks.append((row, first, [values]))
+            last[key] = index
+    return blocks
+
+
 def _excel_value(value: Any, text_cell: bool = False) -> Any:
     """A value as it must be sent to Excel: every text with the apostrophe that makes Excel
     keep it as typed (``Range.Value`` otherwise reads "1-30" as a date, "0042" as 42 and
@@ -264,11 +305,18 @@ class ExcelWorkbook:
                     f"column {column.header!r} of {found.name} needs {body.rows.count} values, "
                     f"one per row; got {len(column.values)}."
                 )
-            target = body.columns[names.index(column.header.strip().casefold())]
+        placed = sorted(((names.index(c.header.strip().casefold()), c) for c in columns),
+                        key=lambda pc: pc[0])
+        for position, column in placed:
             if column.number_format:
-                target.number_format = column.number_format
-            text = column.number_format == "@"
-            _set_block(target, [[_excel_value(v, text)] for v in column.values])
+                body.columns[position].number_format = column.number_format
+        # one range assignment per run of adjacent output columns: each assignment crosses
+        # COM once (and recalculates once when calculation is on)
+        for run in _adjacent_runs(placed):
+            first = run[0][0]
+            cells = [[_excel_value(v, c.number_format == "@") for v in c.values] for _, c in run]
+            block = body[0, first].resize(body.rows.count, len(run))
+            _set_block(block, [list(row) for row in zip(*cells, strict=True)])
 
     def edit_table(self, table: str, edit: TableEdit) -> None:
         """Change cells and append rows: the table is resized over empty cells below it (Excel
@@ -383,14 +431,15 @@ class ExcelWorkbook:
     def _render(self, target: xw.Sheet, spec: SheetSpec) -> None:
         for table in spec.tables:
             self._table(target, table)
+        for row, col, block in _cell_blocks([(c.row, c.col, _excel_value(c.value))
+                                             for c in spec.cells if not c.formula]):
+            _set_block(target.range((row + 1, col + 1)).resize(len(block), len(block[0])), block)
         for cell in spec.cells:
             rng = target.range((cell.row + 1, cell.col + 1))
             if cell.number_format:
                 rng.number_format = cell.number_format
             if cell.formula:
                 rng.formula = cell.formula
-            else:
-                _set_block(rng, [[_excel_value(cell.value)]])
             if cell.bold:
                 rng.font.bold = True
             if cell.font_size:
