@@ -140,7 +140,8 @@ def compression(source: Path, refreshed: Path, repeat: int) -> list[tuple[int, f
     old = xlsx_parts.Package.from_path(source)
     new = xlsx_parts.Package.from_path(refreshed)
     changed = [d for n, d in new.parts.items() if old.parts.get(n) != d]
-    kept = sum(len(old._stored[n][1].data) for n, d in new.parts.items() if old.parts.get(n) == d)
+    kept = sum(len(member.data) for n, d in new.parts.items()
+               if old.parts.get(n) == d and (member := old.parts.original(n)) is not None)
     out = []
     for level in (1, 3, 6, 9):
 
