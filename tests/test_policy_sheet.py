@@ -128,3 +128,21 @@ def test_ambiguous_number_on_the_policy_sheet_is_listed_not_guessed() -> None:
     rows.append(["input.decimal", "comma", ""])
     p, problems = policy_from_tables({"tblPolicy": (["Setting", "Value"], rows)})
     assert (p.limits.round_to, problems) == (5.0, [])
+
+
+def test_valid_settings_are_checked_together_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 17: each policy build checks every rule; a Policy sheet whose settings are all
+    valid costs one build, not one per row (88 rows cost a refresh about a second). A broken
+    row still gets its own problem with its row (test above)."""
+    calls = []
+    original = Policy.with_overrides
+
+    def counting(self: Policy, overrides: Any) -> Policy:
+        calls.append(overrides)
+        return original(self, overrides)
+
+    monkeypatch.setattr(Policy, "with_overrides", counting)
+    tables = _as_sheet(Policy(base_currency="USD"), "en")
+    p, problems = policy_from_tables({"tblPolicy": tables["tblPolicy"]})
+    assert problems == [] and p.base_currency == "USD"
+    assert len(tables["tblPolicy"][1]) > 50 and len(calls) == 1

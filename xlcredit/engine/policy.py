@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import itertools
 import json
 import math
@@ -1016,6 +1017,13 @@ def _merge(base: Any, override: Any) -> Any:
     return override
 
 
+@functools.cache
+def _hints(cls: Any) -> dict[str, Any]:
+    """The settings' types of a policy dataclass, evaluated once per class (evaluating the
+    annotations compiles their text: it cost a refresh seconds when done per build)."""
+    return typing.get_type_hints(cls)
+
+
 def _build(cls: Any, data: Any, prefix: str) -> Any:
     """Turn plain data back into the dataclass ``cls``, naming any unknown setting."""
     if not isinstance(data, dict):
@@ -1028,7 +1036,7 @@ def _build(cls: Any, data: Any, prefix: str) -> Any:
             f"{where}{unknown[0]} is not a setting xlcredit knows; known here: "
             + ", ".join(sorted(names)) + "."
         )
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     kwargs = {k: _convert(hints[k], v, f"{prefix}.{k}" if prefix else k) for k, v in data.items()}
     try:
         return cls(**kwargs)

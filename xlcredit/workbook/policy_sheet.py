@@ -447,6 +447,9 @@ def policy_from_tables(
         lists = {str(k).strip(): p for p, k in enumerate(keys) if k is not None and str(k).strip() in LIST_SETTINGS}
         order = [p for p in range(len(keys)) if p not in lists.values()]
         order += [lists[k] for k in LIST_SETTINGS if k in lists]  # single values first
+        pending: list[tuple[dict[str, Any], int, str, Any]] = []
+        first_problem = len(problems)
+        rank = {int(t.excel_rows[pos]): i for i, pos in enumerate(order)}
         for pos in order:
             key = keys[pos]
             row = int(t.excel_rows[pos])
@@ -462,7 +465,7 @@ def policy_from_tables(
                     problems.append(Problem(sheet, row, key, raw, problem))
                     continue
                 section, name = key.split(".")
-                attempt({section: {name: numbers}}, row, key, raw)
+                pending.append(({section: {name: numbers}}, row, key, raw))
                 continue
             if key not in defaults:
                 problems.append(Problem(sheet, row, key, raw,
@@ -478,7 +481,20 @@ def policy_from_tables(
             for part in parts[:-1]:
                 cursor = cursor.setdefault(part, {})
             cursor[parts[-1]] = value
-            attempt(node, row, key, raw)
+            pending.append((node, row, key, raw))
+        # the settings together first: one policy build instead of one per row (each build
+        # checks every rule); only when they break a rule together is each row tried in turn,
+        # so the row to blame is named
+        together = overrides
+        for node, *_ in pending:
+            together = _merge(together, node)
+        try:
+            accepted, overrides = base.with_overrides(together), together
+        except PolicyError:
+            for node, row, key, raw in pending:
+                attempt(node, row, key, raw)
+        # listed in the order the rows were read, whichever check found them
+        problems[first_problem:] = sorted(problems[first_problem:], key=lambda q: rank.get(q.row or 0, -1))
     for schema in POLICY_TABLES[1:]:
         if schema.name not in tables:
             continue
