@@ -169,8 +169,12 @@ def _encode_text(values: np.ndarray, present: np.ndarray) -> EncodedColumn:
 
 def _encode_dates(values: np.ndarray, present: np.ndarray, kind: str) -> EncodedColumn | None:
     found = values[present]
+    # aware datetimes keep their wall time: the per-cell path does that (a column mixing
+    # datetimes and dates is inferred as "date", so those are looked at too)
     if kind == "datetime" and any(map(operator.attrgetter("tzinfo"), found.tolist())):
-        return None  # aware datetimes keep their wall time: the per-cell path does that
+        return None
+    if kind == "date" and any(getattr(v, "tzinfo", None) is not None for v in found.tolist()):
+        return None
     try:
         micros = found.astype("datetime64[us]").astype(np.int64)
     except (ValueError, TypeError, OverflowError):
