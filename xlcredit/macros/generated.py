@@ -64,7 +64,8 @@ def _write_generated(run: _Run, spec: SheetSpec, first: bool = False) -> None:
     if spec.name.casefold() in folded:
         run.workbook.write_sheet(spec)
         return
-    roles = ("aging", "collections", "dashboard", "history", "problems", "plan", "statement", "letters")
+    roles = ("aging", "collections", "dashboard", "history", "problems", "plan", "statement", "letters",
+             "credit_hold")
     generated = {SHEET_NAMES[r][lang].casefold() for r in roles for lang in ("en", "zh-CN")}
     anchor = run.invoices.sheet.casefold()
     before: str | None = None
