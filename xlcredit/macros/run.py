@@ -302,6 +302,7 @@ def _assess(run: _Run) -> pd.DataFrame:
         "next_review": decided["next_review"].to_numpy(),
         "limit_used": used, "decision_code": decided["decision"].to_numpy(dtype=object),
         "rule": decided["rule"].to_numpy(dtype=object), "action_code": decided["action"].to_numpy(dtype=object),
+        "to_clear": decided["to_clear"].to_numpy(dtype=float),
     }, index=pd.RangeIndex(n))
     run.cache["assess"] = out
     return out
