@@ -31,6 +31,7 @@ from xlcredit.macros.run import (
 from xlcredit.messages import text
 from xlcredit.workbook.port import CellSpec, SheetSpec, TableSpec, Workbook
 from xlcredit.workbook.schema import BUYERS, SHEET_NAMES
+from xlcredit.workbook.widths import display_width
 
 __all__ = ["CREDIT_HOLD_TABLE", "build_credit_hold", "credit_hold_frame"]
 
@@ -86,6 +87,13 @@ def _headers(lang: str, ccy: str) -> dict[str, str]:
     return {c: own.get(c) or BUYERS.column(c).header(lang) for c in _COLUMNS}
 
 
+def _rule_width(table: pd.DataFrame, header: str) -> dict[int, float]:
+    """The deciding rule is the list's answer to "why": its column shows the whole text
+    (other text columns stop at :data:`~xlcredit.workbook.widths.TEXT_CAP`)."""
+    longest = max((display_width(v) for v in table[header] if v is not None), default=0.0)
+    return {list(table.columns).index(header): min(longest + 2.0, 120.0)}
+
+
 def build_credit_hold(workbook: Workbook, *, as_of: dt.date | None = None, _run: _Run | None = None) -> int:
     """Rebuild the Credit hold sheet; returns the number of buyers on it.
 
@@ -117,7 +125,7 @@ def build_credit_hold(workbook: Workbook, *, as_of: dt.date | None = None, _run:
                           text_columns=tuple(headers[c] for c in ("buyer_id", "name", "decision", "decision_rule",
                                                                   "since_basis", "owner", "action")),
                           style="TableStyleMedium3")],
-        widths=_fit({}, list(table.columns), cap=60),
+        widths=_fit(_rule_width(table, headers["decision_rule"]), list(table.columns), cap=60),
         freeze=(top + 1, 2), tab_color="#7F0000", print_title_rows=(top, top),
         footer=_l("footer", lang),
     )
