@@ -42,6 +42,7 @@ RIBBON_ENTRY_POINTS = {
     "ribbon_build_aging",
     "ribbon_build_collections",
     "ribbon_build_dashboard",
+    "ribbon_build_credit_hold",
     "ribbon_payment_plan",
     "ribbon_statement",
     "ribbon_open_policy",
@@ -259,7 +260,7 @@ def test_labels_in_english_and_chinese(modules: dict[str, str]) -> None:
         assert table[(g.id, "label")] == (g.zh, g.en)
     assert [b.en for b in ribbon.BUTTONS] == [
         "Refresh all", "Refresh buyers", "Flag high risk", "Aging", "Collections",
-        "Dashboard", "Import ledger", "Payment plan", "Statement", "Policy", "Help and version",
+        "Dashboard", "Credit hold", "Import ledger", "Payment plan", "Statement", "Policy", "Help and version",
     ]
 
 

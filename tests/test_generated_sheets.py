@@ -41,7 +41,7 @@ R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 LANGS = ["en", "zh-CN"]
 #: The generated sheets the issue asks a print setup for.
-PRINTED = ["aging", "collections", "dashboard", "history", "problems"]
+PRINTED = ["aging", "collections", "dashboard", "credit_hold", "history", "problems"]
 #: ECMA-376 Part 1, 18.3.1.99 CT_Worksheet: the order of a worksheet's children.
 CT_WORKSHEET = [
     "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr",

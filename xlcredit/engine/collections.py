@@ -716,7 +716,8 @@ def build_worklist(
 
     *Limitation*: ``time_barred_on`` from
     :func:`~xlcredit.engine.late_payment.limitation_dates` (3 years, 4 for an
-    international sale; restarted by the promise date and ``restarts``);
+    international sale; restarted by the promise date, counted no later than the as-of day,
+    and by the ``restarts`` up to the as-of day);
     ``limitation_alert`` within ``late_interest.limitation_warning_days`` or passed.
 
     *Insurance* (``insurance.enabled``): notification by ``due + notification_days``,
@@ -829,9 +830,12 @@ def build_worklist(
     rule_code = np.where(cn_na, len(PRESETS), preset)
 
     # ---- limitation period (诉讼时效): restarted by a promise or a letter sent
-    restart = [promise_day]
+    # Evidence cannot come from the future: a promise to pay on a later day was given by
+    # today at the latest, so it restarts the period no later than the as-of day.
+    restart = [np.where(promise_day > today, float(today), promise_day)]
     if restarts is not None:
-        restart.append(_restart_days(restarts, ledger, rows))
+        given = _restart_days(restarts, ledger, rows)
+        restart.append(np.where(given > today, np.nan, given))  # a letter not yet sent
     barred = limitation_dates(_day_dates(due.astype(np.float64)), [_day_dates(r) for r in restart], international)
     barred_day = barred.astype("datetime64[D]").astype(np.int64)
     barred_day = np.where(np.isnat(barred), _NAT, barred_day)

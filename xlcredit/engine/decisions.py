@@ -35,10 +35,13 @@ __all__ = [
     "ACTIONS",
     "ALLOWED",
     "DECISIONS",
+    "HOLD_DECISIONS",
     "RULES",
+    "SINCE_BASES",
     "add_months",
     "decide_buyers",
     "experience_limit",
+    "hold_since",
     "overdue_by_step",
     "payment_history",
 ]
@@ -53,6 +56,12 @@ DECISIONS: dict[str, tuple[str, str]] = {
     "prepayment_or_guarantee": ("Prepayment or guarantee", "预付款或担保"),
     "suspend": ("Suspend credit", "暂停赊销"),
 }
+
+#: The decisions that stop deliveries on credit: the Credit hold sheet lists these buyers.
+HOLD_DECISIONS: tuple[str, ...] = ("hold", "suspend")
+
+#: How the "since" date of a hold is known (:func:`hold_since`).
+SINCE_BASES: tuple[str, ...] = ("step", "promise", "unknown")
 
 #: Action codes and texts ({step}, {who}, {until} filled in per buyer).
 ACTIONS: dict[str, tuple[str, str]] = {
@@ -236,6 +245,106 @@ def overdue_by_step(buyer_id: Any, step_no: Any, amount: Any, disputed: Any = No
         {"worst_step": "max", "hold_overdue": "sum", "suspend_overdue": "sum", "broken_promises": "sum"})
 
 
+def _first_material(buyer: pd.Series, reached: npt.NDArray[np.datetime64], amount: FloatArray,
+                    threshold: pd.Series) -> pd.Series:
+    """Per buyer, the first date at which the items reached so far add up to its threshold."""
+    f = pd.DataFrame({"buyer": buyer.to_numpy(dtype=object), "day": reached, "amount": amount})
+    f = f.sort_values(["buyer", "day"], kind="stable")
+    f["cum"] = f.groupby("buyer", sort=False)["amount"].cumsum()
+    limit = f["buyer"].map(threshold).to_numpy(dtype=float)
+    hit = f[(f["cum"].to_numpy() > 0) & (f["cum"].to_numpy() >= limit)]
+    return hit.groupby("buyer", sort=False)["day"].min()
+
+
+def _days_of(keys: pd.Series, days: pd.Series) -> npt.NDArray[np.datetime64]:
+    """The date of each key in ``days`` (NaT where it has none)."""
+    found = pd.to_datetime(pd.Series(days.reindex(keys.to_numpy()).to_numpy()))
+    return np.asarray(found.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"))
+
+
+def hold_since(buyer_id: Any, rule: Any, exposure: Any, worklist: pd.DataFrame,
+               policy: Policy = DEFAULT_POLICY) -> pd.DataFrame:
+    """Since when the rule that decided has held each buyer, from the ledger's evidence.
+
+    Parameters
+    ----------
+    buyer_id, rule, exposure : array_like
+        One row per buyer: its ID, the deciding rule (``rule`` of :func:`decide_buyers`)
+        and its exposure (base currency, the materiality share's base).
+    worklist : DataFrame
+        The collections worklist (:func:`xlcredit.engine.collections.build_worklist`):
+        ``buyer_id``, ``due_date``, ``ladder_step_no``, ``step_no``, ``disputed``,
+        ``promise_lapse_date``, ``broken_promise``, ``open_amount_base``.
+    policy : Policy, optional
+        The dunning ladder and ``decisions`` (hold and suspend steps, materiality).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``since`` (datetime64; NaT where not knowable) and ``since_basis``, one of
+        :data:`SINCE_BASES`: ``step`` (the day today's undisputed overdue at the hold, or
+        suspend, step became material), ``promise`` (the day after the first broken
+        promise lapsed), ``unknown`` (any other rule: no dated evidence in the workbook).
+
+    Notes
+    -----
+    An item reaches step k on ``due_date + from_days`` of step k (the ladder), or on the
+    day after its promise lapsed when a broken promise lifted it there. Today's undisputed
+    items at the step, taken in the order they reached it, add up to the materiality
+    threshold max(``materiality_amount``, ``materiality_share`` x exposure) on some day:
+    that day is "since". It uses today's open amounts and exposure (earlier balances are
+    not in the workbook), so a buyer whose exposure was smaller may have been held earlier.
+
+    Examples
+    --------
+    Since when has a buyer been held whose 4,000 invoice, due 1 September, passed the
+    stop-supply step (45 days by default) while a 300 invoice passed it earlier?
+
+    >>> wl = pd.DataFrame({"buyer_id": ["B1", "B1"], "due_date": pd.to_datetime(["2026-08-01", "2026-09-01"]),
+    ...     "ladder_step_no": [5, 5], "step_no": [5, 5], "disputed": [False, False],
+    ...     "promise_lapse_date": pd.to_datetime([None, None]), "broken_promise": [False, False],
+    ...     "open_amount_base": [300.0, 4000.0]})
+    >>> r = hold_since(["B1", "B2"], ["hold_step", "override"], [10_000, 0], wl)
+    >>> [str(r.loc[0, "since"].date()), r.loc[0, "since_basis"], r.loc[1, "since_basis"]]
+    ['2026-10-16', 'step', 'unknown']
+    """
+    dp = policy.decisions
+    names_on_ladder = tuple(s.step for s in policy.dunning)
+    from_days = np.array([s.from_days for s in policy.dunning], dtype=float)
+    ids = pd.Series(_objects(buyer_id, np.size(buyer_id)), dtype=object)
+    n = len(ids)
+    rules = _objects(rule, n)
+    expo = np.nan_to_num(_floats(exposure, "exposure", n))
+    threshold = pd.Series(np.fmax(dp.materiality_amount, dp.materiality_share * np.fmax(expo, 0.0)),
+                          index=ids.to_numpy()).groupby(level=0).first()
+    since = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    basis = np.full(n, "unknown", dtype=object)
+    if len(worklist):
+        wl_buyer = worklist["buyer_id"].astype(object)
+        due = pd.to_datetime(worklist["due_date"]).to_numpy(dtype="datetime64[D]")
+        after_lapse = pd.to_datetime(worklist["promise_lapse_date"]).to_numpy(dtype="datetime64[D]") \
+            + np.timedelta64(1, "D")
+        ladder = worklist["ladder_step_no"].to_numpy(dtype=float)
+        step = worklist["step_no"].to_numpy(dtype=float)
+        undisputed = ~worklist["disputed"].to_numpy(dtype=bool)
+        amount = worklist["open_amount_base"].to_numpy(dtype=float)
+        for code, setting in (("hold_step", dp.hold_from_step), ("suspend_step", dp.suspend_from_step)):
+            no = dp.step_number(setting, names_on_ladder)
+            reached = np.where(ladder >= no, due + np.timedelta64(int(from_days[no - 1]), "D"), after_lapse)
+            counts = undisputed & (step >= no)
+            first = _first_material(wl_buyer[counts], reached[counts], amount[counts], threshold)
+            mine = rules == code
+            since[mine] = _days_of(ids[mine], first)
+        broken = undisputed & worklist["broken_promise"].to_numpy(dtype=bool)
+        lapsed = pd.Series(after_lapse[broken], index=wl_buyer[broken].to_numpy()).groupby(level=0).min()
+        mine = rules == "broken_promise"
+        since[mine] = _days_of(ids[mine], lapsed)
+    known = ~np.isnat(since)
+    basis[known & np.isin(rules, ["hold_step", "suspend_step"])] = "step"
+    basis[known & (rules == "broken_promise")] = "promise"
+    return pd.DataFrame({"since": since.astype("datetime64[s]"), "since_basis": basis})
+
+
 def payment_history(position: Position) -> pd.DataFrame:
     """Per buyer of a ledger on a day (index: the ledger's buyers): ``oldest_overdue_days``,
     the days the oldest counted open item is overdue (0 when nothing is), and
@@ -371,7 +480,9 @@ def decide_buyers(
         ``decision``, ``decision_text``, ``action``, ``action_text``, ``limit``,
         ``secured_cover``, ``approval_level``, ``terms_days``, ``next_review``, ``rule``,
         ``rule_text`` (texts in ``policy.language``), ``rule_en``, ``rule_zh``,
-        ``override_note`` (why a typed override was not honoured, else None).
+        ``override_note`` (why a typed override was not honoured, else None), ``score``,
+        ``to_clear`` (held or suspended buyers: the amount to clear, see Notes; NaN for
+        the others and under a manual override, which no payment clears).
 
     Notes
     -----
@@ -545,6 +656,17 @@ def decide_buyers(
         by = who[active].astype(str).str.strip().to_numpy(dtype=object)
         act_en[active] = [ACTIONS["override"][0].format(who=w, until=u) for w, u in zip(by, until, strict=True)]
         act_zh[active] = [ACTIONS["override"][1].format(who=w, until=u) for w, u in zip(by, until, strict=True)]
+    # ---------------------------------------------------------------- amount to clear
+    # What a held or suspended buyer must pay to be out of the overdue rule and within the
+    # limit the engine recommends apart from the hold: the larger of the two amounts.
+    undisputed = np.fmax(over_v - disp, 0.0)
+    rule_amount = np.select(
+        [np.isin(rule, [codes.index("suspend_step"), codes.index("hold_step")]),
+         np.isin(rule, [codes.index("broken_promise"), codes.index("unrated_owes")]),
+         rule == codes.index("no_capacity_owes")],
+        [hold_v, undisputed, expo], default=np.nan)
+    held = np.isin(np.array(decision_codes, dtype=object).take(decision), HOLD_DECISIONS)
+    to_clear = np.where(held & ~active, np.fmax(rule_amount, np.fmax(expo - new_limit, 0.0)), np.nan)
     dec_text = np.array([t[1 if zh else 0] for t in DECISIONS.values()], dtype=object).take(decision)
     levels = np.array([lv.level_zh if zh else lv.level_en for lv in lp.approval_levels], dtype=object)
     return pd.DataFrame({
@@ -563,4 +685,5 @@ def decide_buyers(
         "rule_zh": zh_col,
         "override_note": note,
         "score": _floats(score, "score", n),
+        "to_clear": to_clear,
     })

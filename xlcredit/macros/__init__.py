@@ -3,7 +3,7 @@
 Each macro reads the tables it needs through a :class:`~xlcredit.workbook.port.Workbook`
 (live Excel or a file), runs the engine over whole columns and writes back only what
 xlcredit owns: the output columns of ``tblBuyers`` and the generated sheets (Aging,
-Collections, Dashboard, Score history, Problems, Payment plan, Statement). A cell a user typed is never
+Collections, Dashboard, Credit hold, Score history, Problems, Payment plan, Statement). A cell a user typed is never
 changed. Problems found in the data (a text in an amount column, an invoice of an unknown
 buyer) are listed on the Problems sheet and the run goes on; only a missing table or
 required column stops it with a :class:`~xlcredit.engine.errors.SchemaError` that says what to add.
@@ -29,6 +29,7 @@ from __future__ import annotations
 from xlcredit.macros.aging_sheet import build_aging
 from xlcredit.macros.buyers import flag_high_risk, refresh_buyers
 from xlcredit.macros.collections_sheet import COLLECTION_STATUSES, build_collections
+from xlcredit.macros.credit_hold import build_credit_hold
 from xlcredit.macros.dashboard import build_dashboard
 from xlcredit.macros.payment_plan import build_payment_plan
 from xlcredit.macros.problems import build_problems
@@ -36,6 +37,7 @@ from xlcredit.macros.refresh import RefreshSummary, refresh_all
 from xlcredit.macros.ribbon import (
     ribbon_build_aging,
     ribbon_build_collections,
+    ribbon_build_credit_hold,
     ribbon_build_dashboard,
     ribbon_flag_high_risk,
     ribbon_help,
@@ -53,6 +55,7 @@ __all__ = [
     "RefreshSummary",
     "build_aging",
     "build_collections",
+    "build_credit_hold",
     "build_dashboard",
     "build_payment_plan",
     "build_problems",
@@ -61,6 +64,7 @@ __all__ = [
     "refresh_buyers",
     "ribbon_build_aging",
     "ribbon_build_collections",
+    "ribbon_build_credit_hold",
     "ribbon_build_dashboard",
     "ribbon_flag_high_risk",
     "ribbon_help",

@@ -12,6 +12,7 @@ import pandas as pd
 from xlcredit.macros.run import _Run
 from xlcredit.workbook.port import SheetSpec
 from xlcredit.workbook.schema import SHEET_NAMES
+from xlcredit.workbook.widths import display_width
 
 _MONEY = "#,##0.00;[Red]-#,##0.00"
 _MONEY0 = "#,##0;[Red]-#,##0"
@@ -78,16 +79,12 @@ def _frame_cells(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _text_width(text: str) -> float:
-    """Width of a header in Excel character units (a CJK character is about two)."""
-    return float(sum(2 if ord(ch) > 0x2E80 else 1 for ch in text))
-
-
 def _fit(widths: dict[int, float], headers: list[str], first_col: int = 0, cap: float = 30) -> dict[int, float]:
-    """Widen columns so that their headers (plus the filter button) fit."""
+    """Widen columns so that their headers (plus the filter button) fit; the writer widens
+    them further to their content (:func:`xlcredit.workbook.widths.column_widths`)."""
     out = dict(widths)
     for j, header in enumerate(headers):
-        need = min(_text_width(str(header)) + 3, cap)
+        need = min(display_width(header) + 3, cap)
         out[first_col + j] = max(out.get(first_col + j, 8.43), need)
     return out
 
@@ -99,7 +96,8 @@ def _write_generated(run: _Run, spec: SheetSpec, first: bool = False) -> None:
     if spec.name.casefold() in folded:
         run.workbook.write_sheet(spec)
         return
-    roles = ("aging", "collections", "dashboard", "history", "problems", "plan", "statement", "letters")
+    roles = ("aging", "collections", "dashboard", "history", "problems", "plan", "statement", "letters",
+             "credit_hold")
     generated = {SHEET_NAMES[r][lang].casefold() for r in roles for lang in ("en", "zh-CN")}
     anchor = run.invoices.sheet.casefold()
     before: str | None = None

@@ -23,6 +23,7 @@ import pandas as pd
 from xlcredit.macros.generated import _DATE, _frame_cells, _write_generated
 from xlcredit.macros.run import (
     _example_book,  # noqa: F401  (the docstring examples use it)
+    _letters_log,
     _open,
     _read_own,
     _Run,
@@ -30,7 +31,7 @@ from xlcredit.macros.run import (
 )
 from xlcredit.macros.statement_sheet import _file_name, statement_doc, statement_lines_of
 from xlcredit.workbook.port import CellSpec, SheetSpec, TableSpec, Workbook
-from xlcredit.workbook.schema import LETTERS_LOG, SHEET_NAMES, Problem
+from xlcredit.workbook.schema import LETTERS_LOG, SHEET_NAMES
 from xlcredit.workbook.statement_doc import write_pdf
 
 __all__ = ["LettersResult", "last_reminders", "write_letters"]
@@ -223,10 +224,9 @@ def last_reminders(run: _Run) -> pd.Series:
     if "last_reminders" in run.cache:
         return run.cache["last_reminders"]  # type: ignore[no-any-return]
     out = pd.Series(dtype=object)
-    t = _read_own(run, LETTERS_LOG)
-    if t is not None:
-        run.problems.extend(p for p in t.problems if isinstance(p, Problem))
-        f = t.frame.dropna(subset=["date", "buyer_id"]).sort_values("date", kind="stable")
+    log = _letters_log(run)
+    if log is not None:
+        f = log.dropna(subset=["date", "buyer_id"]).sort_values("date", kind="stable")
         if len(f):
             last = f.groupby("buyer_id").tail(1).set_index("buyer_id")
             sent = last["sent"].notna() & (last["sent"].astype(str).str.strip() != "") if "sent" in last.columns \

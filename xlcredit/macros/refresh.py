@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from xlcredit.macros.aging_sheet import build_aging
 from xlcredit.macros.buyers import flag_high_risk, refresh_buyers
 from xlcredit.macros.collections_sheet import build_collections
+from xlcredit.macros.credit_hold import build_credit_hold
 from xlcredit.macros.dashboard import build_dashboard
 from xlcredit.macros.labels import _sheet
 from xlcredit.macros.problems import build_problems
@@ -52,7 +53,7 @@ class RefreshSummary:
 
 def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Progress | None = None) -> RefreshSummary:
     """The ribbon's "Refresh all": buyers, high-risk flags, Aging, Collections, Dashboard,
-    Score history and Problems, reading the workbook once.
+    Credit hold, Score history and Problems, reading the workbook once.
 
     Parameters
     ----------
@@ -92,6 +93,8 @@ def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Prog
     build_collections(workbook, _run=run)
     report(0.74, "Dashboard")
     figures = build_dashboard(workbook, _run=run)
+    report(0.78, "Credit hold")
+    build_credit_hold(workbook, _run=run)
     report(0.82, "Score history")
     update_score_history(workbook, _run=run)
     report(0.88, "Problems")
@@ -101,5 +104,5 @@ def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Prog
         buyers=n, high_risk=high, overdue_total=figures["overdue"], dso=figures["dso"],
         problems=n_problems, base_currency=run.ccy, as_of=run.as_of, language=lang,
         receivables=figures["receivables"],
-        sheets=[_sheet(r, lang) for r in ("aging", "collections", "dashboard", "history", "problems")],
+        sheets=[_sheet(r, lang) for r in ("aging", "collections", "dashboard", "credit_hold", "history", "problems")],
     )

@@ -11,6 +11,7 @@ from xlcredit.engine.errors import SchemaError
 from xlcredit.macros.aging_sheet import build_aging
 from xlcredit.macros.buyers import flag_high_risk, refresh_buyers
 from xlcredit.macros.collections_sheet import build_collections
+from xlcredit.macros.credit_hold import build_credit_hold
 from xlcredit.macros.dashboard import build_dashboard
 from xlcredit.macros.payment_plan import build_payment_plan
 from xlcredit.macros.refresh import refresh_all
@@ -76,6 +77,11 @@ def ribbon_build_collections() -> None:
 def ribbon_build_dashboard() -> None:
     """Ribbon button "Dashboard"."""
     _ribbon(lambda book: build_dashboard(book))
+
+
+def ribbon_build_credit_hold() -> None:
+    """Ribbon button "Credit hold"."""
+    _ribbon(lambda book: build_credit_hold(book))
 
 
 def _selected_buyer(book: Workbook) -> str | None:

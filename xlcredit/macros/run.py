@@ -302,6 +302,7 @@ def _assess(run: _Run) -> pd.DataFrame:
         "next_review": decided["next_review"].to_numpy(),
         "limit_used": used, "decision_code": decided["decision"].to_numpy(dtype=object),
         "rule": decided["rule"].to_numpy(dtype=object), "action_code": decided["action"].to_numpy(dtype=object),
+        "to_clear": decided["to_clear"].to_numpy(dtype=float),
     }, index=pd.RangeIndex(n))
     run.cache["assess"] = out
     return out
@@ -320,8 +321,56 @@ def _worklist(run: _Run) -> pd.DataFrame:
                 risk[key] = run.buyers.frame[key].to_numpy(dtype=object)
         _late_payment_problems(run, risk)
         run.cache["risk"] = risk.dropna(subset=["buyer_id"]).drop_duplicates("buyer_id")
-        run.cache["worklist"] = build_worklist(_arrays(run), run.as_of, run.policy, run.cache["risk"])
+        run.cache["worklist"] = build_worklist(_arrays(run), run.as_of, run.policy, run.cache["risk"],
+                                               restarts=_limitation_restarts(run))
     return run.cache["worklist"]  # type: ignore[no-any-return]
+
+
+def _letters_log(run: _Run) -> pd.DataFrame | None:
+    """The Letters log (``tblLettersLog``) as written by ``xlcredit letters`` and marked by
+    the user, read once per run (its problems listed once); None when the workbook has none."""
+    if "letters_log" not in run.cache:
+        from xlcredit.workbook.schema import LETTERS_LOG
+
+        t = _read_own(run, LETTERS_LOG)
+        if t is not None:
+            run.problems.extend(p for p in t.problems if isinstance(p, Problem))
+        run.cache["letters_log"] = None if t is None else t.frame
+    return run.cache["letters_log"]  # type: ignore[no-any-return]
+
+
+def _limitation_restarts(run: _Run) -> pd.DataFrame:
+    """Evidence from the Letters log that restarts the limitation period (民法典 195): per
+    invoice (``invoice_no``, ``date``), the buyer's latest letter marked sent, for every
+    invoice of that buyer already due before that day and not disputed today (a letter
+    leaves disputed items out; an item disputed then but not now is left out too: the
+    restart is never assumed). The day is the Sent mark when it is a date on or after the
+    letter's date, else the letter's date; a mark after the as-of day does not count.
+    Recorded promises (the Collections sheet's promise date) count in the engine itself."""
+    empty = pd.DataFrame({"invoice_no": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[ns]")})
+    log = _letters_log(run)
+    if log is None or not len(log) or "sent" not in log.columns:
+        return empty
+    sent_text = log["sent"].astype(str).str.strip()
+    marked = log["sent"].notna().to_numpy() & (sent_text != "").to_numpy() & log["date"].notna().to_numpy()
+    if not marked.any():
+        return empty
+    made = pd.to_datetime(log["date"][marked]).dt.normalize()
+    mark = pd.to_datetime(sent_text[marked], errors="coerce", format="ISO8601").dt.normalize()
+    day = mark.where(mark.notna() & (mark >= made), made)
+    sent = pd.DataFrame({"buyer_id": log["buyer_id"][marked].astype(str).to_numpy(), "date": day.to_numpy()})
+    sent = sent[sent["date"] <= pd.Timestamp(run.as_of)]
+    if not len(sent):
+        return empty
+    latest = sent.groupby("buyer_id")["date"].max()
+    ledger = _ledger(run)
+    letter_day = latest.reindex(ledger["buyer_id"].astype(str).to_numpy())
+    items = pd.DataFrame({"invoice_no": ledger["invoice_no"].astype(str).to_numpy(),
+                          "date": pd.to_datetime(letter_day).to_numpy(dtype="datetime64[ns]"),
+                          "due": pd.to_datetime(ledger["due_date"], errors="coerce").to_numpy(),
+                          "disputed": ledger["disputed"].to_numpy(dtype=bool)})
+    covered = items["date"].notna() & (items["due"] < items["date"]) & ~items["disputed"]
+    return items.loc[covered, ["invoice_no", "date"]].reset_index(drop=True)
 
 
 def _late_payment_problems(run: _Run, risk: pd.DataFrame) -> None:

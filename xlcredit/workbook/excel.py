@@ -62,6 +62,7 @@ from xlcredit.workbook.port import (
 )
 from xlcredit.workbook.sheet_xml import plain_value
 from xlcredit.workbook.styles import StyleBook
+from xlcredit.workbook.widths import column_widths
 from xlcredit.workbook.xlsx_parts import NS
 
 if TYPE_CHECKING:
@@ -452,7 +453,7 @@ class ExcelWorkbook:
             self._chart(target, chart)
         for validation in spec.validations:
             self._validation(target, validation)
-        for index, width in spec.widths.items():
+        for index, width in column_widths(spec).items():
             target.range((1, index + 1)).column_width = width
         self._page_setup(target, spec)
         if spec.tab_color:

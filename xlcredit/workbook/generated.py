@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +35,7 @@ from xlcredit.workbook.sheet_xml import (
     range_ref,
 )
 from xlcredit.workbook.styles import StyleBook, _rgb
+from xlcredit.workbook.widths import column_widths
 from xlcredit.workbook.xlsx_parts import NS
 
 __all__ = [
@@ -436,29 +436,6 @@ def _pane(freeze: tuple[int, int] | None) -> str:
     )
 
 
-def _text_width(value: Any) -> float:
-    """Rough display width in characters (CJK characters count double)."""
-    if isinstance(value, dt.date):
-        return 10.0 if not isinstance(value, dt.datetime) or value.time() == dt.time() else 16.0
-    if isinstance(value, float):
-        return len(f"{value:,.2f}")
-    text = "" if value is None else str(value)
-    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
-
-
-def _auto_widths(spec: SheetSpec, stored: Callable[[int, int], Any]) -> dict[int, float]:
-    """Widths for the columns of generated tables, as Excel's AutoFit would set them (the
-    file is never opened by Excel before a user reads it), from the first 1,000 rows."""
-    out: dict[int, float] = {}
-    for table in spec.tables:
-        for j in range(len(table.frame.columns)):
-            col = table.col + j
-            rows = range(table.row, table.row + 1 + min(len(table.frame), 1000))
-            longest = max(_text_width(stored(r, col)) for r in rows)
-            out[col] = max(out.get(col, 0.0), min(max(longest + 3, 8.0), 60.0))
-    return out
-
-
 def _sheet_data(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[str, int, int]:
     """``<sheetData>`` content of cells given as blocks in writing order (a later cell at the
     same place replaces an earlier one), with the last row and the last column (0-based)."""
@@ -539,7 +516,7 @@ def render_sheet(
     tab = f'<tabColor rgb="{_rgb(spec.tab_color)}"/>' if spec.tab_color else ""
     fit = '<pageSetUpPr fitToPage="1"/>' if spec.fit_width else ""
     sheet_pr = f"<sheetPr>{tab}{fit}</sheetPr>" if tab or fit else ""
-    widths = {**_auto_widths(spec, stored), **spec.widths}
+    widths = column_widths(spec)
     cols = "".join(
         f'<col min="{i + 1}" max="{i + 1}" width="{w:g}" customWidth="1"/>'
         for i, w in sorted(widths.items())

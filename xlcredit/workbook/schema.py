@@ -101,6 +101,7 @@ SHEET_NAMES: dict[str, dict[str, str]] = {
     "quick": {"en": "Quick check", "zh-CN": "快速评估"},
     "plan": {"en": "Payment plan", "zh-CN": "还款计划"},
     "letters": {"en": "Letters", "zh-CN": "催款函"},
+    "credit_hold": {"en": "Credit hold", "zh-CN": "信用冻结"},
     "statement": {"en": "Statement", "zh-CN": "对账单"},
     "help": {"en": "Read me", "zh-CN": "使用说明"},
     "import": {"en": "Import", "zh-CN": "导入设置"},

@@ -31,10 +31,13 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from xlcredit.engine.decisions import DECISIONS
 from xlcredit.engine.policy import Policy
+from xlcredit.messages import text
 from xlcredit.workbook.policy_sheet import POLICY_TABLES, policy_tables, table_title
 from xlcredit.workbook.sample import SAMPLE_AS_OF, sample_buyers, sample_invoices, sample_policy
 from xlcredit.workbook.schema import BUYERS, INVOICES, NUMBER_FORMATS, TableSchema
+from xlcredit.workbook.widths import CELL_PAD, TEXT_CAP, cell_width, display_width, money_floor
 
 __all__ = ["CURRENCIES", "build_template", "template_path"]
 
@@ -213,11 +216,34 @@ def _table(
         values = frame[c.name].tolist() if c.name in frame.columns else [None] * len(frame)
         for i, v in enumerate(values):  # a template is written once; cells one by one
             _write(ws, row + 1 + i, col + j, v, fmt)
-        ws.set_column(col + j, col + j, c.width)
+        ws.set_column(col + j, col + j, _column_width(c, values))
         help_text = c.help_zh if lang == "zh-CN" else c.help_en
         if comments and help_text:
             ws.write_comment(row, col + j, help_text, {"x_scale": 1.6, "y_scale": 0.8})
     return row + n, col + len(columns) - 1
+
+
+#: Output columns of Buyers that refresh fills with sentences (reasons, rule, action).
+_LONG_OUTPUTS = ("reasons", "decision_rule", "action")
+
+
+def _column_width(c: Any, values: list[Any]) -> float:
+    """A table column's width: the schema's, widened to the data written (CJK counted
+    double), to the longest word of its header (headers wrap) and, for amounts, to the
+    largest amount a company reaches (:func:`xlcredit.workbook.widths.money_floor`)."""
+    fmt = NUMBER_FORMATS.get(c.kind)
+    width = float(c.width)
+    if c.kind in ("money", "number"):
+        width = max(width, money_floor(str(fmt)))
+    if c.output and c.name in _LONG_OUTPUTS:  # refresh writes sentences there: room for them
+        width = max(width, TEXT_CAP + CELL_PAD)
+    if c.output and c.name == "decision":
+        width = max(width, *(display_width(t) + CELL_PAD for pair in DECISIONS.values() for t in pair))
+    for v in values[:1000]:
+        width = max(width, cell_width(_py(v), fmt if c.kind not in ("text", "id", "flag") else None))
+    words = [w for lang_words in (c.header("en").split(), [c.header("zh-CN")]) for w in lang_words]
+    longest_word = max((display_width(w) for w in words), default=0.0)
+    return min(max(width, min(longest_word / 2.0 + 2.0, TEXT_CAP)), TEXT_CAP + 4)
 
 
 def _validate(ws: Worksheet, schema: TableSchema, first_row: int, n: int, lang: str) -> None:
@@ -253,16 +279,36 @@ def _validate(ws: Worksheet, schema: TableSchema, first_row: int, n: int, lang: 
             ws.data_validation(first_row, j, last, j, opts)
 
 
-def _print_setup(ws: Worksheet, landscape: bool = True, repeat: int | None = 0) -> None:
+#: Characters of column width one printed A4 landscape page holds at about 90 % (Calibri 10).
+PAGE_CHARS = 150.0
+
+
+def _print_setup(ws: Worksheet, landscape: bool = True, repeat: int | None = 0, *, lang: str = "en",
+                 pages_wide: int = 1, title_columns: int = 0) -> None:
     if landscape:
         ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(pages_wide, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.set_header("&L&A&R&D")
-    ws.set_footer("&CPage &P / &N")
+    ws.set_footer("&C" + text("sheet.footer", lang))
     if repeat is not None:
         ws.repeat_rows(repeat)
+    if title_columns:
+        ws.repeat_columns(0, title_columns - 1)
+
+
+def buyers_pages_wide(widths: list[float], title_columns: int = 2) -> int:
+    """Pages side by side a printed Buyers sheet takes: every page repeats the title columns
+    (Buyer ID, Name) and holds :data:`PAGE_CHARS` of width, so the text stays readable
+    (61 columns on one page wide would print at about a sixth of their size).
+
+    >>> buyers_pages_wide([11, 30] + [14] * 20)
+    3
+    """
+    titles = sum(widths[:title_columns])
+    per_page = max(PAGE_CHARS - titles, PAGE_CHARS / 2)
+    return max(1, math.ceil((sum(widths) - titles) / per_page))
 
 
 # --------------------------------------------------------------------------- sheets
@@ -273,7 +319,8 @@ def _buyers_sheet(book: xlsxwriter.Workbook, fm: _Formats, frame: pd.DataFrame, 
     _validate(ws, BUYERS, 1, len(frame), lang)
     ws.freeze_panes(1, 2)
     ws.set_row(0, 42)
-    _print_setup(ws)
+    widths = [_column_width(c, frame[c.name].tolist() if c.name in frame.columns else []) for c in BUYERS.columns]
+    _print_setup(ws, lang=lang, pages_wide=buyers_pages_wide(widths), title_columns=2)
 
 
 def _invoices_sheet(book: xlsxwriter.Workbook, fm: _Formats, frame: pd.DataFrame, lang: str) -> None:
@@ -283,7 +330,7 @@ def _invoices_sheet(book: xlsxwriter.Workbook, fm: _Formats, frame: pd.DataFrame
     _validate(ws, INVOICES, 1, len(frame), lang)
     ws.freeze_panes(1, 1)
     ws.set_row(0, 30)
-    _print_setup(ws, landscape=False)
+    _print_setup(ws, landscape=False, lang=lang)
 
 
 def _udf(name: str) -> Callable[..., Any] | None:
@@ -448,7 +495,7 @@ def _quick_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str, as_of: dt.d
     ws.set_column(3, 3, 30)
     ws.set_column(4, 4, 40)
     ws.set_column(5, 5, 12)
-    _print_setup(ws, landscape=False, repeat=None)
+    _print_setup(ws, landscape=False, repeat=None, lang=lang)
 
 
 def _policy_sheet(book: xlsxwriter.Workbook, fm: _Formats, policy: Policy, lang: str) -> None:
@@ -504,7 +551,7 @@ def _policy_sheet(book: xlsxwriter.Workbook, fm: _Formats, policy: Policy, lang:
     for index, w in widths.items():
         ws.set_column(index, index, w)
     ws.freeze_panes(top + 1, 0)
-    _print_setup(ws, repeat=None)
+    _print_setup(ws, repeat=None, lang=lang)
 
 
 def _help_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str) -> None:
@@ -514,7 +561,7 @@ def _help_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str) -> None:
         ws.write_string(2 + i, 0, line, fm.get(text_wrap=True, valign="top"))
         ws.set_row(2 + i, 30)
     ws.set_column(0, 0, 110)
-    _print_setup(ws, landscape=False, repeat=None)
+    _print_setup(ws, landscape=False, repeat=None, lang=lang)
 
 
 def with_base_currency(policy: Policy, code: str) -> Policy:

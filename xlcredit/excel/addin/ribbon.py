@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
 from xlcredit.excel.addin.vbatext import assign
+from xlcredit.messages import text as _text
 
 __all__ = [
     "BUTTONS",
@@ -64,8 +65,8 @@ GROUPS = (
 BUTTONS = (
     Button("btnRefreshAll", "grpCredit", "OnRefreshAll", "RefreshAll",
            "Refresh all", "全部刷新",
-           "Refresh buyers, flags and the Aging, Collections and Dashboard sheets.",
-           "刷新客户、风险标记以及账龄、催收和仪表板工作表。"),
+           "Refresh buyers, flags and the Aging, Collections, Dashboard and Credit hold sheets.",
+           "刷新客户、风险标记以及账龄、催收、仪表板和信用冻结工作表。"),
     Button("btnRefreshBuyers", "grpCredit", "OnRefreshBuyers", "Refresh",
            "Refresh buyers", "刷新客户",
            "Recompute score, band, PD and credit limit for every buyer.",
@@ -86,6 +87,9 @@ BUTTONS = (
            "Dashboard", "仪表板",
            "Rebuild the Dashboard sheet: DSO, CEI, aging and top exposures.",
            "重新生成仪表板：DSO、CEI、账龄和最大风险敞口。"),
+    Button("btnCreditHold", "grpReceivables", "OnCreditHold", "ReviewProtectWorkbook",
+           _text("hold.button", "en"), _text("hold.button", "zh-CN"),
+           _text("hold.button_tip", "en"), _text("hold.button_tip", "zh-CN")),
     Button("btnImportLedger", "grpReceivables", "OnImportLedger", "GetExternalDataFromText",
            "Import ledger", "导入账款",
            "Import the receivables export of your ERP (CSV or Excel) into the Invoices table; "

@@ -47,6 +47,11 @@ Public Sub OnDashboard(control As IRibbonControl)
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_build_dashboard()"
 End Sub
 
+Public Sub OnCreditHold(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
+    RunPython "import xlcredit.macros; xlcredit.macros.ribbon_build_credit_hold()"
+End Sub
+
 Public Sub OnImportLedger(control As IRibbonControl)
     If Not WorkbookReady() Then Exit Sub
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_import_ledger()"

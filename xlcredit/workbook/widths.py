@@ -1,0 +1,158 @@
+"""Column widths fitted to what a cell shows, as Excel's AutoFit would set them (a file
+written headless is never opened by Excel before someone reads it).
+
+A width is in Excel's character units (the width of a digit of the default font). A CJK
+character counts double; a number counts as the text its number format shows, and a money
+column (a format with a thousands separator) is made wide enough for
+:data:`LARGE_AMOUNT` too, so the amounts a large company reaches (1.16 billion in a Chinese
+aging total) never show ``###``, even after the user's next import grows them.
+
+How wide must a column of amounts be, and one of Chinese names?
+
+>>> number_text(1_160_000_000.0, "#,##0.00;[Red]-#,##0.00"), number_text(-5.0, '#,##0;[Red]-#,##0;"-"')
+('1,160,000,000.00', '-5')
+>>> display_width("上海宏达机械有限公司"), display_width("ACME GmbH")
+(20.0, 9.0)
+>>> money_floor("#,##0.00")
+19.0
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from xlcredit.workbook.port import SheetSpec
+
+__all__ = ["LARGE_AMOUNT", "TEXT_CAP", "column_widths", "display_width", "money_floor", "number_text"]
+
+#: The largest amount every money column is made wide enough for: just under ten billion
+#: (with cents), what a large company's receivables or an aging total reach.
+LARGE_AMOUNT = 9_999_999_999.99
+
+#: Text wider than this (characters) is cut at the column's edge instead of widening it.
+TEXT_CAP = 60.0
+
+#: Room for the filter button of a table header, and for the cell's margins.
+HEADER_PAD = 3.0
+CELL_PAD = 2.0
+
+_ROWS = 1000  # rows read per column (AutoFit of a long table looks at what is shown)
+
+
+def display_width(value: Any) -> float:
+    """Width of a text in character units: East Asian wide and full-width characters
+    count two.
+
+    >>> display_width("客户编号 ID")
+    11.0
+    """
+    text = "" if value is None else str(value)
+    return float(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text))
+
+
+def _section(fmt: str, value: float) -> tuple[str, bool]:
+    """The format section a value is shown with, and whether it shows its own sign."""
+    parts = fmt.split(";")
+    if value < 0 and len(parts) > 1:
+        return parts[1], True
+    if value == 0 and len(parts) > 2:
+        return parts[2], True
+    return parts[0], False
+
+
+def number_text(value: float, fmt: str | None) -> str:
+    """The text a number shows in a cell of ``fmt`` (the usual accounting formats: digits,
+    thousands separator, decimals, percent, quoted literals; colours dropped).
+
+    >>> number_text(0.1234, "0.0%"), number_text(12.5, "0"), number_text(0.0, '#,##0.00;-#,##0.00;"-"')
+    ('12.3%', '12', '-')
+    """
+    if fmt is None or fmt in ("General", "@") or not re.search(r"[0#]", fmt):
+        return f"{value:,.2f}" if fmt is None else f"{value:g}"
+    section, own_sign = _section(fmt, value)
+    section = re.sub(r"\[[^\]]*\]", "", section)
+    literal = "".join(re.findall(r'"([^"]*)"', section))
+    body = re.sub(r'"[^"]*"', "", section)
+    if not re.search(r"[0#]", body):
+        return literal
+    x = abs(value) if own_sign else value
+    if "%" in body:
+        x *= 100.0
+    decimals = len(re.findall(r"[0#]", body.split(".", 1)[1])) if "." in body else 0
+    grouped = "," in body
+    shown = f"{x:,.{decimals}f}" if grouped else f"{x:.{decimals}f}"
+    signs = "".join(ch for ch in body if ch in "-+()")
+    return signs + shown + ("%" if "%" in body else "") + literal
+
+
+def _is_money(fmt: str | None) -> bool:
+    return bool(fmt) and "," in str(fmt).split(";")[0] and "%" not in str(fmt)
+
+
+def money_floor(fmt: str) -> float:
+    """The width a money column needs for :data:`LARGE_AMOUNT` and its negative."""
+    widest = max(len(number_text(LARGE_AMOUNT, fmt)), len(number_text(-LARGE_AMOUNT, fmt)))
+    return float(widest) + CELL_PAD
+
+
+def cell_width(value: Any, fmt: str | None = None) -> float:
+    """Width a cell needs to show ``value`` in ``fmt`` (text capped at :data:`TEXT_CAP`).
+
+    >>> cell_width(dt.date(2026, 11, 30), "yyyy-mm-dd"), cell_width(1234.5, "#,##0.00")
+    (12.0, 10.0)
+    """
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return 0.0
+    if isinstance(value, bool):
+        return display_width("FALSE") + CELL_PAD
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        with_time = isinstance(value, dt.datetime) and value.time() != dt.time()
+        shown = 16.0 if with_time else 10.0
+        if fmt and "yy" in fmt and "h" not in fmt:
+            shown = float(len(fmt.replace("yyyy", "2026").replace("yy", "26")))
+        return shown + CELL_PAD
+    if isinstance(value, (int, float)):
+        return len(number_text(float(value), fmt)) + CELL_PAD
+    return min(display_width(value), TEXT_CAP) + CELL_PAD
+
+
+def _fit(header: Any, values: Iterable[Any], fmt: str | None) -> float:
+    need = min(display_width(header), TEXT_CAP) + HEADER_PAD if header is not None else 0.0
+    for v in values:
+        need = max(need, cell_width(v, fmt))
+    if _is_money(fmt):
+        need = max(need, money_floor(str(fmt)))
+    return need
+
+
+def column_widths(spec: SheetSpec) -> dict[int, float]:
+    """Widths of a generated sheet's columns: the spec's own as a minimum, widened to fit
+    each table column's header (with its filter button), its first 1,000 cells as their
+    number formats show them, and, in money columns, :data:`LARGE_AMOUNT`; a column holding
+    a single figure fits the figure.
+
+    >>> from xlcredit.workbook.port import TableSpec
+    >>> spec = SheetSpec("Aging", tables=[TableSpec("tblAging", pd.DataFrame({"客户名称": ["上海宏达机械有限公司"],
+    ...     "合计": [1_160_000_000.0]}), number_formats={"合计": "#,##0.00"})], widths={1: 13})
+    >>> column_widths(spec)
+    {0: 22.0, 1: 19.0}
+    """
+    out = {int(k): float(v) for k, v in spec.widths.items()}
+    for table in spec.tables:
+        frame = table.frame
+        for j, header in enumerate(frame.columns):
+            col = table.col + j
+            fmt = table.number_formats.get(str(header))
+            values = frame.iloc[:_ROWS, j].tolist()
+            out[col] = max(out.get(col, 0.0), _fit(header, values, fmt))
+    for cell in spec.cells:  # figures (a title or a note overflows into the empty cells beside it)
+        if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+            out[cell.col] = max(out.get(cell.col, 0.0), _fit(None, [cell.value], cell.number_format))
+    return dict(sorted(out.items()))
