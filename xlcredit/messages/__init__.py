@@ -3,6 +3,15 @@
 The bottom layer: every package may import it; it imports nothing else of xlcredit.
 """
 
-from xlcredit.messages.core import AREAS, LANGUAGES, Field, Message, catalogue, language_of, render, text
+from xlcredit.messages.core import (
+    AREAS,
+    LANGUAGES,
+    Field,
+    Message,
+    catalogue,
+    language_of,
+    render,
+    text,
+)
 
 __all__ = ["AREAS", "LANGUAGES", "Field", "Message", "catalogue", "language_of", "render", "text"]
