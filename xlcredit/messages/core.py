@@ -22,14 +22,16 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 #: The languages every key has, in the order of the pairs in the area modules.
 LANGUAGES = ("en", "zh-CN")
 
 #: The modules of this package that hold texts; each defines ``TEXTS: dict[str, tuple[str, str]]``
 #: mapping a key of its own area (``"<area>.<name>"``) to its English and Chinese text.
-AREAS = ("sheet", "hold", "reading", "table", "ledger")
+AREAS = ("sheet", "hold", "reading", "table", "ledger", "policy")
 
 _ZH_SPELLINGS = {"zh", "zh-cn", "zh_cn", "zh-hans", "cn", "chinese", "中文", "简体中文"}
 
@@ -156,7 +158,7 @@ class Message(str):
         return text(self.key, language, **self.fields)
 
 
-def render(value: object, language: str) -> object:
+def render(value: T, language: str) -> T | str:
     """``value`` in ``language`` when it is a :class:`Message` or a :class:`Field`, else itself.
 
     >>> render(Message("sheet.total"), "zh-CN"), render(3, "zh-CN")

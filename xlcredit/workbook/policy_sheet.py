@@ -26,6 +26,7 @@ import pandas as pd
 
 from xlcredit.engine.errors import PolicyError, SchemaError
 from xlcredit.engine.policy import Policy
+from xlcredit.messages import Message
 from xlcredit.workbook.excel_values import to_dates, to_flags, to_numbers, to_text
 from xlcredit.workbook.reading import DEFAULT_RULES, ReadingRules
 from xlcredit.workbook.schema import (
@@ -334,7 +335,7 @@ def _numbers_list(key: str, raw: Any) -> tuple[list[float] | None, str | None]:
     parts = [s for s in str(raw).replace("，", ",").replace(";", ",").split(",") if s.strip()]
     p = to_numbers(parts, key)
     if not p.ok:
-        return None, f"{key} must be numbers separated by commas; {p.first_problem()}"
+        return None, Message("policy.numbers_list", {"setting": key, "problem": p.first_problem()})
     return p.values.tolist(), None
 
 
@@ -383,7 +384,7 @@ def _list_override(t: ParsedTable, policy: Policy) -> dict[str, Any]:
         return {"letters": [
             {"step": str(r["step"]).strip(), "language": _language(r["language"]), "subject": r["subject"],
              "body": str(r["body"]).replace("\r\n", "\n")} for r in rows]}
-    raise SchemaError(f"{name} is not a policy table.")
+    raise SchemaError(Message("policy.not_a_table", {"table": name}))
 
 
 def _language(value: Any) -> Any:
@@ -431,7 +432,7 @@ def policy_from_tables(
         try:
             accepted = base.with_overrides(merged)
         except PolicyError as exc:
-            problems.append(Problem(sheet, row, column, value, str(exc)))
+            problems.append(Problem(sheet, row, column, value, exc.message))
             return
         overrides = merged
 
@@ -468,8 +469,7 @@ def policy_from_tables(
                 pending.append(({section: {name: numbers}}, row, key, raw))
                 continue
             if key not in defaults:
-                problems.append(Problem(sheet, row, key, raw,
-                                        f"{key} is not a setting xlcredit knows; check its spelling"))
+                problems.append(Problem(sheet, row, key, raw, Message("policy.unknown_key", {"setting": key})))
                 continue
             value, problem = _typed(key, raw, defaults[key], rules)
             if problem:
@@ -503,12 +503,13 @@ def policy_from_tables(
         try:
             t = parse_table(header, rows, schema, sheet=sheet, header_row=hrow)
         except SchemaError as exc:
-            problems.append(Problem(sheet, hrow, schema.name, "", f"{exc} The defaults are used."))
+            problems.append(Problem(sheet, hrow, schema.name, "",
+                                    Message("policy.defaults_used", {"problem": exc.message})))
             continue
         if t.problems:
             problems.extend(t.problems)
             problems.append(Problem(sheet, hrow, schema.name, "",
-                                    f"{schema.name} has unreadable cells; its defaults are used"))
+                                    Message("policy.unreadable_table", {"table": schema.name})))
             continue
         if not len(t.frame):
             continue
