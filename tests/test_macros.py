@@ -191,7 +191,7 @@ def test_missing_required_column_stops_and_leaves_the_file(tmp_path: Path) -> No
             column.name = "Fällig am"
     book.save(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    with pytest.raises(SchemaError, match=r"tblInvoices .* no column for due_date .*Add the column"):
+    with pytest.raises(SchemaError, match=r"tblInvoices .* no column for Due date .*Add the column"):
         _refresh(path)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
 

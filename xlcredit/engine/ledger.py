@@ -269,15 +269,12 @@ def ledger_arrays(
         return invoices
     policy = policy or Policy()
     if not isinstance(invoices, pd.DataFrame):
-        raise InputError(f"invoices must be a DataFrame; got {type(invoices).__name__}.")
+        raise InputError(Message("ledger.not_a_frame", {"name": "invoices", "kind": type(invoices).__name__}))
     required = dict.fromkeys(REQUIRED_COLUMNS)
     required[by] = None
     for col in required:
         if col not in invoices.columns:
-            raise SchemaError(
-                f"The invoice table has no {col} column; add it (required: "
-                f"{', '.join(required)})."
-            )
+            raise SchemaError(Message("ledger.no_column", {"column": Field(col), "required": ", ".join(required)}))
     n = len(invoices)
     codes, buyers = _sorted_codes(invoices[by])
     amount = floats(invoices["amount"], "amount")
@@ -468,7 +465,8 @@ class Position:
 
     def set_aside_reasons(self, headers: Callable[[str], str] | None = None) -> list[Message]:
         """Why each invoice of :meth:`set_aside_items` is set aside, as catalogue messages;
-        ``headers`` maps a column to how the sheet names it (a :class:`Field`), else its name.
+        ``headers`` maps a column to how the sheet names it (a :class:`Field`), else the
+        DataFrame's column name is shown.
 
         >>> inv = pd.DataFrame({"buyer_id": ["A"], "amount": [float("inf")], "due_date": ["2026-11-01"]})
         >>> why = position(ledger_arrays(inv), "2026-11-28").set_aside_reasons()[0]

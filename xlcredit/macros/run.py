@@ -16,7 +16,7 @@ import pandas as pd
 from xlcredit.engine.errors import SchemaError
 from xlcredit.engine.policy import Policy
 from xlcredit.macros.labels import _l
-from xlcredit.messages import Message
+from xlcredit.messages import Message, text
 from xlcredit.workbook.policy_sheet import load_policy
 from xlcredit.workbook.port import Workbook
 from xlcredit.workbook.reading import ReadingRules
@@ -63,11 +63,7 @@ def _open(workbook: Workbook, as_of: dt.date | None = None) -> _Run:
     for schema in (BUYERS, INVOICES):
         if schema.name.casefold() not in {n.casefold() for n in names}:  # as Excel compares names
             found = ", ".join(sorted(names)) or "none"
-            raise SchemaError(
-                f"The workbook has no table named {schema.name} (the {schema.role} table; "
-                f"tables found: {found}). Select the {schema.role} data, Insert > Table, and "
-                f"name it {schema.name} (Table Design > Table Name); or start from `xlcredit new`."
-            )
+            raise SchemaError(Message(f"refresh.no_table_{schema.role}", {"table": schema.name, "found": found}))
     raw_b = workbook.read_table(BUYERS.name)
     rules = ReadingRules.from_policy(policy, raw_b.date1904)
     buyers = parse_table(raw_b.header, raw_b.rows, BUYERS, sheet=raw_b.sheet, header_row=raw_b.header_row,
@@ -240,7 +236,7 @@ def _assess(run: _Run) -> pd.DataFrame:
     for k in (1, 2, 3):  # three columns, joined as text
         raw = scores[f"reason_{k}{suffix}"].to_numpy(dtype=object)
         part = np.where(pd.isna(raw), "", raw.astype(str))
-        sep = np.where((reason_text != "") & (part != ""), "；" if zh else "; ", "")
+        sep = np.where((reason_text != "") & (part != ""), text("refresh.list_sep", run.lang), "")
         reason_text = reason_text + sep + part
 
     # the decision engine: ledger (dunning steps, promises, disputes), security, data, overrides
@@ -284,7 +280,7 @@ def _assess(run: _Run) -> pd.DataFrame:
     used, utilisation, over = limit_usage(exposure, current_limit, limit)
     action = decided["action_text"].to_numpy(dtype=object).copy()
     collect = (decided["action"] == "collect").to_numpy() & step_text.notna().to_numpy()
-    action[collect] = action[collect] + (": " if not zh else "：") + step_text[collect].astype(str).to_numpy(dtype=object)
+    action[collect] = action[collect] + text("refresh.colon", run.lang) + step_text[collect].astype(str).to_numpy(dtype=object)
     drop = np.nan_to_num(-change, nan=0).astype(int)
     fell = (decided["action"] == "review").to_numpy() & (drop >= run.policy.monitoring.score_drop_alert)
     action[fell] = [_l("review", lang, n=int(d)) for d in drop[fell]]

@@ -31,7 +31,7 @@ LANGUAGES = ("en", "zh-CN")
 
 #: The modules of this package that hold texts; each defines ``TEXTS: dict[str, tuple[str, str]]``
 #: mapping a key of its own area (``"<area>.<name>"``) to its English and Chinese text.
-AREAS = ("sheet", "hold", "reading", "table", "ledger", "policy")
+AREAS = ("sheet", "hold", "reading", "table", "ledger", "policy", "refresh")
 
 _ZH_SPELLINGS = {"zh", "zh-cn", "zh_cn", "zh-hans", "cn", "chinese", "中文", "简体中文"}
 
@@ -84,23 +84,12 @@ def text(key: str, language: str, /, **fields: Any) -> str:
     return template.format(**values)
 
 
-#: Headers (English, Chinese) of the workbook's columns by internal name, for a :class:`Field`
-#: raised where the table is not at hand (the engine); filled by the schema that defines them.
-_HEADERS: dict[str, tuple[str, str]] = {}
-
-
-def register_headers(headers: Mapping[str, tuple[str, str]]) -> None:
-    """Record the (English, Chinese) header of columns; the first registration of a name wins."""
-    for name, pair in headers.items():
-        _HEADERS.setdefault(name, pair)
-
-
 class Field(str):
     """A column or argument named in a message: its header in each language, chosen at render.
 
     ``headers`` is (English, Chinese) as the workbook shows them (the sheet's own header when it
-    has one), else the headers registered for the name by the workbook's schema, else the name
-    itself (an Excel function's argument). As a ``str`` it is the English header.
+    has one); without them the name itself (a DataFrame column of the engine's API, an Excel
+    function's argument). As a ``str`` it is the English header.
 
     >>> f = Field("late_share", ("Late share", "逾期付款比例"))
     >>> text("reading.above_max", "zh-CN", name=f, bound=1, value=1.5)
@@ -113,7 +102,6 @@ class Field(str):
     headers: tuple[str, str] | None
 
     def __new__(cls, name: str, headers: tuple[str, str] | None = None) -> Field:
-        headers = headers or _HEADERS.get(name)
         self = super().__new__(cls, headers[0] if headers else name)
         self.name = name
         self.headers = headers

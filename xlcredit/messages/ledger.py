@@ -9,4 +9,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ledger.no_due": ("no due date", "没有到期日"),
     "ledger.left_out": ("{reason}: invoice {invoice} left out of aging, receivables and collections",
                         "{reason}：发票 {invoice} 未计入账龄、应收账款和催收"),
+    "ledger.not_a_frame": ("{name} must be a DataFrame; got {kind}.", "{name} 必须是 DataFrame，实际为 {kind}。"),
+    "ledger.no_column": ("The invoice table has no {column} column; add it (required: {required}).",
+                         "发票表缺少“{column}”列；请添加（必需的列：{required}）。"),
 }

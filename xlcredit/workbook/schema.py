@@ -31,7 +31,6 @@ import pandas as pd
 
 from xlcredit.engine.errors import SchemaError, describe
 from xlcredit.messages import Field, Message
-from xlcredit.messages.core import register_headers
 from xlcredit.workbook.excel_values import Parsed, to_flags, to_text
 from xlcredit.workbook.reading import (
     _BLANK_TEXT,
@@ -618,9 +617,6 @@ TABLES: dict[str, TableSchema] = {
     for t in (BUYERS, INVOICES, POLICY, BANDS, LIMIT_RULES, APPROVAL, DUNNING, FX, LETTERS, HISTORY,
               COLLECTIONS_USER, LETTERS_LOG)
 }
-# messages raised where no table is at hand (the engine) name a column by these headers (the
-# invoice and buyer tables win where another table has a column of the same name)
-register_headers({c.name: (c.en, c.zh) for t in reversed((INVOICES, BUYERS, *TABLES.values())) for c in t.columns})
 
 PROBLEM_COLUMNS: tuple[str, ...] = ("sheet", "row", "column", "value", "rule")
 

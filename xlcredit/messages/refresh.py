@@ -1,0 +1,18 @@
+"""Texts of a refresh as a whole (the workbook's tables, how generated texts are joined)."""
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "refresh.no_table_buyers": (
+        "The workbook has no table named {table} (the buyers table; tables found: {found}). Select the buyers "
+        "data, Insert > Table, and name it {table} (Table Design > Table Name); or start from `xlcredit new`.",
+        "工作簿中没有名为 {table} 的表（客户表；已找到的表：{found}）。请选中客户数据，插入 > 表格，并命名为 {table}"
+        "（表设计 > 表名称）；或用 `xlcredit new` 新建工作簿。",
+    ),
+    "refresh.no_table_invoices": (
+        "The workbook has no table named {table} (the invoices table; tables found: {found}). Select the invoices "
+        "data, Insert > Table, and name it {table} (Table Design > Table Name); or start from `xlcredit new`.",
+        "工作簿中没有名为 {table} 的表（发票表；已找到的表：{found}）。请选中发票数据，插入 > 表格，并命名为 {table}"
+        "（表设计 > 表名称）；或用 `xlcredit new` 新建工作簿。",
+    ),
+    "refresh.list_sep": ("; ", "；"),
+    "refresh.colon": (": ", "："),
+}
