@@ -10,8 +10,9 @@ from xlcredit.messages.core import (
     Message,
     catalogue,
     language_of,
+    pair,
     render,
     text,
 )
 
-__all__ = ["AREAS", "LANGUAGES", "Field", "Message", "catalogue", "language_of", "render", "text"]
+__all__ = ["AREAS", "LANGUAGES", "Field", "Message", "catalogue", "language_of", "pair", "render", "text"]

@@ -31,7 +31,7 @@ LANGUAGES = ("en", "zh-CN")
 
 #: The modules of this package that hold texts; each defines ``TEXTS: dict[str, tuple[str, str]]``
 #: mapping a key of its own area (``"<area>.<name>"``) to its English and Chinese text.
-AREAS = ("sheet", "hold", "reading", "table", "ledger", "policy", "refresh", "setting")
+AREAS = ("sheet", "hold", "reading", "table", "ledger", "policy", "refresh", "setting", "decision")
 
 _ZH_SPELLINGS = {"zh", "zh-cn", "zh_cn", "zh-hans", "cn", "chinese", "中文", "简体中文"}
 
@@ -69,6 +69,16 @@ def catalogue() -> Mapping[str, tuple[str, str]]:
     if _TEXTS is None:
         _TEXTS = _gather()
     return _TEXTS
+
+
+def pair(key: str) -> tuple[str, str]:
+    """The (English, Chinese) templates of ``key``, for tables that keep both languages side
+    by side (a decision's label, a scorecard factor's name).
+
+    >>> pair("sheet.total")
+    ('Total', '合计')
+    """
+    return catalogue()[key]
 
 
 def text(key: str, language: str, /, **fields: Any) -> str:
