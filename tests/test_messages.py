@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from xlcredit.messages import AREAS, Field, Message, catalogue, text
+from xlcredit.messages.core import slug
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "xlcredit"
@@ -31,10 +32,10 @@ SCANNED = ("xlcredit/engine/", "xlcredit/workbook/", "xlcredit/macros/")
 #: no new text is written outside the catalogue). Empty when issue 15 item 1 is complete.
 NOT_YET: dict[str, int] = {
     'xlcredit/engine/aging.py': 9,
-    'xlcredit/engine/collections.py': 81,
+    'xlcredit/engine/collections.py': 19,
     'xlcredit/engine/decisions.py': 5,
     'xlcredit/engine/forecast.py': 4,
-    'xlcredit/engine/late_payment.py': 28,
+    'xlcredit/engine/late_payment.py': 23,
     'xlcredit/engine/letters.py': 6,
     'xlcredit/engine/limits.py': 22,
     'xlcredit/engine/plans.py': 34,
@@ -153,6 +154,7 @@ def _string_uses() -> tuple[set[str], list[re.Pattern[str]], list[tuple[str, int
 
 def test_every_key_is_used_and_every_used_key_exists() -> None:
     constants, patterns, calls = _string_uses()
+    slugs = {slug(c) for c in constants}
     keys = catalogue()
     missing = [(where, line, key) for where, line, key in calls if key not in keys]
     assert not missing, f"keys used but not in the catalogue: {missing}"
@@ -164,6 +166,9 @@ def test_every_key_is_used_and_every_used_key_exists() -> None:
         if key in constants or any(p.match(key) for p in patterns if p.pattern.count(".+") == 0):
             continue
         if f"{area}." in constants:  # the area is read whole (key.startswith("setting."))
+            continue
+        prefix = key.rsplit(".", 1)[0]
+        if prefix in constants and key.rsplit(".", 1)[1] in slugs:  # labels("collections.state", names)
             continue
         dynamic = [p for p in patterns if p.match(key)]
         if dynamic and (name in constants or any(p.pattern != re.escape(area + ".") + ".+$" for p in dynamic)):

@@ -9,10 +9,11 @@ from xlcredit.messages.core import (
     Field,
     Message,
     catalogue,
+    labels,
     language_of,
     pair,
     render,
     text,
 )
 
-__all__ = ["AREAS", "LANGUAGES", "Field", "Message", "catalogue", "language_of", "pair", "render", "text"]
+__all__ = ["AREAS", "LANGUAGES", "Field", "Message", "catalogue", "labels", "language_of", "pair", "render", "text"]

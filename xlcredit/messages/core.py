@@ -21,7 +21,8 @@ language that edge follows.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -31,7 +32,7 @@ LANGUAGES = ("en", "zh-CN")
 
 #: The modules of this package that hold texts; each defines ``TEXTS: dict[str, tuple[str, str]]``
 #: mapping a key of its own area (``"<area>.<name>"``) to its English and Chinese text.
-AREAS = ("sheet", "hold", "reading", "table", "ledger", "policy", "refresh", "setting", "decision", "scorecard")
+AREAS = ("sheet", "hold", "reading", "table", "ledger", "policy", "refresh", "setting", "decision", "scorecard", "collections")
 
 _ZH_SPELLINGS = {"zh", "zh-cn", "zh_cn", "zh-hans", "cn", "chinese", "中文", "简体中文"}
 
@@ -69,6 +70,24 @@ def catalogue() -> Mapping[str, tuple[str, str]]:
     if _TEXTS is None:
         _TEXTS = _gather()
     return _TEXTS
+
+
+def slug(name: str) -> str:
+    """The key part naming a value such as "broken promise" or "disputed - on hold".
+
+    >>> slug("disputed - on hold")
+    'disputed_on_hold'
+    """
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def labels(prefix: str, names: Iterable[str], language: str) -> dict[str, str]:
+    """The label of each of ``names`` (``"<prefix>.<slug>"`` keys) in ``language``; "" stays "".
+
+    >>> labels("sheet", ["total"], "zh-CN")
+    {'total': '合计'}
+    """
+    return {n: text(f"{prefix}.{slug(n)}", language) if n else "" for n in names}
 
 
 def pair(key: str) -> tuple[str, str]:
