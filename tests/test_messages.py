@@ -42,8 +42,6 @@ NOT_YET: dict[str, int] = {
     'xlcredit/engine/provision.py': 20,
     'xlcredit/engine/scoring.py': 9,
     'xlcredit/engine/values.py': 2,
-    'xlcredit/macros/collections_sheet.py': 13,
-    'xlcredit/macros/labels.py': 6,
     'xlcredit/macros/letters.py': 6,
     'xlcredit/macros/payment_plan.py': 1,
     'xlcredit/macros/refresh.py': 7,
