@@ -45,7 +45,6 @@ NOT_YET: dict[str, int] = {
     'xlcredit/macros/letters.py': 6,
     'xlcredit/macros/payment_plan.py': 1,
     'xlcredit/macros/refresh.py': 7,
-    'xlcredit/macros/statement_sheet.py': 33,
     'xlcredit/workbook/charts.py': 1,
     'xlcredit/workbook/excel.py': 8,
     'xlcredit/workbook/export_layout.py': 6,
@@ -60,11 +59,11 @@ NOT_YET: dict[str, int] = {
 
 #: English words a Chinese text may contain besides ISO codes, function and setting names,
 #: numbers and placeholders: product and program names, and the values a setting takes as
-#: typed on the Policy sheet (the choices the policy accepts, the same in both languages).
+#: typed on the Policy sheet or given to a command (the choices accepted, the same in both languages).
 ALLOWED_WORDS = {"xlcredit", "Excel", "LibreOffice", "Ctrl", "Alt", "DataFrame", "zip", "Open", "OpenDocument",
                  "point", "comma", "auto", "none", "inf", "en", "zh-CN", "cap", "extend", "ignore",
                  "custom", "eu", "uk", "lpr", "monthly", "weekly", "biweekly", "quarterly", "annuity",
-                 "following"}
+                 "following", "pdf", "xlsx", "all", "overdue"}
 
 _ERRORS = {"XlCreditError", "InputError", "PolicyError", "SchemaError", "WorkbookError", "WorkbookLockedError"}
 _CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]")
