@@ -31,7 +31,7 @@ SCANNED = ("xlcredit/engine/", "xlcredit/workbook/", "xlcredit/macros/")
 #: with a lower count fails, so the list follows the work; one with a higher count fails, so
 #: no new text is written outside the catalogue). Empty when issue 15 item 1 is complete.
 NOT_YET: dict[str, int] = {
-    'xlcredit/engine/aging.py': 9,
+    'xlcredit/engine/aging.py': 1,
     'xlcredit/engine/collections.py': 19,
     'xlcredit/engine/decisions.py': 5,
     'xlcredit/engine/forecast.py': 4,
@@ -39,7 +39,7 @@ NOT_YET: dict[str, int] = {
     'xlcredit/engine/letters.py': 6,
     'xlcredit/engine/limits.py': 2,
     'xlcredit/engine/plans.py': 34,
-    'xlcredit/engine/provision.py': 20,
+    'xlcredit/engine/provision.py': 6,
     'xlcredit/engine/scoring.py': 9,
     'xlcredit/engine/values.py': 2,
     'xlcredit/macros/letters.py': 6,
