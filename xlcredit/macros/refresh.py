@@ -19,6 +19,7 @@ from xlcredit.macros.run import (
     _open,
 )
 from xlcredit.macros.score_history import update_score_history
+from xlcredit.messages import text
 from xlcredit.workbook.port import Workbook
 
 Progress = Callable[[float, str], None]
@@ -41,14 +42,12 @@ class RefreshSummary:
 
     def lines(self) -> list[str]:
         """The summary as short lines of text in the run's language."""
-        dso = "n/a" if math.isnan(self.dso) else f"{self.dso:,.1f}"
-        if self.language == "zh-CN":
-            return [f"客户 {self.buyers}，高风险 {self.high_risk}",
-                    f"逾期 {self.overdue_total:,.2f} {self.base_currency}，DSO {dso} 天",
-                    f"数据问题 {self.problems}（见“问题”表）"]
-        return [f"Buyers {self.buyers}, high risk {self.high_risk}",
-                f"Overdue {self.overdue_total:,.2f} {self.base_currency}, DSO {dso} days",
-                f"Problems {self.problems} (see the Problems sheet)"]
+        lang = self.language
+        dso = text("refresh.not_available", lang) if math.isnan(self.dso) else f"{self.dso:,.1f}"
+        return [text("refresh.summary_buyers", lang, buyers=self.buyers, high_risk=self.high_risk),
+                text("refresh.summary_overdue", lang, amount=f"{self.overdue_total:,.2f}", ccy=self.base_currency,
+                     dso=dso),
+                text("refresh.summary_problems", lang, problems=self.problems)]
 
 
 def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Progress | None = None) -> RefreshSummary:

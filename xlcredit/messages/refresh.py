@@ -15,4 +15,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "refresh.list_sep": ("; ", "；"),
     "refresh.colon": (": ", "："),
+    "refresh.summary_buyers": ("Buyers {buyers}, high risk {high_risk}", "客户 {buyers}，高风险 {high_risk}"),
+    "refresh.summary_overdue": ("Overdue {amount} {ccy}, DSO {dso} days", "逾期 {amount} {ccy}，DSO {dso} 天"),
+    "refresh.summary_problems": ("Problems {problems} (see the Problems sheet)", "数据问题 {problems}（见“问题”表）"),
+    "refresh.not_available": ("n/a", "不适用"),
 }
