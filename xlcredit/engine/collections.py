@@ -192,7 +192,7 @@ INSURANCE_ALERTS_ZH: Final[dict[str, str]] = {
     "": "",
     "notify insurer soon": "即将到逾期申报截止日",
     "notification deadline passed": "已过逾期申报截止日",
-    "extension period ends soon": "最长延期即将届满",
+    "extension period ends soon": "最长展期即将届满",
     "file claim": "请申报索赔",
     "claim deadline soon": "即将到索赔截止日",
     "claim deadline passed": "已过索赔截止日",
@@ -227,7 +227,7 @@ BUYER_SUMMARY_COLUMNS: Final[dict[str, str]] = {
 BUYER_SUMMARY_LABELS_ZH: Final[dict[str, str]] = {
     "overdue_items": "逾期发票数",
     "overdue_total": "逾期金额",
-    "oldest_days_overdue": "最长逾期天数",
+    "oldest_days_overdue": "最久逾期天数",
     "highest_step_no": "最高催收阶段",
     "highest_step": "最高阶段代码",
     "highest_action_en": "最高阶段措施（英文）",

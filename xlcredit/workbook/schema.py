@@ -502,7 +502,7 @@ DUNNING = TableSchema(
     (
         _c("from_days", "From days overdue", "逾期天数起", "int", "From days", required=True,
            minimum=1, width=10),
-        _c("step", "Step", "步骤", "id", required=True, width=16),
+        _c("step", "Step", "阶段代码", "id", "催收阶段", former=("步骤",), required=True, width=16),
         _c("action_en", "Action (English)", "措施（英文）", "text", "Action", required=True,
            width=30),
         _c("action_zh", "Action (Chinese)", "措施（中文）", "text", width=18),
@@ -528,7 +528,7 @@ LETTERS = TableSchema(
     "tblLetters",
     "policy",
     (
-        _c("step", "Step", "步骤", "text", required=True, width=16),
+        _c("step", "Step", "阶段代码", "text", "催收阶段", former=("步骤",), required=True, width=16),
         _c("language", "Language", "语言", "text", "Lang", required=True, width=9),
         _c("subject", "Subject", "主题", "text", "Title", "标题", required=True, width=30),
         _c("body", "Text", "正文", "text", "Body", "Letter", "内容", required=True, width=60,
@@ -546,7 +546,7 @@ LETTERS_LOG = TableSchema(
         _c("date", "Date", "日期", "date", required=True, width=11),
         _c("buyer_id", "Buyer ID", "客户编号", "id", "Customer ID", "客户代码", required=True, width=11),
         _c("name", "Name", "客户名称", "text", width=30),
-        _c("step", "Step", "步骤", "text", required=True, width=16),
+        _c("step", "Step", "阶段代码", "text", "催收阶段", former=("步骤",), required=True, width=16),
         _c("amount", "Amount asked", "催收金额", "text", width=24),
         _c("items", "Invoices", "发票数", "int", width=9),
         _c("file", "File", "文件", "text", width=36),
