@@ -156,7 +156,7 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "score.portfolio_default_rate": ("Your portfolio's yearly default rate; shifts the PD (0: not known).",
                                      "本组合的年违约率；据此调整违约概率（0 表示未知）。"),
     "score.min_history_invoices": ("Invoices paid or past due needed to rate a buyer from payment behaviour alone.",
-                                   "仅凭付款记录评级所需的已付或已到期发票数。"),
+                                   "仅凭付款记录评级所需的已收款或已到期发票数。"),
     "limits.negative_wc_ignored_to_band": ("Negative working capital ignored in this band and better (none: never).",
                                            "此等级及更好等级忽略为负的营运资金（none 表示从不忽略）。"),
     "decisions.hold_from_step": ("Dunning step from which deliveries are held until overdue is paid.",

@@ -78,7 +78,7 @@ BUTTONS = (
     Button("btnAging", "grpReceivables", "OnAging", "TableInsert",
            "Aging", "账龄分析",
            "Rebuild the Aging sheet from the open invoices.",
-           "根据未结发票重新生成账龄工作表。"),
+           "根据未收发票重新生成账龄工作表。"),
     Button("btnCollections", "grpReceivables", "OnCollections", "ListMacros",
            "Collections", "催收清单",
            "Rebuild the prioritised collections worklist (your notes are kept).",
