@@ -42,13 +42,13 @@ def bad_chinese_book(tmp_path: Path) -> Path:
     assert main(["new", "--lang", "zh-CN", "--sample", "20", str(path)], out=io.StringIO(), err=io.StringIO()) == 0
     book = openpyxl.load_workbook(path)
     inv, buyers, policy = book["发票"], book["客户"], book["信用政策"]
-    _set(inv, "金额", 2, "一千")
+    _set(inv, "发票金额", 2, "一千")
     _set(inv, "币种", 3, "XYZ")
     _set(inv, "币种", 4, "CHF")
     _set(inv, "到期日", 5, "2026-13-45")
     _set(inv, "客户编号", 6, "C9999")
     _set(inv, "发票号", 8, inv.cell(7, 1).value)
-    _set(inv, "已付金额", 9, 1e9)
+    _set(inv, "已收金额", 9, 1e9)
     _set(inv, "开票日期", 10, "2026-10-31")
     _set(inv, "到期日", 10, "2026-10-01")
     _set(buyers, "逾期付款比例", 2, 1.5)
@@ -92,8 +92,8 @@ def refreshed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tupl
 def test_every_planted_cell_is_listed(refreshed: tuple[Path, list[tuple[Any, ...]]]) -> None:
     _, rows = refreshed
     listed = {(sheet, column) for sheet, _, column, _, _ in rows}
-    for where in [("发票", "金额"), ("发票", "币种"), ("发票", "到期日"), ("发票", "客户编号"), ("发票", "发票号"),
-                  ("发票", "已付金额"), ("客户", "逾期付款比例"), ("信用政策", "limits.round_to")]:
+    for where in [("发票", "发票金额"), ("发票", "币种"), ("发票", "到期日"), ("发票", "客户编号"), ("发票", "发票号"),
+                  ("发票", "已收金额"), ("客户", "逾期付款比例"), ("信用政策", "limits.round_to")]:
         assert where in listed, (where, rows)
     assert len(rows) == 10, rows  # one per planted problem, nothing else in the sample
 
@@ -106,7 +106,7 @@ def test_the_problems_sheet_shows_only_chinese(refreshed: tuple[Path, list[tuple
     # the rule names the column by its Chinese header and the value as typed
     rules = {(row[2], row[3]): row[4] for row in rows}
     assert rules[("逾期付款比例", "1.5")] == "逾期付款比例 必须 ≤ 1，实际为 1.5"
-    assert rules[("金额", "一千")] == "金额：'一千' 不是数字"
+    assert rules[("发票金额", "一千")] == "发票金额：'一千' 不是数字"
     assert rules[("limits.round_to", "-5.0")].startswith("limits.round_to 必须为 ≥ 0 的数字")
 
 

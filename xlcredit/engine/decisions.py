@@ -98,11 +98,16 @@ RULES: tuple[tuple[str, str, str, str, str], ...] = tuple(
     )
 )
 
+#: Decision texts of earlier templates, still typed in old workbooks' override column
+#: (retired by docs/zh-CN/glossary.md; tests/test_glossary_zh.py skips names with FORMER).
+_FORMER_DECISION_TEXTS: dict[str, str] = {"批准（降低额度）": "approve_reduced"}
+
 #: What a typed override decision may say (codes, English or Chinese texts, any case).
 _OVERRIDE_WORDS: dict[str, str] = {
     **{code: code for code in DECISIONS},
     **{en.lower(): code for code, (en, _zh) in DECISIONS.items()},
     **{zh: code for code, (_en, zh) in DECISIONS.items()},
+    **_FORMER_DECISION_TEXTS,
     "approve reduced": "approve_reduced", "hold": "hold", "prepayment": "prepayment_or_guarantee",
     "suspend": "suspend",
 }

@@ -2,7 +2,7 @@
 
 The recommended limit is the smaller of what the buyer **needs** (the requested amount, or
 expected sales over the payment terms plus a buffer) and what it can **carry** (per-band
-shares of tangible net worth, working capital and revenue), adjusted by an insured limit
+shares of net worth, working capital and revenue), adjusted by an insured limit
 where the seller holds credit insurance, and rounded down. Everything is computed for whole
 columns of buyers at once (in cache-sized blocks); no loop runs over buyers.
 
@@ -169,7 +169,8 @@ def recommend_limits(
     score : array_like
         TradeScore 1..100 (higher is safer); NaN (unknown) puts the buyer in band E.
     equity : array_like
-        Tangible net worth (book equity less intangibles); NaN where unknown.
+        Net worth (book equity: total assets less total liabilities; intangibles are not
+        deducted); NaN where unknown.
     working_capital : array_like
         Current assets less current liabilities; NaN where unknown.
     revenue : array_like
@@ -208,7 +209,7 @@ def recommend_limits(
     -----
     need = requested, else annual_sales x (terms + need_buffer_days) / 365.
 
-    capacity = min over the known bases of share(band) x basis, for tangible net worth,
+    capacity = min over the known bases of share(band) x basis, for net worth,
     working capital and revenue (negative net worth gives 0; so does negative working capital,
     except in ``negative_wc_ignored_to_band`` and better bands, where it is left out), capped at
     the band's ``max_limit``; no known basis: capacity unknown and limit 0.
@@ -232,7 +233,7 @@ def recommend_limits(
 
     References
     ----------
-    Issue 2 of xlcredit (the published example: band B at 35 % of tangible net worth and
+    Issue 2 of xlcredit (the published example: band B at 35 % of net worth and
     5 % of turnover, need 50,000, net worth 80,000, turnover 700,000 -> 28,000).
 
     Examples
@@ -601,7 +602,7 @@ insured_limit, current_exposure, policy
 
     References
     ----------
-    Issue 2 of xlcredit (band B: 35 % of tangible net worth, 5 % of turnover).
+    Issue 2 of xlcredit (band B: 35 % of net worth, 5 % of turnover).
 
     Examples
     --------

@@ -18,7 +18,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     'importer.yes': ('Y', '是'),
     'importer.extra_source': ('Source', '来源'),
     'importer.extra_company': ('Company', '公司'),
-    'importer.extra_inferred': ('Paid inferred', '推定已付'),
+    'importer.extra_inferred': ('Paid inferred', '推定已收'),
     'importer.blank_invoice_no': ('{column} is blank: a row without an invoice number is not imported', '{column} 为空：没有发票号的行不导入'),
     'importer.blank_buyer_id': ('{column} is blank: a row without a buyer is not imported', '{column} 为空：没有客户的行不导入'),
     'importer.blank_amount': ('{column} is blank: a row without an amount is not imported', '{column} 为空：没有金额的行不导入'),

@@ -32,8 +32,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     'scorecard.country_risk_reason': ('High-risk country', '所在国家风险高'),
     'scorecard.management_changes_12m': ('Management changes in 12 months', '近12个月管理层变动次数'),
     'scorecard.management_changes_12m_reason': ('Recent management changes', '近期管理层变动'),
-    'scorecard.negative_news': ('Negative news', '负面新闻'),
-    'scorecard.negative_news_reason': ('Negative news', '有负面新闻'),
+    'scorecard.negative_news': ('Negative news', '负面舆情'),
+    'scorecard.negative_news_reason': ('Negative news', '负面舆情'),
     'scorecard.years_in_business': ('Years in business', '经营年限'),
     'scorecard.years_in_business_reason': ('Few years in business', '经营年限短'),
 }

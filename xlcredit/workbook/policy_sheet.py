@@ -108,7 +108,7 @@ def policy_tables(policy: Policy, language: str = "en") -> dict[str, pd.DataFram
     >>> list(t)
     ['tblPolicy', 'tblBands', 'tblLimitRules', 'tblApproval', 'tblDunning', 'tblFX', 'tblLetters']
     >>> t["tblBands"].columns.tolist()[:2]
-    ['风险等级', '最低评分']
+    ['风险等级', '最低信用评分']
     """
     data = policy.to_dict()
     settings = policy.settings()
