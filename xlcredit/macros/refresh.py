@@ -43,10 +43,10 @@ class RefreshSummary:
     def lines(self) -> list[str]:
         """The summary as short lines of text in the run's language."""
         lang = self.language
-        dso = text("refresh.not_available", lang) if math.isnan(self.dso) else f"{self.dso:,.1f}"
+        overdue = {"amount": f"{self.overdue_total:,.2f}", "ccy": self.base_currency}
         return [text("refresh.summary_buyers", lang, buyers=self.buyers, high_risk=self.high_risk),
-                text("refresh.summary_overdue", lang, amount=f"{self.overdue_total:,.2f}", ccy=self.base_currency,
-                     dso=dso),
+                text("refresh.summary_no_dso", lang, **overdue) if math.isnan(self.dso)
+                else text("refresh.summary_overdue", lang, dso=f"{self.dso:,.1f}", **overdue),
                 text("refresh.summary_problems", lang, problems=self.problems)]
 
 

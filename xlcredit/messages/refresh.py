@@ -18,5 +18,5 @@ TEXTS: dict[str, tuple[str, str]] = {
     "refresh.summary_buyers": ("Buyers {buyers}, high risk {high_risk}", "客户 {buyers}，高风险 {high_risk}"),
     "refresh.summary_overdue": ("Overdue {amount} {ccy}, DSO {dso} days", "逾期 {amount} {ccy}，DSO {dso} 天"),
     "refresh.summary_problems": ("Problems {problems} (see the Problems sheet)", "数据问题 {problems}（见“问题”表）"),
-    "refresh.not_available": ("n/a", "不适用"),
+    "refresh.summary_no_dso": ("Overdue {amount} {ccy}, DSO n/a days", "逾期 {amount} {ccy}，DSO 无法计算（无赊销）"),
 }

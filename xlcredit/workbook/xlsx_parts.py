@@ -96,14 +96,14 @@ def parse_xml(data: bytes, part: str) -> etree._Element:
     head = data[:4096]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise WorkbookError(
-            Message("file.parts_1", {"part": part})
+            Message("file.dtd_entities", {"part": part})
         )
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise WorkbookError(Message("file.parts_2", {"part": part, "exc": exc})) from None
+        raise WorkbookError(Message("file.bad_xml", {"part": part, "exc": exc})) from None
     if getattr(root.getroottree().docinfo, "doctype", ""):
-        raise WorkbookError(Message("file.parts_3", {"part": part}))
+        raise WorkbookError(Message("file.dtd", {"part": part}))
     return root
 
 
@@ -177,9 +177,9 @@ class Package:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            raise WorkbookError(Message("file.parts_4", {"path": path})) from None
+            raise WorkbookError(Message("file.missing", {"path": path})) from None
         except OSError as exc:
-            raise WorkbookError(Message("file.parts_5", {"path": path, "value": exc.strerror or exc})) from None
+            raise WorkbookError(Message("file.cannot_open", {"path": path, "value": exc.strerror or exc})) from None
         return cls.from_bytes(data, str(path))
 
     @classmethod
@@ -207,11 +207,11 @@ class Package:
             NotImplementedError, RuntimeError,  # an unknown compression; an encrypted zip
         ) as exc:
             raise WorkbookError(
-                Message("file.parts_6", {"label": label, "exc": exc})
+                Message("file.damaged", {"label": label, "exc": exc})
             ) from None
         if "[Content_Types].xml" not in parts:
             raise WorkbookError(
-                Message("file.parts_7", {"label": label})
+                Message("file.zip_not_workbook", {"label": label})
             )
         return cls(parts, label)
 
@@ -222,7 +222,7 @@ class Package:
     def xml(self, part: str) -> etree._Element:
         """Parse a part (fresh tree; callers keep the trees they edit)."""
         if part not in self.parts:
-            raise WorkbookError(Message("file.parts_8", {"label": self.label, "part": part}))
+            raise WorkbookError(Message("file.lacks_part", {"label": self.label, "part": part}))
         return parse_xml(self.parts[part], part)
 
     def rels(self, part: str) -> list[Relationship]:
@@ -403,7 +403,7 @@ def write_members(stream: IO[bytes], members: list[tuple[str, _Member]]) -> None
     """Write a zip of members already compressed (local headers, data, central directory),
     dated 1980-01-01 as before; UTF-8 names flagged as such."""
     if len(members) >= 0xFFFF:
-        raise WorkbookError(Message("file.parts_9", {"n_members": f"{len(members):,}"}))
+        raise WorkbookError(Message("file.too_many_parts_to_write", {"n_members": f"{len(members):,}"}))
     central = []
     offset = 0
     dos_time, dos_date = 0, (0 << 9) | (1 << 5) | 1
@@ -414,7 +414,7 @@ def write_members(stream: IO[bytes], members: list[tuple[str, _Member]]) -> None
         fields = (version, flags, member.method, dos_time, dos_date, member.crc,
                   len(member.data), member.size, len(encoded))  # fmt: skip
         if max(offset, len(member.data), member.size) >= 0xFFFFFFFF:
-            raise WorkbookError(Message("file.parts_10"))
+            raise WorkbookError(Message("file.too_big_to_write"))
         local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", *fields, 0)
         stream.write(local + encoded)
         stream.write(member.data)
@@ -439,24 +439,24 @@ def check_kind(data: bytes, label: str) -> None:
     lower = label.lower()
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise WorkbookError(
-            Message("file.parts_11", {"label": label})
+            Message("file.xls_or_password", {"label": label})
         )
     if lower.endswith(".xlsb"):
-        raise WorkbookError(Message("file.parts_12", {"label": label}))
+        raise WorkbookError(Message("file.xlsb", {"label": label}))
     if data[:4] != b"PK\x03\x04":
         kind = "a CSV/text file" if lower.endswith((".csv", ".txt")) else "not an Excel workbook"
         raise WorkbookError(
-            Message("file.parts_13", {"label": label, "kind": kind})
+            Message("file.other_kind", {"label": label, "kind": kind})
         )
     if b"mimetypeapplication/vnd.oasis.opendocument" in data[:200]:
         raise WorkbookError(
-            Message("file.parts_14", {"label": label})
+            Message("file.ods", {"label": label})
         )
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], label: str) -> None:
     if len(infos) > MAX_PARTS:
-        raise WorkbookError(Message("file.parts_15", {"label": label, "n_infos": len(infos), "max_parts": MAX_PARTS}))
+        raise WorkbookError(Message("file.too_many_parts", {"label": label, "n_infos": len(infos), "max_parts": MAX_PARTS}))
     total = 0
     for info in infos:
         total += info.file_size
@@ -464,7 +464,7 @@ def _check_sizes(infos: list[zipfile.ZipInfo], label: str) -> None:
         ratio = info.file_size / max(info.compress_size, 1)
         if too_big or (info.file_size > RATIO_CHECK_BYTES and ratio > MAX_RATIO):
             raise WorkbookError(
-                Message("file.parts_16", {"label": label, "filename": info.filename, "file_size": f"{info.file_size:,}"})
+                Message("file.zip_bomb", {"label": label, "filename": info.filename, "file_size": f"{info.file_size:,}"})
             )
 
 
