@@ -5,8 +5,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "upgrade.how_stamped": ("stamped in the workbook", "工作簿中记录的版本"),
     "upgrade.how_inferred": ("no stamp: version 0 decided from its tables and columns: {evidence}",
                              "未记录版本：根据其表格和列判定为 0 版：{evidence}"),
-    "upgrade.evidence_v0": ("it holds {tables} with the columns xlcredit shipped before versions",
-                            "包含 {tables}，且列与引入版本号之前发布的模板一致"),
+    "upgrade.evidence_v0": ("it holds {tables} with their key columns and no version stamp, as the "
+                            "templates shipped before versions",
+                            "包含 {tables} 及其关键列且没有版本标记，与引入版本号之前发布的模板相同"),
     "upgrade.current": ("Already at the current template version {version}; nothing to change.",
                         "已是当前模板版本 {version}；无需更改。"),
     "upgrade.newer": ("{book} carries template version {version}, newer than this xlcredit knows "

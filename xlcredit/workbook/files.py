@@ -49,7 +49,7 @@ from xlcredit.engine.errors import (
     WorkbookLockedError,
 )
 from xlcredit.messages import Message
-from xlcredit.workbook import book_xml, charts
+from xlcredit.workbook import book_xml, charts, doc_props
 from xlcredit.workbook.book_xml import TableInfo
 from xlcredit.workbook.column_xml import ColumnBlock, plain_values, splice_block, write_block
 from xlcredit.workbook.generated import check_sheet_name, conditional_xml, render_sheet
@@ -1125,6 +1125,17 @@ class FileWorkbook:
         if self.output == self.path:
             self._values = {}
         self.progress(1.0, "Saved")
+
+    def document_property(self, name: str) -> str | int | float | bool | None:
+        """A custom document property of the file; None when absent."""
+        value: str | int | float | bool | None = doc_props.read_properties(self.pkg).get(name)
+        return value
+
+    def set_document_property(self, name: str, value: str | int) -> None:
+        """Create or change a custom document property (``docProps/custom.xml``)."""
+        if self.read_only:
+            raise WorkbookError(f"{self.path.name} was opened read-only; it cannot be changed.")
+        doc_props.set_property(self.pkg, name, value)
 
     def _check_unchanged(self) -> None:
         """Stop (WorkbookChangedError, exit code 6) when the file we are about to replace is
