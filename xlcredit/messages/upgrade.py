@@ -23,6 +23,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "表格 {table}（工作表 {sheet}）：新增列 {column}"),
     "upgrade.add_setting": ("Policy setting {setting} added with its default {value}",
                             "信用政策新增设置 {setting}，取默认值 {value}"),
+    "upgrade.add_setting_blank": ("Policy setting {setting} added, blank (the built-in default applies)",
+                                  "信用政策新增设置 {setting}，留空（使用内置默认值）"),
     "upgrade.add_table": ("Table {table} added on a new sheet {sheet}",
                           "新增表格 {table}，位于新工作表 {sheet}"),
     "upgrade.table_not_added": ("Table {table} belongs on sheet {sheet}, which you already have: "
@@ -43,6 +45,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "or the Upgrade workbook button; it would: {changes}",
                           "有可用的模板升级（版本 {old} -> {new}）：请运行 xlcredit upgrade 或点击"
                           "“升级工作簿”按钮；将会：{changes}"),
+    "upgrade.more": ("and {count} more", "另有 {count} 项"),
     "upgrade.button": ("Upgrade workbook", "升级工作簿"),
     "upgrade.button_tip": ("Bring this workbook to the current template: add the new columns, tables "
                            "and Policy settings; your rows, columns and sheets are kept.",

@@ -32,7 +32,8 @@ from xlcredit.messages import Message
 from xlcredit.workbook.port import Workbook
 from xlcredit.workbook.schema import BUYERS, INVOICES, POLICY
 
-__all__ = ["CHANGES", "CURRENT_VERSION", "PROPERTY", "SETTING", "VersionFound", "template_version"]
+__all__ = ["CHANGES", "CURRENT_VERSION", "PROPERTY", "SETTING", "VersionFound", "setting_value", "template_version",
+           "whole_version"]
 
 #: The version of the templates this xlcredit writes.
 CURRENT_VERSION = 1
@@ -51,7 +52,8 @@ PROPERTY = "xlcredit.template_version"
 SETTING = "template_version"
 
 #: What every version has: how an unstamped workbook is recognised as an xlcredit one.
-_EVERY_VERSION = (("tblBuyers", BUYERS, "buyer_id"), ("tblInvoices", INVOICES, "invoice_no"))
+_EVERY_VERSION = (("tblBuyers", BUYERS, "buyer_id"), ("tblInvoices", INVOICES, "invoice_no"),
+                  ("tblPolicy", POLICY, "setting"))
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class VersionFound:
     evidence: Message | None = None
 
 
-def _whole(value: Any) -> int | None:
+def whole_version(value: Any) -> int | None:
     """A stamp value as a whole number >= 0, or None (text "1", 1.0 and 1 are all 1)."""
     if isinstance(value, bool) or value is None:
         return None
@@ -111,7 +113,7 @@ def template_version(book: Workbook) -> VersionFound:
     ...     template_version(book) == VersionFound(CURRENT_VERSION, stamped=True)
     True
     """
-    stamps = [v for v in (_whole(book.document_property(PROPERTY)), _whole(setting_value(book)))
+    stamps = [v for v in (whole_version(book.document_property(PROPERTY)), whole_version(setting_value(book)))
               if v is not None]
     if stamps:
         return VersionFound(min(stamps), stamped=True)
