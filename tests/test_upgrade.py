@@ -160,7 +160,8 @@ def test_upgrade_keeps_everything_of_the_users(fixture: Path, tmp_path: Path) ->
     code, out, err = run("upgrade", str(book))
     assert code == 0, err
     if old.version < CURRENT_VERSION:
-        assert out.splitlines()[0].startswith("模板版本 0 -> " if lang == "zh-CN" else "Template version 0 -> ")
+        head = f"模板版本 {old.version} -> " if lang == "zh-CN" else f"Template version {old.version} -> "
+        assert out.splitlines()[0].startswith(head)
 
     # every cell the user (or the old template) had is still there, as it was; only the
     # version stamp's own cell changes
