@@ -400,3 +400,24 @@ def test_the_bump_script_raises_the_version_and_records_the_change() -> None:
                  + new[new.index("#: The version"):new.index("#: The custom")], "versions", "exec"), namespace)
     assert namespace["CURRENT_VERSION"] == version
     assert namespace["CHANGES"] == {**CHANGES, version: "tblBuyers: Tax ID column"}
+
+
+def test_future_template_on_excel(tmp_path: Path) -> None:
+    """The same generic upgrade through the xlwings adapter (fake Excel): a new column, a
+    setting and a table on a new sheet, the user's sheet untouched."""
+    from fake_excel import open_book
+
+    from xlcredit.workbook.excel import ExcelWorkbook
+
+    layout = _future_layout(tmp_path, "en")
+    fake = open_book(FIXTURES / f"v{CURRENT_VERSION}" / "en.xlsx")
+    user_cells = dict(fake.sheets[USER_SHEET["en"]].cells)
+    book = ExcelWorkbook(fake)
+    plan = plan_upgrade(book, layout)
+    assert [c.kind for c in plan.changes] == ["column", "setting", "table"]
+    upgrade_module.apply_upgrade(book, plan, layout)
+    assert book.read_table("tblBuyers").header[-1] == "Tax ID"
+    assert ["team.policy_source", None] in [r[:2] for r in book.read_table("tblPolicy").rows]
+    assert book.read_table("tblDecisions").header == ["Date", "Buyer ID", "New limit"]
+    assert not plan_upgrade(book, layout).needed
+    assert dict(fake.sheets[USER_SHEET["en"]].cells) == user_cells

@@ -717,7 +717,7 @@ class ExcelWorkbook:
             if str(prop.Name) == name:
                 prop.Delete()  # a property's type cannot change in place
                 break
-        props.Add(Name=name, LinkToContent=False, Type=kind, Value=value)
+        props.Add(name, False, kind, value)  # Name, LinkToContent, Type, Value: positional for COM
 
     def save(self) -> None:
         """Nothing to do: the user saves the open workbook in Excel."""
