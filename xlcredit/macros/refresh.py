@@ -87,7 +87,7 @@ def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Prog
     report(0.02, "Reading tables")
     run = _open(workbook, as_of)
     lang = run.lang
-    upgrade = upgrade_problem(workbook, run.buyers.sheet, lang)
+    upgrade = upgrade_problem(workbook, lang)
     if upgrade is not None:  # an older template: the run goes on, the Problems sheet says so
         run.problems.append(upgrade)
     report(0.15, "Scoring buyers")

@@ -348,7 +348,7 @@ def upgrade(book: Workbook, *, dry_run: bool = False) -> UpgradePlan:
     return plan
 
 
-def upgrade_problem(book: Workbook, sheet: str, language: str) -> Problem | None:
+def upgrade_problem(book: Workbook, language: str) -> Problem | None:
     """The Problems-sheet line of a refresh when an upgrade is available: from which version
     and what it would change (the first few changes). None for a workbook at the current
     version with nothing missing, and for one whose layout the upgrade cannot read (the
@@ -366,6 +366,7 @@ def upgrade_problem(book: Workbook, sheet: str, language: str) -> Problem | None
     if len(plan.changes) > _SHOWN:
         shown.append(text("upgrade.more", language, count=len(plan.changes) - _SHOWN))
     rule = text("upgrade.available", language, old=found.version, new=CURRENT_VERSION, changes="; ".join(shown))
+    sheet = book.read_table(POLICY.name).sheet  # where the template_version setting is
     return Problem(sheet, None, SETTING, found.version, rule)
 
 

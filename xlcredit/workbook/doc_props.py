@@ -5,12 +5,8 @@ Excel shows them under File > Info > Properties > Advanced > Custom; xlcredit ke
 template version there.
 
 >>> from xlcredit.workbook.xlsx_parts import Package
->>> import io, zipfile
->>> buf = io.BytesIO()
->>> with zipfile.ZipFile(buf, "w") as z:
-...     z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/'
-...                'package/2006/content-types"/>')
->>> pkg = Package.from_bytes(buf.getvalue(), "t.xlsx")
+>>> types = b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+>>> pkg = Package({"[Content_Types].xml": types}, "t.xlsx")
 >>> set_property(pkg, "xlcredit.template_version", 3)
 >>> read_properties(pkg)
 {'xlcredit.template_version': 3}
@@ -72,7 +68,7 @@ def set_property(pkg: Package, name: str, value: str | int) -> None:
     part = _part(pkg)
     if part is None:
         part = _PART if _PART not in pkg.parts else pkg.free_name("docProps/custom{}.xml")
-        root = etree.fromstring(f'<Properties xmlns="{_CP}" xmlns:vt="{_VT}"/>'.encode())
+        root = parse_xml(f'<Properties xmlns="{_CP}" xmlns:vt="{_VT}"/>'.encode(), part)
         add_rel(pkg, "", _REL, part)
         set_override(pkg, part, _TYPE)
     else:
