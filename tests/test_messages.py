@@ -99,8 +99,8 @@ def test_chinese_texts_have_no_english_words() -> None:
     found = []
     for key, (_, zh) in catalogue().items():
         # placeholders, command-line options (--decimal point), Excel's header codes (&P), e-mails
-        # commands to type (`xlcredit new`, xlcredit letters), file extensions (.xlsx) and quoted values ('standard')
-        bare = re.sub(r"\{[^{}]*\}|--[a-z-]+|&[A-Z]|\S+@\S+|`[^`]*`|\.[a-z]{3,4}\b|'[^']*'|xlcredit [a-z]+", " ", zh)
+        # commands to type (`xlcredit new`, xlcredit letters, pip install), file extensions (.xlsx) and quoted values ('standard')
+        bare = re.sub(r"\{[^{}]*\}|--[a-z-]+|&[A-Z]|\S+@\S+|`[^`]*`|\.[a-z]{3,4}\b|'[^']*'|xlcredit [a-z]+|pip install[ \w-]*", " ", zh)
         for word in re.findall(r"[A-Za-z][A-Za-z0-9_.\-/]*", bare):
             word = word.rstrip(".")
             if (word in ALLOWED_WORDS or word in arguments  # an argument of a function, as typed

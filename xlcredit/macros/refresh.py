@@ -19,6 +19,7 @@ from xlcredit.macros.run import (
     _open,
 )
 from xlcredit.macros.score_history import update_score_history
+from xlcredit.macros.upgrade import upgrade_problem
 from xlcredit.messages import text
 from xlcredit.workbook.port import Workbook
 
@@ -39,15 +40,18 @@ class RefreshSummary:
     language: str = "en"
     receivables: float = 0.0
     sheets: list[str] = field(default_factory=list)
+    #: "An upgrade is available and what it would change", when the template is older.
+    upgrade: str | None = None
 
     def lines(self) -> list[str]:
         """The summary as short lines of text in the run's language."""
         lang = self.language
         overdue = {"amount": f"{self.overdue_total:,.2f}", "ccy": self.base_currency}
+        extra = [self.upgrade] if self.upgrade else []
         return [text("refresh.summary_buyers", lang, buyers=self.buyers, high_risk=self.high_risk),
                 text("refresh.summary_no_dso", lang, **overdue) if math.isnan(self.dso)
                 else text("refresh.summary_overdue", lang, dso=f"{self.dso:,.1f}", **overdue),
-                text("refresh.summary_problems", lang, problems=self.problems)]
+                text("refresh.summary_problems", lang, problems=self.problems), *extra]
 
 
 def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Progress | None = None) -> RefreshSummary:
@@ -82,6 +86,9 @@ def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Prog
     report(0.02, "Reading tables")
     run = _open(workbook, as_of)
     lang = run.lang
+    upgrade = upgrade_problem(workbook, lang)
+    if upgrade is not None:  # an older template: the run goes on, the Problems sheet says so
+        run.problems.append(upgrade)
     report(0.15, "Scoring buyers")
     n = refresh_buyers(workbook, _run=run)
     report(0.40, "Flagging high-risk buyers")
@@ -102,6 +109,6 @@ def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Prog
     return RefreshSummary(
         buyers=n, high_risk=high, overdue_total=figures["overdue"], dso=figures["dso"],
         problems=n_problems, base_currency=run.ccy, as_of=run.as_of, language=lang,
-        receivables=figures["receivables"],
+        receivables=figures["receivables"], upgrade=upgrade.rule if upgrade is not None else None,
         sheets=[_sheet(r, lang) for r in ("aging", "collections", "dashboard", "credit_hold", "history", "problems")],
     )

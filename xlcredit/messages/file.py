@@ -97,10 +97,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         '{name} was opened read-only; it cannot be saved.',
         '{name} 以只读方式打开，无法保存。',
     ),
-    'file.changed_meanwhile': (
-        '{name} was changed by another program while xlcredit was working; nothing was saved. Close it elsewhere and refresh again.',
-        'xlcredit 运行期间 {name} 被其他程序修改；未保存任何内容。请在其他程序中关闭后再次刷新。',
-    ),
     'file.dtd_entities': (
         'Part {part} of the workbook declares a DTD or entities, which xlcredit refuses for safety; open the file in Excel and save it again.',
         '工作簿部件 {part} 声明了 DTD 或实体，出于安全考虑 xlcredit 拒绝读取；请在 Excel 中打开并重新保存。',
@@ -165,4 +161,5 @@ TEXTS: dict[str, tuple[str, str]] = {
         '{label} unpacks to more than xlcredit accepts (part {filename}: {file_size} bytes); it looks like a zip bomb and was refused.',
         '{label} 解压后超出 xlcredit 可接受的大小（部件 {filename}：{file_size} 字节）；疑似压缩炸弹，已拒绝。',
     ),
+    'file.read_only_change': ('{name} was opened read-only; it cannot be changed.', '{name} 以只读方式打开，无法修改。'),
 }

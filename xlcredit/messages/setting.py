@@ -4,6 +4,7 @@ Values a user types (en, zh-CN, cap, extend, point, DMY...) are kept as typed in
 """
 
 TEXTS: dict[str, tuple[str, str]] = {
+    'setting.template_version': ('Template version this workbook follows (xlcredit upgrade raises it); not a credit rule: leave it as it is.', '本工作簿所依据的模板版本（由 xlcredit upgrade 更新）；不是信用规则，请勿修改。'),
     'setting.language': ('Language of sheet names, labels and reasons: en or zh-CN.', '工作表名称、标签和原因说明的语言：en 或 zh-CN。'),
     'setting.base_currency': ('Currency all amounts are converted to (three-letter code, e.g. EUR, CNY).', '所有金额折算成的本位币（三位字母代码，如 EUR、CNY）。'),
     'setting.as_of': ('Date of the report (aging, overdue days). Blank: today.', '报告日期（账龄、逾期天数的基准）。空白表示今天。'),

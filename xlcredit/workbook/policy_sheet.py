@@ -47,6 +47,7 @@ __all__ = [
     "DESCRIPTIONS",
     "LIST_SETTINGS",
     "POLICY_TABLES",
+    "WORKBOOK_SETTINGS",
     "describe_setting",
     "load_policy",
     "policy_from_tables",
@@ -62,6 +63,20 @@ POLICY_TABLES: tuple[TableSchema, ...] = (POLICY, BANDS, LIMIT_RULES, APPROVAL, 
 #: ``provision.loss_rates`` depends on the buckets the others define).
 LIST_SETTINGS: tuple[str, ...] = ("aging.bucket_edges", "score.grade_min_scores",
                                    "provision.invoice_age_edges", "provision.loss_rates")
+
+#: Rows of tblPolicy that describe the workbook, not the credit policy: checked, never
+#: applied to the policy (the template version, see :mod:`xlcredit.workbook.versions`).
+WORKBOOK_SETTINGS: tuple[str, ...] = ("template_version",)
+
+
+def _whole_number(raw: Any) -> int | None:
+    """A whole number >= 0 typed as a number or as text; None otherwise."""
+    try:
+        number = float(str(raw).strip()) if isinstance(raw, str) else float(raw)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() and number >= 0 and not isinstance(raw, bool) else None
+
 
 #: Description of each setting (English, Simplified Chinese), from the catalogue.
 DESCRIPTIONS: dict[str, tuple[str, str]] = {
@@ -309,6 +324,11 @@ def policy_from_tables(
                     continue
                 section, name = key.split(".")
                 pending.append(({section: {name: numbers}}, row, key, raw))
+                continue
+            if key in WORKBOOK_SETTINGS:  # about the workbook, not the credit policy
+                if _whole_number(raw) is None:
+                    problems.append(Problem(sheet, row, key, raw,
+                                            Message("upgrade.bad_setting", {"value": raw})))
                 continue
             if key not in defaults:
                 problems.append(Problem(sheet, row, key, raw, Message("policy.unknown_key", {"setting": key})))
