@@ -548,7 +548,9 @@ def decide_buyers(
         "unrated_owes": not_rated & ~has_cover & material(over_v),
         "unrated": not_rated & ~has_cover,
         "secured_band": secured_band & ~has_cover,
-        "no_capacity_owes": (new_limit == 0) & known & material(expo),
+        # Only a rated band's capacity comes from the statements; a secured-band buyer's limit
+        # is its cover, and cover too small to round to a limit is "no_limit", not a suspension.
+        "no_capacity_owes": ~secured_band & (new_limit == 0) & known & material(expo),
         "no_limit": new_limit == 0,
         "secured_cover": secured_band & has_cover,
         "over_limit": material(expo - new_limit),
