@@ -54,7 +54,9 @@ def _key(values: Iterable[object], *, upper: bool) -> npt.NDArray[np.object_]:
     text = text.str.upper() if upper else text.str.casefold()
     text = text.str.replace(r"[\W_]+", "", regex=True)
     out = np.full(len(s), None, dtype=object)
-    out[known] = np.where(text.to_numpy(dtype=object) == "", None, text.to_numpy(dtype=object))
+    keys = text.to_numpy(dtype=object)
+    keys[keys == ""] = None  # nothing but punctuation: no key
+    out[known] = keys
     return out
 
 
@@ -241,7 +243,7 @@ def group_conflicts(rows: pd.DataFrame) -> pd.DataFrame:
     })
     flags["name"] = flags["name"].fillna(False).astype(bool)
     long = flags[list(CONFLICT_KINDS)].stack()
-    long = long[long.astype(bool)]
+    long = long[long.astype(bool).to_numpy()]
     return pd.DataFrame({"group_id": long.index.get_level_values(0).to_numpy(dtype=object),
                          "kind": long.index.get_level_values(1).to_numpy(dtype=object)})
 

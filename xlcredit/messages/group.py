@@ -68,7 +68,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "group.h_team_overdue": ("Overdue (team base)", "逾期金额（团队本位币）"),
     "group.h_rate": ("Rate to {ccy}", "折合 {ccy} 汇率"),
     "group.h_limit": ("Limit ({ccy})", "信用额度（{ccy}）"),
-    "group.h_limit_own": ("Limit (buyer ccy)", "信用额度（客户币种）"),
+    "group.h_limit_own": ("Current limit (buyer ccy)", "现有额度（客户币种）"),
     "group.h_limit_ccy": ("Limit currency", "额度币种"),
     "group.h_other_id": ("Other buyer ID", "对方客户编号"),
     "group.h_other_name": ("Other name", "对方客户名称"),

@@ -106,9 +106,9 @@ def create_group_book(path: Path, policy: Policy, lang: str) -> Path:
     ws.add_table(top, 0, top + len(rates), 1, {"name": FX.name, "style": "TableStyleLight9",
                                                "columns": [{"header": h, "header_format": head}
                                                            for h in FX.headers(lang)]})
-    for i, (code, value) in enumerate(rates):
+    for i, (code, factor) in enumerate(rates):
         ws.write_string(top + 1 + i, 0, code)
-        ws.write_number(top + 1 + i, 1, float(value), rate)
+        ws.write_number(top + 1 + i, 1, float(factor), rate)
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 16)
     ws.set_column(2, 2, 60)
