@@ -43,6 +43,7 @@ from xlcredit.workbook.policy_sheet import load_policy
 from xlcredit.workbook.port import CellSpec, DataValidation, SheetSpec, TableSpec
 from xlcredit.workbook.reading import ReadingRules
 from xlcredit.workbook.schema import parse_table
+from xlcredit.workbook.widths import display_width
 from xlcredit.workbook.templates import with_base_currency
 
 __all__ = ["CombineResult", "TeamBook", "combine"]
@@ -278,8 +279,10 @@ def _sheet(result: CombineResult, key: str, title: str, note: str, table: TableS
         table.frame = pd.DataFrame([[None] * frame.shape[1]], columns=frame.columns, dtype=object)
         cells.append(CellSpec(_TOP + 3, 0, empty))
     table.frame = _frame_cells(table.frame)
+    texts = {j: min(max((display_width(v) for v in table.frame.iloc[:, j] if isinstance(v, str)), default=0) + 2, 60)
+             for j in range(table.frame.shape[1])}  # text columns as wide as their longest text
     return SheetSpec(group_sheet(key, lang), cells=cells, tables=[table],
-                     widths=_fit({}, list(table.frame.columns), cap=40), freeze=(_TOP + 1, 1),
+                     widths=_fit(texts, list(table.frame.columns), cap=40), freeze=(_TOP + 1, 1),
                      tab_color="#375623", print_title_rows=(_TOP, _TOP), validations=validations or [],
                      footer=text("sheet.footer", lang))
 
