@@ -229,3 +229,19 @@ def test_the_same_id_under_two_names_is_listed() -> None:
                          "limit_ccy": ["EUR", "EUR"], "limit_own": [np.nan, np.nan]})
     assert group_conflicts(rows)["kind"].tolist() == ["name"]
     assert normalise_name(["Acme GmbH"])[0] != normalise_name(["Zenith Ltd"])[0]
+
+
+def test_an_answer_neither_yes_nor_no_is_named_and_merges_nothing(teams: dict[str, Path], tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    group = tmp_path / "group.xlsx"
+    books = [str(teams["south.xlsx"]), str(teams["asia.xlsx"])]
+    assert main(["combine", *books, "--output", str(group), "--base-currency", "EUR"]) == 0
+    matches = _table(group, GROUP_MATCHES_TABLE)
+    row = matches["Buyer ID"].tolist().index("AS-017")
+    with FileWorkbook.open(group) as book:
+        book.edit_table(GROUP_MATCHES_TABLE, TableEdit(updates={row: {text("group.h_confirm", "en"): "maybe"}}))
+        book.save()
+    capsys.readouterr()
+    assert main(["combine", *books, "--output", str(group)]) == 0
+    assert "'maybe'" in capsys.readouterr().out
+    assert {"AS-017", TAX_ID_BUYER} <= set(_group_buyers(group).index)  # still apart

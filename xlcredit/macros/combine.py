@@ -43,8 +43,8 @@ from xlcredit.workbook.policy_sheet import load_policy
 from xlcredit.workbook.port import CellSpec, DataValidation, SheetSpec, TableSpec
 from xlcredit.workbook.reading import ReadingRules
 from xlcredit.workbook.schema import parse_table
-from xlcredit.workbook.widths import display_width
 from xlcredit.workbook.templates import with_base_currency
+from xlcredit.workbook.widths import display_width
 
 __all__ = ["CombineResult", "TeamBook", "combine"]
 
@@ -138,12 +138,15 @@ def read_team(path: Path, team: str) -> TeamBook:
     return book
 
 
-def _read_own(book: FileWorkbook, schema: Any, policy: Policy) -> pd.DataFrame | None:
+def _read_own(book: FileWorkbook, schema: Any, policy: Policy, warnings: list[str]) -> pd.DataFrame | None:
+    """A table of the group workbook the user types in (None when absent); a cell that
+    breaks its column's rule is named in ``warnings`` and taken as blank."""
     if schema.name.casefold() not in {n.casefold() for n in book.table_names()}:
         return None
     raw = book.read_table(schema.name)
     parsed = parse_table(raw.header, raw.rows, schema, sheet=raw.sheet, header_row=raw.header_row,
                          rules=ReadingRules.from_policy(policy, raw.date1904), grid=raw.grid)
+    warnings.extend(f"{p.sheet} row {p.row}, {p.column}: {p.rule}" for p in parsed.problems)
     return parsed.frame
 
 
@@ -215,14 +218,16 @@ def _combine(group: FileWorkbook, teams: list[TeamBook], policy: Policy, out: Pa
     if not read:  # nothing to add up: say why for the first workbook, write nothing
         bad = teams[0]
         assert bad.error is not None
-        raise type(bad.error)(Message("group.err_read", {"book": bad.path.name, "why": bad.error.message}))
+        raise type(bad.error)(Message("group.err_all", {"book": bad.path.name, "why": bad.error.message,
+                                                        "group": out.name}))
     rows = pd.concat([t.rows.assign(team_ccy=t.ccy, rate=t.rate) for t in read], ignore_index=True)
     rows["exposure"] = rows["exposure_team"] * rows["rate"]
     rows["overdue"] = rows["overdue_team"] * rows["rate"]
     rows["limit"] = rows["limit_team"] * rows["rate"]
 
     candidates = match_candidates(rows)
-    answers = _answers(group, policy)
+    warnings: list[str] = []
+    answers = _answers(group, policy, warnings)
     pair = list(zip(candidates["buyer_id"], candidates["other_id"], strict=True))
     flag = np.array([answers.get(p, np.nan) for p in pair], dtype=float)
     candidates["status"] = np.where(flag == 1.0, "merged", np.where(flag == 0.0, "apart", "open"))
@@ -232,7 +237,7 @@ def _combine(group: FileWorkbook, teams: list[TeamBook], policy: Policy, out: Pa
     confirmed = [p for p, f in zip(pair, flag, strict=True) if f == 1.0]
     rows["group_id"] = group_ids(rows["buyer_id"], confirmed)
 
-    limits_frame = _read_own(group, GROUP_LIMITS, policy)
+    limits_frame = _read_own(group, GROUP_LIMITS, policy, warnings)
     typed = pd.Series(dtype=float)
     if limits_frame is not None and len(limits_frame):
         f = limits_frame.dropna(subset=["group_id", "group_limit"])
@@ -240,16 +245,16 @@ def _combine(group: FileWorkbook, teams: list[TeamBook], policy: Policy, out: Pa
     totals = group_totals(rows, typed)
     conflicts = group_conflicts(rows)
 
-    result = CombineResult(out, teams, totals, candidates, conflicts, ccy, lang)
+    result = CombineResult(out, teams, totals, candidates, conflicts, ccy, lang, warnings)
     for spec in (_buyers_sheet(result, rows), _teams_sheet(result, rows), _matches_sheet(result),
                  _conflicts_sheet(result, rows), _books_sheet(result)):
         _write(group, spec, lang)
     return result
 
 
-def _answers(group: FileWorkbook, policy: Policy) -> dict[tuple[str, str], float]:
+def _answers(group: FileWorkbook, policy: Policy, warnings: list[str]) -> dict[tuple[str, str], float]:
     """The user's Yes/No per pair on the previous Matches to confirm sheet (1.0 / 0.0)."""
-    frame = _read_own(group, GROUP_MATCHES, policy)
+    frame = _read_own(group, GROUP_MATCHES, policy, warnings)
     if frame is None or not len(frame):
         return {}
     f = frame.dropna(subset=["buyer_id", "other_id", "confirm"])

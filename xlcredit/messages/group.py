@@ -94,7 +94,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "group.status_merged": ("merged", "已合并"),
     "group.status_apart": ("kept apart", "不合并"),
     "group.status_open": ("waiting for your answer", "待确认"),
-    "group.status_bad": ("waiting: {value} is neither Yes nor No", "待确认：{value} 不是“是”或“否”"),
     "group.basis_set": ("set on the sheet {sheet}", "“{sheet}”表设定"),
     "group.basis_sum": ("sum of the teams' limits", "各团队额度之和"),
     "group.basis_unknown": ("not known: a team's limit or FX rate is missing", "无法确定：缺少某团队的额度或汇率"),
@@ -111,6 +110,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "group.err_no_rate": ("the sheet {sheet} of {group} has no FX rate for {ccy}, the base currency of this "
                           "workbook; add it to its FX table",
                           "{group} 的“{sheet}”表中没有本工作簿本位币 {ccy} 的汇率；请在其汇率表中添加"),
+    "group.err_all": ("{book}: {why}; no team workbook could be read, {group} was not written",
+                      "{book}：{why}；没有可读取的团队工作簿，未写入 {group}"),
     "group.err_none": ("no team workbook could be read; {group} was not written",
                        "没有可读取的团队工作簿；未写入 {group}"),
     "group.err_twice": ("{book} is given twice; give each team's workbook once",
