@@ -15,6 +15,7 @@ import hashlib
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -33,7 +34,7 @@ SEED = 2026
 #: Each team's share of the 24 sample buyers (by position) and its base currency.
 TEAMS = {"north.xlsx": (range(0, 14), "EUR"), "south.xlsx": (range(8, 20), "USD"),
          "asia.xlsx": (range(12, 24), "CNY")}
-TAX_ID_BUYER, NAME_BUYER = "C0017", "C0019"  # found in Asia under other IDs
+TAX_ID_BUYER, NAME_BUYER = "C0017", "C0020"  # found in Asia under other IDs
 LIMIT_BUYER, BAND_BUYER, BLOCKED_BUYER = "C0011", "C0013", "C0010"
 
 
@@ -49,9 +50,11 @@ def _team_frames() -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
     north, south, asia = (out[n][0] for n in TEAMS)
     # the same VAT number, typed two ways, under two IDs (and another name)
     south.loc[south["buyer_id"] == TAX_ID_BUYER, "tax_id"] = "DE 811 222 333"
-    renamed = {TAX_ID_BUYER: "AS-017", NAME_BUYER: "AS-019"}
+    renamed = {TAX_ID_BUYER: "AS-017", NAME_BUYER: "AS-020"}
     asia.loc[asia["buyer_id"] == TAX_ID_BUYER, ["tax_id", "name"]] = ["de811.222.333", "Orion Holding AG"]
-    spelt = asia.loc[asia["buyer_id"] == NAME_BUYER, "name"].iloc[0].upper().replace(" ", "  ") + "."
+    name = asia.loc[asia["buyer_id"] == NAME_BUYER, "name"].iloc[0]
+    spelt = name.replace("GmbH", "G.m.b.H.").upper()  # "VANTAGE TRADING G.M.B.H."
+    assert spelt.casefold() != name.casefold() and normalise_name([spelt])[0] == normalise_name([name])[0]
     asia.loc[asia["buyer_id"] == NAME_BUYER, "name"] = spelt
     asia["buyer_id"] = asia["buyer_id"].replace(renamed)
     out["asia.xlsx"][1]["buyer_id"] = out["asia.xlsx"][1]["buyer_id"].replace(renamed)
@@ -147,10 +150,10 @@ def test_three_teams_combine_into_group_totals_with_conflicts(teams: dict[str, P
     pairs = {(a, b): by for a, b, by in zip(matches["Buyer ID"], matches["Other buyer ID"], matches["Matched by"],
                                            strict=True)}
     assert pairs[("AS-017", TAX_ID_BUYER)] == "same tax ID"
-    assert pairs[("AS-019", NAME_BUYER)] == "same name"
+    assert pairs[("AS-020", NAME_BUYER)] == "same name"
     got = _group_buyers(group)
     want = _expected(teams, group, {})
-    assert "AS-017" in got.index and "AS-019" in got.index
+    assert "AS-017" in got.index and "AS-020" in got.index
     assert sorted(got.index) == sorted(want.index)
     np.testing.assert_allclose(got.loc[want.index, "exposure"], want["exposure"], atol=0.006)
     np.testing.assert_allclose(got.loc[want.index, "overdue"], want["overdue"], atol=0.006)
@@ -159,7 +162,7 @@ def test_three_teams_combine_into_group_totals_with_conflicts(teams: dict[str, P
     # head office confirms both matches, types a group limit and changes a rate of the group policy
     answer = text("group.h_confirm", "en")
     rows = {i: {answer: "Yes"} for i, (a, _b) in enumerate(zip(matches["Buyer ID"], matches["Other buyer ID"],
-                                                               strict=True)) if a in ("AS-017", "AS-019")}
+                                                               strict=True)) if a in ("AS-017", "AS-020")}
     with FileWorkbook.open(group) as book:
         book.edit_table(GROUP_MATCHES_TABLE, TableEdit(updates=rows))
         book.edit_table(GROUP_LIMITS_TABLE, TableEdit(updates={0: {"Group buyer ID": LIMIT_BUYER,
@@ -168,13 +171,17 @@ def test_three_teams_combine_into_group_totals_with_conflicts(teams: dict[str, P
         usd = [r[0] for r in fx.rows].index("USD")
         book.edit_table("tblFX", TableEdit(updates={usd: {fx.header[1]: 0.95}}))
         book.save()
+    notes = openpyxl.load_workbook(group)  # and a sheet of its own, saved by another program
+    notes.create_sheet("My notes")["A1"] = "call Orion's CFO"
+    notes.save(group)
     assert main(["combine", *map(str, teams.values()), "--output", str(group)]) == 0
     with FileWorkbook.open(group, read_only=True) as book:
         policy, _ = load_policy(book)
     assert policy.fx_rate("USD") == 0.95  # the group policy the user changed is kept and used
+    assert openpyxl.load_workbook(group)["My notes"]["A1"].value == "call Orion's CFO"
 
     got = _group_buyers(group)
-    want = _expected(teams, group, {"AS-017": TAX_ID_BUYER, "AS-019": NAME_BUYER})
+    want = _expected(teams, group, {"AS-017": TAX_ID_BUYER, "AS-020": NAME_BUYER})
     assert sorted(got.index) == sorted(want.index)
     np.testing.assert_allclose(got.loc[want.index, "exposure"], want["exposure"], atol=0.006)
     np.testing.assert_allclose(got.loc[want.index, "overdue"], want["overdue"], atol=0.006)
@@ -183,7 +190,7 @@ def test_three_teams_combine_into_group_totals_with_conflicts(teams: dict[str, P
     assert (got.loc[LIMIT_BUYER, "group_limit"], got.loc[LIMIT_BUYER, "basis"]) == (
         123_456.0, "set on the sheet Group limits")
     status = _table(group, GROUP_MATCHES_TABLE)
-    assert set(status.loc[status["Buyer ID"].isin(["AS-017", "AS-019"]), "Status"]) == {"merged"}
+    assert set(status.loc[status["Buyer ID"].isin(["AS-017", "AS-020"]), "Status"]) == {"merged"}
     assert {(LIMIT_BUYER, "different limits"), (BAND_BUYER, "different risk bands"),
             (BLOCKED_BUYER, "blocked in some teams only")} <= _conflicts(group)
 
