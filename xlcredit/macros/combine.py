@@ -168,6 +168,20 @@ def combine(paths: Sequence[str | Path], output: str | Path, *, base_currency: s
     InputError when a workbook is given twice or ``output`` is one of them; PolicyError
     when ``base_currency`` contradicts an existing group policy; WorkbookError when no team
     workbook can be read (nothing is written then).
+
+    Examples
+    --------
+    Two teams sell to the same six buyers, one books in euros and one in dollars: what
+    does the group have outstanding with each?
+
+    >>> import tempfile, pathlib
+    >>> from xlcredit.workbook.templates import build_template
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> north = build_template(folder / "north.xlsx", sample=6)
+    >>> south = build_template(folder / "south.xlsx", sample=6, base_currency="USD")
+    >>> result = combine([north, south], folder / "group.xlsx")
+    >>> len(result.totals), result.ccy, result.totals["teams"].tolist() == [2] * 6, result.failed
+    (6, 'EUR', True, [])
     """
     books = [Path(p) for p in paths]
     out = Path(output)
