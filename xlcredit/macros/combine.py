@@ -146,7 +146,8 @@ def _read_own(book: FileWorkbook, schema: Any, policy: Policy, warnings: list[st
     raw = book.read_table(schema.name)
     parsed = parse_table(raw.header, raw.rows, schema, sheet=raw.sheet, header_row=raw.header_row,
                          rules=ReadingRules.from_policy(policy, raw.date1904), grid=raw.grid)
-    warnings.extend(f"{p.sheet} row {p.row}, {p.column}: {p.rule}" for p in parsed.problems)
+    warnings.extend(text("group.warn_cell", "en", sheet=p.sheet, row=p.row, column=p.column, rule=p.rule)
+                    for p in parsed.problems)
     return parsed.frame
 
 
@@ -212,7 +213,8 @@ def combine(paths: Sequence[str | Path], output: str | Path, *, base_currency: s
                     "given": base_currency, "ccy": policy.base_currency, "book": out.name,
                     "sheet": group_sheet("policy", policy.language)}))
             result = _combine(group, teams, policy, out, lang or policy.language)
-            result.warnings.extend(f"{p.sheet}: {p.column} {p.value!r}: {p.rule}" for p in problems)
+            result.warnings.extend(text("group.warn_policy", "en", sheet=p.sheet, column=p.column,
+                                        value=repr(p.value), rule=p.rule) for p in problems)
             group.save()
     return result
 

@@ -56,6 +56,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "group.h_exposure": ("Exposure ({ccy})", "风险敞口（{ccy}）"),
     "group.h_overdue": ("Overdue ({ccy})", "逾期金额（{ccy}）"),
     "group.h_group_limit": ("Group limit ({ccy})", "集团信用额度（{ccy}）"),
+    "group.h_limit_typed": ("Group limit", "集团信用额度"),
     "group.h_limit_basis": ("Limit basis", "额度来源"),
     "group.h_headroom": ("Headroom ({ccy})", "剩余可用额度（{ccy}）"),
     "group.h_conflicts": ("Conflicts", "冲突"),
@@ -125,6 +126,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "group.err_rate_group": ("the sheet {sheet} of {book} has no FX rate for {ccy}; the group limits in that "
                              "currency are left blank",
                              "{book} 的“{sheet}”表中没有 {ccy} 的汇率；该币种的集团额度留空"),
+    "group.warn_cell": ("{sheet} row {row}, {column}: {rule}; taken as blank", "{sheet} 第 {row} 行，{column}：{rule}；按空白处理"),
+    "group.warn_policy": ("{sheet}, {column} {value}: {rule}", "{sheet}，{column} {value}：{rule}"),
     "group.summary": ("Combined {n} of {total} workbooks into {out}: {buyers} group buyers, exposure {exposure} {ccy}, "
                       "overdue {overdue} {ccy}; {matches} matches to confirm, {conflicts} conflicts.",
                       "已将 {total} 个工作簿中的 {n} 个汇总到 {out}：集团客户 {buyers} 个，风险敞口 {exposure} {ccy}，"

@@ -54,7 +54,7 @@ def _col(name: str, key: str, kind: str, **kw: object) -> Column:
 #: Group limits typed by head office, per group buyer ID (group base currency).
 GROUP_LIMITS = TableSchema(GROUP_LIMITS_TABLE, "group limits", (
     _col("group_id", "h_group_id", "id", required=True, width=14),
-    Column("group_limit", "Group limit", "集团信用额度", "money", minimum=0, width=16),
+    _col("group_limit", "h_limit_typed", "money", minimum=0, width=16),
     _col("note", "h_note", "text", width=40),
 ), key="group_id")
 
