@@ -30,7 +30,7 @@ from xlcredit.engine.group import group_conflicts, group_ids, group_totals, matc
 from xlcredit.engine.policy import Policy
 from xlcredit.macros.generated import _DATE, _MONEY, _fit, _frame_cells
 from xlcredit.macros.run import _assess, _open
-from xlcredit.messages import Message, text
+from xlcredit.messages import Message, language_of, text
 from xlcredit.workbook.files import FileWorkbook
 from xlcredit.workbook.group_book import (
     GROUP_LIMITS,
@@ -161,13 +161,13 @@ def combine(paths: Sequence[str | Path], output: str | Path, *, base_currency: s
     output : the group workbook (.xlsx): created with a group policy on the first run
         (base currency ``base_currency`` or the first team's, that team's FX rates restated
         in it, language ``lang`` or the first team's); kept and re-read on later runs.
-    base_currency, lang : for the first run; later runs follow the Group policy sheet
-        (``lang`` still chooses the labels).
+    base_currency, lang : for the first run; later runs follow the Group policy sheet (a
+        different value is refused: the sheets are named in one language).
 
     Raises
     ------
     InputError when a workbook is given twice or ``output`` is one of them; PolicyError
-    when ``base_currency`` contradicts an existing group policy; WorkbookError when no team
+    when ``base_currency`` or ``lang`` contradicts an existing group policy; WorkbookError when no team
     workbook can be read (nothing is written then).
 
     Examples
@@ -212,7 +212,11 @@ def combine(paths: Sequence[str | Path], output: str | Path, *, base_currency: s
                 raise PolicyError(Message("group.err_base", {
                     "given": base_currency, "ccy": policy.base_currency, "book": out.name,
                     "sheet": group_sheet("policy", policy.language)}))
-            result = _combine(group, teams, policy, out, lang or policy.language)
+            if lang is not None and language_of(lang) != policy.language:
+                raise PolicyError(Message("group.err_lang", {
+                    "given": lang, "lang": policy.language, "book": out.name,
+                    "sheet": group_sheet("policy", policy.language)}))
+            result = _combine(group, teams, policy, out, policy.language)
             result.warnings.extend(text("group.warn_policy", "en", sheet=p.sheet, column=p.column,
                                         value=repr(p.value), rule=p.rule) for p in problems)
             group.save()

@@ -123,9 +123,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "group.err_base": ("--base-currency {given} differs from the base currency {ccy} on the sheet {sheet} of {book}; "
                        "change it on that sheet instead",
                        "--base-currency {given} 与 {book} 的“{sheet}”表中的本位币 {ccy} 不同；请在该表中修改"),
-    "group.err_rate_group": ("the sheet {sheet} of {book} has no FX rate for {ccy}; the group limits in that "
-                             "currency are left blank",
-                             "{book} 的“{sheet}”表中没有 {ccy} 的汇率；该币种的集团额度留空"),
+    "group.err_lang": ("--lang {given} differs from the language {lang} on the sheet {sheet} of {book}; change it on "
+                       "that sheet (and delete the sheets of the old language), or write a new group workbook",
+                       "--lang {given} 与 {book} 的“{sheet}”表中的语言 {lang} 不同；请在该表中修改（并删除旧语言的工作表），"
+                       "或另建集团工作簿"),
     "group.warn_cell": ("{sheet} row {row}, {column}: {rule}; taken as blank", "{sheet} 第 {row} 行，{column}：{rule}；按空白处理"),
     "group.warn_policy": ("{sheet}, {column} {value}: {rule}", "{sheet}，{column} {value}：{rule}"),
     "group.summary": ("Combined {n} of {total} workbooks into {out}: {buyers} group buyers, exposure {exposure} {ccy}, "
