@@ -225,7 +225,7 @@ def test_chinese_labels_and_no_guessing_on_the_same_id(teams: dict[str, Path], t
     with FileWorkbook.open(group, read_only=True) as book:
         names = book.sheet_names()
     assert names[:5] == ["集团客户", "分部明细", "待确认匹配", "信用冲突", "团队工作簿"]
-    assert names[5:] == ["集团信用政策", "集团额度"]
+    assert names[5:] == ["集团信用政策", "集团信用额度"]
     # the sheets are named in the group policy's language: another --lang later is refused
     assert main(["combine", str(teams["north.xlsx"]), "--output", str(group), "--lang", "en"]) == 3
 

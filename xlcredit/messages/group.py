@@ -9,7 +9,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "group.sheet_conflicts": ("Conflicts", "信用冲突"),
     "group.sheet_books": ("Workbooks", "团队工作簿"),
     "group.sheet_policy": ("Group policy", "集团信用政策"),
-    "group.sheet_limits": ("Group limits", "集团额度"),
+    "group.sheet_limits": ("Group limits", "集团信用额度"),
     # titles and notes
     "group.title_buyers": ("Group exposure by buyer", "集团客户风险敞口汇总"),
     "group.note_buyers": ("Combined on {date} from {n} team workbooks; amounts in {ccy} at the rates of the sheet "
@@ -46,7 +46,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "group.note_limits": ("Type a group limit (in the group's base currency) for a group buyer ID. Where none is "
                           "typed, the group limit is the sum of the teams' limits. `xlcredit combine` never "
                           "rewrites this sheet.",
-                          "按集团客户编号填写集团信用额度（集团本位币）。未填写时，集团额度为各团队额度之和。"
+                          "按集团客户编号填写集团信用额度（集团本位币）。未填写时，集团信用额度为各团队信用额度之和。"
                           "`xlcredit combine` 不会改写本表。"),
     # headers
     "group.h_group_id": ("Group buyer ID", "集团客户编号"),
@@ -57,20 +57,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "group.h_overdue": ("Overdue ({ccy})", "逾期金额（{ccy}）"),
     "group.h_group_limit": ("Group limit ({ccy})", "集团信用额度（{ccy}）"),
     "group.h_limit_typed": ("Group limit", "集团信用额度"),
-    "group.h_limit_basis": ("Limit basis", "额度来源"),
-    "group.h_headroom": ("Headroom ({ccy})", "剩余可用额度（{ccy}）"),
+    "group.h_limit_basis": ("Limit basis", "信用额度来源"),
+    "group.h_headroom": ("Headroom ({ccy})", "可用额度（{ccy}）"),
     "group.h_conflicts": ("Conflicts", "冲突"),
     "group.h_workbook": ("Workbook", "工作簿"),
     "group.h_buyer_id": ("Buyer ID", "客户编号"),
     "group.h_band": ("Band", "风险等级"),
-    "group.h_decision": ("Decision", "决定"),
+    "group.h_decision": ("Decision", "审批建议"),
     "group.h_team_ccy": ("Team base currency", "团队本位币"),
     "group.h_team_exposure": ("Exposure (team base)", "风险敞口（团队本位币）"),
     "group.h_team_overdue": ("Overdue (team base)", "逾期金额（团队本位币）"),
     "group.h_rate": ("Rate to {ccy}", "折合 {ccy} 汇率"),
     "group.h_limit": ("Limit ({ccy})", "信用额度（{ccy}）"),
-    "group.h_limit_own": ("Current limit (buyer ccy)", "现有额度（客户币种）"),
-    "group.h_limit_ccy": ("Limit currency", "额度币种"),
+    "group.h_limit_own": ("Current limit (buyer ccy)", "现有信用额度（客户币种）"),
+    "group.h_limit_ccy": ("Limit currency", "信用额度币种"),
     "group.h_other_id": ("Other buyer ID", "对方客户编号"),
     "group.h_other_name": ("Other name", "对方客户名称"),
     "group.h_other_workbook": ("Other workbook", "对方工作簿"),
@@ -96,8 +96,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "group.status_apart": ("kept apart", "不合并"),
     "group.status_open": ("waiting for your answer", "待确认"),
     "group.basis_set": ("set on the sheet {sheet}", "“{sheet}”表设定"),
-    "group.basis_sum": ("sum of the teams' limits", "各团队额度之和"),
-    "group.basis_unknown": ("not known: a team's limit or FX rate is missing", "无法确定：缺少某团队的额度或汇率"),
+    "group.basis_sum": ("sum of the teams' limits", "各团队信用额度之和"),
+    "group.basis_unknown": ("not known: a team's limit or FX rate is missing", "无法确定：缺少某团队的信用额度或汇率"),
     "group.c_limit": ("different limits", "信用额度不同"),
     "group.c_band": ("different risk bands", "风险等级不同"),
     "group.c_blocked": ("blocked in some teams only", "仅部分团队暂停发货或暂停赊销"),
