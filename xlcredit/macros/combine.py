@@ -317,7 +317,7 @@ def _buyers_sheet(result: CombineResult, rows: pd.DataFrame) -> SheetSpec:
     t = result.totals
     kinds = result.conflicts.assign(label=result.conflicts["kind"].map(
         {k: _h(f"c_{k}", lang) for k in ("limit", "band", "blocked", "name")}))
-    sep = "；" if lang == "zh-CN" else "; "
+    sep = _h("sep", lang)
     conflict_text = kinds.groupby("group_id", sort=False)["label"].agg(sep.join) if len(kinds) else pd.Series(
         dtype=object)
     basis = t["limit_basis"].map({"set": _h("basis_set", lang, sheet=group_sheet("limits", lang)),
@@ -392,8 +392,8 @@ def _matches_sheet(result: CombineResult) -> SheetSpec:
 def _conflicts_sheet(result: CombineResult, rows: pd.DataFrame) -> SheetSpec:
     lang = result.lang
     c = result.conflicts
-    sep = "；" if lang == "zh-CN" else "; "
-    colon = "：" if lang == "zh-CN" else ": "
+    sep = _h("sep", lang)
+    colon = _h("colon", lang)
     blocked = np.where(rows["blocked"].to_numpy(dtype=bool), _h("blocked", lang), _h("not_blocked", lang))
     amounts = pd.Series(["" if np.isnan(v) else f"{v:,.2f}" for v in rows["limit_own"].to_numpy(dtype=float)],
                         index=rows.index, dtype=object)  # texts for the few conflicting rows' details

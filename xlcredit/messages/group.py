@@ -87,6 +87,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "group.h_setting": ("Setting", "设置项"),
     "group.h_value": ("Value", "值"),
     # values
+    "group.sep": ("; ", "；"),
+    "group.colon": (": ", "："),
     "group.yes": ("Yes", "是"),
     "group.no": ("No", "否"),
     "group.by_tax": ("same tax ID", "税号相同"),
