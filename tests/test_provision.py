@@ -467,7 +467,10 @@ def test_history_rates_stay_between_zero_and_one_and_rise_with_the_outlook(
     for r in (plain, tilted):
         assert ((r.matrix["loss_rate"] >= 0) & (r.matrix["loss_rate"] <= 1)).all()
     np.testing.assert_allclose(tilted.matrix["loss_rate"], np.minimum(1.0, plain.matrix["loss_rate"] * factor)
-                               .where(plain.matrix.index != "Over 180", 1.0), rtol=1e-12)
+                               .where(plain.matrix.index != "Over 180", 1.0),
+                               # the engine tilts the roll rates before chaining them: the same
+                               # product in another order differs by ~1e-12 (seen by Hypothesis)
+                               rtol=1e-9)
 
 
 def test_buyer_inputs_must_be_clean_values() -> None:

@@ -316,21 +316,21 @@ def test_refresh_of_a_current_book_says_nothing_about_upgrades(tmp_path: Path) -
 
 # -- generic: future template changes need no upgrade code ---------------------------------------
 def _future_layout(tmp_path: Path, lang: str) -> TemplateLayout:
-    """The current template plus what other work is adding now (a tax ID column, a team
-    setting, a Decisions table on a sheet of its own), made without any upgrade code."""
+    """The current template plus what a future version might add (a Buyers column, a setting,
+    a table on a sheet of its own; names no template has), made without any upgrade code."""
     path = build_template(tmp_path / "future.xlsx", lang=lang)
     with FileWorkbook.open(path) as wb:
         n = len(wb.read_table("tblBuyers").rows)
         from xlcredit.workbook import ColumnWrite
 
-        wb.write_columns("tblBuyers", [ColumnWrite("Tax ID", [None] * n)])
+        wb.write_columns("tblBuyers", [ColumnWrite("Insurer reference", [None] * n)])
         header = wb.read_table("tblPolicy").header
         wb.edit_table("tblPolicy", TableEdit(appends=[dict(zip(header, ["team.policy_source", None, "Team policy"],
                                                                strict=True))]))
         import pandas as pd
 
         frame = pd.DataFrame([["2026-12-01", "B001", 1000.0]], columns=["Date", "Buyer ID", "New limit"])
-        wb.write_sheet(SheetSpec("Decisions", tables=[TableSpec("tblDecisions", frame, row=2)]))
+        wb.write_sheet(SheetSpec("Future log", tables=[TableSpec("tblFutureLog", frame, row=2)]))
         wb.save()
     with FileWorkbook.open(path, read_only=True) as wb:
         tables = {t: wb.read_table(t) for t in wb.table_names()}
@@ -347,10 +347,10 @@ def test_columns_settings_and_tables_of_a_future_template_are_added(tmp_path: Pa
         upgrade_module.apply_upgrade(wb, plan, layout)
         wb.save()
     with FileWorkbook.open(book, read_only=True) as wb:
-        assert wb.read_table("tblBuyers").header[-1] == "Tax ID"
+        assert wb.read_table("tblBuyers").header[-1] == "Insurer reference"
         assert ["team.policy_source", None] in [r[:2] for r in wb.read_table("tblPolicy").rows]
-        decisions = wb.read_table("tblDecisions")
-        assert decisions.sheet == "Decisions" and decisions.header == ["Date", "Buyer ID", "New limit"]
+        decisions = wb.read_table("tblFutureLog")
+        assert decisions.sheet == "Future log" and decisions.header == ["Date", "Buyer ID", "New limit"]
         assert not plan_upgrade(wb, layout).needed
         assert USER_SHEET["en"] in wb.sheet_names()
 
@@ -416,8 +416,8 @@ def test_future_template_on_excel(tmp_path: Path) -> None:
     plan = plan_upgrade(book, layout)
     assert [c.kind for c in plan.changes] == ["column", "setting", "table"]
     upgrade_module.apply_upgrade(book, plan, layout)
-    assert book.read_table("tblBuyers").header[-1] == "Tax ID"
+    assert book.read_table("tblBuyers").header[-1] == "Insurer reference"
     assert ["team.policy_source", None] in [r[:2] for r in book.read_table("tblPolicy").rows]
-    assert book.read_table("tblDecisions").header == ["Date", "Buyer ID", "New limit"]
+    assert book.read_table("tblFutureLog").header == ["Date", "Buyer ID", "New limit"]
     assert not plan_upgrade(book, layout).needed
     assert dict(fake.sheets[USER_SHEET["en"]].cells) == user_cells

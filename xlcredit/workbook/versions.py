@@ -43,7 +43,8 @@ CHANGES: dict[int, str] = {
     0: "Templates as first shipped (before issue 16): Buyers, Invoices, Quick check, Policy and "
        "Read me sheets; no version stamp.",
     1: "Template version stamped: custom document property xlcredit.template_version and Policy "
-       "setting template_version.",
+       "setting template_version. Chinese headers per the glossary (former headers still read); "
+       "Buyers: Tax ID column.",
 }
 
 #: The custom document property holding the version.
