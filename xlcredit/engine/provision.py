@@ -87,7 +87,6 @@ from xlcredit.engine.ledger import (
     position,
 )
 from xlcredit.engine.policy import Policy
-from xlcredit.engine.values import day_numbers
 
 __all__ = [
     "BUYER_COLUMNS",
@@ -168,10 +167,11 @@ def _buckets(ledger: LedgerArrays, day: Any, edges: tuple[int, ...], basis: str)
     return np.where(b > 0, b - 1, b)
 
 
-def _written_off_day(invoices: pd.DataFrame, n: int) -> npt.NDArray[np.float64]:
-    if "written_off_date" not in invoices.columns:
-        return np.full(n, np.nan)
-    return day_numbers(invoices["written_off_date"], "written_off_date")
+def _written_off_day(ledger: LedgerArrays) -> npt.NDArray[np.float64]:
+    """The ledger reader's write-off days (NaN where not written off)."""
+    if ledger.written_off_day is None:
+        return np.full(len(ledger), np.nan)
+    return ledger.written_off_day
 
 
 # --------------------------------------------------------------------------- roll rates
@@ -277,7 +277,7 @@ def roll_rates(invoices: pd.DataFrame, as_of: DateLike | None = None, policy: Po
     language = language or policy.language
     ledger = ledger_arrays(invoices, policy)
     edges, labels = provision_buckets(policy, language)
-    est = _estimate(ledger, _written_off_day(invoices, len(ledger)), as_of_day(as_of, policy),
+    est = _estimate(ledger, _written_off_day(ledger), as_of_day(as_of, policy),
                     policy, edges, labels, language)
     return est.migration
 
@@ -383,7 +383,7 @@ def _share(table: pd.DataFrame, col: str, default: float) -> npt.NDArray[np.floa
 
 
 def provision(
-    invoices: pd.DataFrame,
+    invoices: pd.DataFrame | LedgerArrays,
     as_of: DateLike | None = None,
     policy: Policy | None = None,
     buyers: pd.DataFrame | None = None,
@@ -442,7 +442,7 @@ def provision(
     ledger = ledger_arrays(invoices, policy)
     n = len(ledger)
     day = as_of_day(as_of, policy)
-    written_off = _written_off_day(invoices, n)
+    written_off = _written_off_day(ledger)
     edges, labels = provision_buckets(policy, language)
     nb = len(labels)
 
