@@ -440,7 +440,6 @@ def provision(
     p = policy.provision
     text = _TEXT[language]
     ledger = ledger_arrays(invoices, policy)
-    n = len(ledger)
     day = as_of_day(as_of, policy)
     written_off = _written_off_day(ledger)
     edges, labels = provision_buckets(policy, language)
@@ -566,14 +565,16 @@ def provision(
 
 
 # --------------------------------------------------------------------------- movement
-def provision_movement(current: ProvisionResult, previous: ProvisionResult | pd.Series | None) -> pd.DataFrame:
+def provision_movement(current: ProvisionResult, previous: ProvisionResult | pd.Series | None,
+                       *, since: DateLike | None = None) -> pd.DataFrame:
     """Movement of the gross provision per buyer against the previous month's.
 
     ``previous`` is the earlier :class:`ProvisionResult`, or its ``gross_provision`` per
     buyer as kept in the workbook (a Series indexed by buyer), or None (first month).
     Columns: ``opening``, ``increase``, ``release``, ``closing`` (opening + increase -
-    release = closing) and ``written_off`` (write-offs dated after the previous as-of day,
-    or all write-offs for a Series or None). A last row ``Total`` sums them.
+    release = closing) and ``written_off`` (write-offs dated after the previous as-of day:
+    the result's, else ``since``; all write-offs when neither is known). A last row
+    ``Total`` sums them.
 
     Examples
     --------
@@ -600,6 +601,8 @@ def provision_movement(current: ProvisionResult, previous: ProvisionResult | pd.
         opening = pd.Series(dtype=float)
     else:
         opening = pd.to_numeric(previous, errors="raise").astype(float)
+    if since is not None and not isinstance(previous, ProvisionResult):
+        wo = wo[wo["written_off_date"] > pd.Timestamp(as_of_day(since), unit="D")]
     index = closing.index.union(opening.index)
     o = opening.reindex(index, fill_value=0.0).to_numpy(dtype=float)
     c = closing.reindex(index, fill_value=0.0).to_numpy(dtype=float)
