@@ -70,7 +70,8 @@ def build_forecast(workbook: Workbook, *, as_of: dt.date | None = None, _run: _R
     })
     top = 4
     cells = [CellSpec(0, 0, _t("forecast_title", lang, weeks=weeks), bold=True, font_size=14),
-             CellSpec(1, 0, _t("forecast_note", lang, date=run.as_of.isoformat(), ccy=ccy))]
+             CellSpec(1, 0, _t("forecast_note", lang, date=run.as_of.isoformat(), ccy=ccy)),
+             CellSpec(2, 0, _t("forecast_note2", lang))]
     below = top + 1 + weeks + 2  # after the table's total row
     summary = ((_t("later", lang, weeks=weeks), f.later, _MONEY),
                (_t("disputed", lang), f.disputed, _MONEY),
@@ -81,7 +82,9 @@ def build_forecast(workbook: Workbook, *, as_of: dt.date | None = None, _run: _R
         cells.append(CellSpec(below + k, 3, value, number_format=fmt))
     for k, note in enumerate(f.notes):
         cells.append(CellSpec(below + len(summary) + k, 0, note))
-    items_top = below + len(summary) + len(f.notes) + 2
+    chart_top = below + len(summary) + len(f.notes) + 1  # the chart under the weeks, as wide as the table
+    chart_rows = 17
+    items_top = chart_top + chart_rows + 2
     cells.append(CellSpec(items_top - 1, 0, _t("items_title", lang), bold=True, font_size=12))
     it = f.items
     names = _buyer_names(run)
@@ -104,7 +107,7 @@ def build_forecast(workbook: Workbook, *, as_of: dt.date | None = None, _run: _R
     value_col = col_letters(4)  # the expected-collections column, D
     chart = ChartSpec("column", _t("chart_title", lang, ccy=ccy), f"A{first}:A{last}",
                       [ChartSeries(_t("expected", lang, ccy=ccy), f"{value_col}{first}:{value_col}{last}", "#2E75B6")],
-                      anchor="G4", width_px=620, height_px=320)
+                      anchor=f"A{chart_top + 1}", width_px=640, height_px=chart_rows * 20)
     spec = SheetSpec(
         _sheet("forecast", lang), cells=cells,
         tables=[

@@ -246,21 +246,17 @@ def _buyer_table(run: _Run, result: ProvisionResult, opening: pd.Series, since: 
     for label in labels:
         out[label] = grid[label].reindex(ids).to_numpy(dtype=float) if label in grid else np.nan
     zero = {c: by[c].reindex(ids).fillna(0.0).to_numpy(dtype=float) for c in (
-        "open_balance", "collective_provision", "individual_provision", "gross_provision",
-        "insurance_recovery", "net_of_insurance")}
+        "open_balance", "insurance_recovery", "net_of_insurance")}
     out[_t("open_balance", lang)] = zero["open_balance"]
-    out[_t("collective", lang)] = zero["collective_provision"]
-    out[_t("individual", lang)] = zero["individual_provision"]
-    out[_t("gross", lang)] = zero["gross_provision"]
-    out[_t("recovery", lang)] = zero["insurance_recovery"]
-    out[_t("net", lang)] = zero["net_of_insurance"]
-    out[_t("impaired", lang)] = impaired.replace("", None).to_numpy(dtype=object)
     out[opening_label] = move["opening"].to_numpy()
     out[_t("increase", lang)] = move["increase"].to_numpy()
     out[_t("release", lang)] = move["release"].to_numpy()
-    out[_t("closing", lang)] = move["closing"].to_numpy()
+    out[_t("closing_gross", lang)] = move["closing"].to_numpy()  # = the engine's gross provision per buyer
+    out[_t("recovery", lang)] = zero["insurance_recovery"]
+    out[_t("net", lang)] = zero["net_of_insurance"]
+    out[_t("impaired", lang)] = impaired.replace("", None).to_numpy(dtype=object)
     out[_t("written_off_period", lang)] = move["written_off"].to_numpy()
-    key = out[_t("gross", lang)] + out[opening_label]
+    key = out[_t("closing_gross", lang)] + out[opening_label]
     return out.iloc[np.lexsort((ids.to_numpy(dtype=str), -key.to_numpy()))].reset_index(drop=True)
 
 
@@ -284,13 +280,14 @@ def build_provision(workbook: Workbook, *, as_of: dt.date | None = None, _run: _
     totals = result.totals
 
     cells: list[CellSpec] = [CellSpec(0, 0, _t("provision_title", lang), bold=True, font_size=14),
-                             CellSpec(1, 0, _t("provision_note", lang, date=run.as_of.isoformat(), ccy=ccy))]
+                             CellSpec(1, 0, _t("provision_note", lang, date=run.as_of.isoformat(), ccy=ccy)),
+                             CellSpec(2, 0, _t("provision_rule", lang))]
     source = (_t("rates_policy", lang) if result.rate_source == "policy" else
               _t("rates_history", lang, months=int(policy.history_months), factor=f"{policy.outlook_factor:g}"))
     basis = (_t("basis_due", lang, days=int(policy.loss_days)) if policy.basis == "due_date"
              else _t("basis_invoice", lang))
-    cells += [CellSpec(2, 0, source), CellSpec(3, 0, basis), CellSpec(4, 0, _t("insurance_note", lang))]
-    r = 6
+    cells += [CellSpec(3, 0, source), CellSpec(4, 0, basis), CellSpec(5, 0, _t("insurance_note", lang))]
+    r = 7
     cells.append(CellSpec(r, 0, _t("totals", lang), bold=True, font_size=12))
     for k, (key, label) in enumerate((("open_balance", "open_balance"), ("collective_provision", "collective"),
                                       ("individual_provision", "individual"), ("gross_provision", "gross"),
@@ -323,6 +320,8 @@ def build_provision(workbook: Workbook, *, as_of: dt.date | None = None, _run: _
     # the roll rates behind estimated rates
     if result.migration is not None:
         mig = result.migration
+        if policy.basis == "due_date":  # the last bucket is the loss state: nothing leaves it
+            mig = mig.iloc[:-1]
         shares = [c for c in mig.columns if c not in ("exposure", "loss_rate_history")]
         roll = pd.DataFrame({_t("bucket", lang): list(mig.index), _t("exposure", lang): mig["exposure"].to_numpy()})
         share_headers = []

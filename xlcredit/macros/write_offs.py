@@ -44,14 +44,15 @@ def ensure_write_offs(workbook: Workbook, *, as_of: dt.date | None = None, _run:
     spec = SheetSpec(
         _sheet("write_offs", lang),
         cells=[CellSpec(0, 0, text("month_end.wo_sheet_title", lang), bold=True, font_size=14),
-               CellSpec(1, 0, text("month_end.wo_sheet_note", lang))],
-        tables=[TableSpec(WRITE_OFFS.name, empty, row=3,
+               CellSpec(1, 0, text("month_end.wo_sheet_note", lang)),
+               CellSpec(2, 0, text("month_end.wo_sheet_note2", lang))],
+        tables=[TableSpec(WRITE_OFFS.name, empty, row=4,
                           number_formats={h: _DATE if k == "date" else _MONEY for h, k in kinds.items()
                                           if k in ("date", "money")},
                           text_columns=tuple(h for h, k in kinds.items() if k in ("id", "text")),
                           style="TableStyleLight11")],
         widths={j: float(c.width or 12) + 2 for j, c in enumerate(WRITE_OFFS.columns)},
-        freeze=(4, 0), tab_color="#C00000", print_title_rows=(3, 3), footer=_l("footer", lang),
+        freeze=(5, 0), tab_color="#C00000", print_title_rows=(4, 4), footer=_l("footer", lang),
     )
     _write_generated(run, spec)
     return True

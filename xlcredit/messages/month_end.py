@@ -7,11 +7,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "month_end.provision_title": ("Bad-debt provision (IFRS 9 simplified approach)",
                                   "坏账准备（IFRS 9 简化方法）"),
     "month_end.provision_note": (
-        "As of {date}; amounts in {ccy}. Lifetime expected credit losses: open balance x loss rate of its "
-        "bucket; credit-impaired buyers provided individually. Rebuilt by every refresh; the method is in "
-        "docs/provision.md.",
-        "截至 {date}；金额单位：{ccy}。整个存续期预期信用损失：未收余额 × 所在账龄分段的损失率；"
-        "已发生信用减值的客户单项计提。每次刷新重新生成；方法见 docs/provision.md。"),
+        "As of {date}; amounts in {ccy}. Rebuilt by every refresh; the method is in docs/provision.md.",
+        "截至 {date}；金额单位：{ccy}。每次刷新重新生成；方法见 docs/provision.md。"),
+    "month_end.provision_rule": (
+        "Lifetime expected credit losses: open balance x the loss rate of its bucket; credit-impaired buyers "
+        "are provided individually: balance x (1 - expected recovery).",
+        "整个存续期预期信用损失：未收余额 × 所在账龄分段的损失率；已发生信用减值的客户单项计提："
+        "余额 × (1 - 预计收回比例)。"),
     "month_end.rates_policy": ("Loss rates: given by the policy (provision.loss_rates), used as they are.",
                                "损失率：信用政策给定（provision.loss_rates），直接采用。"),
     "month_end.rates_history": (
@@ -33,6 +35,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "month_end.collective": ("Collective provision", "组合计提"),
     "month_end.individual": ("Individual provision", "单项计提"),
     "month_end.gross": ("Gross provision", "坏账准备（总额）"),
+    "month_end.closing_gross": ("Gross provision (closing)", "坏账准备（期末总额）"),
     "month_end.recovery": ("Expected insurance recovery", "预计保险赔付"),
     "month_end.net": ("Net of insurance", "扣除保险后净额"),
     "month_end.written_off_total": ("Written off to date", "累计已核销坏账"),
@@ -80,15 +83,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "month_end.history_title": ("Provision history: one row per buyer and month-end (refresh adds the "
                                 "month; earlier months are never rewritten)",
                                 "坏账准备历史：每个客户每个月末一行（刷新时添加本月；以前月份不会被改写）"),
-    "month_end.wo_sheet_title": ("Write-offs (已核销坏账): invoices written off as bad debts",
-                                 "已核销坏账：确认为坏账并已核销的发票"),
+    "month_end.wo_sheet_title": ("Write-offs: invoices written off as bad debts",
+                                 "已核销坏账：坏账核销登记"),
     "month_end.wo_sheet_note": (
-        "Type one row per invoice written off, with its date, reason and approver. From that date the "
-        "invoice leaves the open balance everywhere (aging, collections, statements, forecast, provision), "
-        "whatever a later import says. Delete the row to reopen it.",
-        "每张已核销坏账的发票填写一行，注明坏账核销日期、原因和审批人。自该日起，该发票不再计入"
-        "任何应收余额（账龄、催收、对账单、回款预测、坏账准备），此后导入的数据也不改变这一点。"
-        "删除该行即恢复为未收款项。"),
+        "Type one row per invoice written off, with its date, reason and approver.",
+        "每张已核销坏账的发票填写一行，注明坏账核销日期、原因和审批人。"),
+    "month_end.wo_sheet_note2": (
+        "From that date the invoice leaves the open balance everywhere (aging, collections, statements, "
+        "forecast, provision), whatever a later import says. Delete the row to reopen it.",
+        "自该日起，该发票不再计入任何应收余额（账龄、催收、对账单、回款预测、坏账准备），"
+        "此后导入的数据也不改变这一点。删除该行即恢复为未收款项。"),
     "month_end.wo_unknown": ("invoice {invoice} on the Write-offs sheet is not in the Invoices table; the row "
                              "is not used",
                              "已核销坏账工作表中的发票 {invoice} 不在发票表中；该行未被采用"),
@@ -121,13 +125,14 @@ TEXTS: dict[str, tuple[str, str]] = {
                                  "回款预测：未来 {weeks} 周"),
     "month_end.forecast_note": (
         "As of {date}; amounts in {ccy}. Each open invoice is expected on its promise date, else on its due "
-        "date plus the buyer's expected delay learned from its paid history (docs/forecast.md). Items already "
-        "past their expected date are in week 1. Disputed items are apart.",
+        "date plus the buyer's expected delay learned from its paid history (docs/forecast.md).",
         "截至 {date}；金额单位：{ccy}。每张未收发票按承诺付款日预计回款；无承诺时按到期日加上"
-        "根据该客户付款历史得出的预计延迟天数（见 docs/forecast.md）。已过预计日期的款项计入第 1 周。"
-        "有争议的款项单独列示。"),
+        "根据该客户付款历史得出的预计延迟天数（见 docs/forecast.md）。"),
+    "month_end.forecast_note2": (
+        "Items already past their expected date are in week 1. Disputed items are apart, not forecast.",
+        "已过预计日期的款项计入第 1 周。有争议的款项单独列示，不计入预测。"),
     "month_end.week": ("Week", "周次"),
-    "month_end.week_label": ("W{n}", "第 {n} 周"),
+    "month_end.week_label": ("W{n}", "第{n}周"),
     "month_end.week_from": ("From", "起始日"),
     "month_end.week_to": ("To", "截止日"),
     "month_end.expected": ("Expected collections ({ccy})", "预计回款（{ccy}）"),
