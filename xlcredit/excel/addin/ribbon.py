@@ -90,6 +90,12 @@ BUTTONS = (
     Button("btnCreditHold", "grpReceivables", "OnCreditHold", "ReviewProtectWorkbook",
            _text("hold.button", "en"), _text("hold.button", "zh-CN"),
            _text("hold.button_tip", "en"), _text("hold.button_tip", "zh-CN")),
+    Button("btnProvision", "grpReceivables", "OnProvision", "Calculator",
+           _text("month_end.provision_button", "en"), _text("month_end.provision_button", "zh-CN"),
+           _text("month_end.provision_tip", "en"), _text("month_end.provision_tip", "zh-CN")),
+    Button("btnForecast", "grpReceivables", "OnForecast", "ChartInsert",
+           _text("month_end.forecast_button", "en"), _text("month_end.forecast_button", "zh-CN"),
+           _text("month_end.forecast_tip", "en"), _text("month_end.forecast_tip", "zh-CN")),
     Button("btnImportLedger", "grpReceivables", "OnImportLedger", "GetExternalDataFromText",
            "Import ledger", "导入账款",
            "Import the receivables export of your ERP (CSV or Excel) into the Invoices table; "
