@@ -95,9 +95,9 @@ def _ledger(run: _Run) -> pd.DataFrame:
             promised = ledger["invoice_no"].map(collections["promise_date"])
             ledger["promise_date"] = ledger["promise_date"].where(ledger["promise_date"].notna(), promised)
         written_off = _write_off_dates(run, ledger)
-        if written_off is not None:  # the write-off log: the ledger reader takes them out of the open balance
-            ledger["written_off_date"] = ledger["invoice_no"].astype(str).map(written_off).to_numpy(
-                dtype="datetime64[ns]")
+        if written_off is not None and len(written_off):  # the ledger reader takes them out of the open balance
+            keys = ledger["invoice_no"].astype(str).to_numpy()
+            ledger["written_off_date"] = pd.to_datetime(written_off.reindex(keys).to_numpy())
         run.cache["ledger"] = ledger.reset_index(drop=True)
     return run.cache["ledger"]  # type: ignore[no-any-return]
 
