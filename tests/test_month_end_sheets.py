@@ -130,7 +130,7 @@ def test_one_answer_per_fact_for_written_off_invoices(generated_book: tuple[Path
     want = independent_provision(inv, pd.Timestamp(AS_OF), edges=[30, 60, 90, 120], loss_days=180,
                                  months=24, factor=1.0)
     aging = table(path, "tblAging")
-    total_col = [c for c in aging.columns if c.startswith("Total")][0]
+    total_col = next(c for c in aging.columns if c.startswith("Total"))
     assert aging[total_col].sum() == pytest.approx(want["open"], rel=1e-12)
     hist = table(path, "tblProvisionHistory")
     assert set(hist["Period"]) == {"2026-11"}
@@ -165,7 +165,7 @@ def test_history_appends_months_and_keeps_the_users_edits(tmp_path: Path) -> Non
     # the movement opens from October as typed, and adds up
     sheet = table(path, "tblProvision")
     sheet = sheet[sheet["Buyer ID"].notna()].set_index("Buyer ID")
-    opening = [c for c in sheet.columns if c.startswith("Opening")][0]
+    opening = next(c for c in sheet.columns if c.startswith("Opening"))
     assert opening == "Opening (2026-10)"
     assert sheet.loc[buyer, opening] == 12345.0
     roll = sheet[opening] + sheet["Increase"] - sheet["Release"]
@@ -209,7 +209,7 @@ def test_a_write_off_leaves_every_open_balance_and_is_listed(sample_book: Path) 
     assert list(written["Invoice no"]) == [pick["Invoice no"]]
     # the aging total fell by what was written off, the same figure the write-off list shows
     aging_after = table(sample_book, "tblAging")
-    total = [c for c in aging_after.columns if c.startswith("Total")][0]
+    total = next(c for c in aging_after.columns if c.startswith("Total"))
     fell = aging_before[total].sum() - aging_after[total].sum()
     assert fell == pytest.approx(written.iloc[0, 3], rel=1e-9)
     provision_open = table(sample_book, "tblProvision")
