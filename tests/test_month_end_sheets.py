@@ -332,3 +332,26 @@ def test_policy_rates_are_used_as_given(tmp_path: Path) -> None:
         assert "tblRollRates" not in book.table_names()
     policy = Policy().with_overrides({"provision": {"loss_rates": rates}})
     assert list(policy.provision.loss_rates) == rates
+
+
+def test_credit_impaired_buyer_is_provided_individually_and_marked(sample_book: Path) -> None:
+    """A buyer marked Insolvent on the Buyers sheet, 25 % expected back: provided at 75 % of
+    its balance, marked, and out of the matrix (docs/provision.md)."""
+    sheet = table(sample_book, "tblProvision")
+    sheet = sheet[sheet["Buyer ID"].notna()].set_index("Buyer ID")
+    buyer = sheet["Open balance"].idxmax()
+    balance = float(sheet.loc[buyer, "Open balance"])
+    matrix_before = table(sample_book, "tblProvisionMatrix")["Balance (collective)"].sum()
+    with FileWorkbook.open(sample_book) as book:
+        raw = book.read_table("tblBuyers")
+        row = next(i for i, r in enumerate(raw.rows) if r[raw.header.index("Buyer ID")] == buyer)
+        book.edit_table("tblBuyers", TableEdit(updates={row: {"Insolvent": True, "Expected recovery": 0.25}}))
+        book.save()
+    _refresh(sample_book)
+    after = table(sample_book, "tblProvision")
+    after = after[after["Buyer ID"].notna()].set_index("Buyer ID")
+    assert after.loc[buyer, "Credit-impaired"] == "insolvent"
+    assert after.loc[buyer, "Gross provision (closing)"] == pytest.approx(0.75 * balance, rel=1e-12)
+    assert after["Credit-impaired"].notna().sum() == 1
+    matrix_after = table(sample_book, "tblProvisionMatrix")["Balance (collective)"].sum()
+    assert matrix_before - matrix_after == pytest.approx(balance, rel=1e-9)

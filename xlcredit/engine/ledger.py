@@ -95,6 +95,7 @@ __all__ = [
     "INVOICE_COLUMNS",
     "PROBLEMS",
     "REQUIRED_COLUMNS",
+    "WRITTEN_OFF_COLUMN",
     "DateLike",
     "LedgerArrays",
     "Position",
@@ -122,8 +123,10 @@ INVOICE_COLUMNS: dict[str, str] = {
     "paid_date": "date the invoice was settled in full; blank: not settled",
     "disputed": "TRUE/FALSE or 1/0: the buyer disputes the invoice; blank: no",
     "promise_date": "date the buyer promised to pay; blank: no promise (collections)",
-    "written_off_date": "date the invoice was written off as a bad debt (write-off log); blank: not written off",
 }
+#: The optional column the workbook's write-off log (tblWriteOffs, not tblInvoices) adds to
+#: the ledger: the day each invoice was written off as a bad debt (blank: not written off).
+WRITTEN_OFF_COLUMN = "written_off_date"
 
 #: Columns without which an invoice table cannot be read.
 REQUIRED_COLUMNS: tuple[str, ...] = ("buyer_id", "amount", "due_date")
@@ -324,8 +327,8 @@ def ledger_arrays(
         promise_day=days["promise_date"],
         disputed=disputed,
         problem=problem,
-        written_off_day=(day_numbers(invoices["written_off_date"], "written_off_date")
-                         if "written_off_date" in invoices.columns else None),
+        written_off_day=(day_numbers(invoices[WRITTEN_OFF_COLUMN], WRITTEN_OFF_COLUMN)
+                         if WRITTEN_OFF_COLUMN in invoices.columns else None),
     )
 
 

@@ -100,8 +100,8 @@ def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Prog
     report(0.78, "Credit hold")
     build_credit_hold(workbook, _run=run)
     report(0.80, "Provision")
-    ensure_write_offs(workbook, _run=run)
     build_provision(workbook, _run=run)
+    ensure_write_offs(workbook, _run=run)  # an empty log to type write-offs in, next to the provision
     report(0.81, "Forecast")
     build_forecast(workbook, _run=run)
     report(0.82, "Score history")
