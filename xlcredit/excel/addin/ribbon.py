@@ -65,8 +65,9 @@ GROUPS = (
 BUTTONS = (
     Button("btnRefreshAll", "grpCredit", "OnRefreshAll", "RefreshAll",
            "Refresh all", "全部刷新",
-           "Refresh buyers, flags and the Aging, Collections, Dashboard and Credit hold sheets.",
-           "刷新客户、风险标记以及账龄、催收、仪表板和信用冻结工作表。"),
+           "Refresh buyers, flags and the Aging, Collections, Dashboard, Credit hold, Provision and Forecast "
+           "sheets.",
+           "刷新客户、风险标记以及账龄、催收、仪表板、信用冻结、坏账准备和回款预测工作表。"),
     Button("btnRefreshBuyers", "grpCredit", "OnRefreshBuyers", "Refresh",
            "Refresh buyers", "刷新客户",
            "Recompute score, band, PD and credit limit for every buyer.",
