@@ -23,7 +23,6 @@ from test_provision import generated_ledger, independent_provision
 
 from xlcredit.cli import main
 from xlcredit.engine.forecast import forecast
-from xlcredit.engine.policy import Policy
 from xlcredit.macros import build_forecast, build_provision, refresh_all
 from xlcredit.macros.run import _ledger, _open
 from xlcredit.workbook.files import FileWorkbook
@@ -330,8 +329,6 @@ def test_policy_rates_are_used_as_given(tmp_path: Path) -> None:
     assert "Historical loss rate" not in matrix.columns
     with FileWorkbook.open(path, read_only=True) as book:
         assert "tblRollRates" not in book.table_names()
-    policy = Policy().with_overrides({"provision": {"loss_rates": rates}})
-    assert list(policy.provision.loss_rates) == rates
 
 
 def test_credit_impaired_buyer_is_provided_individually_and_marked(sample_book: Path) -> None:
