@@ -52,7 +52,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "month_end.exposure": ("Exposure", "风险敞口"),
     "month_end.to_loss": ("To loss state", "转入损失状态"),
     "month_end.paid": ("Paid", "已收回"),
-    "month_end.notes_title": ("Notes", "说明"),
+    "month_end.notes_title": ("Notes", "备注"),
     "month_end.buyers_title": ("Provision per buyer and bucket, and the movement since {previous}",
                                "按客户和账龄分段的坏账准备，及自 {previous} 以来的变动"),
     "month_end.buyers_title_first": ("Provision per buyer and bucket (no earlier period in the Provision "
