@@ -52,6 +52,7 @@ from xlcredit.macros.ribbon import (
     ribbon_refresh_all,
     ribbon_refresh_buyers,
     ribbon_statement,
+    ribbon_upgrade_workbook,
 )
 from xlcredit.macros.score_history import update_score_history
 
@@ -83,6 +84,7 @@ __all__ = [
     "ribbon_refresh_all",
     "ribbon_refresh_buyers",
     "ribbon_statement",
+    "ribbon_upgrade_workbook",
     "update_provision_history",
     "update_score_history",
 ]
