@@ -43,6 +43,8 @@ RIBBON_ENTRY_POINTS = {
     "ribbon_build_collections",
     "ribbon_build_dashboard",
     "ribbon_build_credit_hold",
+    "ribbon_build_provision",
+    "ribbon_build_forecast",
     "ribbon_payment_plan",
     "ribbon_statement",
     "ribbon_open_policy",
@@ -261,7 +263,8 @@ def test_labels_in_english_and_chinese(modules: dict[str, str]) -> None:
         assert table[(g.id, "label")] == (g.zh, g.en)
     assert [b.en for b in ribbon.BUTTONS] == [
         "Refresh all", "Refresh buyers", "Flag high risk", "Aging", "Collections",
-        "Dashboard", "Credit hold", "Import ledger", "Payment plan", "Statement", "Policy", "Upgrade workbook",
+        "Dashboard", "Credit hold", "Provision", "Forecast", "Import ledger", "Payment plan", "Statement", "Policy",
+        "Upgrade workbook",
         "Help and version",
     ]
 

@@ -72,9 +72,10 @@ def test_refresh_writes_outputs_and_keeps_inputs(refreshed: dict[str, Any], lang
     assert all(isinstance(a, str) and a for a in actions)
     with FileWorkbook.open(path, read_only=True) as book:
         names = book.sheet_names()
-    expected = (["客户", "发票", "仪表板", "账龄", "催收", "信用冻结", "评分历史", "问题"] if lang == "zh-CN"
-                else ["Buyers", "Invoices", "Dashboard", "Aging", "Collections", "Credit hold", "Score history",
-                      "Problems"])
+    expected = (["客户", "发票", "仪表板", "账龄", "催收", "信用冻结", "坏账准备", "坏账准备历史", "已核销坏账",
+                 "回款预测", "评分历史", "问题"] if lang == "zh-CN"
+                else ["Buyers", "Invoices", "Dashboard", "Aging", "Collections", "Credit hold", "Provision",
+                      "Provision history", "Write-offs", "Forecast", "Score history", "Problems"])
     assert names[: len(expected)] == expected
 
 

@@ -23,6 +23,10 @@ Rules, one per case (each one a decision a credit controller can check):
   ``D``: the whole ``amount`` was open on ``D`` (the dates of earlier part payments are not
   known). Settled on or before ``D``: not open. Credit notes (negative amounts) and
   overpayments are open with a negative amount; they reduce the balance where they fall.
+- **Written off** on or before ``D`` (``written_off_date``, from the workbook's write-off
+  log): not open, whatever its paid date says (the write-off wins; a payment dated later
+  is a recovery of a written-off debt, listed by the provision). So a written-off invoice
+  leaves aging, receivables, the worklist, statements, the forecast and the provision alike.
 - **Base currency**: open amount x ``policy.fx_rate(currency)``. A blank currency (None,
   NaN, empty text) is the base currency; any other text, the text "None" included, is a
   currency code.
@@ -93,6 +97,7 @@ __all__ = [
     "INVOICE_COLUMNS",
     "PROBLEMS",
     "REQUIRED_COLUMNS",
+    "WRITTEN_OFF_COLUMN",
     "DateLike",
     "LedgerArrays",
     "Position",
@@ -121,6 +126,9 @@ INVOICE_COLUMNS: dict[str, str] = {
     "disputed": "TRUE/FALSE or 1/0: the buyer disputes the invoice; blank: no",
     "promise_date": "date the buyer promised to pay; blank: no promise (collections)",
 }
+#: The optional column the workbook's write-off log (tblWriteOffs, not tblInvoices) adds to
+#: the ledger: the day each invoice was written off as a bad debt (blank: not written off).
+WRITTEN_OFF_COLUMN = "written_off_date"
 
 #: Columns without which an invoice table cannot be read.
 REQUIRED_COLUMNS: tuple[str, ...] = ("buyer_id", "amount", "due_date")
@@ -165,6 +173,8 @@ class LedgerArrays:
     promise_day: npt.NDArray[np.float64]
     disputed: npt.NDArray[np.bool_]
     problem: npt.NDArray[np.int8]
+    #: Day each invoice was written off (NaN: not written off).
+    written_off_day: npt.NDArray[np.float64] | None = None
 
     def __len__(self) -> int:
         return len(self.amount)
@@ -315,6 +325,8 @@ def ledger_arrays(
         promise_day=days["promise_date"],
         disputed=disputed,
         problem=problem,
+        written_off_day=(day_numbers(invoices[WRITTEN_OFF_COLUMN], WRITTEN_OFF_COLUMN)
+                         if WRITTEN_OFF_COLUMN in invoices.columns else None),
     )
 
 
@@ -349,13 +361,17 @@ def open_amounts(ledger: LedgerArrays, day: int | float) -> npt.NDArray[np.float
 
     Examples
     --------
-    What was still owed on 2026-11-28 (day 20785) of an invoice of 1,000 with 400 paid?
+    What was still owed on 2026-11-28 (day 20785) of an invoice of 1,000 with 400 paid, one
+    paid on 1 November and one written off on 20 November?
 
-    >>> inv = pd.DataFrame({"buyer_id": ["A", "A"], "amount": [1000.0, 50.0],
-    ...                     "paid_amount": [400.0, 0.0], "due_date": ["2026-12-01"] * 2,
-    ...                     "paid_date": [None, "2026-11-01"]})
+    >>> inv = pd.DataFrame({"buyer_id": ["A", "A", "A"], "amount": [1000.0, 50.0, 70.0],
+    ...                     "paid_amount": [400.0, 0.0, 0.0], "due_date": ["2026-12-01"] * 3,
+    ...                     "paid_date": [None, "2026-11-01", None],
+    ...                     "written_off_date": [None, None, "2026-11-20"]})
     >>> open_amounts(ledger_arrays(inv), as_of_day("2026-11-28")).tolist()
-    [600.0, 0.0]
+    [600.0, 0.0, 0.0]
+    >>> open_amounts(ledger_arrays(inv), as_of_day("2026-11-19")).tolist()
+    [600.0, 0.0, 70.0]
     """
     with np.errstate(invalid="ignore"):  # inf - inf: a row set aside as not a number
         out = np.where(
@@ -364,6 +380,8 @@ def open_amounts(ledger: LedgerArrays, day: int | float) -> npt.NDArray[np.float
             ledger.amount * (ledger.paid_day > day),  # settled after the day: all was open
         )
     out[ledger.invoice_day > day] = 0.0  # not issued yet (a blank invoice date counts as issued)
+    if ledger.written_off_day is not None:
+        out[ledger.written_off_day <= day] = 0.0  # written off: the write-off wins over a later payment
     return np.where(np.isfinite(ledger.amount), out, np.nan)
 
 

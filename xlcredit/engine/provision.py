@@ -87,7 +87,6 @@ from xlcredit.engine.ledger import (
     position,
 )
 from xlcredit.engine.policy import Policy
-from xlcredit.engine.values import day_numbers
 from xlcredit.messages import text as catalogue_text
 
 __all__ = [
@@ -157,10 +156,11 @@ def _buckets(ledger: LedgerArrays, day: Any, edges: tuple[int, ...], basis: str)
     return np.where(b > 0, b - 1, b)
 
 
-def _written_off_day(invoices: pd.DataFrame, n: int) -> npt.NDArray[np.float64]:
-    if "written_off_date" not in invoices.columns:
-        return np.full(n, np.nan)
-    return day_numbers(invoices["written_off_date"], "written_off_date")
+def _written_off_day(ledger: LedgerArrays) -> npt.NDArray[np.float64]:
+    """The ledger reader's write-off days (NaN where not written off)."""
+    if ledger.written_off_day is None:
+        return np.full(len(ledger), np.nan)
+    return ledger.written_off_day
 
 
 # --------------------------------------------------------------------------- roll rates
@@ -266,7 +266,7 @@ def roll_rates(invoices: pd.DataFrame, as_of: DateLike | None = None, policy: Po
     language = language or policy.language
     ledger = ledger_arrays(invoices, policy)
     edges, labels = provision_buckets(policy, language)
-    est = _estimate(ledger, _written_off_day(invoices, len(ledger)), as_of_day(as_of, policy),
+    est = _estimate(ledger, _written_off_day(ledger), as_of_day(as_of, policy),
                     policy, edges, labels, language)
     return est.migration
 
@@ -372,7 +372,7 @@ def _share(table: pd.DataFrame, col: str, default: float) -> npt.NDArray[np.floa
 
 
 def provision(
-    invoices: pd.DataFrame,
+    invoices: pd.DataFrame | LedgerArrays,
     as_of: DateLike | None = None,
     policy: Policy | None = None,
     buyers: pd.DataFrame | None = None,
@@ -429,9 +429,8 @@ def provision(
     p = policy.provision
     text = _TEXT[language]
     ledger = ledger_arrays(invoices, policy)
-    n = len(ledger)
     day = as_of_day(as_of, policy)
-    written_off = _written_off_day(invoices, n)
+    written_off = _written_off_day(ledger)
     edges, labels = provision_buckets(policy, language)
     nb = len(labels)
 
@@ -555,14 +554,16 @@ def provision(
 
 
 # --------------------------------------------------------------------------- movement
-def provision_movement(current: ProvisionResult, previous: ProvisionResult | pd.Series | None) -> pd.DataFrame:
+def provision_movement(current: ProvisionResult, previous: ProvisionResult | pd.Series | None,
+                       *, since: DateLike | None = None) -> pd.DataFrame:
     """Movement of the gross provision per buyer against the previous month's.
 
     ``previous`` is the earlier :class:`ProvisionResult`, or its ``gross_provision`` per
     buyer as kept in the workbook (a Series indexed by buyer), or None (first month).
     Columns: ``opening``, ``increase``, ``release``, ``closing`` (opening + increase -
-    release = closing) and ``written_off`` (write-offs dated after the previous as-of day,
-    or all write-offs for a Series or None). A last row ``Total`` sums them.
+    release = closing) and ``written_off`` (write-offs dated after the previous as-of day:
+    the result's, else ``since``; all write-offs when neither is known). A last row
+    ``Total`` sums them.
 
     Examples
     --------
@@ -589,6 +590,8 @@ def provision_movement(current: ProvisionResult, previous: ProvisionResult | pd.
         opening = pd.Series(dtype=float)
     else:
         opening = pd.to_numeric(previous, errors="raise").astype(float)
+    if since is not None and not isinstance(previous, ProvisionResult):
+        wo = wo[wo["written_off_date"] > pd.Timestamp(as_of_day(since), unit="D")]
     index = closing.index.union(opening.index)
     o = opening.reindex(index, fill_value=0.0).to_numpy(dtype=float)
     c = closing.reindex(index, fill_value=0.0).to_numpy(dtype=float)

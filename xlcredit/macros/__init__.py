@@ -3,7 +3,8 @@
 Each macro reads the tables it needs through a :class:`~xlcredit.workbook.port.Workbook`
 (live Excel or a file), runs the engine over whole columns and writes back only what
 xlcredit owns: the output columns of ``tblBuyers`` and the generated sheets (Aging,
-Collections, Dashboard, Credit hold, Score history, Problems, Payment plan, Statement). A cell a user typed is never
+Collections, Dashboard, Credit hold, Provision, Forecast, Score history, Problems, Payment plan,
+Statement). A cell a user typed is never
 changed. Problems found in the data (a text in an amount column, an invoice of an unknown
 buyer) are listed on the Problems sheet and the run goes on; only a missing table or
 required column stops it with a :class:`~xlcredit.engine.errors.SchemaError` that says what to add.
@@ -31,14 +32,18 @@ from xlcredit.macros.buyers import flag_high_risk, refresh_buyers
 from xlcredit.macros.collections_sheet import COLLECTION_STATUSES, build_collections
 from xlcredit.macros.credit_hold import build_credit_hold
 from xlcredit.macros.dashboard import build_dashboard
+from xlcredit.macros.forecast_sheet import build_forecast
 from xlcredit.macros.payment_plan import build_payment_plan
 from xlcredit.macros.problems import build_problems
+from xlcredit.macros.provision_sheet import build_provision, update_provision_history
 from xlcredit.macros.refresh import RefreshSummary, refresh_all
 from xlcredit.macros.ribbon import (
     ribbon_build_aging,
     ribbon_build_collections,
     ribbon_build_credit_hold,
     ribbon_build_dashboard,
+    ribbon_build_forecast,
+    ribbon_build_provision,
     ribbon_flag_high_risk,
     ribbon_help,
     ribbon_import_ledger,
@@ -58,8 +63,10 @@ __all__ = [
     "build_collections",
     "build_credit_hold",
     "build_dashboard",
+    "build_forecast",
     "build_payment_plan",
     "build_problems",
+    "build_provision",
     "flag_high_risk",
     "refresh_all",
     "refresh_buyers",
@@ -67,6 +74,8 @@ __all__ = [
     "ribbon_build_collections",
     "ribbon_build_credit_hold",
     "ribbon_build_dashboard",
+    "ribbon_build_forecast",
+    "ribbon_build_provision",
     "ribbon_flag_high_risk",
     "ribbon_help",
     "ribbon_import_ledger",
@@ -76,5 +85,6 @@ __all__ = [
     "ribbon_refresh_buyers",
     "ribbon_statement",
     "ribbon_upgrade_workbook",
+    "update_provision_history",
     "update_score_history",
 ]

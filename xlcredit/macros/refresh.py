@@ -12,14 +12,17 @@ from xlcredit.macros.buyers import flag_high_risk, refresh_buyers
 from xlcredit.macros.collections_sheet import build_collections
 from xlcredit.macros.credit_hold import build_credit_hold
 from xlcredit.macros.dashboard import build_dashboard
+from xlcredit.macros.forecast_sheet import build_forecast
 from xlcredit.macros.labels import _sheet
 from xlcredit.macros.problems import build_problems
+from xlcredit.macros.provision_sheet import build_provision
 from xlcredit.macros.run import (
     _example_book,  # noqa: F401  (the docstring examples use it)
     _open,
 )
 from xlcredit.macros.score_history import update_score_history
 from xlcredit.macros.upgrade import upgrade_problem
+from xlcredit.macros.write_offs import ensure_write_offs
 from xlcredit.messages import text
 from xlcredit.workbook.port import Workbook
 
@@ -56,7 +59,8 @@ class RefreshSummary:
 
 def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Progress | None = None) -> RefreshSummary:
     """The ribbon's "Refresh all": buyers, high-risk flags, Aging, Collections, Dashboard,
-    Credit hold, Score history and Problems, reading the workbook once.
+    Credit hold, Provision (and its history), Forecast, Score history and Problems, reading
+    the workbook once (an empty Write-offs sheet is added when the workbook has none).
 
     Parameters
     ----------
@@ -101,6 +105,11 @@ def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Prog
     figures = build_dashboard(workbook, _run=run)
     report(0.78, "Credit hold")
     build_credit_hold(workbook, _run=run)
+    report(0.80, "Provision")
+    build_provision(workbook, _run=run)
+    ensure_write_offs(workbook, _run=run)  # an empty log to type write-offs in, next to the provision
+    report(0.81, "Forecast")
+    build_forecast(workbook, _run=run)
     report(0.82, "Score history")
     update_score_history(workbook, _run=run)
     report(0.88, "Problems")
@@ -110,5 +119,6 @@ def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Prog
         buyers=n, high_risk=high, overdue_total=figures["overdue"], dso=figures["dso"],
         problems=n_problems, base_currency=run.ccy, as_of=run.as_of, language=lang,
         receivables=figures["receivables"], upgrade=upgrade.rule if upgrade is not None else None,
-        sheets=[_sheet(r, lang) for r in ("aging", "collections", "dashboard", "credit_hold", "history", "problems")],
+        sheets=[_sheet(r, lang) for r in ("aging", "collections", "dashboard", "credit_hold", "provision",
+                                          "provision_history", "forecast", "history", "problems")],
     )

@@ -13,7 +13,9 @@ from xlcredit.macros.buyers import flag_high_risk, refresh_buyers
 from xlcredit.macros.collections_sheet import build_collections
 from xlcredit.macros.credit_hold import build_credit_hold
 from xlcredit.macros.dashboard import build_dashboard
+from xlcredit.macros.forecast_sheet import build_forecast
 from xlcredit.macros.payment_plan import build_payment_plan
+from xlcredit.macros.provision_sheet import build_provision
 from xlcredit.macros.refresh import refresh_all
 from xlcredit.workbook.port import Workbook
 from xlcredit.workbook.schema import BUYERS, SHEET_NAMES
@@ -82,6 +84,34 @@ def ribbon_build_dashboard() -> None:
 def ribbon_build_credit_hold() -> None:
     """Ribbon button "Credit hold"."""
     _ribbon(lambda book: build_credit_hold(book))
+
+
+def ribbon_build_provision() -> None:
+    """Ribbon button "Provision" (坏账准备): the Provision sheet and this month's Provision history."""
+
+    def run(book: Workbook) -> None:
+        from xlcredit.macros.write_offs import ensure_write_offs
+
+        ensure_write_offs(book)
+        build_provision(book)
+        book.activate_sheet(SHEET_NAMES["provision"]["zh-CN" if _zh(book) else "en"])
+
+    _ribbon(run)
+
+
+def ribbon_build_forecast() -> None:
+    """Ribbon button "Forecast" (回款预测)."""
+
+    def run(book: Workbook) -> None:
+        build_forecast(book)
+        book.activate_sheet(SHEET_NAMES["forecast"]["zh-CN" if _zh(book) else "en"])
+
+    _ribbon(run)
+
+
+def _zh(book: Workbook) -> bool:
+    """Whether the workbook's sheets are the Chinese ones (its generated sheets follow)."""
+    return SHEET_NAMES["buyers"]["zh-CN"] == book.read_table(BUYERS.name).sheet
 
 
 def _selected_buyer(book: Workbook) -> str | None:

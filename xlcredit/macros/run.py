@@ -91,8 +91,77 @@ def _ledger(run: _Run) -> pd.DataFrame:
         if len(collections):
             promised = ledger["invoice_no"].map(collections["promise_date"])
             ledger["promise_date"] = ledger["promise_date"].where(ledger["promise_date"].notna(), promised)
+        written_off = _write_off_dates(run, ledger)
+        if written_off is not None and len(written_off):  # the ledger reader takes them out of the open balance
+            keys = ledger["invoice_no"].astype(str).to_numpy()
+            ledger["written_off_date"] = pd.to_datetime(written_off.reindex(keys).to_numpy())
         run.cache["ledger"] = ledger.reset_index(drop=True)
     return run.cache["ledger"]  # type: ignore[no-any-return]
+
+
+def _write_off_log(run: _Run) -> ParsedTable | None:
+    """The Write-offs table (``tblWriteOffs``) as the team typed it, read once per run (its
+    problems listed once); None when the workbook has none."""
+    if "write_off_log" not in run.cache:
+        from xlcredit.workbook.schema import WRITE_OFFS
+
+        t = _read_own(run, WRITE_OFFS)
+        if t is not None:
+            run.problems.extend(p for p in t.problems if isinstance(p, Problem))
+        run.cache["write_off_log"] = t
+    return run.cache["write_off_log"]  # type: ignore[no-any-return]
+
+
+def _write_off_dates(run: _Run, ledger: pd.DataFrame) -> pd.Series | None:
+    """The day each invoice was written off, by invoice number (text), from the Write-offs
+    table; None without one. A row that cannot be trusted is listed on the Problems sheet
+    and not used (an invoice not in the ledger, or of another buyer than typed); an invoice
+    written off twice takes the earlier date; a payment dated after the write-off is listed
+    (the write-off stands), as is a write-off of an invoice already settled."""
+    from xlcredit.messages import text
+
+    t = _write_off_log(run)
+    if t is None:
+        return None
+    f = t.frame.reset_index(drop=True)
+    rows = np.asarray(t.excel_rows)
+    lang = run.lang
+    keep = f["invoice_no"].notna().to_numpy() & f["date"].notna().to_numpy()
+    number = f["invoice_no"].astype(str).to_numpy(dtype=object)
+    first = ledger.drop_duplicates("invoice_no")
+    owner = pd.Series(first["buyer_id"].astype(str).to_numpy(), index=first["invoice_no"].astype(str).to_numpy())
+    paid = pd.Series(pd.to_datetime(first["paid_date"]).to_numpy(), index=owner.index)
+    ledger_buyer = owner.reindex(number).to_numpy(dtype=object)
+    typed = f["buyer_id"].to_numpy(dtype=object)
+    unknown = keep & pd.isna(ledger_buyer)
+    other = keep & ~unknown & pd.notna(typed) & (pd.Series(typed).astype(str).to_numpy() != ledger_buyer)
+    header = {c: t.header(c, lang) for c in ("invoice_no", "buyer_id", "date")}
+    for i in map(int, np.flatnonzero(unknown)):  # only the rows in error
+        run.problems.append(Problem(t.sheet, int(rows[i]), header["invoice_no"], number[i],
+                                    text("month_end.wo_unknown", lang, invoice=number[i])))
+    for i in map(int, np.flatnonzero(other)):
+        run.problems.append(Problem(t.sheet, int(rows[i]), header["buyer_id"], typed[i],
+                                    text("month_end.wo_buyer", lang, invoice=number[i], ledger=ledger_buyer[i],
+                                         typed=typed[i])))
+    used = keep & ~unknown & ~other
+    dates = pd.Series(pd.to_datetime(f["date"]).dt.normalize().to_numpy()[used], index=number[used])
+    earliest = dates.groupby(level=0).min()
+    twice = dates.index.duplicated(keep=False)
+    for k in np.flatnonzero(twice & (dates.to_numpy() != earliest.reindex(dates.index).to_numpy())):
+        i = int(np.flatnonzero(used)[k])
+        run.problems.append(Problem(t.sheet, int(rows[i]), header["date"], f["date"].iat[i],
+                                    text("month_end.wo_twice", lang, invoice=number[i],
+                                         date=pd.Timestamp(earliest[number[i]]).date().isoformat())))
+    paid_on = paid.reindex(earliest.index)
+    for key in ("wo_settled", "wo_paid_after"):
+        hit = paid_on.notna() & ((paid_on <= earliest) if key == "wo_settled" else (paid_on > earliest))
+        for invoice in earliest.index[hit.to_numpy()]:
+            j = int(np.flatnonzero(used & (number == invoice))[0])
+            run.problems.append(Problem(
+                t.sheet, int(rows[j]), header["invoice_no"], invoice,
+                text(f"month_end.{key}", lang, invoice=invoice, date=pd.Timestamp(earliest[invoice]).date().isoformat(),
+                     paid=pd.Timestamp(paid_on[invoice]).date().isoformat())))
+    return earliest
 
 
 def _arrays(run: _Run) -> Any:

@@ -637,6 +637,7 @@ def _plan(book: Workbook, export: _Export, ok: np.ndarray, label: str, opts: Imp
             result.updated += 1
         else:
             result.unchanged += 1
+    _reopened_write_offs(book, export, ok, lang, result)
     if opts.open_items:
         _infer_paid(frame, row_of, raw_text, src_col, comp_col, inf_col, label, used_company,
                     export.companies, seen_keys, matched, export_date, header_of, extra, table.has,
@@ -644,6 +645,33 @@ def _plan(book: Workbook, export: _Export, ok: np.ndarray, label: str, opts: Imp
     buyers = _new_buyers(book, export, ok, lang)
     result.buyers_added = [str(b) for b in buyers[1]]
     return _Plan(edit, buyers[0], lang, raw.sheet)
+
+
+def _reopened_write_offs(book: Workbook, export: _Export, ok: np.ndarray, lang: str, result: ImportResult) -> None:
+    """An invoice of the Write-offs table (tblWriteOffs) that the export shows open (no paid
+    date, or one after the write-off) is listed: the write-off stands, whatever the export
+    says (the ledger reader keeps it out of the open balance); the user decides."""
+    from xlcredit.messages import text
+    from xlcredit.workbook.schema import WRITE_OFFS
+
+    if WRITE_OFFS.name.casefold() not in {n.casefold() for n in book.table_names()}:
+        return
+    raw = book.read_table(WRITE_OFFS.name)
+    log = parse_table(raw.header, raw.rows, WRITE_OFFS, sheet=raw.sheet, header_row=raw.header_row).frame
+    log = log.dropna(subset=["invoice_no", "date"])
+    if not len(log):
+        return
+    written = pd.to_datetime(log["date"]).groupby(log["invoice_no"].astype(str).to_numpy()).min()
+    f = export.frame
+    numbers = f["invoice_no"].astype(str).to_numpy(dtype=object)
+    day = pd.Series(pd.to_datetime(written.reindex(numbers).to_numpy()))
+    paid = (pd.Series(pd.to_datetime(f["paid_date"]).to_numpy()) if "paid_date" in export.written
+            else pd.Series(pd.NaT, index=day.index))
+    reopened = ok & day.notna().to_numpy() & (paid.isna() | (paid > day)).to_numpy()
+    for i in map(int, np.flatnonzero(reopened)):  # a handful
+        result.problems.append(Problem(
+            result.source, int(export.lines[i]), "invoice_no", numbers[i],
+            text("month_end.wo_reopened", lang, invoice=numbers[i], date=str(day.iat[i])[:10])))
 
 
 def _infer_paid(frame: pd.DataFrame, row_of: np.ndarray, raw_text: Any, src_col: int | None,

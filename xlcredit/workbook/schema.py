@@ -106,6 +106,10 @@ SHEET_NAMES: dict[str, dict[str, str]] = {
     "statement": {"en": "Statement", "zh-CN": "对账单"},
     "help": {"en": "Read me", "zh-CN": "使用说明"},
     "import": {"en": "Import", "zh-CN": "导入设置"},
+    "provision": {"en": "Provision", "zh-CN": "坏账准备"},
+    "provision_history": {"en": "Provision history", "zh-CN": "坏账准备历史"},
+    "write_offs": {"en": "Write-offs", "zh-CN": "已核销坏账"},
+    "forecast": {"en": "Forecast", "zh-CN": "回款预测"},
 }
 
 
@@ -349,6 +353,16 @@ BUYERS = TableSchema(
         _c("international", "International sale", "国际销售", "flag", "国际货物买卖", width=9,
            help_en="TRUE for an international sale of goods (4-year limitation); blank: from the country.",
            help_zh="国际货物买卖合同填 TRUE（诉讼时效四年）；空白时按国家/地区判断。"),
+        _c("insolvent", "Insolvent", "已破产", "flag", "Insolvency", "破产", width=9,
+           help_en="TRUE when the buyer is insolvent: credit-impaired, provided individually (docs/provision.md).",
+           help_zh="客户已破产时填 TRUE：已发生信用减值，单项计提坏账准备（见 docs/provision.md）。"),
+        _c("legal_action", "Legal action", "已诉讼", "flag", "With lawyer", "法律诉讼", width=9,
+           help_en="TRUE when the debt is with a lawyer or collection agency: credit-impaired.",
+           help_zh="已交律师或催收机构处理时填 TRUE：已发生信用减值。"),
+        _c("expected_recovery", "Expected recovery", "预计收回比例", "percent", "Recovery", "收回比例",
+           minimum=0, maximum=1, width=10,
+           help_en="Share of a credit-impaired buyer's balance expected back; blank: the policy's provision.impaired_recovery.",
+           help_zh="已发生信用减值客户的余额预计可收回比例；空白时用信用政策的 provision.impaired_recovery。"),
         _c("contact", "Contact", "联系人", "text", "Contact name", "Contact person", "Attention",
            "客户联系人", width=16, help_en="Who dunning letters are addressed to.",
            help_zh="催款函的收件人。"),
@@ -563,6 +577,42 @@ LETTERS_LOG = TableSchema(
     ),
 )
 
+#: The write-off log (坏账核销记录): invoices written off as bad debts, typed by the team.
+#: Refresh reads it (a written-off invoice leaves the open balance everywhere) and never writes it.
+WRITE_OFFS = TableSchema(
+    "tblWriteOffs",
+    "write_offs",
+    (
+        _c("invoice_no", "Invoice no", "发票号", "id", "Invoice", "发票号码", required=True, width=13),
+        _c("buyer_id", "Buyer ID", "客户编号", "id", "Customer ID", "客户代码", width=11),
+        _c("date", "Date written off", "坏账核销日期", "date", "Written off", "Write-off date", "核销坏账日期",
+           required=True, width=11),
+        _c("amount", "Amount written off", "坏账核销金额", "money", "Amount", "核销坏账金额", width=14,
+           help_en="In the invoice currency; the whole open amount leaves the balance (checked).",
+           help_zh="发票币种金额；发票全部未收金额转出（会核对）。"),
+        _c("reason", "Reason", "坏账核销原因", "text", "核销坏账原因", width=30),
+        _c("approved_by", "Approved by", "审批人", "text", "Approver", "批准人", width=14),
+    ),
+    key="invoice_no",
+)
+
+#: The Provision history: one row per buyer and month-end (period), appended by refresh; a
+#: re-run of the same period replaces that period's figures only; earlier rows are never written.
+PROVISION_HISTORY = TableSchema(
+    "tblProvisionHistory",
+    "provision_history",
+    (
+        _c("period", "Period", "期间", "text", "Month", "月份", required=True, width=9),
+        _c("date", "As of", "截至日期", "date", "Date", "日期", required=True, width=11),
+        _c("buyer_id", "Buyer ID", "客户编号", "id", "Customer ID", "客户代码", required=True, width=11),
+        _c("name", "Name", "客户名称", "text", width=30),
+        _c("open_balance", "Open balance", "应收余额", "money", width=14),
+        _c("gross_provision", "Gross provision", "坏账准备（总额）", "money", required=True, width=14),
+        _c("insurance_recovery", "Expected insurance recovery", "预计保险赔付", "money", width=14),
+        _c("net_of_insurance", "Net of insurance", "扣除保险后净额", "money", width=14),
+    ),
+)
+
 #: The Score history sheet (generated; read back to compute score changes).
 HISTORY = TableSchema(
     "tblScoreHistory",
@@ -639,7 +689,7 @@ IMPORT = TableSchema(
 TABLES: dict[str, TableSchema] = {
     t.name: t
     for t in (BUYERS, INVOICES, POLICY, BANDS, LIMIT_RULES, APPROVAL, DUNNING, FX, LETTERS, HISTORY,
-              COLLECTIONS_USER, LETTERS_LOG)
+              COLLECTIONS_USER, LETTERS_LOG, WRITE_OFFS, PROVISION_HISTORY)
 }
 
 PROBLEM_COLUMNS: tuple[str, ...] = ("sheet", "row", "column", "value", "rule")

@@ -44,7 +44,8 @@ CHANGES: dict[int, str] = {
        "Read me sheets; no version stamp.",
     1: "Template version stamped: custom document property xlcredit.template_version and Policy "
        "setting template_version. Chinese headers per the glossary (former headers still read); "
-       "Buyers: Tax ID column.",
+       "Buyers: Tax ID, Insolvent, Legal action and Expected recovery columns; Write-offs sheet "
+       "(tblWriteOffs).",
 }
 
 #: The custom document property holding the version.

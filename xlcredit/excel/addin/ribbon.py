@@ -65,8 +65,9 @@ GROUPS = (
 BUTTONS = (
     Button("btnRefreshAll", "grpCredit", "OnRefreshAll", "RefreshAll",
            "Refresh all", "全部刷新",
-           "Refresh buyers, flags and the Aging, Collections, Dashboard and Credit hold sheets.",
-           "刷新客户、风险标记以及账龄、催收、仪表板和信用冻结工作表。"),
+           "Refresh buyers, flags and the Aging, Collections, Dashboard, Credit hold, Provision and Forecast "
+           "sheets.",
+           "刷新客户、风险标记以及账龄、催收、仪表板、信用冻结、坏账准备和回款预测工作表。"),
     Button("btnRefreshBuyers", "grpCredit", "OnRefreshBuyers", "Refresh",
            "Refresh buyers", "刷新客户",
            "Recompute score, band, PD and credit limit for every buyer.",
@@ -90,6 +91,12 @@ BUTTONS = (
     Button("btnCreditHold", "grpReceivables", "OnCreditHold", "ReviewProtectWorkbook",
            _text("hold.button", "en"), _text("hold.button", "zh-CN"),
            _text("hold.button_tip", "en"), _text("hold.button_tip", "zh-CN")),
+    Button("btnProvision", "grpReceivables", "OnProvision", "Calculator",
+           _text("month_end.provision_button", "en"), _text("month_end.provision_button", "zh-CN"),
+           _text("month_end.provision_tip", "en"), _text("month_end.provision_tip", "zh-CN")),
+    Button("btnForecast", "grpReceivables", "OnForecast", "ChartInsert",
+           _text("month_end.forecast_button", "en"), _text("month_end.forecast_button", "zh-CN"),
+           _text("month_end.forecast_tip", "en"), _text("month_end.forecast_tip", "zh-CN")),
     Button("btnImportLedger", "grpReceivables", "OnImportLedger", "GetExternalDataFromText",
            "Import ledger", "导入账款",
            "Import the receivables export of your ERP (CSV or Excel) into the Invoices table; "

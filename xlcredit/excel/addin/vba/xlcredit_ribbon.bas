@@ -52,6 +52,16 @@ Public Sub OnCreditHold(control As IRibbonControl)
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_build_credit_hold()"
 End Sub
 
+Public Sub OnProvision(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
+    RunPython "import xlcredit.macros; xlcredit.macros.ribbon_build_provision()"
+End Sub
+
+Public Sub OnForecast(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
+    RunPython "import xlcredit.macros; xlcredit.macros.ribbon_build_forecast()"
+End Sub
+
 Public Sub OnUpgrade(control As IRibbonControl)
     If Not WorkbookReady() Then Exit Sub
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_upgrade_workbook()"
