@@ -10,6 +10,7 @@ stderr and an exit code (see :mod:`xlcredit.engine.errors`); no traceback reache
     xlcredit demo
     xlcredit statements book.xlsx --out statements --buyers overdue --format pdf
     xlcredit letters book.xlsx --out letters
+    xlcredit policy export head_office.xlsx team.json | check book.xlsx...
     xlcredit addin build | install [--uninstall] | doctor
 """
 
@@ -257,6 +258,64 @@ def cmd_letters(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _book_policy(path: Path, team_source: str | None = None) -> tuple[Any, Any, list[Any]]:
+    """A workbook's own policy, the team policy it follows (or ``team_source``; None when it
+    names none) and the policy a refresh would apply, with the problems found."""
+    from xlcredit.engine.team import apply_team_policy
+    from xlcredit.workbook.files import FileWorkbook
+    from xlcredit.workbook.policy_sheet import load_policy
+    from xlcredit.workbook.team_source import apply_team_source, read_team_source
+
+    with FileWorkbook.open(path, read_only=True) as book:
+        local, problems = load_policy(book)
+        if team_source is None:
+            applied, status, more = apply_team_source(book, local)
+            team = status.copy.policy if status.copy is not None else None
+            return team, applied, problems + more
+    copy = read_team_source(team_source, Path.cwd())
+    return copy.policy, apply_team_policy(copy.policy, local).policy, problems + list(copy.problems)
+
+
+def cmd_policy(args: argparse.Namespace, out: TextIO) -> int:
+    from xlcredit.engine.errors import PolicyError
+    from xlcredit.engine.team import fingerprint, policy_differences
+    from xlcredit.messages import Message, text
+    from xlcredit.workbook.team_source import _shown
+
+    if args.action == "export":
+        path = _workbook_path(Path(args.book), must_exist=True)
+        _, policy, problems = _book_policy(path)
+        if problems:
+            first = f"{problems[0].sheet} {problems[0].column}: {problems[0].rule}"
+            raise PolicyError(Message("teams.export_problems", {"book": path.name, "count": len(problems),
+                                                                "first": first}))
+        target = Path(args.out)
+        target.write_text(policy.to_json() + "\n", encoding="utf-8")
+        print(text("teams.exported", "en", book=path.name, out=target, count=len(policy.settings()),
+                   fingerprint=fingerprint(policy)), file=out)
+        return 0
+    differ = 0
+    for name in args.books:
+        path = _workbook_path(Path(name), must_exist=True)
+        team, applied, _ = _book_policy(path, args.team)
+        if team is None:
+            differ += 1
+            print(text("teams.check_no_source", "en", book=path.name), file=out)
+            continue
+        label = team.team.name or args.team or applied.team.source
+        diffs = policy_differences(team, applied)
+        if not diffs:
+            print(text("teams.check_same", "en", book=path.name, team=label), file=out)
+            continue
+        differ += 1
+        print(text("teams.check_differs", "en", book=path.name, team=label, count=len(diffs)), file=out)
+        for d in diffs:
+            print("  " + text("teams.check_line", "en", setting=d.setting, local=_shown(d.local),
+                              team=_shown(d.team)), file=out)
+    print(text("teams.check_summary", "en", differ=differ, total=len(args.books)), file=out)
+    return 1 if differ else 0
+
+
 def cmd_addin(args: argparse.Namespace, out: TextIO) -> int:
     from xlcredit.excel import addin
 
@@ -373,6 +432,22 @@ def build_parser() -> argparse.ArgumentParser:
     letters.add_argument("--as-of", type=_parse_date, default=None, metavar="YYYY-MM-DD",
                          help="the letter date (default: the Policy sheet's, else today)")
     letters.set_defaults(handler=cmd_letters)
+
+    policy = sub.add_parser(
+        "policy", help="export a workbook's credit policy, or check workbooks against their team policy",
+        description="export BOOK OUT.json: write the policy BOOK applies as a JSON file (a team policy "
+        "source other workbooks can name in team.source). check BOOK...: list, setting by setting, "
+        "where each workbook's applied policy differs from its team policy (the one its team.source "
+        "names, or --team); exit code 1 when any differs. See docs/teams.md.")
+    policy_sub = policy.add_subparsers(dest="action", metavar="ACTION", required=True)
+    export = policy_sub.add_parser("export", help="write a workbook's policy as JSON")
+    export.add_argument("book", help="the workbook (.xlsx or .xlsm)")
+    export.add_argument("out", help="the JSON file to write")
+    check = policy_sub.add_parser("check", help="which workbooks differ from the team policy")
+    check.add_argument("books", nargs="+", metavar="BOOK", help="workbooks to check")
+    check.add_argument("--team", default=None, metavar="SOURCE",
+                       help="compare with this team policy (.xlsx or .json) instead of each book's team.source")
+    policy.set_defaults(handler=cmd_policy)
 
     addin = sub.add_parser("addin", help="build, install or diagnose the Excel add-in",
                            description="Build, install or diagnose the xlcredit Excel add-in.")

@@ -18,6 +18,7 @@ from xlcredit.macros.run import (
     _open,
     _Run,
 )
+from xlcredit.macros.team_policy import team_block
 from xlcredit.workbook.port import CellSpec, ChartSeries, ChartSpec, SheetSpec, TableSpec, Workbook
 from xlcredit.workbook.schema import no_paid_history_problem
 from xlcredit.workbook.sheet_xml import col_letters
@@ -126,10 +127,12 @@ def build_dashboard(workbook: Workbook, *, as_of: dt.date | None = None, _run: _
                   [ChartSeries(run.ccy, f"{av}{aging_row + 1}:{av}{aging_row + len(bucket_labels)}", "#C55A11")],
                   anchor=f"{ac}4", width_px=430, height_px=270),
     ]
+    team_cells, team_tables = team_block(run, top_top + 13)  # below the ten largest exposures
+    cells += team_cells
     spec = SheetSpec(
         _sheet("dashboard", lang),
         cells=cells,
-        tables=[
+        tables=[*team_tables,
             TableSpec("tblBandMix", _frame_cells(band_table), row=band_top,
                       number_formats={_l("exposure", lang): _MONEY0, _l("count", lang): "0"},
                       style="TableStyleLight9"),

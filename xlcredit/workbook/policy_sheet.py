@@ -208,6 +208,17 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
                                      "处于法律催收步骤的客户视为已发生信用减值（TRUE/FALSE）。"),
     "provision.impaired_recovery": ("Share expected back from a credit-impaired buyer (0-1).",
                                     "已发生信用减值客户的预计可收回比例（0-1）。"),
+    "team.source": ("Team policy this workbook follows: path of the team policy workbook (.xlsx) or JSON file "
+                    "(blank: this sheet alone).",
+                    "本工作簿遵循的团队信用政策：团队政策工作簿（.xlsx）或 JSON 文件的路径（空白表示仅用本表）。"),
+    "team.local_settings": ("Settings this workbook keeps over the team policy, e.g. limits.round_to, fx_rates "
+                            "(names separated by commas).",
+                            "本工作簿保留、不采用团队政策的设置项，如 limits.round_to, fx_rates（以逗号分隔）。"),
+    "team.name": ("Name of the team policy (set in the team policy itself).", "团队信用政策名称（在团队政策中设置）。"),
+    "team.version": ("Version of the team policy (set in the team policy itself).",
+                     "团队信用政策版本（在团队政策中设置）。"),
+    "team.allow_local": ("Workbooks may keep local settings over this policy (TRUE/FALSE; set in the team policy).",
+                         "是否允许各工作簿保留本地设置（TRUE/FALSE；在团队政策中设置）。"),
     "forecast.weeks": ("Weeks in the cash-collection forecast.", "回款预测的周数。"),
     "forecast.half_life_days": ("Paid history counts half as much every this many days back.",
                                 "付款历史每早此天数，权重减半。"),

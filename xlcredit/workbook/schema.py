@@ -105,6 +105,7 @@ SHEET_NAMES: dict[str, dict[str, str]] = {
     "statement": {"en": "Statement", "zh-CN": "对账单"},
     "help": {"en": "Read me", "zh-CN": "使用说明"},
     "import": {"en": "Import", "zh-CN": "导入设置"},
+    "team_policy": {"en": "Team policy", "zh-CN": "团队政策"},
 }
 
 
