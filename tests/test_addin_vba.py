@@ -44,6 +44,7 @@ RIBBON_ENTRY_POINTS = {
     "ribbon_build_dashboard",
     "ribbon_build_credit_hold",
     "ribbon_payment_plan",
+    "ribbon_record_decision",
     "ribbon_statement",
     "ribbon_open_policy",
     "ribbon_help",
@@ -260,7 +261,8 @@ def test_labels_in_english_and_chinese(modules: dict[str, str]) -> None:
         assert table[(g.id, "label")] == (g.zh, g.en)
     assert [b.en for b in ribbon.BUTTONS] == [
         "Refresh all", "Refresh buyers", "Flag high risk", "Aging", "Collections",
-        "Dashboard", "Credit hold", "Import ledger", "Payment plan", "Statement", "Policy", "Help and version",
+        "Dashboard", "Credit hold", "Import ledger", "Payment plan", "Statement", "Record decision", "Policy",
+        "Help and version",
     ]
 
 

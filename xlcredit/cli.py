@@ -11,6 +11,7 @@ stderr and an exit code (see :mod:`xlcredit.engine.errors`); no traceback reache
     xlcredit statements book.xlsx --out statements --buyers overdue --format pdf
     xlcredit letters book.xlsx --out letters
     xlcredit policy export head_office.xlsx team.json | check book.xlsx...
+    xlcredit decide book.xlsx C0001 --approver "Li Na" --note "annual review"
     xlcredit addin build | install [--uninstall] | doctor
 """
 
@@ -316,6 +317,29 @@ def cmd_policy(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if differ else 0
 
 
+def _amount(text: str) -> float:
+    try:
+        value = float(text.replace(",", "").strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--limit must be a number >= 0 such as 50000; got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"--limit must be a number >= 0 such as 50000; got {text!r}")
+    return value
+
+
+def cmd_decide(args: argparse.Namespace, out: TextIO) -> int:
+    from xlcredit.macros.decision_log import record_decision
+    from xlcredit.workbook.files import FileWorkbook
+
+    path = _workbook_path(Path(args.book), must_exist=True)
+    with FileWorkbook.open(path, force=args.force) as book:
+        record = record_decision(book, args.buyer_id, approver=args.approver, note=args.note or "",
+                                 limit=args.limit, as_of=args.as_of)
+        book.save()
+    print(record.message(), file=out)
+    return 0
+
+
 def cmd_addin(args: argparse.Namespace, out: TextIO) -> int:
     from xlcredit.excel import addin
 
@@ -448,6 +472,24 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--team", default=None, metavar="SOURCE",
                        help="compare with this team policy (.xlsx or .json) instead of each book's team.source")
     policy.set_defaults(handler=cmd_policy)
+
+    decide = sub.add_parser(
+        "decide", help="record a credit decision in the decision log (the ribbon's Record decision)",
+        description="Append the buyer's recommended decision (the decision engine refresh uses) to the "
+        "decision log tblDecisions with the approver's name, and type the new current limit and the "
+        "last review date on the buyer's row. Amounts are in the buyer's currency. See docs/teams.md.")
+    decide.add_argument("book", help="the workbook (.xlsx or .xlsm)")
+    decide.add_argument("buyer_id", metavar="BUYER_ID", help="the buyer, by its ID on the Buyers sheet")
+    decide.add_argument("--approver", default=None, metavar="NAME",
+                        help="who approved (default: the logged-in user's name)")
+    decide.add_argument("--note", default=None, metavar="TEXT", help="a note for the log")
+    decide.add_argument("--limit", type=_amount, default=None, metavar="AMOUNT",
+                        help="the limit granted, in the buyer's currency (default: the recommended limit)")
+    decide.add_argument("--as-of", type=_parse_date, default=None, metavar="YYYY-MM-DD",
+                        help="the decision date (default: the Policy sheet's as-of date, else today)")
+    decide.add_argument("--force", action="store_true",
+                        help="write even when Excel's or LibreOffice's lock file says the book is open")
+    decide.set_defaults(handler=cmd_decide)
 
     addin = sub.add_parser("addin", help="build, install or diagnose the Excel add-in",
                            description="Build, install or diagnose the xlcredit Excel add-in.")

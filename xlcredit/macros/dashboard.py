@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 
+from xlcredit.macros.decision_log import reviews_block
 from xlcredit.macros.generated import _MONEY0, _PCT, _cell, _frame_cells, _write_generated
 from xlcredit.macros.labels import _l, _sheet
 from xlcredit.macros.run import (
@@ -128,7 +129,10 @@ def build_dashboard(workbook: Workbook, *, as_of: dt.date | None = None, _run: _
                   anchor=f"{ac}4", width_px=430, height_px=270),
     ]
     team_cells, team_tables = team_block(run, top_top + 13)  # below the ten largest exposures
-    cells += team_cells
+    below = max([c.row for c in team_cells] + [t.row + len(t.frame) for t in team_tables]) + 3
+    review_cells, review_tables = reviews_block(run, below)
+    cells += team_cells + review_cells
+    team_tables += review_tables
     spec = SheetSpec(
         _sheet("dashboard", lang),
         cells=cells,

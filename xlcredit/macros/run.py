@@ -309,6 +309,8 @@ def _assess(run: _Run) -> pd.DataFrame:
         "limit_used": used, "decision_code": decided["decision"].to_numpy(dtype=object),
         "rule": decided["rule"].to_numpy(dtype=object), "action_code": decided["action"].to_numpy(dtype=object),
         "to_clear": decided["to_clear"].to_numpy(dtype=float),
+        "review_due": decided["review_due"].to_numpy(dtype=bool),
+        "never_reviewed": decided["never_reviewed"].to_numpy(dtype=bool),
     }, index=pd.RangeIndex(n))
     run.cache["assess"] = out
     return out

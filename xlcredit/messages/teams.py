@@ -71,4 +71,39 @@ TEXTS: dict[str, tuple[str, str]] = {
                               "{book}：未指定团队政策（team.source 为空）；请用 --team 指定来源"),
     "teams.check_summary": ("{differ} of {total} workbook(s) differ from the team policy.",
                             "{total} 个工作簿中有 {differ} 个与团队政策不同。"),
+    # the decision log
+    "teams.no_buyer": ("Buyer ID {buyer} is not in the Buyers table ({sheet}); check the ID",
+                       "客户表（{sheet}）中没有客户编号 {buyer}；请检查编号"),
+    "teams.buyer_twice": ("Buyer ID {buyer} is on {count} rows of the Buyers table (rows {rows}); keep one "
+                          "row per buyer, then record the decision",
+                          "客户编号 {buyer} 在客户表中出现 {count} 次（第 {rows} 行）；请每个客户只保留一行后再记录审批"),
+    "teams.no_limit": ("no recommended limit for buyer {buyer} in its currency {ccy} (no FX rate?); give the "
+                       "limit granted with --limit",
+                       "客户 {buyer} 没有以其币种 {ccy} 表示的建议额度（缺少汇率？）；请用 --limit 指定批准额度"),
+    "teams.bad_limit": ("--limit must be a number >= 0; got {value}", "--limit 必须是不小于 0 的数字；当前为 {value}"),
+    "teams.no_approver": ("the approver is not known (no Excel or system user name); give --approver NAME",
+                          "无法确定审批人（没有 Excel 或系统用户名）；请用 --approver 指定"),
+    "teams.select_buyer": ("Select a cell in a buyer's row of the Buyers table, then press Record decision.",
+                           "请先选中客户表中某个客户所在行的单元格，再点击“记录审批”。"),
+    "teams.recorded": ("Recorded for {buyer} ({name}): {decision}; limit {old} -> {new} {ccy}, approved by "
+                       "{approver} on {date}. Current limit and last review updated on the Buyers sheet; the "
+                       "decision is on the {sheet} sheet.",
+                       "已记录 {buyer}（{name}）的审批：{decision}；信用额度 {old} → {new} {ccy}，审批人 {approver}，"
+                       "日期 {date}。客户表中的现有额度和上次复核日期已更新；审批记录见“{sheet}”表。"),
+    "teams.none": ("none", "无"),
+    "teams.button": ("Record decision", "记录审批"),
+    "teams.button_tip": ("Record the selected buyer's recommended decision in the decision log with your name, "
+                         "and set its current limit and last review date.",
+                         "将所选客户的建议决定连同您的姓名记入审批记录，并更新其现有额度和上次复核日期。"),
+    # the Dashboard's reviews due
+    "teams.reviews_title": ("Credit reviews due", "到期应复核的信用档案"),
+    "teams.reviews_count": ("{count} buyer(s) due for review; the {shown} largest exposures are listed.",
+                            "共 {count} 个客户应复核；列出风险敞口最大的 {shown} 个。"),
+    "teams.reviews_none": ("No credit file is due for review.", "目前没有到期应复核的信用档案。"),
+    "teams.last_review": ("Last review", "上次复核日期"),
+    "teams.due_on": ("Review due on", "应复核日期"),
+    "teams.why": ("Why", "原因"),
+    "teams.why_never": ("never reviewed", "从未复核"),
+    "teams.why_date": ("review date reached", "已到复核日期"),
+    "teams.why_drop": ("score fell", "评分下降"),
 }

@@ -36,7 +36,7 @@ from xlcredit.engine.policy import Policy
 from xlcredit.messages import text
 from xlcredit.workbook.policy_sheet import POLICY_TABLES, policy_tables, table_title
 from xlcredit.workbook.sample import SAMPLE_AS_OF, sample_buyers, sample_invoices, sample_policy
-from xlcredit.workbook.schema import BUYERS, INVOICES, NUMBER_FORMATS, TableSchema
+from xlcredit.workbook.schema import BUYERS, DECISIONS_LOG, INVOICES, NUMBER_FORMATS, TableSchema
 from xlcredit.workbook.widths import CELL_PAD, TEXT_CAP, cell_width, display_width, money_floor
 
 __all__ = ["CURRENCIES", "build_template", "template_path"]
@@ -554,6 +554,17 @@ def _policy_sheet(book: xlsxwriter.Workbook, fm: _Formats, policy: Policy, lang:
     _print_setup(ws, repeat=None, lang=lang)
 
 
+def _decisions_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str) -> None:
+    """The decision log (tblDecisions), empty: the ribbon's "Record decision" and
+    ``xlcredit decide`` add rows; refresh never writes it."""
+    ws = book.add_worksheet(DECISIONS_LOG.sheet(lang))
+    ws.set_tab_color("#1F4E78")
+    empty = pd.DataFrame(columns=[c.name for c in DECISIONS_LOG.columns])
+    _table(ws, fm, DECISIONS_LOG, empty, lang)
+    ws.freeze_panes(1, 0)
+    _print_setup(ws, lang=lang)
+
+
 def _help_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str) -> None:
     ws = book.add_worksheet("使用说明" if lang == "zh-CN" else "Read me")
     ws.write_string(0, 0, _t("help_title", lang), fm.get(bold=True, font_size=14))
@@ -651,6 +662,7 @@ def build_template(
     _invoices_sheet(book, fm, invoices, lang)
     _quick_sheet(book, fm, lang, as_of or SAMPLE_AS_OF)
     _policy_sheet(book, fm, policy, lang)
+    _decisions_sheet(book, fm, lang)
     _help_sheet(book, fm, lang)
     book.close()
     return path
