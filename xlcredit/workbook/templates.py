@@ -13,7 +13,7 @@ What does a new Chinese template contain?
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "book.xlsx"
 >>> _ = build_template(path, lang="zh-CN")
 >>> openpyxl.load_workbook(path).sheetnames
-['客户', '发票', '快速评估', '信用政策', '使用说明']
+['客户', '发票', '快速评估', '信用政策', '审批记录', '使用说明']
 """
 
 from __future__ import annotations
