@@ -162,6 +162,19 @@ def test_policy_export_and_check(teams, tmp_path):
     assert "1 of 3 workbook(s) differ" in text
     out = io.StringIO()
     assert cli.main(["policy", "check", str(teams["a"]), str(teams["b"])], out, err) == 0, out.getvalue()
+    # a source that cannot be read is said, not compared with an old copy
+    team_json.unlink()
+    out = io.StringIO()
+    assert cli.main(["policy", "check", str(teams["a"])], out, err) == 1
+    assert out.getvalue().startswith("a.xlsx: cannot be checked: the team policy ") and "last copy" in out.getvalue()
+    # --team compares a workbook that names no source
+    plain = build_template(tmp_path / "plain.xlsx")
+    out = io.StringIO()
+    assert cli.main(["policy", "check", str(plain)], out, err) == 1
+    assert "plain.xlsx: names no team policy" in out.getvalue()
+    out = io.StringIO()
+    assert cli.main(["policy", "check", str(plain), "--team", str(teams["team"])], out, err) == 1
+    assert "limits.round_to: workbook 1,000, team 5,000" in out.getvalue()
 
 
 def test_engine_local_settings_that_name_nothing_are_reported():

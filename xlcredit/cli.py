@@ -259,9 +259,10 @@ def cmd_letters(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _book_policy(path: Path, team_source: str | None = None) -> tuple[Any, Any, list[Any]]:
-    """A workbook's own policy, the team policy it follows (or ``team_source``; None when it
-    names none) and the policy a refresh would apply, with the problems found."""
+def _book_policy(path: Path, team_source: str | None = None) -> tuple[Any, Any, list[Any], str]:
+    """A workbook's team policy as read now (None when it names none or it cannot be read),
+    the policy a refresh would apply, the problems found, and the state of the team source
+    (``own``, ``read``, ``copy`` or ``none``: see :class:`~xlcredit.workbook.team_source.TeamStatus`)."""
     from xlcredit.engine.team import apply_team_policy
     from xlcredit.workbook.files import FileWorkbook
     from xlcredit.workbook.policy_sheet import load_policy
@@ -271,10 +272,12 @@ def _book_policy(path: Path, team_source: str | None = None) -> tuple[Any, Any, 
         local, problems = load_policy(book)
         if team_source is None:
             applied, status, more = apply_team_source(book, local)
-            team = status.copy.policy if status.copy is not None else None
-            return team, applied, problems + more
+            team = status.copy.policy if status.state == "read" and status.copy is not None else None
+            return team, applied, problems + more, status.state
     copy = read_team_source(team_source, Path.cwd())
-    return copy.policy, apply_team_policy(copy.policy, local).policy, problems + list(copy.problems)
+    # a workbook that names no source runs on its own sheet: that is what is compared
+    applied = apply_team_policy(copy.policy, local).policy if local.team.source.strip() else local
+    return copy.policy, applied, problems + list(copy.problems), "read"
 
 
 def cmd_policy(args: argparse.Namespace, out: TextIO) -> int:
@@ -285,7 +288,7 @@ def cmd_policy(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.action == "export":
         path = _workbook_path(Path(args.book), must_exist=True)
-        _, policy, problems = _book_policy(path)
+        _, policy, problems, _ = _book_policy(path)
         if problems:
             first = f"{problems[0].sheet} {problems[0].column}: {problems[0].rule}"
             raise PolicyError(Message("teams.export_problems", {"book": path.name, "count": len(problems),
@@ -298,7 +301,12 @@ def cmd_policy(args: argparse.Namespace, out: TextIO) -> int:
     differ = 0
     for name in args.books:
         path = _workbook_path(Path(name), must_exist=True)
-        team, applied, _ = _book_policy(path, args.team)
+        team, applied, problems, state = _book_policy(path, args.team)
+        if state in ("copy", "none"):  # the source named cannot be read: nothing to compare with
+            differ += 1
+            why = next(p.rule for p in problems if p.column == "team.source")
+            print(text("teams.check_unreachable", "en", book=path.name, why=why), file=out)
+            continue
         if team is None:
             differ += 1
             print(text("teams.check_no_source", "en", book=path.name), file=out)

@@ -69,6 +69,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "teams.check_line": ("{setting}: workbook {local}, team {team}", "{setting}：工作簿 {local}，团队 {team}"),
     "teams.check_no_source": ("{book}: names no team policy (team.source is blank); give --team SOURCE",
                               "{book}：未指定团队政策（team.source 为空）；请用 --team 指定来源"),
+    "teams.check_unreachable": ("{book}: cannot be checked: {why}", "{book}：无法核对：{why}"),
     "teams.check_summary": ("{differ} of {total} workbook(s) differ from the team policy.",
                             "{total} 个工作簿中有 {differ} 个与团队政策不同。"),
     # the decision log
