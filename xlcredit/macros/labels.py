@@ -8,7 +8,7 @@ from xlcredit.messages import text
 from xlcredit.workbook.schema import SHEET_NAMES
 
 _CHANNELS_ZH = {"email": "邮件", "phone": "电话", "letter": "信函", "internal": "内部",
-                "agency": "催收机构", "legal": "法律"}
+                "agency": "催收机构", "legal": "诉讼/仲裁"}
 
 
 def _l(key: str, lang: str, **fields: Any) -> str:

@@ -31,7 +31,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "read. Change the team policy at its source, not here.",
                         "每次刷新读取团队政策时写入；无法读取来源时使用此副本。请在团队政策来源处修改，而非此处。"),
     "teams.item": ("Item", "项目"),
-    "teams.value": ("Value", "内容"),
+    "teams.value": ("Value", "值"),
     "teams.source": ("Source", "来源"),
     "teams.name": ("Team policy", "团队政策"),
     "teams.version": ("Version", "版本"),
@@ -80,7 +80,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "客户编号 {buyer} 在客户表中出现 {count} 次（第 {rows} 行）；请每个客户只保留一行后再记录审批"),
     "teams.no_limit": ("no recommended limit for buyer {buyer} in its currency {ccy} (no FX rate?); give the "
                        "limit granted with --limit",
-                       "客户 {buyer} 没有以其币种 {ccy} 表示的建议额度（缺少汇率？）；请用 --limit 指定批准额度"),
+                       "客户 {buyer} 没有以其币种 {ccy} 表示的建议信用额度（缺少汇率？）；请用 --limit 指定批准的信用额度"),
     "teams.bad_limit": ("--limit must be a number >= 0; got {value}", "--limit 必须是不小于 0 的数字；当前为 {value}"),
     "teams.no_approver": ("the approver is not known (no Excel or system user name); give --approver NAME",
                           "无法确定审批人（没有 Excel 或系统用户名）；请用 --approver 指定"),
@@ -90,12 +90,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "{approver} on {date}. Current limit and last review updated on the Buyers sheet; the "
                        "decision is on the {sheet} sheet.",
                        "已记录 {buyer}（{name}）的审批：{decision}；信用额度 {old} → {new} {ccy}，审批人 {approver}，"
-                       "日期 {date}。客户表中的现有额度和上次复核日期已更新；审批记录见“{sheet}”表。"),
+                       "日期 {date}。客户表中的现有信用额度和上次复核日期已更新；审批记录见“{sheet}”表。"),
     "teams.none": ("none", "无"),
     "teams.button": ("Record decision", "记录审批"),
     "teams.button_tip": ("Record the selected buyer's recommended decision in the decision log with your name, "
                          "and set its current limit and last review date.",
-                         "将所选客户的建议决定连同您的姓名记入审批记录，并更新其现有额度和上次复核日期。"),
+                         "将所选客户的审批建议连同您的姓名记入审批记录，并更新其现有信用额度和上次复核日期。"),
     # the Dashboard's reviews due
     "teams.reviews_title": ("Credit reviews due", "到期应复核的信用档案"),
     "teams.reviews_count": ("{count} buyer(s) due for review; the {shown} largest exposures are listed.",
@@ -106,5 +106,5 @@ TEXTS: dict[str, tuple[str, str]] = {
     "teams.why": ("Why", "原因"),
     "teams.why_never": ("never reviewed", "从未复核"),
     "teams.why_date": ("review date reached", "已到复核日期"),
-    "teams.why_drop": ("score fell", "评分下降"),
+    "teams.why_drop": ("score fell", "信用评分下降"),
 }

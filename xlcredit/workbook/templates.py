@@ -52,15 +52,15 @@ _T: dict[str, tuple[str, str]] = {
                    "(load the xlcredit add-in). Blank means not known.",
                    "在 B 列输入客户数据；结果使用 xlcredit 函数（需加载 xlcredit 加载项）。空白表示未知。"),
     "input": ("Input", "输入"),
-    "value": ("Value", "数值"),
+    "value": ("Value", "值"),
     "result": ("Result", "结果"),
     "score": ("TradeScore (1-100)", "信用评分（1-100）"),
     "equity": ("Net worth (assets - liabilities)", "净资产（资产 - 负债）"),
     "wc": ("Working capital", "营运资金"),
     "limit": ("Recommended credit limit", "建议信用额度"),
     "detail": ("Detail", "明细"),
-    "limit_detail": ("Limit advice", "额度建议"),
-    "exposure": ("Current exposure", "当前敞口"),
+    "limit_detail": ("Limit advice", "信用额度建议"),
+    "exposure": ("Current exposure", "风险敞口"),
     "plan_title": ("Payment plan", "还款计划"),
     "amount": ("Amount owed", "欠款金额"),
     "installments": ("Instalments", "分期数"),
@@ -77,13 +77,14 @@ _T: dict[str, tuple[str, str]] = {
 
 _DETAIL_LABELS = {
     "en": ["Score", "Band", "Grade", "PD 12m", "Data coverage", "Reason 1", "Reason 2", "Reason 3"],
-    "zh-CN": ["评分", "风险等级", "级别", "违约概率", "数据完整度", "原因 1", "原因 2", "原因 3"],
+    "zh-CN": ["信用评分", "风险等级", "风险级别（1-10）", "违约概率（12个月）", "数据完整度", "扣分原因 1",
+              "扣分原因 2", "扣分原因 3"],
 }
 
 _LIMIT_LABELS = {
     "en": ["Limit", "Band", "Decision", "Approval level", "Recommended terms (days)", "Headroom",
            "Why"],
-    "zh-CN": ["额度", "风险等级", "决定", "审批级别", "建议账期（天）", "剩余额度", "原因"],
+    "zh-CN": ["信用额度", "风险等级", "审批建议", "审批权限", "建议账期（天）", "可用额度", "原因"],
 }
 
 _HELP = {
@@ -99,12 +100,12 @@ _HELP = {
         "Without Excel: xlcredit refresh book.xlsx does the same on a file.",
     ],
     "zh-CN": [
-        "客户：每行一个客户。白色列由您填写；灰色列由“刷新”写入（评分、等级、额度、决定、措施）。",
-        "发票：每行一张发票（未付和已付）。红字发票金额为负数；争议 = 是 的发票暂停催收。",
+        "客户：每行一个客户。白色列由您填写；灰色列由“刷新”写入（信用评分、风险等级、信用额度、审批建议、建议措施）。",
+        "发票：每行一张发票（未收和已收款）。红字发票金额为负数；争议 = 是 的发票暂停催收。",
         "信用政策：每个设置及其说明；空白表示使用默认值。",
         "快速评估：以公式计算单个客户的 TRADESCORE、CREDIT_LIMIT 和 PAYMENT_PLAN。",
         "xlcredit 选项卡：“全部刷新”会重建账龄、催收、仪表板、评分历史和问题表。"
-        "催收表中您自己填写的列（状态、承诺日期、负责人、备注）会被保留。",
+        "催收表中您自己填写的列（状态、承诺付款日、负责人、备注）会被保留。",
         "不用 Excel：xlcredit refresh book.xlsx 对文件执行相同操作。",
     ],
 }
