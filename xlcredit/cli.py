@@ -199,6 +199,33 @@ def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_upgrade(args: argparse.Namespace, out: TextIO) -> int:
+    from xlcredit.macros.upgrade import upgrade
+    from xlcredit.messages import text
+    from xlcredit.workbook.files import FileWorkbook
+
+    path = _workbook_path(Path(args.book), must_exist=True)
+    output = _workbook_path(Path(args.output), must_exist=False) if args.output else None
+    if output is not None and not output.parent.is_dir():
+        raise WorkbookError(
+            f"The folder {output.parent} for --output does not exist; create it or choose "
+            "another folder."
+        )
+    with FileWorkbook.open(path, output=output, read_only=args.dry_run) as book:
+        plan = upgrade(book, dry_run=args.dry_run)
+        if not args.dry_run and (plan.needed or output is not None):
+            book.save()
+    lines = plan.lines()
+    print(lines[0], file=out)
+    for line in lines[1:]:
+        print(f"  {line}", file=out)
+    if args.dry_run:
+        print(text("upgrade.dry_run", plan.language), file=out)
+    elif plan.needed:
+        print(text("upgrade.saved", plan.language, book=output or path), file=out)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from xlcredit.workbook import templates
 
@@ -425,6 +452,19 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--force", action="store_true",
                          help="refresh even when Excel's or LibreOffice's lock file says the book is open")
     refresh.set_defaults(handler=cmd_refresh)
+
+    upgrade = sub.add_parser(
+        "upgrade", help="bring a workbook made from an older template to the current one",
+        description="Compare the workbook with the current template and add what is missing: "
+        "columns, tables (on new sheets), Policy settings with their defaults, the template "
+        "version stamp. Every row, column, sheet, chart, comment, name and formula of yours is "
+        "kept; a header renamed in the template keeps your spelling (read as an alias). Prints "
+        "what changed. See docs/teams.md.")
+    upgrade.add_argument("book", help="the workbook (.xlsx or .xlsm)")
+    upgrade.add_argument("--output", default=None, metavar="OUT",
+                         help="write the upgraded workbook here instead of replacing BOOK")
+    upgrade.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    upgrade.set_defaults(handler=cmd_upgrade)
 
     demo = sub.add_parser("demo", help="write a sample workbook and refresh it",
                           description="Write a sample workbook of realistic size and refresh it.")

@@ -57,6 +57,11 @@ Public Sub OnRecordDecision(control As IRibbonControl)
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_record_decision()"
 End Sub
 
+Public Sub OnUpgrade(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
+    RunPython "import xlcredit.macros; xlcredit.macros.ribbon_upgrade_workbook()"
+End Sub
+
 Public Sub OnImportLedger(control As IRibbonControl)
     If Not WorkbookReady() Then Exit Sub
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_import_ledger()"
