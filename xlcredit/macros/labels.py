@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from xlcredit.messages import text
+from xlcredit.messages import labels, text
 from xlcredit.workbook.schema import SHEET_NAMES
 
-_CHANNELS_ZH = {"email": "邮件", "phone": "电话", "letter": "信函", "internal": "内部",
-                "agency": "催收机构", "legal": "诉讼/仲裁"}
+#: Dunning channels (the Policy's codes) as the Chinese sheets show them.
+_CHANNELS_ZH = labels("sheet.channel", ("email", "phone", "letter", "internal", "agency", "legal"), "zh-CN")
 
 
 def _l(key: str, lang: str, **fields: Any) -> str:
