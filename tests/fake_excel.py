@@ -235,6 +235,9 @@ class FakeApplication:
         # cost the adapter keeps low by writing blocks (issue 17)
         self.value_assignments = 0
         self.protected_view: str | None = None
+        # https://learn.microsoft.com/en-us/office/vba/api/excel.application.username: the name
+        # set in File > Options > General; may be blank
+        self.UserName = "Li Na"
 
     # https://learn.microsoft.com/en-us/office/vba/api/excel.application.activeworkbook:
     # "Returns Nothing if there are no windows open"; a file in Protected View is not in the

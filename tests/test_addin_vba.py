@@ -46,6 +46,7 @@ RIBBON_ENTRY_POINTS = {
     "ribbon_build_provision",
     "ribbon_build_forecast",
     "ribbon_payment_plan",
+    "ribbon_record_decision",
     "ribbon_statement",
     "ribbon_open_policy",
     "ribbon_help",
@@ -263,7 +264,7 @@ def test_labels_in_english_and_chinese(modules: dict[str, str]) -> None:
         assert table[(g.id, "label")] == (g.zh, g.en)
     assert [b.en for b in ribbon.BUTTONS] == [
         "Refresh all", "Refresh buyers", "Flag high risk", "Aging", "Collections",
-        "Dashboard", "Credit hold", "Provision", "Forecast", "Import ledger", "Payment plan", "Statement", "Policy",
+        "Dashboard", "Credit hold", "Provision", "Forecast", "Import ledger", "Payment plan", "Statement", "Record decision", "Policy",
         "Upgrade workbook",
         "Help and version",
     ]

@@ -13,7 +13,8 @@ import pytest
 from xlcredit.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ["new", "import", "refresh", "demo", "addin", "statements", "letters", "upgrade", "combine"]
+COMMANDS = ["new", "import", "refresh", "demo", "addin", "statements", "letters", "upgrade", "combine", "policy",
+            "decide"]
 
 
 def run(*argv: str) -> tuple[int, str, str]:

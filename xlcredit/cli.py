@@ -10,6 +10,8 @@ stderr and an exit code (see :mod:`xlcredit.engine.errors`); no traceback reache
     xlcredit demo
     xlcredit statements book.xlsx --out statements --buyers overdue --format pdf
     xlcredit letters book.xlsx --out letters
+    xlcredit policy export head_office.xlsx team.json | check book.xlsx...
+    xlcredit decide book.xlsx C0001 --approver "Li Na" --note "annual review"
     xlcredit combine north.xlsx south.xlsx asia.xlsx --output group.xlsx --base-currency EUR
     xlcredit addin build | install [--uninstall] | doctor
 """
@@ -285,6 +287,95 @@ def cmd_letters(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _book_policy(path: Path, team_source: str | None = None) -> tuple[Any, Any, list[Any], str]:
+    """A workbook's team policy as read now (None when it names none or it cannot be read),
+    the policy a refresh would apply, the problems found, and the state of the team source
+    (``own``, ``read``, ``copy`` or ``none``: see :class:`~xlcredit.workbook.team_source.TeamStatus`)."""
+    from xlcredit.engine.team import apply_team_policy
+    from xlcredit.workbook.files import FileWorkbook
+    from xlcredit.workbook.policy_sheet import load_policy
+    from xlcredit.workbook.team_source import apply_team_source, read_team_source
+
+    with FileWorkbook.open(path, read_only=True) as book:
+        local, problems = load_policy(book)
+        if team_source is None:
+            applied, status, more = apply_team_source(book, local)
+            team = status.copy.policy if status.state == "read" and status.copy is not None else None
+            return team, applied, problems + more, status.state
+    copy = read_team_source(team_source, Path.cwd())
+    # a workbook that names no source runs on its own sheet: that is what is compared
+    applied = apply_team_policy(copy.policy, local).policy if local.team.source.strip() else local
+    return copy.policy, applied, problems + list(copy.problems), "read"
+
+
+def cmd_policy(args: argparse.Namespace, out: TextIO) -> int:
+    from xlcredit.engine.errors import PolicyError
+    from xlcredit.engine.team import fingerprint, policy_differences
+    from xlcredit.messages import Message, text
+    from xlcredit.workbook.team_source import _shown
+
+    if args.action == "export":
+        path = _workbook_path(Path(args.book), must_exist=True)
+        _, policy, problems, _ = _book_policy(path)
+        if problems:
+            first = f"{problems[0].sheet} {problems[0].column}: {problems[0].rule}"
+            raise PolicyError(Message("teams.export_problems", {"book": path.name, "count": len(problems),
+                                                                "first": first}))
+        target = Path(args.out)
+        target.write_text(policy.to_json() + "\n", encoding="utf-8")
+        print(text("teams.exported", "en", book=path.name, out=target, count=len(policy.settings()),
+                   fingerprint=fingerprint(policy)), file=out)
+        return 0
+    differ = 0
+    for name in args.books:
+        path = _workbook_path(Path(name), must_exist=True)
+        team, applied, problems, state = _book_policy(path, args.team)
+        if state in ("copy", "none"):  # the source named cannot be read: nothing to compare with
+            differ += 1
+            why = next(p.rule for p in problems if p.column == "team.source")
+            print(text("teams.check_unreachable", "en", book=path.name, why=why), file=out)
+            continue
+        if team is None:
+            differ += 1
+            print(text("teams.check_no_source", "en", book=path.name), file=out)
+            continue
+        label = team.team.name or args.team or applied.team.source
+        diffs = policy_differences(team, applied)
+        if not diffs:
+            print(text("teams.check_same", "en", book=path.name, team=label), file=out)
+            continue
+        differ += 1
+        print(text("teams.check_differs", "en", book=path.name, team=label, count=len(diffs)), file=out)
+        for d in diffs:
+            print("  " + text("teams.check_line", "en", setting=d.setting, local=_shown(d.local),
+                              team=_shown(d.team)), file=out)
+    print(text("teams.check_summary", "en", differ=differ, total=len(args.books)), file=out)
+    return 1 if differ else 0
+
+
+def _amount(text: str) -> float:
+    try:
+        value = float(text.replace(",", "").strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--limit must be a number >= 0 such as 50000; got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"--limit must be a number >= 0 such as 50000; got {text!r}")
+    return value
+
+
+def cmd_decide(args: argparse.Namespace, out: TextIO) -> int:
+    from xlcredit.macros.decision_log import record_decision
+    from xlcredit.workbook.files import FileWorkbook
+
+    path = _workbook_path(Path(args.book), must_exist=True)
+    with FileWorkbook.open(path, force=args.force) as book:
+        record = record_decision(book, args.buyer_id, approver=args.approver, note=args.note or "",
+                                 limit=args.limit, as_of=args.as_of)
+        book.save()
+    print(record.message(), file=out)
+    return 0
+
+
 def cmd_combine(args: argparse.Namespace, out: TextIO) -> int:
     from xlcredit.macros.combine import combine
 
@@ -431,6 +522,40 @@ def build_parser() -> argparse.ArgumentParser:
     letters.add_argument("--as-of", type=_parse_date, default=None, metavar="YYYY-MM-DD",
                          help="the letter date (default: the Policy sheet's, else today)")
     letters.set_defaults(handler=cmd_letters)
+
+    policy = sub.add_parser(
+        "policy", help="export a workbook's credit policy, or check workbooks against their team policy",
+        description="export BOOK OUT.json: write the policy BOOK applies as a JSON file (a team policy "
+        "source other workbooks can name in team.source). check BOOK...: list, setting by setting, "
+        "where each workbook's applied policy differs from its team policy (the one its team.source "
+        "names, or --team); exit code 1 when any differs. See docs/teams.md.")
+    policy_sub = policy.add_subparsers(dest="action", metavar="ACTION", required=True)
+    export = policy_sub.add_parser("export", help="write a workbook's policy as JSON")
+    export.add_argument("book", help="the workbook (.xlsx or .xlsm)")
+    export.add_argument("out", help="the JSON file to write")
+    check = policy_sub.add_parser("check", help="which workbooks differ from the team policy")
+    check.add_argument("books", nargs="+", metavar="BOOK", help="workbooks to check")
+    check.add_argument("--team", default=None, metavar="SOURCE",
+                       help="compare with this team policy (.xlsx or .json) instead of each book's team.source")
+    policy.set_defaults(handler=cmd_policy)
+
+    decide = sub.add_parser(
+        "decide", help="record a credit decision in the decision log (the ribbon's Record decision)",
+        description="Append the buyer's recommended decision (the decision engine refresh uses) to the "
+        "decision log tblDecisions with the approver's name, and type the new current limit and the "
+        "last review date on the buyer's row. Amounts are in the buyer's currency. See docs/teams.md.")
+    decide.add_argument("book", help="the workbook (.xlsx or .xlsm)")
+    decide.add_argument("buyer_id", metavar="BUYER_ID", help="the buyer, by its ID on the Buyers sheet")
+    decide.add_argument("--approver", default=None, metavar="NAME",
+                        help="who approved (default: the logged-in user's name)")
+    decide.add_argument("--note", default=None, metavar="TEXT", help="a note for the log")
+    decide.add_argument("--limit", type=_amount, default=None, metavar="AMOUNT",
+                        help="the limit granted, in the buyer's currency (default: the recommended limit)")
+    decide.add_argument("--as-of", type=_parse_date, default=None, metavar="YYYY-MM-DD",
+                        help="the decision date (default: the Policy sheet's as-of date, else today)")
+    decide.add_argument("--force", action="store_true",
+                        help="write even when Excel's or LibreOffice's lock file says the book is open")
+    decide.set_defaults(handler=cmd_decide)
 
     comb = sub.add_parser(
         "combine", help="combine teams' workbooks into a group view of exposure per buyer",

@@ -448,7 +448,9 @@ def decide_buyers(
         ``rule_text`` (texts in ``policy.language``), ``rule_en``, ``rule_zh``,
         ``override_note`` (why a typed override was not honoured, else None), ``score``,
         ``to_clear`` (held or suspended buyers: the amount to clear, see Notes; NaN for
-        the others and under a manual override, which no payment clears).
+        the others and under a manual override, which no payment clears), ``review_due``
+        (the credit file is due for review: next review on or before the as-of date, never
+        reviewed, or a score fall of ``monitoring.score_drop_alert``) and ``never_reviewed``.
 
     Notes
     -----
@@ -654,4 +656,6 @@ def decide_buyers(
         "override_note": note,
         "score": _floats(score, "score", n),
         "to_clear": to_clear,
+        "review_due": review_due,
+        "never_reviewed": np.isnat(reviewed),
     })

@@ -70,6 +70,7 @@ __all__ = [
     "ProvisionPolicy",
     "ScoreBand",
     "ScorePolicy",
+    "TeamPolicy",
     "half_year_rates",
 ]
 
@@ -525,6 +526,37 @@ class LateInterestPolicy:
 
 
 @dataclass(frozen=True)
+class TeamPolicy:
+    """One team policy shared by several workbooks (docs/teams.md).
+
+    A workbook names the team's policy ``source`` (a team policy workbook or a JSON file
+    written by ``xlcredit policy export``, usually on a shared drive) and the settings it keeps
+    as its own (``local_settings``, dotted names separated by commas). The team policy sets
+    its ``name``, its ``version`` and whether workbooks may keep local settings at all
+    (``allow_local``). How the two combine is :mod:`xlcredit.engine.team`.
+    """
+
+    source: str = ""
+    local_settings: str = ""
+    name: str = ""
+    version: str = ""
+    allow_local: bool = True
+
+    def validate(self, prefix: str = "team") -> None:
+        if not isinstance(self.allow_local, bool):
+            raise _fail(f"{prefix}.allow_local", "TRUE or FALSE", self.allow_local)
+
+    def local_names(self) -> tuple[str, ...]:
+        """The settings named in ``local_settings``, in order, each once.
+
+        >>> TeamPolicy(local_settings="limits.round_to; base_currency，limits.round_to").local_names()
+        ('limits.round_to', 'base_currency')
+        """
+        parts = re.split(r"[,;，；\s]+", self.local_settings or "")
+        return tuple(dict.fromkeys(p for p in parts if p))
+
+
+@dataclass(frozen=True)
 class CompanyPolicy:
     """Our company as statements of account and dunning letters show it: name, address,
     tax ID, the contact a buyer answers, and where to pay. Blank fields are left off."""
@@ -859,6 +891,7 @@ class Policy:
     forecast: ForecastPolicy = field(default_factory=ForecastPolicy)
     company: CompanyPolicy = field(default_factory=CompanyPolicy)
     letters: tuple[LetterText, ...] = DEFAULT_LETTERS
+    team: TeamPolicy = field(default_factory=TeamPolicy)
 
     def __post_init__(self) -> None:
         self.validate()
@@ -903,6 +936,7 @@ class Policy:
             raise _fail("provision.loss_rates", Message("policy.loss_rates", {"wanted": wanted}),
                         list(self.provision.loss_rates))
         self.company.validate()
+        self.team.validate()
         pairs = [(t.step, t.language) for t in self.letters]
         for text in self.letters:  # a text for a step not on the ladder is unused (letters lists it)
             text.validate()

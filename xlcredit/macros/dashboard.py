@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 
+from xlcredit.macros.decision_log import reviews_block
 from xlcredit.macros.generated import _MONEY0, _PCT, _cell, _frame_cells, _write_generated
 from xlcredit.macros.labels import _l, _sheet
 from xlcredit.macros.run import (
@@ -18,6 +19,7 @@ from xlcredit.macros.run import (
     _open,
     _Run,
 )
+from xlcredit.macros.team_policy import team_block
 from xlcredit.workbook.port import CellSpec, ChartSeries, ChartSpec, SheetSpec, TableSpec, Workbook
 from xlcredit.workbook.schema import no_paid_history_problem
 from xlcredit.workbook.sheet_xml import col_letters
@@ -126,10 +128,15 @@ def build_dashboard(workbook: Workbook, *, as_of: dt.date | None = None, _run: _
                   [ChartSeries(run.ccy, f"{av}{aging_row + 1}:{av}{aging_row + len(bucket_labels)}", "#C55A11")],
                   anchor=f"{ac}4", width_px=430, height_px=270),
     ]
+    team_cells, team_tables = team_block(run, top_top + 13)  # below the ten largest exposures
+    below = max([c.row for c in team_cells] + [t.row + len(t.frame) for t in team_tables]) + 3
+    review_cells, review_tables = reviews_block(run, below)
+    cells += team_cells + review_cells
+    team_tables += review_tables
     spec = SheetSpec(
         _sheet("dashboard", lang),
         cells=cells,
-        tables=[
+        tables=[*team_tables,
             TableSpec("tblBandMix", _frame_cells(band_table), row=band_top,
                       number_formats={_l("exposure", lang): _MONEY0, _l("count", lang): "0"},
                       style="TableStyleLight9"),

@@ -97,7 +97,8 @@ def _write_generated(run: _Run, spec: SheetSpec, first: bool = False) -> None:
         run.workbook.write_sheet(spec)
         return
     roles = ("aging", "collections", "dashboard", "history", "problems", "plan", "statement", "letters",
-             "credit_hold", "provision", "provision_history", "forecast", "write_offs")
+             "credit_hold", "provision", "provision_history", "forecast", "write_offs",
+             "team_policy")
     generated = {SHEET_NAMES[r][lang].casefold() for r in roles for lang in ("en", "zh-CN")}
     anchor = run.invoices.sheet.casefold()
     before: str | None = None

@@ -21,6 +21,7 @@ from xlcredit.macros.run import (
     _open,
 )
 from xlcredit.macros.score_history import update_score_history
+from xlcredit.macros.team_policy import write_team_copy
 from xlcredit.macros.upgrade import upgrade_problem
 from xlcredit.macros.write_offs import ensure_write_offs
 from xlcredit.messages import text
@@ -112,6 +113,7 @@ def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Prog
     build_forecast(workbook, _run=run)
     report(0.82, "Score history")
     update_score_history(workbook, _run=run)
+    write_team_copy(workbook, _run=run)  # the copy used when the team policy cannot be read
     report(0.88, "Problems")
     n_problems = build_problems(workbook, _run=run)
     report(0.92, "Done")

@@ -141,6 +141,24 @@ def ribbon_payment_plan() -> None:
     _ribbon(run)
 
 
+def ribbon_record_decision() -> None:
+    """Ribbon button "Record decision": the selected buyer's recommendation into the decision
+    log, with the Excel user's name; current limit and last review typed on the buyer's row."""
+
+    def run(book: Workbook) -> None:
+        from xlcredit.macros.decision_log import record_decision
+        from xlcredit.messages import Message
+
+        buyer = _selected_buyer(book)
+        if buyer is None:
+            raise SchemaError(Message("teams.select_buyer", {}))
+        record = record_decision(book, buyer)
+        book.progress(1.0, "")
+        book.alert(record.message())
+
+    _ribbon(run)
+
+
 #: What the Import ledger dialog offers.
 _EXPORT_PATTERNS = ["*.csv", "*.txt", "*.xlsx", "*.xlsm"]
 

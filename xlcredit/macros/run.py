@@ -54,7 +54,11 @@ class _Run:
 
 
 def _open(workbook: Workbook, as_of: dt.date | None = None) -> _Run:
+    from xlcredit.workbook.team_source import apply_team_source
+
     policy, problems = load_policy(workbook)
+    policy, team, team_problems = apply_team_source(workbook, policy)  # the team policy, if one is named
+    problems = problems + team_problems
     if as_of is not None:
         policy = policy.with_overrides({"as_of": as_of.isoformat()})
     lang = policy.language
@@ -75,7 +79,9 @@ def _open(workbook: Workbook, as_of: dt.date | None = None) -> _Run:
     check_invoices(invoices, buyers.frame["buyer_id"].dropna().tolist(), as_of=day)
     history = no_paid_history_problem(invoices)
     problems = problems + buyers.problems + invoices.problems + ([history] if history else [])
-    return _Run(workbook, policy, lang, day, buyers, invoices, problems)
+    run = _Run(workbook, policy, lang, day, buyers, invoices, problems)
+    run.cache["team"] = team
+    return run
 
 
 def _ledger(run: _Run) -> pd.DataFrame:
@@ -370,6 +376,8 @@ def _assess(run: _Run) -> pd.DataFrame:
         "limit_used": used, "decision_code": decided["decision"].to_numpy(dtype=object),
         "rule": decided["rule"].to_numpy(dtype=object), "action_code": decided["action"].to_numpy(dtype=object),
         "to_clear": decided["to_clear"].to_numpy(dtype=float),
+        "review_due": decided["review_due"].to_numpy(dtype=bool),
+        "never_reviewed": decided["never_reviewed"].to_numpy(dtype=bool),
     }, index=pd.RangeIndex(n))
     run.cache["assess"] = out
     return out

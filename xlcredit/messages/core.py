@@ -56,6 +56,7 @@ AREAS = (
     "shared",
     "group",
     "month_end",
+    "teams",
 )
 
 _ZH_SPELLINGS = {"zh", "zh-cn", "zh_cn", "zh-hans", "cn", "chinese", "中文", "简体中文"}

@@ -280,6 +280,13 @@ class ExcelWorkbook:
         )
         return chosen if isinstance(chosen, str) and chosen else None
 
+    def user_name(self) -> str:
+        """Excel's user name (``Application.UserName``), else the Windows user's."""
+        from xlcredit.workbook.files import _os_user
+
+        name = self.book.app.api.UserName
+        return name.strip() if isinstance(name, str) and name.strip() else _os_user()
+
     def alert(self, message: str) -> None:
         """A message box titled xlcredit; the status bar when no dialog can be shown."""
         try:

@@ -443,6 +443,10 @@ class FileWorkbook:
         """None: a file on disk has no dialog to show (the command line takes a path)."""
         return None
 
+    def user_name(self) -> str:
+        """The operating system's user name (a file has no Excel user)."""
+        return _os_user()
+
     def alert(self, message: str) -> None:
         """Send ``message`` to the alert callback given at open, if any."""
         if self._alert is not None:
@@ -1188,3 +1192,13 @@ if TYPE_CHECKING:  # mypy checks that the adapter implements the port
 
     def _implements_port(book: FileWorkbook) -> Workbook:
         return book
+
+
+def _os_user() -> str:
+    """The logged-in user's name (USERNAME on Windows, USER elsewhere); "" when unknown."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user database entry (a container)
+        return ""

@@ -276,6 +276,11 @@ class Workbook(Protocol):
         such as ``"*.csv"``); None when cancelled, or for a file (no dialog to show)."""
         ...
 
+    def user_name(self) -> str:
+        """Who is working: Excel's user name (File > Options > General) in live Excel, else
+        the operating system's user name (what a decision log records as the approver)."""
+        ...
+
     def alert(self, message: str) -> None:
         """Tell the user something to read now: a message box in Excel; for a file, the
         alert callback given at open, if any."""

@@ -49,6 +49,7 @@ __all__ = [
     "BANDS",
     "BUYERS",
     "COLLECTIONS_USER",
+    "DECISIONS_LOG",
     "DUNNING",
     "FX",
     "HISTORY",
@@ -110,6 +111,8 @@ SHEET_NAMES: dict[str, dict[str, str]] = {
     "provision_history": {"en": "Provision history", "zh-CN": "坏账准备历史"},
     "write_offs": {"en": "Write-offs", "zh-CN": "已核销坏账"},
     "forecast": {"en": "Forecast", "zh-CN": "回款预测"},
+    "team_policy": {"en": "Team policy", "zh-CN": "团队政策"},
+    "decisions": {"en": "Decisions", "zh-CN": "审批记录"},
 }
 
 
@@ -613,6 +616,23 @@ PROVISION_HISTORY = TableSchema(
     ),
 )
 
+#: The decision log: the credit decisions people took, one row each, appended by the ribbon's
+#: "Record decision" and `xlcredit decide`. The user's: refresh never writes it.
+DECISIONS_LOG = TableSchema(
+    "tblDecisions",
+    "decisions",
+    (
+        _c("date", "Date", "日期", "date", "Decided on", "审批日期", required=True, width=11),
+        _c("buyer_id", "Buyer ID", "客户编号", "id", "Customer ID", "客户代码", required=True, width=11),
+        _c("currency", "Currency", "币种", "text", width=9),
+        _c("old_limit", "Old limit", "原信用额度", "money", "Previous limit", "原额度", width=14),
+        _c("new_limit", "New limit", "新信用额度", "money", "Limit granted", "新额度", width=14),
+        _c("decision", "Decision taken", "审批结论", "text", "Decision", width=30),
+        _c("approver", "Approver", "审批人", "text", "Approved by", "批准人", width=16),
+        _c("note", "Note", "备注", "text", "Notes", "说明", width=40),
+    ),
+)
+
 #: The Score history sheet (generated; read back to compute score changes).
 HISTORY = TableSchema(
     "tblScoreHistory",
@@ -689,7 +709,8 @@ IMPORT = TableSchema(
 TABLES: dict[str, TableSchema] = {
     t.name: t
     for t in (BUYERS, INVOICES, POLICY, BANDS, LIMIT_RULES, APPROVAL, DUNNING, FX, LETTERS, HISTORY,
-              COLLECTIONS_USER, LETTERS_LOG, WRITE_OFFS, PROVISION_HISTORY)
+              COLLECTIONS_USER, LETTERS_LOG, WRITE_OFFS, PROVISION_HISTORY,
+              DECISIONS_LOG)
 }
 
 PROBLEM_COLUMNS: tuple[str, ...] = ("sheet", "row", "column", "value", "rule")

@@ -13,7 +13,7 @@ What does a new Chinese template contain?
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "book.xlsx"
 >>> _ = build_template(path, lang="zh-CN")
 >>> openpyxl.load_workbook(path).sheetnames
-['客户', '发票', '快速评估', '信用政策', '使用说明']
+['客户', '发票', '快速评估', '信用政策', '审批记录', '使用说明']
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from xlcredit.workbook.policy_sheet import (
     table_title,
 )
 from xlcredit.workbook.sample import SAMPLE_AS_OF, sample_buyers, sample_invoices, sample_policy
-from xlcredit.workbook.schema import BUYERS, INVOICES, NUMBER_FORMATS, TableSchema
+from xlcredit.workbook.schema import BUYERS, DECISIONS_LOG, INVOICES, NUMBER_FORMATS, TableSchema
 from xlcredit.workbook.versions import CURRENT_VERSION, PROPERTY, SETTING
 from xlcredit.workbook.widths import CELL_PAD, TEXT_CAP, cell_width, display_width, money_floor
 
@@ -563,6 +563,17 @@ def _policy_sheet(book: xlsxwriter.Workbook, fm: _Formats, policy: Policy, lang:
     _print_setup(ws, repeat=None, lang=lang)
 
 
+def _decisions_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str) -> None:
+    """The decision log (tblDecisions), empty: the ribbon's "Record decision" and
+    ``xlcredit decide`` add rows; refresh never writes it."""
+    ws = book.add_worksheet(DECISIONS_LOG.sheet(lang))
+    ws.set_tab_color("#1F4E78")
+    empty = pd.DataFrame(columns=[c.name for c in DECISIONS_LOG.columns])
+    _table(ws, fm, DECISIONS_LOG, empty, lang)
+    ws.freeze_panes(1, 0)
+    _print_setup(ws, lang=lang)
+
+
 def _help_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str) -> None:
     ws = book.add_worksheet("使用说明" if lang == "zh-CN" else "Read me")
     ws.write_string(0, 0, _t("help_title", lang), fm.get(bold=True, font_size=14))
@@ -667,6 +678,7 @@ def build_template(
     _invoices_sheet(book, fm, invoices, lang)
     _quick_sheet(book, fm, lang, as_of or SAMPLE_AS_OF)
     _policy_sheet(book, fm, policy, lang)
+    _decisions_sheet(book, fm, lang)
     _help_sheet(book, fm, lang)
     book.close()
     return path

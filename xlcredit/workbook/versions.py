@@ -45,7 +45,7 @@ CHANGES: dict[int, str] = {
     1: "Template version stamped: custom document property xlcredit.template_version and Policy "
        "setting template_version. Chinese headers per the glossary (former headers still read); "
        "Buyers: Tax ID, Insolvent, Legal action and Expected recovery columns; Write-offs sheet "
-       "(tblWriteOffs).",
+       "(tblWriteOffs); Decisions sheet (tblDecisions); team policy settings team.*.",
 }
 
 #: The custom document property holding the version.

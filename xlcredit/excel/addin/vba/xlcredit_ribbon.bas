@@ -62,6 +62,11 @@ Public Sub OnForecast(control As IRibbonControl)
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_build_forecast()"
 End Sub
 
+Public Sub OnRecordDecision(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
+    RunPython "import xlcredit.macros; xlcredit.macros.ribbon_record_decision()"
+End Sub
+
 Public Sub OnUpgrade(control As IRibbonControl)
     If Not WorkbookReady() Then Exit Sub
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_upgrade_workbook()"
