@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from xlcredit.messages import text
+from xlcredit.workbook.policy_sheet import CHANNELS_ZH as _CHANNELS_ZH  # noqa: F401  one table of channels, used by the sheets
 from xlcredit.workbook.schema import SHEET_NAMES
-
-_CHANNELS_ZH = {"email": "邮件", "phone": "电话", "letter": "信函", "internal": "内部",
-                "agency": "催收机构", "legal": "法律"}
 
 
 def _l(key: str, lang: str, **fields: Any) -> str:

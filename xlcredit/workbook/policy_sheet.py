@@ -258,6 +258,24 @@ def _cell(value: Any) -> Any:
     return value
 
 
+#: Dunning channels: the code the policy keeps and the label a Chinese Policy sheet shows
+#: (either is accepted when the sheet is read).
+CHANNELS_ZH: dict[str, str] = {"email": "邮件", "phone": "电话", "letter": "信函", "internal": "内部",
+                               "agency": "催收机构", "legal": "法律"}
+
+
+def channel_code(value: Any) -> str:
+    """The channel code of what a Policy sheet shows (its Chinese label or the code itself).
+
+    >>> channel_code("电话"), channel_code(" email "), channel_code(None)
+    ('phone', 'email', '')
+    """
+    if value is None:
+        return ""
+    shown = str(value).strip()
+    return {zh: code for code, zh in CHANNELS_ZH.items()}.get(shown, shown)
+
+
 def policy_tables(policy: Policy, language: str = "en") -> dict[str, pd.DataFrame]:
     """The Policy sheet's tables for ``policy``, headers in ``language``.
 
@@ -291,7 +309,9 @@ def policy_tables(policy: Policy, language: str = "en") -> dict[str, pd.DataFram
         for r in policy.limits.rules
     ])
     frame(APPROVAL, [[_cell(a.up_to), a.level_en, a.level_zh] for a in policy.limits.approval_levels])
-    frame(DUNNING, [[d.from_days, d.step, d.action_en, d.action_zh, d.channel] for d in policy.dunning])
+    zh = language == "zh-CN"
+    frame(DUNNING, [[d.from_days, d.step, d.action_en, d.action_zh, CHANNELS_ZH.get(d.channel, d.channel) if zh
+                     else d.channel] for d in policy.dunning])
     fx = [[policy.base_currency, 1.0]] + [[c, r] for c, r in policy.fx_rates if c != policy.base_currency]
     frame(FX, fx)
     frame(LETTERS, [[t.step, t.language, t.subject, t.body] for t in policy.letters])
@@ -373,7 +393,7 @@ def _list_override(t: ParsedTable, policy: Policy) -> dict[str, Any]:
     if name == "tblDunning":
         return {"dunning": [
             {"from_days": r["from_days"], "step": r["step"], "action_en": r["action_en"],
-             "action_zh": r["action_zh"] or r["action_en"], "channel": r["channel"] or ""}
+             "action_zh": r["action_zh"] or r["action_en"], "channel": channel_code(r["channel"])}
             for r in rows]}
     if name == "tblFX":
         return {"fx_rates": [[r["currency"], r["rate"]] for r in rows

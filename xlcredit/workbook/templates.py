@@ -68,6 +68,9 @@ _T: dict[str, tuple[str, str]] = {
     "first_due": ("First due date", "首期到期日"),
     "frequency": ("Frequency", "频率"),
     "method": ("Method", "还款方式"),
+    # values PAYMENT_PLAN understands in either language (xlcredit.engine.plans aliases)
+    "monthly": ("monthly", "按月"),
+    "annuity": ("annuity", "等额本息"),
     "policy_title": ("Credit policy", "信用政策"),
     "policy_note": ("Change the values in column B and the tables on the right; blank keeps the "
                     "default. Refresh checks every value and lists mistakes on the Problems sheet.",
@@ -342,12 +345,17 @@ def _udf(name: str) -> Callable[..., Any] | None:
     return func if callable(func) else None
 
 
-def _cached(name: str, *args: Any) -> Any:
-    """What the Excel function returns for these cells: the cached value of its formula."""
+def _cached(name: str, *args: Any, lang: str = "en") -> Any:
+    """What the Excel function returns for these cells: the cached value of its formula, as
+    the add-in answers with its language setting at ``lang`` (a Chinese template's plan
+    header is Chinese)."""
     func = _udf(name)
     if func is None:
         return ""
-    return func(*args)
+    from xlcredit.excel.udf.edge import answering_in
+
+    with answering_in(lang):
+        return func(*args)
 
 
 def _quick_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str, as_of: dt.date) -> None:
@@ -458,15 +466,15 @@ def _quick_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str, as_of: dt.d
         (_t("installments", lang), 6.0, fm.get(bg_color="#FFF2CC", num_format="0", border=1, border_color="#BFBFBF")),
         (_t("rate", lang), 0.08, fm.get(bg_color="#FFF2CC", num_format="0.00%", border=1, border_color="#BFBFBF")),
         (_t("first_due", lang), first_due, inp_date),
-        (_t("frequency", lang), "monthly", inp_text),
-        (_t("method", lang), "annuity", inp_text),
+        (_t("frequency", lang), _t("monthly", lang), inp_text),
+        (_t("method", lang), _t("annuity", lang), inp_text),
     ]
     for i, (label, value, fmt) in enumerate(plan_inputs):
         ws.write_string(top + 1 + i, 0, label)
         _write(ws, top + 1 + i, 1, value, fmt)
     r0 = top + 1 + 1  # Excel row of the amount
     plan = _cached("PAYMENT_PLAN", 12_000.0, 6.0, 0.08, dt.datetime.combine(first_due, dt.time()),
-                   "monthly", "annuity")
+                   _t("monthly", lang), _t("annuity", lang), lang=lang)
     grid: list[list[Any]] = plan if isinstance(plan, list) and plan and isinstance(plan[0], list) else [[plan]]
     start = top + 8
     width = max(len(r) for r in grid)
