@@ -490,6 +490,8 @@ def _quick_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str, as_of: dt.d
                 continue
             if i == 0:
                 fmt = plan_head
+            elif j == 0:
+                fmt = fm.get(num_format="0")  # the instalment's number
             elif j == 1:
                 fmt = date_fmt
                 if isinstance(v, (int, float)) and not isinstance(v, bool):
