@@ -81,7 +81,7 @@ def test_without_lang_the_messages_follow_the_workbook(tmp_path: Path, zh_book: 
     assert code == 5 and err.startswith("xlcredit：错误：--output 指定的文件夹"), err
     code, _, err = _run("refresh", str(zh_book), "--as-of", "31/12/2026")
     err = err or capsys.readouterr().err
-    assert code == 2 and "--as-of 须为 YYYY-MM-DD 格式的日期" in err, err
+    assert code == 2 and "--as-of 须为 `YYYY-MM-DD` 格式的日期" in err, err
     # an English book (the default), and --lang wins over the workbook
     english = build_template(tmp_path / "en.xlsx")
     code, _, err = _run("refresh", str(english), "--output", str(tmp_path / "none" / "o.xlsx"))
@@ -137,17 +137,17 @@ def test_functions_without_a_language_argument_follow_the_addin_setting(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from xlcredit_udfs import PAYMENT_PLAN, PLAN_RESCHEDULE
 
-    from xlcredit.excel.settings import addin_language
+    from xlcredit.excel.udf.settings import addin_language
 
     monkeypatch.delenv("XLCREDIT_LANGUAGE", raising=False)
     conf = tmp_path / ".xlcredit" / "xlcredit.conf"
     conf.parent.mkdir()
     conf.write_text('"INTERPRETER_WIN","C:\\\\py\\\\python.exe"\n"LANGUAGE","zh-CN"\n', encoding="utf-8")
     assert addin_language(conf) == "zh-CN"
-    monkeypatch.setattr("xlcredit.excel.settings.conf_path", lambda: conf)
+    monkeypatch.setattr("xlcredit.excel.udf.settings.conf_path", lambda: conf)
     assert PAYMENT_PLAN(1200.0, 2.0, 0.0, 46388.0)[0] == ["期次", "到期日", "应还金额", "利息", "本金", "剩余本金"]
     bad = PLAN_RESCHEDULE(10000.0, 10.0, 0.08, 46053.0, 2.0, 46157.0, "keep_term", 0.10, None, None, None, "chart")
-    assert bad == "#VALUE! show 须为 'plan' 或 'summary'；收到 'chart'。"
+    assert bad == "#VALUE! show 须为 'plan', 'summary' 之一；收到 'chart'。"
     conf.write_text('"LANGUAGE","en"\n', encoding="utf-8")
     os.utime(conf, (1, 1))  # a changed file is read again
     assert PAYMENT_PLAN(1200.0, 2.0, 0.0, 46388.0)[0][0] == "No"

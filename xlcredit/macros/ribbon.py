@@ -2,8 +2,8 @@
 RunPython (``import xlcredit.macros; xlcredit.macros.ribbon_refresh_all()``). Each runs one
 macro on the workbook that pressed the button; a named error becomes a message box.
 
-Message boxes speak the workbook's language (its Policy sheet), else the add-in's language
-setting, else English; their texts are in :mod:`xlcredit.messages.ribbon`."""
+Message boxes speak the workbook's language (its Policy sheet), else English; their texts
+are in :mod:`xlcredit.messages.ribbon`."""
 
 from __future__ import annotations
 
@@ -31,19 +31,14 @@ def _caller() -> Workbook:
 
 
 def workbook_language(book: Workbook) -> str:
-    """The language of a workbook's message boxes: its Policy sheet's, else the add-in's
-    language setting (a workbook whose policy cannot be read), else English."""
+    """The language of a workbook's message boxes: its Policy sheet's, else English (a
+    workbook whose policy cannot be read)."""
     try:
         from xlcredit.workbook.policy_sheet import load_policy
 
         return load_policy(book)[0].language
     except Exception:  # an unreadable policy must not hide the message itself
-        try:
-            from xlcredit.excel.settings import addin_language
-
-            return addin_language()
-        except Exception:
-            return "en"
+        return "en"
 
 
 def _ribbon(action: Callable[[Workbook], Any]) -> None:
@@ -205,4 +200,5 @@ def ribbon_help() -> None:
     except PackageNotFoundError:
         ver = Message("ribbon.dev_version")
     xlwings_ver = version("xlwings")  # the add-in's DLL must be this same version
-    _ribbon(lambda book: book.alert(text("ribbon.help", workbook_language(book), version=ver, xlwings=xlwings_ver)))
+    _ribbon(lambda book: book.alert(text("ribbon.help", workbook_language(book), version=ver,
+                                                     runtime=f"xlwings {xlwings_ver}")))

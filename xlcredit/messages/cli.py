@@ -16,8 +16,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cli.internal": ("xlcredit: internal error: {kind}: {detail} (run again with --debug and report it)",
                      "xlcredit：内部错误：{kind}：{detail}（请加 --debug 重新运行并报告此问题）"),
     "cli.bad_date": ("--as-of must be a date as YYYY-MM-DD; got {value}. Try --as-of 2026-11-30.",
-                     "--as-of 须为 YYYY-MM-DD 格式的日期；收到 {value}。例如 --as-of 2026-11-30。"),
-    "cli.bad_lang": ("--lang must be en or zh-CN; got {value}", "--lang 须为 en 或 zh-CN；收到 {value}"),
+                     "--as-of 须为 `YYYY-MM-DD` 格式的日期；收到 {value}。例如 --as-of 2026-11-30。"),
+    "cli.bad_lang": ("--lang must be en or zh-CN; got {value}", "--lang 须为 `en` 或 `zh-CN`；收到 {value}"),
     "cli.bad_sample": ("{option} must be a whole number from 0 to 100000; got {value}",
                        "{option} 须为 0 到 100000 的整数；收到 {value}"),
     "cli.bad_currency": ("must be an ISO 4217 currency code such as EUR, USD or CNY; got {value}",
@@ -25,12 +25,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cli.bad_map": ("--map must be FIELD=HEADER, e.g. --map invoice_no=Belegnummer; got {value}",
                     "--map 须为 字段=列标题，如 --map invoice_no=单据编号；收到 {value}"),
     "cli.bad_buyers": ("--buyers must be overdue, all or buyer IDs separated by commas; got {value}",
-                       "--buyers 须为 overdue、all 或以逗号分隔的客户编号；收到 {value}"),
+                       "--buyers 须为 `overdue`、`all` 或以逗号分隔的客户编号；收到 {value}"),
     "cli.missing": ("{path} does not exist. Create one with: xlcredit new {path}",
-                    "{path} 不存在。可用以下命令新建：xlcredit new {path}"),
+                    "{path} 不存在。可用以下命令新建：`xlcredit new {path}`"),
     "cli.not_workbook": ("{name} is not an .xlsx or .xlsm workbook; open it in Excel and save it as "
                          "Excel Workbook (.xlsx).",
-                         "{name} 不是 .xlsx 或 .xlsm 工作簿；请在 Excel 中打开并另存为“Excel 工作簿 (.xlsx)”。"),
+                         "{name} 不是 Excel 工作簿（`.xlsx` 或 `.xlsm`）；请在 Excel 中打开并另存为“Excel 工作簿”。"),
     "cli.exists": ("{path} already exists; choose another name or add --force to replace it.",
                    "{path} 已存在；请换一个文件名，或加 --force 覆盖。"),
     "cli.no_output_folder": ("The folder {folder} for --output does not exist; create it or choose "
@@ -54,7 +54,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cli.statements_done": ("Wrote {n} statement(s) ({fmt}) to {folder}", "已生成 {n} 份对账单（{fmt}），保存在 {folder}"),
     "cli.letters_done": ("Wrote {n} letter(s) (.eml with the statement attached) to {folder}; logged on "
                          "the Letters sheet of {path}",
-                         "已生成 {n} 封催款函（.eml，附对账单），保存在 {folder}；已记入 {path} 的函件记录表"),
+                         "已生成 {n} 封催款函（`.eml` 邮件草稿，附对账单），保存在 {folder}；已记入 {path} 的函件记录表"),
     "cli.addin_built": ("Built {path}", "已生成 {path}"),
     # ---- help
     "cli.prog_help": ("Trade-credit management for Excel workbooks: buyer scores, credit limits, aging, DSO, "
@@ -68,12 +68,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cli.h_debug": ("show a full traceback on errors", "出错时显示完整的错误跟踪"),
     "cli.h_lang": ("language of messages: en or zh-CN (default: the workbook's, else en); for new and demo "
                    "also the template's",
-                   "提示信息的语言：en 或 zh-CN（默认跟随工作簿，否则为 en）；用于 new 和 demo 时也是模板语言"),
+                   "提示信息的语言：`en` 或 `zh-CN`（默认跟随工作簿，否则为 `en`）；用于 `new` 和 `demo` 时也是模板语言"),
     "cli.h_new": ("write a new credit-control template workbook", "生成新的信用管理模板工作簿"),
-    "cli.d_new": ("Write a new credit-control template workbook (.xlsx).", "生成新的信用管理模板工作簿（.xlsx）。"),
+    "cli.d_new": ("Write a new credit-control template workbook (.xlsx).", "生成新的信用管理模板工作簿（`.xlsx`）。"),
     "cli.h_new_path": ("the workbook to write, e.g. credit_control.xlsx", "要生成的工作簿，如 credit_control.xlsx"),
     "cli.h_sample": ("fill in N buyers of realistic synthetic data and their invoices",
-                     "填入 N 个模拟客户及其发票"),
+                     "填入 `N` 个模拟客户及其发票"),
     "cli.h_force": ("replace the file if it exists", "文件已存在时覆盖"),
     "cli.h_base": ("the workbook's base currency (ISO code; default EUR, CNY for zh-CN)",
                    "工作簿的本位币（ISO 代码；默认 EUR，中文模板为 CNY）"),
@@ -84,19 +84,20 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "按发票号将 ERP 导出数据（CSV 或工作簿中的工作表）更新或添加到发票表，补充缺少的客户，"
                      "并在工作簿中保存列对应关系供下次使用。列的对应顺序：--map、导入配置、列标题别名。"
                      "详见 docs/import.md。"),
-    "cli.h_source": ("the export: .csv, .txt, .xlsx or .xlsm", "导出文件：.csv、.txt、.xlsx 或 .xlsm"),
-    "cli.h_book": ("the credit-control workbook (.xlsx or .xlsm)", "信用管理工作簿（.xlsx 或 .xlsm）"),
+    "cli.h_source": ("the export: .csv, .txt, .xlsx or .xlsm", "导出文件：`.csv`、`.txt`、`.xlsx` 或 `.xlsm`"),
+    "cli.h_book": ("the credit-control workbook (.xlsx or .xlsm)", "信用管理工作簿（`.xlsx` 或 `.xlsm`）"),
     "cli.h_map": ("read FIELD (invoice_no, buyer_id, buyer_name, amount, open_amount, paid_amount, currency, "
                   "invoice_date, due_date, paid_date, terms, company) from the column HEADER; repeat for each "
                   "field",
-                  "从列标题为 HEADER 的列读取字段 FIELD（invoice_no、buyer_id、buyer_name、amount、open_amount、"
-                  "paid_amount、currency、invoice_date、due_date、paid_date、terms、company）；每个字段写一次"),
+                  "从列标题为 `HEADER` 的列读取字段 `FIELD`（`invoice_no`、`buyer_id`、`buyer_name`、`amount`、"
+                  "`open_amount`、`paid_amount`、`currency`、`invoice_date`、`due_date`、`paid_date`、`terms`、"
+                  "`company`）；每个字段写一次"),
     "cli.h_profile": ("sap, odoo, erpnext, quickbooks, xero, kingdee or yonyou",
-                      "导入配置：sap、odoo、erpnext、quickbooks、xero、kingdee（金蝶）或 yonyou（用友）"),
+                      "导入配置：`sap`、`odoo`、`erpnext`、`quickbooks`、`xero`、`kingdee`（金蝶）或 `yonyou`（用友）"),
     "cli.h_date_order": ("order of day, month and year in text dates", "文本日期中日、月、年的顺序"),
     "cli.h_decimal": ("decimal separator of text numbers", "文本数字的小数点"),
     "cli.h_currency": ("currency of rows whose currency is blank", "币种为空的行使用的币种"),
-    "cli.h_encoding": ("encoding of a CSV that is not UTF-8, e.g. gb18030", "非 UTF-8 的 CSV 文件编码，如 gb18030"),
+    "cli.h_encoding": ("encoding of a CSV that is not UTF-8, e.g. gb18030", "非 `UTF-8` 的 CSV 文件编码，如 `gb18030`"),
     "cli.h_open_items": ("the export lists open items only: invoices of the same source missing from it are "
                          "marked paid as of the export date (flagged as inferred)",
                          "导出数据仅含未结项目：同一来源中未出现的发票按导出日期标记为已收款（并标注为推断）"),
@@ -108,7 +109,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "a workbook, without Excel. The file is saved atomically: a failed run leaves it as it was.",
                       "不用 Excel 为客户评分、给出建议信用额度，并重建账龄、催收和仪表板工作表。"
                       "文件以原子方式保存：运行失败时文件保持原样。"),
-    "cli.h_path": ("the workbook (.xlsx or .xlsm)", "工作簿（.xlsx 或 .xlsm）"),
+    "cli.h_path": ("the workbook (.xlsx or .xlsm)", "工作簿（`.xlsx` 或 `.xlsm`）"),
     "cli.h_as_of": ("the date to age and score at (default: the Policy sheet's, else today)",
                     "账龄和评分的截止日期（默认取信用政策表中的日期，否则为今天）"),
     "cli.h_output": ("write the refreshed workbook here instead of replacing PATH",
@@ -117,32 +118,32 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "即使 Excel 或 LibreOffice 的锁定文件显示工作簿已打开，也强制刷新"),
     "cli.h_demo": ("write a sample workbook and refresh it", "生成示例工作簿并刷新"),
     "cli.d_demo": ("Write a sample workbook of realistic size and refresh it.", "生成一个规模接近实际的示例工作簿并刷新。"),
-    "cli.h_dir": ("folder for the workbook (default: demo)", "工作簿所在文件夹（默认：demo）"),
+    "cli.h_dir": ("folder for the workbook (default: demo)", "工作簿所在文件夹（默认：`demo`）"),
     "cli.h_buyers_n": ("number of sample buyers (default {n})", "示例客户数（默认 {n}）"),
     "cli.h_demo_as_of": ("the as-of date (default: the sample's)", "截止日期（默认取示例数据的日期）"),
-    "cli.h_statements": ("write a statement of account per buyer (PDF or .xlsx)", "为每个客户生成对账单（PDF 或 .xlsx）"),
+    "cli.h_statements": ("write a statement of account per buyer (PDF or .xlsx)", "为每个客户生成对账单（PDF 或 `.xlsx`）"),
     "cli.d_statements": ("Write one statement of account per buyer: open invoices with dates, amounts, paid "
                          "amounts and days overdue, disputed items marked, totals and the aging line per currency, "
                          "our company's details and payment instructions (Policy sheet, company.*), in the "
                          "workbook's language. The workbook is only read.",
                          "为每个客户生成一份对账单：未结发票的日期、金额、已收金额和逾期天数，标出争议发票，"
-                         "按币种列示合计和账龄，并附本公司信息和收款说明（信用政策表 company.*），"
+                         "按币种列示合计和账龄，并附本公司信息和收款说明（信用政策表 `company.*`），"
                          "语言与工作簿一致。只读取工作簿，不作修改。"),
     "cli.h_out": ("folder for the files (created if missing)", "输出文件夹（不存在时自动创建）"),
     "cli.h_buyers_sel": ("overdue (default): buyers with an overdue item; all: buyers with an open item; or "
                          "buyer IDs separated by commas",
-                         "overdue（默认）：有逾期款项的客户；all：有未结款项的客户；或以逗号分隔的客户编号"),
-    "cli.h_format": ("pdf (default) or xlsx", "pdf（默认）或 xlsx"),
+                         "`overdue`（默认）：有逾期款项的客户；`all`：有未结款项的客户；或以逗号分隔的客户编号"),
+    "cli.h_format": ("pdf (default) or xlsx", "`pdf`（默认）或 `xlsx`"),
     "cli.h_statement_date": ("the statement date (default: the Policy sheet's, else today)",
                              "对账日期（默认取信用政策表中的日期，否则为今天）"),
     "cli.h_letters": ("write a dunning e-mail draft per buyer at its highest step (.eml)",
-                      "按客户所处最高催收阶段，为每个客户生成催款邮件草稿（.eml）"),
+                      "按客户所处最高催收阶段，为每个客户生成催款邮件草稿（`.eml`）"),
     "cli.d_letters": ("Write one dunning letter per buyer at its highest dunning step, for the whole account, as "
                       "an .eml draft (X-Unsent: Outlook opens it as a draft) with the buyer's statement PDF "
                       "attached. Texts come from the Policy sheet (tblLetters); disputed items and items with a "
                       "promise not yet due are left out and the letter says so. Each draft is added to the "
                       "Letters log (sheet Letters) of the workbook, which is saved.",
-                      "按客户所处最高催收阶段，为每个客户生成一封催款函（.eml 草稿，Outlook 以草稿打开），"
+                      "按客户所处最高催收阶段，为每个客户生成一封催款函（`.eml` 邮件草稿，邮件客户端打开后即为草稿），"
                       "附该客户的对账单 PDF。函件内容取自信用政策表（催款函模板）；争议发票和承诺付款日未到的"
                       "发票不列入，函中会说明。每份草稿都记入工作簿的函件记录表，并保存工作簿。"),
     "cli.h_letter_date": ("the letter date (default: the Policy sheet's, else today)",
@@ -151,9 +152,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cli.d_addin": ("Build, install or diagnose the xlcredit Excel add-in.", "生成、安装或诊断 xlcredit Excel 加载项。"),
     "cli.h_action": ("build: write workbooks/xlcredit.xlam; install: register it with Excel (Windows); doctor: "
                      "check an installation",
-                     "build：生成 workbooks/xlcredit.xlam；install：在 Excel 中注册（Windows）；doctor：检查安装"),
-    "cli.h_uninstall": ("with install: undo the installation", "与 install 同用：卸载"),
-    "cli.h_addin_output": ("with build: where to write the add-in", "与 build 同用：加载项的输出位置"),
+                     "`build`：生成 `workbooks/xlcredit.xlam`；`install`：在 Excel 中注册加载项；`doctor`：检查安装"),
+    "cli.h_uninstall": ("with install: undo the installation", "与 `install` 同用：卸载"),
+    "cli.h_addin_output": ("with build: where to write the add-in", "与 `build` 同用：加载项的输出位置"),
     # ---- argparse's own phrases (matched in English, shown in the chosen language)
     "cli.ap_required": ("the following arguments are required: {names}", "缺少必需的参数：{names}"),
     "cli.ap_argument": ("argument {name}: {detail}", "参数 {name}：{detail}"),

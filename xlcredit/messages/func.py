@@ -1,7 +1,7 @@
 """Texts the Excel functions return: error strings of bad input and the plan tables' labels.
 
 A function answers in its ``language`` argument where it has one, else in the add-in's
-language setting (:func:`xlcredit.excel.settings.addin_language`), else in English.
+language setting (:func:`xlcredit.excel.udf.settings.addin_language`), else in English.
 """
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -16,31 +16,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "func.not_enough_data": ("not enough data", "数据不足"),
     "func.interest_unknown": ("amount, due date or payment date missing", "金额、到期日或付款日缺失"),
     "func.days_unknown": ("days overdue or due date missing", "逾期天数或到期日缺失"),
-    "func.language_single": ("language must be a single cell; got {n} cells.",
-                             "language 须为单个单元格；收到 {n} 个单元格。"),
-    "func.language_choice": ("language must be one of {choices}; got {value}.",
-                             "language 须为 {choices} 之一；收到 {value}。"),
+    "func.choice": ("{name} must be one of {choices}; got {value}.", "{name} 须为 {choices} 之一；收到 {value}。"),
     "func.single_cell": ("{name} must be a single cell; got a range of {n} cells.",
                          "{name} 须为单个单元格；收到 {n} 个单元格的区域。"),
     "func.single_cell_n": ("{name} must be a single cell; got {n} cells.", "{name} 须为单个单元格；收到 {n} 个单元格。"),
     "func.must_be_text": ("{name} must be text; got {value}.", "{name} 须为文本；收到 {value}。"),
-    "func.show_choice": ("show must be one of 'plan', 'summary'; got {value}.",
-                         "show 须为 'plan' 或 'summary'；收到 {value}。"),
     "func.as_of_blank": ("as_of must be one date cell, e.g. =TODAY(); got a blank.",
                          "as_of 须为一个日期单元格，如 =TODAY()；收到空白。"),
     "func.as_of_cells": ("as_of must be one date cell, e.g. =TODAY(); got {n} cells.",
                          "as_of 须为一个日期单元格，如 =TODAY()；收到 {n} 个单元格。"),
-    "func.sales_block": ("sales must be a rectangular block: one row per buyer, one column per period.",
-                         "sales 须为矩形区域：每个客户一行，每个期间一列。"),
-    "func.sales_rows": ("{name} has {n} rows but sales has {m}; give one row of period sales per buyer.",
-                        "{name} 有 {n} 行，而 sales 有 {m} 行；请为每个客户提供一行各期销售额。"),
+    "func.sales_block": ("{name} must be a rectangular block: one row per buyer, one column per period.",
+                         "{name} 须为矩形区域：每个客户一行，每个期间一列。"),
+    "func.sales_rows": ("{name} has {n} rows but {other} has {m}; give one row of period sales per buyer.",
+                        "{name} 有 {n} 行，而 {other} 有 {m} 行；请为每个客户提供一行各期销售额。"),
     "func.period_days_count": ("period_days must be one number or one per period ({n}); got {m}.",
                                "period_days 须为一个数，或每个期间一个（{n} 个）；收到 {m} 个。"),
-    "func.current_rows": ("current_receivables has {n} rows but receivables has {m}.",
-                          "current_receivables 有 {n} 行，而 receivables 有 {m} 行。"),
-    "func.rates_per_bucket": ("rates: give one loss rate per bucket ({n}: {labels}); rates estimated from "
+    "func.current_rows": ("{name} has {n} rows but {other} has {m}.", "{name} 有 {n} 行，而 {other} 有 {m} 行。"),
+    "func.rates_per_bucket": ("{name}: give one loss rate per bucket ({n}: {labels}); rates estimated from "
                               "history are on the Provision sheet.",
-                              "rates：请为每个账龄段提供一个损失率（{n} 个：{labels}）；根据历史估计的损失率"
+                              "{name}：请为每个账龄段提供一个损失率（{n} 个：{labels}）；根据历史估计的损失率"
                               "见坏账准备表。"),
     # ---- the header row PAYMENT_PLAN and PLAN_RESCHEDULE spill
     "func.plan_no": ("No", "期次"),

@@ -13,10 +13,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "此工作簿没有信用政策表（表 tblPolicy）；请用 `xlcredit new` 新建的模板开始。"),
     "ribbon.more_lines": ("... and {n} more lines (see the Import sheet)", "……另有 {n} 行（见“导入设置”表）"),
     "ribbon.import_title": ("Import ledger", "导入明细账"),
-    "ribbon.help": ("xlcredit {version}, xlwings {xlwings}\nCredit scores, limits, aging, collections and payment "
+    "ribbon.help": ("xlcredit {version}, {runtime}\nCredit scores, limits, aging, collections and payment "
                     "plans in Excel.\nGuide: docs/excel.md of the xlcredit project. Diagnose an installation with "
                     "`xlcredit addin doctor`.",
-                    "xlcredit {version}，xlwings {xlwings}\n在 Excel 中完成信用评分、信用额度、账龄分析、催收和"
-                    "还款计划。\n使用指南：xlcredit 项目的 docs/zh-CN。诊断安装问题：`xlcredit addin doctor`。"),
+                    "xlcredit {version}，{runtime}\n在 Excel 中完成信用评分、信用额度、账龄分析、催收和"
+                    "还款计划。\n使用指南：xlcredit 项目的 `docs/zh-CN`。诊断安装问题：`xlcredit addin doctor`。"),
     "ribbon.dev_version": ("development version", "开发版"),
 }

@@ -34,6 +34,7 @@ from xlsxwriter.worksheet import Worksheet
 from xlcredit.engine.decisions import DECISIONS
 from xlcredit.engine.policy import Policy
 from xlcredit.messages import text
+from xlcredit.messages.ambient import answering_in
 from xlcredit.workbook.policy_sheet import POLICY_TABLES, policy_tables, table_title
 from xlcredit.workbook.sample import SAMPLE_AS_OF, sample_buyers, sample_invoices, sample_policy
 from xlcredit.workbook.schema import BUYERS, INVOICES, NUMBER_FORMATS, TableSchema
@@ -352,8 +353,6 @@ def _cached(name: str, *args: Any, lang: str = "en") -> Any:
     func = _udf(name)
     if func is None:
         return ""
-    from xlcredit.excel.udf.edge import answering_in
-
     with answering_in(lang):
         return func(*args)
 

@@ -5,16 +5,15 @@ Excel shows a returned NaN as an empty cell, so an unknown result must be return
 text that says why (DESIGN.md section 4).
 
 The text is in the language of the call: the function's ``language`` argument where it has
-one, else the add-in's language setting (:mod:`xlcredit.excel.settings`), else English.
+one, else the add-in's language setting (:mod:`xlcredit.excel.udf.settings`), else English.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -23,8 +22,9 @@ import numpy.typing as npt
 
 from xlcredit.engine.errors import InputError, XlCreditError, describe
 from xlcredit.engine.policy import LANGUAGES, language_code
-from xlcredit.excel.settings import addin_language
+from xlcredit.excel.udf.settings import addin_language
 from xlcredit.messages import Message, text
+from xlcredit.messages.ambient import ambient_language
 from xlcredit.workbook.excel_values import as_column, cell_error, excel_error
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -33,27 +33,6 @@ Cell = float | str | bool | None
 
 #: The language of the function call running now (set by :func:`guard`).
 _LANGUAGE: ContextVar[str] = ContextVar("xlcredit_function_language", default="en")
-
-
-#: The language for calls without a ``language`` argument, when set (a template being built
-#: in Chinese computes its cached values as a Chinese user's Excel would); else the add-in's.
-_FALLBACK: ContextVar[str | None] = ContextVar("xlcredit_function_fallback", default=None)
-
-
-@contextlib.contextmanager
-def answering_in(language: str) -> Iterator[None]:
-    """Run functions as if the add-in's language setting were ``language``.
-
-    >>> from xlcredit_udfs import PAYMENT_PLAN
-    >>> with answering_in("zh-CN"):
-    ...     PAYMENT_PLAN(1200.0, 2.0, 0.0, 46388.0)[0]
-    ['期次', '到期日', '应还金额', '利息', '本金', '剩余本金']
-    """
-    token = _FALLBACK.set(language)
-    try:
-        yield
-    finally:
-        _FALLBACK.reset(token)
 
 
 def call_language() -> str:
@@ -75,7 +54,7 @@ def _language_of_call(names: list[str], args: tuple[Any, ...]) -> str:
             code = None  # the function itself reports the bad argument
         if code is not None:
             return code
-    return _FALLBACK.get() or addin_language()
+    return ambient_language() or addin_language()
 
 
 def _error_in(name: str, value: Any) -> str | None:
@@ -206,11 +185,12 @@ def language_of(value: Any) -> str | None:
     if isinstance(value, list):
         items = as_column(value, "language")
         if len(items) != 1:
-            raise InputError(Message("func.language_single", {"n": len(items)}))
+            raise InputError(Message("func.single_cell_n", {"name": "language", "n": len(items)}))
         value = items[0]
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     code = language_code(str(value))
     if code is None:
-        raise InputError(Message("func.language_choice", {"choices": ", ".join(LANGUAGES), "value": describe(value)}))
+        raise InputError(Message("func.choice", {"name": "language", "choices": ", ".join(LANGUAGES),
+                                                  "value": describe(value)}))
     return code

@@ -208,7 +208,8 @@ def PLAN_RESCHEDULE(
     """
     view = (_text(show, "show") or "plan").lower()
     if view not in ("plan", "summary"):
-        raise InputError(Message("func.show_choice", {"value": describe(show)}))
+        raise InputError(Message("func.choice", {"name": "show", "choices": "'plan', 'summary'",
+                                                  "value": describe(show)}))
     late = _number(late_rate, "late_rate")
     result = reschedule(
         _number(amount, "amount"),

@@ -46,7 +46,7 @@ def PROVISION(amounts: Any, due_dates: Any, as_of: Any, rates: Any = None, bucke
     items = [] if rates is None else [v for v in as_column(rates, "rates") if not is_blank(v)]
     if not items:
         labels = aging.bucket_labels(edges if edges is not None else pv.provision_buckets()[0])
-        raise InputError(Message("func.rates_per_bucket", {"n": len(labels), "labels": ", ".join(labels)}))
+        raise InputError(Message("func.rates_per_bucket", {"name": "rates", "n": len(labels), "labels": ", ".join(labels)}))
     parsed_rates = to_numbers(items, "rates")
     _first(parsed_rates.problems)
     parsed = to_numbers(as_column(amounts, "amounts"), "amounts")

@@ -150,12 +150,13 @@ def _dso_inputs(
     if _is_block(sales):
         width = len(sales[0])
         if any(len(row) != width for row in sales):
-            raise InputError(Message("func.sales_block"))
+            raise InputError(Message("func.sales_block", {"name": "sales"}))
         s = to_numbers([c for row in sales for c in row], "sales")
         _first(s.problems)
         grid = s.values.reshape(len(sales), width)
         if r.values.size != grid.shape[0]:
-            raise InputError(Message("func.sales_rows", {"name": name, "n": r.values.size, "m": grid.shape[0]}))
+            raise InputError(Message("func.sales_rows", {"name": name, "n": r.values.size, "other": "sales",
+                                                         "m": grid.shape[0]}))
         if days is not None and days.size not in (1, width):
             raise InputError(Message("func.period_days_count", {"n": width, "m": days.size}))
         return r.values, grid, days if days is None or days.size > 1 else days[0], r.problems
@@ -244,7 +245,8 @@ def DAYS_DELINQUENT(
     if np.ndim(r) == 0:
         _first(c.problems)
     elif c.values.size not in (1, np.size(r)):
-        raise InputError(Message("func.current_rows", {"n": c.values.size, "m": np.size(r)}))
+        raise InputError(Message("func.current_rows", {"name": "current_receivables", "n": c.values.size,
+                                                       "other": "receivables", "m": np.size(r)}))
     else:
         problems = np.where(problems != None, problems, c.problems)  # noqa: E711
     values, reasons = rx.days_delinquent(r, current, s, d, _method(method), with_reasons=True)

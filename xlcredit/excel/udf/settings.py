@@ -20,16 +20,28 @@ True
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from xlcredit.messages import language_of
 
-__all__ = ["LANGUAGE_KEY", "addin_language", "conf_path", "conf_value"]
+__all__ = ["LANGUAGE_KEY", "addin_language", "conf_path", "conf_value", "config_encoding"]
 
 #: The key of the language setting in xlcredit.conf.
 LANGUAGE_KEY = "LANGUAGE"
 
 _cache: dict[str, tuple[float, str]] = {}
+
+
+def config_encoding() -> str:
+    """The encoding of the configuration file: VBA's ``Input #`` reads the Windows ANSI
+    code page (cp936 on Chinese Windows), as xlwings' own ``config create`` writes it; a
+    UTF-8 file would garble an interpreter path under a Chinese user name.
+
+    >>> config_encoding() in ("mbcs", "utf-8")
+    True
+    """
+    return "mbcs" if sys.platform == "win32" else "utf-8"
 
 
 def conf_path() -> Path:
@@ -63,8 +75,6 @@ def addin_language(path: Path | None = None) -> str:
     cached = _cache.get(str(path))
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    from xlcredit.excel.addin.install import config_encoding
-
     try:
         value = conf_value(path.read_text(encoding=config_encoding(), errors="replace"), LANGUAGE_KEY)
     except OSError:
