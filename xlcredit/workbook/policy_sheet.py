@@ -26,6 +26,7 @@ import pandas as pd
 
 from xlcredit.engine.errors import PolicyError, SchemaError
 from xlcredit.engine.policy import Policy
+from xlcredit.messages import text as _catalogue_text
 from xlcredit.workbook.excel_values import to_dates, to_flags, to_numbers, to_text
 from xlcredit.workbook.reading import DEFAULT_RULES, ReadingRules
 from xlcredit.workbook.schema import (
@@ -259,9 +260,9 @@ def _cell(value: Any) -> Any:
 
 
 #: Dunning channels: the code the policy keeps and the label a Chinese Policy sheet shows
-#: (either is accepted when the sheet is read).
-CHANNELS_ZH: dict[str, str] = {"email": "邮件", "phone": "电话", "letter": "信函", "internal": "内部",
-                               "agency": "催收机构", "legal": "法律"}
+#: (either is accepted when the sheet is read); labels in the catalogue (template.channel_*).
+CHANNEL_CODES = ("email", "phone", "letter", "internal", "agency", "legal")
+CHANNELS_ZH: dict[str, str] = {code: _catalogue_text(f"template.channel_{code}", "zh-CN") for code in CHANNEL_CODES}
 
 
 def channel_code(value: Any) -> str:
