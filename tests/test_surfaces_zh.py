@@ -113,6 +113,20 @@ def test_internal_interrupted_and_system_errors_in_chinese(raised: BaseException
     assert (result, err.splitlines()[0][:len(start)]) == (code, start), err
 
 
+def test_progress_steps_follow_the_language_of_the_run() -> None:
+    from xlcredit.messages import Message
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    shown = Terminal()
+    bar = cli.ProgressBar(shown, language=lambda: "zh-CN")
+    bar(0.5, Message("cli.new_empty"))
+    bar(1.0, "plain text is shown as it is")
+    assert "空白模板" in shown.getvalue() and "plain text is shown as it is" in shown.getvalue()
+
+
 def test_help_is_chinese_where_argparse_allows(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         cli.main(["refresh", "--help", "--lang", "zh-CN"])
@@ -140,11 +154,11 @@ def test_functions_without_a_language_argument_follow_the_addin_setting(
     from xlcredit.excel.udf.settings import addin_language
 
     monkeypatch.delenv("XLCREDIT_LANGUAGE", raising=False)
-    conf = tmp_path / ".xlcredit" / "xlcredit.conf"
+    conf = tmp_path / ".xlcredit" / "xlcredit.conf"  # where `xlcredit addin install` writes it
     conf.parent.mkdir()
     conf.write_text('"INTERPRETER_WIN","C:\\\\py\\\\python.exe"\n"LANGUAGE","zh-CN"\n', encoding="utf-8")
     assert addin_language(conf) == "zh-CN"
-    monkeypatch.setattr("xlcredit.excel.udf.settings.conf_path", lambda: conf)
+    monkeypatch.setenv("HOME", str(tmp_path))  # the user's profile folder
     assert PAYMENT_PLAN(1200.0, 2.0, 0.0, 46388.0)[0] == ["期次", "到期日", "应还金额", "利息", "本金", "剩余本金"]
     bad = PLAN_RESCHEDULE(10000.0, 10.0, 0.08, 46053.0, 2.0, 46157.0, "keep_term", 0.10, None, None, None, "chart")
     assert bad == "#VALUE! show 须为 'plan', 'summary' 之一；收到 'chart'。"

@@ -45,17 +45,25 @@ DEMO_FILE = "credit_control_demo.xlsx"
 
 
 class ProgressBar:
-    """A one-line progress bar on a terminal; silent when output is not a terminal."""
+    """A one-line progress bar on a terminal; silent when output is not a terminal.
 
-    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
+    A step that is a catalogue :class:`~xlcredit.messages.Message` is shown in the language
+    ``language()`` names when it is called (the run's, once known).
+    """
+
+    def __init__(self, stream: TextIO | None = None, width: int = 30,
+                 language: Callable[[], str] | None = None) -> None:
         self.stream = stream or sys.stderr
         self.width = width
+        self.language = language or (lambda: "en")
         self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
         self._shown = False
 
     def __call__(self, fraction: float, message: str) -> None:
         if not self.enabled:
             return
+        if isinstance(message, Message):
+            message = message.render(self.language())
         fraction = min(max(fraction, 0.0), 1.0)
         filled = round(self.width * fraction)
         bar = "#" * filled + "-" * (self.width - filled)
@@ -88,7 +96,14 @@ class _Language:
         if self.chosen is None and self.learnt is None:
             from xlcredit.workbook.policy_sheet import load_policy
 
-            self.learnt = load_policy(workbook)[0].language
+            try:
+                self.learnt = load_policy(workbook)[0].language
+            except Exception:  # the command itself reports a policy it cannot read
+                return
+
+    def known(self) -> str:
+        """The language as far as known now, without opening the workbook (progress lines)."""
+        return self.chosen or self.learnt or "en"
 
     def resolve(self) -> str:
         if self.chosen is not None:
@@ -238,7 +253,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         decimal=args.decimal, currency=args.currency, encoding=args.encoding, sheet=args.sheet,
         open_items=True if args.open_items else None,
     )
-    bar = ProgressBar()
+    bar = ProgressBar(language=args.ui.known)
     try:
         with FileWorkbook.open(book_path, read_only=args.dry_run, progress=bar) as book:
             args.ui.learn(book)
@@ -262,16 +277,15 @@ def _refresh(
     from xlcredit import macros
     from xlcredit.workbook.files import FileWorkbook
 
-    bar = ProgressBar()
+    bar = ProgressBar(language=ui.known)
     started = time.perf_counter()
     try:
         with FileWorkbook.open(path, output=output, progress=bar, force=force) as book:
+            ui.learn(book)  # the policy tables only: progress lines in the workbook's language
             summary = macros.refresh_all(book, as_of=as_of)
             book.save()
     finally:
         bar.close()
-    if ui.chosen is None and getattr(summary, "language", None):
-        ui.learnt = summary.language  # the run read the policy already
     lang = ui.resolve()
     if dataclasses.is_dataclass(summary) and getattr(summary, "language", lang) != lang:
         summary = dataclasses.replace(summary, language=lang)  # type: ignore[type-var]
@@ -320,7 +334,8 @@ def cmd_statements(args: argparse.Namespace, out: TextIO) -> int:
     with FileWorkbook.open(path, read_only=True) as book:
         args.ui.learn(book)
         paths = write_statements(book, folder, buyers=args.buyers, fmt=args.format, as_of=args.as_of)
-    _say(out, args.ui.resolve(), "cli.statements_done", n=len(paths), fmt=args.format, folder=folder)
+    key = "cli.statement_done" if len(paths) == 1 else "cli.statements_done"
+    _say(out, args.ui.resolve(), key, n=len(paths), fmt=args.format, folder=folder)
     return 0
 
 
@@ -334,7 +349,8 @@ def cmd_letters(args: argparse.Namespace, out: TextIO) -> int:
         args.ui.learn(book)
         result = write_letters(book, folder, as_of=args.as_of)
         book.save()
-    _say(out, args.ui.resolve(), "cli.letters_done", n=len(result.paths), folder=folder, path=path)
+    key = "cli.letter_done" if len(result.paths) == 1 else "cli.letters_done"
+    _say(out, args.ui.resolve(), key, n=len(result.paths), folder=folder, path=path)
     for line in result.skipped + result.warnings:
         print(f"  {line}", file=out)
     return 0

@@ -51,10 +51,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cli.demo_open": ("Open {path} in Excel (or LibreOffice) to see the Buyers, Aging, Collections and "
                       "Dashboard sheets.",
                       "请用 Excel（或 LibreOffice）打开 {path}，查看客户、账龄、催收和仪表板工作表。"),
-    "cli.statements_done": ("Wrote {n} statement(s) ({fmt}) to {folder}", "已生成 {n} 份对账单（{fmt}），保存在 {folder}"),
-    "cli.letters_done": ("Wrote {n} letter(s) (.eml with the statement attached) to {folder}; logged on "
+    "cli.statements_done": ("Wrote {n} statements ({fmt}) to {folder}", "已生成 {n} 份对账单（{fmt}），保存在 {folder}"),
+    "cli.statement_done": ("Wrote {n} statement ({fmt}) to {folder}", "已生成 {n} 份对账单（{fmt}），保存在 {folder}"),
+    "cli.letters_done": ("Wrote {n} letters (.eml with the statement attached) to {folder}; logged on "
                          "the Letters sheet of {path}",
                          "已生成 {n} 封催款函（`.eml` 邮件草稿，附对账单），保存在 {folder}；已记入 {path} 的函件记录表"),
+    "cli.letter_done": ("Wrote {n} letter (.eml with the statement attached) to {folder}; logged on "
+                        "the Letters sheet of {path}",
+                        "已生成 {n} 封催款函（`.eml` 邮件草稿，附对账单），保存在 {folder}；已记入 {path} 的函件记录表"),
     "cli.addin_built": ("Built {path}", "已生成 {path}"),
     # ---- help
     "cli.prog_help": ("Trade-credit management for Excel workbooks: buyer scores, credit limits, aging, DSO, "
