@@ -276,7 +276,7 @@ def test_collections_status_column_has_a_drop_down(books: dict[str, Path], lang:
     if lang == "en":
         assert {"open", "promised", "disputed", "paid", "escalated"} <= set(values)
     else:
-        assert {"未处理", "已承诺", "有争议", "已付款", "已升级"} <= set(values)
+        assert {"未处理", "已承诺付款", "有争议", "已收款", "已升级", "已核销坏账"} <= set(values)
     assert dv.get("errorStyle") == "warning"  # the user's own wording is still allowed
 
 
@@ -296,7 +296,7 @@ def test_chinese_reasons_use_the_chinese_separator(books: dict[str, Path]) -> No
         t = wb.read_table("tblBuyers")
     finally:
         wb.close()
-    col = t.header.index("主要原因")
+    col = t.header.index("主要扣分原因")
     reasons = [r[col] for r in t.rows if isinstance(r[col], str) and r[col]]
     assert reasons and not any("; " in r for r in reasons)
     assert any("；" in r for r in reasons)

@@ -87,7 +87,7 @@ def test_detail_rows_no_header() -> None:
                               [35000.0, 5000.0])
     assert out == [
         [28000.0, "B", "Approve reduced limit", "Credit manager", 45.0, -7000.0,
-         "limited by 35% of tangible net worth; current exposure exceeds the new limit"],
+         "limited by 35% of net worth; current exposure exceeds the new limit"],
         [0.0, "E", "Suspend credit", "Credit clerk", 0.0, -5000.0,
          "score unknown: band E; band E: no credit (cash in advance or guarantee); "
          "current exposure exceeds the new limit"],
@@ -103,9 +103,9 @@ def test_detail_unknown_exposure_and_errors_are_never_blank() -> None:
 
 def test_detail_chinese() -> None:
     out = CREDIT_LIMIT_DETAIL(*EXAMPLE, None, None, "zh-CN")
-    assert out == [[28000.0, "B", "批准（降低额度）", "信用经理", 45.0, "#N/A 未提供当前敞口",
-                    "受限于有形净资产的35%"]]
-    assert CREDIT_LIMIT_DETAIL(*EXAMPLE, None, None, "中文")[0][2] == "批准（降低额度）"
+    assert out == [[28000.0, "B", "降额批准", "信用经理", 45.0, "#N/A 未提供风险敞口",
+                    "受限于净资产的35%"]]
+    assert CREDIT_LIMIT_DETAIL(*EXAMPLE, None, None, "中文")[0][2] == "降额批准"
     assert CREDIT_LIMIT_DETAIL(*EXAMPLE, None, None, "fr") == (
         "#VALUE! language must be one of en, zh-CN; got 'fr'.")
 

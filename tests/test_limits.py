@@ -24,7 +24,7 @@ def policy(**limits: object) -> Policy:
 
 # --------------------------------------------------------------------------- reference values
 def test_published_example_issue_2() -> None:
-    # Issue 2: band B rule = 35 % of tangible net worth and 5 % of turnover; need 50,000,
+    # Issue 2: band B rule = 35 % of net worth and 5 % of turnover; need 50,000,
     # net worth 80,000, turnover 700,000 -> 28,000 (35 % x 80,000; 5 % x 700,000 = 35,000).
     rule_b = DEFAULT_POLICY.limits.rule("B")
     assert (rule_b.tnw_share, rule_b.revenue_share) == (0.35, 0.05)
@@ -71,7 +71,7 @@ def test_negative_equity_or_working_capital_gives_zero_capacity() -> None:
     assert r["capacity"].tolist() == [0, 0]
     assert r["limit"].tolist() == [0, 0]
     assert (r["decision"] == "prepayment_or_guarantee").all()
-    assert "negative tangible net worth" in r.loc[0, "reason"]
+    assert "negative net worth" in r.loc[0, "reason"]
     assert "negative working capital" in r.loc[1, "reason"]
 
 
@@ -257,9 +257,9 @@ def test_recommended_terms() -> None:
 def test_chinese_texts() -> None:
     r = recommend_limits([60, NAN], 80_000, None, 700_000, requested=50_000, current_exposure=[0, 10],
                          policy=Policy(language="zh-CN"))
-    assert r["decision_text"].tolist() == ["批准（降低额度）", "暂停赊销"]
+    assert r["decision_text"].tolist() == ["降额批准", "暂停赊销"]
     assert r["approval_level"].tolist() == ["信用经理", "信用专员"]
-    assert r.loc[0, "reason"] == "受限于有形净资产的35%"
+    assert r.loc[0, "reason"] == "受限于净资产的35%"
 
 
 # --------------------------------------------------------------------------- bad input

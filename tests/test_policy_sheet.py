@@ -114,7 +114,7 @@ def test_a_broken_list_table_keeps_its_defaults() -> None:
 
 
 def test_descriptions_fall_back_for_new_settings() -> None:
-    assert describe_setting("limits.round_to", "zh-CN").startswith("额度向下取整")
+    assert describe_setting("limits.round_to", "zh-CN").startswith("信用额度向下取整")
     assert describe_setting("x.new_setting") == "x: new setting."
 
 

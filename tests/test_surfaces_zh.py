@@ -132,7 +132,7 @@ def test_help_is_chinese_where_argparse_allows(capsys: pytest.CaptureFixture[str
         cli.main(["refresh", "--help", "--lang", "zh-CN"])
     shown = capsys.readouterr().out
     assert shown.startswith("用法：xlcredit refresh") and "位置参数" in shown and "选项" in shown
-    assert "不用 Excel 为客户评分" in shown
+    assert "不用 Excel 计算客户信用评分" in shown
 
 
 # --------------------------------------------------------------------------- Excel functions

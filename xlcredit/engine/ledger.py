@@ -129,8 +129,8 @@ DATE_COLUMNS: tuple[str, ...] = ("invoice_date", "due_date", "paid_date", "promi
 #: ``{ccy}`` is filled with the currency code.
 PROBLEMS: tuple[tuple[str, str, str], ...] = (
     ("", "", ""),
-    ("amount", "amount is not a finite number", "金额不是有效数字"),
-    ("paid_amount", "paid_amount is not a finite number", "已付金额不是有效数字"),
+    ("amount", "amount is not a finite number", "发票金额不是有效数字"),
+    ("paid_amount", "paid_amount is not a finite number", "已收金额不是有效数字"),
     *((col, f"{col} is outside 1900-01-01 to 9999-12-31", f"{col}超出日期范围（1900-01-01至9999-12-31）")
       for col in DATE_COLUMNS),
     ("currency", "no FX rate for {ccy}", "无{ccy}汇率"),

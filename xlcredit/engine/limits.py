@@ -2,7 +2,7 @@
 
 The recommended limit is the smaller of what the buyer **needs** (the requested amount, or
 expected sales over the payment terms plus a buffer) and what it can **carry** (per-band
-shares of tangible net worth, working capital and revenue), adjusted by an insured limit
+shares of net worth, working capital and revenue), adjusted by an insured limit
 where the seller holds credit insurance, and rounded down. Everything is computed for whole
 columns of buyers at once (in cache-sized blocks); no loop runs over buyers.
 
@@ -37,40 +37,40 @@ __all__ = [
 #: Decision codes, from the most to the least favourable, with their texts.
 DECISIONS: dict[str, tuple[str, str]] = {
     "approve": ("Approve", "批准"),
-    "approve_reduced": ("Approve reduced limit", "批准（降低额度）"),
+    "approve_reduced": ("Approve reduced limit", "降额批准"),
     "prepayment_or_guarantee": ("Prepayment or guarantee", "预付款或担保"),
     "suspend": ("Suspend credit", "暂停赊销"),
 }
 
 #: The capacity bases: (argument name, LimitRule attribute, English text, Chinese text).
 _BASES: tuple[tuple[str, str, str, str], ...] = (
-    ("equity", "tnw_share", "tangible net worth", "有形净资产"),
+    ("equity", "tnw_share", "net worth", "净资产"),
     ("working_capital", "working_capital_share", "working capital", "营运资金"),
     ("revenue", "revenue_share", "revenue", "营业收入"),
 )
 
 _TEXTS: dict[str, tuple[str, str]] = {
-    "need_covered": ("capacity covers the need", "偿付能力足以覆盖需求"),
+    "need_covered": ("capacity covers the need", "授信能力足以覆盖需求"),
     "no_need": (
         "no requested amount or annual sales given: limit = capacity",
-        "未提供申请额度或年销售额：额度 = 偿付能力",
+        "未提供申请信用额度或预计年销售额：信用额度 = 授信能力",
     ),
     "no_basis": (
         "capacity unknown: equity, working capital and revenue are all blank",
-        "偿付能力未知：净资产、营运资金和营业收入均为空",
+        "授信能力未知：净资产、营运资金和营业收入均为空",
     ),
-    "band_max": ("capped at the band's maximum limit", "以该等级的最高额度为上限"),
-    "insured_cap": ("capped at the insured limit", "以投保额度为上限"),
-    "insured_extend": ("extended to the insured limit", "按投保额度提高"),
-    "over_limit": ("current exposure exceeds the new limit", "当前敞口超过新额度"),
-    "negative": ("no capacity: negative {basis}", "无偿付能力：{basis}为负"),
+    "band_max": ("capped at the band's maximum limit", "以该风险等级的最高信用额度为上限"),
+    "insured_cap": ("capped at the insured limit", "以信保限额为上限"),
+    "insured_extend": ("extended to the insured limit", "提高至信保限额"),
+    "over_limit": ("current exposure exceeds the new limit", "风险敞口超过新信用额度"),
+    "negative": ("no capacity: negative {basis}", "无授信能力：{basis}为负"),
     "limited": ("limited by {share:g}% of {basis}", "受限于{basis}的{share:g}%"),
     "no_credit": (
         "band {band}: no credit (cash in advance or guarantee)",
         "{band}级：不赊销（预付款或担保）",
     ),
     "zero_share": ("band {band} gives no credit on {basis}", "{band}级不按{basis}授信"),
-    "no_rating": ("score unknown: band {band}", "评分未知：{band}级"),
+    "no_rating": ("score unknown: band {band}", "信用评分未知：{band}级"),
 }
 
 
@@ -175,7 +175,8 @@ def recommend_limits(
     score : array_like
         TradeScore 1..100 (higher is safer); NaN (unknown) puts the buyer in band E.
     equity : array_like
-        Tangible net worth (book equity less intangibles); NaN where unknown.
+        Net worth (book equity: total assets less total liabilities; intangibles are not
+        deducted); NaN where unknown.
     working_capital : array_like
         Current assets less current liabilities; NaN where unknown.
     revenue : array_like
@@ -214,7 +215,7 @@ def recommend_limits(
     -----
     need = requested, else annual_sales x (terms + need_buffer_days) / 365.
 
-    capacity = min over the known bases of share(band) x basis, for tangible net worth,
+    capacity = min over the known bases of share(band) x basis, for net worth,
     working capital and revenue (negative net worth gives 0; so does negative working capital,
     except in ``negative_wc_ignored_to_band`` and better bands, where it is left out), capped at
     the band's ``max_limit``; no known basis: capacity unknown and limit 0.
@@ -238,7 +239,7 @@ def recommend_limits(
 
     References
     ----------
-    Issue 2 of xlcredit (the published example: band B at 35 % of tangible net worth and
+    Issue 2 of xlcredit (the published example: band B at 35 % of net worth and
     5 % of turnover, need 50,000, net worth 80,000, turnover 700,000 -> 28,000).
 
     Examples
@@ -607,7 +608,7 @@ insured_limit, current_exposure, policy
 
     References
     ----------
-    Issue 2 of xlcredit (band B: 35 % of tangible net worth, 5 % of turnover).
+    Issue 2 of xlcredit (band B: 35 % of net worth, 5 % of turnover).
 
     Examples
     --------

@@ -288,7 +288,7 @@ class ScorePolicy:
 class LimitRule:
     """Capacity shares and recommended terms for one band.
 
-    Capacity = the smallest of ``tnw_share`` x tangible net worth, ``working_capital_share``
+    Capacity = the smallest of ``tnw_share`` x net worth, ``working_capital_share``
     x working capital and ``revenue_share`` x revenue, over the bases that are known.
     ``payment_terms_days`` = 0 means cash in advance.
     """
@@ -607,7 +607,7 @@ DEFAULT_LETTERS: tuple[LetterText, ...] = (
                + _EN_LIST + "\n{next_step}" + _EN_SIGN),
     LetterText("second_reminder", "zh-CN", "第二次付款提醒：逾期发票",
                "{contact}您好：\n\n我司此前已就以下发票致函贵司，至今尚未收到款项。请于 7 日内支付逾期款项，"
-               "或告知预计付款日期。" + _ZH_LIST + "\n{next_step}" + _ZH_SIGN),
+               "或告知预计付款时间。" + _ZH_LIST + "\n{next_step}" + _ZH_SIGN),
     LetterText("call", "en", "Overdue account: we will call you",
                "Dear {contact},\n\nYour account remains overdue despite our reminders. We will call you "
                "in the coming days to agree on payment; please have the invoices below at hand."
@@ -823,7 +823,7 @@ DEFAULT_DUNNING: tuple[DunningStep, ...] = (
     DunningStep(30, "call", "Phone call", "电话催收", "phone"),
     DunningStep(45, "stop_supply", "Stop supply", "停止供货", "internal"),
     DunningStep(60, "final_demand", "Final demand", "最后催款函", "letter"),
-    DunningStep(90, "agency_legal", "Collection agency or legal action", "委托催收或法律行动", "agency"),
+    DunningStep(90, "agency_legal", "Collection agency or legal action", "委托催收机构或提起诉讼/仲裁", "agency"),
 )
 
 

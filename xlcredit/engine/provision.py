@@ -126,8 +126,8 @@ _TEXT: dict[str, dict[str, str]] = {
               "no_history": "{0}：所用月末无历史数据；采用{1}的损失率",
               "no_exit": "{0}：所用历史中无款项离开该分段；采用{1}的损失率",
               "last": "{0}：无可用历史且无更长账龄分段；全额计提",
-              "no_limit": "已启用信用保险但无 insured_limit 列：所有客户视为投保且不设上限",
-              "insolvent": "破产", "legal_action": "法律诉讼", "legal_step": "法律催收步骤"},
+              "no_limit": "已启用信用保险但客户表无“信保限额”列：所有客户视为投保且不设上限",
+              "insolvent": "破产", "legal_action": "提起诉讼/仲裁", "legal_step": "委托催收机构或提起诉讼/仲裁阶段"},
 }
 
 

@@ -35,7 +35,7 @@ from xlcredit.workbook.sheet_xml import col_letters
 #: wording is allowed with a warning, and is carried over like any value).
 COLLECTION_STATUSES: dict[str, tuple[str, ...]] = {
     "en": ("open", "contacted", "promised", "disputed", "paid", "escalated", "written off"),
-    "zh-CN": ("未处理", "已联系", "已承诺", "有争议", "已付款", "已升级", "已核销"),
+    "zh-CN": ("未处理", "已联系", "已承诺付款", "有争议", "已收款", "已升级", "已核销坏账"),
 }
 
 #: Headers of the limitation columns (time-barred date, flag). Kept here until the message

@@ -111,11 +111,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "不用 Excel 刷新工作簿（与功能区“全部刷新”相同）"),
     "cli.d_refresh": ("Score buyers, recommend limits and rebuild the Aging, Collections and Dashboard sheets of "
                       "a workbook, without Excel. The file is saved atomically: a failed run leaves it as it was.",
-                      "不用 Excel 为客户评分、给出建议信用额度，并重建账龄、催收和仪表板工作表。"
+                      "不用 Excel 计算客户信用评分、给出建议信用额度，并重建账龄、催收和仪表板工作表。"
                       "文件以原子方式保存：运行失败时文件保持原样。"),
     "cli.h_path": ("the workbook (.xlsx or .xlsm)", "工作簿（`.xlsx` 或 `.xlsm`）"),
     "cli.h_as_of": ("the date to age and score at (default: the Policy sheet's, else today)",
-                    "账龄和评分的截止日期（默认取信用政策表中的日期，否则为今天）"),
+                    "账龄和信用评分的截止日期（默认取信用政策表中的日期，否则为今天）"),
     "cli.h_output": ("write the refreshed workbook here instead of replacing PATH",
                      "将刷新后的工作簿写到此处，而不覆盖 PATH"),
     "cli.h_refresh_force": ("refresh even when Excel's or LibreOffice's lock file says the book is open",
@@ -130,7 +130,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "amounts and days overdue, disputed items marked, totals and the aging line per currency, "
                          "our company's details and payment instructions (Policy sheet, company.*), in the "
                          "workbook's language. The workbook is only read.",
-                         "为每个客户生成一份对账单：未结发票的日期、金额、已收金额和逾期天数，标出争议发票，"
+                         "为每个客户生成一份对账单：未收发票的日期、金额、已收金额和逾期天数，标出争议发票，"
                          "按币种列示合计和账龄，并附本公司信息和收款说明（信用政策表 `company.*`），"
                          "语言与工作簿一致。只读取工作簿，不作修改。"),
     "cli.h_out": ("folder for the files (created if missing)", "输出文件夹（不存在时自动创建）"),

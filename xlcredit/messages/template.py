@@ -52,7 +52,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                              "审批建议、建议措施）。"),
     "template.help_invoices": ("Invoices: one row per invoice, open and paid. Credit notes are negative amounts; "
                                "Disputed = Y holds an invoice out of dunning.",
-                               "发票：每行一张发票（未收和已收）。红字发票金额为负数；争议 = 是 的发票暂停催收。"),
+                               "发票：每行一张发票（未收和已收款）。红字发票金额为负数；争议 = 是 的发票暂停催收。"),
     "template.help_policy": ("Policy: every setting with its description; blank keeps the default.",
                              "信用政策：每个设置及其说明；空白表示使用默认值。"),
     "template.help_quick": ("Quick check: TRADESCORE, CREDIT_LIMIT and PAYMENT_PLAN for one buyer, as formulas.",
@@ -78,5 +78,5 @@ TEXTS: dict[str, tuple[str, str]] = {
     "template.channel_letter": ("letter", "信函"),
     "template.channel_internal": ("internal", "内部"),
     "template.channel_agency": ("agency", "催收机构"),
-    "template.channel_legal": ("legal", "法律"),
+    "template.channel_legal": ("legal", "诉讼/仲裁"),
 }

@@ -73,7 +73,7 @@ LOG_TABLE = "tblImportLog"
 EXTRA_HEADERS: dict[str, dict[str, str]] = {
     "source": {"en": "Source", "zh-CN": "来源"},
     "company": {"en": "Company", "zh-CN": "公司"},
-    "inferred": {"en": "Paid inferred", "zh-CN": "推定已付"},
+    "inferred": {"en": "Paid inferred", "zh-CN": "推定已收"},
 }
 #: tblInvoices columns an import may write (the user's own columns are not among them).
 WRITTEN = ("invoice_no", "buyer_id", "currency", "amount", "paid_amount", "invoice_date",

@@ -135,6 +135,10 @@ class Column:
     help_en: str = ""
     help_zh: str = ""
     width: float = 12
+    #: Headers earlier templates gave this column (docs/zh-CN/glossary.md retired them). They
+    #: count as the column's own header, so an old workbook's output column is still written
+    #: in place instead of getting a second column under the new header.
+    former: tuple[str, ...] = ()
 
     def header(self, language: str) -> str:
         """The header text in ``language`` ("en" or "zh-CN")."""
@@ -148,7 +152,9 @@ class Column:
     def header_keys(self) -> tuple[str, ...]:
         """Every normalised header text that names this column."""
         return tuple(
-            dict.fromkeys(normalise_header(t) for t in (self.name, self.en, self.zh, *self.aliases))
+            dict.fromkeys(
+                normalise_header(t) for t in (self.name, self.en, self.zh, *self.former, *self.aliases)
+            )
         )
 
 
@@ -204,9 +210,9 @@ class TableSchema:
         return self._index.get(normalise_header(header))
 
     def own_keys(self, name: str) -> tuple[str, ...]:
-        """The normalised headers that are a column's own (canonical, English, Chinese)."""
+        """The normalised headers that are a column's own (canonical, English, Chinese, former)."""
         col = self.column(name)
-        return tuple(dict.fromkeys(normalise_header(t) for t in (col.name, col.en, col.zh)))
+        return tuple(dict.fromkeys(normalise_header(t) for t in (col.name, col.en, col.zh, *col.former)))
 
     def resolve(self, header: list[Any]) -> dict[str, int]:
         """Position of each known column in ``header``.
@@ -276,23 +282,24 @@ BUYERS = TableSchema(
         _c("industry", "Industry", "行业", "text", "Sector", "所属行业", width=16),
         _c("currency", "Currency", "币种", "text", "Curr", "Ccy", "货币", width=8,
            help_en="Currency of the statements and limits; blank = base currency.",
-           help_zh="财务报表与额度币种；空白表示本位币。"),
+           help_zh="财务报表与信用额度的币种；空白表示本位币。"),
         _c("total_assets", "Total assets (buyer ccy)", "资产总额（客户币种）", "money", "Total assets", "资产总额", "Assets", "总资产", width=14),
         _c("total_liabilities", "Total liabilities (buyer ccy)", "负债总额（客户币种）", "money", "Total liabilities", "负债总额", "Liabilities",
            "总负债", width=14),
         _c("current_assets", "Current assets (buyer ccy)", "流动资产（客户币种）", "money", "Current assets", "流动资产", width=14),
         _c("current_liabilities", "Current liabilities (buyer ccy)", "流动负债（客户币种）", "money", "Current liabilities", "流动负债", width=14),
-        _c("retained_earnings", "Retained earnings (buyer ccy)", "留存收益（客户币种）", "money", "Retained earnings", "留存收益", "未分配利润", width=14),
-        _c("ebit", "EBIT (buyer ccy)", "息税前利润（客户币种）", "money", "EBIT", "息税前利润", "Operating profit", "营业利润", width=14),
+        _c("retained_earnings", "Retained earnings (buyer ccy)", "留存收益（客户币种）", "money", "Retained earnings", "留存收益",
+           "盈余公积和未分配利润", width=14),
+        _c("ebit", "EBIT (buyer ccy)", "息税前利润（客户币种）", "money", "EBIT", "息税前利润", "Operating profit", width=14),
         _c("revenue", "Revenue (buyer ccy)", "营业收入（客户币种）", "money", "Revenue", "营业收入", "Turnover", "Sales", "Net sales",
            "营业额", "销售收入", width=14),
         _c("net_income", "Net income (buyer ccy)", "净利润（客户币种）", "money", "Net income", "净利润", "Net profit", "Profit", width=14),
         _c("days_beyond_terms", "Days beyond terms", "超期天数", "number", "DBT", "平均逾期天数",
-           width=10, help_en="Blank: taken from paid invoices.", help_zh="空白时取自已付发票。"),
+           width=10, help_en="Blank: taken from paid invoices.", help_zh="空白时取自已收款发票。"),
         _c("late_share", "Late share", "逾期付款比例", "percent", "Share paid late", "Late %",
            "迟付比例", minimum=0, maximum=1, width=10,
            help_en="Share of invoices paid late, 0-100 %. Blank: taken from paid invoices.",
-           help_zh="迟付发票占比；空白时取自已付发票。"),
+           help_zh="逾期付款的发票占比（0-100%）；空白时取自已收款发票。"),
         _c("defaults_12m", "Defaults 12m", "近12个月违约次数", "int", "Defaults", "违约次数",
            minimum=0, width=9),
         _c("industry_risk", "Industry risk", "行业风险", "risk", "行业风险等级", minimum=1,
@@ -301,32 +308,35 @@ BUYERS = TableSchema(
            maximum=5, width=9, help_en="1 low .. 5 very high.", help_zh="1 低 .. 5 很高。"),
         _c("management_changes_12m", "Management changes 12m", "近12个月管理层变动",
            "int", "Management changes", "管理层变动", minimum=0, width=11),
-        _c("negative_news", "Negative news", "负面新闻", "flag", "Adverse news", "负面消息",
-           width=9, help_en="Y or N.", help_zh="是 或 否。"),
+        _c("negative_news", "Negative news", "负面舆情", "flag", "Adverse news", "负面消息", "有负面舆情",
+           former=("负面新闻",), width=9, help_en="Y or N.", help_zh="是 或 否。"),
         _c("years_in_business", "Years in business", "经营年限", "number", "Years trading",
            "成立年限", minimum=0, width=9),
         _c("oldest_overdue_days", "Oldest overdue (days)", "最久逾期天数", "number",
            "Oldest item overdue", "最长逾期天数", minimum=0, width=10,
            help_en="Days the oldest open invoice is overdue. Blank: taken from open invoices.",
-           help_zh="最久一张未付发票的逾期天数；空白时取自未付发票。"),
+           help_zh="最久一张未收发票的逾期天数；空白时取自未收发票。"),
         _c("history_invoices", "Payment history (invoices)", "付款记录（发票数）", "int",
            "History invoices", "付款记录", minimum=0, width=10,
            help_en="Invoices paid or past due. Blank: counted from the ledger.",
-           help_zh="已付或已到期的发票数；空白时按账簿统计。"),
+           help_zh="已收款或已到期的发票数；空白时按账簿统计。"),
         _c("annual_sales", "Expected annual sales (buyer ccy)", "预计年销售额（客户币种）", "money", "Expected annual sales", "预计年销售额", "Annual sales",
            "Sales to buyer", "年销售额", "预计销售额", minimum=0, width=14,
            help_en="What we expect to sell to this buyer in a year.",
            help_zh="预计一年内向该客户的销售额。"),
         _c("payment_terms_days", "Payment terms (days)", "账期（天）", "int", "Terms",
            "Payment terms", "Terms days", "账期", "付款期限", minimum=0, maximum=720, width=9),
-        _c("requested_limit", "Requested limit (buyer ccy)", "申请额度（客户币种）", "money", "Requested limit", "申请额度", "Requested",
-           "申请信用额度", minimum=0, width=13),
-        _c("current_limit", "Current limit (buyer ccy)", "现有额度（客户币种）", "money", "Current limit", "现有额度", "Credit limit", "Limit",
-           "当前额度", "信用额度", minimum=0, width=13,
+        _c("requested_limit", "Requested limit (buyer ccy)", "申请信用额度（客户币种）", "money", "Requested limit",
+           "申请额度", "Requested", "申请信用额度", former=("申请额度（客户币种）",), minimum=0, width=13),
+        _c("current_limit", "Current limit (buyer ccy)", "现有信用额度（客户币种）", "money", "Current limit", "现有额度",
+           "Credit limit", "Limit", "当前额度", "信用额度", "现有信用额度", former=("现有额度（客户币种）",),
+           minimum=0, width=13,
            help_en="The limit granted today (blank: the recommended limit).",
-           help_zh="目前已批准的额度（空白时用建议额度）。"),
-        _c("insured_limit", "Insured limit (buyer ccy)", "投保额度（客户币种）", "money", "Insured limit", "投保额度", "Insurer limit", "信用保险额度",
-           "保险额度", minimum=0, width=13),
+           help_zh="目前已批准的信用额度（空白时用建议信用额度）。"),
+        _c("insured_limit", "Insured limit (buyer ccy)", "信保限额（客户币种）", "money", "Insured limit", "投保额度",
+           "Insurer limit", "信用保险额度", "保险额度", "信保限额", "信用限额", former=("投保额度（客户币种）",),
+           minimum=0, width=13, help_en="The credit limit the credit insurer approved for this buyer.",
+           help_zh="信用保险公司对该客户批复的限额。"),
         _c("owner", "Owner", "负责人", "text", "Account manager", "Credit controller", "客户经理",
            width=12),
         _c("buyer_type", "Buyer type", "客户类型", "text", "企业规模", "单位性质", width=12,
@@ -346,47 +356,54 @@ BUYERS = TableSchema(
         _c("security_amount", "Security held (buyer ccy)", "担保金额（客户币种）", "money", "Security",
            "Guarantee", "Security amount", "担保金额", "保证金", minimum=0, width=13,
            help_en="Guarantees, deposits or letters of credit held; carries a limit in band D.",
-           help_zh="所持保函、保证金或信用证；D级客户的额度以此为限。"),
+           help_zh="所持保函、保证金或信用证；D级客户的信用额度以此为限。"),
         _c("last_review", "Last review", "上次复核日期", "date", "Last reviewed", "Reviewed",
            "复核日期", width=11, help_en="Date of the last credit review (blank: review now).",
            help_zh="上次信用复核日期（空白表示立即复核）。"),
-        _c("override_decision", "Override decision", "手工决定", "text", "Manual decision",
-           "人工决定", width=16, help_en="A decision typed by a manager; needs an expiry date and a name.",
-           help_zh="经理手工填写的决定；须填写有效期和决定人。"),
-        _c("override_limit", "Override limit (buyer ccy)", "手工额度（客户币种）", "money",
-           "Override limit", "Manual limit", "手工额度", minimum=0, width=13),
-        _c("override_expiry", "Override until", "手工决定有效期至", "date", "Override expiry",
-           "Override expires", "有效期至", width=11),
-        _c("override_by", "Override by", "手工决定人", "text", "Decided by", "决定人", width=12),
+        _c("override_decision", "Override decision", "人工审批结论", "text", "Manual decision",
+           "人工决定", former=("手工决定",), width=16,
+           help_en="A decision typed by a manager; needs an expiry date and a name.",
+           help_zh="经理人工填写的审批结论；须填写有效期和审批人。"),
+        _c("override_limit", "Override limit (buyer ccy)", "人工核定信用额度（客户币种）", "money",
+           "Override limit", "Manual limit", "手工额度", former=("手工额度（客户币种）",), minimum=0, width=13),
+        _c("override_expiry", "Override until", "人工审批有效期至", "date", "Override expiry",
+           "Override expires", "有效期至", former=("手工决定有效期至",), width=11),
+        _c("override_by", "Override by", "人工审批人", "text", "Decided by", "决定人",
+           former=("手工决定人",), width=12),
         # ------------------------------------------------------------ written by refresh
         _o("exposure", "Exposure (base ccy)", "风险敞口（本位币）", "money", "Exposure", "风险敞口",
            "Open balance", "应收余额", width=13,
-           help_en="Open invoices in base currency.", help_zh="未结发票余额（本位币）。"),
+           help_en="Open invoices in base currency.", help_zh="未收发票余额（本位币）。"),
         _o("overdue", "Overdue (base ccy)", "逾期金额（本位币）", "money", "Overdue", "逾期金额",
            width=13),
         _o("dbt_ledger", "Days beyond terms (ledger)", "超期天数（账簿）", "number", width=11),
-        _o("late_share_ledger", "Late share (ledger)", "迟付比例（账簿）", "percent", width=10),
-        _o("score", "Score", "评分", "int", "TradeScore", width=7),
+        _o("late_share_ledger", "Late share (ledger)", "逾期付款比例（账簿）", "percent",
+           former=("迟付比例（账簿）",), width=10),
+        _o("score", "Score", "信用评分", "int", "TradeScore", former=("评分",), width=7),
         _o("band", "Band", "风险等级", "text", "Risk band", "等级", width=6),
-        _o("grade", "Grade", "级别", "int", width=6),
-        _o("pd", "PD 12m", "违约概率", "percent", "PD", "Probability of default", "12个月违约概率",
-           width=8),
+        _o("grade", "Grade", "风险级别（1-10）", "int", "风险级别", former=("级别",), width=6),
+        _o("pd", "PD 12m", "违约概率（12个月）", "percent", "PD", "Probability of default", "12个月违约概率",
+           former=("违约概率",), width=8),
         _o("coverage", "Data coverage", "数据完整度", "percent", "Coverage", width=9),
-        _o("reasons", "Main reasons", "主要原因", "text", "Reasons", width=48),
-        _o("recommended_limit", "Recommended limit (base ccy)", "建议额度（本位币）", "money",
-           "Recommended limit", "建议额度", "Recommended", width=14),
-        _o("recommended_limit_ccy", "Recommended limit (buyer ccy)", "建议额度（客户币种）", "money",
-           width=14, help_en="The recommended limit in the buyer's currency.",
-           help_zh="以客户币种表示的建议额度。"),
-        _o("decision", "Decision", "决定", "text", "审批结果", width=20),
+        _o("reasons", "Main reasons", "主要扣分原因", "text", "Reasons", former=("主要原因",), width=48),
+        _o("recommended_limit", "Recommended limit (base ccy)", "建议信用额度（本位币）", "money",
+           "Recommended limit", "建议额度", "Recommended", "建议信用额度", former=("建议额度（本位币）",),
+           width=14),
+        _o("recommended_limit_ccy", "Recommended limit (buyer ccy)", "建议信用额度（客户币种）", "money",
+           former=("建议额度（客户币种）",), width=14,
+           help_en="The recommended limit in the buyer's currency.",
+           help_zh="以客户币种表示的建议信用额度。"),
+        _o("decision", "Decision", "审批建议", "text", "审批结果", former=("决定",), width=20),
         _o("recommended_terms", "Recommended terms (days)", "建议账期（天）", "int", width=10),
-        _o("approval_level", "Approval level", "审批级别", "text", "Approver", width=17),
-        _o("utilisation", "Utilisation", "额度使用率", "percent", "Utilization", width=10),
+        _o("approval_level", "Approval level", "审批权限", "text", "Approver", former=("审批级别",),
+           width=17),
+        _o("utilisation", "Utilisation", "信用额度使用率", "percent", "Utilization",
+           former=("额度使用率",), width=15),
         _o("over_limit", "Over limit (base ccy)", "超额金额（本位币）", "money", "Over limit",
            "超额金额", width=12),
-        _o("score_change", "Score change", "评分变化", "int", "Change", width=8),
+        _o("score_change", "Score change", "信用评分变化", "int", "Change", former=("评分变化",), width=13),
         _o("action", "Action", "建议措施", "text", "Flag", width=34),
-        _o("decision_rule", "Deciding rule", "决定依据", "text", "Rule", width=40),
+        _o("decision_rule", "Deciding rule", "审批依据", "text", "Rule", former=("决定依据",), width=40),
         _o("next_review", "Next review", "下次复核日期", "date", width=11),
     ),
     key="buyer_id",
@@ -401,17 +418,17 @@ INVOICES = TableSchema(
         _c("buyer_id", "Buyer ID", "客户编号", "id", "Customer ID", "Customer No", "Account",
            "Debtor", "客户代码", "客户ID", "客户号", required=True, width=11),
         _c("currency", "Currency", "币种", "text", "Curr", "Ccy", "货币", width=8),
-        _c("amount", "Amount", "金额", "money", "Invoice amount", "Gross amount", "发票金额",
-           "含税金额", required=True, width=14,
+        _c("amount", "Amount", "发票金额", "money", "Invoice amount", "Gross amount", "含税金额",
+           "价税合计", former=("金额",), required=True, width=14,
            help_en="Negative for a credit note.", help_zh="红字发票（贷项）为负数。"),
-        _c("paid_amount", "Paid amount", "已付金额", "money", "Paid", "Amount paid", "已收金额",
-           "回款金额", width=14),
+        _c("paid_amount", "Paid amount", "已收金额", "money", "Paid", "Amount paid", "回款金额",
+           "实收金额", former=("已付金额",), width=14),
         _c("invoice_date", "Invoice date", "开票日期", "date", "Date", "Document date",
            "发票日期", width=11),
         _c("due_date", "Due date", "到期日", "date", "Due", "Net due date", "到期日期",
            "应收日期", required=True, width=11),
-        _c("paid_date", "Paid date", "付款日期", "date", "Payment date", "Cleared", "Clearing date",
-           "收款日期", "结清日期", width=11),
+        _c("paid_date", "Paid date", "收款日期", "date", "Payment date", "Cleared", "Clearing date",
+           "结清日期", former=("付款日期",), width=11),
         _c("disputed", "Disputed", "争议", "flag", "Dispute", "In dispute", "有争议", "是否争议",
            width=9),
         _c("promise_date", "Promise date", "承诺付款日", "date", "Promise to pay", "PTP date",
@@ -437,7 +454,7 @@ BANDS = TableSchema(
     "policy",
     (
         _c("band", "Band", "风险等级", "id", "等级", required=True, width=8),
-        _c("min_score", "Min score", "最低评分", "number", "From score", required=True,
+        _c("min_score", "Min score", "最低信用评分", "number", "From score", former=("最低评分",), required=True,
            minimum=1, maximum=100, width=10),
         _c("label_en", "Label (English)", "说明（英文）", "text", "Label", width=26),
         _c("label_zh", "Label (Chinese)", "说明（中文）", "text", width=18),
@@ -458,7 +475,7 @@ LIMIT_RULES = TableSchema(
            width=12),
         _c("payment_terms_days", "Payment terms (days)", "账期（天）", "int", "Terms",
            required=True, minimum=0, width=10),
-        _c("max_limit", "Maximum limit", "最高额度", "money", "Max limit", minimum=0, width=14,
+        _c("max_limit", "Maximum limit", "最高信用额度", "money", "Max limit", former=("最高额度",), minimum=0, width=14,
            help_en="Blank: no maximum.", help_zh="空白表示不设上限。"),
         _c("review_months", "Review every (months)", "复核周期（月）", "int", "Review months",
            minimum=1, maximum=60, width=10),
@@ -470,7 +487,8 @@ APPROVAL = TableSchema(
     "tblApproval",
     "policy",
     (
-        _c("up_to", "Limit up to", "额度上限", "money", "Up to", required=True, minimum=0, width=14,
+        _c("up_to", "Limit up to", "信用额度上限", "money", "Up to", former=("额度上限",), required=True, minimum=0,
+           width=14,
            help_en="Blank on the last row: any amount.", help_zh="最后一行空白表示不限金额。"),
         _c("level_en", "Approver (English)", "审批人（英文）", "text", "Approver", required=True,
            width=20),
@@ -484,7 +502,7 @@ DUNNING = TableSchema(
     (
         _c("from_days", "From days overdue", "逾期天数起", "int", "From days", required=True,
            minimum=1, width=10),
-        _c("step", "Step", "步骤", "id", required=True, width=16),
+        _c("step", "Step", "阶段代码", "id", "催收阶段", former=("步骤",), required=True, width=16),
         _c("action_en", "Action (English)", "措施（英文）", "text", "Action", required=True,
            width=30),
         _c("action_zh", "Action (Chinese)", "措施（中文）", "text", width=18),
@@ -510,7 +528,7 @@ LETTERS = TableSchema(
     "tblLetters",
     "policy",
     (
-        _c("step", "Step", "步骤", "text", required=True, width=16),
+        _c("step", "Step", "阶段代码", "text", "催收阶段", former=("步骤",), required=True, width=16),
         _c("language", "Language", "语言", "text", "Lang", required=True, width=9),
         _c("subject", "Subject", "主题", "text", "Title", "标题", required=True, width=30),
         _c("body", "Text", "正文", "text", "Body", "Letter", "内容", required=True, width=60,
@@ -528,7 +546,7 @@ LETTERS_LOG = TableSchema(
         _c("date", "Date", "日期", "date", required=True, width=11),
         _c("buyer_id", "Buyer ID", "客户编号", "id", "Customer ID", "客户代码", required=True, width=11),
         _c("name", "Name", "客户名称", "text", width=30),
-        _c("step", "Step", "步骤", "text", required=True, width=16),
+        _c("step", "Step", "阶段代码", "text", "催收阶段", former=("步骤",), required=True, width=16),
         _c("amount", "Amount asked", "催收金额", "text", width=24),
         _c("items", "Invoices", "发票数", "int", width=9),
         _c("file", "File", "文件", "text", width=36),
@@ -547,9 +565,9 @@ HISTORY = TableSchema(
         _c("buyer_id", "Buyer ID", "客户编号", "id", "Customer ID", "客户代码", required=True,
            width=11),
         _c("name", "Name", "客户名称", "text", width=30),
-        _c("score", "Score", "评分", "number", required=True, width=8),
+        _c("score", "Score", "信用评分", "number", former=("评分",), required=True, width=8),
         _c("band", "Band", "风险等级", "text", width=8),
-        _c("pd", "PD 12m", "违约概率", "percent", width=9),
+        _c("pd", "PD 12m", "违约概率（12个月）", "percent", "违约概率", width=9),
     ),
 )
 
@@ -592,13 +610,13 @@ IMPORT = TableSchema(
            "Party Name", "Contact", "往来单位", "客户", "Name 1", "Name"),
         _more(INVOICES.column("currency"), "币别", "Document currency", "Currency code", "Curr.",
               "Währung"),
-        _more(INVOICES.column("amount"), "价税合计", "Invoiced Amount", "Total",
+        _more(INVOICES.column("amount"), "Invoiced Amount", "Total",
               "Amount in doc. curr.", "Amount in document currency", "原币金额", "应收金额",
               "Original amount"),
         _more(INVOICES.column("paid_amount"), "Paid Amount", "已核销金额", "收回金额"),
-        _c("open_amount", "Open amount", "未核销金额", "money", "Remaining", "Outstanding",
+        _c("open_amount", "Open amount", "未收金额", "money", "未核销金额", "Remaining", "Outstanding",
            "Outstanding Amount", "Open Balance", "Balance due", "Amount due", "Residual",
-           "Amount Residual", "余额", "原币余额", "未收金额", "原币未核销金额"),
+           "Amount Residual", "余额", "原币余额", "原币未核销金额"),
         _more(INVOICES.column("invoice_date"), "Posting Date", "Invoice Date", "业务日期",
               "单据日期", "Doc. Date", "Belegdatum", "记账日期"),
         _more(INVOICES.column("due_date"), "Due date (net)", "Nettofälligkeit", "Net due dt"),
@@ -1077,7 +1095,7 @@ def reference_markdown() -> str:
                   "|---|---|---|---|---|---|"]
         for c in table.columns:
             role = "output" if c.output else ("required" if c.required else "optional")
-            aliases = ", ".join(c.aliases) or "-"
+            aliases = ", ".join((*c.former, *c.aliases)) or "-"
             lines.append(f"| `{c.name}` | {c.en} | {c.zh} | {c.kind} | {role} | {aliases} |")
         lines.append("")
     return "\n".join(lines)

@@ -27,7 +27,7 @@ from xlcredit.workbook.excel_values import broadcast, excel_error, to_numbers
 __all__ = ["CREDIT_LIMIT", "CREDIT_LIMIT_DETAIL"]
 
 _DOC_SCORE = "TradeScore 1..100 of the buyer (higher is safer), e.g. =TRADESCORE(...). Blank or #N/A = not rated: band E, no credit."
-_DOC_EQUITY = "Tangible net worth: book equity less intangible assets. Blank if unknown. Negative gives no capacity on this basis."
+_DOC_EQUITY = "Net worth: book equity (total assets less total liabilities). Blank if unknown. Negative gives no capacity on this basis."
 _DOC_WC = "Working capital: current assets less current liabilities. Blank if unknown. Negative gives no capacity on this basis."
 _DOC_REVENUE = "Annual revenue (turnover) of the buyer. Blank if unknown. Capacity uses the smallest of the band's shares of the known bases."
 _DOC_SALES = "Optional. Expected sales to this buyer over a year; need = sales x (terms + 30 buffer days) / 365 when no requested amount is given."
@@ -165,12 +165,12 @@ def CREDIT_LIMIT_DETAIL(
 
     >>> CREDIT_LIMIT_DETAIL(60.0, 80000.0, None, 700000.0, None, None, 50000.0, None, 35000.0)
     [[28000.0, 'B', 'Approve reduced limit', 'Credit manager', 45.0, -7000.0,
-      'limited by 35% of tangible net worth; current exposure exceeds the new limit']]
+      'limited by 35% of net worth; current exposure exceeds the new limit']]
 
     The same in Chinese, for a buyer with no exposure given (headroom unknown):
 
     >>> CREDIT_LIMIT_DETAIL(60.0, 80000.0, None, 700000.0, None, None, 50000.0, None, None, "zh-CN")
-    [[28000.0, 'B', '批准（降低额度）', '信用经理', 45.0, '#N/A 未提供当前敞口', '受限于有形净资产的35%']]
+    [[28000.0, 'B', '降额批准', '信用经理', 45.0, '#N/A 未提供风险敞口', '受限于净资产的35%']]
     """
     frame, problems = _compute(
         (score, equity, working_capital, revenue, annual_sales_to_buyer, payment_terms_days,
@@ -178,7 +178,7 @@ def CREDIT_LIMIT_DETAIL(
         language,
     )
     zh = language_of(language) == "zh-CN"
-    no_exposure = "未提供当前敞口" if zh else "no current exposure given"
+    no_exposure = "未提供风险敞口" if zh else "no current exposure given"
     out: list[list[Cell]] = []
     table = frame[["limit", "band", "decision_text", "approval_level", "terms_days",
                    "headroom", "reason"]].to_numpy(dtype=object)
