@@ -860,6 +860,41 @@ class _Sheets:
         return sheet
 
 
+class FakeDocProperty(Bag):
+    """A ``DocumentProperty``: Name, Type (MsoDocProperties), Value."""
+
+    def __init__(self, owner: FakeDocProperties, **values: Any) -> None:
+        super().__init__(**values)
+        self._owner = owner
+
+    def Delete(self) -> None:
+        self._owner.items.remove(self)
+
+
+class FakeDocProperties:
+    """``Workbook.CustomDocumentProperties``: 1-based Item, Add with keywords; as in Excel,
+    a number property returns a float and adding an existing name fails."""
+
+    def __init__(self) -> None:
+        self.items: list[FakeDocProperty] = []
+
+    @property
+    def Count(self) -> int:
+        return len(self.items)
+
+    def Item(self, index: int) -> FakeDocProperty:
+        return self.items[index - 1]
+
+    def Add(self, Name: str, LinkToContent: bool, Type: int, Value: Any) -> FakeDocProperty:
+        if any(p.Name == Name for p in self.items):
+            raise ComError(f"a property named {Name} already exists")
+        if Type == 1:
+            Value = float(Value)
+        prop = FakeDocProperty(self, Name=Name, Type=Type, Value=Value)
+        self.items.append(prop)
+        return prop
+
+
 class FakeBook:
     """``xw.Book``."""
 
@@ -868,7 +903,7 @@ class FakeBook:
         self.sheets = _Sheets(self)
         self.names = _Names("")
         self.active_sheet: FakeSheet | None = None
-        self.api = Bag(Name=name)
+        self.api = Bag(Name=name, CustomDocumentProperties=FakeDocProperties())
 
     def add_sheet(self, name: str) -> FakeSheet:
         sheet = FakeSheet(self, name)
@@ -964,6 +999,11 @@ def open_book(path: Path, app: FakeApp | None = None) -> FakeBook:
                                                       operator, stored))
         for name, defined in ws.defined_names.items():
             sheet.names.items.append(FakeName(sheet.names.items, f"{ws.title}!{name}", defined.value))
+    for prop in wb.custom_doc_props.props:  # numbers come back from COM as float
+        value = float(prop.value) if isinstance(prop.value, int) else prop.value
+        book.api.CustomDocumentProperties.items.append(FakeDocProperty(
+            book.api.CustomDocumentProperties, Name=prop.name,
+            Type=1 if isinstance(value, float) else 4, Value=value))
     book.sheets[0].activate()
     app.active_book = book
     return book

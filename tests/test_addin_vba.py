@@ -48,6 +48,7 @@ RIBBON_ENTRY_POINTS = {
     "ribbon_open_policy",
     "ribbon_help",
     "ribbon_import_ledger",
+    "ribbon_upgrade_workbook",
 }
 # VBA keywords and names that cannot be a procedure or argument name (VBA language reference).
 VBA_RESERVED = {
@@ -260,7 +261,8 @@ def test_labels_in_english_and_chinese(modules: dict[str, str]) -> None:
         assert table[(g.id, "label")] == (g.zh, g.en)
     assert [b.en for b in ribbon.BUTTONS] == [
         "Refresh all", "Refresh buyers", "Flag high risk", "Aging", "Collections",
-        "Dashboard", "Credit hold", "Import ledger", "Payment plan", "Statement", "Policy", "Help and version",
+        "Dashboard", "Credit hold", "Import ledger", "Payment plan", "Statement", "Policy", "Upgrade workbook",
+        "Help and version",
     ]
 
 

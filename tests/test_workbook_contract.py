@@ -1013,3 +1013,24 @@ def test_excel_writes_each_output_block_with_one_range_assignment(tmp_path: Path
     assert [sheet.cells[(5 + rows + i, 1)] for i in range(30)] == [f"k{i}0" for i in range(30)]
     assert [sheet.cells[(5 + rows + i, 2)] for i in range(30)] == [float(i) for i in range(30)]
     assert sheet.formulas[(2, 2)] == f"=SUM(B4:B{3 + rows})"
+
+
+# -- document properties (issue 16: the template version stamp) ---------------------------------
+def test_document_properties_round_trip_and_keep_the_others(harness: Any, source: Path) -> None:
+    book = harness.open(source)
+    try:
+        assert book.document_property("xlcredit.template_version") is None
+        book.set_document_property("Department", "Credit")
+        book.set_document_property("xlcredit.template_version", 1)
+        book.set_document_property("xlcredit.template_version", 2)  # changed, not added twice
+        assert book.document_property("xlcredit.template_version") == 2
+        assert book.document_property("Department") == "Credit"
+        harness.finish(book)
+    except BaseException:
+        harness.discard(book)
+        raise
+    if isinstance(harness, FileHarness):  # Excel's own view of the saved file
+        props = {p.name: p.value for p in openpyxl.load_workbook(source).custom_doc_props.props}
+        assert props == {"Department": "Credit", "xlcredit.template_version": 2}
+        with zipfile.ZipFile(source) as z:
+            assert z.read("docProps/custom.xml").count(b"xlcredit.template_version") == 1

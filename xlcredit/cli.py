@@ -311,6 +311,31 @@ def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_upgrade(args: argparse.Namespace, out: TextIO) -> int:
+    from xlcredit.macros.upgrade import upgrade
+    from xlcredit.workbook.files import FileWorkbook
+
+    path = _workbook_path(Path(args.book), must_exist=True)
+    output = _workbook_path(Path(args.output), must_exist=False) if args.output else None
+    if output is not None and not output.parent.is_dir():
+        raise WorkbookError(Message("cli.no_output_folder", {"folder": str(output.parent)}))
+    with FileWorkbook.open(path, output=output, read_only=args.dry_run) as book:
+        args.ui.learn(book)
+        plan = upgrade(book, dry_run=args.dry_run)
+        if not args.dry_run and (plan.needed or output is not None):
+            book.save()
+    lines = plan.lines()
+    print(lines[0], file=out)
+    for line in lines[1:]:
+        print(f"  {line}", file=out)
+    lang = args.ui.chosen or plan.language
+    if args.dry_run:
+        print(text("upgrade.dry_run", lang), file=out)
+    elif plan.needed:
+        print(text("upgrade.saved", lang, book=output or path), file=out)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from xlcredit.workbook import templates
 
@@ -370,7 +395,8 @@ def cmd_addin(args: argparse.Namespace, out: TextIO) -> int:
 
 
 #: The argument naming the workbook a command reads, whose language its messages follow.
-_BOOK_ARGUMENT = {"import": "book", "refresh": "path", "statements": "path", "letters": "path"}
+_BOOK_ARGUMENT = {"import": "book", "refresh": "path", "statements": "path", "letters": "path",
+                  "upgrade": "book"}
 
 
 # --------------------------------------------------------------------------- parser
@@ -492,6 +518,12 @@ def build_parser(lang: str = "en", *, defer_errors: bool = False) -> argparse.Ar
     refresh.add_argument("--output", default=None, metavar="OUT", help=t("cli.h_output"))
     refresh.add_argument("--force", action="store_true", help=t("cli.h_refresh_force"))
     refresh.set_defaults(handler=cmd_refresh)
+
+    upgrade = command("upgrade", help=t("cli.h_upgrade"), description=t("cli.d_upgrade"))
+    upgrade.add_argument("book", help=t("cli.h_path"))
+    upgrade.add_argument("--output", default=None, metavar="OUT", help=t("cli.h_upgrade_output"))
+    upgrade.add_argument("--dry-run", action="store_true", help=t("cli.h_dry_run"))
+    upgrade.set_defaults(handler=cmd_upgrade)
 
     demo = command("demo", help=t("cli.h_demo"), description=t("cli.d_demo"))
     demo.add_argument("dir", nargs="?", default="demo", help=t("cli.h_dir"))

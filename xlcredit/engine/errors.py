@@ -66,6 +66,12 @@ class WorkbookLockedError(WorkbookError):
     exit_code = 6
 
 
+class WorkbookChangedError(WorkbookLockedError):
+    """The file was changed by someone else between reading it and replacing it."""
+
+    exit_code = 6
+
+
 def describe(value: object, limit: int = 40) -> str:
     """Show a user's value in a message, shortened and quoted when it is text.
 

@@ -47,6 +47,7 @@ from xlcredit.macros.ribbon import (
     ribbon_refresh_all,
     ribbon_refresh_buyers,
     ribbon_statement,
+    ribbon_upgrade_workbook,
 )
 from xlcredit.macros.score_history import update_score_history
 
@@ -74,5 +75,6 @@ __all__ = [
     "ribbon_refresh_all",
     "ribbon_refresh_buyers",
     "ribbon_statement",
+    "ribbon_upgrade_workbook",
     "update_score_history",
 ]

@@ -19,6 +19,7 @@ from xlcredit.macros.run import (
     _open,
 )
 from xlcredit.macros.score_history import update_score_history
+from xlcredit.macros.upgrade import upgrade_problem
 from xlcredit.workbook.port import Workbook
 
 Progress = Callable[[float, str], None]
@@ -38,17 +39,20 @@ class RefreshSummary:
     language: str = "en"
     receivables: float = 0.0
     sheets: list[str] = field(default_factory=list)
+    #: "An upgrade is available and what it would change", when the template is older.
+    upgrade: str | None = None
 
     def lines(self) -> list[str]:
         """The summary as short lines of text in the run's language."""
         dso = "n/a" if math.isnan(self.dso) else f"{self.dso:,.1f}"
+        extra = [self.upgrade] if self.upgrade else []
         if self.language == "zh-CN":
             return [f"客户 {self.buyers}，高风险 {self.high_risk}",
                     f"逾期 {self.overdue_total:,.2f} {self.base_currency}，DSO {dso} 天",
-                    f"数据问题 {self.problems}（见“问题”表）"]
+                    f"数据问题 {self.problems}（见“问题”表）", *extra]
         return [f"Buyers {self.buyers}, high risk {self.high_risk}",
                 f"Overdue {self.overdue_total:,.2f} {self.base_currency}, DSO {dso} days",
-                f"Problems {self.problems} (see the Problems sheet)"]
+                f"Problems {self.problems} (see the Problems sheet)", *extra]
 
 
 def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Progress | None = None) -> RefreshSummary:
@@ -83,6 +87,9 @@ def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Prog
     report(0.02, "Reading tables")
     run = _open(workbook, as_of)
     lang = run.lang
+    upgrade = upgrade_problem(workbook, lang)
+    if upgrade is not None:  # an older template: the run goes on, the Problems sheet says so
+        run.problems.append(upgrade)
     report(0.15, "Scoring buyers")
     n = refresh_buyers(workbook, _run=run)
     report(0.40, "Flagging high-risk buyers")
@@ -103,6 +110,6 @@ def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Prog
     return RefreshSummary(
         buyers=n, high_risk=high, overdue_total=figures["overdue"], dso=figures["dso"],
         problems=n_problems, base_currency=run.ccy, as_of=run.as_of, language=lang,
-        receivables=figures["receivables"],
+        receivables=figures["receivables"], upgrade=upgrade.rule if upgrade is not None else None,
         sheets=[_sheet(r, lang) for r in ("aging", "collections", "dashboard", "credit_hold", "history", "problems")],
     )

@@ -191,6 +191,19 @@ def ribbon_open_policy() -> None:
     _ribbon(run)
 
 
+def ribbon_upgrade_workbook() -> None:
+    """Ribbon button "Upgrade workbook": the same upgrade as ``xlcredit upgrade`` on the open
+    workbook (the user saves it), then what changed in a message box."""
+    from xlcredit.macros.upgrade import upgrade
+
+    def run(book: Workbook) -> None:
+        plan = upgrade(book)
+        book.progress(1.0, "")
+        book.alert("\n".join(plan.lines()))
+
+    _ribbon(run)
+
+
 def ribbon_help() -> None:
     """Ribbon button "Help": version and where the documentation is."""
     from importlib.metadata import PackageNotFoundError, version

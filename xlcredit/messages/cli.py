@@ -120,6 +120,18 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "将刷新后的工作簿写到此处，而不覆盖 PATH"),
     "cli.h_refresh_force": ("refresh even when Excel's or LibreOffice's lock file says the book is open",
                             "即使 Excel 或 LibreOffice 的锁定文件显示工作簿已打开，也强制刷新"),
+    "cli.h_upgrade": ("bring a workbook made from an older template to the current one",
+                      "将用旧版模板制作的工作簿升级到当前模板"),
+    "cli.d_upgrade": ("Compare the workbook with the current template and add what is missing: columns, tables "
+                      "(on new sheets), Policy settings with their defaults, the template version stamp. Every "
+                      "row, column, sheet, chart, comment, name and formula of yours is kept; a header renamed in "
+                      "the template keeps your spelling (read as an alias). Prints what changed. See "
+                      "docs/teams.md.",
+                      "将工作簿与当前模板比较并补上缺少的部分：列、表（放在新工作表中）、信用政策设置（取默认值）"
+                      "和模板版本标记。您的所有行、列、工作表、图表、批注、名称和公式都会保留；模板中改名的列标题"
+                      "保留您的写法（作为别名读取）。完成后列出修改内容。详见 `docs/teams.md`。"),
+    "cli.h_upgrade_output": ("write the upgraded workbook here instead of replacing BOOK",
+                             "将升级后的工作簿写到此处，而不覆盖 `BOOK`"),
     "cli.h_demo": ("write a sample workbook and refresh it", "生成示例工作簿并刷新"),
     "cli.d_demo": ("Write a sample workbook of realistic size and refresh it.", "生成一个规模接近实际的示例工作簿并刷新。"),
     "cli.h_dir": ("folder for the workbook (default: demo)", "工作簿所在文件夹（默认：`demo`）"),

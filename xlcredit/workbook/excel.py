@@ -696,9 +696,36 @@ class ExcelWorkbook:
         else:
             self.book.app.status_bar = f"xlcredit: {message} ({fraction:.0%})"
 
+    def document_property(self, name: str) -> str | int | float | bool | None:
+        """A custom document property (``Workbook.CustomDocumentProperties``); None when absent."""
+        props = self.book.api.CustomDocumentProperties
+        for i in range(1, int(props.Count) + 1):
+            prop = props.Item(i)
+            if str(prop.Name) == name:
+                value = prop.Value
+                if isinstance(value, float) and value.is_integer() and int(prop.Type) == _MSO_NUMBER:
+                    return int(value)
+                return value  # type: ignore[no-any-return]
+        return None
+
+    def set_document_property(self, name: str, value: str | int) -> None:
+        """Create or change a custom document property; the user saves the workbook."""
+        props = self.book.api.CustomDocumentProperties
+        kind = _MSO_NUMBER if isinstance(value, int) and not isinstance(value, bool) else _MSO_STRING
+        for i in range(1, int(props.Count) + 1):
+            prop = props.Item(i)
+            if str(prop.Name) == name:
+                prop.Delete()  # a property's type cannot change in place
+                break
+        props.Add(name, False, kind, value)  # Name, LinkToContent, Type, Value: positional for COM
+
     def save(self) -> None:
         """Nothing to do: the user saves the open workbook in Excel."""
 
+
+#: MsoDocProperties: the type of a custom document property.
+_MSO_NUMBER = 1
+_MSO_STRING = 4
 
 #: COM FormatCondition Type and Operator codes as SpreadsheetML names them.
 _COM_TYPES = {1: "cellIs", 2: "expression", 4: "dataBar"}

@@ -41,8 +41,15 @@ import pandas as pd
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
-from xlcredit.engine.errors import InputError, SchemaError, WorkbookError, WorkbookLockedError
-from xlcredit.workbook import book_xml, charts
+from xlcredit.engine.errors import (
+    InputError,
+    SchemaError,
+    WorkbookChangedError,
+    WorkbookError,
+    WorkbookLockedError,
+)
+from xlcredit.messages import Message
+from xlcredit.workbook import book_xml, charts, doc_props
 from xlcredit.workbook.book_xml import TableInfo
 from xlcredit.workbook.column_xml import ColumnBlock, plain_values, splice_block, write_block
 from xlcredit.workbook.generated import check_sheet_name, conditional_xml, render_sheet
@@ -55,7 +62,7 @@ from xlcredit.workbook.port import (
     Workbook,
 )
 from xlcredit.workbook.reading import ErrorCell, NoCachedValue
-from xlcredit.workbook.safe_save import WorkbookLock, atomic_write, check_not_open
+from xlcredit.workbook.safe_save import WorkbookLock, atomic_write, check_not_open, fingerprint
 from xlcredit.workbook.sheet_xml import (
     SharedFormulaError,
     cell_is_blank,
@@ -285,6 +292,8 @@ class FileWorkbook:
     # -- loading ---------------------------------------------------------------------------
     def _load(self) -> None:
         self._stat = self._snapshot()
+        #: Size and hash of the file as read: compared just before the atomic replace.
+        self._print = fingerprint(self.output) if self.output == self.path else None
         if os.name == "nt" and not self.read_only and self.output.exists():  # pragma: no cover
             try:  # Excel holds an open workbook with a deny-write share lock
                 with open(self.output, "r+b"):
@@ -1101,11 +1110,7 @@ class FileWorkbook:
         """Write the workbook atomically to ``output`` (the original stays intact on error)."""
         if self.read_only:
             raise WorkbookError(f"{self.path.name} was opened read-only; it cannot be saved.")
-        if self.output == self.path and self._snapshot() != self._stat:
-            raise WorkbookError(
-                f"{self.path.name} was changed by another program while xlcredit was working; "
-                "nothing was saved. Close it elsewhere and refresh again."
-            )
+        self._check_unchanged()
         self.progress(0.95, "Saving")
         self._close_reader()  # Windows cannot replace a file this process still has open
         self._flush()
@@ -1114,11 +1119,37 @@ class FileWorkbook:
                 f"~${glob.escape(self.output.stem)}.*.xlcredit.tmp"
             ):
                 stale.unlink(missing_ok=True)
-        atomic_write(self.output, self.pkg.write_zip)
+        atomic_write(self.output, self.pkg.write_zip, before_replace=self._check_unchanged)
         self._stat = self._snapshot()
+        self._print = fingerprint(self.output) if self.output == self.path else None
         if self.output == self.path:
             self._values = {}
         self.progress(1.0, "Saved")
+
+    def document_property(self, name: str) -> str | int | float | bool | None:
+        """A custom document property of the file; None when absent."""
+        value: str | int | float | bool | None = doc_props.read_properties(self.pkg).get(name)
+        return value
+
+    def set_document_property(self, name: str, value: str | int) -> None:
+        """Create or change a custom document property (``docProps/custom.xml``)."""
+        if self.read_only:
+            raise WorkbookError(f"{self.path.name} was opened read-only; it cannot be changed.")
+        doc_props.set_property(self.pkg, name, value)
+
+    def _check_unchanged(self) -> None:
+        """Stop (WorkbookChangedError, exit code 6) when the file we are about to replace is
+        no longer the one we read: someone saved it on a shared drive meanwhile. The size
+        and hash decide (a coarse or skewed clock on a network share can hide a change from
+        the modification time); a new modification time alone also stops, to be safe."""
+        if self.output != self.path or self._print is None:
+            return
+        now = fingerprint(self.output)
+        if now is None:
+            raise WorkbookChangedError(Message("shared.removed", {"book": self.path.name}))
+        if now != self._print or self._snapshot() != self._stat:
+            raise WorkbookChangedError(Message("shared.changed", {
+                "book": self.path.name, "old_size": self._print[0], "new_size": now[0]}))
 
     def _close_reader(self) -> None:
         if self._calamine is not None:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from xlcredit.engine.errors import PolicyError, SchemaError
 from xlcredit.engine.policy import Policy
+from xlcredit.messages import Message
 from xlcredit.messages import text as _catalogue_text
 from xlcredit.workbook.excel_values import to_dates, to_flags, to_numbers, to_text
 from xlcredit.workbook.reading import DEFAULT_RULES, ReadingRules
@@ -47,6 +48,7 @@ __all__ = [
     "DESCRIPTIONS",
     "LIST_SETTINGS",
     "POLICY_TABLES",
+    "WORKBOOK_SETTINGS",
     "describe_setting",
     "load_policy",
     "policy_from_tables",
@@ -63,8 +65,25 @@ POLICY_TABLES: tuple[TableSchema, ...] = (POLICY, BANDS, LIMIT_RULES, APPROVAL, 
 LIST_SETTINGS: tuple[str, ...] = ("aging.bucket_edges", "score.grade_min_scores",
                                    "provision.invoice_age_edges", "provision.loss_rates")
 
+#: Rows of tblPolicy that describe the workbook, not the credit policy: checked, never
+#: applied to the policy (the template version, see :mod:`xlcredit.workbook.versions`).
+WORKBOOK_SETTINGS: tuple[str, ...] = ("template_version",)
+
+
+def _whole_number(raw: Any) -> int | None:
+    """A whole number >= 0 typed as a number or as text; None otherwise."""
+    try:
+        number = float(str(raw).strip()) if isinstance(raw, str) else float(raw)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() and number >= 0 and not isinstance(raw, bool) else None
+
+
 #: Description of each setting (English, Simplified Chinese).
 DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "template_version": ("Template version this workbook follows (xlcredit upgrade raises it); "
+                         "not a credit rule: leave it as it is.",
+                         "本工作簿所依据的模板版本（由 xlcredit upgrade 更新）；不是信用规则，请勿修改。"),
     "language": ("Language of sheet names, labels and reasons: en or zh-CN.",
                  "工作表名称、标签和原因说明的语言：en 或 zh-CN。"),
     "base_currency": ("Currency all amounts are converted to (three-letter code, e.g. EUR, CNY).",
@@ -487,6 +506,11 @@ def policy_from_tables(
                     continue
                 section, name = key.split(".")
                 pending.append(({section: {name: numbers}}, row, key, raw))
+                continue
+            if key in WORKBOOK_SETTINGS:  # about the workbook, not the credit policy
+                if _whole_number(raw) is None:
+                    problems.append(Problem(sheet, row, key, raw,
+                                            str(Message("upgrade.bad_setting", {"value": raw}))))
                 continue
             if key not in defaults:
                 problems.append(Problem(sheet, row, key, raw,

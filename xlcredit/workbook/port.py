@@ -297,6 +297,17 @@ class Workbook(Protocol):
         nothing for a file), the user's settings restored afterwards even on failure."""
         ...
 
+    def document_property(self, name: str) -> str | int | float | bool | None:
+        """A custom document property (File > Info > Properties > Custom); None when absent.
+
+        xlcredit stamps its template version there (see :mod:`xlcredit.workbook.versions`)."""
+        ...
+
+    def set_document_property(self, name: str, value: str | int) -> None:
+        """Create or change a custom document property (text or whole number); the
+        workbook's other properties are kept."""
+        ...
+
     def save(self) -> None:
         """Persist the changes (atomically for files; a no-op for live Excel)."""
         ...

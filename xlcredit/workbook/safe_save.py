@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import json
 import os
 import platform
@@ -32,10 +33,32 @@ from typing import IO, Any
 
 from xlcredit.engine.errors import WorkbookError, WorkbookLockedError
 
-__all__ = ["WorkbookLock", "atomic_write", "check_not_open", "lock_path", "office_locks"]
+__all__ = ["WorkbookLock", "atomic_write", "check_not_open", "fingerprint", "lock_path", "office_locks"]
 
 #: A lock from another computer older than this is considered abandoned.
 FOREIGN_LOCK_SECONDS = 12 * 3600
+
+
+def fingerprint(path: Path) -> tuple[int, str] | None:
+    """Size and SHA-256 of a file's bytes (None when it is not there): what tells a file
+    changed by someone else on a shared drive, whose clock may be coarse or skewed.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.bin"
+    >>> _ = p.write_bytes(b"abc")
+    >>> fingerprint(p)[0], fingerprint(p)[1][:8]
+    (3, 'ba7816bf')
+    """
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as stream:
+            size = 0
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError:
+        return None
+    return size, digest.hexdigest()
 
 
 def lock_path(target: Path) -> Path:
@@ -206,10 +229,17 @@ def _os_message(exc: OSError, target: Path) -> str:
     return f"Cannot write {target.name}: {exc.strerror or exc}; the file was left as it was."
 
 
-def atomic_write(target: Path, write: Callable[[IO[bytes]], object]) -> None:
+def atomic_write(
+    target: Path,
+    write: Callable[[IO[bytes]], object],
+    *,
+    before_replace: Callable[[], object] | None = None,
+) -> None:
     """Write ``target`` through ``write(stream)`` atomically, keeping its permissions.
 
-    On any failure the temporary file is removed, the original is left as it was, and an
+    ``before_replace`` runs after the new file is complete, just before it replaces
+    ``target``: the last moment to find that someone else changed ``target`` (it raises to
+    stop; the temporary file is then removed). On any failure the temporary file is removed, the original is left as it was, and an
     ``OSError`` becomes a one-line :class:`WorkbookError`.
     """
     target = Path(target)
@@ -242,6 +272,8 @@ def atomic_write(target: Path, write: Callable[[IO[bytes]], object]) -> None:
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(temp, mode)
+        if before_replace is not None:
+            before_replace()
         os.replace(temp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):

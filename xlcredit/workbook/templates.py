@@ -35,9 +35,15 @@ from xlcredit.engine.decisions import DECISIONS
 from xlcredit.engine.policy import Policy
 from xlcredit.messages import text
 from xlcredit.messages.ambient import answering_in
-from xlcredit.workbook.policy_sheet import POLICY_TABLES, policy_tables, table_title
+from xlcredit.workbook.policy_sheet import (
+    POLICY_TABLES,
+    describe_setting,
+    policy_tables,
+    table_title,
+)
 from xlcredit.workbook.sample import SAMPLE_AS_OF, sample_buyers, sample_invoices, sample_policy
 from xlcredit.workbook.schema import BUYERS, INVOICES, NUMBER_FORMATS, SHEET_NAMES, TableSchema
+from xlcredit.workbook.versions import CURRENT_VERSION, PROPERTY, SETTING
 from xlcredit.workbook.widths import CELL_PAD, TEXT_CAP, cell_width, display_width, money_floor
 
 __all__ = ["CURRENCIES", "build_template", "template_path"]
@@ -461,6 +467,8 @@ def _policy_sheet(book: xlsxwriter.Workbook, fm: _Formats, policy: Policy, lang:
     date_fmt = fm.get(num_format="yyyy-mm-dd")
     # tblPolicy on the left
     settings = frames["tblPolicy"]
+    stamp = [SETTING, CURRENT_VERSION, describe_setting(SETTING, lang)]  # last: as upgrade adds it
+    settings = pd.concat([settings, pd.DataFrame([stamp], columns=settings.columns)], ignore_index=True)
     top = 3
     ws.write_string(top - 1, 0, table_title("tblPolicy", lang), fm.get(bold=True, font_size=12))
     n = len(settings)
@@ -598,6 +606,7 @@ def build_template(
     })
     book.set_properties({"title": _t("help_title", lang), "author": "xlcredit",
                          "company": "", "created": dt.datetime(2026, 1, 1)})
+    book.set_custom_property(PROPERTY, CURRENT_VERSION)
     fm = _Formats(book, lang)
     _buyers_sheet(book, fm, buyers, lang)
     _invoices_sheet(book, fm, invoices, lang)

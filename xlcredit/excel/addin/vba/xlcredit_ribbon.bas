@@ -52,6 +52,11 @@ Public Sub OnCreditHold(control As IRibbonControl)
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_build_credit_hold()"
 End Sub
 
+Public Sub OnUpgrade(control As IRibbonControl)
+    If Not WorkbookReady() Then Exit Sub
+    RunPython "import xlcredit.macros; xlcredit.macros.ribbon_upgrade_workbook()"
+End Sub
+
 Public Sub OnImportLedger(control As IRibbonControl)
     If Not WorkbookReady() Then Exit Sub
     RunPython "import xlcredit.macros; xlcredit.macros.ribbon_import_ledger()"
