@@ -106,7 +106,7 @@ def test_items_and_chinese_labels() -> None:
     assert items.loc["I2", "currency"] == "USD" and bool(items.loc["I2", "disputed"])
     assert items.loc["I5", "currency"] == "EUR"  # "eur " read as EUR
     assert items.loc["I4", "days_past_due"] == 150
-    assert r.unaged.set_index("invoice_no").loc["I7", "reason"] == "无JPY汇率"
+    assert r.unaged.set_index("invoice_no").loc["I7", "reason"] == "没有 JPY 的汇率"
 
 
 def test_custom_edges_and_as_of_types() -> None:

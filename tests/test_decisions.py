@@ -157,6 +157,15 @@ def test_unrated_without_overdue_gets_prepayment_not_suspension() -> None:
     assert r["action"].tolist() == ["get_statements"] * 2
 
 
+def test_unrated_buyer_with_cover_too_small_for_a_limit_is_not_suspended() -> None:
+    # Found by the property test above: security 1 rounds to a limit of 0; the buyer owes
+    # 500 not yet due. Its statements say nothing of capacity (it is unrated), so this is
+    # "ask for security" (no_limit), not "no capacity and owes money" (suspend).
+    r = decide_buyers("E", 0, need=0, exposure=500, overdue=0, security_amount=1,
+                      statements_known=np.array([1.0]), as_of=AS_OF)
+    assert r.loc[0, ["decision", "rule"]].tolist() == ["prepayment_or_guarantee", "no_limit"]
+
+
 def test_unrated_insured_buyer_gets_covered_terms_not_cash() -> None:
     # Insured limit 100,000 at 90 % cover: a 90,000 limit on 30 days, manager signs.
     r = decide_buyers("E", 0, need=120_000, insured_limit=100_000, as_of=AS_OF)

@@ -196,8 +196,8 @@ def test_currency_signs() -> None:
                     [["1", "C", None, "¥3,000", "2026-11-01"], ["2", "C", "CNY", "¥3,000", "2026-11-01"],
                      ["3", "C", "USD", "€5", "2026-11-01"]], INVOICES)
     rules = [(p.row, p.rule) for p in t.problems]
-    assert rules == [(2, "amount: '¥3,000' - the sign ¥ could be CNY or JPY; fill the currency column"),
-                     (4, "amount: '€5' is marked € (EUR) but the currency is USD")]
+    assert rules == [(2, "Amount: '¥3,000' - the sign ¥ could be CNY/JPY; fill the currency column"),
+                     (4, "Amount: '€5' is marked € (EUR) but the currency is USD")]
 
 
 def test_plausible_date_window() -> None:
@@ -281,8 +281,8 @@ def test_error_cells_and_formulas_without_result() -> None:
     t = parse_table(["Invoice no", "Buyer ID", "Amount", "Due date", "Paid amount"],
                     [["1", "C", NoCachedValue("B2*2"), "2026-11-01", ErrorCell("#N/A")]], INVOICES)
     rules = [p.rule for p in t.problems]
-    assert rules[0].startswith("amount: the formula =B2*2 has no saved result")
-    assert rules[1] == "paid_amount: the cell shows the error #N/A; fix the formula or the value it refers to"
+    assert rules[0].startswith("Amount: the formula =B2*2 has no saved result")
+    assert rules[1] == "Paid amount: the cell shows the error #N/A; fix the formula or the value it refers to"
 
 
 def test_formula_written_without_values_is_named(tmp_path: Path) -> None:
@@ -313,7 +313,7 @@ def test_problems_are_grouped_and_filed_under_their_column(tmp_path: Path) -> No
     _refresh(path)
     found = _problems(path)
     unknown = [p for p in found if "NOPE" in str(p[4])]
-    assert len(unknown) == 1 and "(8 invoices; also rows 3, 4, 5, 6, 7 and 2 more)" in unknown[0][4]
+    assert len(unknown) == 1 and "(8 invoice(s); also rows 3, 4, 5, 6, 7 and 2 more)" in unknown[0][4]
     assert all(p[2] != "Currency" for p in found)  # "no due date" is filed under Due date
     assert any(p[2] == "Due date" and "required" in p[4] for p in found)
     assert any(p[2] == "Invoice date" and "after the as-of date" in p[4] for p in found)

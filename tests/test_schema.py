@@ -84,14 +84,15 @@ def test_chinese_sheet_with_messy_cells() -> None:
     rules = {(p.row, p.column): p.rule for p in t.problems}
     assert set(rules) == {(5, "到期日"), (5, "争议")}
     assert "is not a date" in rules[(5, "到期日")]
-    assert rules[(5, "争议")].startswith("disputed must be TRUE/FALSE")
+    assert rules[(5, "争议")].startswith("争议 must be TRUE/FALSE")  # named by the sheet's header
+    assert rules[(5, "争议")].render("zh-CN").startswith("争议 必须为")
 
 
 def test_missing_required_column_says_what_to_add() -> None:
     with pytest.raises(SchemaError) as err:
         parse_table(["Invoice no", "Buyer ID", "Amount"], [], INVOICES, sheet="Invoices")
     message = str(err.value)
-    assert "tblInvoices" in message and "due_date" in message and "到期日" in message
+    assert "tblInvoices" in message and "Due date" in message and "到期日" in message
     assert message.endswith("Add the column or rename its header.")
 
 
@@ -117,11 +118,11 @@ def test_row_checks_are_problems_not_crashes() -> None:
     check_invoices(invoices, buyers.frame["buyer_id"])
     found = sorted((p.row, p.column, p.rule.split(" ")[0]) for p in invoices.problems)
     assert found == [
-        (2, "Paid amount", "paid_amount"),
-        (3, "Buyer ID", "buyer_id"),
-        (3, "Due date", "due_date"),
-        (3, "Invoice no", "invoice"),
-        (4, "Buyer ID", "buyer_id"),
+        (2, "Paid amount", "Paid"),
+        (3, "Buyer ID", "Buyer"),
+        (3, "Due date", "Due"),
+        (3, "Invoice no", "Invoice"),
+        (4, "Buyer ID", "Buyer"),
     ]
     frame = problems_frame(invoices.problems)
     assert frame.columns.tolist() == ["sheet", "row", "column", "value", "rule"]
@@ -132,8 +133,10 @@ def test_out_of_range_values_name_the_rule() -> None:
     t = parse_table(["Buyer ID", "Name", "Industry risk", "Late share", "Defaults 12m"],
                     [["C1", "A", 7.0, "150%", 1.5]], BUYERS)
     rules = sorted(p.rule for p in t.problems)
-    assert rules == ["defaults_12m must be a whole number; got 1.5",
-                     "industry_risk must be <= 5; got 7", "late_share must be <= 1; got 1.5"]
+    assert rules == ["Defaults 12m must be a whole number; got 1.5",
+                     "Industry risk must be <= 5; got 7", "Late share must be <= 1; got 1.5"]
+    zh = sorted(p.rule.render("zh-CN") for p in t.problems)  # the headers are the sheet's own
+    assert zh == ["Defaults 12m 必须为整数，实际为 1.5", "Industry risk 必须 ≤ 5，实际为 7", "Late share 必须 ≤ 1，实际为 1.5"]
     assert np.isnan(t.frame["industry_risk"].iat[0])
 
 

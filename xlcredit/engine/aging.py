@@ -62,6 +62,8 @@ from xlcredit.engine.ledger import (
 )
 from xlcredit.engine.policy import AgingPolicy, Policy
 from xlcredit.engine.values import day_numbers, floats, same_rows
+from xlcredit.messages import Message
+from xlcredit.messages import text as catalogue_text
 
 __all__ = [
     "INVOICE_COLUMNS",
@@ -74,11 +76,10 @@ __all__ = [
     "bucket_numbers",
 ]
 
+#: Bucket and total labels by language ({0}, {1}: the bucket's days).
 _LABELS = {
-    "en": {"not_due": "Not due", "over": "Over {0}", "range": "{0}-{1}", "total": "Total",
-           "overdue": "Overdue", "disputed": "Disputed"},
-    "zh-CN": {"not_due": "未到期", "over": "{0}天以上", "range": "{0}-{1}天", "total": "合计",
-              "overdue": "逾期", "disputed": "争议"},
+    lang: {key: catalogue_text(f"aging.{key}", lang) for key in ("not_due", "over", "range", "total", "overdue", "disputed")}
+    for lang in ("en", "zh-CN")
 }
 
 # --------------------------------------------------------------------------- buckets
@@ -87,14 +88,14 @@ def _edges(bucket_edges: Sequence[float] | npt.ArrayLike | None, policy: Policy 
         return tuple(int(e) for e in (policy.aging if policy else AgingPolicy()).bucket_edges)
     edges = np.atleast_1d(floats(bucket_edges, "bucket_edges"))
     if edges.size == 0:
-        raise PolicyError("aging.bucket_edges must list at least one number of days; got none.")
+        raise PolicyError(Message("aging.no_edges"))
     AgingPolicy(bucket_edges=tuple(float(e) for e in edges)).validate()
     return tuple(int(e) for e in edges)
 
 
 def _labels(language: str) -> dict[str, str]:
     if language not in _LABELS:
-        raise InputError(f"language must be 'en' or 'zh-CN'; got {describe(language)}.")
+        raise InputError(Message("aging.language", {"value": describe(language)}))
     return _LABELS[language]
 
 

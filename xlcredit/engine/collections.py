@@ -56,6 +56,7 @@ from xlcredit.engine.late_payment import (
 from xlcredit.engine.ledger import LedgerArrays, dunning_steps, ledger_arrays, position
 from xlcredit.engine.policy import DEFAULT_POLICY, Policy
 from xlcredit.engine.values import day_numbers, floats
+from xlcredit.messages import labels
 
 __all__ = [
     "BUYER_SUMMARY_COLUMNS",
@@ -139,74 +140,76 @@ WORKLIST_COLUMNS: Final[dict[str, str]] = {
 }
 
 #: Simplified-Chinese display labels of the worklist columns, for the sheet builder.
-WORKLIST_LABELS_ZH: Final[dict[str, str]] = {
-    "rank": "优先顺序",
-    "invoice_no": "发票号",
-    "buyer_id": "客户编号",
-    "currency": "币种",
-    "open_amount": "未收金额",
-    "fx_rate": "汇率",
-    "open_amount_base": "未收金额（本位币）",
-    "due_date": "到期日",
-    "days_overdue": "逾期天数",
-    "dunning_state": "催收状态",
-    "ladder_step_no": "按天数的催收阶段",
-    "step_no": "催收阶段",
-    "step": "阶段代码",
-    "action_en": "措施（英文）",
-    "action_zh": "催收措施",
-    "channel": "方式",
-    "next_step_date": "下一阶段日期",
-    "next_action_date": "下次跟进日期",
-    "disputed": "有争议",
-    "promise_lapse_date": "承诺宽限截止日",
-    "broken_promise": "承诺未兑现",
-    "buyer_band": "客户风险等级",
-    "buyer_pd": "违约概率",
-    "priority": "优先分",
-    "late_interest": "逾期利息",
-    "late_fee": "固定补偿金",
-    "late_total": "逾期利息合计",
-    "late_interest_rule": "逾期利息规则",
-    "statutory_terms_days": "法定最长付款期限（天）",
-    "terms_over_statutory": "账期超过法定期限",
-    "time_barred_on": "诉讼时效届满日",
-    "limitation_alert": "诉讼时效提醒",
-    "insurance_notify_by": "信用保险逾期申报截止日",
-    "insurance_extension_end": "最长展期截止日",
-    "insurance_claim_by": "索赔申报截止日",
-    "insurance_alert": "信用保险提醒",
-}
+WORKLIST_LABELS_ZH: Final[dict[str, str]] = labels("collections.column", (
+    "rank",
+    "invoice_no",
+    "buyer_id",
+    "currency",
+    "open_amount",
+    "fx_rate",
+    "open_amount_base",
+    "due_date",
+    "days_overdue",
+    "dunning_state",
+    "ladder_step_no",
+    "step_no",
+    "step",
+    "action_en",
+    "action_zh",
+    "channel",
+    "next_step_date",
+    "next_action_date",
+    "disputed",
+    "promise_lapse_date",
+    "broken_promise",
+    "buyer_band",
+    "buyer_pd",
+    "priority",
+    "late_interest",
+    "late_fee",
+    "late_total",
+    "late_interest_rule",
+    "statutory_terms_days",
+    "terms_over_statutory",
+    "time_barred_on",
+    "limitation_alert",
+    "insurance_notify_by",
+    "insurance_extension_end",
+    "insurance_claim_by",
+    "insurance_alert",
+), "zh-CN")
 
 #: Values of ``dunning_state``, in code order.
 STATES: Final[tuple[str, ...]] = ("dunning", "promised", "broken promise", "disputed - on hold")
-STATE_LABELS_ZH: Final[dict[str, str]] = {
-    "dunning": "催收中",
-    "promised": "已承诺付款",
-    "broken promise": "承诺未兑现",
-    "disputed - on hold": "争议中-暂停催收",
-}
+STATE_LABELS_ZH: Final[dict[str, str]] = labels("collections.state", (
+    "dunning",
+    "promised",
+    "broken promise",
+    "disputed - on hold",
+), "zh-CN")
 
 #: Values of ``insurance_alert`` (blank: nothing near) and their Chinese labels.
-INSURANCE_ALERTS_ZH: Final[dict[str, str]] = {
-    "": "",
-    "notify insurer soon": "即将到逾期申报截止日",
-    "notification deadline passed": "已过逾期申报截止日",
-    "extension period ends soon": "最长展期即将届满",
-    "file claim": "请申报索赔",
-    "claim deadline soon": "即将到索赔截止日",
-    "claim deadline passed": "已过索赔截止日",
-}
+INSURANCE_ALERTS_ZH: Final[dict[str, str]] = labels("collections.insurance", (
+    "",
+    "notify insurer soon",
+    "notification deadline passed",
+    "extension period ends soon",
+    "file claim",
+    "claim deadline soon",
+    "claim deadline passed",
+), "zh-CN")
 
 #: Values of ``limitation_alert`` and their Chinese labels.
-LIMITATION_ALERTS_ZH: Final[dict[str, str]] = {
-    "": "",
-    "time-barred soon": "诉讼时效即将届满",
-    "time-barred": "诉讼时效已届满",
-}
+LIMITATION_ALERTS_ZH: Final[dict[str, str]] = labels("collections.limitation", (
+    "",
+    "time-barred soon",
+    "time-barred",
+), "zh-CN")
 
 #: Values of ``late_interest_rule`` beyond the preset names, and the Chinese labels.
-RULE_LABELS_ZH: Final[dict[str, str]] = {**PRESET_LABELS_ZH, "cn_sme n/a": "不适用中小企业款项支付条例"}
+RULE_LABELS_ZH: Final[dict[str, str]] = {
+    **PRESET_LABELS_ZH, **labels("collections.preset", ("cn_sme n/a",), "zh-CN")
+}
 
 #: Per-buyer summary columns (index: buyer_id), used by the Buyers sheet refresh.
 BUYER_SUMMARY_COLUMNS: Final[dict[str, str]] = {
@@ -224,21 +227,21 @@ BUYER_SUMMARY_COLUMNS: Final[dict[str, str]] = {
     "late_total": "late interest plus fees, base currency",
     "top_priority": "highest priority score among the buyer's items",
 }
-BUYER_SUMMARY_LABELS_ZH: Final[dict[str, str]] = {
-    "overdue_items": "逾期发票数",
-    "overdue_total": "逾期金额",
-    "oldest_days_overdue": "最久逾期天数",
-    "highest_step_no": "最高催收阶段",
-    "highest_step": "最高阶段代码",
-    "highest_action_en": "最高阶段措施（英文）",
-    "highest_action_zh": "最高阶段措施",
-    "disputed_items": "争议发票数",
-    "disputed_total": "争议金额",
-    "promised_items": "已承诺付款发票数",
-    "broken_promises": "承诺未兑现次数",
-    "late_total": "逾期利息合计",
-    "top_priority": "最高优先分",
-}
+BUYER_SUMMARY_LABELS_ZH: Final[dict[str, str]] = labels("collections.summary", (
+    "overdue_items",
+    "overdue_total",
+    "oldest_days_overdue",
+    "highest_step_no",
+    "highest_step",
+    "highest_action_en",
+    "highest_action_zh",
+    "disputed_items",
+    "disputed_total",
+    "promised_items",
+    "broken_promises",
+    "late_total",
+    "top_priority",
+), "zh-CN")
 
 _DUNNING, _PROMISED, _BROKEN, _DISPUTED = range(4)
 _NAT = np.iinfo(np.int64).min

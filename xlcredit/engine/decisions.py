@@ -30,6 +30,7 @@ import pandas as pd
 from xlcredit.engine.errors import InputError, describe
 from xlcredit.engine.ledger import Position
 from xlcredit.engine.policy import DEFAULT_POLICY, Policy
+from xlcredit.messages import pair
 
 __all__ = [
     "ACTIONS",
@@ -50,11 +51,8 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Decision codes, most to least favourable, with their English and Chinese texts.
 DECISIONS: dict[str, tuple[str, str]] = {
-    "approve": ("Approve", "批准"),
-    "approve_reduced": ("Approve reduced limit", "降额批准"),
-    "hold": ("Hold deliveries until overdue is paid", "暂停发货直至逾期款付清"),
-    "prepayment_or_guarantee": ("Prepayment or guarantee", "预付款或担保"),
-    "suspend": ("Suspend credit", "暂停赊销"),
+    code: pair(f"decision.{code}")
+    for code in ("approve", "approve_reduced", "hold", "prepayment_or_guarantee", "suspend")
 }
 
 #: The decisions that stop deliveries on credit: the Credit hold sheet lists these buyers.
@@ -65,22 +63,9 @@ SINCE_BASES: tuple[str, ...] = ("step", "promise", "unknown")
 
 #: Action codes and texts ({step}, {who}, {until} filled in per buyer).
 ACTIONS: dict[str, tuple[str, str]] = {
-    "ok": ("No action", "无需措施"),
-    "review": ("Review the credit file", "复核信用档案"),
-    "collect": ("Collect the overdue amount", "催收逾期款"),
-    "resolve_dispute": ("Resolve the disputed invoices", "处理争议发票"),
-    "reduce_limit": ("Set the lower limit", "下调信用额度"),
-    "reduce_exposure": ("No new deliveries until exposure is within the limit",
-                        "风险敞口回到信用额度以内之前不再发货"),
-    "secured_only": ("Credit only against the security and insured cover held",
-                     "仅凭所持担保和信保限额赊销"),
-    "get_statements": ("Get financial statements", "索取财务报表"),
-    "ask_security": ("Ask for prepayment, a guarantee or security", "要求预付款、担保或抵押"),
-    "fix_data": ("Correct the buyer's data (see Problems)", "更正客户数据（见问题表）"),
-    "stop_supply": ("Stop supply until the overdue amount is paid", "停止供货直至逾期款付清"),
-    "legal": ("Stop credit; collection agency or legal action", "停止赊销；委托催收机构或提起诉讼/仲裁"),
-    "suspend": ("Stop credit; collect what is owed", "停止赊销；收回欠款"),
-    "override": ("Manual decision by {who} until {until}", "{who} 人工审批，有效至 {until}"),
+    code: pair(f"decision.action.{code}")
+    for code in ("ok", "review", "collect", "resolve_dispute", "reduce_limit", "reduce_exposure", "secured_only",
+                 "get_statements", "ask_security", "fix_data", "stop_supply", "legal", "suspend", "override")
 }
 
 #: The allowed (decision, action) pairs: docs/limits.md prints this table.
@@ -94,47 +79,23 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 
 #: The rules in order of precedence: code, decision, action, English and Chinese words.
-RULES: tuple[tuple[str, str, str, str, str], ...] = (
-    ("override", "", "override",
-     "manual override typed on Buyers, honoured until it expires",
-     "客户表中填写的人工审批结论，有效期内执行"),
-    ("suspend_step", "suspend", "legal",
-     "material overdue at the {step} step or later: credit suspended whatever the score",
-     "逾期款已达{step}阶段且金额重大：无论信用评分如何，暂停赊销"),
-    ("hold_step", "hold", "stop_supply",
-     "material overdue at the {step} step or later: deliveries held whatever the score",
-     "逾期款已达{step}阶段且金额重大：无论信用评分如何，暂停发货"),
-    ("broken_promise", "hold", "stop_supply",
-     "a promise to pay was broken and material overdue remains",
-     "付款承诺未兑现，且仍有重大逾期款"),
-    ("bad_data", "prepayment_or_guarantee", "fix_data",
-     "impossible or unreadable data: no credit decision can rest on it",
-     "数据不可能或无法读取：不能据此给出审批建议"),
-    ("unrated_owes", "suspend", "suspend",
-     "not rated, no security or insurance, and material overdue is owed",
-     "未评级、无担保或保险，且欠有重大逾期款"),
-    ("unrated", "prepayment_or_guarantee", "get_statements",
-     "not rated (no statements, too little payment history) and no security or insurance",
-     "未评级（无财务报表，付款记录不足），且无担保或保险"),
-    ("secured_band", "prepayment_or_guarantee", "ask_security",
-     "band {band}: no unsecured credit, and no security or insurance is held",
-     "{band}级：不提供无担保赊销，且无担保或保险"),
-    ("no_capacity_owes", "suspend", "suspend",
-     "the statements give no capacity and the buyer owes money",
-     "财务报表显示无授信能力，且客户尚有欠款"),
-    ("no_limit", "prepayment_or_guarantee", "ask_security",
-     "recommended limit is 0", "建议信用额度为 0"),
-    ("secured_cover", "approve_reduced", "secured_only",
-     "band {band}: limit carried by security and insured cover only (manager signs)",
-     "{band}级：信用额度仅以担保和信保限额为限（须经理审批）"),
-    ("over_limit", "approve_reduced", "reduce_exposure",
-     "exposure exceeds the recommended limit by a material amount",
-     "风险敞口超过建议信用额度且金额重大"),
-    ("reduced", "approve_reduced", "reduce_limit",
-     "recommended limit is below the need or the current limit",
-     "建议信用额度低于需求或现有信用额度"),
-    ("approve", "approve", "ok", "limit covers the need; nothing on the ledger against it",
-     "信用额度覆盖需求；账簿无不利记录"),
+RULES: tuple[tuple[str, str, str, str, str], ...] = tuple(
+    (code, decision, action, *pair(f"decision.rule.{code}")) for code, decision, action in (
+        ("override", "", "override"),
+        ("suspend_step", "suspend", "legal"),
+        ("hold_step", "hold", "stop_supply"),
+        ("broken_promise", "hold", "stop_supply"),
+        ("bad_data", "prepayment_or_guarantee", "fix_data"),
+        ("unrated_owes", "suspend", "suspend"),
+        ("unrated", "prepayment_or_guarantee", "get_statements"),
+        ("secured_band", "prepayment_or_guarantee", "ask_security"),
+        ("no_capacity_owes", "suspend", "suspend"),
+        ("no_limit", "prepayment_or_guarantee", "ask_security"),
+        ("secured_cover", "approve_reduced", "secured_only"),
+        ("over_limit", "approve_reduced", "reduce_exposure"),
+        ("reduced", "approve_reduced", "reduce_limit"),
+        ("approve", "approve", "ok"),
+    )
 )
 
 #: Decision texts of earlier templates, still typed in old workbooks' override column
@@ -587,7 +548,9 @@ def decide_buyers(
         "unrated_owes": not_rated & ~has_cover & material(over_v),
         "unrated": not_rated & ~has_cover,
         "secured_band": secured_band & ~has_cover,
-        "no_capacity_owes": (new_limit == 0) & known & material(expo),
+        # Only a rated band's capacity comes from the statements; a secured-band buyer's limit
+        # is its cover, and cover too small to round to a limit is "no_limit", not a suspension.
+        "no_capacity_owes": ~secured_band & (new_limit == 0) & known & material(expo),
         "no_limit": new_limit == 0,
         "secured_cover": secured_band & has_cover,
         "over_limit": material(expo - new_limit),

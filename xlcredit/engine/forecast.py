@@ -52,14 +52,13 @@ import pandas as pd
 
 from xlcredit.engine.ledger import DateLike, LedgerArrays, as_of_day, ledger_arrays, position
 from xlcredit.engine.policy import Policy
+from xlcredit.messages import text as catalogue_text
 
 __all__ = ["ForecastResult", "buyer_delays", "forecast"]
 
 _TEXT = {
-    "en": {"no_history": "no paid history before the as-of day: every item is expected on its due date",
-           "promise": "promise", "buyer": "buyer history", "portfolio": "portfolio"},
-    "zh-CN": {"no_history": "截至基准日无付款历史：所有款项按到期日预计",
-              "promise": "承诺付款", "buyer": "客户历史", "portfolio": "组合平均"},
+    lang: {key: catalogue_text(f"letters.forecast_{key}", lang) for key in ("no_history", "promise", "buyer", "portfolio")}
+    for lang in ("en", "zh-CN")
 }
 
 

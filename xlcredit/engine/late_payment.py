@@ -33,6 +33,7 @@ import pandas as pd
 from xlcredit.engine.errors import InputError, describe
 from xlcredit.engine.policy import DEFAULT_POLICY, PRESETS, Policy, half_year_rates
 from xlcredit.engine.values import day_numbers, flags, floats
+from xlcredit.messages import labels
 
 __all__ = [
     "BUYER_TYPES",
@@ -46,13 +47,13 @@ __all__ = [
     "statutory_terms_days",
 ]
 
-PRESET_LABELS_ZH: Final[dict[str, str]] = {
-    "custom": "自定义",
-    "eu": "欧盟指令 2011/7/EU",
-    "uk": "英国逾期付款法",
-    "cn_sme": "中小企业款项支付条例",
-    "lpr": "LPR 加成",
-}
+PRESET_LABELS_ZH: Final[dict[str, str]] = labels("collections.preset", (
+    "custom",
+    "eu",
+    "uk",
+    "cn_sme",
+    "lpr",
+), "zh-CN")
 #: Chinese names users may type for a preset.
 _PRESET_ALIASES: Final[dict[str, str]] = {
     "自定义": "custom", "欧盟": "eu", "英国": "uk", "中小企业": "cn_sme",

@@ -76,6 +76,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -85,6 +86,7 @@ import pandas as pd
 from xlcredit.engine.errors import InputError, SchemaError, describe
 from xlcredit.engine.policy import Policy
 from xlcredit.engine.values import day_numbers, flags, floats, in_calendar
+from xlcredit.messages import Field, Message
 
 __all__ = [
     "DATE_COLUMNS",
@@ -127,14 +129,13 @@ DATE_COLUMNS: tuple[str, ...] = ("invoice_date", "due_date", "paid_date", "promi
 
 #: Problem codes (index) -> (column, English reason, Chinese reason); 0 is "no problem".
 #: ``{ccy}`` is filled with the currency code.
-PROBLEMS: tuple[tuple[str, str, str], ...] = (
-    ("", "", ""),
-    ("amount", "amount is not a finite number", "发票金额不是有效数字"),
-    ("paid_amount", "paid_amount is not a finite number", "已收金额不是有效数字"),
-    *((col, f"{col} is outside 1900-01-01 to 9999-12-31", f"{col}超出日期范围（1900-01-01至9999-12-31）")
-      for col in DATE_COLUMNS),
-    ("currency", "no FX rate for {ccy}", "无{ccy}汇率"),
-    ("due_date", "no due date", "无到期日"),
+PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("", ""),
+    ("amount", "ledger.not_finite"),
+    ("paid_amount", "ledger.not_finite"),
+    *((col, "ledger.date_range") for col in DATE_COLUMNS),
+    ("currency", "ledger.no_fx"),
+    ("due_date", "ledger.no_due"),
 )
 _NO_FX = len(PROBLEMS) - 2
 _NO_DUE = len(PROBLEMS) - 1
@@ -268,15 +269,12 @@ def ledger_arrays(
         return invoices
     policy = policy or Policy()
     if not isinstance(invoices, pd.DataFrame):
-        raise InputError(f"invoices must be a DataFrame; got {type(invoices).__name__}.")
+        raise InputError(Message("ledger.not_a_frame", {"name": "invoices", "kind": type(invoices).__name__}))
     required = dict.fromkeys(REQUIRED_COLUMNS)
     required[by] = None
     for col in required:
         if col not in invoices.columns:
-            raise SchemaError(
-                f"The invoice table has no {col} column; add it (required: "
-                f"{', '.join(required)})."
-            )
+            raise SchemaError(Message("ledger.no_column", {"column": Field(col), "required": ", ".join(required)}))
     n = len(invoices)
     codes, buyers = _sorted_codes(invoices[by])
     amount = floats(invoices["amount"], "amount")
@@ -450,14 +448,8 @@ class Position:
         ``reason`` (English or Chinese).
         """
         ledger, mask = self.ledger, self.set_aside
-        codes = ledger.problem[mask].astype(np.intp)
         currency = ledger.currency_names[ledger.currency_codes[mask]]
-        table = np.array([p[2 if language == "zh-CN" else 1] for p in PROBLEMS], dtype=object)
-        reason = pd.Series(table[codes], dtype=object)
-        no_fx = codes == _NO_FX
-        if no_fx.any():
-            before, after = str(table[_NO_FX]).split("{ccy}")
-            reason[no_fx] = before + pd.Series(currency[no_fx], dtype=object).astype(str).to_numpy() + after
+        reason = np.array([m.render(language) for m in self.set_aside_reasons()], dtype=object)
         return pd.DataFrame(
             {
                 ledger.buyers.name or "buyer_id": ledger.buyers[ledger.buyer_codes[mask]],
@@ -466,10 +458,29 @@ class Position:
                 "open_amount": self.open_amount[mask],
                 "days_overdue": self.days_overdue[mask],
                 "disputed": ledger.disputed[mask],
-                "column": np.array([p[0] for p in PROBLEMS], dtype=object)[codes],
-                "reason": reason.to_numpy(dtype=object),
+                "column": np.array([p[0] for p in PROBLEMS], dtype=object)[ledger.problem[mask].astype(np.intp)],
+                "reason": reason,
             }
         )
+
+    def set_aside_reasons(self, headers: Callable[[str], str] | None = None) -> list[Message]:
+        """Why each invoice of :meth:`set_aside_items` is set aside, as catalogue messages;
+        ``headers`` maps a column to how the sheet names it (a :class:`Field`), else the
+        DataFrame's column name is shown.
+
+        >>> inv = pd.DataFrame({"buyer_id": ["A"], "amount": [float("inf")], "due_date": ["2026-11-01"]})
+        >>> why = position(ledger_arrays(inv), "2026-11-28").set_aside_reasons()[0]
+        >>> why.key, why.fields["column"].name
+        ('ledger.not_finite', 'amount')
+        """
+        ledger, mask = self.ledger, self.set_aside
+        codes = ledger.problem[mask].astype(np.intp)  # a handful of invoices
+        currency = ledger.currency_names[ledger.currency_codes[mask]]
+        out = []
+        for code, ccy in zip(codes.tolist(), currency.tolist(), strict=True):
+            column, key = PROBLEMS[code]
+            out.append(Message(key, {"column": headers(column) if headers else Field(column), "ccy": ccy}))
+        return out
 
 
 def position(ledger: LedgerArrays, as_of: DateLike | int | None, policy: Policy | None = None) -> Position:

@@ -26,6 +26,8 @@ import pandas as pd
 from xlcredit.engine.errors import InputError, describe
 from xlcredit.engine.policy import DEFAULT_POLICY, LimitPolicy, Policy
 from xlcredit.engine.values import floats
+from xlcredit.messages import pair
+from xlcredit.messages import text as catalogue_text
 
 __all__ = [
     "DECISIONS",
@@ -34,43 +36,35 @@ __all__ = [
     "recommend_limits",
 ]
 
-#: Decision codes, from the most to the least favourable, with their texts.
+#: Decision codes, from the most to the least favourable, with their texts (the decisions' own).
 DECISIONS: dict[str, tuple[str, str]] = {
-    "approve": ("Approve", "批准"),
-    "approve_reduced": ("Approve reduced limit", "降额批准"),
-    "prepayment_or_guarantee": ("Prepayment or guarantee", "预付款或担保"),
-    "suspend": ("Suspend credit", "暂停赊销"),
+    code: pair(f"decision.{code}") for code in ("approve", "approve_reduced", "prepayment_or_guarantee", "suspend")
 }
 
 #: The capacity bases: (argument name, LimitRule attribute, English text, Chinese text).
-_BASES: tuple[tuple[str, str, str, str], ...] = (
-    ("equity", "tnw_share", "net worth", "净资产"),
-    ("working_capital", "working_capital_share", "working capital", "营运资金"),
-    ("revenue", "revenue_share", "revenue", "营业收入"),
+_BASES: tuple[tuple[str, str, str, str], ...] = tuple(
+    (name, attr, *pair(f"limits.basis_{name}")) for name, attr in (
+        ("equity", "tnw_share"),
+        ("working_capital", "working_capital_share"),
+        ("revenue", "revenue_share"),
+    )
 )
 
 _TEXTS: dict[str, tuple[str, str]] = {
-    "need_covered": ("capacity covers the need", "授信能力足以覆盖需求"),
-    "no_need": (
-        "no requested amount or annual sales given: limit = capacity",
-        "未提供申请信用额度或预计年销售额：信用额度 = 授信能力",
-    ),
-    "no_basis": (
-        "capacity unknown: equity, working capital and revenue are all blank",
-        "授信能力未知：净资产、营运资金和营业收入均为空",
-    ),
-    "band_max": ("capped at the band's maximum limit", "以该风险等级的最高信用额度为上限"),
-    "insured_cap": ("capped at the insured limit", "以信保限额为上限"),
-    "insured_extend": ("extended to the insured limit", "提高至信保限额"),
-    "over_limit": ("current exposure exceeds the new limit", "风险敞口超过新信用额度"),
-    "negative": ("no capacity: negative {basis}", "无授信能力：{basis}为负"),
-    "limited": ("limited by {share:g}% of {basis}", "受限于{basis}的{share:g}%"),
-    "no_credit": (
-        "band {band}: no credit (cash in advance or guarantee)",
-        "{band}级：不赊销（预付款或担保）",
-    ),
-    "zero_share": ("band {band} gives no credit on {basis}", "{band}级不按{basis}授信"),
-    "no_rating": ("score unknown: band {band}", "信用评分未知：{band}级"),
+    key: pair(f"limits.{key}") for key in (
+        "need_covered",
+        "no_need",
+        "no_basis",
+        "band_max",
+        "insured_cap",
+        "insured_extend",
+        "over_limit",
+        "negative",
+        "limited",
+        "no_credit",
+        "zero_share",
+        "no_rating",
+    )
 }
 
 
@@ -391,7 +385,7 @@ def recommend_limits(
     distinct = np.flatnonzero(present)  # the few reasons that occur (no sort of n keys)
     lookup = np.zeros(present.size, dtype=np.intp)
     lookup[distinct] = np.arange(distinct.size)
-    sep = "；" if zh else "; "
+    sep = catalogue_text("refresh.list_sep", "zh-CN" if zh else "en")
     texts = []
     for k in distinct.tolist():  # one per distinct reason, not per buyer
         p, f = divmod(k, 2 * _OVER_LIMIT)

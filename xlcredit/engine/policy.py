@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from xlcredit.engine.errors import PolicyError, describe
+from xlcredit.messages import Message
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -92,20 +93,25 @@ def language_code(text: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- validation
-def _fail(setting: str, rule: str, value: object, fix: str = "") -> PolicyError:
-    message = f"{setting} must be {rule}; got {describe(value)}."
-    return PolicyError(f"{message} {fix}".strip())
+def _fail(setting: str, rule: Message, value: object, fix: Message | None = None) -> PolicyError:
+    """"<setting> must be <rule>; got <value>." (the rule and the fix are catalogue texts)."""
+    if fix is not None:
+        return PolicyError(Message("policy.fail_fix", {"setting": setting, "rule": rule, "value": describe(value),
+                                                       "fix": fix}))
+    return PolicyError(Message("policy.fail", {"setting": setting, "rule": rule, "value": describe(value)}))
 
 
 def _number(setting: str, value: object, lo: float | None = None, hi: float | None = None,
             *, integer: bool = False) -> float:
-    rule = "an integer" if integer else "a number"
+    kind = "integer" if integer else "number"
     if lo is not None and hi is not None:
-        rule += f" from {lo:g} to {hi:g}"
+        rule = Message(f"policy.{kind}_between", {"lo": f"{lo:g}", "hi": f"{hi:g}"})
     elif lo is not None:
-        rule += f" >= {lo:g}"
+        rule = Message(f"policy.{kind}_min", {"lo": f"{lo:g}"})
     elif hi is not None:
-        rule += f" <= {hi:g}"
+        rule = Message(f"policy.{kind}_max", {"hi": f"{hi:g}"})
+    else:
+        rule = Message(f"policy.{kind}")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         try:
             value = float(str(value).replace(",", "").strip())  # "5,000" from a sheet cell
@@ -121,14 +127,14 @@ def _number(setting: str, value: object, lo: float | None = None, hi: float | No
 
 def _choice(setting: str, value: object, choices: tuple[str, ...]) -> str:
     if value not in choices:
-        raise _fail(setting, "one of " + ", ".join(repr(c) for c in choices), value)
+        raise _fail(setting, Message("policy.one_of", {"choices": ", ".join(repr(c) for c in choices)}), value)
     return str(value)
 
 
 def _ascending(setting: str, values: list[float], strict: bool = True) -> None:
     for a, b in itertools.pairwise(values):
         if b < a or (strict and b == a):
-            raise _fail(setting, "in ascending order without repeats", values)
+            raise _fail(setting, Message("policy.ascending"), values)
 
 
 #: Late-interest preset names, in code order (code 0 = custom); the rules are in
@@ -156,15 +162,12 @@ def half_year_rates(text: str, setting: str = "late_interest.ecb_rates") -> dict
             continue
         m = _HALF.match(part)
         if not m:
-            raise PolicyError(
-                f"{setting} must be half-years with a rate, such as 2025H1 3.15%, 2025H2 2.15%; "
-                f"got {describe(part.strip())}."
-            )
+            raise PolicyError(Message("policy.half_years", {"setting": setting, "value": describe(part.strip())}))
         value = float(m.group(3))
         rate = value / 100 if (m.group(4) or value > 1) else value
         key = (int(m.group(1)), int(m.group(2)))
         if key in out:
-            raise PolicyError(f"{setting} must list each half-year once; got {m.group(1)}H{m.group(2)} twice.")
+            raise PolicyError(Message("policy.half_year_twice", {"setting": setting, "half": f"{m.group(1)}H{m.group(2)}"}))
         out[key] = round(rate, 10)
     return out
 
@@ -220,14 +223,14 @@ class ScorePolicy:
 
     def validate(self, prefix: str = "score") -> None:
         if not self.bands:
-            raise _fail(f"{prefix}.bands", "at least one band", self.bands)
+            raise _fail(f"{prefix}.bands", Message("policy.one_band"), self.bands)
         mins = [_number(f"{prefix}.bands.min_score", b.min_score, 1, 100) for b in self.bands]
         _ascending(f"{prefix}.bands.min_score (from worst to best band)", mins[::-1])
         if min(mins) > 1:
-            raise _fail(f"{prefix}.bands", "a band starting at score 1", mins)
+            raise _fail(f"{prefix}.bands", Message("policy.band_at_1"), mins)
         names = [b.band for b in self.bands] + [self.not_rated_band]
         if len(set(names)) != len(names) or not all(isinstance(n, str) and n for n in names):
-            raise _fail(f"{prefix}.bands.band", "unique non-empty names", names)
+            raise _fail(f"{prefix}.bands.band", Message("policy.unique_names"), names)
         _number(f"{prefix}.min_coverage", self.min_coverage, 0, 1)
         grades = [_number(f"{prefix}.grade_min_scores", g, 1, 100) for g in self.grade_min_scores]
         _ascending(f"{prefix}.grade_min_scores (from grade 9 to grade 1)", grades[::-1])
@@ -238,7 +241,7 @@ class ScorePolicy:
         _number(f"{prefix}.calibration_default_rate", self.calibration_default_rate, 0.0001, 0.9999)
         rate = _number(f"{prefix}.portfolio_default_rate", self.portfolio_default_rate, 0, 0.9999)
         if 0 < rate < 0.0001:
-            raise _fail(f"{prefix}.portfolio_default_rate", "0 (not known) or from 0.0001 to 0.9999", rate)
+            raise _fail(f"{prefix}.portfolio_default_rate", Message("policy.default_rate"), rate)
         _number(f"{prefix}.min_history_invoices", self.min_history_invoices, 1, 10_000, integer=True)
 
     @property
@@ -346,7 +349,7 @@ class LimitPolicy:
     def validate(self, bands: tuple[str, ...], prefix: str = "limits") -> None:
         names = [r.band for r in self.rules]
         if sorted(names) != sorted(bands):
-            raise _fail(f"{prefix}.rules", "one rule per band " + "/".join(bands), names)
+            raise _fail(f"{prefix}.rules", Message("policy.rule_per_band", {"bands": "/".join(bands)}), names)
         for r in self.rules:
             where = f"{prefix}.rules[{r.band}]"
             _number(f"{where}.tnw_share", r.tnw_share, 0, 10)
@@ -362,7 +365,8 @@ class LimitPolicy:
                 if getattr(worse, attr) > getattr(better, attr):
                     raise _fail(
                         f"{prefix}.rules[{worse.band}].{attr}",
-                        f"<= that of the better band {better.band} ({getattr(better, attr):g})",
+                        Message("policy.not_above_better", {"band": better.band,
+                                                            "value": f"{getattr(better, attr):g}"}),
                         getattr(worse, attr),
                     )
         _number(f"{prefix}.need_buffer_days", self.need_buffer_days, 0, 365)
@@ -371,21 +375,22 @@ class LimitPolicy:
         _choice(f"{prefix}.insured_limit_rule", self.insured_limit_rule, ("cap", "extend", "ignore"))
         _number(f"{prefix}.approve_share", self.approve_share, 0, 1)
         if self.negative_wc_ignored_to_band not in ("", "none", *bands[:-1]):
-            raise _fail(f"{prefix}.negative_wc_ignored_to_band", "none or one of the rated bands "
-                        + "/".join(bands[:-1]), self.negative_wc_ignored_to_band)
+            raise _fail(f"{prefix}.negative_wc_ignored_to_band",
+                        Message("policy.none_or_band", {"bands": "/".join(bands[:-1])}),
+                        self.negative_wc_ignored_to_band)
         if not self.approval_levels:
-            raise _fail(f"{prefix}.approval_levels", "at least one level", self.approval_levels)
+            raise _fail(f"{prefix}.approval_levels", Message("policy.one_level"), self.approval_levels)
         ups = [_number(f"{prefix}.approval_levels.up_to", a.up_to, 0) for a in self.approval_levels]
         _ascending(f"{prefix}.approval_levels.up_to", ups)
         if not math.isinf(ups[-1]):
-            raise _fail(f"{prefix}.approval_levels", "ending with a level for any amount (up_to = inf)", ups[-1])
+            raise _fail(f"{prefix}.approval_levels", Message("policy.any_amount_level"), ups[-1])
 
     def rule(self, band: str) -> LimitRule:
         """The rule of a band."""
         for r in self.rules:
             if r.band == band:
                 return r
-        raise PolicyError(f"limits.rules has no rule for band {band!r}.")
+        raise PolicyError(Message("policy.no_rule", {"band": repr(band)}))
 
 
 @dataclass(frozen=True)
@@ -434,9 +439,9 @@ class CollectionsPolicy:
         for name in ("weight_amount", "weight_age", "weight_risk"):
             _number(f"{prefix}.{name}", getattr(self, name), 0, 1)
         if self.weight_amount + self.weight_age + self.weight_risk <= 0:
-            raise _fail(f"{prefix}.weight_amount + weight_age + weight_risk", "> 0", 0)
+            raise _fail(f"{prefix}.weight_amount + weight_age + weight_risk", Message("policy.positive"), 0)
         if not isinstance(self.hold_disputed, bool):
-            raise _fail(f"{prefix}.hold_disputed", "TRUE or FALSE", self.hold_disputed)
+            raise _fail(f"{prefix}.hold_disputed", Message("policy.true_false"), self.hold_disputed)
 
 
 @dataclass(frozen=True)
@@ -456,7 +461,7 @@ class InsurancePolicy:
 
     def validate(self, prefix: str = "insurance") -> None:
         if not isinstance(self.enabled, bool):
-            raise _fail(f"{prefix}.enabled", "TRUE or FALSE", self.enabled)
+            raise _fail(f"{prefix}.enabled", Message("policy.true_false"), self.enabled)
         _number(f"{prefix}.notification_days", self.notification_days, 0, 720)
         _number(f"{prefix}.max_extension_days", self.max_extension_days, 0, 720)
         _number(f"{prefix}.claim_filing_days", self.claim_filing_days, 0, 720)
@@ -502,11 +507,11 @@ class LateInterestPolicy:
         _number(f"{prefix}.lpr_markup", self.lpr_markup, 0, 5)
         _number(f"{prefix}.limitation_warning_days", self.limitation_warning_days, 0, 3650, integer=True)
         if not isinstance(self.seller_is_sme, bool):
-            raise _fail(f"{prefix}.seller_is_sme", "TRUE or FALSE", self.seller_is_sme)
+            raise _fail(f"{prefix}.seller_is_sme", Message("policy.true_false"), self.seller_is_sme)
         if not (isinstance(self.home_country, str) and re.fullmatch(r"[A-Z]{2}", self.home_country)):
-            raise _fail(f"{prefix}.home_country", "a two-letter ISO country code such as CN", self.home_country)
+            raise _fail(f"{prefix}.home_country", Message("policy.country"), self.home_country)
         if not isinstance(self.enabled, bool):
-            raise _fail(f"{prefix}.enabled", "TRUE or FALSE", self.enabled)
+            raise _fail(f"{prefix}.enabled", Message("policy.true_false"), self.enabled)
         _number(f"{prefix}.reference_rate", self.reference_rate, -0.05, 1)
         _number(f"{prefix}.margin", self.margin, 0, 1)
         _number(f"{prefix}.fixed_fee", self.fixed_fee, 0)
@@ -538,9 +543,9 @@ class CompanyPolicy:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if not isinstance(value, str):
-                raise _fail(f"{prefix}.{f.name}", "text", value)
+                raise _fail(f"{prefix}.{f.name}", Message("policy.text"), value)
         if self.contact_email and ("@" not in self.contact_email or " " in self.contact_email.strip()):
-            raise _fail(f"{prefix}.contact_email", "an e-mail address such as ar@example.com",
+            raise _fail(f"{prefix}.contact_email", Message("policy.email"),
                         self.contact_email)
 
 
@@ -577,15 +582,17 @@ class LetterText:
         for part in ("subject", "body"):
             text = getattr(self, part)
             if not isinstance(text, str) or not text.strip():
-                raise _fail(f"{prefix}[{self.step}].{part}", "text", text)
+                raise _fail(f"{prefix}[{self.step}].{part}", Message("policy.text"), text)
             try:
                 names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
             except ValueError:
-                raise _fail(f"{prefix}[{self.step}].{part}", "text whose braces pair up ({field})", text) from None
+                raise _fail(f"{prefix}[{self.step}].{part}", Message("policy.braces", {"example": "{field}"}), text) from None
             for name in names:
                 if name not in LETTER_FIELDS:
-                    raise _fail(f"{prefix}[{self.step}].{part}", "merge fields among "
-                                + ", ".join("{" + f + "}" for f in LETTER_FIELDS), "{" + name + "}")
+                    raise _fail(f"{prefix}[{self.step}].{part}",
+                                Message("policy.merge_fields",
+                                        {"fields": ", ".join("{" + f + "}" for f in LETTER_FIELDS)}),
+                                "{" + name + "}")
 
 
 _EN_SIGN = "\n\nKind regards,\n{our_contact}\n{our_company}"
@@ -697,10 +704,10 @@ class DecisionPolicy:
         for setting in ("hold_from_step", "suspend_from_step"):
             value = getattr(self, setting)
             if not isinstance(value, str) or not value:
-                raise _fail(f"{prefix}.{setting}", "the name of a dunning step", value)
+                raise _fail(f"{prefix}.{setting}", Message("policy.step_name"), value)
         if self.step_number(self.suspend_from_step, steps) < self.step_number(self.hold_from_step, steps):
             raise _fail(f"{prefix}.suspend_from_step",
-                        f"the step {self.hold_from_step!r} or a later one", self.suspend_from_step)
+                        Message("policy.step_or_later", {"step": repr(self.hold_from_step)}), self.suspend_from_step)
         _number(f"{prefix}.materiality_amount", self.materiality_amount, 0)
         _number(f"{prefix}.materiality_share", self.materiality_share, 0, 1)
         _choice(f"{prefix}.secured_from_band", self.secured_from_band, bands)
@@ -768,12 +775,12 @@ class ProvisionPolicy:
         _number(f"{prefix}.history_months", self.history_months, 1, 120, integer=True)
         _number(f"{prefix}.outlook_factor", self.outlook_factor, 0, 10)
         if not self.invoice_age_edges:
-            raise _fail(f"{prefix}.invoice_age_edges", "at least one number of days", self.invoice_age_edges)
+            raise _fail(f"{prefix}.invoice_age_edges", Message("policy.one_age_edge"), self.invoice_age_edges)
         edges = [_number(f"{prefix}.invoice_age_edges", e, 1, 36500, integer=True)
                  for e in self.invoice_age_edges]
         _ascending(f"{prefix}.invoice_age_edges", edges)
         if not isinstance(self.legal_step_impairs, bool):
-            raise _fail(f"{prefix}.legal_step_impairs", "TRUE or FALSE", self.legal_step_impairs)
+            raise _fail(f"{prefix}.legal_step_impairs", Message("policy.true_false"), self.legal_step_impairs)
         _number(f"{prefix}.impaired_recovery", self.impaired_recovery, 0, 1)
 
     def bucket_edges(self, aging_edges: tuple[float, ...]) -> tuple[int, ...]:
@@ -813,7 +820,7 @@ class ForecastPolicy:
 
 def _currency(setting: str, code: object) -> str:
     if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper()):
-        raise _fail(setting, "a three-letter ISO currency code such as EUR, USD or CNY", code)
+        raise _fail(setting, Message("policy.currency"), code)
     return code
 
 
@@ -862,26 +869,26 @@ class Policy:
         _choice("language", self.language, LANGUAGES)
         _currency("base_currency", self.base_currency)
         if self.as_of is not None and not isinstance(self.as_of, dt.date):
-            raise _fail("as_of", "a date such as 2026-11-28 (or blank for today)", self.as_of)
+            raise _fail("as_of", Message("policy.as_of"), self.as_of)
         seen: set[str] = set()
         for code, rate in self.fx_rates:
             _currency("fx_rates.currency", code)
             _number(f"fx_rates[{code}]", rate, 0)
             if rate == 0:
-                raise _fail(f"fx_rates[{code}]", "a number > 0", rate)
+                raise _fail(f"fx_rates[{code}]", Message("policy.a_positive_number"), rate)
             if code in seen:
-                raise _fail("fx_rates.currency", "listed once", code)
+                raise _fail("fx_rates.currency", Message("policy.listed_once"), code)
             seen.add(code)
         self.score.validate()
         self.limits.validate(self.score.band_names)
         self.aging.validate()
         if not self.dunning:
-            raise _fail("dunning", "at least one step", self.dunning)
+            raise _fail("dunning", Message("policy.one_step"), self.dunning)
         days = [_number("dunning.from_days", s.from_days, 1, 3650) for s in self.dunning]
         _ascending("dunning.from_days", days)
         steps = [s.step for s in self.dunning]
         if len(set(steps)) != len(steps):
-            raise _fail("dunning.step", "unique step names", steps)
+            raise _fail("dunning.step", Message("policy.unique_steps"), steps)
         self.collections.validate()
         self.insurance.validate()
         self.late_interest.validate()
@@ -893,14 +900,14 @@ class Policy:
         self.forecast.validate()
         wanted = self.provision.bucket_count(self.aging.bucket_edges)
         if self.provision.loss_rates and len(self.provision.loss_rates) != wanted:
-            raise _fail("provision.loss_rates", f"one rate per provision bucket ({wanted}), or blank "
-                        "to estimate them from history", list(self.provision.loss_rates))
+            raise _fail("provision.loss_rates", Message("policy.loss_rates", {"wanted": wanted}),
+                        list(self.provision.loss_rates))
         self.company.validate()
         pairs = [(t.step, t.language) for t in self.letters]
         for text in self.letters:  # a text for a step not on the ladder is unused (letters lists it)
             text.validate()
         if len(set(pairs)) != len(pairs):
-            raise _fail("letters", "one text per step and language", sorted(p for p in pairs if pairs.count(p) > 1)[0])
+            raise _fail("letters", Message("policy.letter_pairs"), sorted(p for p in pairs if pairs.count(p) > 1)[0])
 
     def letter(self, step: str, language: str) -> LetterText | None:
         """The letter text of a step in a language (None when the team has none).
@@ -949,9 +956,9 @@ class Policy:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise PolicyError(f"policy JSON is not valid: {exc.msg} at line {exc.lineno}.") from None
+            raise PolicyError(Message("policy.bad_json", {"error": exc.msg, "line": exc.lineno})) from None
         if not isinstance(data, dict):
-            raise PolicyError("policy JSON must be an object of settings.")
+            raise PolicyError(Message("policy.json_object"))
         return cls.from_dict(data)
 
     def settings(self) -> dict[str, Any]:
@@ -1027,21 +1034,19 @@ def _hints(cls: Any) -> dict[str, Any]:
 def _build(cls: Any, data: Any, prefix: str) -> Any:
     """Turn plain data back into the dataclass ``cls``, naming any unknown setting."""
     if not isinstance(data, dict):
-        raise _fail(prefix or "policy", "a group of settings", data)
+        raise _fail(prefix or "policy", Message("policy.group"), data)
     names = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(names))
     if unknown:
         where = f"{prefix}." if prefix else ""
-        raise PolicyError(
-            f"{where}{unknown[0]} is not a setting xlcredit knows; known here: "
-            + ", ".join(sorted(names)) + "."
-        )
+        raise PolicyError(Message("policy.unknown_setting", {"setting": f"{where}{unknown[0]}",
+                                                             "known": ", ".join(sorted(names))}))
     hints = _hints(cls)
     kwargs = {k: _convert(hints[k], v, f"{prefix}.{k}" if prefix else k) for k, v in data.items()}
     try:
         return cls(**kwargs)
     except TypeError as exc:
-        raise PolicyError(f"{prefix or 'policy'}: {exc}.") from None
+        raise PolicyError(Message("policy.build", {"setting": prefix or "policy", "error": str(exc)})) from None
 
 
 def _convert(hint: Any, value: Any, setting: str) -> Any:
@@ -1053,11 +1058,11 @@ def _convert(hint: Any, value: Any, setting: str) -> Any:
         return _build(hint, value, setting)
     if origin is tuple:
         if not isinstance(value, (list, tuple)):
-            raise _fail(setting, "a list", value)
+            raise _fail(setting, Message("policy.list"), value)
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(_convert(args[0], v, setting) for v in value)
         if len(value) != len(args):
-            raise _fail(setting, f"a list of {len(args)} values", value)
+            raise _fail(setting, Message("policy.list_of", {"n": len(args)}), value)
         return tuple(_convert(a, v, setting) for a, v in zip(args, value, strict=True))
     if origin in (typing.Union, types.UnionType):
         if value is None and type(None) in args:
@@ -1076,7 +1081,7 @@ def _convert(hint: Any, value: Any, setting: str) -> Any:
             return True
         if text in ("false", "no", "n", "0", "否"):
             return False
-        raise _fail(setting, "TRUE or FALSE", value)
+        raise _fail(setting, Message("policy.true_false"), value)
     if hint is dt.date:
         if isinstance(value, dt.datetime):
             return value.date()
@@ -1085,9 +1090,9 @@ def _convert(hint: Any, value: Any, setting: str) -> Any:
         try:
             return dt.date.fromisoformat(str(value).strip()[:10])
         except ValueError:
-            raise _fail(setting, "a date such as 2026-11-28", value, "Try YYYY-MM-DD.") from None
+            raise _fail(setting, Message("policy.date"), value, Message("policy.try_iso")) from None
     if hint is str:
         if not isinstance(value, str):
-            raise _fail(setting, "text", value)
+            raise _fail(setting, Message("policy.text"), value)
         return value.strip()
     return value

@@ -88,6 +88,7 @@ from xlcredit.engine.ledger import (
 )
 from xlcredit.engine.policy import Policy
 from xlcredit.engine.values import day_numbers
+from xlcredit.messages import text as catalogue_text
 
 __all__ = [
     "BUYER_COLUMNS",
@@ -109,25 +110,13 @@ BUYER_COLUMNS: dict[str, str] = {
 
 #: Labels of invoice-age buckets (first, middle, last) in whole years or in days.
 _AGE_LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
-    "en": {"years": ("Within 1 year", "{0}-{1} years", "Over {0} years"),
-           "days": ("Up to {0} days old", "{0}-{1} days old", "Over {0} days old")},
-    "zh-CN": {"years": ("1年以内", "{0}-{1}年", "{0}年以上"),
-              "days": ("{0}天以内", "{0}-{1}天", "{0}天以上")},
+    lang: {unit: (catalogue_text(f"provision.{unit}_first", lang), catalogue_text(f"provision.{unit}_middle", lang),
+                  catalogue_text(f"provision.{unit}_last", lang)) for unit in ("years", "days")}
+    for lang in ("en", "zh-CN")
 }
 _TEXT: dict[str, dict[str, str]] = {
-    "en": {"no_invoice": "no invoice date",
-           "no_history": "{0}: no history at the month-ends used; the rate of {1} is used",
-           "no_exit": "{0}: no item left the bucket in the history used; the rate of {1} is used",
-           "last": "{0}: no usable history and no older bucket; provided in full",
-           "no_limit": "insurance enabled but no insured_limit column: every buyer is treated "
-                       "as insured without a cap",
-           "insolvent": "insolvent", "legal_action": "legal action", "legal_step": "legal step"},
-    "zh-CN": {"no_invoice": "无开票日期",
-              "no_history": "{0}：所用月末无历史数据；采用{1}的损失率",
-              "no_exit": "{0}：所用历史中无款项离开该分段；采用{1}的损失率",
-              "last": "{0}：无可用历史且无更长账龄分段；全额计提",
-              "no_limit": "已启用信用保险但客户表无“信保限额”列：所有客户视为投保且不设上限",
-              "insolvent": "破产", "legal_action": "提起诉讼/仲裁", "legal_step": "委托催收机构或提起诉讼/仲裁阶段"},
+    lang: {key: catalogue_text(f"provision.{key}", lang) for key in ("no_invoice", "no_history", "no_exit", "last", "no_limit", "insolvent", "legal_action", "legal_step")}
+    for lang in ("en", "zh-CN")
 }
 
 

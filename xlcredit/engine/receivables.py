@@ -42,6 +42,7 @@ from xlcredit.engine.errors import InputError, describe
 from xlcredit.engine.ledger import DateLike, LedgerArrays, as_of_day, ledger_arrays, position
 from xlcredit.engine.policy import Policy
 from xlcredit.engine.values import day_numbers, floats, same_rows
+from xlcredit.messages import Message
 
 __all__ = [
     "KPI_COLUMNS",
@@ -102,7 +103,7 @@ def _method(method: str | None) -> Method:
         return "standard"
     if key in ("countback", "count back", "count-back", "cb"):
         return "countback"
-    raise InputError(f"method must be 'standard' or 'countback'; got {describe(method)}.")
+    raise InputError(Message("receivables.method", {"method": describe(method)}))
 
 
 def _known(reasons: Reasons) -> npt.NDArray[np.bool_]:
@@ -142,14 +143,13 @@ def _days(period_days: npt.ArrayLike | None, default: float, shape: tuple[int, .
     bad = ~(days > 0) | ~np.isfinite(days)
     if bad.any():
         raise InputError(
-            f"period_days must be a number of days > 0; got {describe(float(days.ravel()[np.flatnonzero(bad.ravel())[0]]))}."
+            Message("receivables.period_days_positive", {"value": describe(float(days.ravel()[np.flatnonzero(bad.ravel())[0]]))})
         )
     try:
         return np.broadcast_to(days, shape)
     except ValueError:
         raise InputError(
-            f"period_days must be one number or one per {per} ({shape[-1] if shape else 1}); "
-            f"got {days.size}."
+            Message("receivables.period_days_shape", {"per": per, "value": shape[-1] if shape else 1, "size": days.size})
         ) from None
 
 
@@ -169,17 +169,16 @@ def _dso_core(
             r, s = np.broadcast_arrays(r, s)
         except ValueError:
             raise InputError(
-                f"{name} has {r.size} values but sales has {s.size}; give one sales figure per "
-                f"{name} value, or list periods along the last axis."
+                Message("receivables.sales_values", {"name": name, "size": r.size, "size2": s.size, "name2": name})
             ) from None
         d = _days(period_days, 365.0, r.shape, "row")[..., np.newaxis]
         s = s[..., np.newaxis]
     else:
         if s.shape[-1] == 0:
-            raise InputError("sales must list at least one period; got none.")
+            raise InputError(Message("receivables.no_periods"))
         if s.shape[:-1] != r.shape:
             raise InputError(
-                f"sales lists periods for {s.shape[:-1]} buyers but {name} has shape {r.shape}."
+                Message("receivables.sales_shape", {"shape": s.shape[:-1], "name": name, "shape2": r.shape})
             )
         d = _days(period_days, 30.0, s.shape)
     scalar = r.ndim == 0
@@ -429,14 +428,13 @@ def cei(
         (opening_receivables, "opening_receivables"), (credit_sales, "credit_sales"),
         (closing_receivables, "closing_receivables"), (closing_current, "closing_current"))]
     n = _floats(months, "months")
-    for wrong, rule in ((~(n > 0), "a number > 0"), (np.isinf(n), "a finite number")):
+    for wrong, rule in ((~(n > 0), Message("policy.a_positive_number")), (np.isinf(n), Message("receivables.finite"))):
         if wrong.any():
-            raise InputError(f"months must be {rule}; got "
-                             f"{describe(float(n.ravel()[np.flatnonzero(wrong.ravel())[0]]))}.")
+            raise InputError(Message("receivables.months", {"rule": rule, "value": describe(float(n.ravel()[np.flatnonzero(wrong.ravel())[0]]))}))
     try:
         o, s, c, cc, n = np.broadcast_arrays(*parts, n)
     except ValueError:
-        raise InputError("cei arguments must have the same number of rows (or be single cells).") from None
+        raise InputError(Message("receivables.cei_rows")) from None
     reasons: Reasons = np.full(o.shape, None, dtype=object)
     for arr, name in zip((o, s, c, cc), ("opening_receivables", "credit_sales",
                                          "closing_receivables", "closing_current"), strict=True):
@@ -459,7 +457,7 @@ def _ratio(top: npt.ArrayLike, bottom: npt.ArrayLike, names: tuple[str, str],
     try:
         t, b = np.broadcast_arrays(t, b)
     except ValueError:
-        raise InputError(f"{names[0]} and {names[1]} must have the same number of rows.") from None
+        raise InputError(Message("receivables.same_rows", {"names": names[0], "names2": names[1]})) from None
     reasons: Reasons = np.full(t.shape, None, dtype=object)
     _note(reasons, np.isnan(t), f"{names[0]} missing")
     _note(reasons, np.isnan(b), f"{names[1]} missing")
@@ -855,9 +853,9 @@ def _one_group(ledger: LedgerArrays) -> LedgerArrays:
 
 def _check_window(periods: int, period_days: int | None) -> None:
     if not isinstance(periods, (int, np.integer)) or isinstance(periods, bool) or periods < 1:
-        raise InputError(f"periods must be a whole number >= 1; got {describe(periods)}.")
+        raise InputError(Message("receivables.periods", {"periods": describe(periods)}))
     if period_days is not None and (
         not isinstance(period_days, (int, np.integer)) or isinstance(period_days, bool)
         or period_days < 1
     ):
-        raise InputError(f"period_days must be a whole number of days >= 1; got {describe(period_days)}.")
+        raise InputError(Message("receivables.period_days_whole", {"period_days": describe(period_days)}))

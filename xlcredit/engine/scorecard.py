@@ -50,6 +50,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from xlcredit.messages import pair
+
 __all__ = [
     "FACTORS",
     "FACTORS_BY_CODE",
@@ -166,29 +168,21 @@ class Factor:
 # Financial factors: fitted by scripts/fit_scorecard.py on 5year.arff (frozen output below;
 # re-run the script to reproduce it). Higher ratio = safer, except the debt ratio.
 _FINANCIAL: tuple[Factor, ...] = (
-    Factor("wc_ta", "financial", "Working capital / total assets", "营运资金 / 总资产",
-           "Little working capital for its size", "营运资金相对总资产偏少",
+    Factor("wc_ta", "financial", *pair("scorecard.wc_ta"), *pair("scorecard.wc_ta_reason"),
            "bins", (-0.13, 0.0035, 0.079, 0.29), (0.0, 0.4, 0.6, 0.9, 0.9)),
-    Factor("re_ta", "financial", "Retained earnings / total assets", "留存收益 / 总资产",
-           "Low or negative retained earnings", "留存收益偏低或为负",
+    Factor("re_ta", "financial", *pair("scorecard.re_ta"), *pair("scorecard.re_ta_reason"),
            "bins", (-0.19, -0.015, 0.0, 0.06, 0.16, 0.31), (0.0, 2.9, 5.6, 5.7, 9.6, 11.6, 13.2)),
-    Factor("ebit_ta", "financial", "EBIT / total assets", "息税前利润 / 总资产",
-           "Weak operating return on assets", "资产息税前回报率偏低",
+    Factor("ebit_ta", "financial", *pair("scorecard.ebit_ta"), *pair("scorecard.ebit_ta_reason"),
            "bins", (-0.095, -0.004, 0.014, 0.033, 0.084), (0.0, 5.7, 10.1, 10.9, 12.2, 13.0)),
-    Factor("equity_liabilities", "financial", "Book equity / total liabilities", "净资产 / 总负债",
-           "High debt: little equity against liabilities", "负债偏高：净资产相对负债偏少",
+    Factor("equity_liabilities", "financial", *pair("scorecard.equity_liabilities"), *pair("scorecard.equity_liabilities_reason"),
            "bins", (0.15, 0.4, 0.61, 1.2, 1.7, 2.4), (0.0, 0.9, 1.7, 1.9, 2.4, 2.5, 2.7)),
-    Factor("debt_ratio", "financial", "Total liabilities / total assets", "资产负债率",
-           "High debt: little equity against liabilities", "负债偏高：净资产相对负债偏少",
+    Factor("debt_ratio", "financial", *pair("scorecard.debt_ratio"), *pair("scorecard.debt_ratio_reason"),
            "bins", (0.29, 0.37, 0.45, 0.62, 0.71, 0.87), (2.7, 2.5, 2.4, 1.9, 1.7, 0.9, 0.0)),
-    Factor("current_ratio", "financial", "Current assets / current liabilities", "流动比率",
-           "Low current ratio (short-term liquidity)", "流动比率偏低（短期偿债能力弱）",
+    Factor("current_ratio", "financial", *pair("scorecard.current_ratio"), *pair("scorecard.current_ratio_reason"),
            "bins", (0.74, 1.0, 1.2, 1.4, 2.2), (0.0, 4.3, 6.1, 8.9, 9.7, 11.9)),
-    Factor("asset_turnover", "financial", "Revenue / total assets", "营业收入 / 总资产",
-           "Low asset turnover", "资产周转率偏低",
+    Factor("asset_turnover", "financial", *pair("scorecard.asset_turnover"), *pair("scorecard.asset_turnover_reason"),
            "bins", (0.81, 1.0), (0.0, 0.8, 1.6)),
-    Factor("profit_margin", "financial", "Net income (else EBIT) / revenue", "净利润（或息税前利润）/ 营业收入",
-           "Weak profit margin", "利润率偏低",
+    Factor("profit_margin", "financial", *pair("scorecard.profit_margin"), *pair("scorecard.profit_margin_reason"),
            "bins", (-0.077, -0.0044, 0.0078, 0.034), (0.0, 5.5, 8.6, 11.4, 14.0)),
 )
 
@@ -197,32 +191,23 @@ _OTHER: tuple[Factor, ...] = (
     # PAYDEX: 100 = 30 days early, 80 = on time, 50 = 30 days late, 40 = 60, 30 = 90,
     # 20 = 120 days late (D&B). Points = 8 x (PAYDEX - 20) / 80. The payment weights (8, 5,
     # 6, 6) were chosen on the UCI credit-card default data (scripts/fit_payment.py).
-    Factor("days_beyond_terms", "payment", "Days beyond terms (PAYDEX curve)", "超期付款天数（PAYDEX 曲线）",
-           "Pays late (days beyond terms)", "付款拖延（超出账期天数多）",
+    Factor("days_beyond_terms", "payment", *pair("scorecard.days_beyond_terms"), *pair("scorecard.days_beyond_terms_reason"),
            "linear", (-30.0, 0.0, 30.0, 60.0, 90.0, 120.0), (8.0, 6.0, 3.0, 2.0, 1.0, 0.0)),
-    Factor("late_share", "payment", "Share of invoices paid late", "逾期付款发票占比",
-           "Many invoices paid late", "逾期付款的发票比例高",
+    Factor("late_share", "payment", *pair("scorecard.late_share"), *pair("scorecard.late_share_reason"),
            "linear", (0.0, 0.1, 0.3, 0.6, 1.0), (5.0, 4.0, 2.5, 1.0, 0.0)),
-    Factor("defaults_12m", "payment", "Defaults in the last 12 months", "近12个月违约次数",
-           "Defaulted in the last 12 months", "近12个月发生过违约",
+    Factor("defaults_12m", "payment", *pair("scorecard.defaults_12m"), *pair("scorecard.defaults_12m_reason"),
            "bins", (1.0, 2.0, 3.0), (6.0, 2.0, 0.5, 0.0)),
-    Factor("oldest_overdue_days", "payment", "Oldest item overdue now (days)", "当前最久逾期天数",
-           "An invoice is long overdue now", "当前有发票逾期已久",
+    Factor("oldest_overdue_days", "payment", *pair("scorecard.oldest_overdue_days"), *pair("scorecard.oldest_overdue_days_reason"),
            "linear", (0.0, 30.0, 60.0, 90.0), (6.0, 3.0, 1.0, 0.0)),
-    Factor("industry_risk", "environment", "Industry risk (1 low .. 5 very high)", "行业风险（1 低 .. 5 很高）",
-           "High-risk industry", "所在行业风险高",
+    Factor("industry_risk", "environment", *pair("scorecard.industry_risk"), *pair("scorecard.industry_risk_reason"),
            "linear", (1.0, 5.0), (4.0, 0.0)),
-    Factor("country_risk", "environment", "Country risk (1 low .. 5 very high)", "国家风险（1 低 .. 5 很高）",
-           "High-risk country", "所在国家风险高",
+    Factor("country_risk", "environment", *pair("scorecard.country_risk"), *pair("scorecard.country_risk_reason"),
            "linear", (1.0, 5.0), (4.0, 0.0)),
-    Factor("management_changes_12m", "qualitative", "Management changes in 12 months", "近12个月管理层变动次数",
-           "Recent management changes", "近期管理层变动",
+    Factor("management_changes_12m", "qualitative", *pair("scorecard.management_changes_12m"), *pair("scorecard.management_changes_12m_reason"),
            "bins", (1.0, 2.0, 3.0), (2.0, 1.2, 0.5, 0.0)),
-    Factor("negative_news", "qualitative", "Negative news", "负面舆情",
-           "Negative news", "有负面舆情",
+    Factor("negative_news", "qualitative", *pair("scorecard.negative_news"), *pair("scorecard.negative_news_reason"),
            "bins", (0.5,), (3.0, 0.0)),
-    Factor("years_in_business", "qualitative", "Years in business", "经营年限",
-           "Few years in business", "经营年限短",
+    Factor("years_in_business", "qualitative", *pair("scorecard.years_in_business"), *pair("scorecard.years_in_business_reason"),
            "linear", (0.0, 2.0, 5.0, 10.0), (0.0, 0.8, 1.4, 2.0)),
 )
 

@@ -21,6 +21,7 @@ from xlcredit.macros.run import (
     _Run,
     _worklist,
 )
+from xlcredit.messages import pair, text
 from xlcredit.workbook.port import (
     CellSpec,
     ConditionalFormat,
@@ -33,25 +34,22 @@ from xlcredit.workbook.sheet_xml import col_letters
 
 #: The drop-down of the Collections sheet's Status column (the user's own column: other
 #: wording is allowed with a warning, and is carried over like any value).
+_STATUS_KEYS = ("open", "contacted", "promised", "disputed", "paid", "escalated", "written_off")
 COLLECTION_STATUSES: dict[str, tuple[str, ...]] = {
-    "en": ("open", "contacted", "promised", "disputed", "paid", "escalated", "written off"),
-    "zh-CN": ("未处理", "已联系", "已承诺付款", "有争议", "已收款", "已升级", "已核销坏账"),
+    lang: tuple(text(f"sheet.status_{k}", lang) for k in _STATUS_KEYS) for lang in ("en", "zh-CN")
 }
 
-#: Headers of the limitation columns (time-barred date, flag). Kept here until the message
-#: catalogue (issue 15, item 1) takes the sheet labels over.
+#: Headers of the limitation columns (time-barred date, flag).
 _LIMITATION_HEADERS: dict[str, tuple[str, str]] = {
-    "en": ("Time-barred on", "Limitation"),
-    "zh-CN": ("诉讼时效届满日", "诉讼时效提醒"),
+    lang: (text("sheet.time_barred_on", lang), text("sheet.limitation", lang)) for lang in ("en", "zh-CN")
 }
 #: Headers of the SME payment regulation's terms check (longest term allowed, over it).
 _STATUTORY_HEADERS: dict[str, tuple[str, str]] = {
-    "en": ("Statutory max terms (days)", "Terms over statutory"),
-    "zh-CN": ("法定最长付款期限（天）", "账期超过法定期限"),
+    lang: (text("sheet.statutory_terms", lang), text("sheet.terms_over_statutory", lang)) for lang in ("en", "zh-CN")
 }
 
 #: Header of the column that shows each buyer's last dunning letter (Letters log).
-_LAST_REMINDER = ("Last reminder", "最近催款函")
+_LAST_REMINDER = pair("sheet.last_reminder")
 
 
 def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run: _Run | None = None) -> int:
@@ -117,7 +115,7 @@ def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run:
         terms_label = _STATUTORY_HEADERS["zh-CN" if zh else "en"]
         cols[terms_label[0]] = statutory.to_numpy()
         over = wl["terms_over_statutory"].astype(bool)
-        cols[terms_label[1]] = np.where(over, "是" if zh else "yes", "").astype(object)
+        cols[terms_label[1]] = np.where(over, text("sheet.yes", lang), "").astype(object)
     barred_label = _LIMITATION_HEADERS["zh-CN" if zh else "en"]
     cols[barred_label[0]] = wl["time_barred_on"].to_numpy()
     lim = wl["limitation_alert"].fillna("")

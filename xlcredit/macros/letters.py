@@ -30,6 +30,7 @@ from xlcredit.macros.run import (
     _worklist,
 )
 from xlcredit.macros.statement_sheet import _file_name, statement_doc, statement_lines_of
+from xlcredit.messages import pair
 from xlcredit.workbook.port import CellSpec, SheetSpec, TableSpec, Workbook
 from xlcredit.workbook.schema import LETTERS_LOG, SHEET_NAMES
 from xlcredit.workbook.statement_doc import write_pdf
@@ -37,18 +38,7 @@ from xlcredit.workbook.statement_doc import write_pdf
 __all__ = ["LettersResult", "last_reminders", "write_letters"]
 
 _TEXT: dict[str, tuple[str, str]] = {
-    "title": ("Letters log", "催款函记录"),
-    "note": ("What xlcredit letters produced, per buyer and step. Mark Sent when a letter goes out; "
-             "each run adds rows and keeps the rest.",
-             "xlcredit letters 生成的催款函，按客户和催收阶段记录。寄出后请填写“已发送”；每次运行只增加新行，保留原有内容。"),
-    "no_text": ("no letter text for step {step} in {language}: add a row to the Dunning letter texts table "
-                "(tblLetters) on the Policy sheet",
-                "信用政策表的催款函文本（tblLetters）中没有催收阶段 {step}（{language}）的文本，请补充"),
-    "no_email": ("no e-mail address for buyer {buyer}: the draft has no recipient (E-mail column of the Buyers table)",
-                 "客户 {buyer} 没有电子邮箱：草稿无收件人（客户表的电子邮箱列）"),
-    "sent": ("sent", "已发送"),
-    "unused": ("the letter text for step {step} is not used: no step of the dunning ladder has that name ({ladder})",
-               "催收阶段 {step} 的催款函文本未被使用：催收阶段表中没有该阶段代码（{ladder}）"),
+    key: pair(f"letters.{key}") for key in ("title", "note", "no_text", "no_email", "sent", "unused")
 }
 
 

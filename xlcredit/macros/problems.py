@@ -11,8 +11,9 @@ from xlcredit.macros.run import (
     _open,
     _Run,
 )
+from xlcredit.messages import render
 from xlcredit.workbook.port import CellSpec, SheetSpec, TableSpec, Workbook
-from xlcredit.workbook.schema import group_problems, problems_frame
+from xlcredit.workbook.schema import Problem, group_problems, problems_frame
 
 
 def build_problems(workbook: Workbook, *, as_of: dt.date | None = None, _run: _Run | None = None) -> int:
@@ -28,7 +29,9 @@ def build_problems(workbook: Workbook, *, as_of: dt.date | None = None, _run: _R
     """
     run = _run or _open(workbook, as_of)
     lang = run.lang
-    frame = problems_frame(group_problems(run.problems))
+    # rules and column headers are catalogue messages: shown in the workbook's language
+    frame = problems_frame([Problem(p.sheet, p.row, render(p.column, lang), p.value, render(p.rule, lang))
+                            for p in group_problems(run.problems)])
     headers = {"sheet": _l("sheet", lang), "row": _l("row", lang), "column": _l("column", lang),
                "value": _l("value", lang), "rule": _l("rule", lang)}
     frame = frame.rename(columns=headers)

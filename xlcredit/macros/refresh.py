@@ -20,6 +20,7 @@ from xlcredit.macros.run import (
 )
 from xlcredit.macros.score_history import update_score_history
 from xlcredit.macros.upgrade import upgrade_problem
+from xlcredit.messages import text
 from xlcredit.workbook.port import Workbook
 
 Progress = Callable[[float, str], None]
@@ -44,15 +45,13 @@ class RefreshSummary:
 
     def lines(self) -> list[str]:
         """The summary as short lines of text in the run's language."""
-        dso = "n/a" if math.isnan(self.dso) else f"{self.dso:,.1f}"
+        lang = self.language
+        overdue = {"amount": f"{self.overdue_total:,.2f}", "ccy": self.base_currency}
         extra = [self.upgrade] if self.upgrade else []
-        if self.language == "zh-CN":
-            return [f"客户 {self.buyers}，高风险 {self.high_risk}",
-                    f"逾期 {self.overdue_total:,.2f} {self.base_currency}，DSO {dso} 天",
-                    f"数据问题 {self.problems}（见“问题”表）", *extra]
-        return [f"Buyers {self.buyers}, high risk {self.high_risk}",
-                f"Overdue {self.overdue_total:,.2f} {self.base_currency}, DSO {dso} days",
-                f"Problems {self.problems} (see the Problems sheet)", *extra]
+        return [text("refresh.summary_buyers", lang, buyers=self.buyers, high_risk=self.high_risk),
+                text("refresh.summary_no_dso", lang, **overdue) if math.isnan(self.dso)
+                else text("refresh.summary_overdue", lang, dso=f"{self.dso:,.1f}", **overdue),
+                text("refresh.summary_problems", lang, problems=self.problems), *extra]
 
 
 def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Progress | None = None) -> RefreshSummary:

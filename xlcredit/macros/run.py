@@ -16,6 +16,7 @@ import pandas as pd
 from xlcredit.engine.errors import SchemaError
 from xlcredit.engine.policy import Policy
 from xlcredit.macros.labels import _l
+from xlcredit.messages import Message, text
 from xlcredit.workbook.policy_sheet import load_policy
 from xlcredit.workbook.port import Workbook
 from xlcredit.workbook.reading import ReadingRules
@@ -62,11 +63,7 @@ def _open(workbook: Workbook, as_of: dt.date | None = None) -> _Run:
     for schema in (BUYERS, INVOICES):
         if schema.name.casefold() not in {n.casefold() for n in names}:  # as Excel compares names
             found = ", ".join(sorted(names)) or "none"
-            raise SchemaError(
-                f"The workbook has no table named {schema.name} (the {schema.role} table; "
-                f"tables found: {found}). Select the {schema.role} data, Insert > Table, and "
-                f"name it {schema.name} (Table Design > Table Name); or start from `xlcredit new`."
-            )
+            raise SchemaError(Message(f"refresh.no_table_{schema.role}", {"table": schema.name, "found": found}))
     raw_b = workbook.read_table(BUYERS.name)
     rules = ReadingRules.from_policy(policy, raw_b.date1904)
     buyers = parse_table(raw_b.header, raw_b.rows, BUYERS, sheet=raw_b.sheet, header_row=raw_b.header_row,
@@ -129,12 +126,13 @@ def _aging(run: _Run) -> Any:
             where = dict(zip(rows["invoice_no"], run.invoices.excel_rows, strict=False))
             ledger = _ledger(run)
             pos = np.flatnonzero(result.position.set_aside)
-            for rec, i in zip(aside.itertuples(index=False), pos, strict=True):  # a handful
+            reasons = result.position.set_aside_reasons(run.invoices.field)
+            for rec, i, why in zip(aside.itertuples(index=False), pos, reasons, strict=True):  # a handful
                 value = ledger[rec.column].iloc[i] if rec.column in ledger.columns else ""
                 run.problems.append(Problem(
-                    run.invoices.sheet, where.get(rec.invoice_no), run.invoices.header(str(rec.column), "en"),
+                    run.invoices.sheet, where.get(rec.invoice_no), run.invoices.field(str(rec.column)),
                     "" if pd.isna(value) else value,
-                    f"{rec.reason}: invoice {rec.invoice_no} left out of aging, receivables and collections"))
+                    Message("ledger.left_out", {"reason": why, "invoice": rec.invoice_no})))
         run.cache["aging"] = result
     return run.cache["aging"]
 
@@ -180,7 +178,7 @@ def _scores(run: _Run) -> pd.DataFrame:
         why = scores["problem"].to_numpy(dtype=object)
         for pos in np.flatnonzero(scores["problem"].notna().to_numpy()):
             run.problems.append(Problem(run.buyers.sheet, int(run.buyers.excel_rows[pos]), "TradeScore",
-                                        "", str(why[pos])))
+                                        "", why[pos]))
         run.cache["scores"] = scores
     return run.cache["scores"]  # type: ignore[no-any-return]
 
@@ -210,7 +208,7 @@ def _assess(run: _Run) -> pd.DataFrame:
     for pos in np.flatnonzero(missing):
         ccy = currencies[pos]
         run.problems.append(Problem(run.buyers.sheet, int(run.buyers.excel_rows[pos]),
-                                    run.buyers.header("currency", "en"), ccy, _l("no_fx", "en", ccy=ccy)))
+                                    run.buyers.field("currency"), ccy, Message("sheet.no_fx", {"ccy": ccy})))
 
     def money(name: str) -> np.ndarray:
         return b[name].to_numpy(dtype=float) * rate
@@ -238,7 +236,7 @@ def _assess(run: _Run) -> pd.DataFrame:
     for k in (1, 2, 3):  # three columns, joined as text
         raw = scores[f"reason_{k}{suffix}"].to_numpy(dtype=object)
         part = np.where(pd.isna(raw), "", raw.astype(str))
-        sep = np.where((reason_text != "") & (part != ""), "；" if zh else "; ", "")
+        sep = np.where((reason_text != "") & (part != ""), text("refresh.list_sep", run.lang), "")
         reason_text = reason_text + sep + part
 
     # the decision engine: ledger (dunning steps, promises, disputes), security, data, overrides
@@ -276,13 +274,13 @@ def _assess(run: _Run) -> pd.DataFrame:
     )
     for pos in np.flatnonzero(decided["override_note"].notna().to_numpy()):
         run.problems.append(Problem(run.buyers.sheet, int(run.buyers.excel_rows[pos]),
-                                    run.buyers.header("override_decision", "en"),
-                                    b["override_decision"].iloc[pos], str(decided["override_note"].iloc[pos])))
+                                    run.buyers.field("override_decision"),
+                                    b["override_decision"].iloc[pos], decided["override_note"].iloc[pos]))
     limit = decided["limit"].to_numpy(dtype=float)
     used, utilisation, over = limit_usage(exposure, current_limit, limit)
     action = decided["action_text"].to_numpy(dtype=object).copy()
     collect = (decided["action"] == "collect").to_numpy() & step_text.notna().to_numpy()
-    action[collect] = action[collect] + (": " if not zh else "：") + step_text[collect].astype(str).to_numpy(dtype=object)
+    action[collect] = action[collect] + text("refresh.colon", run.lang) + step_text[collect].astype(str).to_numpy(dtype=object)
     drop = np.nan_to_num(-change, nan=0).astype(int)
     fell = (decided["action"] == "review").to_numpy() & (drop >= run.policy.monitoring.score_drop_alert)
     action[fell] = [_l("review", lang, n=int(d)) for d in drop[fell]]
@@ -419,7 +417,7 @@ def _read_own(run: _Run, schema: TableSchema) -> ParsedTable | None:
         return parse_table(raw.header, raw.rows, schema, sheet=raw.sheet, header_row=raw.header_row,
                            rules=ReadingRules.from_policy(run.policy, raw.date1904), grid=raw.grid)
     except SchemaError as exc:
-        run.problems.append(Problem(raw.sheet, raw.header_row, schema.name, "", str(exc)))
+        run.problems.append(Problem(raw.sheet, raw.header_row, schema.name, "", exc.message))
         return None
 
 

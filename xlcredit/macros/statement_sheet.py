@@ -28,6 +28,7 @@ from xlcredit.macros.run import (
     _Run,
     _worklist,
 )
+from xlcredit.messages import Message, pair, text
 from xlcredit.workbook.port import CellSpec, SheetSpec, Workbook
 from xlcredit.workbook.schema import BUYERS, SHEET_NAMES
 from xlcredit.workbook.statement_doc import StatementDoc, write_pdf, write_xlsx
@@ -37,45 +38,42 @@ __all__ = ["TEXT", "build_statement", "statement_buyers", "statement_doc", "stat
 
 #: The words of a statement (English, Chinese). ``{x}`` are filled in.
 TEXT: dict[str, tuple[str, str]] = {
-    "title": ("Statement of account", "对账单"),
-    "date": ("Statement date", "对账日期"),
-    "customer_no": ("Customer no.", "客户编号"),
-    "tax_id": ("Tax ID", "税号"),
-    "invoice_no": ("Invoice no.", "发票号"),
-    "invoice_date": ("Invoice date", "开票日期"),
-    "due_date": ("Due date", "到期日"),
-    "currency": ("Currency", "币种"),
-    "amount": ("Amount", "发票金额"),
-    "paid": ("Paid", "已收金额"),
-    "open": ("Open", "未收金额"),
-    "days_overdue": ("Days overdue", "逾期天数"),
-    "interest": ("Late interest", "逾期利息"),
-    "remark": ("Remark", "备注"),
-    "disputed": ("Disputed", "有争议"),
-    "promised": ("Payment promised", "已承诺付款"),
-    "total": ("Total open {ccy}", "未收合计 {ccy}"),
-    "overdue_total": ("of which overdue {ccy}", "其中逾期 {ccy}"),
-    "interest_total": ("Late interest {ccy}", "逾期利息 {ccy}"),
-    "due_total": ("Total due with interest {ccy}", "含利息应付合计 {ccy}"),
-    "base_total": ("All currencies at our rates, {ccy}", "全部币种按我方汇率折合 {ccy}"),
-    "aging": ("Aging", "账龄"),
-    "pay_to": ("Please pay to: {bank}, account {account}{swift}, quoting the invoice numbers.",
-               "请付款至：{bank}，账号 {account}{swift}，并注明发票号。"),
-    "contact": ("Questions about this statement: {who}.", "如对本对账单有疑问，请联系：{who}。"),
-    "disputed_note": ("Items marked Disputed are under review and not requested for payment until resolved.",
-                      "标为“有争议”的发票正在核实中，解决前暂不要求付款。"),
-    "check": ("If your records differ, please let us know within 14 days.",
-              "如贵方记录与本对账单不符，请于 14 日内告知我方。"),
-    "nothing": ("No open invoices on {date}.", "截至 {date} 无未收发票。"),
-    "footer": ("Statement produced by xlcredit on {date}", "xlcredit 生成，对账日期 {date}"),
-    "sheet_note": ("Printable statement for {name}; rebuilt each time (Statement button).",
-                   "{name} 的对账单，可直接打印；每次按“对账单”按钮重新生成。"),
+    key: pair(f"statement.{key}") for key in (
+        "title",
+        "date",
+        "customer_no",
+        "tax_id",
+        "invoice_no",
+        "invoice_date",
+        "due_date",
+        "currency",
+        "amount",
+        "paid",
+        "open",
+        "days_overdue",
+        "interest",
+        "remark",
+        "disputed",
+        "promised",
+        "total",
+        "overdue_total",
+        "interest_total",
+        "due_total",
+        "base_total",
+        "aging",
+        "pay_to",
+        "contact",
+        "disputed_note",
+        "check",
+        "nothing",
+        "footer",
+        "sheet_note",
+    )
 }
 
 
 def _t(key: str, lang: str, **fields: Any) -> str:
-    en, zh = TEXT[key]
-    return (zh if lang == "zh-CN" else en).format(**fields)
+    return text(f"statement.{key}", lang, **fields)
 
 
 def statement_lines_of(run: _Run) -> pd.DataFrame:
@@ -109,8 +107,7 @@ def statement_buyers(run: _Run, which: str | Sequence[str] = "overdue") -> list[
     have = set(run.buyers.frame["buyer_id"].dropna().astype(str))
     missing = [b for b in ids if b not in have]
     if missing:
-        raise InputError(f"--buyers names {', '.join(missing)}, not in {BUYERS.name}; give IDs of the Buyers "
-                         "table, overdue or all.")
+        raise InputError(Message("statement.unknown_buyers", {"missing": ", ".join(missing), "table": BUYERS.name}))
     return list(dict.fromkeys(ids))
 
 
@@ -125,7 +122,6 @@ def statement_doc(run: _Run, buyer_id: str) -> StatementDoc:
     from xlcredit.engine.account_statement import statement_aging, statement_totals
 
     lang, policy = run.lang, run.policy
-    zh = lang == "zh-CN"
     lines = statement_lines_of(run)
     mine = lines[lines["buyer_id"].astype(str) == str(buyer_id)].reset_index(drop=True)
     company = policy.company
@@ -175,7 +171,7 @@ def statement_doc(run: _Run, buyer_id: str) -> StatementDoc:
     if not len(mine):
         notes.append(_t("nothing", lang, date=day))
     if company.bank_account:
-        swift = (f"，SWIFT {company.bank_swift}" if zh else f", SWIFT {company.bank_swift}") if company.bank_swift else ""
+        swift = _t("swift", lang, swift=company.bank_swift) if company.bank_swift else ""
         notes.append(_t("pay_to", lang, bank=company.bank_name or "-", account=company.bank_account, swift=swift))
     if contact:
         notes.append(_t("contact", lang, who=contact))
@@ -215,7 +211,7 @@ def write_statements(workbook: Workbook, out_dir: Path, *, buyers: str | Sequenc
     (['C0001'], '.xlsx')
     """
     if fmt not in ("pdf", "xlsx"):
-        raise InputError(f"--format must be pdf or xlsx; got {fmt!r}.")
+        raise InputError(Message("statement.format", {"value": repr(fmt)}))
     run = _run or _open(workbook, as_of)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -244,7 +240,7 @@ def build_statement(workbook: Workbook, buyer_id: str, *, as_of: dt.date | None 
     run = _run or _open(workbook, as_of)
     have = set(run.buyers.frame["buyer_id"].dropna().astype(str))
     if str(buyer_id) not in have:
-        raise SchemaError(f"Buyer {buyer_id!r} is not in {BUYERS.name}; select a row of the buyer table.")
+        raise SchemaError(Message("statement.not_a_buyer", {"buyer": repr(buyer_id), "table": BUYERS.name}))
     doc = statement_doc(run, str(buyer_id))
     lang = run.lang
     cells: list[CellSpec] = []

@@ -3,6 +3,17 @@
 The bottom layer: every package may import it; it imports nothing else of xlcredit.
 """
 
-from xlcredit.messages.core import AREAS, LANGUAGES, Message, catalogue, language_of, text
+from xlcredit.messages.core import (
+    AREAS,
+    LANGUAGES,
+    Field,
+    Message,
+    catalogue,
+    labels,
+    language_of,
+    pair,
+    render,
+    text,
+)
 
-__all__ = ["AREAS", "LANGUAGES", "Message", "catalogue", "language_of", "text"]
+__all__ = ["AREAS", "LANGUAGES", "Field", "Message", "catalogue", "labels", "language_of", "pair", "render", "text"]

@@ -1,5 +1,4 @@
-"""Texts of the template workbooks (Quick check, Policy, Read me, input checks) and the
-dunning channels' labels. Terms follow the glossary of issue 15 item 2 (风险敞口, 可用额度,
+"""Texts of the template workbooks (Quick check, Policy, Read me, input checks). Terms follow the glossary of issue 15 item 2 (风险敞口, 可用额度,
 审批建议, 信用额度 ...)."""
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -72,11 +71,4 @@ TEXTS: dict[str, tuple[str, str]] = {
     "template.risk_message": ("Type a whole number from 1 to 5.", "请输入 1 到 5 的整数。"),
     "template.share_message": ("Type a share from 0% to 100%.", "请输入 0% 到 100%。"),
     "template.date_message": ("Type a date such as 2026-11-28.", "请输入日期，如 2026-11-28。"),
-    # dunning channels: the Policy sheet keeps the code, a Chinese sheet shows the label
-    "template.channel_email": ("email", "邮件"),
-    "template.channel_phone": ("phone", "电话"),
-    "template.channel_letter": ("letter", "信函"),
-    "template.channel_internal": ("internal", "内部"),
-    "template.channel_agency": ("agency", "催收机构"),
-    "template.channel_legal": ("legal", "诉讼/仲裁"),
 }

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from xlcredit.engine.errors import InputError, describe
+from xlcredit.messages import Message
 from xlcredit.workbook.reading import (
     DEFAULT_RULES,
     EXCEL_EPOCH,
@@ -152,10 +153,8 @@ def _as_column(value: Any, name: str) -> list[Any]:
         rows = [list(row) or [None] for row in value]  # an empty array: one blank cell
         widths = {len(row) for row in rows}
         if len(rows) > 1 and widths != {1}:
-            raise InputError(
-                f"{name} must be one column or one row of cells; got {len(rows)} rows x "
-                f"{max(widths)} columns. Select a single column."
-            )
+            raise InputError(Message("reading.not_one_column", {"name": name, "rows": len(rows),
+                                                                "columns": max(widths)}))
         return [cell for row in rows for cell in row]
     return list(value)
 
@@ -179,10 +178,8 @@ def broadcast(columns: dict[str, list[Any]]) -> int:
         if length == 1:
             length, first = n, name
         elif n != length:
-            raise InputError(
-                f"{first} has {length} rows but {name} has {n}; give every range the same "
-                f"number of rows (or a single cell)"
-            )
+            raise InputError(Message("reading.lengths_differ", {"first": first, "length": length,
+                                                                "name": name, "n": n}))
     return length
 
 
@@ -240,7 +237,7 @@ def to_flags(values: Any, name: str) -> Parsed:
             if float(v) in (0.0, 1.0):
                 out[i] = float(v)
             else:
-                problems[i] = f"{name} must be TRUE/FALSE, Y/N or 是/否; got {describe(v)}"
+                problems[i] = Message("reading.not_flag", {"name": name, "value": describe(v)})
         elif isinstance(v, str) and not is_blank(v):
             key = normalise_text(v).lower()
             if key in _TRUE_TEXT:
@@ -248,7 +245,7 @@ def to_flags(values: Any, name: str) -> Parsed:
             elif key in _FALSE_TEXT:
                 out[i] = 0.0
             else:
-                problems[i] = f"{name} must be TRUE/FALSE, Y/N or 是/否; got {describe(v)}"
+                problems[i] = Message("reading.not_flag", {"name": name, "value": describe(v)})
     return Parsed(out, problems)
 
 

@@ -300,18 +300,17 @@ class FileWorkbook:
                     pass
             except PermissionError:
                 raise WorkbookLockedError(
-                    f"{self.output.name} is open in Excel (or another program); close it there "
-                    "and retry, or save the result elsewhere with --output."
+                    Message("file.open_elsewhere", {"name": self.output.name})
                 ) from None
         self.pkg = Package.from_path(self.path)
         office = [r for r in self.pkg.rels("") if r.type == REL["office"]]
         if not office:
-            raise WorkbookError(f"{self.path.name} has no workbook part; it is not an Excel file.")
+            raise WorkbookError(Message("file.no_workbook_part", {"name": self.path.name}))
         self.main = office[0].target
         self.book = self.pkg.xml(self.main)
         if etree.QName(self.book).namespace != _M:
             raise WorkbookError(
-                f"{self.path.name} is saved as Strict Open XML; save it as Excel Workbook (.xlsx)."
+                Message("file.strict_xml", {"name": self.path.name})
             )
         self._book_dirty = False
         self._cells_changed = False
@@ -358,9 +357,7 @@ class FileWorkbook:
         if suffix in (".xlsx", ".xlsm") and suffix != wanted:
             what = "macros (a VBA project)" if macro else "no macros"
             raise InputError(
-                f"{self.path.name} is a workbook with {what}; saved as {self.output.name} Excel "
-                f"would refuse to open it. Write the output to a {wanted} file "
-                f"(--output {self.output.with_suffix(wanted).name})."
+                Message("file.wrong_extension", {"name": self.path.name, "what": what, "name2": self.output.name, "wanted": wanted, "name3": self.output.with_suffix(wanted).name})
             )
 
     def _snapshot(self) -> tuple[int, int] | None:
@@ -440,7 +437,7 @@ class FileWorkbook:
     def activate_sheet(self, name: str) -> None:
         """Nothing to show (a file has no window); the sheet must exist all the same."""
         if name.casefold() not in {n.casefold() for n in self.sheet_names()}:
-            raise SchemaError(f"{self.path.name} has no sheet named {name!r}.")
+            raise SchemaError(Message("file.no_such_sheet", {"name": self.path.name, "name2": f"{name!r}"}))
 
     def choose_file(self, title: str, patterns: list[str]) -> str | None:
         """None: a file on disk has no dialog to show (the command line takes a path)."""
@@ -456,9 +453,7 @@ class FileWorkbook:
         if info is None:
             known = ", ".join(sorted(self.table_names())) or "none"
             raise SchemaError(
-                f"Table {name} was not found in {self.path.name} (tables found: {known}); "
-                f"select the data and use Insert > Table, then name it {name} "
-                "(Table Design > Table Name)."
+                Message("file.no_such_table", {"name": name, "name2": self.path.name, "known": known, "name3": name})
             )
         return info
 
@@ -469,16 +464,13 @@ class FileWorkbook:
                     self._calamine = CalamineWorkbook.from_path(str(self.path))
                 except Exception as exc:  # calamine raises its own error types
                     raise WorkbookError(
-                        f"Cannot read {self.path.name}: {' '.join(str(exc).split())}; open it "
-                        "in Excel and save it again."
+                        Message("file.cannot_read", {"name": self.path.name, "value": ' '.join(str(exc).split())})
                     ) from None
             try:
                 values = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             except Exception as exc:  # a damaged or missing sheet part: calamine's own errors
                 raise WorkbookError(
-                    f"Cannot read sheet {sheet} of {self.path.name} ({type(exc).__name__}: "
-                    f"{' '.join(str(exc).split())}); the file may be damaged: open it in Excel "
-                    "and save it again."
+                    Message("file.cannot_read_sheet", {"sheet": sheet, "name": self.path.name, "name2": type(exc).__name__, "value": ' '.join(str(exc).split())})
                 ) from None
             self._values[sheet] = values
         return self._values[sheet]
@@ -489,8 +481,7 @@ class FileWorkbook:
         names = self.sheet_names()
         match = [n for n in names if n.casefold() == sheet.casefold()]
         if not match:
-            raise InputError(f"{self.path.name} has no sheet {sheet!r} (sheets: {', '.join(names)}); "
-                             "choose one with --sheet.")
+            raise InputError(Message("file.choose_sheet", {"name": self.path.name, "sheet": f"{sheet!r}", "value": ', '.join(names)}))
         return [[_excel_value(v) for v in row] for row in self._sheet_values(match[0])]
 
     @_timed("read")
@@ -555,7 +546,7 @@ class FileWorkbook:
         """Write output columns into a table's data rows; new headers become new columns."""
         info = self._table(table)
         if info.generated:
-            raise WorkbookError(f"Table {info.name} was generated in this run; rebuild its sheet.")
+            raise WorkbookError(Message("file.generated_table", {"name": info.name}))
         n_rows = len(info.data_rows)
         lookup = {h.strip().casefold(): i for i, h in enumerate(info.header)}
         new_headers: list[str] = []
@@ -563,8 +554,7 @@ class FileWorkbook:
         for column in columns:
             if len(column.values) != n_rows:
                 raise InputError(
-                    f"column {column.header!r} of {info.name} needs {n_rows} values, one per "
-                    f"row; got {len(column.values)}."
+                    Message("file.column_length", {"header": f"{column.header!r}", "name": info.name, "n_rows": n_rows, "n_values": len(column.values)})
                 )
             key = column.header.strip().casefold()
             if key not in lookup:
@@ -631,7 +621,7 @@ class FileWorkbook:
                 with date_system(self.date1904):
                     done = write_block(tree, block, style_for, one_row)
             except SharedFormulaError as exc:  # pragma: no cover - write_block leaves these
-                raise WorkbookError(f"Cannot write table {info.name}: {exc}.") from None
+                raise WorkbookError(Message("file.cannot_write_table", {"name": info.name, "exc": exc})) from None
             if done:
                 for offset, column in targets:
                     written[offset] = plain_values(column.values)
@@ -660,7 +650,7 @@ class FileWorkbook:
             extend_dimension(tree, info.last_row, info.last_col)
         except SharedFormulaError as exc:
             raise WorkbookError(
-                f"Cannot write table {info.name} on sheet {info.sheet}: {exc}."
+                Message("file.cannot_write_table_on_sheet", {"name": info.name, "sheet": info.sheet, "exc": exc})
             ) from None
         self._cells_changed = True
 
@@ -671,12 +661,12 @@ class FileWorkbook:
         changes; a failure midway restores the sheet and table as they were."""
         info = self._table(table)
         if info.generated:
-            raise WorkbookError(f"Table {info.name} was generated in this run; rebuild its sheet.")
+            raise WorkbookError(Message("file.generated_table_rows", {"name": info.name}))
         key = info.name.casefold()
         n_rows = len(info.data_rows)
         for index in edit.updates:
             if not 0 <= index < n_rows:
-                raise InputError(f"row {index} is not a data row of {info.name} (it has {n_rows}).")
+                raise InputError(Message("file.not_a_data_row", {"index": index, "name": info.name, "n_rows": n_rows}))
         tree = self._sheet_tree(info.sheet_part)
         self._check_unprotected(tree, info.sheet)
         lookup = {h.strip().casefold(): i for i, h in enumerate(info.header)}
@@ -787,7 +777,7 @@ class FileWorkbook:
         try:
             set_columns(tree, cells, style_of)
         except SharedFormulaError as exc:
-            raise WorkbookError(f"Cannot write table {info.name} on sheet {info.sheet}: {exc}.") from None
+            raise WorkbookError(Message("file.cannot_write_rows", {"name": info.name, "sheet": info.sheet, "exc": exc})) from None
         if moved:
             self._put_row(tree, info.last_row, moved)
         if formulas and n_new:
@@ -811,9 +801,7 @@ class FileWorkbook:
                 col = col_number(ref.rstrip("0123456789")) if ref else col + 1
                 if info.first_col <= col <= last_col and not cell_is_blank(cell):
                     raise WorkbookError(
-                        f"Cannot add {count} rows to table {info.name} on sheet {info.sheet}: cell "
-                        f"{ref} below the table is not empty; move what is there (or the table), "
-                        "then import again."
+                        Message("file.no_room_below", {"count": count, "name": info.name, "sheet": info.sheet, "ref": ref})
                     )
 
     def _row_element(self, tree: etree._Element, number: int) -> etree._Element | None:
@@ -876,8 +864,7 @@ class FileWorkbook:
         protection = tree.find(f"{{{_M}}}sheetProtection")
         if protection is not None and protection.get("sheet") in ("1", "true"):
             raise WorkbookError(
-                f"Sheet {sheet} is protected, so xlcredit will not write to it; unprotect it "
-                "(Review > Unprotect Sheet) and refresh again."
+                Message("file.protected_sheet", {"sheet": sheet})
             )
 
     def _style_at(self, tree: etree._Element, row: int, col: int) -> int | None:
@@ -888,7 +875,7 @@ class FileWorkbook:
 
     def _check_free(self, info: TableInfo, tree: etree._Element, count: int) -> None:
         if info.last_col + count > 16384:
-            raise WorkbookError(f"Table {info.name} has no room for {count} more columns.")
+            raise WorkbookError(Message("file.no_room_columns", {"name": info.name, "count": count}))
         wanted = {col_letters(info.last_col + i) for i in range(1, count + 1)}
         rows = range(info.first_row, info.last_row + 1)
         for row in tree.iterfind(f".//{{{_M}}}row"):
@@ -900,9 +887,7 @@ class FileWorkbook:
                     break
                 if letters in wanted and not cell_is_blank(cell):
                     raise WorkbookError(
-                        f"Cannot add output columns to table {info.name} on sheet {info.sheet}: "
-                        f"cell {cell.get('r')} right of the table is not empty; move what is "
-                        "there, then refresh again."
+                        Message("file.no_room_right", {"name": info.name, "sheet": info.sheet, "value": cell.get('r')})
                     )
 
     @_timed("generated sheets")
@@ -920,9 +905,7 @@ class FileWorkbook:
         position = folded.index(sheet.name.casefold()) if sheet.name.casefold() in folded else -1
         if position >= 0 and position not in marked:
             raise WorkbookError(
-                f"{self.path.name} already has a sheet named {names[position]!r} that xlcredit "
-                "did not create; rename or move that sheet, then refresh again (xlcredit never "
-                "overwrites your sheets)."
+                Message("file.sheet_not_ours", {"name": self.path.name, "names": f"{names[position]!r}"})
             )
         self._check_table_names(sheet, names[position] if position >= 0 else None)
         saved = self._state()
@@ -983,8 +966,7 @@ class FileWorkbook:
             if key in seen or (other is not None and other.sheet != replacing):
                 where = other.sheet if other is not None else sheet.name
                 raise WorkbookError(
-                    f"A table named {table.name} already exists on sheet {where}; rename that "
-                    "table (Table Design > Table Name) and refresh again."
+                    Message("file.table_name_taken", {"name": table.name, "where": where})
                 )
             seen.add(key)
 
@@ -1054,7 +1036,7 @@ class FileWorkbook:
         keeping every rule the user made."""
         names = self.sheet_names()
         if sheet not in names:
-            raise WorkbookError(f"{self.path.name} has no sheet named {sheet!r}.")
+            raise WorkbookError(Message("file.no_sheet_named", {"name": self.path.name, "sheet": f"{sheet!r}"}))
         index = names.index(sheet)
         tree = self._sheet_head(self._sheet_parts[sheet])
         self._check_unprotected(tree, sheet)
@@ -1109,7 +1091,7 @@ class FileWorkbook:
     def save(self) -> None:
         """Write the workbook atomically to ``output`` (the original stays intact on error)."""
         if self.read_only:
-            raise WorkbookError(f"{self.path.name} was opened read-only; it cannot be saved.")
+            raise WorkbookError(Message("file.read_only", {"name": self.path.name}))
         self._check_unchanged()
         self.progress(0.95, "Saving")
         self._close_reader()  # Windows cannot replace a file this process still has open
@@ -1134,7 +1116,7 @@ class FileWorkbook:
     def set_document_property(self, name: str, value: str | int) -> None:
         """Create or change a custom document property (``docProps/custom.xml``)."""
         if self.read_only:
-            raise WorkbookError(f"{self.path.name} was opened read-only; it cannot be changed.")
+            raise WorkbookError(Message("file.read_only_change", {"name": self.path.name}))
         doc_props.set_property(self.pkg, name, value)
 
     def _check_unchanged(self) -> None:

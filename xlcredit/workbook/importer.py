@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from xlcredit.engine.errors import InputError
+from xlcredit.messages import Field, Message, text
 from xlcredit.workbook.currencies import ISO_4217, to_currency_codes
 from xlcredit.workbook.excel_values import Parsed, to_text
 from xlcredit.workbook.export_layout import Items, Layout, classify_rows, find_layout
@@ -71,9 +72,7 @@ SETTINGS_TABLE = "tblImport"
 LOG_TABLE = "tblImportLog"
 #: Columns the import adds to tblInvoices, by language.
 EXTRA_HEADERS: dict[str, dict[str, str]] = {
-    "source": {"en": "Source", "zh-CN": "来源"},
-    "company": {"en": "Company", "zh-CN": "公司"},
-    "inferred": {"en": "Paid inferred", "zh-CN": "推定已收"},
+    key: {lang: text(f"importer.extra_{key}", lang) for lang in ("en", "zh-CN")} for key in ("source", "company", "inferred")
 }
 #: tblInvoices columns an import may write (the user's own columns are not among them).
 WRITTEN = ("invoice_no", "buyer_id", "currency", "amount", "paid_amount", "invoice_date",
@@ -84,31 +83,10 @@ _TITLE_DATE = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4}|"
     r"\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}"
 )
-_LABELS: dict[str, tuple[str, str]] = {
-    "title": ("Import of ERP exports", "ERP 导出数据导入"),
-    "note": ("Settings of the last import, used again by the next one (edit a value to change "
-             "it; delete a row to map that column again from the headers).",
-             "上次导入的设置，下次导入时沿用（可修改取值；删除一行则按表头重新匹配）。"),
-    "last": ("Last import", "上次导入"),
-    "setting": ("Setting", "设置项"),
-    "value": ("Value", "值"),
-    "invoice": ("Invoice no", "发票号"),
-    "column": ("Column", "列"),
-    "before": ("Before", "原值"),
-    "after": ("After", "新值"),
-    "problems_title": ("Problems found in the data", "数据中发现的问题"),
-    "problems_note": ("Each row names a cell of the import that could not be used; the rest of the "
-                      "import went on.", "每行列出导入中无法使用的单元格；其余数据已导入。"),
-    "sheet": ("Sheet", "工作表"),
-    "row": ("Row", "行"),
-    "rule": ("Problem", "问题"),
-    "yes": ("Y", "是"),
-}
 
 
 def _l(key: str, lang: str) -> str:
-    en, zh = _LABELS[key]
-    return zh if lang == "zh-CN" else en
+    return text(f"importer.{key}", lang)
 
 
 @dataclass
@@ -239,13 +217,12 @@ def _merge(options: ImportOptions, saved: dict[str, str]) -> tuple[ImportOptions
 def _check_options(options: ImportOptions) -> tuple[DateOrder | None, DecimalSeparator | None]:
     order = options.date_order.upper() if options.date_order else None
     if order is not None and order not in DATE_ORDERS:
-        raise InputError(f"--date-order must be DMY, MDY or YMD; got {options.date_order!r}.")
+        raise InputError(Message("importer.bad_date_order", {"value": repr(options.date_order)}))
     decimal = options.decimal.lower() if options.decimal else None
     if decimal is not None and decimal not in DECIMALS:
-        raise InputError(f"--decimal must be point or comma; got {options.decimal!r}.")
+        raise InputError(Message("importer.bad_decimal", {"value": repr(options.decimal)}))
     if options.currency is not None and options.currency.upper() not in ISO_4217:
-        raise InputError(f"--currency must be an ISO 4217 code such as EUR, USD or CNY; got "
-                         f"{options.currency!r}.")
+        raise InputError(Message("importer.bad_currency", {"value": repr(options.currency)}))
     return order, decimal  # type: ignore[return-value]
 
 
@@ -373,25 +350,22 @@ def _valid_rows(export: _Export, label: str, result: ImportResult) -> np.ndarray
     each invoice number (and company)."""
     f = export.frame
     ok = np.ones(len(f), dtype=bool)
-    for name, what in (("invoice_no", "an invoice number"), ("buyer_id", "a buyer"),
-                       ("amount", "an amount")):
+    for name in ("invoice_no", "buyer_id", "amount"):
         missing = f[name].isna().to_numpy()
         for i in map(int, np.flatnonzero(missing & ok)):
             result.problems.append(Problem(label, int(export.lines[i]), name, "",
-                                           f"{name} is blank: a row without {what} is not imported"))
+                                           Message(f"importer.blank_{name}", {"column": Field(name)})))
         ok &= ~missing
     keys = pd.Series(list(zip(f["company"].fillna(""), f["invoice_no"].fillna(""), strict=True)))
     dup = keys.duplicated(keep="first").to_numpy() & ok
     for i in map(int, np.flatnonzero(dup)):
         result.problems.append(Problem(label, int(export.lines[i]), "invoice_no", f["invoice_no"].iat[i],
-                                       "invoice number appears more than once in the export; the "
-                                       "first row is imported"))
+                                       Message("importer.duplicate")))
     ok &= ~dup
     due_missing = f["due_date"].isna().to_numpy() & ok
     for i in map(int, np.flatnonzero(due_missing)):
         result.problems.append(Problem(label, int(export.lines[i]), "due_date", "",
-                                       "due_date is blank (and no payment terms give it); the "
-                                       "invoice is imported but cannot be aged"))
+                                       Message("importer.no_due_date", {"column": Field("due_date")})))
     return ok
 
 
@@ -530,8 +504,7 @@ def import_ledger(
     export = _read_export(source, layout, items, prof, order, decimal, opts, result)
     for name in ("buyer_id", "amount"):
         if name not in export.written:
-            raise InputError(f"The export has no column for {name}; map it with --map {name}=HEADER "
-                             "(see docs/import.md).")
+            raise InputError(Message("importer.no_column", {"name": name}))
     if prof is not None and prof.group_fields:
         for g in prof.group_fields:
             if g not in layout.columns and any(it.group for it in items.items):
@@ -615,8 +588,9 @@ def _plan(book: Workbook, export: _Export, ok: np.ndarray, label: str, opts: Imp
         if target is None and cands:
             result.problems.append(Problem(
                 result.source, int(export.lines[i]), "invoice_no", number,
-                f"invoice {number} is already in {INVOICES.name} (row {table.excel_rows[cands[0]]}) from "
-                f"source {sources[cands[0]] or '(typed)'}; it is not imported again"))
+                Message("importer.already_there", {"invoice": number, "table": INVOICES.name,
+                                                 "row": table.excel_rows[cands[0]],
+                                                 "source": sources[cands[0]] or Message("importer.typed")})))
             continue
         if target is None:
             row = {header_of[n]: cell_values[n][i] for n in export.written}

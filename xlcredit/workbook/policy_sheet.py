@@ -26,8 +26,7 @@ import pandas as pd
 
 from xlcredit.engine.errors import PolicyError, SchemaError
 from xlcredit.engine.policy import Policy
-from xlcredit.messages import Message
-from xlcredit.messages import text as _catalogue_text
+from xlcredit.messages import Message, catalogue, labels, text
 from xlcredit.workbook.excel_values import to_dates, to_flags, to_numbers, to_text
 from xlcredit.workbook.reading import DEFAULT_RULES, ReadingRules
 from xlcredit.workbook.schema import (
@@ -79,170 +78,10 @@ def _whole_number(raw: Any) -> int | None:
     return int(number) if number.is_integer() and number >= 0 and not isinstance(raw, bool) else None
 
 
-#: Description of each setting (English, Simplified Chinese).
+#: Description of each setting (English, Simplified Chinese), from the catalogue.
 DESCRIPTIONS: dict[str, tuple[str, str]] = {
-    "template_version": ("Template version this workbook follows (xlcredit upgrade raises it); "
-                         "not a credit rule: leave it as it is.",
-                         "本工作簿所依据的模板版本（由 xlcredit upgrade 更新）；不是信用规则，请勿修改。"),
-    "language": ("Language of sheet names, labels and reasons: en or zh-CN.",
-                 "工作表名称、标签和原因说明的语言：en 或 zh-CN。"),
-    "base_currency": ("Currency all amounts are converted to (three-letter code, e.g. EUR, CNY).",
-                      "所有金额折算成的本位币（三位字母代码，如 EUR、CNY）。"),
-    "as_of": ("Date of the report (aging, overdue days). Blank: today.",
-              "报告日期（账龄、逾期天数的基准）。空白表示今天。"),
-    "aging.bucket_edges": ("Aging bucket edges in days past due, e.g. 30, 60, 90, 120.",
-                           "账龄分段的逾期天数界限，如 30, 60, 90, 120。"),
-    "score.grade_min_scores": ("Minimum score of grades 1 to 9; grade 10 is below the last.",
-                               "风险级别 1 至 9 级的最低信用评分；低于最后一个为 10 级。"),
-    "score.not_rated_band": ("Band of buyers with too little data to rate.",
-                             "数据不足无法评级的客户所属风险等级。"),
-    "score.not_rated_label_en": ("English label of the not-rated band.", "未评级等级的英文说明。"),
-    "score.not_rated_label_zh": ("Chinese label of the not-rated band.", "未评级等级的中文说明。"),
-    "score.min_coverage": ("Below this share of known inputs a buyer is not rated (0-1).",
-                           "已知输入占比低于此值时不评级（0-1）。"),
-    "score.pd_intercept": ("PD calibration: intercept of the logistic curve.",
-                           "违约概率校准：逻辑曲线截距。"),
-    "score.pd_slope": ("PD calibration: slope per score point (negative).",
-                       "违约概率校准：每一信用评分点的斜率（负数）。"),
-    "score.pd_floor": ("Lowest probability of default shown.", "显示的最低违约概率。"),
-    "score.pd_cap": ("Highest probability of default shown.", "显示的最高违约概率。"),
-    "limits.need_buffer_days": ("Days of extra deliveries added to the terms when computing need.",
-                                "计算信用额度需求时在账期之外增加的供货天数。"),
-    "limits.default_payment_terms_days": ("Payment terms used when a buyer has none (days).",
-                                          "客户未填账期时使用的默认账期（天）。"),
-    "limits.round_to": ("Limits are rounded down to a multiple of this (0: no rounding).",
-                        "信用额度向下取整到此数的倍数（0 表示不取整）。"),
-    "limits.insured_limit_rule": ("Insured limit: cap (never above), extend (at least), ignore.",
-                                  "信保限额的作用：cap 不超过，extend 至少为，ignore 忽略。"),
-    "limits.approve_share": ("A limit below this share of the request is 'approve reduced'.",
-                             "建议信用额度低于申请信用额度此比例时为“降额批准”。"),
-    "collections.promise_grace_days": ("Days after a promised date before the promise is broken.",
-                                       "承诺付款日之后多少天视为承诺未兑现。"),
-    "collections.hold_disputed": ("Hold disputed invoices out of dunning (TRUE/FALSE).",
-                                  "争议发票暂停催收（TRUE/FALSE）。"),
-    "collections.follow_up_days": ("Days between follow-ups when no later step is due.",
-                                   "无下一催收阶段时的跟进间隔天数。"),
-    "collections.broken_promise_extra_steps": ("Dunning steps added when a promise is broken.",
-                                               "承诺未兑现时催收阶段前进的级数。"),
-    "collections.weight_amount": ("Priority weight of the amount (0-1).", "优先级中金额的权重（0-1）。"),
-    "collections.weight_age": ("Priority weight of days overdue (0-1).", "优先级中逾期天数的权重（0-1）。"),
-    "collections.weight_risk": ("Priority weight of the buyer's risk (0-1).",
-                                "优先级中客户风险的权重（0-1）。"),
-    "insurance.enabled": ("Credit insurance in force: show insurer deadlines (TRUE/FALSE).",
-                          "是否投保信用保险：显示保险期限（TRUE/FALSE）。"),
-    "insurance.notification_days": ("Overdue notification to the insurer within this many days of due.",
-                                    "到期后多少天内须向保险公司报告逾期。"),
-    "insurance.max_extension_days": ("Own extensions allowed up to this many days after due.",
-                                     "到期后允许自行展期的最长天数。"),
-    "insurance.claim_filing_days": ("Claim to be filed within this many days after the extension period.",
-                                    "展期结束后多少天内须提出索赔。"),
-    "insurance.cover_share": ("Share of a loss the insurer covers (0-1).", "保险赔付比例（0-1）。"),
-    "insurance.deadline_warning_days": ("Warn this many days before an insurer deadline.",
-                                        "保险期限到期前多少天提醒。"),
-    "late_interest.enabled": ("Charge statutory late interest (TRUE/FALSE).",
-                              "是否计收法定逾期利息（TRUE/FALSE）。"),
-    "late_interest.reference_rate": ("Central bank reference rate (e.g. 2.15 %).",
-                                     "央行参考利率（如 2.15%）。"),
-    "late_interest.margin": ("Points added to the reference rate (EU: 8 %).",
-                             "在参考利率之上加收的百分点（欧盟：8%）。"),
-    "late_interest.fixed_fee": ("Fixed compensation per late invoice (EU: 40).",
-                                "每张逾期发票的固定补偿金（欧盟：40）。"),
-    "late_interest.fee_currency": ("Currency of the fixed compensation.", "固定补偿金的币种。"),
-    "late_interest.day_basis": ("Days per year for interest: 360 or 365.", "计息年天数：360 或 365。"),
-    "late_interest.preset": ("Late-interest rule of buyers with none of their own: custom, eu, uk, cn_sme, lpr.",
-                             "客户未指定时使用的逾期利息规则：custom 自定义、eu 欧盟指令、uk 英国逾期付款法、"
-                             "cn_sme 中小企业款项支付条例（每日万分之五）、lpr LPR 加成。"),
-    "late_interest.ecb_rates": ("ECB main refinancing rate per half-year (EU rule), e.g. 2025H1 3.15%, 2025H2 2.15%.",
-                                "欧盟规则的欧洲央行主要再融资利率（每半年），如 2025H1 3.15%, 2025H2 2.15%。"),
-    "late_interest.boe_rates": ("Bank of England base rate per half-year (UK rule), e.g. 2025H2 4.25%.",
-                                "英国规则的英格兰银行基准利率（每半年），如 2025H2 4.25%。"),
-    "late_interest.lpr": ("One-year loan prime rate (LPR), e.g. 3.00 %.", "一年期贷款市场报价利率（LPR），如 3.00%。"),
-    "late_interest.lpr_markup": ("LPR rule: LPR x (1 + markup); practice 30-50 %.",
-                                 "LPR 规则：LPR ×（1 + 加成比例），实务中常用 30%-50%。"),
-    "late_interest.seller_is_sme": ("We are an SME (中小企业): the SME payment regulation protects us (TRUE/FALSE).",
-                                    "本公司是否为中小企业（适用《保障中小企业款项支付条例》）（TRUE/FALSE）。"),
-    "late_interest.limitation_warning_days": ("Warn this many days before a claim becomes time-barred.",
-                                              "诉讼时效届满前多少天提醒。"),
-    "late_interest.home_country": ("Our country (ISO code): buyers elsewhere are international sales (4-year limitation).",
-                                   "本公司所在国家（ISO 代码）：其他国家的客户按国际货物买卖合同（诉讼时效四年）。"),
-    "plans.weekend_rule": ("Due dates on weekends: following (next Monday) or none.",
-                           "到期日遇周末：following 顺延至周一，none 不调整。"),
-    "plans.frequency": ("Default instalment frequency: monthly, weekly, biweekly, quarterly.",
-                        "默认分期频率：monthly、weekly、biweekly、quarterly。"),
-    "plans.method": ("Default plan method: annuity or equal_principal.",
-                     "默认还款方式：annuity 等额本息，equal_principal 等额本金。"),
-    "score.calibration_default_rate": ("Yearly default rate of the sample the PD was fitted on (0.0694).",
-                                       "违约概率校准样本的年违约率（0.0694）。"),
-    "score.portfolio_default_rate": ("Your portfolio's yearly default rate; shifts the PD (0: not known).",
-                                     "本组合的年违约率；据此调整违约概率（0 表示未知）。"),
-    "score.min_history_invoices": ("Invoices paid or past due needed to rate a buyer from payment behaviour alone.",
-                                   "仅凭付款记录评级所需的已收款或已到期发票数。"),
-    "limits.negative_wc_ignored_to_band": ("Negative working capital ignored in this band and better (none: never).",
-                                           "此等级及更好等级忽略为负的营运资金（none 表示从不忽略）。"),
-    "decisions.hold_from_step": ("Dunning step from which deliveries are held until overdue is paid.",
-                                 "自此催收阶段起暂停发货，直至逾期款付清。"),
-    "decisions.suspend_from_step": ("Dunning step from which credit is suspended.", "自此催收阶段起暂停赊销。"),
-    "decisions.materiality_amount": ("Overdue below this amount (base currency) never holds or suspends.",
-                                     "低于此金额（本位币）的逾期款不触发暂停。"),
-    "decisions.materiality_share": ("Overdue below this share of exposure never holds or suspends (0-1).",
-                                    "低于风险敞口此比例的逾期款不触发暂停（0-1）。"),
-    "decisions.secured_from_band": ("This band and worse get credit only against security or insurance.",
-                                    "此等级及更差等级仅凭担保或保险赊销。"),
-    "decisions.floor_from_band": ("This band and worse are signed at least at the floor level.",
-                                  "此风险等级及更差等级至少由最低审批权限签批。"),
-    "decisions.floor_level": ("Floor approval level (1 = first level of the approval table).",
-                              "最低审批权限（1 为审批权限表第一级）。"),
-    "decisions.covered_terms_days": ("Terms for an unrated buyer's limit carried by security or insurance.",
-                                     "未评级客户凭担保或信用保险获得信用额度时的账期（天）。"),
-    "monitoring.score_drop_alert": ("Alert when a score falls by at least this many points.",
-                                    "信用评分下降达到此点数时提醒。"),
-    "company.name": ("Our company's name, as statements and letters show it.", "本公司名称（对账单和催款函抬头）。"),
-    "company.address": ("Our address (one line; statements and letters).", "本公司地址（一行）。"),
-    "company.tax_id": ("Our tax or VAT ID (blank: not shown).", "本公司税号/统一社会信用代码（空白则不显示）。"),
-    "company.contact_name": ("Who buyers contact about their account.", "客户对账联系人。"),
-    "company.contact_email": ("That contact's e-mail address (letters are sent from it).",
-                              "联系人电子邮箱（催款邮件的发件人）。"),
-    "company.contact_phone": ("That contact's phone number.", "联系人电话。"),
-    "company.bank_name": ("Bank to pay into (payment instructions).", "收款银行（付款说明）。"),
-    "company.bank_account": ("Account number or IBAN to pay into.", "收款账号或 IBAN。"),
-    "company.bank_swift": ("SWIFT/BIC code of that bank (blank: not shown).", "收款银行 SWIFT/BIC 代码（空白则不显示）。"),
-    "input.decimal": ("Decimal separator of numbers typed as text: auto (decided per column), "
-                      "point (1,234.56) or comma (1.234,56).",
-                      "文本数字的小数点：auto（按列判断）、point（1,234.56）或 comma（1.234,56）。"),
-    "input.date_order": ("Day and month order of dates typed as text: auto (decided per column), "
-                         "DMY, MDY or YMD.",
-                         "文本日期的日月顺序：auto（按列判断）、DMY、MDY 或 YMD。"),
-    "provision.basis": ("Provision buckets by due_date (days past due) or invoice_date (age).",
-                        "坏账准备分段依据：due_date 按逾期天数，invoice_date 按账龄。"),
-    "provision.loss_rates": ("Loss rate per provision bucket, e.g. 0.5%, 2%, ...; blank: from history.",
-                             "各分段的预期损失率，如 0.5%, 2%, ...；空白表示按历史迁徙率估计。"),
-    "provision.loss_days": ("Loss state: written off, or more than this many days past due.",
-                            "损失状态：已核销坏账，或逾期超过此天数。"),
-    "provision.history_months": ("Month-ends of history used to estimate roll rates.",
-                                 "估计迁徙率所用的历史月末数。"),
-    "provision.outlook_factor": ("Forward-looking factor applied to historical loss rates (1: none).",
-                                 "对历史损失率的前瞻性调整系数（1 表示不调整）。"),
-    "provision.invoice_age_edges": ("Invoice-age bucket edges in days, e.g. 365, 730, 1095.",
-                                    "账龄分段的天数界限，如 365, 730, 1095。"),
-    "provision.legal_step_impairs": ("A buyer at the legal dunning step is credit-impaired (TRUE/FALSE).",
-                                     "处于“委托催收机构或提起诉讼/仲裁”阶段的客户视为已发生信用减值（TRUE/FALSE）。"),
-    "provision.impaired_recovery": ("Share expected back from a credit-impaired buyer (0-1).",
-                                    "已发生信用减值客户的预计可收回比例（0-1）。"),
-    "forecast.weeks": ("Weeks in the cash-collection forecast.", "回款预测的周数。"),
-    "forecast.half_life_days": ("Paid history counts half as much every this many days back.",
-                                "付款历史每早此天数，权重减半。"),
-    "forecast.prior_invoices": ("Weight of the portfolio delay in each buyer's delay (invoices).",
-                                "组合平均延迟在客户延迟估计中的权重（发票数）。"),
-}
-
-_TITLES: dict[str, tuple[str, str]] = {
-    "tblPolicy": ("Settings", "参数设置"),
-    "tblBands": ("Risk bands", "风险等级"),
-    "tblLimitRules": ("Limit rules by band", "各风险等级信用额度规则"),
-    "tblApproval": ("Approval levels", "审批权限"),
-    "tblDunning": ("Dunning ladder", "催收阶段"),
-    "tblFX": ("Exchange rates", "汇率"),
-    "tblLetters": ("Dunning letter texts", "催款函文本"),
+    key.removeprefix("setting."): pair for key, pair in catalogue().items()
+    if key.startswith("setting.") and not key.startswith("setting.table.")
 }
 
 
@@ -267,8 +106,7 @@ def table_title(name: str, language: str) -> str:
     >>> table_title("tblFX", "zh-CN")
     '汇率'
     """
-    en, zh = _TITLES[name]
-    return zh if language == "zh-CN" else en
+    return text(f"setting.table.{name}", language)
 
 
 # --------------------------------------------------------------------------- policy -> tables
@@ -279,9 +117,9 @@ def _cell(value: Any) -> Any:
 
 
 #: Dunning channels: the code the policy keeps and the label a Chinese Policy sheet shows
-#: (either is accepted when the sheet is read); labels in the catalogue (template.channel_*).
+#: (either is accepted when the sheet is read); labels in the catalogue (sheet.channel.*).
 CHANNEL_CODES = ("email", "phone", "letter", "internal", "agency", "legal")
-CHANNELS_ZH: dict[str, str] = {code: _catalogue_text(f"template.channel_{code}", "zh-CN") for code in CHANNEL_CODES}
+CHANNELS_ZH: dict[str, str] = labels("sheet.channel", CHANNEL_CODES, "zh-CN")
 
 
 def channel_code(value: Any) -> str:
@@ -374,7 +212,7 @@ def _numbers_list(key: str, raw: Any) -> tuple[list[float] | None, str | None]:
     parts = [s for s in str(raw).replace("，", ",").replace(";", ",").split(",") if s.strip()]
     p = to_numbers(parts, key)
     if not p.ok:
-        return None, f"{key} must be numbers separated by commas; {p.first_problem()}"
+        return None, Message("policy.numbers_list", {"setting": key, "problem": p.first_problem()})
     return p.values.tolist(), None
 
 
@@ -423,7 +261,7 @@ def _list_override(t: ParsedTable, policy: Policy) -> dict[str, Any]:
         return {"letters": [
             {"step": str(r["step"]).strip(), "language": _language(r["language"]), "subject": r["subject"],
              "body": str(r["body"]).replace("\r\n", "\n")} for r in rows]}
-    raise SchemaError(f"{name} is not a policy table.")
+    raise SchemaError(Message("policy.not_a_table", {"table": name}))
 
 
 def _language(value: Any) -> Any:
@@ -471,7 +309,7 @@ def policy_from_tables(
         try:
             accepted = base.with_overrides(merged)
         except PolicyError as exc:
-            problems.append(Problem(sheet, row, column, value, str(exc)))
+            problems.append(Problem(sheet, row, column, value, exc.message))
             return
         overrides = merged
 
@@ -510,11 +348,10 @@ def policy_from_tables(
             if key in WORKBOOK_SETTINGS:  # about the workbook, not the credit policy
                 if _whole_number(raw) is None:
                     problems.append(Problem(sheet, row, key, raw,
-                                            str(Message("upgrade.bad_setting", {"value": raw}))))
+                                            Message("upgrade.bad_setting", {"value": raw})))
                 continue
             if key not in defaults:
-                problems.append(Problem(sheet, row, key, raw,
-                                        f"{key} is not a setting xlcredit knows; check its spelling"))
+                problems.append(Problem(sheet, row, key, raw, Message("policy.unknown_key", {"setting": key})))
                 continue
             value, problem = _typed(key, raw, defaults[key], rules)
             if problem:
@@ -548,12 +385,13 @@ def policy_from_tables(
         try:
             t = parse_table(header, rows, schema, sheet=sheet, header_row=hrow)
         except SchemaError as exc:
-            problems.append(Problem(sheet, hrow, schema.name, "", f"{exc} The defaults are used."))
+            problems.append(Problem(sheet, hrow, schema.name, "",
+                                    Message("policy.defaults_used", {"problem": exc.message})))
             continue
         if t.problems:
             problems.extend(t.problems)
             problems.append(Problem(sheet, hrow, schema.name, "",
-                                    f"{schema.name} has unreadable cells; its defaults are used"))
+                                    Message("policy.unreadable_table", {"table": schema.name})))
             continue
         if not len(t.frame):
             continue

@@ -43,12 +43,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from xlcredit.engine.errors import describe
+from xlcredit.messages import Message, catalogue
 
 __all__ = [
     "CURRENCY_SIGNS",
     "EXCEL_EPOCH",
     "EXCEL_EPOCH_1904",
-    "MESSAGES",
     "ErrorCell",
     "NoCachedValue",
     "NumberRead",
@@ -76,159 +76,28 @@ EXCEL_EPOCH_1904 = pd.Timestamp("1904-01-01")
 Decimal_ = Literal["auto", "point", "comma"]
 DateOrder = Literal["auto", "DMY", "MDY", "YMD"]
 
-#: Every message of this module, in English and Simplified Chinese (issue 15 picks the
-#: language; today the English text is used).
-MESSAGES: dict[str, dict[str, str]] = {
-    "not_number": {
-        "en": "{name}: {value} is not a number",
-        "zh-CN": "{name}：{value} 不是数字",
-    },
-    "minus_hint": {
-        "en": "{name}: {value} is not a number (a dash that is not a minus sign? type -)",
-        "zh-CN": "{name}：{value} 不是数字（含非减号的横线？请输入 -）",
-    },
-    "ambiguous_decimal": {
-        "en": "{name}: {value} could be {a} or {b} (no value in the column shows its decimal "
-        "separator); set input.decimal to point or comma on the Policy sheet",
-        "zh-CN": "{name}：{value} 可能是 {a} 也可能是 {b}（该列没有能判断小数点的值）；请在信用政策表设置 input.decimal 为 point 或 comma",
-    },
-    "against_decimal": {
-        "en": "{name}: {value} does not fit input.decimal = {setting} (it reads only as {other})",
-        "zh-CN": "{name}：{value} 不符合 input.decimal = {setting}（只能读作 {other}）",
-    },
-    "bad_grouping": {
-        "en": "{name}: {value} is not a number (thousands groups must have three digits)",
-        "zh-CN": "{name}：{value} 不是数字（千位分组必须为三位）",
-    },
-    "bool_number": {"en": "{name}: {value} is not a number", "zh-CN": "{name}：{value} 不是数字"},
-    "date_number": {
-        "en": "{name}: {value} is a date, not a number",
-        "zh-CN": "{name}：{value} 是日期，不是数字",
-    },
-    "infinite": {"en": "{name}: {value} is not a finite number", "zh-CN": "{name}：{value} 不是有限数"},
-    "error_cell": {
-        "en": "{name}: the cell shows the error {value}; fix the formula or the value it refers to",
-        "zh-CN": "{name}：单元格显示错误 {value}；请修正公式或其引用的数据",
-    },
-    "no_cached_value": {
-        "en": "{name}: the formula ={value} has no saved result (the file was written by a "
-        "program that does not calculate); open it in Excel or LibreOffice, recalculate "
-        "(Ctrl+Alt+F9) and save",
-        "zh-CN": "{name}：公式 ={value} 没有保存的计算结果；请在 Excel 或 LibreOffice 中打开、重新计算（Ctrl+Alt+F9）并保存",
-    },
-    "currency_ambiguous": {
-        "en": "{name}: {value} - the sign {sign} could be {codes}; fill the currency column",
-        "zh-CN": "{name}：{value} 中的符号 {sign} 可能是 {codes}；请填写币种列",
-    },
-    "currency_contradicts": {
-        "en": "{name}: {value} is marked {sign} ({codes}) but the currency is {currency}",
-        "zh-CN": "{name}：{value} 标记为 {sign}（{codes}），但币种为 {currency}",
-    },
-    "not_date": {
-        "en": "{name}: {value} is not a date (use 2026-11-28, 28/11/2026 or 2026年11月28日)",
-        "zh-CN": "{name}：{value} 不是日期（请用 2026-11-28、28/11/2026 或 2026年11月28日）",
-    },
-    "bool_date": {"en": "{name}: {value} is not a date", "zh-CN": "{name}：{value} 不是日期"},
-    "ambiguous_date": {
-        "en": "{name}: {value} could be {a} or {b} (no date in the column shows whether the day "
-        "or the month comes first); set input.date_order to DMY or MDY on the Policy sheet",
-        "zh-CN": "{name}：{value} 可能是 {a} 也可能是 {b}（该列无法判断日月顺序）；请在信用政策表设置 input.date_order 为 DMY 或 MDY",
-    },
-    "mixed_dates": {
-        "en": "{name}: {value} could be {a} or {b}, and the column has both day-first ({dmy}) "
-        "and month-first ({mdy}) dates; set input.date_order on the Policy sheet",
-        "zh-CN": "{name}：{value} 可能是 {a} 也可能是 {b}，且该列同时有日在前（{dmy}）和月在前（{mdy}）的日期；请设置 input.date_order",
-    },
-    "against_order": {
-        "en": "{name}: {value} is not a date in the order input.date_order = {setting}",
-        "zh-CN": "{name}：{value} 不符合 input.date_order = {setting} 的日期顺序",
-    },
-    "short_year": {
-        "en": "{name}: {value} has a two-digit year and the column does not show its order; "
-        "type the year in full or set input.date_order",
-        "zh-CN": "{name}：{value} 年份只有两位且无法判断顺序；请输入四位年份或设置 input.date_order",
-    },
-    "out_of_range": {
-        "en": "{name}: {value} is outside the dates xlcredit handles (1900 .. 2262)",
-        "zh-CN": "{name}：{value} 超出可处理的日期范围（1900 .. 2262）",
-    },
-    "serial_range": {
-        "en": "{name}: {value} is not a date serial number from 1 (1900-01-01) to 132320 (2262-04-11)",
-        "zh-CN": "{name}：{value} 不是有效的日期序列号（1 至 132320）",
-    },
-    # the same facts when the setting is a command-line option (``xlcredit import``)
-    "ambiguous_decimal@cli": {
-        "en": "{name}: {value} could be {a} or {b} (no value in the file shows its decimal "
-        "separator); set the decimal separator (--decimal point or --decimal comma)",
-        "zh-CN": "{name}：{value} 可能是 {a} 也可能是 {b}（文件中没有能判断小数点的值）；请设置 --decimal point 或 --decimal comma",
-    },
-    "against_decimal@cli": {
-        "en": "{name}: {value} is not a number with a decimal {setting} (it reads only as {other}; "
-        "check --decimal, or the decimal setting on the Import sheet)",
-        "zh-CN": "{name}：{value} 不符合 --decimal {setting}（只能读作 {other}；请检查 --decimal 或导入设置表）",
-    },
-    "currency_ambiguous@cli": {
-        "en": "{name}: {value} - the sign {sign} could be {codes}; map the currency column or "
-        "set --currency",
-        "zh-CN": "{name}：{value} 中的符号 {sign} 可能是 {codes}；请映射币种列或设置 --currency",
-    },
-    "currency_contradicts@cli": {
-        "en": "{name}: {value} is marked {sign} ({codes}) but the currency is {currency} (check "
-        "the currency column or --currency)",
-        "zh-CN": "{name}：{value} 标记为 {sign}（{codes}），但币种为 {currency}（请检查币种列或 --currency）",
-    },
-    "not_date@cli": {
-        "en": "{name}: {value} is not a date (use 2026-11-28 or set --date-order)",
-        "zh-CN": "{name}：{value} 不是日期（请用 2026-11-28 或设置 --date-order）",
-    },
-    "ambiguous_date@cli": {
-        "en": "{name}: {value} could be {a} or {b} (no date in the file shows whether the day or "
-        "the month comes first); set the date order (--date-order DMY or MDY)",
-        "zh-CN": "{name}：{value} 可能是 {a} 也可能是 {b}（文件中无法判断日月顺序）；请设置 --date-order DMY 或 MDY",
-    },
-    "mixed_dates@cli": {
-        "en": "{name}: {value} could be {a} or {b}, and the file has both day-first ({dmy}) "
-        "and month-first ({mdy}) dates; set the date order (--date-order DMY or MDY)",
-        "zh-CN": "{name}：{value} 可能是 {a} 也可能是 {b}，且文件同时有日在前（{dmy}）和月在前（{mdy}）的日期；请设置 --date-order",
-    },
-    "against_order@cli": {
-        "en": "{name}: {value} is not a date in the order --date-order {setting} (check "
-        "--date-order, or the date order on the Import sheet)",
-        "zh-CN": "{name}：{value} 不符合 --date-order {setting} 的日期顺序（请检查 --date-order 或导入设置表）",
-    },
-    "short_year@cli": {
-        "en": "{name}: {value} has a two-digit year and the file does not show its order; "
-        "set the date order (--date-order DMY, MDY or YMD)",
-        "zh-CN": "{name}：{value} 年份只有两位且无法判断顺序；请设置 --date-order",
-    },
-    "implausible_date": {
-        "en": "{name}: {value} is before 1990 or more than ten years ahead; check the date "
-        "(a 1904 date system or a typing slip?)",
-        "zh-CN": "{name}：{value} 早于 1990 年或晚于十年后；请检查日期",
-    },
-}
 
 
-def message(key: str, language: str = "en", **fields: Any) -> str:
-    """One message of :data:`MESSAGES`, filled in.
+def message(key: str, **fields: Any) -> Message:
+    """One reading message of the catalogue (``reading.<key>``), rendered where it is shown.
 
-    >>> message("not_number", name="amount", value="'abc'")
-    "amount: 'abc' is not a number"
-    >>> message("not_number", "zh-CN", name="amount", value="'abc'")
-    "amount：'abc' 不是数字"
+    >>> m = message("not_number", name="amount", value="'abc'")
+    >>> m, m.render("zh-CN")
+    ("amount: 'abc' is not a number", "amount：'abc' 不是数字")
     """
-    texts = MESSAGES[key]
-    return texts.get(language, texts["en"]).format(**fields)
+    return Message(f"reading.{key}", fields)
 
 
 def _key(key: str, rules: ReadingRules) -> str:
-    """The message naming the fix where the rules' reader sets it (``key@cli`` when the
+    """The message naming the fix where the rules' reader sets it (``key_cli`` when the
     settings are command-line options and such a wording exists)."""
-    return f"{key}@{rules.settings}" if f"{key}@{rules.settings}" in MESSAGES else key
+    if rules.settings == "cli" and f"reading.{key}_cli" in catalogue():
+        return f"{key}_cli"
+    return key
 
 
-def _say(key: str, rules: ReadingRules, **fields: Any) -> str:
-    return message(_key(key, rules), **fields)  # English until issue 15 picks the language
+def _say(key: str, rules: ReadingRules, **fields: Any) -> Message:
+    return message(_key(key, rules), **fields)
 
 
 # --------------------------------------------------------------------------- markers
@@ -261,7 +130,7 @@ def is_marker(value: Any) -> bool:
     return isinstance(value, (ErrorCell, NoCachedValue))
 
 
-def _marker_problem(name: str, value: Any) -> str:
+def _marker_problem(name: Any, value: Any) -> Message:
     if isinstance(value, ErrorCell):
         return message("error_cell", name=name, value=value.code)
     return message("no_cached_value", name=name, value=value.formula)
@@ -680,18 +549,18 @@ def currency_sign_problems(read: NumberRead, raw: list[Any], name: str,
     >>> r = read_numbers(["¥1,200", "€5", "$7", "¥3"], "amount")
     >>> currency_sign_problems(r, ["¥1,200", "€5", "$7", "¥3"], "amount",
     ...                        np.array(["JPY", "USD", None, None], dtype=object))
-    [(1, "amount: '€5' is marked € (EUR) but the currency is USD"), (2, "amount: '$7' - the sign $ could be USD or CAD or AUD or HKD or SGD or NZD or MXN; fill the currency column"), (3, "amount: '¥3' - the sign ¥ could be CNY or JPY; fill the currency column")]
+    [(1, "amount: '€5' is marked € (EUR) but the currency is USD"), (2, "amount: '$7' - the sign $ could be USD/CAD/AUD/HKD/SGD/NZD/MXN; fill the currency column"), (3, "amount: '¥3' - the sign ¥ could be CNY/JPY; fill the currency column")]
     """
     out: list[tuple[int, str]] = []
     for i in map(int, np.flatnonzero(pd.notna(read.currency_codes) & pd.isna(read.problems))):
         codes = str(read.currency_codes[i]).split("|")
         sign, ccy = read.currency[i], currency[i]
-        fields = {"name": name, "value": describe(raw[i]), "sign": sign, "codes": " or ".join(codes)}
+        fields = {"name": name, "value": describe(raw[i]), "sign": sign, "codes": "/".join(codes)}
         if ccy is None or (isinstance(ccy, float) and ccy != ccy):
             if len(codes) > 1:
-                out.append((i, message(_key("currency_ambiguous", rules), rules.language, **fields)))
+                out.append((i, message(_key("currency_ambiguous", rules), **fields)))
         elif ccy not in codes:
-            out.append((i, message(_key("currency_contradicts", rules), rules.language, currency=ccy,
+            out.append((i, message(_key("currency_contradicts", rules), currency=ccy,
                                    **fields)))
     return out
 
@@ -699,15 +568,15 @@ def currency_sign_problems(read: NumberRead, raw: list[Any], name: str,
 def _limits(read: NumberRead, name: str, minimum: float | None, maximum: float | None) -> NumberRead:
     out, problems = read.values, read.problems
     for bound, rule, mask_of in (
-        (minimum, ">=", lambda v, b: v < b),
-        (maximum, "<=", lambda v, b: v > b),
+        (minimum, "below_min", lambda v, b: v < b),
+        (maximum, "above_max", lambda v, b: v > b),
     ):
         if bound is None:
             continue
         with np.errstate(invalid="ignore"):
             mask = mask_of(out, bound)
         for i in np.flatnonzero(mask):
-            problems[i] = f"{name} must be {rule} {bound:g}; got {out[i]:g}"
+            problems[i] = message(rule, name=name, bound=f"{bound:g}", value=f"{out[i]:g}")
         out[mask] = np.nan
     return read
 

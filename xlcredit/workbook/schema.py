@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from xlcredit.engine.errors import SchemaError, describe
+from xlcredit.messages import Field, Message
 from xlcredit.workbook.excel_values import Parsed, to_flags, to_text
 from xlcredit.workbook.reading import (
     _BLANK_TEXT,
@@ -645,9 +646,9 @@ class Problem:
 
     sheet: str
     row: int | None
-    column: str
+    column: str  # a Field where the header is known in both languages
     value: Any
-    rule: str
+    rule: str  # a catalogue Message (rendered in the workbook's language) or plain text
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
@@ -691,9 +692,18 @@ class ParsedTable:
         """The header to write ``name`` under: the sheet's own, else the localised one."""
         return self.headers.get(name) or self.schema.column(name).header(language)
 
+    def field(self, name: str) -> Field:
+        """Column ``name`` as messages name it: the sheet's own header, else the localised one.
+
+        >>> t = parse_table(["Invoice no", "Buyer ID", "金额", "Due date"], [], INVOICES)
+        >>> t.field("amount").render("en"), t.field("paid_amount").render("zh-CN")
+        ('金额', '已收金额')
+        """
+        return Field(name, (self.header(name, "en"), self.header(name, "zh-CN")))
+
     def problem(self, positions: np.ndarray, name: str, values: Any, rule: str) -> None:
         """Record one problem per row position (0-based within ``frame``)."""
-        header = self.header(name, "en")
+        header = self.field(name)
         vals = list(values) if not np.isscalar(values) else [values] * len(positions)
         for pos, value in zip(positions, vals, strict=True):
             self.problems.append(
@@ -733,9 +743,12 @@ def _by_distinct(convert: Any, values: list[Any]) -> Parsed:
 
 
 def _coerce(
-    col: Column, values: list[Any], rules: ReadingRules = DEFAULT_RULES, table: tuple[str, str] = ("auto", "auto")
+    col: Column, values: list[Any], rules: ReadingRules = DEFAULT_RULES, table: tuple[str, str] = ("auto", "auto"),
+    label: str | None = None,
 ) -> Parsed:
-    """Read one column through the reading rules of its kind (vectorised per column)."""
+    """Read one column through the reading rules of its kind (vectorised per column);
+    ``label`` names the column in messages (a :class:`Field`; default its name)."""
+    name = col.name if label is None else label
     kinds = _fast_kinds(values)
     no_problems = np.full(len(values), None, dtype=object)
     if col.kind in ("id", "text"):
@@ -745,15 +758,15 @@ def _coerce(
             stripped[:-1] = [u.strip() or None for u in uniques]
             return Parsed(stripped[codes], no_problems)
         if len(values) > 64:
-            return _by_distinct(lambda vals: to_text(vals, col.name), values)
-        return to_text(values, col.name)
+            return _by_distinct(lambda vals: to_text(vals, name), values)
+        return to_text(values, name)
     if col.kind == "date":
-        return read_dates(values, col.name, rules, table_order=table[1])
+        return read_dates(values, name, rules, table_order=table[1])
     if col.kind == "flag":
         if len(values) > 64 and not (bool in kinds and kinds & {int, float}):
-            return _by_distinct(lambda vals: to_flags(vals, col.name), values)
-        return to_flags(values, col.name)
-    parsed: Parsed = read_numbers(values, col.name, rules, minimum=col.minimum, maximum=col.maximum,
+            return _by_distinct(lambda vals: to_flags(vals, name), values)
+        return to_flags(values, name)
+    parsed: Parsed = read_numbers(values, name, rules, minimum=col.minimum, maximum=col.maximum,
                                   table_decimal=table[0])
     if col.kind in ("int", "risk"):
         vals = parsed.values
@@ -762,18 +775,16 @@ def _coerce(
         if bad.any():
             problems = parsed.problems.copy()
             for i in np.flatnonzero(bad):
-                problems[i] = f"{col.name} must be a whole number; got {vals[i]:g}"
+                problems[i] = Message("reading.not_whole", {"name": name, "value": f"{vals[i]:g}"})
             vals = np.where(bad, np.nan, vals)
             parsed = Parsed(vals, problems)
     return parsed
 
 
-def _missing_message(schema: TableSchema, col: Column, sheet: str) -> str:
+def _missing_message(schema: TableSchema, col: Column, sheet: str) -> Message:
     looked = ", ".join(dict.fromkeys((col.en, col.zh, *col.aliases[:4])))
-    return (
-        f"Table {schema.name} (sheet {sheet}) has no column for {col.name} "
-        f"(looked for: {looked}). Add the column or rename its header."
-    )
+    return Message("table.missing_column", {"table": schema.name, "sheet": sheet,
+                                            "column": Field(col.name, (col.en, col.zh)), "looked": looked})
 
 
 #: Placeholder texts as people type them ("N/A", "-", "无数据"), matched in one pass; a
@@ -819,11 +830,11 @@ def parse_table(
     >>> t.frame["amount"].tolist(), t.excel_rows.tolist()
     ([1200.0, nan], [2, 4])
     >>> t.problems[0].row, t.problems[0].column, t.problems[0].rule
-    (4, 'Amount', "amount: 'abc' is not a number")
+    (4, 'Amount', "Amount: 'abc' is not a number")
     >>> parse_table(["Invoice no", "Buyer ID", "Amount"], [], INVOICES, sheet="Invoices")
     Traceback (most recent call last):
     ...
-    xlcredit.engine.errors.SchemaError: Table tblInvoices (sheet Invoices) has no column for due_date (looked for: Due date, 到期日, Due, Net due date, 到期日期, 应收日期). Add the column or rename its header.
+    xlcredit.engine.errors.SchemaError: Table tblInvoices (sheet Invoices) has no column for Due date (looked for: Due date, 到期日, Due, Net due date, 到期日期, 应收日期). Add the column or rename its header.
     """
     found, conflicts, exact = schema._resolve(header)
     wanted = schema.columns if outputs else schema.inputs
@@ -861,11 +872,12 @@ def parse_table(
         problems=[],
     )
     for name, positions in conflicts.items():
-        names = " and ".join(repr(str(header[p])) for p in positions)
+        col = schema.column(name)
         table.problems.append(
             Problem(table.sheet, header_row, str(header[positions[0]]), str(header[positions[1]]),
-                    f"columns {names} both stand for {name}; the first is used. Rename or "
-                    "delete the other")
+                    Message("table.two_columns", {"a": describe(str(header[positions[0]])),
+                                                  "b": describe(str(header[positions[1]])),
+                                                  "column": Field(name, (col.en, col.zh))}))
         )
     columns: dict[str, Any] = {}
     money: dict[str, tuple[NumberRead, list[Any]]] = {}
@@ -882,15 +894,15 @@ def parse_table(
     )
     for col in wanted:
         raw = raws[col.name]
-        parsed = _coerce(col, raw, rules, table_rules)
+        parsed = _coerce(col, raw, rules, table_rules, table.field(col.name))
         columns[col.name] = parsed.values
         if isinstance(parsed, NumberRead) and col.kind == "money":
             money[col.name] = (parsed, raw)
         bad = np.flatnonzero(pd.notna(parsed.problems))
         for i in bad:
             table.problems.append(
-                Problem(table.sheet, int(excel_rows[i]), table.header(col.name, "en"),
-                        _show(raw[i]), str(parsed.problems[i]))
+                Problem(table.sheet, int(excel_rows[i]), table.field(col.name),
+                        _show(raw[i]), parsed.problems[i])
             )
     table.frame = pd.DataFrame(columns, index=pd.RangeIndex(len(keep)))
     _check_currency_signs(table, money, rules)
@@ -910,19 +922,19 @@ def _check_currency_signs(
         row_ccy = row_ccy.where(row_ccy.notna(), rules.base_currency)
     row = row_ccy.to_numpy(dtype=object)
     for name, (read, raw) in money.items():
-        for i, rule in currency_sign_problems(read, raw, name, row, rules):
+        for i, rule in currency_sign_problems(read, raw, table.field(name), row, rules):
             table.problems.append(
-                Problem(table.sheet, int(table.excel_rows[i]), table.header(name, "en"), _show(raw[i]), rule)
+                Problem(table.sheet, int(table.excel_rows[i]), table.field(name), _show(raw[i]), rule)
             )
 
 
 # --------------------------------------------------------------------------- row checks
-def _duplicates(table: ParsedTable, name: str, what: str) -> None:
+def _duplicates(table: ParsedTable, name: str) -> None:
     ids = table.frame[name]
     dup = ids.notna() & ids.duplicated(keep="first")
     if dup.any():
         pos = np.flatnonzero(dup.to_numpy())
-        table.problem(pos, name, ids.to_numpy()[pos], f"{what} appears more than once; listed once is expected")
+        table.problem(pos, name, ids.to_numpy()[pos], Message("table.duplicate", {"column": table.field(name)}))
 
 
 def _required_cells(table: ParsedTable) -> None:
@@ -935,10 +947,10 @@ def _required_cells(table: ParsedTable) -> None:
             pos = np.flatnonzero(missing)
             # a cell that was unreadable already has its problem; report blanks only
             seen = {(p.row, p.column) for p in table.problems}
-            header = table.header(col.name, "en")
+            header = table.field(col.name)
             pos = np.asarray([p for p in pos if (int(table.excel_rows[p]), header) not in seen], dtype=np.int64)
             if pos.size:
-                table.problem(pos, col.name, [None] * pos.size, f"{col.name} is required; the cell is blank")
+                table.problem(pos, col.name, [None] * pos.size, Message("table.required", {"column": header}))
 
 
 def check_buyers(table: ParsedTable) -> None:
@@ -946,10 +958,10 @@ def check_buyers(table: ParsedTable) -> None:
 
     >>> t = parse_table(["Buyer ID", "Name"], [["C1", "Acme"], ["C1", "Acme again"], [None, "X"]], BUYERS)
     >>> check_buyers(t); [(p.row, p.rule) for p in t.problems]
-    [(4, 'buyer_id is required; the cell is blank'), (3, 'buyer ID appears more than once; listed once is expected')]
+    [(4, 'Buyer ID is required; the cell is blank'), (3, 'Buyer ID appears more than once; listed once is expected')]
     """
     _required_cells(table)
-    _duplicates(table, "buyer_id", "buyer ID")
+    _duplicates(table, "buyer_id")
 
 
 def check_invoices(table: ParsedTable, buyer_ids: Any | None = None, as_of: dt.date | None = None) -> None:
@@ -960,10 +972,10 @@ def check_invoices(table: ParsedTable, buyer_ids: Any | None = None, as_of: dt.d
     >>> t = parse_table(["Invoice no", "Buyer ID", "Amount", "Invoice date", "Due date"],
     ...                 [["1", "C9", 100.0, "2026-11-30", "2026-11-01"]], INVOICES)
     >>> check_invoices(t, ["C1"]); [p.rule for p in t.problems]
-    ["buyer_id 'C9' is not in the buyer table (1 invoice)", 'due_date is before invoice_date (2026-11-30)']
+    ["Buyer ID 'C9' is not in the buyer table (1 invoice(s))", 'Due date is before Invoice date (2026-11-30)']
     """
     _required_cells(table)
-    _duplicates(table, "invoice_no", "invoice number")
+    _duplicates(table, "invoice_no")
     f = table.frame
     if buyer_ids is not None:
         known = set(pd.Series(list(buyer_ids), dtype=object).dropna().tolist())
@@ -974,40 +986,46 @@ def check_invoices(table: ParsedTable, buyer_ids: Any | None = None, as_of: dt.d
             by_buyer = pd.Series(positions).groupby(ids[positions], sort=False)
             for buyer, group in by_buyer:  # one problem per unknown buyer, not per invoice
                 rows_of = group.to_numpy()
-                count = f"{rows_of.size} invoice" + ("s" if rows_of.size > 1 else "")
-                more = _rows_text(table.excel_rows[rows_of[1:]], "also rows ")
+                more = _rows_text(table.excel_rows[rows_of[1:]])
                 table.problem(rows_of[:1], "buyer_id", [buyer],
-                              f"buyer_id {describe(buyer)} is not in the buyer table ({count}{more})")
+                              Message("table.unknown_buyer", {"column": table.field("buyer_id"),
+                                                              "value": describe(buyer), "count": rows_of.size,
+                                                              "more": more}))
     inv = f["invoice_date"].to_numpy(dtype="datetime64[ns]")
     due = f["due_date"].to_numpy(dtype="datetime64[ns]")
     early = due < inv  # NaT compares False
     for pos in np.flatnonzero(early):
         table.problem(np.asarray([pos]), "due_date", [due[pos]],
-                      f"due_date is before invoice_date ({str(inv[pos])[:10]})")
+                      Message("table.due_before_invoice", {"column": table.field("due_date"),
+                                                           "other": table.field("invoice_date"),
+                                                           "date": str(inv[pos])[:10]}))
     if as_of is not None:
         later = inv > np.datetime64(as_of, "ns")
         if later.any():
             late = np.flatnonzero(later)
-            more = _rows_text(table.excel_rows[late[1:]], "also rows ")
+            more = _rows_text(table.excel_rows[late[1:]])
             table.problem(late[:1], "invoice_date", [inv[late[0]]],
-                          f"{late.size} invoice(s) dated after the as-of date {as_of:%Y-%m-%d} are "
-                          f"left out of aging and the KPIs{more}; set as_of on the Policy sheet "
-                          "(or --as-of) if the date is wrong")
+                          Message("table.after_as_of", {"count": late.size, "as_of": f"{as_of:%Y-%m-%d}",
+                                                        "more": more}))
     amount = f["amount"].to_numpy(dtype=float)
     paid = f["paid_amount"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         over = (np.abs(paid) > np.abs(amount) + 0.005) & ~np.isnan(paid) & ~np.isnan(amount)
     for pos in np.flatnonzero(over):
         table.problem(np.asarray([pos]), "paid_amount", [paid[pos]],
-                      f"paid_amount is more than the amount ({amount[pos]:,.2f})")
+                      Message("table.paid_over", {"column": table.field("paid_amount"),
+                                                  "other": table.field("amount"), "amount": f"{amount[pos]:,.2f}"}))
 
 
-def _rows_text(rows: Any, prefix: str, limit: int = 5) -> str:
+def _rows_text(rows: Any, limit: int = 5) -> Message | str:
+    """"; also rows 3, 4" (with "and N more" past ``limit``), or "" when there are none."""
     rows = [int(r) for r in rows]
     if not rows:
         return ""
     shown = ", ".join(map(str, rows[:limit]))
-    return f"; {prefix}{shown}" + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+    if len(rows) > limit:
+        return Message("table.also_rows_more", {"rows": shown, "more": len(rows) - limit})
+    return Message("table.also_rows", {"rows": shown})
 
 
 def has_paid_history(table: ParsedTable) -> bool:
@@ -1032,12 +1050,7 @@ def no_paid_history_problem(table: ParsedTable) -> Problem | None:
     if has_paid_history(table) or not len(table.frame):
         return None
     header_row = int(table.excel_rows[0] - table.data_index[0] - 1)
-    return Problem(
-        table.sheet, header_row, table.header("paid_date", "en"), "",
-        "The invoice table has no paid invoices (no paid dates): an open-items-only export. "
-        "Collection effectiveness, DSO and days beyond terms need paid history and are not "
-        "meaningful; import paid invoices of the last 12 months for them",
-    )
+    return Problem(table.sheet, header_row, table.field("paid_date"), "", Message("table.no_paid_history"))
 
 
 #: Problems repeating one rule in one column more often than this are shown as one line.
@@ -1050,11 +1063,11 @@ def group_problems(problems: list[Problem], limit: int = GROUP_AFTER) -> list[Pr
 
     >>> ps = [Problem("Invoices", r, "Amount", f"x{r}", f"amount: 'x{r}' is not a number") for r in range(2, 12)]
     >>> [p.rule for p in group_problems(ps)]
-    ["amount: 'x2' is not a number (10 cells in this column, also rows 3, 4, 5, 6, 7 and 4 more)"]
+    ["amount: 'x2' is not a number (10 cells in this column; also rows 3, 4, 5, 6, 7 and 4 more)"]
     """
     keys: list[tuple[str, str, str]] = []
     for p in problems:
-        text = p.rule
+        text = str(p.rule)
         shown = "" if p.value is None else str(p.value)
         if shown:
             text = text.replace(describe(p.value), "\x00").replace(shown, "\x00")
@@ -1069,9 +1082,9 @@ def group_problems(problems: list[Problem], limit: int = GROUP_AFTER) -> list[Pr
             out.append(p)
         elif members[0] == i:
             rows = [problems[j].row for j in members[1:] if problems[j].row is not None]
-            more = _rows_text(rows, "also rows ").removeprefix("; ")
             out.append(Problem(p.sheet, p.row, p.column, p.value,
-                               f"{p.rule} ({len(members)} cells in this column, {more})"))
+                               Message("table.grouped", {"rule": p.rule, "count": len(members),
+                                                         "more": _rows_text(rows)})))
     return out
 
 

@@ -28,6 +28,7 @@ from typing import IO, Any
 from lxml import etree
 
 from xlcredit.engine.errors import WorkbookError
+from xlcredit.messages import Message
 
 __all__ = [
     "CT",
@@ -95,15 +96,14 @@ def parse_xml(data: bytes, part: str) -> etree._Element:
     head = data[:4096]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise WorkbookError(
-            f"Part {part} of the workbook declares a DTD or entities, which xlcredit refuses "
-            "for safety; open the file in Excel and save it again."
+            Message("file.dtd_entities", {"part": part})
         )
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise WorkbookError(f"Part {part} of the workbook is not valid XML ({exc}).") from None
+        raise WorkbookError(Message("file.bad_xml", {"part": part, "exc": exc})) from None
     if getattr(root.getroottree().docinfo, "doctype", ""):
-        raise WorkbookError(f"Part {part} of the workbook declares a DTD; xlcredit refuses it.")
+        raise WorkbookError(Message("file.dtd", {"part": part}))
     return root
 
 
@@ -177,9 +177,9 @@ class Package:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            raise WorkbookError(f"Workbook {path} does not exist; check the path.") from None
+            raise WorkbookError(Message("file.missing", {"path": path})) from None
         except OSError as exc:
-            raise WorkbookError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+            raise WorkbookError(Message("file.cannot_open", {"path": path, "value": exc.strerror or exc})) from None
         return cls.from_bytes(data, str(path))
 
     @classmethod
@@ -207,12 +207,11 @@ class Package:
             NotImplementedError, RuntimeError,  # an unknown compression; an encrypted zip
         ) as exc:
             raise WorkbookError(
-                f"{label} is damaged and cannot be read as a workbook ({exc}); open it in Excel "
-                "and save it again."
+                Message("file.damaged", {"label": label, "exc": exc})
             ) from None
         if "[Content_Types].xml" not in parts:
             raise WorkbookError(
-                f"{label} is a zip file but not an Excel workbook; save it as .xlsx."
+                Message("file.zip_not_workbook", {"label": label})
             )
         return cls(parts, label)
 
@@ -223,7 +222,7 @@ class Package:
     def xml(self, part: str) -> etree._Element:
         """Parse a part (fresh tree; callers keep the trees they edit)."""
         if part not in self.parts:
-            raise WorkbookError(f"{self.label} lacks the part {part}; it may be damaged.")
+            raise WorkbookError(Message("file.lacks_part", {"label": self.label, "part": part}))
         return parse_xml(self.parts[part], part)
 
     def rels(self, part: str) -> list[Relationship]:
@@ -404,7 +403,7 @@ def write_members(stream: IO[bytes], members: list[tuple[str, _Member]]) -> None
     """Write a zip of members already compressed (local headers, data, central directory),
     dated 1980-01-01 as before; UTF-8 names flagged as such."""
     if len(members) >= 0xFFFF:
-        raise WorkbookError(f"a workbook of {len(members):,} parts is more than xlcredit writes.")
+        raise WorkbookError(Message("file.too_many_parts_to_write", {"n_members": f"{len(members):,}"}))
     central = []
     offset = 0
     dos_time, dos_date = 0, (0 << 9) | (1 << 5) | 1
@@ -415,7 +414,7 @@ def write_members(stream: IO[bytes], members: list[tuple[str, _Member]]) -> None
         fields = (version, flags, member.method, dos_time, dos_date, member.crc,
                   len(member.data), member.size, len(encoded))  # fmt: skip
         if max(offset, len(member.data), member.size) >= 0xFFFFFFFF:
-            raise WorkbookError("a workbook over 4 GB is more than xlcredit writes.")
+            raise WorkbookError(Message("file.too_big_to_write"))
         local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", *fields, 0)
         stream.write(local + encoded)
         stream.write(member.data)
@@ -440,26 +439,24 @@ def check_kind(data: bytes, label: str) -> None:
     lower = label.lower()
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise WorkbookError(
-            f"{label} is an Excel 97-2003 (.xls) or password-protected file; open it in Excel "
-            "and save it as Excel Workbook (.xlsx), without a password."
+            Message("file.xls_or_password", {"label": label})
         )
     if lower.endswith(".xlsb"):
-        raise WorkbookError(f"{label} is a binary workbook (.xlsb); save it as .xlsx in Excel.")
+        raise WorkbookError(Message("file.xlsb", {"label": label}))
     if data[:4] != b"PK\x03\x04":
         kind = "a CSV/text file" if lower.endswith((".csv", ".txt")) else "not an Excel workbook"
         raise WorkbookError(
-            f"{label} is {kind}; open it in Excel or LibreOffice and save it as Excel Workbook "
-            "(.xlsx)."
+            Message("file.other_kind", {"label": label, "kind": kind})
         )
     if b"mimetypeapplication/vnd.oasis.opendocument" in data[:200]:
         raise WorkbookError(
-            f"{label} is an OpenDocument spreadsheet (.ods); save it as Excel Workbook (.xlsx)."
+            Message("file.ods", {"label": label})
         )
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], label: str) -> None:
     if len(infos) > MAX_PARTS:
-        raise WorkbookError(f"{label} has {len(infos)} parts (limit {MAX_PARTS}); refused.")
+        raise WorkbookError(Message("file.too_many_parts", {"label": label, "n_infos": len(infos), "max_parts": MAX_PARTS}))
     total = 0
     for info in infos:
         total += info.file_size
@@ -467,8 +464,7 @@ def _check_sizes(infos: list[zipfile.ZipInfo], label: str) -> None:
         ratio = info.file_size / max(info.compress_size, 1)
         if too_big or (info.file_size > RATIO_CHECK_BYTES and ratio > MAX_RATIO):
             raise WorkbookError(
-                f"{label} unpacks to more than xlcredit accepts (part {info.filename}: "
-                f"{info.file_size:,} bytes); it looks like a zip bomb and was refused."
+                Message("file.zip_bomb", {"label": label, "filename": info.filename, "file_size": f"{info.file_size:,}"})
             )
 
 

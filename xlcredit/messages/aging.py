@@ -1,0 +1,12 @@
+"""Texts of the aging: bucket labels ({0}, {1}: days) and its argument errors."""
+
+TEXTS: dict[str, tuple[str, str]] = {
+    'aging.not_due': ('Not due', '未到期'),
+    'aging.over': ('Over {0}', '{0}天以上'),
+    'aging.range': ('{0}-{1}', '{0}-{1}天'),
+    'aging.total': ('Total', '合计'),
+    'aging.overdue': ('Overdue', '逾期'),
+    'aging.disputed': ('Disputed', '争议'),
+    'aging.no_edges': ('aging.bucket_edges must list at least one number of days; got none.', 'aging.bucket_edges 必须至少列出一个天数，实际为空。'),
+    'aging.language': ("language must be 'en' or 'zh-CN'; got {value}.", "language 必须为 'en' 或 'zh-CN'，实际为 {value}。"),
+}
