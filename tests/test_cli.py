@@ -13,7 +13,7 @@ import pytest
 from xlcredit.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ["new", "import", "refresh", "demo", "addin", "statements", "letters", "upgrade"]
+COMMANDS = ["new", "import", "refresh", "demo", "addin", "statements", "letters", "upgrade", "combine"]
 
 
 def run(*argv: str) -> tuple[int, str, str]:

@@ -15,6 +15,7 @@ in that language too.
     xlcredit demo
     xlcredit statements book.xlsx --out statements --buyers overdue --format pdf
     xlcredit letters book.xlsx --out letters
+    xlcredit combine north.xlsx south.xlsx asia.xlsx --output group.xlsx --base-currency EUR
     xlcredit addin build | install [--uninstall] | doctor
     xlcredit --lang zh-CN refresh book.xlsx
 """
@@ -381,6 +382,23 @@ def cmd_letters(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_combine(args: argparse.Namespace, out: TextIO) -> int:
+    from xlcredit.macros.combine import combine
+
+    books = [_workbook_path(Path(p), must_exist=False) for p in args.books]
+    output = _workbook_path(Path(args.output), must_exist=False)
+    if not output.parent.is_dir():
+        raise WorkbookError(f"The folder {output.parent} for --output does not exist; create it or choose "
+                            "another folder.")
+    result = combine(books, output, base_currency=args.base_currency, lang=args.lang)
+    lines = result.lines()
+    print(lines[0], file=out)
+    for line in lines[1:]:
+        print(f"  {line}", file=out)
+    failed = result.failed
+    return failed[0].error.exit_code if failed and failed[0].error is not None else 0
+
+
 def cmd_addin(args: argparse.Namespace, out: TextIO) -> int:
     from xlcredit.excel import addin
 
@@ -548,6 +566,21 @@ def build_parser(lang: str = "en", *, defer_errors: bool = False) -> argparse.Ar
     letters.add_argument("--as-of", type=date, default=None, metavar="YYYY-MM-DD",
                          help=t("cli.h_letter_date"))
     letters.set_defaults(handler=cmd_letters)
+
+    comb = sub.add_parser(
+        "combine", help="combine teams' workbooks into a group view of exposure per buyer",
+        description="Read several teams' workbooks (never changing them) and write a group workbook: "
+        "per buyer the total exposure and overdue in the group's base currency against a group limit, "
+        "the breakdown by team, matches by tax ID or name to confirm, and conflicts between teams "
+        "(different limits, bands, blocked in one team only). The group policy (base currency, FX rates) "
+        "and group limits live in the group workbook; later runs keep them. See docs/teams.md.")
+    comb.add_argument("books", nargs="+", metavar="BOOK", help="the teams' workbooks (.xlsx or .xlsm)")
+    comb.add_argument("--output", required=True, metavar="GROUP.xlsx", help="the group workbook (created if missing)")
+    comb.add_argument("--base-currency", type=_currency, default=None, metavar="CCY",
+                      help="the group's base currency on the first run (default: the first workbook's)")
+    comb.add_argument("--lang", type=_lang, default=None,
+                      help="en or zh-CN (default: the group policy's, first run: the first workbook's)")
+    comb.set_defaults(handler=cmd_combine)
 
     addin = command("addin", help=t("cli.h_addin"), description=t("cli.d_addin"))
     addin.add_argument("action", choices=["build", "install", "doctor"], help=t("cli.h_action"))

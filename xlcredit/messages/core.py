@@ -32,7 +32,7 @@ LANGUAGES = ("en", "zh-CN")
 
 #: The modules of this package that hold texts; each defines ``TEXTS: dict[str, tuple[str, str]]``
 #: mapping a key of its own area (``"<area>.<name>"``) to its English and Chinese text.
-AREAS = ("sheet", "hold", "reading", "table", "ledger", "policy", "refresh", "setting", "decision", "scorecard", "collections", "file", "receivables", "statement", "importer", "limits", "aging", "provision", "letters", "upgrade", "shared", "cli", "func", "ribbon", "template")
+AREAS = ("sheet", "hold", "reading", "table", "ledger", "policy", "refresh", "setting", "decision", "scorecard", "collections", "file", "receivables", "statement", "importer", "limits", "aging", "provision", "letters", "upgrade", "shared", "group", "cli", "func", "ribbon", "template")
 
 _ZH_SPELLINGS = {"zh", "zh-cn", "zh_cn", "zh-hans", "cn", "chinese", "中文", "简体中文"}
 

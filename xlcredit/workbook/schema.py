@@ -371,6 +371,12 @@ BUYERS = TableSchema(
            "Override expires", "有效期至", former=("手工决定有效期至",), width=11),
         _c("override_by", "Override by", "人工审批人", "text", "Decided by", "决定人",
            former=("手工决定人",), width=12),
+        _c("tax_id", "Tax ID", "税号", "id", "VAT number", "VAT no", "VAT ID", "Tax number",
+           "纳税人识别号", "统一社会信用代码", width=16,
+           help_en="The buyer's tax or VAT number: `xlcredit combine` proposes a match across teams' "
+           "workbooks when it is the same (spaces and punctuation ignored).",
+           help_zh="客户的税号（纳税人识别号或统一社会信用代码）：各团队工作簿中税号相同（忽略空格和标点）的客户，"
+           "`xlcredit combine` 会列出供确认合并。"),
         # ------------------------------------------------------------ written by refresh
         _o("exposure", "Exposure (base ccy)", "风险敞口（本位币）", "money", "Exposure", "风险敞口",
            "Open balance", "应收余额", width=13,

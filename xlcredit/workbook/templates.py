@@ -548,6 +548,8 @@ def build_template(
     seed: int = 2026,
     as_of: dt.date | None = None,
     base_currency: str | None = None,
+    buyers: pd.DataFrame | None = None,
+    invoices: pd.DataFrame | None = None,
 ) -> Path:
     """Write a credit-control workbook: the template, optionally with ``sample`` buyers.
 
@@ -568,6 +570,10 @@ def build_template(
     base_currency : str, optional
         ISO code of the base currency (default EUR, CNY in Chinese); the example FX rates are
         restated in it, or left out when it is not one of theirs.
+    buyers, invoices : DataFrame, optional
+        Rows to fill in instead of the sample's (canonical column names, as
+        :func:`~xlcredit.workbook.sample.sample_buyers` gives): a team's share of a sample,
+        for instance. Given with ``sample``, the policy is the sample's.
 
     Returns
     -------
@@ -590,12 +596,12 @@ def build_template(
     path = Path(path)
     if sample:
         policy = sample_policy(lang, as_of or SAMPLE_AS_OF)
-        buyers = sample_buyers(sample, seed, lang)
-        invoices = sample_invoices(buyers, seed, as_of or SAMPLE_AS_OF, language=lang)
+        buyers = sample_buyers(sample, seed, lang) if buyers is None else buyers
+        invoices = sample_invoices(buyers, seed, as_of or SAMPLE_AS_OF, language=lang) if invoices is None else invoices
     else:
         policy = dataclasses.replace(sample_policy(lang), as_of=as_of)  # blank: today
-        buyers = pd.DataFrame(columns=[c.name for c in BUYERS.columns])
-        invoices = pd.DataFrame(columns=[c.name for c in INVOICES.columns])
+        buyers = pd.DataFrame(columns=[c.name for c in BUYERS.columns]) if buyers is None else buyers
+        invoices = pd.DataFrame(columns=[c.name for c in INVOICES.columns]) if invoices is None else invoices
     if base_currency is not None and base_currency != policy.base_currency:
         policy = with_base_currency(policy, base_currency)
     book = xlsxwriter.Workbook(str(path), {
