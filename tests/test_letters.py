@@ -136,8 +136,12 @@ def test_cli_writes_eml_drafts_with_the_statement(books: dict[str, Path], tmp_pa
     expected = int((summary["highest_step_no"] >= 1).sum())
     code, out, err = _run("letters", str(book), "--out", str(folder))
     assert (code, err) == (0, "")
-    assert out == (f"Wrote {expected} letters (.eml with the statement attached) to {folder}; "
-                   f"logged on the Letters sheet of {book}\n")
+    if lang == "zh-CN":  # the command speaks the workbook's language (issue 15, item 1)
+        assert out == (f"已生成 {expected} 封催款函（`.eml` 邮件草稿，附对账单），保存在 {folder}；"
+                       f"已记入 {book} 的函件记录表\n")
+    else:
+        assert out == (f"Wrote {expected} letters (.eml with the statement attached) to {folder}; "
+                       f"logged on the Letters sheet of {book}\n")
     drafts = sorted(folder.glob("*.eml"))
     assert len(drafts) == expected
     msg = email.message_from_bytes(drafts[0].read_bytes(), policy=email.policy.default)

@@ -20,17 +20,33 @@ PACKAGE = ROOT / "xlcredit"
 #: Where catalogue keys are used: the package and the Excel functions' module.
 SOURCES = sorted(PACKAGE.rglob("*.py")) + sorted((ROOT / "udfs").rglob("*.py"))
 
-#: Modules owned by the i15-surfaces helper (CLI, ribbon, templates, Excel functions): not
-#: scanned until that work lands (the lead removes them from this list).
-PENDING = ("xlcredit/cli.py", "xlcredit/macros/ribbon.py", "xlcredit/workbook/templates.py", "xlcredit/excel/")
+#: Modules not scanned yet (none: the command line, ribbon, templates and Excel functions
+#: moved their texts into the catalogue too).
+PENDING: tuple[str, ...] = ()
 
 #: The layers whose user-facing texts must come from the catalogue.
-SCANNED = ("xlcredit/engine/", "xlcredit/workbook/", "xlcredit/macros/")
+SCANNED = ("xlcredit/engine/", "xlcredit/workbook/", "xlcredit/macros/", "xlcredit/cli.py", "xlcredit/excel/")
 
 #: Texts still built in code, per module: the number may only go down (a module listed here
 #: with a lower count fails, so the list follows the work; one with a higher count fails, so
 #: no new text is written outside the catalogue). Empty when issue 15 item 1 is complete.
 NOT_YET: dict[str, int] = {
+    # scanned since the command line and Excel side moved to the catalogue: the add-in
+    # builder's own errors (seen by whoever builds it), its ribbon labels and the functions'
+    # Chinese argument help are still written in code
+    "xlcredit/cli.py": 1,
+    "xlcredit/excel/addin/build.py": 6,
+    "xlcredit/excel/addin/cfb.py": 4,
+    "xlcredit/excel/addin/install.py": 4,
+    "xlcredit/excel/addin/ovba.py": 4,
+    "xlcredit/excel/addin/project.py": 4,
+    "xlcredit/excel/addin/ribbon.py": 28,
+    "xlcredit/excel/addin/wrappers.py": 1,
+    "xlcredit/excel/udf/collections.py": 1,
+    "xlcredit/excel/udf/limits.py": 2,
+    "xlcredit/excel/udf/plans.py": 2,
+    "xlcredit/excel/udf/receivables.py": 1,
+    "xlcredit/excel/udf/score.py": 5,
     "xlcredit/engine/aging.py": 1,
     "xlcredit/engine/collections.py": 19,
     "xlcredit/engine/decisions.py": 6,

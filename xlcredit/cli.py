@@ -4,6 +4,11 @@ A command parses its arguments, calls the library, and maps a named error to one
 stderr and an exit code (see :mod:`xlcredit.engine.errors`); no traceback reaches the user unless
 ``--debug`` is given.
 
+Every text comes from the message catalogue (:mod:`xlcredit.messages.cli`) in one language:
+``--lang en|zh-CN`` (before or after the command), else the language of the workbook the
+command reads (its Policy sheet), else English. Errors that carry a catalogue message render
+in that language too.
+
     xlcredit new book.xlsx --lang zh-CN --sample 50 --base-currency CNY
     xlcredit import ar_export.csv book.xlsx --profile sap
     xlcredit refresh book.xlsx --as-of 2026-11-30
@@ -14,21 +19,27 @@ stderr and an exit code (see :mod:`xlcredit.engine.errors`); no traceback reache
     xlcredit decide book.xlsx C0001 --approver "Li Na" --note "annual review"
     xlcredit combine north.xlsx south.xlsx asia.xlsx --output group.xlsx --base-currency EUR
     xlcredit addin build | install [--uninstall] | doctor
+    xlcredit --lang zh-CN refresh book.xlsx
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import errno
+import functools
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from xlcredit import __version__
 from xlcredit.engine.errors import WorkbookError, XlCreditError
 from xlcredit.engine.policy import language_code
+from xlcredit.messages import Message, text
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
@@ -37,17 +48,25 @@ DEMO_FILE = "credit_control_demo.xlsx"
 
 
 class ProgressBar:
-    """A one-line progress bar on a terminal; silent when output is not a terminal."""
+    """A one-line progress bar on a terminal; silent when output is not a terminal.
 
-    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
+    A step that is a catalogue :class:`~xlcredit.messages.Message` is shown in the language
+    ``language()`` names when it is called (the run's, once known).
+    """
+
+    def __init__(self, stream: TextIO | None = None, width: int = 30,
+                 language: Callable[[], str] | None = None) -> None:
         self.stream = stream or sys.stderr
         self.width = width
+        self.language = language or (lambda: "en")
         self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
         self._shown = False
 
     def __call__(self, fraction: float, message: str) -> None:
         if not self.enabled:
             return
+        if isinstance(message, Message):
+            message = message.render(self.language())
         fraction = min(max(fraction, 0.0), 1.0)
         filled = round(self.width * fraction)
         bar = "#" * filled + "-" * (self.width - filled)
@@ -62,74 +81,169 @@ class ProgressBar:
             self._shown = False
 
 
-def _parse_date(text: str) -> dt.date:
+# --------------------------------------------------------------------------- language
+class _Language:
+    """The language of this run's messages: ``--lang``, else the workbook's, else English.
+
+    The workbook's language is learnt when a command opens it (:meth:`learn`), or, when an
+    error comes first, by a read-only look at its Policy sheet (:meth:`resolve`).
+    """
+
+    def __init__(self, chosen: str | None, book: Path | None = None) -> None:
+        self.chosen = chosen
+        self.book = book
+        self.learnt: str | None = None
+
+    def learn(self, workbook: Any) -> None:
+        """Note the policy language of an open workbook (kept unless ``--lang`` was given)."""
+        if self.chosen is None and self.learnt is None:
+            from xlcredit.workbook.policy_sheet import load_policy
+
+            try:
+                self.learnt = load_policy(workbook)[0].language
+            except Exception:  # the command itself reports a policy it cannot read
+                return
+
+    def known(self) -> str:
+        """The language as far as known now, without opening the workbook (progress lines)."""
+        return self.chosen or self.learnt or "en"
+
+    def resolve(self) -> str:
+        if self.chosen is not None:
+            return self.chosen
+        if self.learnt is None and self.book is not None:
+            self.learnt = _book_language(self.book)
+        return self.learnt or "en"
+
+
+def _book_language(path: Path) -> str | None:
+    """The language a workbook's Policy sheet sets; None when it cannot be read."""
+    if not path.is_file() or path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
     try:
-        return dt.date.fromisoformat(text)
+        from xlcredit.workbook.files import FileWorkbook
+        from xlcredit.workbook.policy_sheet import load_policy
+
+        with FileWorkbook.open(path, read_only=True) as book:
+            return load_policy(book)[0].language
+    except Exception:  # an unreadable book: its messages fall back to English
+        return None
+
+
+def _named_book_language(argv: Sequence[str]) -> str | None:
+    """The language of the last existing workbook named on a command line (not --output's)."""
+    for i in range(len(argv) - 1, -1, -1):
+        arg = argv[i]
+        if i and argv[i - 1] in ("--output", "--sheet", "--out"):
+            continue
+        if Path(arg).suffix.lower() in (".xlsx", ".xlsm") and Path(arg).is_file():
+            return _book_language(Path(arg))
+    return None
+
+
+def _pre_language(argv: Sequence[str]) -> str | None:
+    """``--lang`` read before parsing, so that help and argparse's errors are localised too.
+
+    >>> _pre_language(["refresh", "b.xlsx", "--lang", "zh"]), _pre_language(["--lang=en"]), _pre_language([])
+    ('zh-CN', 'en', None)
+    """
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value is not None:
+            return language_code(value)
+    return None
+
+
+# --------------------------------------------------------------------------- argument types
+def _parse_date(value: str, lang: str = "en") -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--as-of must be a date as YYYY-MM-DD; got {text!r}. Try --as-of 2026-11-30."
-        ) from None
+        raise argparse.ArgumentTypeError(text("cli.bad_date", lang, value=repr(value))) from None
 
 
-def _lang(text: str) -> str:
-    code = language_code(text)
+def _lang(value: str, lang: str = "en") -> str:
+    code = language_code(value)
     if code is None:
-        raise argparse.ArgumentTypeError(f"--lang must be en or zh-CN; got {text!r}")
+        raise argparse.ArgumentTypeError(text("cli.bad_lang", lang, value=repr(value)))
     return code
 
 
-def _count(text: str) -> int:
+def _count(value: str, lang: str = "en", option: str = "--sample") -> int:
     try:
-        value = int(text)
+        number = int(value)
     except ValueError:
-        value = -1
-    if not 0 <= value <= 100_000:
-        raise argparse.ArgumentTypeError(f"--sample must be a whole number from 0 to 100000; got {text!r}")
-    return value
+        number = -1
+    if not 0 <= number <= 100_000:
+        raise argparse.ArgumentTypeError(text("cli.bad_sample", lang, option=option, value=repr(value)))
+    return number
+
+
+def _currency(value: str, lang: str = "en") -> str:
+    from xlcredit.workbook.currencies import ISO_4217, currency_code
+
+    code = currency_code(value)
+    if code is None or code not in ISO_4217:
+        raise argparse.ArgumentTypeError(text("cli.bad_currency", lang, value=repr(value)))
+    return code
+
+
+def _field_map(value: str, lang: str = "en") -> tuple[str, str]:
+    field, sep, header = value.partition("=")
+    if not sep or not field.strip() or not header.strip():
+        raise argparse.ArgumentTypeError(text("cli.bad_map", lang, value=repr(value)))
+    return field.strip(), header.strip()
+
+
+def _buyers_arg(value: str, lang: str = "en") -> str | list[str]:
+    value = value.strip()
+    if value in ("overdue", "all"):
+        return value
+    ids = [part.strip() for part in value.split(",") if part.strip()]
+    if not ids:
+        raise argparse.ArgumentTypeError(text("cli.bad_buyers", lang, value=repr(value)))
+    return ids
 
 
 def _workbook_path(path: Path, *, must_exist: bool) -> Path:
     if must_exist and not path.exists():
-        raise WorkbookError(f"{path} does not exist. Create one with: xlcredit new {path}")
+        raise WorkbookError(Message("cli.missing", {"path": str(path)}))
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise WorkbookError(
-            f"{path.name} is not an .xlsx or .xlsm workbook; open it in Excel and save it as "
-            f"Excel Workbook (.xlsx)."
-        )
+        raise WorkbookError(Message("cli.not_workbook", {"name": path.name}))
     return path
+
+
+def _out_dir(value: str) -> Path:
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise WorkbookError(Message("cli.out_is_file", {"path": str(path)}))
+    return path
+
+
+def _say(out: TextIO, lang: str, key: str, indent: str = "", **fields: Any) -> None:
+    print(indent + text(key, lang, **fields), file=out)
 
 
 # --------------------------------------------------------------------------- commands
 def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     from xlcredit.workbook import templates
 
+    lang = args.ui.resolve()
     path = _workbook_path(Path(args.path), must_exist=False)
     if path.exists() and not args.force:
-        raise WorkbookError(f"{path} already exists; choose another name or add --force to replace it.")
+        raise WorkbookError(Message("cli.exists", {"path": str(path)}))
     path.parent.mkdir(parents=True, exist_ok=True)
-    templates.build_template(path, lang=args.lang, sample=args.sample, base_currency=args.base_currency)
-    what = f"with {args.sample} sample buyers" if args.sample else "empty"
-    base = f", base currency {args.base_currency}" if args.base_currency else ""
-    print(f"Wrote {path} ({args.lang}, {what}{base}).", file=out)
+    templates.build_template(path, lang=lang, sample=args.sample, base_currency=args.base_currency)
+    what = text("cli.new_sample", lang, n=args.sample) if args.sample else text("cli.new_empty", lang)
+    base = text("cli.new_base", lang, ccy=args.base_currency) if args.base_currency else ""
+    _say(out, lang, "cli.new_done", path=path, language=lang, what=what, base=base)
     return 0
-
-
-def _currency(text: str) -> str:
-    from xlcredit.workbook.currencies import ISO_4217, currency_code
-
-    code = currency_code(text)
-    if code is None or code not in ISO_4217:
-        raise argparse.ArgumentTypeError(
-            f"must be an ISO 4217 currency code such as EUR, USD or CNY; got {text!r}")
-    return code
-
-
-def _field_map(text: str) -> tuple[str, str]:
-    field, sep, header = text.partition("=")
-    if not sep or not field.strip() or not header.strip():
-        raise argparse.ArgumentTypeError(
-            f"--map must be FIELD=HEADER, e.g. --map invoice_no=Belegnummer; got {text!r}")
-    return field.strip(), header.strip()
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
@@ -142,9 +256,10 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         decimal=args.decimal, currency=args.currency, encoding=args.encoding, sheet=args.sheet,
         open_items=True if args.open_items else None,
     )
-    bar = ProgressBar()
+    bar = ProgressBar(language=args.ui.known)
     try:
         with FileWorkbook.open(book_path, read_only=args.dry_run, progress=bar) as book:
+            args.ui.learn(book)
             result = import_ledger(book, Path(args.source), options, dry_run=args.dry_run)
             if not args.dry_run:
                 book.save()
@@ -155,28 +270,30 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     for line in lines[1:]:
         print(f"  {line}", file=out)
     if not args.dry_run:
-        print(f"Saved {book_path}. Run `xlcredit refresh {book_path}` to update aging and "
-              "scores.", file=out)
+        _say(out, args.ui.resolve(), "cli.import_saved", path=book_path)
     return 0
 
 
 def _refresh(
-    path: Path, output: Path | None, as_of: dt.date | None, out: TextIO, force: bool = False
+    path: Path, output: Path | None, as_of: dt.date | None, out: TextIO, ui: _Language, force: bool = False
 ) -> Any:
     from xlcredit import macros
     from xlcredit.workbook.files import FileWorkbook
 
-    bar = ProgressBar()
+    bar = ProgressBar(language=ui.known)
     started = time.perf_counter()
     try:
         with FileWorkbook.open(path, output=output, progress=bar, force=force) as book:
+            ui.learn(book)  # the policy tables only: progress lines in the workbook's language
             summary = macros.refresh_all(book, as_of=as_of)
             book.save()
     finally:
         bar.close()
+    lang = ui.resolve()
+    if dataclasses.is_dataclass(summary) and getattr(summary, "language", lang) != lang:
+        summary = dataclasses.replace(summary, language=lang)  # type: ignore[type-var]
     seconds = time.perf_counter() - started
-    target = output or path
-    print(f"Refreshed {target} in {seconds:.1f} s", file=out)
+    _say(out, lang, "cli.refreshed", path=output or path, seconds=seconds)
     for line in _summary_lines(summary):
         print(f"  {line}", file=out)
     return summary
@@ -192,27 +309,21 @@ def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
     path = _workbook_path(Path(args.path), must_exist=True)
     output = _workbook_path(Path(args.output), must_exist=False) if args.output else None
     if output is not None and not output.parent.is_dir():
-        raise WorkbookError(
-            f"The folder {output.parent} for --output does not exist; create it or choose "
-            "another folder."
-        )
-    _refresh(path, output, args.as_of, out, force=args.force)
+        raise WorkbookError(Message("cli.no_output_folder", {"folder": str(output.parent)}))
+    _refresh(path, output, args.as_of, out, args.ui, force=args.force)
     return 0
 
 
 def cmd_upgrade(args: argparse.Namespace, out: TextIO) -> int:
     from xlcredit.macros.upgrade import upgrade
-    from xlcredit.messages import text
     from xlcredit.workbook.files import FileWorkbook
 
     path = _workbook_path(Path(args.book), must_exist=True)
     output = _workbook_path(Path(args.output), must_exist=False) if args.output else None
     if output is not None and not output.parent.is_dir():
-        raise WorkbookError(
-            f"The folder {output.parent} for --output does not exist; create it or choose "
-            "another folder."
-        )
+        raise WorkbookError(Message("cli.no_output_folder", {"folder": str(output.parent)}))
     with FileWorkbook.open(path, output=output, read_only=args.dry_run) as book:
+        args.ui.learn(book)
         plan = upgrade(book, dry_run=args.dry_run)
         if not args.dry_run and (plan.needed or output is not None):
             book.save()
@@ -220,42 +331,26 @@ def cmd_upgrade(args: argparse.Namespace, out: TextIO) -> int:
     print(lines[0], file=out)
     for line in lines[1:]:
         print(f"  {line}", file=out)
+    lang = args.ui.chosen or plan.language
     if args.dry_run:
-        print(text("upgrade.dry_run", plan.language), file=out)
+        print(text("upgrade.dry_run", lang), file=out)
     elif plan.needed:
-        print(text("upgrade.saved", plan.language, book=output or path), file=out)
+        print(text("upgrade.saved", lang, book=output or path), file=out)
     return 0
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from xlcredit.workbook import templates
 
+    lang = args.ui.resolve()
     folder = Path(args.dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / DEMO_FILE
-    print(f"Writing a sample workbook with {args.buyers} buyers to {path} ...", file=out)
-    templates.build_template(path, lang=args.lang, sample=args.buyers)
-    _refresh(path, None, args.as_of, out)
-    print(f"Open {path} in Excel (or LibreOffice) to see the Buyers, Aging, Collections and "
-          f"Dashboard sheets.", file=out)
+    _say(out, lang, "cli.demo_writing", n=args.buyers, path=path)
+    templates.build_template(path, lang=lang, sample=args.buyers)
+    _refresh(path, None, args.as_of, out, args.ui)
+    _say(out, lang, "cli.demo_open", path=path)
     return 0
-
-
-def _buyers_arg(text: str) -> str | list[str]:
-    text = text.strip()
-    if text in ("overdue", "all"):
-        return text
-    ids = [part.strip() for part in text.split(",") if part.strip()]
-    if not ids:
-        raise argparse.ArgumentTypeError(f"--buyers must be overdue, all or buyer IDs separated by commas; got {text!r}")
-    return ids
-
-
-def _out_dir(text: str) -> Path:
-    path = Path(text)
-    if path.exists() and not path.is_dir():
-        raise WorkbookError(f"--out {path} is a file; give a folder (it is created if missing).")
-    return path
 
 
 def cmd_statements(args: argparse.Namespace, out: TextIO) -> int:
@@ -265,8 +360,10 @@ def cmd_statements(args: argparse.Namespace, out: TextIO) -> int:
     path = _workbook_path(Path(args.path), must_exist=True)
     folder = _out_dir(args.out)
     with FileWorkbook.open(path, read_only=True) as book:
+        args.ui.learn(book)
         paths = write_statements(book, folder, buyers=args.buyers, fmt=args.format, as_of=args.as_of)
-    print(f"Wrote {len(paths)} statement{'s' if len(paths) != 1 else ''} ({args.format}) to {folder}", file=out)
+    key = "cli.statement_done" if len(paths) == 1 else "cli.statements_done"
+    _say(out, args.ui.resolve(), key, n=len(paths), fmt=args.format, folder=folder)
     return 0
 
 
@@ -277,11 +374,11 @@ def cmd_letters(args: argparse.Namespace, out: TextIO) -> int:
     path = _workbook_path(Path(args.path), must_exist=True)
     folder = _out_dir(args.out)
     with FileWorkbook.open(path) as book:
+        args.ui.learn(book)
         result = write_letters(book, folder, as_of=args.as_of)
         book.save()
-    n = len(result.paths)
-    print(f"Wrote {n} letter{'s' if n != 1 else ''} (.eml with the statement attached) to {folder}; "
-          f"logged on the Letters sheet of {path}", file=out)
+    key = "cli.letter_done" if len(result.paths) == 1 else "cli.letters_done"
+    _say(out, args.ui.resolve(), key, n=len(result.paths), folder=folder, path=path)
     for line in result.skipped + result.warnings:
         print(f"  {line}", file=out)
     return 0
@@ -399,128 +496,166 @@ def cmd_addin(args: argparse.Namespace, out: TextIO) -> int:
     if args.action == "build":
         target = Path(args.output) if args.output else None
         built = addin.build(target)
-        print(f"Built {built}", file=out)
+        _say(out, args.ui.resolve(), "cli.addin_built", path=built)
         return 0
     if args.action == "install":
         return int(addin.install(uninstall=args.uninstall, out=out) or 0)
     return int(addin.doctor(out=out) or 0)
 
 
-# --------------------------------------------------------------------------- parser
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="xlcredit",
-        description="Trade-credit management for Excel workbooks: buyer scores, credit limits, "
-        "aging, DSO, collections and payment plans.",
-    )
-    parser.add_argument("--version", action="version", version=f"xlcredit {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show a full traceback on errors")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+#: The argument naming the workbook a command reads, whose language its messages follow.
+_BOOK_ARGUMENT = {"import": "book", "refresh": "path", "statements": "path", "letters": "path",
+                  "upgrade": "book"}
 
-    new = sub.add_parser("new", help="write a new credit-control template workbook",
-                         description="Write a new credit-control template workbook (.xlsx).")
-    new.add_argument("path", help="the workbook to write, e.g. credit_control.xlsx")
-    new.add_argument("--lang", type=_lang, default="en", help="en (default) or zh-CN")
-    new.add_argument("--sample", type=_count, default=0, metavar="N",
-                     help="fill in N buyers of realistic synthetic data and their invoices")
-    new.add_argument("--force", action="store_true", help="replace the file if it exists")
-    new.add_argument("--base-currency", type=_currency, default=None, metavar="CCY",
-                     help="the workbook's base currency (ISO code; default EUR, CNY for zh-CN)")
+
+# --------------------------------------------------------------------------- parser
+class _ParseError(Exception):
+    """A command line argparse refused, before its language is known (see :func:`main`)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its own phrases (usage, section titles, errors) in the chosen language.
+
+    With ``defer_errors`` a refused command line raises :class:`_ParseError` instead of
+    printing, so that :func:`main` can say it in the language of the workbook named.
+    """
+
+    def __init__(self, *args: Any, lang: str = "en", defer_errors: bool = False, **kwargs: Any) -> None:
+        self.lang = lang
+        self.defer_errors = defer_errors
+        kwargs.setdefault("add_help", False)
+        kwargs.setdefault("formatter_class", functools.partial(_Formatter, lang=lang))
+        super().__init__(*args, **kwargs)
+        self._positionals.title = text("cli.positionals", lang)
+        self._optionals.title = text("cli.options", lang)
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help=text("cli.h_help", lang))
+
+    def error(self, message: str) -> NoReturn:
+        if self.defer_errors:
+            raise _ParseError(message)
+        self.print_usage(sys.stderr)
+        self.exit(2, text("cli.error", self.lang, message=_argparse_phrase(message, self.lang)) + "\n")
+
+
+class _Formatter(argparse.HelpFormatter):
+    def __init__(self, prog: str, lang: str = "en", **kwargs: Any) -> None:
+        self.lang = lang
+        super().__init__(prog, **kwargs)
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix if prefix is not None else text("cli.usage", self.lang))
+
+
+_ARGPARSE_PHRASES = [
+    (re.compile(r"^the following arguments are required: (?P<names>.+)$"), "cli.ap_required"),
+    (re.compile(r"^invalid choice: (?P<value>.+) \(choose from (?P<choices>.+)\)$"), "cli.ap_choice"),
+    (re.compile(r"^unrecognized arguments: (?P<names>.+)$"), "cli.ap_unrecognized"),
+    (re.compile(r"^expected one argument$"), "cli.ap_expected_one"),
+]
+
+
+def _argparse_phrase(message: str, lang: str) -> str:
+    """argparse's English error phrase in ``lang`` (the names and values in it kept).
+
+    >>> _argparse_phrase("argument --lang: expected one argument", "zh-CN")
+    '参数 --lang：需要一个值'
+    >>> _argparse_phrase("the following arguments are required: path", "zh-CN")
+    '缺少必需的参数：path'
+    """
+    match = re.match(r"^argument (?P<name>[^:]+): (?P<detail>.+)$", message, re.S)
+    if match:
+        detail = _argparse_phrase(match["detail"], lang)
+        return text("cli.ap_argument", lang, name=match["name"], detail=detail)
+    for pattern, key in _ARGPARSE_PHRASES:
+        found = pattern.match(message)
+        if found:
+            return text(key, lang, **found.groupdict())
+    return message  # our own ArgumentTypeError texts are already in ``lang``
+
+
+def build_parser(lang: str = "en", *, defer_errors: bool = False) -> argparse.ArgumentParser:
+    """The ``xlcredit`` argument parser, its help and errors in ``lang``."""
+    def t(key: str, **fields: Any) -> str:
+        return text(key, lang, **fields)
+
+    date = functools.partial(_parse_date, lang=lang)
+    currency = functools.partial(_currency, lang=lang)
+    lang_option: dict[str, Any] = {"type": functools.partial(_lang, lang=lang), "metavar": "en|zh-CN",
+                                   "help": t("cli.h_lang")}
+    parser = _Parser(prog="xlcredit", description=t("cli.prog_help"), lang=lang, defer_errors=defer_errors)
+    parser.add_argument("--version", action="version", version=f"xlcredit {__version__}",
+                        help=t("cli.h_version"))
+    parser.add_argument("--debug", action="store_true", help=t("cli.h_debug"))
+    parser.add_argument("--lang", default=None, **lang_option)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, lang=lang, defer_errors=defer_errors, **kwargs)
+        # also after the command; SUPPRESS keeps a --lang given before it
+        p.add_argument("--lang", default=argparse.SUPPRESS, **lang_option)
+        return p
+
+    new = command("new", help=t("cli.h_new"), description=t("cli.d_new"))
+    new.add_argument("path", help=t("cli.h_new_path"))
+    new.add_argument("--sample", type=functools.partial(_count, lang=lang), default=0, metavar="N",
+                     help=t("cli.h_sample"))
+    new.add_argument("--force", action="store_true", help=t("cli.h_force"))
+    new.add_argument("--base-currency", type=currency, default=None, metavar="CCY", help=t("cli.h_base"))
     new.set_defaults(handler=cmd_new)
 
-    imp = sub.add_parser(
-        "import", help="import an ERP or accounting export into tblInvoices",
-        description="Upsert the invoices of an ERP export (CSV or a sheet of a workbook) into "
-        "tblInvoices by invoice number, add missing buyers to tblBuyers and save the mapping in "
-        "the workbook for next time. Columns map by --map, then the profile, then header "
-        "aliases. See docs/import.md.")
-    imp.add_argument("source", help="the export: .csv, .txt, .xlsx or .xlsm")
-    imp.add_argument("book", help="the credit-control workbook (.xlsx or .xlsm)")
-    imp.add_argument("--map", type=_field_map, action="append", metavar="FIELD=HEADER",
-                     help="read FIELD (invoice_no, buyer_id, buyer_name, amount, open_amount, "
-                     "paid_amount, currency, invoice_date, due_date, paid_date, terms, company) "
-                     "from the column HEADER; repeat for each field")
-    imp.add_argument("--profile", default=None, metavar="NAME",
-                     help="sap, odoo, erpnext, quickbooks, xero, kingdee or yonyou")
+    imp = command("import", help=t("cli.h_import"), description=t("cli.d_import"))
+    imp.add_argument("source", help=t("cli.h_source"))
+    imp.add_argument("book", help=t("cli.h_book"))
+    imp.add_argument("--map", type=functools.partial(_field_map, lang=lang), action="append",
+                     metavar="FIELD=HEADER", help=t("cli.h_map"))
+    imp.add_argument("--profile", default=None, metavar="NAME", help=t("cli.h_profile"))
     imp.add_argument("--date-order", default=None, choices=["DMY", "MDY", "YMD"],
-                     type=str.upper, help="order of day, month and year in text dates")
+                     type=str.upper, help=t("cli.h_date_order"))
     imp.add_argument("--decimal", default=None, choices=["point", "comma"], type=str.lower,
-                     help="decimal separator of text numbers")
-    imp.add_argument("--currency", type=_currency, default=None, metavar="CCY",
-                     help="currency of rows whose currency is blank")
-    imp.add_argument("--encoding", default=None, metavar="NAME",
-                     help="encoding of a CSV that is not UTF-8, e.g. gb18030")
-    imp.add_argument("--open-items", action="store_true",
-                     help="the export lists open items only: invoices of the same source missing "
-                     "from it are marked paid as of the export date (flagged as inferred)")
-    imp.add_argument("--sheet", default=None, metavar="NAME", help="the sheet of a workbook export")
-    imp.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+                     help=t("cli.h_decimal"))
+    imp.add_argument("--currency", type=currency, default=None, metavar="CCY", help=t("cli.h_currency"))
+    imp.add_argument("--encoding", default=None, metavar="NAME", help=t("cli.h_encoding"))
+    imp.add_argument("--open-items", action="store_true", help=t("cli.h_open_items"))
+    imp.add_argument("--sheet", default=None, metavar="NAME", help=t("cli.h_sheet"))
+    imp.add_argument("--dry-run", action="store_true", help=t("cli.h_dry_run"))
     imp.set_defaults(handler=cmd_import)
 
-    refresh = sub.add_parser(
-        "refresh", help="refresh a workbook as the ribbon's Refresh all does, without Excel",
-        description="Score buyers, recommend limits and rebuild the Aging, Collections and "
-        "Dashboard sheets of a workbook, without Excel. The file is saved atomically: a "
-        "failed run leaves it as it was.")
-    refresh.add_argument("path", help="the workbook (.xlsx or .xlsm)")
-    refresh.add_argument("--as-of", type=_parse_date, default=None, metavar="YYYY-MM-DD",
-                         help="the date to age and score at (default: the Policy sheet's, else today)")
-    refresh.add_argument("--output", default=None, metavar="OUT",
-                         help="write the refreshed workbook here instead of replacing PATH")
-    refresh.add_argument("--force", action="store_true",
-                         help="refresh even when Excel's or LibreOffice's lock file says the book is open")
+    refresh = command("refresh", help=t("cli.h_refresh"), description=t("cli.d_refresh"))
+    refresh.add_argument("path", help=t("cli.h_path"))
+    refresh.add_argument("--as-of", type=date, default=None, metavar="YYYY-MM-DD", help=t("cli.h_as_of"))
+    refresh.add_argument("--output", default=None, metavar="OUT", help=t("cli.h_output"))
+    refresh.add_argument("--force", action="store_true", help=t("cli.h_refresh_force"))
     refresh.set_defaults(handler=cmd_refresh)
 
-    upgrade = sub.add_parser(
-        "upgrade", help="bring a workbook made from an older template to the current one",
-        description="Compare the workbook with the current template and add what is missing: "
-        "columns, tables (on new sheets), Policy settings with their defaults, the template "
-        "version stamp. Every row, column, sheet, chart, comment, name and formula of yours is "
-        "kept; a header renamed in the template keeps your spelling (read as an alias). Prints "
-        "what changed. See docs/teams.md.")
-    upgrade.add_argument("book", help="the workbook (.xlsx or .xlsm)")
-    upgrade.add_argument("--output", default=None, metavar="OUT",
-                         help="write the upgraded workbook here instead of replacing BOOK")
-    upgrade.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    upgrade = command("upgrade", help=t("cli.h_upgrade"), description=t("cli.d_upgrade"))
+    upgrade.add_argument("book", help=t("cli.h_path"))
+    upgrade.add_argument("--output", default=None, metavar="OUT", help=t("cli.h_upgrade_output"))
+    upgrade.add_argument("--dry-run", action="store_true", help=t("cli.h_dry_run"))
     upgrade.set_defaults(handler=cmd_upgrade)
 
-    demo = sub.add_parser("demo", help="write a sample workbook and refresh it",
-                          description="Write a sample workbook of realistic size and refresh it.")
-    demo.add_argument("dir", nargs="?", default="demo", help="folder for the workbook (default: demo)")
-    demo.add_argument("--lang", type=_lang, default="en", help="en (default) or zh-CN")
-    demo.add_argument("--buyers", type=_count, default=DEMO_BUYERS, metavar="N",
-                      help=f"number of sample buyers (default {DEMO_BUYERS})")
-    demo.add_argument("--as-of", type=_parse_date, default=None, metavar="YYYY-MM-DD",
-                      help="the as-of date (default: the sample's)")
+    demo = command("demo", help=t("cli.h_demo"), description=t("cli.d_demo"))
+    demo.add_argument("dir", nargs="?", default="demo", help=t("cli.h_dir"))
+    demo.add_argument("--buyers", type=functools.partial(_count, lang=lang, option="--buyers"),
+                      default=DEMO_BUYERS, metavar="N", help=t("cli.h_buyers_n", n=DEMO_BUYERS))
+    demo.add_argument("--as-of", type=date, default=None, metavar="YYYY-MM-DD", help=t("cli.h_demo_as_of"))
     demo.set_defaults(handler=cmd_demo)
 
-    statements = sub.add_parser(
-        "statements", help="write a statement of account per buyer (PDF or .xlsx)",
-        description="Write one statement of account per buyer: open invoices with dates, amounts, "
-        "paid amounts and days overdue, disputed items marked, totals and the aging line per "
-        "currency, our company's details and payment instructions (Policy sheet, company.*), in "
-        "the workbook's language. The workbook is only read.")
-    statements.add_argument("path", help="the workbook (.xlsx or .xlsm)")
-    statements.add_argument("--out", required=True, metavar="DIR", help="folder for the files (created if missing)")
-    statements.add_argument("--buyers", type=_buyers_arg, default="overdue", metavar="overdue|all|ID,...",
-                            help="overdue (default): buyers with an overdue item; all: buyers with an open "
-                            "item; or buyer IDs separated by commas")
-    statements.add_argument("--format", choices=["pdf", "xlsx"], default="pdf", help="pdf (default) or xlsx")
-    statements.add_argument("--as-of", type=_parse_date, default=None, metavar="YYYY-MM-DD",
-                            help="the statement date (default: the Policy sheet's, else today)")
+    statements = command("statements", help=t("cli.h_statements"), description=t("cli.d_statements"))
+    statements.add_argument("path", help=t("cli.h_path"))
+    statements.add_argument("--out", required=True, metavar="DIR", help=t("cli.h_out"))
+    statements.add_argument("--buyers", type=functools.partial(_buyers_arg, lang=lang), default="overdue",
+                            metavar="overdue|all|ID,...", help=t("cli.h_buyers_sel"))
+    statements.add_argument("--format", choices=["pdf", "xlsx"], default="pdf", help=t("cli.h_format"))
+    statements.add_argument("--as-of", type=date, default=None, metavar="YYYY-MM-DD",
+                            help=t("cli.h_statement_date"))
     statements.set_defaults(handler=cmd_statements)
 
-    letters = sub.add_parser(
-        "letters", help="write a dunning e-mail draft per buyer at its highest step (.eml)",
-        description="Write one dunning letter per buyer at its highest dunning step, for the whole "
-        "account, as an .eml draft (X-Unsent: Outlook opens it as a draft) with the buyer's "
-        "statement PDF attached. Texts come from the Policy sheet (tblLetters); disputed items and "
-        "items with a promise not yet due are left out and the letter says so. Each draft is added "
-        "to the Letters log (sheet Letters) of the workbook, which is saved.")
-    letters.add_argument("path", help="the workbook (.xlsx or .xlsm)")
-    letters.add_argument("--out", required=True, metavar="DIR", help="folder for the drafts (created if missing)")
-    letters.add_argument("--as-of", type=_parse_date, default=None, metavar="YYYY-MM-DD",
-                         help="the letter date (default: the Policy sheet's, else today)")
+    letters = command("letters", help=t("cli.h_letters"), description=t("cli.d_letters"))
+    letters.add_argument("path", help=t("cli.h_path"))
+    letters.add_argument("--out", required=True, metavar="DIR", help=t("cli.h_out"))
+    letters.add_argument("--as-of", type=date, default=None, metavar="YYYY-MM-DD",
+                         help=t("cli.h_letter_date"))
     letters.set_defaults(handler=cmd_letters)
 
     policy = sub.add_parser(
@@ -572,47 +707,70 @@ def build_parser() -> argparse.ArgumentParser:
                       help="en or zh-CN (default: the group policy's, first run: the first workbook's)")
     comb.set_defaults(handler=cmd_combine)
 
-    addin = sub.add_parser("addin", help="build, install or diagnose the Excel add-in",
-                           description="Build, install or diagnose the xlcredit Excel add-in.")
-    addin.add_argument("action", choices=["build", "install", "doctor"],
-                       help="build: write workbooks/xlcredit.xlam; install: register it with "
-                       "Excel (Windows); doctor: check an installation")
-    addin.add_argument("--uninstall", action="store_true", help="with install: undo the installation")
-    addin.add_argument("--output", default=None, metavar="OUT", help="with build: where to write the add-in")
+    addin = command("addin", help=t("cli.h_addin"), description=t("cli.d_addin"))
+    addin.add_argument("action", choices=["build", "install", "doctor"], help=t("cli.h_action"))
+    addin.add_argument("--uninstall", action="store_true", help=t("cli.h_uninstall"))
+    addin.add_argument("--output", default=None, metavar="OUT", help=t("cli.h_addin_output"))
     addin.set_defaults(handler=cmd_addin)
     return parser
+
+
+def _os_reason(exc: OSError, lang: str) -> str:
+    """An operating-system error in ``lang`` (the common ones by number; others by code)."""
+    keys = {errno.ENOENT: "cli.os_not_found", errno.EACCES: "cli.os_denied", errno.EPERM: "cli.os_denied",
+            errno.EISDIR: "cli.os_is_dir", errno.ENOSPC: "cli.os_no_space"}
+    key = keys.get(exc.errno or -1)
+    if key is not None:
+        return text(key, lang)
+    if lang == "en":
+        return str(exc.strerror or exc)
+    return text("cli.os_other", lang, code=exc.errno)
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the command line; return the exit code (also what ``sys.exit`` receives)."""
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = build_parser()
-    args = parser.parse_args(list(argv) if argv is not None else None)
+    arguments = list(argv) if argv is not None else sys.argv[1:]
+    chosen = _pre_language(arguments)
+    parser = build_parser(chosen or "en", defer_errors=chosen is None)
+    try:
+        args = parser.parse_args(arguments)
+    except _ParseError:
+        # said again, with usage, in the language of the workbook named (else English)
+        build_parser(_named_book_language(arguments) or "en").parse_args(arguments)
+        raise  # not reached: the second parse refuses the same line
     handler: Callable[[argparse.Namespace, TextIO], int] | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(out)
         return 2
+    book = getattr(args, _BOOK_ARGUMENT.get(args.command, ""), None)
+    args.ui = _Language(args.lang, Path(book) if book else None)
     try:
         return handler(args, out)
     except XlCreditError as exc:
         if args.debug:
             raise
-        print(f"xlcredit: error: {exc}", file=err)
+        lang = args.ui.resolve()
+        print(text("cli.error", lang, message=exc.render(lang)), file=err)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("xlcredit: interrupted; the workbook was left as it was.", file=err)
+        print(text("cli.interrupted", args.ui.resolve()), file=err)
         return EXIT_INTERRUPTED
     except OSError as exc:
         if args.debug:
             raise
-        print(f"xlcredit: error: {exc.strerror or exc} ({exc.filename or ''})".rstrip(" ()"), file=err)
+        lang = args.ui.resolve()
+        reason = _os_reason(exc, lang)
+        if exc.filename:
+            print(text("cli.os_error", lang, reason=reason, path=exc.filename), file=err)
+        else:
+            print(text("cli.os_error_nopath", lang, reason=reason), file=err)
         return WorkbookError.exit_code
     except Exception as exc:  # the last line of defence: one line, not a traceback
         if args.debug:
             raise
-        print(f"xlcredit: internal error: {type(exc).__name__}: {exc} (run again with --debug "
-              f"and report it)", file=err)
+        print(text("cli.internal", args.ui.resolve(), kind=type(exc).__name__, detail=exc), file=err)
         return EXIT_INTERNAL
 
 

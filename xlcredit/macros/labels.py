@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from xlcredit.messages import labels, text
+from xlcredit.messages import text
+from xlcredit.workbook.policy_sheet import CHANNELS_ZH as _CHANNELS_ZH  # noqa: F401  one table of channels, used by the sheets
 from xlcredit.workbook.schema import SHEET_NAMES
-
-#: Dunning channels (the Policy's codes) as the Chinese sheets show them.
-_CHANNELS_ZH = labels("sheet.channel", ("email", "phone", "letter", "internal", "agency", "legal"), "zh-CN")
 
 
 def _l(key: str, lang: str, **fields: Any) -> str:

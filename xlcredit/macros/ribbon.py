@@ -1,6 +1,9 @@
 """The ribbon's entry points: zero-argument functions the add-in's VBA calls through
 RunPython (``import xlcredit.macros; xlcredit.macros.ribbon_refresh_all()``). Each runs one
-macro on the workbook that pressed the button; a named error becomes a message box."""
+macro on the workbook that pressed the button; a named error becomes a message box.
+
+Message boxes speak the workbook's language (its Policy sheet), else English; their texts
+are in :mod:`xlcredit.messages.ribbon`."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from xlcredit.macros.forecast_sheet import build_forecast
 from xlcredit.macros.payment_plan import build_payment_plan
 from xlcredit.macros.provision_sheet import build_provision
 from xlcredit.macros.refresh import refresh_all
+from xlcredit.messages import Message, text
 from xlcredit.workbook.port import Workbook
 from xlcredit.workbook.schema import BUYERS, SHEET_NAMES
 
@@ -28,6 +32,17 @@ def _caller() -> Workbook:
     return ExcelWorkbook.caller()
 
 
+def workbook_language(book: Workbook) -> str:
+    """The language of a workbook's message boxes: its Policy sheet's, else English (a
+    workbook whose policy cannot be read)."""
+    try:
+        from xlcredit.workbook.policy_sheet import load_policy
+
+        return load_policy(book)[0].language
+    except Exception:  # an unreadable policy must not hide the message itself
+        return "en"
+
+
 def _ribbon(action: Callable[[Workbook], Any]) -> None:
     """Run a button's action; a named error becomes a message box, never a traceback."""
     from xlcredit.engine.errors import XlCreditError
@@ -37,10 +52,9 @@ def _ribbon(action: Callable[[Workbook], Any]) -> None:
         with book.suspended():  # no recalculation or events while the button writes
             action(book)
     except XlCreditError as exc:
-        book.alert(str(exc))
+        book.alert(exc.render(workbook_language(book)))
     except Exception as exc:  # a bug of ours: one readable line, not a Python traceback
-        book.alert(f"xlcredit internal error: {type(exc).__name__}: {exc}. The workbook was not saved; "
-                   f"please report it with `xlcredit addin doctor` output.")
+        book.alert(text("ribbon.internal", workbook_language(book), kind=type(exc).__name__, detail=exc))
     finally:
         book.progress(1.0, "")
 
@@ -135,7 +149,7 @@ def ribbon_payment_plan() -> None:
     def run(book: Workbook) -> None:
         buyer = _selected_buyer(book)
         if buyer is None:
-            raise SchemaError("Select a cell in a buyer's row of the Buyers table, then press Payment plan.")
+            raise SchemaError(Message("ribbon.select_buyer", {"button": Message("ribbon.button_plan")}))
         build_payment_plan(book, buyer)
 
     _ribbon(run)
@@ -163,7 +177,7 @@ def ribbon_record_decision() -> None:
 _EXPORT_PATTERNS = ["*.csv", "*.txt", "*.xlsx", "*.xlsm"]
 
 
-def import_ledger_message(result: Any, limit: int = 25) -> str:
+def import_ledger_message(result: Any, limit: int = 25, language: str = "en") -> str:
     """The import summary for a message box: the first ``limit`` lines, then a count.
 
     >>> from xlcredit.workbook.importer import ImportResult
@@ -174,7 +188,7 @@ def import_ledger_message(result: Any, limit: int = 25) -> str:
     """
     lines = list(result.lines())
     if len(lines) > limit:
-        lines = [*lines[:limit], f"... and {len(lines) - limit} more lines (see the Import sheet)"]
+        lines = [*lines[:limit], text("ribbon.more_lines", language, n=len(lines) - limit)]
     return "\n".join(lines)
 
 
@@ -185,12 +199,13 @@ def ribbon_import_ledger() -> None:
     from xlcredit.workbook.importer import import_ledger
 
     def run(book: Workbook) -> None:
-        path = book.choose_file("Import ledger", _EXPORT_PATTERNS)
+        lang = workbook_language(book)
+        path = book.choose_file(text("ribbon.import_title", lang), _EXPORT_PATTERNS)
         if path is None:
             return
         result = import_ledger(book, path)
         book.progress(1.0, "")
-        book.alert(import_ledger_message(result))
+        book.alert(import_ledger_message(result, language=lang))
 
     _ribbon(run)
 
@@ -204,7 +219,7 @@ def ribbon_statement() -> None:
 
         buyer = _selected_buyer(book)
         if buyer is None:
-            raise SchemaError("Select a cell in a buyer's row of the Buyers table, then press Statement.")
+            raise SchemaError(Message("ribbon.select_buyer", {"button": Message("ribbon.button_statement")}))
         doc = build_statement(book, buyer)
         book.activate_sheet(SHEET_NAMES["statement"][doc.language])
 
@@ -219,7 +234,7 @@ def ribbon_open_policy() -> None:
             if name in book.table_names():
                 book.activate_sheet(book.read_table(name).sheet)
                 return
-        raise SchemaError("This workbook has no Policy sheet (table tblPolicy); start from `xlcredit new`.")
+        raise SchemaError(Message("ribbon.no_policy"))
 
     _ribbon(run)
 
@@ -242,12 +257,9 @@ def ribbon_help() -> None:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        ver = version("xlcredit")
+        ver: str | Message = version("xlcredit")
     except PackageNotFoundError:
-        ver = "dev"
+        ver = Message("ribbon.dev_version")
     xlwings_ver = version("xlwings")  # the add-in's DLL must be this same version
-    _ribbon(lambda book: book.alert(
-        f"xlcredit {ver}, xlwings {xlwings_ver}\n"
-        "Credit scores, limits, aging, collections and payment plans in Excel.\n"
-        "Guide: docs/excel.md of the xlcredit project. Diagnose an installation with "
-        "`xlcredit addin doctor`."))
+    _ribbon(lambda book: book.alert(text("ribbon.help", workbook_language(book), version=ver,
+                                                     runtime=f"xlwings {xlwings_ver}")))

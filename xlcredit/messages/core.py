@@ -57,6 +57,10 @@ AREAS = (
     "group",
     "month_end",
     "teams",
+    "cli",
+    "func",
+    "ribbon",
+    "template",
 )
 
 _ZH_SPELLINGS = {"zh", "zh-cn", "zh_cn", "zh-hans", "cn", "chinese", "中文", "简体中文"}

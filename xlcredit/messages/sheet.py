@@ -30,7 +30,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sheet.status_prompt": ("Pick where this invoice stands; your own wording is kept too.",
                       "选择该发票的处理状态；也可填写自己的说明。"),
     "sheet.total": ("Total", "合计"),
-    "sheet.footer": ("Page &P / &N", "第 &P 页 / 共 &N 页"),
+    "sheet.footer": ("Page &P of &N", "第 &P 页，共 &N 页"),
     "sheet.promise_date": ("Promise date", "承诺付款日"),
     "sheet.owner": ("Owner", "负责人"),
     "sheet.notes": ("Notes", "备注"),

@@ -26,7 +26,7 @@ import pandas as pd
 
 from xlcredit.engine.errors import PolicyError, SchemaError
 from xlcredit.engine.policy import Policy
-from xlcredit.messages import Message, catalogue, text
+from xlcredit.messages import Message, catalogue, labels, text
 from xlcredit.workbook.excel_values import to_dates, to_flags, to_numbers, to_text
 from xlcredit.workbook.reading import DEFAULT_RULES, ReadingRules
 from xlcredit.workbook.schema import (
@@ -116,6 +116,24 @@ def _cell(value: Any) -> Any:
     return value
 
 
+#: Dunning channels: the code the policy keeps and the label a Chinese Policy sheet shows
+#: (either is accepted when the sheet is read); labels in the catalogue (sheet.channel.*).
+CHANNEL_CODES = ("email", "phone", "letter", "internal", "agency", "legal")
+CHANNELS_ZH: dict[str, str] = labels("sheet.channel", CHANNEL_CODES, "zh-CN")
+
+
+def channel_code(value: Any) -> str:
+    """The channel code of what a Policy sheet shows (its Chinese label or the code itself).
+
+    >>> channel_code("电话"), channel_code(" email "), channel_code(None)
+    ('phone', 'email', '')
+    """
+    if value is None:
+        return ""
+    shown = str(value).strip()
+    return {zh: code for code, zh in CHANNELS_ZH.items()}.get(shown, shown)
+
+
 def policy_tables(policy: Policy, language: str = "en") -> dict[str, pd.DataFrame]:
     """The Policy sheet's tables for ``policy``, headers in ``language``.
 
@@ -149,7 +167,9 @@ def policy_tables(policy: Policy, language: str = "en") -> dict[str, pd.DataFram
         for r in policy.limits.rules
     ])
     frame(APPROVAL, [[_cell(a.up_to), a.level_en, a.level_zh] for a in policy.limits.approval_levels])
-    frame(DUNNING, [[d.from_days, d.step, d.action_en, d.action_zh, d.channel] for d in policy.dunning])
+    zh = language == "zh-CN"
+    frame(DUNNING, [[d.from_days, d.step, d.action_en, d.action_zh, CHANNELS_ZH.get(d.channel, d.channel) if zh
+                     else d.channel] for d in policy.dunning])
     fx = [[policy.base_currency, 1.0]] + [[c, r] for c, r in policy.fx_rates if c != policy.base_currency]
     frame(FX, fx)
     frame(LETTERS, [[t.step, t.language, t.subject, t.body] for t in policy.letters])
@@ -231,7 +251,7 @@ def _list_override(t: ParsedTable, policy: Policy) -> dict[str, Any]:
     if name == "tblDunning":
         return {"dunning": [
             {"from_days": r["from_days"], "step": r["step"], "action_en": r["action_en"],
-             "action_zh": r["action_zh"] or r["action_en"], "channel": r["channel"] or ""}
+             "action_zh": r["action_zh"] or r["action_en"], "channel": channel_code(r["channel"])}
             for r in rows]}
     if name == "tblFX":
         return {"fx_rates": [[r["currency"], r["rate"]] for r in rows

@@ -34,6 +34,7 @@ from xlsxwriter.worksheet import Worksheet
 from xlcredit.engine.decisions import DECISIONS
 from xlcredit.engine.policy import Policy
 from xlcredit.messages import text
+from xlcredit.messages.ambient import answering_in
 from xlcredit.workbook.policy_sheet import (
     POLICY_TABLES,
     describe_setting,
@@ -41,7 +42,14 @@ from xlcredit.workbook.policy_sheet import (
     table_title,
 )
 from xlcredit.workbook.sample import SAMPLE_AS_OF, sample_buyers, sample_invoices, sample_policy
-from xlcredit.workbook.schema import BUYERS, DECISIONS_LOG, INVOICES, NUMBER_FORMATS, TableSchema
+from xlcredit.workbook.schema import (
+    BUYERS,
+    DECISIONS_LOG,
+    INVOICES,
+    NUMBER_FORMATS,
+    SHEET_NAMES,
+    TableSchema,
+)
 from xlcredit.workbook.versions import CURRENT_VERSION, PROPERTY, SETTING
 from xlcredit.workbook.widths import CELL_PAD, TEXT_CAP, cell_width, display_width, money_floor
 
@@ -52,69 +60,13 @@ CURRENCIES: tuple[str, ...] = ("EUR", "USD", "CNY", "GBP", "JPY", "HKD", "CHF")
 #: Data validation reaches this many rows below the data, so new rows are checked too.
 _SPARE_ROWS = 1000
 
-_T: dict[str, tuple[str, str]] = {
-    "quick_title": ("Quick check of one buyer", "单个客户快速评估"),
-    "quick_note": ("Type the buyer's figures in column B; the results use the xlcredit functions "
-                   "(load the xlcredit add-in). Blank means not known.",
-                   "在 B 列输入客户数据；结果使用 xlcredit 函数（需加载 xlcredit 加载项）。空白表示未知。"),
-    "input": ("Input", "输入"),
-    "value": ("Value", "值"),
-    "result": ("Result", "结果"),
-    "score": ("TradeScore (1-100)", "信用评分（1-100）"),
-    "equity": ("Net worth (assets - liabilities)", "净资产（资产 - 负债）"),
-    "wc": ("Working capital", "营运资金"),
-    "limit": ("Recommended credit limit", "建议信用额度"),
-    "detail": ("Detail", "明细"),
-    "limit_detail": ("Limit advice", "信用额度建议"),
-    "exposure": ("Current exposure", "风险敞口"),
-    "plan_title": ("Payment plan", "还款计划"),
-    "amount": ("Amount owed", "欠款金额"),
-    "installments": ("Instalments", "分期数"),
-    "rate": ("Annual interest rate", "年利率"),
-    "first_due": ("First due date", "首期到期日"),
-    "frequency": ("Frequency", "频率"),
-    "method": ("Method", "还款方式"),
-    "policy_title": ("Credit policy", "信用政策"),
-    "policy_note": ("Change the values in column B and the tables on the right; blank keeps the "
-                    "default. Refresh checks every value and lists mistakes on the Problems sheet.",
-                    "修改 B 列数值和右侧各表；空白表示使用默认值。刷新时会检查每个数值，错误列在“问题”表中。"),
-    "help_title": ("xlcredit: credit control in Excel", "xlcredit：Excel 中的信用管理"),
-}
-
-_DETAIL_LABELS = {
-    "en": ["Score", "Band", "Grade", "PD 12m", "Data coverage", "Reason 1", "Reason 2", "Reason 3"],
-    "zh-CN": ["信用评分", "风险等级", "风险级别（1-10）", "违约概率（12个月）", "数据完整度", "扣分原因 1",
-              "扣分原因 2", "扣分原因 3"],
-}
-
-_LIMIT_LABELS = {
-    "en": ["Limit", "Band", "Decision", "Approval level", "Recommended terms (days)", "Headroom",
-           "Why"],
-    "zh-CN": ["信用额度", "风险等级", "审批建议", "审批权限", "建议账期（天）", "可用额度", "原因"],
-}
-
-_HELP = {
-    "en": [
-        "Buyers: one row per buyer. Type the white columns; the grey columns are written by "
-        "Refresh (score, band, limit, decision, action).",
-        "Invoices: one row per invoice, open and paid. Credit notes are negative amounts; "
-        "Disputed = Y holds an invoice out of dunning.",
-        "Policy: every setting with its description; blank keeps the default.",
-        "Quick check: TRADESCORE, CREDIT_LIMIT and PAYMENT_PLAN for one buyer, as formulas.",
-        "xlcredit tab: Refresh all rebuilds Aging, Collections, Dashboard, Score history and "
-        "Problems. Your own columns on Collections (status, promise date, owner, notes) are kept.",
-        "Without Excel: xlcredit refresh book.xlsx does the same on a file.",
-    ],
-    "zh-CN": [
-        "客户：每行一个客户。白色列由您填写；灰色列由“刷新”写入（信用评分、风险等级、信用额度、审批建议、建议措施）。",
-        "发票：每行一张发票（未收和已收款）。红字发票金额为负数；争议 = 是 的发票暂停催收。",
-        "信用政策：每个设置及其说明；空白表示使用默认值。",
-        "快速评估：以公式计算单个客户的 TRADESCORE、CREDIT_LIMIT 和 PAYMENT_PLAN。",
-        "xlcredit 选项卡：“全部刷新”会重建账龄、催收、仪表板、评分历史和问题表。"
-        "催收表中您自己填写的列（状态、承诺付款日、负责人、备注）会被保留。",
-        "不用 Excel：xlcredit refresh book.xlsx 对文件执行相同操作。",
-    ],
-}
+#: The rows TRADESCORE_DETAIL and CREDIT_LIMIT_DETAIL spill, as the Quick check labels them.
+_DETAIL_KEYS = ("template.d_score", "template.d_band", "template.d_grade", "template.d_pd", "template.d_coverage")
+_LIMIT_KEYS = ("template.l_limit", "template.d_band", "template.l_decision", "template.l_approval",
+               "template.l_terms", "template.l_headroom", "template.l_why")
+#: The lines of the Read me sheet.
+_HELP_KEYS = ("template.help_buyers", "template.help_invoices", "template.help_policy", "template.help_quick",
+              "template.help_ribbon", "template.help_cli")
 
 
 #: Settings whose Value cell offers a drop-down list.
@@ -129,8 +81,11 @@ _CHOICES: dict[str, list[str]] = {
 
 
 def _t(key: str, lang: str) -> str:
-    en, zh = _T[key]
-    return zh if lang == "zh-CN" else en
+    return text(f"template.{key}", lang)
+
+
+def _detail_labels(lang: str) -> list[str]:
+    return [_t(k.split(".")[1], lang) for k in _DETAIL_KEYS] + [text("template.d_reason", lang, n=n) for n in (1, 2, 3)]
 
 
 def template_path(lang: str = "en") -> Path:
@@ -255,7 +210,7 @@ def _column_width(c: Any, values: list[Any]) -> float:
 
 def _validate(ws: Worksheet, schema: TableSchema, first_row: int, n: int, lang: str) -> None:
     last = first_row + n + _SPARE_ROWS
-    yes_no = ["是", "否"] if lang == "zh-CN" else ["Y", "N"]
+    yes_no = [_t("yes", lang), _t("no", lang)]
     zh = lang == "zh-CN"
     for j, c in enumerate(schema.columns):
         if c.output:
@@ -263,22 +218,20 @@ def _validate(ws: Worksheet, schema: TableSchema, first_row: int, n: int, lang: 
         opts: dict[str, Any] | None = None
         if c.name == "currency":
             opts = {"validate": "list", "source": list(CURRENCIES), "error_type": "warning",
-                    "error_title": "币种" if zh else "Currency",
-                    "error_message": "不在常用币种列表中；请在汇率表中添加汇率。" if zh
-                    else "Not in the usual list; add its rate to the FX table on the Policy sheet."}
+                    "error_title": _t("ccy_title", lang), "error_message": _t("ccy_message", lang)}
         elif c.kind == "flag":
             opts = {"validate": "list", "source": yes_no, "error_type": "warning"}
         elif c.kind == "risk":
             opts = {"validate": "integer", "criteria": "between", "minimum": 1, "maximum": 5,
                     "input_title": c.header(lang), "input_message": c.help_zh if zh else c.help_en,
-                    "error_message": "请输入 1 到 5 的整数。" if zh else "Type a whole number from 1 to 5."}
+                    "error_message": _t("risk_message", lang)}
         elif c.kind == "percent":
             opts = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
-                    "error_message": "请输入 0% 到 100%。" if zh else "Type a share from 0% to 100%."}
+                    "error_message": _t("share_message", lang)}
         elif c.kind == "date":
             opts = {"validate": "date", "criteria": ">=", "value": dt.date(1990, 1, 1),
                     "error_type": "warning",
-                    "error_message": "请输入日期，如 2026-11-28。" if zh else "Type a date such as 2026-11-28."}
+                    "error_message": _t("date_message", lang)}
         elif c.kind == "int" and c.minimum is not None:
             opts = {"validate": "integer", "criteria": ">=", "value": int(c.minimum),
                     "error_type": "warning"}
@@ -349,16 +302,19 @@ def _udf(name: str) -> Callable[..., Any] | None:
     return func if callable(func) else None
 
 
-def _cached(name: str, *args: Any) -> Any:
-    """What the Excel function returns for these cells: the cached value of its formula."""
+def _cached(name: str, *args: Any, lang: str = "en") -> Any:
+    """What the Excel function returns for these cells: the cached value of its formula, as
+    the add-in answers with its language setting at ``lang`` (a Chinese template's plan
+    header is Chinese)."""
     func = _udf(name)
     if func is None:
         return ""
-    return func(*args)
+    with answering_in(lang):
+        return func(*args)
 
 
 def _quick_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str, as_of: dt.date) -> None:
-    ws = book.add_worksheet("快速评估" if lang == "zh-CN" else "Quick check")
+    ws = book.add_worksheet(SHEET_NAMES["quick"][lang])
     ws.set_tab_color("#548235")
     zh = lang == "zh-CN"
     bold = fm.get(bold=True)
@@ -369,7 +325,7 @@ def _quick_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str, as_of: dt.d
     out = fm.get(bg_color="#E2EFDA", num_format="#,##0.00", border=1, border_color="#BFBFBF")
     out_text = fm.get(bg_color="#E2EFDA", border=1, border_color="#BFBFBF", text_wrap=True)
     ws.write_string(0, 0, _t("quick_title", lang), fm.get(bold=True, font_size=14))
-    ws.write_string(1, 0, _t("quick_note", lang), fm.get(italic=True, font_color="#595959"))
+    ws.write_string(1, 0, text("template.quick_note", lang, column="B"), fm.get(italic=True, font_color="#595959"))
     ws.write_string(3, 0, _t("input", lang), head)
     ws.write_string(3, 1, _t("value", lang), head)
     example: list[tuple[str, Any]] = [
@@ -377,7 +333,7 @@ def _quick_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str, as_of: dt.d
         ("current_liabilities", 300_000), ("retained_earnings", 200_000), ("ebit", 90_000),
         ("revenue", 1_500_000), ("net_income", 60_000), ("days_beyond_terms", 5),
         ("late_share", 0.1), ("defaults_12m", 0), ("industry_risk", 2), ("country_risk", 1),
-        ("management_changes_12m", 0), ("negative_news", "否" if zh else "N"),
+        ("management_changes_12m", 0), ("negative_news", _t("no", lang)),
         ("years_in_business", 12),
     ]
     values: list[Any] = []
@@ -424,7 +380,7 @@ def _quick_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str, as_of: dt.d
     lang_arg = "zh-CN" if zh else "en"
     detail = _cached("TRADESCORE_DETAIL", *values, lang_arg)
     row_values: list[Any] = detail[0] if isinstance(detail, list) and detail and isinstance(detail[0], list) else [detail]
-    labels = _DETAIL_LABELS["zh-CN" if zh else "en"]
+    labels = _detail_labels(lang)
     formats = [fm.get(bg_color="#E2EFDA", num_format="0"), out_text, fm.get(bg_color="#E2EFDA", num_format="0"),
                fm.get(bg_color="#E2EFDA", num_format="0.00%"), fm.get(bg_color="#E2EFDA", num_format="0%"),
                out_text, out_text, out_text]
@@ -443,7 +399,7 @@ def _quick_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str, as_of: dt.d
     advice = _cached("CREDIT_LIMIT_DETAIL", score, equity, wc, values[6], 240_000.0, 30.0, 50_000.0,
                      None, 20_000.0, lang_arg)
     advice_row: list[Any] = advice[0] if isinstance(advice, list) and advice and isinstance(advice[0], list) else [advice]
-    advice_labels = _LIMIT_LABELS["zh-CN" if zh else "en"]
+    advice_labels = [text(k, lang) for k in _LIMIT_KEYS]
     advice_formats = [out, out_text, out_text, out_text, fm.get(bg_color="#E2EFDA", num_format="0"), out,
                       out_text]
     for i, label in enumerate(advice_labels):
@@ -465,15 +421,15 @@ def _quick_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str, as_of: dt.d
         (_t("installments", lang), 6.0, fm.get(bg_color="#FFF2CC", num_format="0", border=1, border_color="#BFBFBF")),
         (_t("rate", lang), 0.08, fm.get(bg_color="#FFF2CC", num_format="0.00%", border=1, border_color="#BFBFBF")),
         (_t("first_due", lang), first_due, inp_date),
-        (_t("frequency", lang), "monthly", inp_text),
-        (_t("method", lang), "annuity", inp_text),
+        (_t("frequency", lang), _t("monthly", lang), inp_text),
+        (_t("method", lang), _t("annuity", lang), inp_text),
     ]
     for i, (label, value, fmt) in enumerate(plan_inputs):
         ws.write_string(top + 1 + i, 0, label)
         _write(ws, top + 1 + i, 1, value, fmt)
     r0 = top + 1 + 1  # Excel row of the amount
     plan = _cached("PAYMENT_PLAN", 12_000.0, 6.0, 0.08, dt.datetime.combine(first_due, dt.time()),
-                   "monthly", "annuity")
+                   _t("monthly", lang), _t("annuity", lang), lang=lang)
     grid: list[list[Any]] = plan if isinstance(plan, list) and plan and isinstance(plan[0], list) else [[plan]]
     start = top + 8
     width = max(len(r) for r in grid)
@@ -489,6 +445,8 @@ def _quick_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str, as_of: dt.d
                 continue
             if i == 0:
                 fmt = plan_head
+            elif j == 0:
+                fmt = fm.get(num_format="0")  # the instalment's number
             elif j == 1:
                 fmt = date_fmt
                 if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -506,10 +464,10 @@ def _quick_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str, as_of: dt.d
 
 
 def _policy_sheet(book: xlsxwriter.Workbook, fm: _Formats, policy: Policy, lang: str) -> None:
-    ws = book.add_worksheet("信用政策" if lang == "zh-CN" else "Policy")
+    ws = book.add_worksheet(SHEET_NAMES["policy"][lang])
     ws.set_tab_color("#C65911")
     ws.write_string(0, 0, _t("policy_title", lang), fm.get(bold=True, font_size=14))
-    ws.write_string(1, 0, _t("policy_note", lang), fm.get(italic=True, font_color="#595959"))
+    ws.write_string(1, 0, text("template.policy_note", lang, column="B"), fm.get(italic=True, font_color="#595959"))
     frames = policy_tables(policy, lang)
     head = fm.header(False)
     wrap = fm.get(text_wrap=True, valign="top")
@@ -575,9 +533,9 @@ def _decisions_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str) -> None
 
 
 def _help_sheet(book: xlsxwriter.Workbook, fm: _Formats, lang: str) -> None:
-    ws = book.add_worksheet("使用说明" if lang == "zh-CN" else "Read me")
+    ws = book.add_worksheet(SHEET_NAMES["help"][lang])
     ws.write_string(0, 0, _t("help_title", lang), fm.get(bold=True, font_size=14))
-    for i, line in enumerate(_HELP["zh-CN" if lang == "zh-CN" else "en"]):
+    for i, line in enumerate(text(k, lang, command="xlcredit refresh book.xlsx") for k in _HELP_KEYS):
         ws.write_string(2 + i, 0, line, fm.get(text_wrap=True, valign="top"))
         ws.set_row(2 + i, 30)
     ws.set_column(0, 0, 110)

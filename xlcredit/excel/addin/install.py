@@ -44,6 +44,7 @@ from typing import Any, TextIO
 
 from xlcredit.engine.errors import InputError, WorkbookLockedError
 from xlcredit.excel.addin.build import PROJECT_NAME, UDF_MODULE, build
+from xlcredit.excel.udf.settings import config_encoding
 
 __all__ = [
     "ADDIN_MANAGER_KEY",
@@ -234,17 +235,6 @@ def open_values_after(
     if not uninstall:
         ordered.append(f'"{addin}"')
     return {_open_name(i): value for i, value in enumerate(ordered)}
-
-
-def config_encoding() -> str:
-    """The encoding of the configuration file: VBA's ``Input #`` reads the Windows ANSI
-    code page (cp936 on Chinese Windows), as xlwings' own ``config create`` writes it; a
-    UTF-8 file would garble an interpreter path under a Chinese user name.
-
-    >>> config_encoding() in ("mbcs", "utf-8")
-    True
-    """
-    return "mbcs" if sys.platform == "win32" else "utf-8"
 
 
 def _winreg() -> Any:  # pragma: no cover - Windows only

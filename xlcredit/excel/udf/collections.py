@@ -19,6 +19,7 @@ from xlcredit.engine.ledger import days_overdue, is_overdue
 from xlcredit.engine.policy import DEFAULT_POLICY
 from xlcredit.engine.values import day_numbers
 from xlcredit.excel.udf.edge import column, guard, language_of
+from xlcredit.messages import Message
 from xlcredit.workbook.excel_values import (
     as_column,
     broadcast,
@@ -98,7 +99,7 @@ def LATE_INTEREST(
         _spread(rates, n), _spread(fees, n),
     )
     problems = _problems(amounts, due, paid, rate, fee, n=n)
-    return column(np.atleast_1d(result), problems, unknown="amount, due date or payment date missing")
+    return column(np.atleast_1d(result), problems, unknown=Message("func.interest_unknown"))
 
 
 def _preset_interest(amount: Any, due_date: Any, paid_or_as_of: Any, annual_rate: Any, fixed_fee: Any,
@@ -127,7 +128,7 @@ def _preset_interest(amount: Any, due_date: Any, paid_or_as_of: Any, annual_rate
     problems = _problems(amounts, due, paid, rate, fee, names, n=n)
     problems = [p if p is not None else (None if r is None else str(r))
                 for p, r in zip(problems, np.atleast_1d(reasons), strict=True)]
-    return column(np.atleast_1d(result), problems, unknown="amount, due date or payment date missing")
+    return column(np.atleast_1d(result), problems, unknown=Message("func.interest_unknown"))
 
 
 @xw.func(category="xlcredit", call_in_wizard=False)
@@ -165,4 +166,4 @@ def DUNNING_STEP(days_or_due_date: Any, as_of: Any = None, language: Any = None)
     labels = np.where(known & ~is_overdue(np.atleast_1d(days)), _NOT_OVERDUE[lang], table[safe])
     labels = labels.astype(object)
     labels[np.isnan(np.atleast_1d(days))] = None  # unknown: #N/A with the reason
-    return column(labels, problems, unknown="days overdue or due date missing")
+    return column(labels, problems, unknown=Message("func.days_unknown"))

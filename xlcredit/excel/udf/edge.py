@@ -3,6 +3,9 @@ and turn failures into a readable error string instead of a traceback or a blank
 
 Excel shows a returned NaN as an empty cell, so an unknown result must be returned as
 text that says why (DESIGN.md section 4).
+
+The text is in the language of the call: the function's ``language`` argument where it has
+one, else the add-in's language setting (:mod:`xlcredit.excel.udf.settings`), else English.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import functools
 import inspect
 import math
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import numpy as np
@@ -18,28 +22,52 @@ import numpy.typing as npt
 
 from xlcredit.engine.errors import InputError, XlCreditError, describe
 from xlcredit.engine.policy import LANGUAGES, language_code
+from xlcredit.excel.udf.settings import addin_language
+from xlcredit.messages import Message, text
+from xlcredit.messages.ambient import ambient_language
 from xlcredit.workbook.excel_values import as_column, cell_error, excel_error
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 Cell = float | str | bool | None
 
+#: The language of the function call running now (set by :func:`guard`).
+_LANGUAGE: ContextVar[str] = ContextVar("xlcredit_function_language", default="en")
+
+
+def call_language() -> str:
+    """The language the running function answers in (``"en"`` outside a call)."""
+    return _LANGUAGE.get()
+
+
+def say(key: str, **fields: Any) -> str:
+    """A catalogue text in the running call's language."""
+    return text(key, _LANGUAGE.get(), **fields)
+
+
+def _language_of_call(names: list[str], args: tuple[Any, ...]) -> str:
+    """The function's ``language`` argument when given and valid, else the add-in's setting."""
+    if "language" in names and names.index("language") < len(args):
+        try:
+            code = language_of(args[names.index("language")])
+        except XlCreditError:
+            code = None  # the function itself reports the bad argument
+        if code is not None:
+            return code
+    return ambient_language() or addin_language()
+
 
 def _error_in(name: str, value: Any) -> str | None:
     """An explicit error when ``value`` (one argument) is or holds an Excel error cell."""
     kind = cell_error(value)
     if kind is not None:
-        return excel_error(
-            f"{name} is the Excel error {kind}; fix the cell it comes from, or leave it "
-            "blank when the value is not known.", kind)
+        return excel_error(say("func.error_cell", name=name, kind=kind), kind)
     if isinstance(value, list | tuple):
         cells = [c for row in value for c in (row if isinstance(row, list | tuple) else [row])]
         for position, item in enumerate(cells, start=1):
             kind = cell_error(item)
             if kind is not None:
-                return excel_error(
-                    f"{name}: cell {position} of the range holds the Excel error {kind}; fix "
-                    "that cell, or clear it when the value is not known.", kind)
+                return excel_error(say("func.error_in_range", name=name, position=position, kind=kind), kind)
     return None
 
 
@@ -66,26 +94,39 @@ def guard(func: _F) -> _F:
     def wrapper(*args: Any) -> Any:
         # read at call time: a declaration may give the wrapper its signature (TRADESCORE)
         names = list(inspect.signature(wrapper).parameters)
-        for name, value in zip(names, args, strict=False):
-            problem = _error_in(name, value)
-            if problem is not None:
-                return problem
+        token = _LANGUAGE.set(_language_of_call(names, args))
         try:
-            return func(*args)
-        except XlCreditError as exc:
-            return excel_error(str(exc))
-        except Exception as exc:  # the last line of defence at the Excel edge
-            return excel_error(f"internal error in {func.__name__}: {type(exc).__name__}: {exc}")
+            for name, value in zip(names, args, strict=False):
+                problem = _error_in(name, value)
+                if problem is not None:
+                    return problem
+            try:
+                return func(*args)
+            except XlCreditError as exc:
+                return excel_error(exc.render(_LANGUAGE.get()))
+            except Exception as exc:  # the last line of defence at the Excel edge
+                return excel_error(say("func.internal", name=func.__name__, kind=type(exc).__name__, detail=exc))
+        finally:
+            _LANGUAGE.reset(token)
 
     return wrapper  # type: ignore[return-value]
 
 
-def cell(value: Any, problem: str | None = None, unknown: str = "not enough data") -> Cell:
+def cell(value: Any, problem: str | Message | None = None, unknown: str | Message | None = None) -> Cell:
     """One cell's value: the problem if any, ``#N/A <why>`` for NaN, else a plain number.
+
+    A problem or reason that is a catalogue :class:`~xlcredit.messages.Message` is said in the
+    running call's language; ``unknown`` defaults to "not enough data".
 
     >>> cell(1.5), cell(float("nan")), cell(2.0, "x must be > 0; got -1")
     (1.5, '#N/A not enough data', '#VALUE! x must be > 0; got -1')
     """
+    if isinstance(problem, Message):
+        problem = problem.render(_LANGUAGE.get())
+    if unknown is None:
+        unknown = say("func.not_enough_data")
+    elif isinstance(unknown, Message):
+        unknown = unknown.render(_LANGUAGE.get())
     if problem is not None:
         return excel_error(problem)
     if value is None:
@@ -103,8 +144,8 @@ def cell(value: Any, problem: str | None = None, unknown: str = "not enough data
 
 def column(
     values: npt.ArrayLike | Sequence[Any],
-    problems: Sequence[str | None] | npt.NDArray[np.object_] | None = None,
-    unknown: str = "not enough data",
+    problems: Sequence[str | Message | None] | npt.NDArray[np.object_] | None = None,
+    unknown: str | Message | None = None,
 ) -> Cell | list[list[Cell]]:
     """A single value for a single row, else a column (list of one-item rows) that spills.
 
@@ -121,7 +162,7 @@ def column(
     return [[c] for c in cells]
 
 
-def rows(table: Sequence[Sequence[Any]], unknown: str = "not enough data") -> list[list[Cell]]:
+def rows(table: Sequence[Sequence[Any]], unknown: str | Message | None = None) -> list[list[Cell]]:
     """A 2-D block (rows of cells) with NaN replaced by ``#N/A`` text.
 
     >>> rows([[1.0, "A"], [float("nan"), "B"]])
@@ -144,11 +185,12 @@ def language_of(value: Any) -> str | None:
     if isinstance(value, list):
         items = as_column(value, "language")
         if len(items) != 1:
-            raise InputError(f"language must be a single cell; got {len(items)} cells.")
+            raise InputError(Message("func.single_cell_n", {"name": "language", "n": len(items)}))
         value = items[0]
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     code = language_code(str(value))
     if code is None:
-        raise InputError(f"language must be one of {', '.join(LANGUAGES)}; got {describe(value)}.")
+        raise InputError(Message("func.choice", {"name": "language", "choices": ", ".join(LANGUAGES),
+                                                  "value": describe(value)}))
     return code

@@ -20,11 +20,15 @@ import xlwings as xw
 
 from xlcredit.engine.errors import InputError, describe
 from xlcredit.engine.plans import installment, payment_plan, reschedule
-from xlcredit.excel.udf.edge import column, guard, rows
+from xlcredit.excel.udf.edge import column, guard, rows, say
+from xlcredit.messages import Message
 from xlcredit.workbook.excel_values import as_column, broadcast, to_dates, to_numbers, to_text
 
 __all__ = ["PAYMENT_PLAN", "PLAN_PAYMENT", "PLAN_RESCHEDULE"]
 
+#: The header row's catalogue keys (English: No | Due date | Payment | Interest | Principal | Balance).
+HEADER_KEYS = ("func.plan_no", "func.plan_due", "func.plan_payment", "func.plan_interest", "func.plan_principal",
+               "func.plan_balance")
 HEADER = ["No", "Due date", "Payment", "Interest", "Principal", "Balance"]
 
 _DOC_AMOUNT = "What the buyer owes and will pay by instalments (> 0), e.g. the overdue balance."
@@ -44,31 +48,32 @@ _DOC_COUNTS = "Number of instalments, 1 to 600: one cell or a column aligned wit
 _DOC_RATES = "Annual interest rate from 0 to 1 (give 8% or 0.08): one cell or a column aligned with amount."
 _DOC_DOWNS = "Optional. Down payment (>= 0 and < amount, default 0): one cell or a column aligned with amount."
 
-_SUMMARY_LABELS: dict[str, str] = {
-    "mode": "Mode",
-    "installments_paid": "Instalments paid",
-    "missed_installments": "Missed instalments",
-    "arrears": "Arrears",
-    "late_interest": "Late interest",
-    "late_rate": "Late interest rate",
-    "remaining_principal": "Principal not yet due",
-    "rescheduled_amount": "Rescheduled amount",
-    "old_installment": "Old instalment",
-    "new_installment": "New instalment",
-    "old_installments_left": "Old instalments left",
-    "new_installments": "New instalments",
-    "first_due_date": "First due date",
-    "last_due_date": "Last due date",
-    "total_payments": "Total payments",
-    "total_interest": "Total interest",
-}
+#: The rows of the summary view, in order (labels: ``func.sum_<key>`` in the catalogue).
+_SUMMARY_KEYS: tuple[str, ...] = (
+    "mode",
+    "installments_paid",
+    "missed_installments",
+    "arrears",
+    "late_interest",
+    "late_rate",
+    "remaining_principal",
+    "rescheduled_amount",
+    "old_installment",
+    "new_installment",
+    "old_installments_left",
+    "new_installments",
+    "first_due_date",
+    "last_due_date",
+    "total_payments",
+    "total_interest",
+)
 
 
 # --------------------------------------------------------------------------- coercion
 def _single(value: Any, name: str) -> Any:
     cells = as_column(value, name)
     if len(cells) != 1:
-        raise InputError(f"{name} must be a single cell; got a range of {len(cells)} cells.")
+        raise InputError(Message("func.single_cell", {"name": name, "n": len(cells)}))
     return cells[0]
 
 
@@ -93,7 +98,7 @@ def _date(value: Any, name: str) -> dt.date | None:
 def _text(value: Any, name: str) -> str | None:
     cell = _single(value, name)
     if cell is not None and not isinstance(cell, str):
-        raise InputError(f"{name} must be text; got {describe(cell)}.")
+        raise InputError(Message("func.must_be_text", {"name": name, "value": describe(cell)}))
     text = to_text([cell], name).values[0]
     return None if text is None else str(text)
 
@@ -104,7 +109,7 @@ def _table(plan: pd.DataFrame) -> list[list[Any]]:
         [int(no), due.to_pydatetime(), pay, interest, principal, balance]
         for no, due, pay, interest, principal, balance in plan.itertuples(index=False)
     ]  # shaping at most 600 rows for the cells
-    return [list(HEADER), *rows(body)]
+    return [[say(key) for key in HEADER_KEYS], *rows(body)]
 
 
 # --------------------------------------------------------------------------- functions
@@ -203,7 +208,8 @@ def PLAN_RESCHEDULE(
     """
     view = (_text(show, "show") or "plan").lower()
     if view not in ("plan", "summary"):
-        raise InputError(f"show must be one of 'plan', 'summary'; got {describe(show)}.")
+        raise InputError(Message("func.choice", {"name": "show", "choices": "'plan', 'summary'",
+                                                  "value": describe(show)}))
     late = _number(late_rate, "late_rate")
     result = reschedule(
         _number(amount, "amount"),
@@ -221,7 +227,8 @@ def PLAN_RESCHEDULE(
     if view == "plan":
         return _table(result.plan)
     summary: list[list[Any]] = []
-    for key, label in _SUMMARY_LABELS.items():  # sixteen labelled values
+    for key in _SUMMARY_KEYS:  # sixteen labelled values
+        label = say(f"func.sum_{key}")
         value = result.summary[key]
         if isinstance(value, dt.date):
             value = dt.datetime(value.year, value.month, value.day)

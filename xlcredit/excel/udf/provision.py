@@ -17,6 +17,7 @@ from xlcredit.engine import provision as pv
 from xlcredit.engine.errors import InputError
 from xlcredit.excel.udf.edge import guard
 from xlcredit.excel.udf.receivables import _as_of, _edges, _first
+from xlcredit.messages import Message
 from xlcredit.workbook.excel_values import as_column, is_blank, to_dates, to_numbers
 
 __all__ = ["PROVISION"]
@@ -45,8 +46,7 @@ def PROVISION(amounts: Any, due_dates: Any, as_of: Any, rates: Any = None, bucke
     items = [] if rates is None else [v for v in as_column(rates, "rates") if not is_blank(v)]
     if not items:
         labels = aging.bucket_labels(edges if edges is not None else pv.provision_buckets()[0])
-        raise InputError(f"rates: give one loss rate per bucket ({len(labels)}: {', '.join(labels)}); "
-                         "rates estimated from history are on the Provision sheet.")
+        raise InputError(Message("func.rates_per_bucket", {"name": "rates", "n": len(labels), "labels": ", ".join(labels)}))
     parsed_rates = to_numbers(items, "rates")
     _first(parsed_rates.problems)
     parsed = to_numbers(as_column(amounts, "amounts"), "amounts")

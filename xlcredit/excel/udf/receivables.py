@@ -28,6 +28,7 @@ from xlcredit.engine import aging
 from xlcredit.engine import receivables as rx
 from xlcredit.engine.errors import InputError
 from xlcredit.excel.udf.edge import Cell, cell, guard, language_of
+from xlcredit.messages import Message
 from xlcredit.workbook.excel_values import (
     as_column,
     broadcast,
@@ -78,7 +79,7 @@ def _shape(values: Any, problems: Any, reasons: Any) -> Cell | list[list[Cell]]:
     probs = np.broadcast_to(np.asarray(problems, dtype=object), vals.shape)
     why = np.broadcast_to(np.asarray(reasons, dtype=object), vals.shape)
     cells = [
-        cell(v, p, w if w is not None else "not enough data")
+        cell(v, p, w)
         for v, p, w in zip(vals.tolist(), probs.tolist(), why.tolist(), strict=True)
     ]
     return cells[0] if len(cells) == 1 else [[c] for c in cells]
@@ -87,7 +88,7 @@ def _shape(values: Any, problems: Any, reasons: Any) -> Cell | list[list[Cell]]:
 def _first(problems: npt.NDArray[np.object_]) -> None:
     for p in problems.ravel():
         if p is not None:
-            raise InputError(str(p))
+            raise InputError(p if isinstance(p, Message) else str(p))
 
 
 def _optional_number(value: Any, name: str) -> npt.NDArray[np.float64] | None:
@@ -103,7 +104,7 @@ def _text(value: Any, name: str) -> str | None:
     if isinstance(value, list):
         items = as_column(value, name)
         if len(items) != 1:
-            raise InputError(f"{name} must be a single cell; got {len(items)} cells.")
+            raise InputError(Message("func.single_cell_n", {"name": name, "n": len(items)}))
         value = items[0]
     if is_blank(value):
         return None
@@ -113,8 +114,8 @@ def _text(value: Any, name: str) -> str | None:
 def _as_of(value: Any) -> np.datetime64:
     items = as_column(value, "as_of")
     if len(items) != 1 or is_blank(items[0]):
-        raise InputError("as_of must be one date cell, e.g. =TODAY(); got "
-                         f"{'a blank' if len(items) == 1 else f'{len(items)} cells'}.")
+        raise InputError(Message("func.as_of_blank") if len(items) == 1
+                         else Message("func.as_of_cells", {"n": len(items)}))
     parsed = to_dates(items, "as_of")
     _first(parsed.problems)
     return np.datetime64(parsed.values[0], "D")
@@ -149,26 +150,22 @@ def _dso_inputs(
     if _is_block(sales):
         width = len(sales[0])
         if any(len(row) != width for row in sales):
-            raise InputError("sales must be a rectangular block: one row per buyer, one column per period.")
+            raise InputError(Message("func.sales_block", {"name": "sales"}))
         s = to_numbers([c for row in sales for c in row], "sales")
         _first(s.problems)
         grid = s.values.reshape(len(sales), width)
         if r.values.size != grid.shape[0]:
-            raise InputError(
-                f"{name} has {r.values.size} rows but sales has {grid.shape[0]}; give one row of "
-                f"period sales per buyer."
-            )
+            raise InputError(Message("func.sales_rows", {"name": name, "n": r.values.size, "other": "sales",
+                                                         "m": grid.shape[0]}))
         if days is not None and days.size not in (1, width):
-            raise InputError(f"period_days must be one number or one per period ({width}); got {days.size}.")
+            raise InputError(Message("func.period_days_count", {"n": width, "m": days.size}))
         return r.values, grid, days if days is None or days.size > 1 else days[0], r.problems
     s = to_numbers(as_column(sales, "sales"), "sales")
     if r.values.size == 1 and s.values.size > 1:  # one receivables figure, periods of sales
         _first(r.problems)
         _first(s.problems)
         if days is not None and days.size not in (1, s.values.size):
-            raise InputError(
-                f"period_days must be one number or one per period ({s.values.size}); got {days.size}."
-            )
+            raise InputError(Message("func.period_days_count", {"n": s.values.size, "m": days.size}))
         return r.values[0], s.values, days if days is None or days.size > 1 else days[0], r.problems
     cols = {name: list(r.values), "sales": list(s.values)}
     if days is not None:
@@ -248,7 +245,8 @@ def DAYS_DELINQUENT(
     if np.ndim(r) == 0:
         _first(c.problems)
     elif c.values.size not in (1, np.size(r)):
-        raise InputError(f"current_receivables has {c.values.size} rows but receivables has {np.size(r)}.")
+        raise InputError(Message("func.current_rows", {"name": "current_receivables", "n": c.values.size,
+                                                       "other": "receivables", "m": np.size(r)}))
     else:
         problems = np.where(problems != None, problems, c.problems)  # noqa: E711
     values, reasons = rx.days_delinquent(r, current, s, d, _method(method), with_reasons=True)
