@@ -479,8 +479,7 @@ def cmd_combine(args: argparse.Namespace, out: TextIO) -> int:
     books = [_workbook_path(Path(p), must_exist=False) for p in args.books]
     output = _workbook_path(Path(args.output), must_exist=False)
     if not output.parent.is_dir():
-        raise WorkbookError(f"The folder {output.parent} for --output does not exist; create it or choose "
-                            "another folder.")
+        raise WorkbookError(Message("cli.no_output_folder", {"folder": str(output.parent)}))
     result = combine(books, output, base_currency=args.base_currency, lang=args.lang)
     lines = result.lines()
     print(lines[0], file=out)

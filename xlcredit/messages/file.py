@@ -37,6 +37,62 @@ TEXTS: dict[str, tuple[str, str]] = {
         '{name} has no sheet {sheet} (sheets: {value}); choose one with --sheet.',
         '{name} 中没有工作表 {sheet}（现有工作表：{value}）；请用 --sheet 指定。',
     ),
+    'file.bad_sheet_name': (
+        "sheet name must be 1-31 characters without : \\ / ? * [ ] and not start or end with '; got {value}.",
+        "工作表名称必须为 1-31 个字符，不含 : \\ / ? * [ ]，且不以 ' 开头或结尾；实际为 {value}。",
+    ),
+    'file.bad_table_name': (
+        'table name must start with a letter or _, hold only letters, digits, _ and ., and not look like a cell reference; got {value}.',
+        '表名称必须以字母或 _ 开头，只含字母、数字、_ 和 .，且不能形如单元格引用；实际为 {value}。',
+    ),
+    'file.cf_no_formula': (
+        'conditional format on {range} needs a formula; got none.',
+        '{range} 上的条件格式需要公式，但没有提供。',
+    ),
+    'file.cf_bad_operator': (
+        'conditional format operator must be one of {known}; got {value}.',
+        '条件格式的运算符必须为以下之一：{known}；实际为 {value}。',
+    ),
+    'file.dropdown_value': (
+        'a drop-down value may not contain a comma or a double quote; got {value}.',
+        '下拉列表的选项不能包含逗号或双引号；实际为 {value}。',
+    ),
+    'file.dropdown_length': (
+        'a drop-down list must hold 1 to 255 characters of values; got {count} characters on {range}.',
+        '下拉列表的选项合计必须为 1 至 255 个字符；{range} 上实际为 {count} 个字符。',
+    ),
+    'file.print_title_rows': (
+        'print title rows must be 0-based (first, last) with first <= last; got {value}.',
+        '打印标题行必须为从 0 起计的（首行, 末行），且首行 ≤ 末行；实际为 {value}。',
+    ),
+    'file.chart_no_series': (
+        'chart {name} must have at least one series; got none.',
+        '图表 {name} 至少需要一个数据系列，但没有提供。',
+    ),
+    'file.open_in_program': (
+        '{name} is open in {program} (lock file {lock}); close it there and retry, or add --force if nobody has it open (a lock left by a crash).',
+        '{name} 正在 {program} 中打开（锁定文件 {lock}）；请先在该程序中关闭后重试；如无人打开（程序崩溃后遗留的锁定文件），请加上 --force。',
+    ),
+    'file.open_in_program_by': (
+        '{name} is open in {program} (by {owner}; lock file {lock}); close it there and retry, or add --force if nobody has it open (a lock left by a crash).',
+        '{name} 正在 {program} 中由 {owner} 打开（锁定文件 {lock}）；请先在该程序中关闭后重试；如无人打开（程序崩溃后遗留的锁定文件），请加上 --force。',
+    ),
+    'file.refresh_running': (
+        '{name} is being refreshed by another xlcredit run (process {pid} on {host}); wait for it to finish, or delete {lock} if no run is going on.',
+        '{name} 正由另一个 xlcredit 进程刷新（{host} 上的进程 {pid}）；请等待其完成；如并无刷新在进行，请删除 {lock}。',
+    ),
+    'file.cannot_lock': (
+        'Cannot create the lock file {lock} beside {name}: {value}; check that the folder is writable.',
+        '无法在 {name} 旁创建锁定文件 {lock}：{value}；请检查该文件夹是否可写。',
+    ),
+    'file.lock_retry': (
+        'Could not lock {name}; try again.',
+        '无法锁定 {name}；请重试。',
+    ),
+    'file.read_only_target': (
+        '{name} is read-only; clear the read-only flag (or save with --output to another file) and retry.',
+        '{name} 是只读文件；请取消只读属性（或用 --output 另存为其他文件）后重试。',
+    ),
     'file.generated_table': (
         'Table {name} was generated in this run; rebuild its sheet.',
         '表 {name} 是本次运行生成的；请重建其工作表。',

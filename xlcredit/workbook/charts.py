@@ -18,6 +18,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from xlcredit.engine.errors import InputError
+from xlcredit.messages import Message
 from xlcredit.workbook.port import ChartSeries, ChartSpec
 from xlcredit.workbook.sheet_xml import col_letters, parse_ref, plain_value
 
@@ -177,7 +178,7 @@ def chart_xml(spec: ChartSpec, sheet: str, lookup: Callable[[str], list[Any]]) -
     """The chart part of ``spec`` drawn from cells of ``sheet``; ``lookup(ref)`` gives the
     values of a range for the caches."""
     if not spec.series:
-        raise InputError(f"chart {spec.title!r} must have at least one series; got none.")
+        raise InputError(Message("file.chart_no_series", {"name": repr(spec.title)}))
     series = "".join(_series(i, s, spec, sheet, lookup) for i, s in enumerate(spec.series))
     axis_ids = '<c:axId val="500001"/><c:axId val="500002"/>'
     if spec.kind == "pie":

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from xlcredit.engine.errors import InputError, SchemaError, WorkbookError
+from xlcredit.messages import Message
 from xlcredit.workbook.book_xml import CF_MARK, MARK, cf_signature, rule_signature
 from xlcredit.workbook.charts import anchor_cell
 from xlcredit.workbook.generated import (
@@ -175,10 +176,7 @@ def _excel_value(value: Any, text_cell: bool = False) -> Any:
 def _check_unprotected(sheet: xw.Sheet) -> None:
     """The same refusal as the file adapter's for a protected sheet."""
     if sheet.api.ProtectContents:
-        raise WorkbookError(
-            f"Sheet {sheet.name} is protected, so xlcredit will not write to it; unprotect it "
-            "(Review > Unprotect Sheet) and refresh again."
-        )
+        raise WorkbookError(Message("file.protected_sheet", {"sheet": sheet.name}))
 
 
 def _bgr(color: str) -> int:
@@ -229,8 +227,7 @@ class ExcelWorkbook:
                     return table
         known = ", ".join(sorted(self.table_names())) or "none"
         raise SchemaError(
-            f"Table {name} was not found in {self.book.name} (tables found: {known}); select the "
-            f"data and use Insert > Table, then name it {name} (Table Design > Table Name)."
+            Message("file.no_such_table", {"name": name, "name2": self.book.name, "known": known, "name3": name})
         )
 
     def read_table(self, name: str) -> RawTable:
@@ -269,7 +266,7 @@ class ExcelWorkbook:
             if sheet.name.casefold() == name.casefold():
                 sheet.activate()
                 return
-        raise SchemaError(f"{self.book.name} has no sheet named {name!r}.")
+        raise SchemaError(Message("file.no_sheet_named", {"name": self.book.name, "sheet": f"{name!r}"}))
 
     def choose_file(self, title: str, patterns: list[str]) -> str | None:
         """Excel's own Open dialog (``Application.GetOpenFilename``); None when cancelled.
@@ -309,10 +306,9 @@ class ExcelWorkbook:
             return
         for column in columns:
             if len(column.values) != body.rows.count:
-                raise InputError(
-                    f"column {column.header!r} of {found.name} needs {body.rows.count} values, "
-                    f"one per row; got {len(column.values)}."
-                )
+                raise InputError(Message("file.column_length", {
+                    "header": f"{column.header!r}", "name": found.name, "n_rows": body.rows.count,
+                    "n_values": len(column.values)}))
         placed = sorted(((names.index(c.header.strip().casefold()), c) for c in columns),
                         key=lambda pc: pc[0])
         for position, column in placed:
@@ -337,18 +333,16 @@ class ExcelWorkbook:
         n_rows = 0 if found.data_body_range is None else found.data_body_range.rows.count
         for index in edit.updates:
             if not 0 <= index < n_rows:
-                raise InputError(f"row {index} is not a data row of {found.name} (it has {n_rows}).")
+                raise InputError(Message("file.not_a_data_row", {"index": index, "name": found.name, "n_rows": n_rows}))
         whole = found.range
         n_new = len(edit.appends)
         if n_new:
             top = whole.row + whole.rows.count
             below = sheet.range((top, whole.column)).resize(n_new, whole.columns.count)
             if any(v is not None for row in _get_block(below) for v in row):
-                raise WorkbookError(
-                    f"Cannot add {n_new} rows to table {found.name} on sheet {sheet.name}: cells "
-                    f"below the table ({below.api.Address(False, False)}) are not empty; move what is "
-                    "there, then import again."
-                )
+                raise WorkbookError(Message("file.no_room_below", {
+                    "count": n_new, "name": found.name, "sheet": sheet.name,
+                    "ref": below.api.Address(False, False)}))
         for header in edit.headers():
             if header.strip().casefold() not in names:
                 found.columns.add(header.strip())
@@ -381,10 +375,7 @@ class ExcelWorkbook:
         existing = {s.name.casefold(): s for s in self.book.sheets}
         target = existing.get(sheet.name.casefold())
         if target is not None and not self._owned(target):
-            raise WorkbookError(
-                f"{self.book.name} already has a sheet named {target.name!r} that xlcredit "
-                "did not create; rename or move that sheet, then refresh again."
-            )
+            raise WorkbookError(Message("file.sheet_not_ours", {"name": self.book.name, "names": f"{target.name!r}"}))
         self._check_table_names(sheet, target.name if target is not None else None)
         app = self.book.app
         updating = app.screen_updating
@@ -430,9 +421,7 @@ class ExcelWorkbook:
             key = table.name.casefold()
             if key in seen or key in taken:
                 raise WorkbookError(
-                    f"A table named {table.name} already exists on sheet "
-                    f"{taken.get(key, sheet.name)}; rename that table (Table Design > Table Name) "
-                    "and refresh again."
+                    Message("file.table_name_taken", {"name": table.name, "where": taken.get(key, sheet.name)})
                 )
             seen.add(key)
 

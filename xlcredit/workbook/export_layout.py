@@ -20,14 +20,15 @@ the header and group and subtotal rows between the items: they are skipped and c
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from xlcredit.engine.errors import InputError, SchemaError
+from xlcredit.messages import Message
 from xlcredit.workbook.excel_values import is_blank
 from xlcredit.workbook.profiles import Profile
+from xlcredit.workbook.reading import TOTAL_ROW
 from xlcredit.workbook.schema import IMPORT, normalise_header
 from xlcredit.workbook.source_values import read_dates, read_numbers
 
@@ -38,10 +39,6 @@ HEADER_SEARCH = 40
 #: Aliases that mean different things in different systems: used only when the column's
 #: values agree ("Due" is a date in most exports but the amount owed in Xero's).
 _AMBIGUOUS_DATES = {"due"}
-_TOTAL = re.compile(
-    r"(?i)^\s*((grand\s*)?(sub)?totals?\b|total\s+for\b|sum\b|summe\b|gesamt|"
-    r"合\s*计|小\s*计|总\s*计|累\s*计|本页合计)"
-)
 _MONEY = ("amount", "paid_amount", "open_amount")
 _DATES = ("invoice_date", "due_date", "paid_date")
 
@@ -117,17 +114,11 @@ def _find_header(rows: list[list[Any]], explicit: dict[str, str], saved: dict[st
         if score > best_score:
             best, best_score = i, score
     if best < 0 and "invoice_no" in explicit:
-        raise SchemaError(
-            f"--map invoice_no={explicit['invoice_no']}: no row of the first {HEADER_SEARCH} has a "
-            f"column {explicit['invoice_no']!r}; check the header's spelling in the export."
-        )
+        raise SchemaError(Message("importer.map_no_header", {
+            "header": explicit["invoice_no"], "quoted": repr(explicit["invoice_no"]), "rows": HEADER_SEARCH}))
     if best < 0:
         looked = ", ".join(IMPORT.column("invoice_no").header_keys()[:6])
-        raise SchemaError(
-            f"No header row with an invoice number column in the first {HEADER_SEARCH} rows "
-            f"(looked for headers such as {looked}); name the column with --map "
-            "invoice_no=HEADER or choose a --profile."
-        )
+        raise SchemaError(Message("importer.no_header_row", {"rows": HEADER_SEARCH, "looked": looked}))
     return best
 
 
@@ -160,7 +151,7 @@ def find_layout(
     for name in explicit:
         if name not in {c.name for c in IMPORT.columns}:
             fields = ", ".join(c.name for c in IMPORT.columns)
-            raise InputError(f"--map {name}=...: {name} is not an import field; use one of {fields}.")
+            raise InputError(Message("importer.map_not_field", {"name": name, "fields": fields}))
     at = _find_header(rows, explicit, saved, profile)
     header = [_text(v).strip() for v in rows[at]]
     keys = [normalise_header(h) for h in header]
@@ -171,8 +162,8 @@ def find_layout(
         key = normalise_header(wanted)
         if key not in keys:
             shown = ", ".join(repr(h) for h in header if h)
-            raise InputError(f"--map {name}={wanted}: the export has no column {wanted!r} "
-                             f"(columns: {shown}).")
+            raise InputError(Message("importer.map_no_column", {
+                "name": name, "wanted": wanted, "quoted": repr(wanted), "shown": shown}))
         columns[name], how[name] = keys.index(key), "--map"
     for name, wanted in saved.items():
         if name in columns:
@@ -181,8 +172,7 @@ def find_layout(
         if key in keys:
             columns[name], how[name] = keys.index(key), "saved"
         else:
-            notes.append(f"the saved mapping {name} = {wanted!r} matches no column of this export; "
-                         "mapped again from the headers")
+            notes.append(Message("importer.saved_mapping_stale", {"name": name, "quoted": repr(wanted)}))
     if profile is not None:
         for name, headers in profile.columns.items():
             if name in columns:
@@ -200,9 +190,8 @@ def find_layout(
         for i in [i for i, k in enumerate(keys) if k in _AMBIGUOUS_DATES and i not in taken]:
             values = [r[i] if i < len(r) else None for r in rows[at + 1 : at + 201]]
             if _looks_like_amounts(values):
-                ignored.append(f"{header[i]!r} (holds amounts, not dates: in Xero's aged "
-                               "receivables it is the amount owed; map it with --map "
-                               f"open_amount={header[i]} or use --profile xero)")
+                ignored.append(Message("importer.due_holds_amounts", {
+                    "quoted": repr(header[i]), "header": header[i], "profile": "xero"}))
                 taken.add(i)
     # the rest by the schema's one header rule (own header before alias, see TableSchema.resolve),
     # over the columns not mapped above
@@ -212,9 +201,9 @@ def find_layout(
         if col.name in columns or col.name not in found:
             continue
         if col.name in conflicts:
-            both = " and ".join(repr(header[i]) for i in conflicts[col.name])
-            raise InputError(f"Columns {both} could both be {col.name}; choose one with --map "
-                             f"{col.name}=HEADER.")
+            names = [repr(header[i]) for i in conflicts[col.name]]
+            both = Message("importer.and", {"first": ", ".join(names[:-1]), "last": names[-1]})
+            raise InputError(Message("importer.ambiguous_columns", {"both": both, "name": col.name}))
         columns[col.name], how[col.name] = found[col.name], "alias"
     used = set(columns.values())
     listed = {i for i, h in enumerate(header) if any(s.startswith(repr(h)) for s in ignored)}
@@ -234,7 +223,7 @@ def _blank(value: Any) -> bool:
 
 def _is_total(row: list[Any]) -> bool:
     texts = [v for v in row if isinstance(v, str) and v.strip()][:3]
-    return any(_TOTAL.match(t) for t in texts)
+    return any(TOTAL_ROW.match(t) for t in texts)
 
 
 def classify_rows(rows: list[list[Any]], layout: Layout, *, group_fields: tuple[str, ...] = ()) -> Items:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from xlcredit.engine.errors import InputError
+from xlcredit.messages import Message
 from xlcredit.workbook.column_xml import EncodedColumn, assemble, column_refs, encode_column
 from xlcredit.workbook.port import ConditionalFormat, DataValidation, SheetSpec, TableSpec
 from xlcredit.workbook.sheet_xml import (
@@ -92,10 +93,7 @@ def check_sheet_name(name: str) -> None:
         or name[-1] == "'"
     )
     if bad or name.casefold() == "history":
-        raise InputError(
-            "sheet name must be 1-31 characters without : \\ / ? * [ ] and not start or end "
-            f"with '; got {name!r}."
-        )
+        raise InputError(Message("file.bad_sheet_name", {"value": repr(name)}))
 
 
 def check_table_name(name: str) -> None:
@@ -108,10 +106,7 @@ def check_table_name(name: str) -> None:
     """
     looks_like_ref = re.fullmatch(r"(?i)[a-z]{1,3}\d+|r\d*c\d*|[rc]", name)
     if not re.fullmatch(r"[^\W\d][\w.]{0,254}", name) or looks_like_ref:
-        raise InputError(
-            "table name must start with a letter or _, hold only letters, digits, _ and ., and "
-            f"not look like a cell reference; got {name!r}."
-        )
+        raise InputError(Message("file.bad_table_name", {"value": repr(name)}))
 
 
 def _headers(table: TableSpec) -> list[str]:
@@ -316,16 +311,14 @@ def conditional_xml(cf: ConditionalFormat, styles: StyleBook, priority: int) -> 
         dxf = styles.dxf(fill=cf.fill, font_color=cf.font_color, bold=cf.bold)
         if cf.kind == "formula":
             if not cf.formula:
-                raise InputError(f"conditional format on {cf.range} needs a formula; got none.")
+                raise InputError(Message("file.cf_no_formula", {"range": cf.range}))
             formulas = [cf.formula.lstrip("=")]
             head = f'type="expression" dxfId="{dxf}" priority="{priority}"'
         else:
             op = _OPERATORS.get(cf.operator or "")
             if op is None:
-                raise InputError(
-                    f"conditional format operator must be one of {', '.join(_OPERATORS)}; "
-                    f"got {cf.operator!r}."
-                )
+                raise InputError(Message("file.cf_bad_operator", {
+                    "known": ", ".join(_OPERATORS), "value": repr(cf.operator)}))
             values = list(cf.value) if op == "between" else [cf.value]
             formulas = [_cf_value(v) for v in values]
             head = f'type="cellIs" dxfId="{dxf}" priority="{priority}" operator="{op}"'
@@ -348,16 +341,10 @@ def validation_xml(validations: list[DataValidation]) -> str:
     for v in validations:
         for value in v.values:
             if "," in value or '"' in value:
-                raise InputError(
-                    "a drop-down value may not contain a comma or a double quote; "
-                    f"got {value!r}."
-                )
+                raise InputError(Message("file.dropdown_value", {"value": repr(value)}))
         listed = ",".join(v.values)
         if not v.values or len(listed) > 255:
-            raise InputError(
-                "a drop-down list must hold 1 to 255 characters of values; "
-                f"got {len(listed)} characters on {v.range}."
-            )
+            raise InputError(Message("file.dropdown_length", {"count": len(listed), "range": v.range}))
         sqref = v.range.replace("$", "")
         parse_ref(sqref.split(":")[0])  # a readable error for a malformed range
         prompt = ""
@@ -413,10 +400,7 @@ def print_titles(spec: SheetSpec) -> str | None:
         return None
     first, last = spec.print_title_rows
     if not 0 <= first <= last:
-        raise InputError(
-            f"print title rows must be 0-based (first, last) with first <= last; "
-            f"got {spec.print_title_rows!r}."
-        )
+        raise InputError(Message("file.print_title_rows", {"value": repr(spec.print_title_rows)}))
     quoted = "'" + spec.name.replace("'", "''") + "'"
     return f"{quoted}!${first + 1}:${last + 1}"
 

@@ -23,7 +23,6 @@ Written once against the Workbook port, so the command line (file adapter) and t
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ from xlcredit.workbook.excel_values import Parsed, to_text
 from xlcredit.workbook.export_layout import Items, Layout, classify_rows, find_layout
 from xlcredit.workbook.port import CellSpec, SheetSpec, TableEdit, TableSpec, Workbook
 from xlcredit.workbook.profiles import Profile, profile
-from xlcredit.workbook.reading import NumberRead
+from xlcredit.workbook.reading import TITLE_DATE, NumberRead
 from xlcredit.workbook.schema import (
     BUYERS,
     IMPORT,
@@ -79,10 +78,6 @@ WRITTEN = ("invoice_no", "buyer_id", "currency", "amount", "paid_amount", "invoi
            "due_date", "paid_date")  # fmt: skip
 _MONEY = ("amount", "paid_amount", "open_amount")
 _DATES = ("invoice_date", "due_date", "paid_date")
-_TITLE_DATE = re.compile(
-    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4}|"
-    r"\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}"
-)
 
 
 def _l(key: str, lang: str) -> str:
@@ -376,7 +371,7 @@ def _export_date(source: Source, layout: Layout, order: DateOrder | None) -> tup
                 return cell.date(), f"title cell {cell:%Y-%m-%d}"
             if not isinstance(cell, str):
                 continue
-            for m in _TITLE_DATE.finditer(cell):
+            for m in TITLE_DATE.finditer(cell):
                 stamp = parse_date_text(m.group(0), order)
                 if stamp is not None:
                     return stamp.date(), f"title {cell.strip()!r}"

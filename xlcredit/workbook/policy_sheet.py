@@ -28,7 +28,7 @@ from xlcredit.engine.errors import PolicyError, SchemaError
 from xlcredit.engine.policy import Policy
 from xlcredit.messages import Message, catalogue, labels, text
 from xlcredit.workbook.excel_values import to_dates, to_flags, to_numbers, to_text
-from xlcredit.workbook.reading import DEFAULT_RULES, ReadingRules
+from xlcredit.workbook.reading import DEFAULT_RULES, LIST_SEPARATOR, ReadingRules
 from xlcredit.workbook.schema import (
     APPROVAL,
     BANDS,
@@ -209,7 +209,7 @@ def _sheet_rules(keys: list[Any], values: list[Any]) -> ReadingRules:
 def _numbers_list(key: str, raw: Any) -> tuple[list[float] | None, str | None]:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return [float(raw)], None
-    parts = [s for s in str(raw).replace("，", ",").replace(";", ",").split(",") if s.strip()]
+    parts = [s for s in LIST_SEPARATOR.split(str(raw)) if s.strip()]
     p = to_numbers(parts, key)
     if not p.ok:
         return None, Message("policy.numbers_list", {"setting": key, "problem": p.first_problem()})

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from xlcredit.engine.errors import InputError
+from xlcredit.messages import Message
 from xlcredit.workbook.source_values import DateOrder, DecimalSeparator
 
 __all__ = ["PROFILES", "Profile", "profile"]
@@ -193,7 +194,4 @@ def profile(name: str) -> Profile:
     for p in PROFILES.values():
         if key == p.name or key in (a.casefold() for a in p.aliases):
             return p
-    raise InputError(
-        f"--profile must be one of {', '.join(sorted(PROFILES))}; got {name!r}. To import another "
-        "system, map its columns with --map FIELD=HEADER (see docs/import.md)."
-    )
+    raise InputError(Message("importer.bad_profile", {"known": ", ".join(sorted(PROFILES)), "value": repr(name)}))

@@ -587,6 +587,18 @@ _CHINESE_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?
 _YMD = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _ABC = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _COMPACT = re.compile(r"^(19|20)(\d{2})(\d{2})(\d{2})$")  # 20261128
+#: A date written in an export's title rows ("截至 2026年11月30日", "As of 30 Nov 2026").
+TITLE_DATE = re.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4}|"
+    r"\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}"
+)
+#: The label of a total row in an ERP export, English, German or Chinese (read to skip the row).
+TOTAL_ROW = re.compile(
+    r"(?i)^\s*((grand\s*)?(sub)?totals?\b|total\s+for\b|sum\b|summe\b|gesamt|"
+    r"合\s*计|小\s*计|总\s*计|累\s*计|本页合计)"
+)
+#: What separates the items of a list typed in one cell: comma, semicolon, Chinese comma.
+LIST_SEPARATOR = re.compile(r"[,;，]")
 _SERIAL_MIN, _SERIAL_MAX = 1, 132_320
 
 # per distinct text: which orders read it, and the dates each gives

@@ -32,6 +32,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from xlcredit.engine.errors import WorkbookError, WorkbookLockedError
+from xlcredit.messages import Message
 
 __all__ = ["WorkbookLock", "atomic_write", "check_not_open", "fingerprint", "lock_path", "office_locks"]
 
@@ -117,11 +118,11 @@ def check_not_open(target: Path) -> None:
     for lock in office_locks(target):
         program = "LibreOffice" if lock.name.startswith(".~lock.") else "Excel"
         owner = _lock_owner(lock)
-        who = f"by {owner}; " if owner else ""
-        raise WorkbookLockedError(
-            f"{target.name} is open in {program} ({who}lock file {lock.name}); close it there "
-            "and retry, or add --force if nobody has it open (a lock left by a crash)."
-        )
+        if owner:
+            raise WorkbookLockedError(Message("file.open_in_program_by", {
+                "name": target.name, "program": program, "owner": owner, "lock": lock.name}))
+        raise WorkbookLockedError(Message("file.open_in_program", {
+            "name": target.name, "program": program, "lock": lock.name}))
 
 
 def _pid_alive(pid: int) -> bool:
@@ -182,21 +183,17 @@ class WorkbookLock:
                         self.path.unlink()
                     continue
                 owner = self._owner()
-                raise WorkbookLockedError(
-                    f"{self.target.name} is being refreshed by another xlcredit run (process "
-                    f"{owner.get('pid', '?')} on {owner.get('host', '?')}); wait for it to finish, "
-                    f"or delete {self.path.name} if no run is going on."
-                ) from None
+                raise WorkbookLockedError(Message("file.refresh_running", {
+                    "name": self.target.name, "pid": owner.get("pid", "?"), "host": owner.get("host", "?"),
+                    "lock": self.path.name})) from None
             except OSError as exc:
-                raise WorkbookError(
-                    f"Cannot create the lock file {self.path.name} beside {self.target.name}: "
-                    f"{exc.strerror or exc}; check that the folder is writable."
-                ) from None
+                raise WorkbookError(Message("file.cannot_lock", {
+                    "lock": self.path.name, "name": self.target.name, "value": exc.strerror or exc})) from None
             with os.fdopen(fd, "w", encoding="utf-8") as stream:
                 stream.write(record)
             self.held = True
             return
-        raise WorkbookLockedError(f"Could not lock {self.target.name}; try again.")
+        raise WorkbookLockedError(Message("file.lock_retry", {"name": self.target.name}))
 
     def release(self) -> None:
         """Give the lock back (only if this process holds it)."""
@@ -250,10 +247,7 @@ def atomic_write(
         # The write bits, not os.access: an administrator may write anything, yet a file
         # marked read-only must stay as it is.
         if not target.stat().st_mode & stat.S_IWUSR or not os.access(target, os.W_OK):
-            raise WorkbookError(
-                f"{target.name} is read-only; clear the read-only flag (or save with --output "
-                "to another file) and retry."
-            )
+            raise WorkbookError(Message("file.read_only_target", {"name": target.name}))
         mode = stat.S_IMODE(target.stat().st_mode)
     try:
         fd, temp_name = tempfile.mkstemp(

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from xlcredit.engine.errors import InputError, WorkbookError
+from xlcredit.messages import Message
 
 __all__ = ["WORKBOOK_SUFFIXES", "Source", "read_source"]
 
@@ -60,18 +61,14 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise InputError(
-                f"--encoding {encoding!r} is not an encoding Python knows; try utf-8, gb18030, "
-                "big5, shift_jis or cp1252."
-            ) from None
+            raise InputError(Message("importer.bad_encoding", {"value": repr(encoding)})) from None
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise InputError(
-                f"{path.name} is not valid {encoding} text (byte 0x{data[exc.start]:02x} at line "
-                f"{line}){_alternatives(data, exclude=encoding)}"
-            ) from None
+            raise InputError(Message("importer.not_encoded_as", {
+                "name": path.name, "encoding": encoding, "byte": f"0x{data[exc.start]:02x}", "line": line,
+                "hint": _alternatives(data, exclude=encoding)})) from None
         return text.lstrip("\ufeff"), encoding
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
@@ -81,13 +78,12 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{path.name} is not UTF-8 text (byte 0x{data[exc.start]:02x} at line {line})"
-            f"{_alternatives(data, exclude='utf-8')}"
-        ) from None
+        raise InputError(Message("importer.not_utf8", {
+            "name": path.name, "byte": f"0x{data[exc.start]:02x}", "line": line,
+            "hint": _alternatives(data, exclude="utf-8")})) from None
 
 
-def _alternatives(data: bytes, exclude: str) -> str:
+def _alternatives(data: bytes, exclude: str) -> Message:
     """'. It reads as gb18030 (sample); run again with --encoding gb18030' or a generic hint."""
     fits = []
     for name in _LIKELY:
@@ -100,10 +96,12 @@ def _alternatives(data: bytes, exclude: str) -> str:
         sample = next((line for line in text.splitlines() if any(ord(c) > 127 for c in line)), "")
         fits.append(f"{name} ({sample[:40]!r})")
     if not fits:
-        return "; save the export as UTF-8 and import it again."
+        return Message("importer.save_as_utf8")
     first = fits[0].split(" ")[0]
-    return (f". It reads as {' or '.join(fits)}; run again with --encoding {first} (or save "
-            "the export as UTF-8).")
+    listed: str = fits[-1]
+    for fit in reversed(fits[:-1]):  # "a or b or c", "a 或 b 或 c"
+        listed = Message("importer.or", {"first": fit, "last": listed})
+    return Message("importer.reads_as", {"fits": listed, "first": first})
 
 
 def _delimiter(text: str) -> str:
@@ -139,14 +137,13 @@ def read_source(path: str | Path, *, sheet: str | None = None, encoding: str | N
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path} does not exist; give the path of the exported file.")
+        raise InputError(Message("importer.no_export_file", {"path": str(path)}))
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return _read_workbook(path, sheet)
     if path.suffix.lower() in _OTHER_SHEETS:
-        raise InputError(f"{path.name}: open it in Excel and save it as Excel Workbook (.xlsx), or "
-                         "export CSV from the system, then import that file.")
+        raise InputError(Message("importer.other_sheet_kind", {"name": path.name}))
     if sheet is not None:
-        raise InputError(f"--sheet {sheet!r} applies to a workbook; {path.name} is a text file.")
+        raise InputError(Message("importer.sheet_of_text", {"sheet": repr(sheet), "name": path.name}))
     data = path.read_bytes()
     if encoding is None and fallback_encoding is not None:
         try:
@@ -167,10 +164,10 @@ def _read_workbook(path: Path, sheet: str | None) -> Source:
         with FileWorkbook.open(path, read_only=True) as book:
             names = book.sheet_names()
             if not names:
-                raise InputError(f"{path.name} has no sheets.")
+                raise InputError(Message("importer.no_sheets", {"name": path.name}))
             chosen = sheet if sheet is not None else names[0]
             rows = book.read_sheet(chosen)
             found = next(n for n in names if n.casefold() == chosen.casefold())
     except WorkbookError as exc:
-        raise InputError(f"Cannot read the export {path.name}: {exc}") from None
+        raise InputError(Message("importer.cannot_read_export", {"name": path.name, "value": exc.args[0] if exc.args else str(exc)})) from None
     return Source(path, [[_cell(v) for v in row] for row in rows], sheet=found)

@@ -83,7 +83,8 @@ def _has_cjk(text: str) -> bool:
     >>> _has_cjk("INV-1"), _has_cjk("武汉新元家居有限公司")
     (False, True)
     """
-    return any("\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
+    # CJK radicals to unified ideographs, compatibility ideographs, full-width forms
+    return any(0x2E80 <= ord(ch) <= 0x9FFF or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF00 <= ord(ch) <= 0xFFEF
                for ch in text)
 
 
