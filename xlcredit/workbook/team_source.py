@@ -160,7 +160,7 @@ def apply_team_source(workbook: Any, local: Policy) -> tuple[Policy, TeamStatus,
     workbook's language."""
     from xlcredit.engine.errors import XlCreditError
     from xlcredit.engine.team import apply_team_policy
-    from xlcredit.messages import text
+    from xlcredit.messages import Field, Message
     from xlcredit.workbook.schema import SHEET_NAMES
 
     source = local.team.source.strip()
@@ -173,23 +173,25 @@ def apply_team_source(workbook: Any, local: Policy) -> tuple[Policy, TeamStatus,
         copy = read_team_source(source, _folder(workbook))
         state = "read"
     except (XlCreditError, OSError) as exc:
-        error = exc.render(lang) if isinstance(exc, XlCreditError) else (exc.strerror or str(exc))
+        # the rule stays a Message (rendered where it is shown), the reason inside it too
+        error = exc.message if isinstance(exc, XlCreditError) else (exc.strerror or str(exc))
         held = read_team_copy(workbook)
         if held is None:
             problems.append(Problem(sheet, None, "team.source", source,
-                                    text("teams.unreachable_none", lang, source=source, error=error)))
+                                    Message("teams.unreachable_none", {"source": source, "error": error})))
             return local, TeamStatus("none", source), problems
         copy, state = held, "copy"
-        copy_sheet = SHEET_NAMES["team_policy"][lang if lang == "zh-CN" else "en"]
+        names = SHEET_NAMES["team_policy"]
+        copy_sheet = Field("team_policy", (names["en"], names["zh-CN"]))
         problems.append(Problem(sheet, None, "team.source", source,
-                                text("teams.unreachable_copy", lang, source=source, error=error,
-                                     read_at=copy.read_at, sheet=copy_sheet)))
+                                Message("teams.unreachable_copy", {"source": source, "error": error,
+                                                                   "read_at": copy.read_at, "sheet": copy_sheet})))
     problems.extend(copy.problems)
     applied = apply_team_policy(copy.policy, local)
-    problems.extend(Problem(sheet, None, "team.local_settings", local.team.local_settings, m.render(lang))
+    problems.extend(Problem(sheet, None, "team.local_settings", local.team.local_settings, m)
                     for m in applied.problems)
     problems.extend(Problem(sheet, None, r.setting, _shown(r.local),
-                            text("teams.refused", lang, team=_shown(r.team), local=_shown(r.local)))
+                            Message("teams.refused", {"team": _shown(r.team), "local": _shown(r.local)}))
                     for r in applied.refused)
     return applied.policy, TeamStatus(state, source, copy, applied), problems
 
