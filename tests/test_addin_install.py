@@ -37,6 +37,16 @@ def test_uninstall_elsewhere_prints_the_plan() -> None:
     assert "remove the add-in" in out.getvalue() and "OPEN value" in out.getvalue()
 
 
+def test_install_speaks_the_command_lines_language() -> None:
+    # `xlcredit --lang zh-CN addin install`: the same plan, in Chinese, with the same paths
+    out = io.StringIO()
+    assert install_mod.install(uninstall=True, out=out, platform="linux", lang="zh-CN") == 0
+    said = out.getvalue()
+    assert "未做任何更改" in said and "卸载" in said and "删除加载项" in said
+    assert r"Microsoft\AddIns\xlcredit.xlam" in said and r"Software\Microsoft\Office\16.0\Excel\Options" in said
+    assert "nothing was changed" not in said and "remove the add-in" not in said
+
+
 def test_paths_are_fixed_per_user() -> None:
     p = install_mod.paths({"APPDATA": r"C:\Users\li\AppData\Roaming", "USERPROFILE": r"C:\Users\li"})
     assert str(p.addin) == ADDIN

@@ -36,7 +36,6 @@ NOT_YET: dict[str, int] = {
     # Chinese argument help are still written in code
     "xlcredit/excel/addin/build.py": 6,
     "xlcredit/excel/addin/cfb.py": 4,
-    "xlcredit/excel/addin/install.py": 4,
     "xlcredit/excel/addin/ovba.py": 4,
     "xlcredit/excel/addin/project.py": 4,
     "xlcredit/excel/addin/ribbon.py": 28,
@@ -62,7 +61,7 @@ NOT_YET: dict[str, int] = {
 #: English words a Chinese text may contain besides ISO codes, function and setting names,
 #: numbers and placeholders: product and program names, and the values a setting takes as
 #: typed on the Policy sheet or given to a command (the choices accepted, the same in both languages).
-ALLOWED_WORDS = {"xlcredit", "Excel", "LibreOffice", "Xero", "Ctrl", "Alt", "DataFrame", "zip", "Open", "OpenDocument",
+ALLOWED_WORDS = {"xlcredit", "Excel", "LibreOffice", "Xero", "Windows", "macOS", "Python", "xlwings", "Ctrl", "Alt", "DataFrame", "zip", "Open", "OpenDocument",
                  "point", "comma", "auto", "none", "inf", "en", "zh-CN", "cap", "extend", "ignore",
                  "custom", "eu", "uk", "lpr", "monthly", "weekly", "biweekly", "quarterly", "annuity",
                  "following", "pdf", "xlsx", "all", "overdue"}

@@ -498,7 +498,7 @@ def cmd_addin(args: argparse.Namespace, out: TextIO) -> int:
         _say(out, args.ui.resolve(), "cli.addin_built", path=built)
         return 0
     if args.action == "install":
-        return int(addin.install(uninstall=args.uninstall, out=out) or 0)
+        return int(addin.install(uninstall=args.uninstall, out=out, lang=args.ui.resolve()) or 0)
     return int(addin.doctor(out=out) or 0)
 
 

@@ -61,6 +61,7 @@ AREAS = (
     "func",
     "ribbon",
     "template",
+    "addin",
 )
 
 _ZH_SPELLINGS = {"zh", "zh-cn", "zh_cn", "zh-hans", "cn", "chinese", "中文", "简体中文"}

@@ -45,6 +45,7 @@ from typing import Any, TextIO
 from xlcredit.engine.errors import InputError, WorkbookLockedError
 from xlcredit.excel.addin.build import PROJECT_NAME, UDF_MODULE, build
 from xlcredit.excel.udf.settings import config_encoding
+from xlcredit.messages import Message, text
 
 __all__ = [
     "ADDIN_MANAGER_KEY",
@@ -296,21 +297,17 @@ def _forget_in_addin_manager(addin: str) -> None:  # pragma: no cover - Windows 
                 winreg.DeleteValue(key, name)
 
 
-def _plan(p: Paths, uninstall: bool) -> list[str]:
+def _plan(p: Paths, uninstall: bool) -> list[Message]:
     if uninstall:
         return [
-            f"remove the add-in {p.addin}",
-            f"remove INTERPRETER_WIN and UDF MODULES from {p.config} (the file too if "
-            "nothing else is left)",
-            f"remove the OPEN value naming the add-in under HKCU\\{EXCEL_OPTIONS_KEY} "
-            "(other add-ins keep their order) and its entry in the Add-in Manager list",
+            Message("addin.plan_remove_addin", {"path": p.addin}),
+            Message("addin.plan_remove_config", {"path": p.config}),
+            Message("addin.plan_unregister", {"key": EXCEL_OPTIONS_KEY}),
         ]
     return [
-        f"build the add-in with xlwings from {sys.executable} and write it to {p.addin}",
-        f'write {p.config}: "INTERPRETER_WIN" = {sys.executable!r}, "UDF MODULES" = '
-        f"{UDF_MODULE!r}",
-        f"register it with Excel: an OPEN value under HKCU\\{EXCEL_OPTIONS_KEY} holding "
-        f'"{p.addin}"',
+        Message("addin.plan_build", {"python": sys.executable, "path": p.addin}),
+        Message("addin.plan_config", {"path": p.config, "python": repr(sys.executable), "module": repr(UDF_MODULE)}),
+        Message("addin.plan_register", {"key": EXCEL_OPTIONS_KEY, "path": p.addin}),
     ]
 
 
@@ -318,10 +315,11 @@ def install(
     uninstall: bool = False,
     out: TextIO | None = None,
     platform: str | None = None,
+    lang: str = "en",
 ) -> int:
     """Install (or with ``uninstall=True`` remove) the add-in for this Windows user,
-    reporting each step on ``out`` (default stdout). Elsewhere print what would be done
-    and return 0.
+    reporting each step on ``out`` (default stdout) in ``lang``. Elsewhere print what would
+    be done and return 0.
 
     Examples
     --------
@@ -334,42 +332,30 @@ def install(
     """
     stream = sys.stdout if out is None else out
 
-    def echo(line: str) -> None:
-        print(line, file=stream)
+    def echo(key: str, /, **fields: Any) -> None:
+        print(text(key, lang, **fields), file=stream)
 
     platform = sys.platform if platform is None else platform
     p = paths()
-    action = "uninstall" if uninstall else "install"
+    action = Message("addin.uninstall" if uninstall else "addin.install")
     if platform.startswith("win"):
         running = excel_running()
         if running:
-            raise WorkbookLockedError(
-                f"Excel is running, so xlcredit will not {action} the add-in now: Excel "
-                "rewrites its list of add-ins when it exits and would undo this. Close every "
-                "Excel window (check Task Manager for an EXCEL.EXE left in the background), "
-                f"then run `xlcredit addin {'install --uninstall' if uninstall else 'install'}` "
-                "again."
-            )
+            command = "xlcredit addin install --uninstall" if uninstall else "xlcredit addin install"
+            raise WorkbookLockedError(Message("addin.excel_running", {"action": action, "command": command}))
         if running is None:
-            echo("WARNING: could not check whether Excel is running (tasklist failed); make "
-                 "sure it is closed, or Excel will undo this when it exits.")
+            echo("addin.running_unknown")
     if not platform.startswith("win"):
-        echo(
-            f"xlcredit add-in {action}: Excel add-ins can be installed on Windows only "
-            f"(this is {platform}); nothing was changed. On Windows this command would:"
-        )
+        echo("addin.windows_only", action=action, platform=platform)
         for step in _plan(p, uninstall):
-            echo(f"  - {step}")
-        echo(
-            "On macOS neither the functions nor the ribbon of this add-in run; use "
-            "`xlcredit refresh BOOK.xlsx` (see docs/excel.md)."
-        )
+            echo("addin.step", step=step)
+        echo("addin.not_on_macos")
         return 0
     return _install_windows(p, uninstall, echo)  # pragma: no cover
 
 
 def _install_windows(
-    p: Paths, uninstall: bool, echo: Callable[[str], None]
+    p: Paths, uninstall: bool, echo: Callable[..., None]
 ) -> int:  # pragma: no cover - Windows only
     addin = Path(str(p.addin))
     config = Path(str(p.config))
@@ -380,57 +366,43 @@ def _install_windows(
             try:
                 addin.unlink()
             except PermissionError as exc:
-                raise WorkbookLockedError(
-                    f"cannot remove {addin}: it is open (close Excel and run the command "
-                    f"again); {exc}"
-                ) from exc
-            echo(f"removed {addin}")
+                raise WorkbookLockedError(Message("addin.cannot_remove", {"path": addin, "error": exc})) from exc
+            echo("addin.removed", path=addin)
         if config.exists():
             rest = remove_our_config(config.read_text(encoding=config_encoding(), errors="replace"))
             if rest:
                 config.write_text(rest, encoding=config_encoding())
-                echo(f"removed xlcredit settings from {config} (kept your other settings)")
+                echo("addin.removed_settings", path=config)
             else:
                 config.unlink()
-                echo(f"removed {config}")
+                echo("addin.removed", path=config)
                 with contextlib.suppress(OSError):
                     config.parent.rmdir()
         _write_open_values(before, after)
         _forget_in_addin_manager(str(p.addin))
-        echo(f"unregistered the add-in from HKCU\\{EXCEL_OPTIONS_KEY}")
+        echo("addin.unregistered", key=EXCEL_OPTIONS_KEY)
         return 0
     try:
         build(addin)
     except PermissionError as exc:
-        raise WorkbookLockedError(
-            f"cannot write {addin}: it is open (close Excel and run the command again); {exc}"
-        ) from exc
-    echo(f"wrote {addin}")
+        raise WorkbookLockedError(Message("addin.cannot_write", {"path": addin, "error": exc})) from exc
+    echo("addin.wrote", path=addin)
     config.parent.mkdir(parents=True, exist_ok=True)
     existing = (
         config.read_text(encoding=config_encoding(), errors="replace") if config.exists() else ""
     )
     kind = python_kind()
     if kind.kind == "user":
-        echo(
-            f"WARNING: xlwings is installed for this user only (pip install --user), so its "
-            f"DLL xlwings64-*.dll is in {kind.dll_folder}, where Excel does not look. Install "
-            "xlcredit into a virtual environment (python -m venv) or a Python installed for "
-            "this user only, and run `xlcredit addin install` from there (docs/excel.md)."
-        )
+        echo("addin.user_site", folder=kind.dll_folder)
     try:
         config.write_text(config_text(sys.executable, existing, kind), encoding=config_encoding())
     except UnicodeEncodeError as exc:
-        raise InputError(
-            f"the interpreter path {sys.executable!r} has characters the Windows code page "
-            "cannot write, so Excel could not read it from xlcredit.conf; install Python "
-            "in a folder with a plain name (for example C:\\Python311)."
-        ) from exc
-    echo(f"wrote {config} (interpreter {sys.executable})")
+        raise InputError(Message("addin.path_not_encodable", {"python": repr(sys.executable)})) from exc
+    echo("addin.wrote_config", path=config, python=sys.executable)
     if kind.kind == "conda":
-        echo(f"  conda environment {kind.conda_env} of {kind.conda_path} (CONDA PATH, CONDA ENV)")
+        echo("addin.conda_env", env=kind.conda_env, path=kind.conda_path)
     _write_open_values(before, after)
     name = next(n for n, v in after.items() if str(p.addin).lower() in v.lower())
-    echo(f"registered the add-in with Excel as {name} under HKCU\\{EXCEL_OPTIONS_KEY}")
-    echo("Start Excel: the xlcredit tab appears; run `xlcredit addin doctor` if it does not.")
+    echo("addin.registered", name=name, key=EXCEL_OPTIONS_KEY)
+    echo("addin.start_excel")
     return 0
