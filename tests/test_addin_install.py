@@ -101,6 +101,17 @@ def test_doctor_reports_and_skips_windows_checks() -> None:
         assert symptom in text
 
 
+def test_doctor_speaks_the_command_lines_language() -> None:
+    # `xlcredit --lang zh-CN addin doctor`: the same checks and table, in Chinese; Excel's own
+    # messages stay as Excel shows them (they are what the user searches for)
+    out = io.StringIO()
+    doctor_mod.doctor(out=out, platform="linux", lang="zh-CN")
+    said = out.getvalue()
+    assert "[SKIP] 注册：仅限 Windows" in said and f"[  OK] xlwings：xlwings {XLWINGS_VERSION}" in said
+    assert "Could not activate Python COM server" in said and "原因：" in said and "解决：" in said
+    assert "Windows only" not in said and "cause:" not in said
+
+
 def test_doctor_fails_on_an_xlwings_version_mismatch(monkeypatch: pytest.MonkeyPatch) -> None:
     import xlwings
 

@@ -61,7 +61,7 @@ NOT_YET: dict[str, int] = {
 #: English words a Chinese text may contain besides ISO codes, function and setting names,
 #: numbers and placeholders: product and program names, and the values a setting takes as
 #: typed on the Policy sheet or given to a command (the choices accepted, the same in both languages).
-ALLOWED_WORDS = {"xlcredit", "Excel", "LibreOffice", "Xero", "Windows", "macOS", "Python", "xlwings", "Ctrl", "Alt", "DataFrame", "zip", "Open", "OpenDocument",
+ALLOWED_WORDS = {"xlcredit", "Excel", "LibreOffice", "Xero", "Windows", "macOS", "Python", "xlwings", "Office", "pywin32", "Ctrl", "Alt", "DataFrame", "zip", "Open", "OpenDocument",
                  "point", "comma", "auto", "none", "inf", "en", "zh-CN", "cap", "extend", "ignore",
                  "custom", "eu", "uk", "lpr", "monthly", "weekly", "biweekly", "quarterly", "annuity",
                  "following", "pdf", "xlsx", "all", "overdue"}

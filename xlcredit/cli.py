@@ -499,7 +499,7 @@ def cmd_addin(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     if args.action == "install":
         return int(addin.install(uninstall=args.uninstall, out=out, lang=args.ui.resolve()) or 0)
-    return int(addin.doctor(out=out) or 0)
+    return int(addin.doctor(out=out, lang=args.ui.resolve()) or 0)
 
 
 #: The argument naming the workbook a command reads, whose language its messages follow.

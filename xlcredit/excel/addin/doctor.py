@@ -20,6 +20,8 @@ from typing import Any, TextIO
 
 from xlcredit.excel.addin.build import UDF_MODULE, XLWINGS_VERSION, default_output
 from xlcredit.excel.addin.install import EXCEL_OPTIONS_KEY, config_encoding, paths, python_kind
+from xlcredit.messages import Message, text
+from xlcredit.messages.core import render, slug
 
 __all__ = ["SECURITY_KEYS", "TROUBLESHOOTING", "Check", "addin_facts", "doctor", "macro_trust",
            "run_checks"]
@@ -30,62 +32,20 @@ class Check:
     """One diagnosis line."""
 
     status: str  # OK, WARN, FAIL, SKIP
-    topic: str
-    message: str
+    topic: str  # a name of its own; shown as the catalogue's addin.topic_<slug>
+    message: str  # a catalogue Message
 
 
-TROUBLESHOOTING: tuple[tuple[str, str, str], ...] = (
-    (
-        "Could not activate Python COM server",
-        "Excel could not start the Python UDF server: the interpreter in xlcredit.conf is "
-        "wrong or lacks xlwings/pywin32, Office is the Microsoft Store edition, the Windows "
-        "user name has non-ASCII letters, or a stale %TEMP%\\gen_py cache (xlwings issues "
-        "#1166, #1036, #1934, #1785).",
-        "Run `xlcredit addin install` again from the Python that has xlcredit; set SHOW "
-        "CONSOLE to True in %USERPROFILE%\\.xlcredit\\xlcredit.conf to see the real error; "
-        "install Office from office.com instead of the Store; delete %TEMP%\\gen_py.",
-    ),
-    (
-        "File not found: xlwings64-0.37.8.dll / Could not load xlwings64-...dll",
-        "The add-in and the Python package are different xlwings versions (an upgrade of "
-        "one without the other), or an antivirus removed the DLL (issues #1070, #1595, "
-        "#2532, #2376).",
-        "Keep xlwings==0.37.8 and rerun `xlcredit addin install` after every upgrade; check "
-        "that xlwings64-0.37.8.dll sits beside python.exe or one folder up; restore it with "
-        "`pip install --force-reinstall xlwings==0.37.8`.",
-    ),
-    (
-        "#NAME?",
-        "Excel does not know the function: the add-in is not loaded (ticked in File > "
-        "Options > Add-ins), the add-in is older than the function, or the workbook's "
-        "formulas point at the add-in's old path.",
-        "Run `xlcredit addin doctor`; reinstall the add-in; use Data > Edit Links > Change "
-        "Source to point old formulas at %APPDATA%\\Microsoft\\AddIns\\xlcredit.xlam.",
-    ),
-    (
-        "Object required",
-        "The VBA wrapper could not reach xlwings: a workbook-level copy of old xlwings "
-        "wrappers or the xlwings reference shadows the add-in, or the wrappers are stale "
-        "after an upgrade (issues #1163, #2506, #2337).",
-        "Rebuild and reinstall the add-in (`xlcredit addin install`); remove any "
-        "xlwings_udfs module from the workbook itself.",
-    ),
-    (
-        "ModuleNotFoundError: No module named 'xlcredit_udfs' (or 'xlcredit')",
-        "The interpreter in xlcredit.conf is not the one xlcredit is installed in (a second "
-        "Python, a conda env or a venv).",
-        "Install xlcredit into that interpreter, or rerun `xlcredit addin install` from the "
-        "interpreter that has it.",
-    ),
-    (
-        "Macros blocked / the xlcredit tab is missing",
-        "Office blocks macros in files marked as downloaded from the internet, the "
-        "add-in is disabled (File > Options > Add-ins > Disabled Items), or the macro "
-        "setting is 'Disable VBA macros without notification' and the AddIns folder is not "
-        "a trusted location (see the macro security line above).",
-        "Right-click the .xlam > Properties > Unblock, or install with `xlcredit addin "
-        "install` (which writes the file locally); re-enable it under Disabled Items.",
-    ),
+#: Excel's message (as Excel shows it), its usual causes and the fix, from the xlwings tracker.
+TROUBLESHOOTING: tuple[tuple[str, Message, Message], ...] = (
+    ("Could not activate Python COM server", Message("addin.ts_com_cause"), Message("addin.ts_com_fix")),
+    ("File not found: xlwings64-0.37.8.dll / Could not load xlwings64-...dll", Message("addin.ts_dll_cause"),
+     Message("addin.ts_dll_fix", {"version": XLWINGS_VERSION})),
+    ("#NAME?", Message("addin.ts_name_cause"), Message("addin.ts_name_fix")),
+    ("Object required", Message("addin.ts_object_cause"), Message("addin.ts_object_fix")),
+    ("ModuleNotFoundError: No module named 'xlcredit_udfs' (or 'xlcredit')", Message("addin.ts_module_cause"),
+     Message("addin.ts_module_fix")),
+    (Message("addin.ts_blocked"), Message("addin.ts_blocked_cause"), Message("addin.ts_blocked_fix")),
 )
 
 
@@ -128,9 +88,7 @@ SECURITY_KEYS = (
 )
 #: VBAWarnings: 1 enable all, 2 disable with notification (Excel's default), 3 disable
 #: except digitally signed, 4 disable without notification (Trust Center > Macro Settings).
-_MACRO_SETTINGS = {1: "Enable VBA macros", 2: "Disable VBA macros with notification",
-                   3: "Disable VBA macros except digitally signed macros",
-                   4: "Disable VBA macros without notification"}  # fmt: skip
+_MACRO_SETTINGS = {level: f"addin.macro_{level}" for level in (1, 2, 3, 4)}
 
 
 def _read(reg: Any, path: str, name: str) -> Any:
@@ -168,7 +126,8 @@ def macro_trust(addin: str, reg: Any, env: Mapping[str, str] | None = None) -> C
     env = os.environ if env is None else env
     level = next((int(v) for v in (_read(reg, k, "VBAWarnings") for k in SECURITY_KEYS)
                   if v is not None), 2)  # fmt: skip
-    setting = _MACRO_SETTINGS.get(level, f"VBAWarnings {level}")
+    setting = (Message(_MACRO_SETTINGS[level]) if level in _MACRO_SETTINGS
+               else Message("addin.macro_other", {"level": level}))
     folder = PureWindowsPath(addin).parent
     for base in SECURITY_KEYS:
         for sub in _subkeys(reg, base + "\\Trusted Locations"):
@@ -178,15 +137,10 @@ def macro_trust(addin: str, reg: Any, env: Mapping[str, str] | None = None) -> C
             path = PureWindowsPath(re.sub(r"%([^%]+)%", lambda m: env.get(m.group(1), m.group(0)), str(where)))
             deep = bool(_read(reg, f"{base}\\Trusted Locations\\{sub}", "AllowSubfolders"))
             if folder == path or (deep and folder.is_relative_to(path)):
-                return Check("OK", "macro security", f"{folder} is a trusted location ({setting}).")
+                return Check("OK", "macro security", Message("addin.doc_trusted", {"folder": folder, "setting": setting}))
     if level in (1, 2):
-        return Check("OK", "macro security", (
-            f"{setting}: Excel runs the add-in's macros once it is ticked in File > Options > "
-            "Add-ins."))
-    return Check("FAIL", "macro security", (
-        f"{setting} is set and {folder} is not a trusted location, so Excel silently disables "
-        "the add-in (no tab actions, #NAME? in every function). Add that folder in Trust "
-        "Center > Trusted Locations > Add new location (or ask IT to allow it)."))
+        return Check("OK", "macro security", Message("addin.doc_macros_run", {"setting": setting}))
+    return Check("FAIL", "macro security", Message("addin.doc_macros_blocked", {"setting": setting, "folder": folder}))
 
 
 def _windows_checks(p_addin: Path) -> list[Check]:  # pragma: no cover - Windows only
@@ -195,37 +149,30 @@ def _windows_checks(p_addin: Path) -> list[Check]:  # pragma: no cover - Windows
     dlls = [f"xlwings64-{XLWINGS_VERSION}.dll", f"xlwings32-{XLWINGS_VERSION}.dll"]
     found = [d for d in dlls for folder in (exe.parent, exe.parent.parent) if (folder / d).exists()]
     if f"xlwings64-{XLWINGS_VERSION}.dll" in found:
-        out.append(Check("OK", "xlwings DLL", f"{dlls[0]} found beside {exe}."))
+        out.append(Check("OK", "xlwings DLL", Message("addin.doc_dll_ok", {"dll": dlls[0], "exe": exe})))
     else:
-        out.append(Check("FAIL", "xlwings DLL", (
-            f"{dlls[0]} is not beside {exe} nor one folder up: Excel will say 'File not "
-            f"found: {dlls[0]}'. Reinstall: pip install --force-reinstall "
-            f"xlwings=={XLWINGS_VERSION} (check that no antivirus removes it).")))
+        out.append(Check("FAIL", "xlwings DLL", Message("addin.doc_dll_missing", {
+            "dll": dlls[0], "exe": exe, "version": XLWINGS_VERSION})))
     try:
         import pythoncom  # noqa: F401
 
-        out.append(Check("OK", "pywin32", "pywin32 is installed (needed by the UDF server)."))
+        out.append(Check("OK", "pywin32", Message("addin.doc_pywin32_ok")))
     except ImportError:
-        out.append(Check("FAIL", "pywin32", "pywin32 is missing: pip install pywin32."))
+        out.append(Check("FAIL", "pywin32", Message("addin.doc_pywin32_missing")))
     from xlcredit.excel.addin.install import _open_values_windows, _winreg
 
     out.append(macro_trust(str(p_addin), _winreg()))
     values = _open_values_windows()
     ours = [n for n, v in values.items() if str(p_addin).lower() in v.lower()]
     if ours:
-        out.append(Check("OK", "registration", (
-            f"Excel opens the add-in at start-up ({ours[0]} under HKCU\\{EXCEL_OPTIONS_KEY}).")))
+        out.append(Check("OK", "registration", Message("addin.doc_registered", {"name": ours[0], "key": EXCEL_OPTIONS_KEY})))
     else:
-        out.append(Check("FAIL", "registration", (
-            "Excel is not told to open the add-in: run `xlcredit addin install` with Excel "
-            "closed, or tick it in File > Options > Add-ins > Go...")))
+        out.append(Check("FAIL", "registration", Message("addin.doc_not_registered")))
     try:
         with open(str(p_addin) + ":Zone.Identifier", encoding="utf-8"):
-            out.append(Check("WARN", "blocked file", (
-                "The add-in is marked as downloaded from the internet, so Office blocks its "
-                "macros: right-click it > Properties > Unblock.")))
+            out.append(Check("WARN", "blocked file", Message("addin.doc_blocked")))
     except OSError:
-        out.append(Check("OK", "blocked file", "The add-in is not marked as downloaded."))
+        out.append(Check("OK", "blocked file", Message("addin.doc_not_blocked")))
     return out
 
 
@@ -239,46 +186,36 @@ def run_checks(platform: str | None = None) -> list[Check]:
     platform = sys.platform if platform is None else platform
     windows = platform.startswith("win")
     out: list[Check] = []
-    out.append(Check("OK", "Python", (
-        f"Python {sys.version.split()[0]} at {sys.executable} "
-        f"({'64' if sys.maxsize > 2**32 else '32'}-bit).")))
+    out.append(Check("OK", "Python", Message("addin.doc_python", {
+        "version": sys.version.split()[0], "exe": sys.executable, "bits": "64" if sys.maxsize > 2**32 else "32"})))
 
     kind = python_kind()
     if kind.kind == "user":
-        out.append(Check("WARN", "Python kind", (
-            "xlwings is installed with pip --user, so its DLL is in "
-            f"{kind.dll_folder}, where Excel does not look ('File not found: xlwings64-"
-            f"{XLWINGS_VERSION}.dll'). Use a virtual environment or a per-user Python "
-            "(docs/excel.md, Install).")))
+        out.append(Check("WARN", "Python kind", Message("addin.doc_user_python", {
+            "folder": kind.dll_folder, "version": XLWINGS_VERSION})))
     elif kind.kind == "conda":
-        out.append(Check("OK", "Python kind", (
-            f"conda environment {kind.conda_env} of {kind.conda_path}: xlcredit.conf must "
-            "name it (CONDA PATH, CONDA ENV), which `xlcredit addin install` writes.")))
+        out.append(Check("OK", "Python kind", Message("addin.doc_conda_python", {
+            "env": kind.conda_env, "path": kind.conda_path})))
     else:
-        out.append(Check("OK", "Python kind", f"a {kind.kind} Python ({sys.prefix})."))
+        out.append(Check("OK", "Python kind", Message("addin.doc_other_python", {"kind": kind.kind, "prefix": sys.prefix})))
 
     import xlwings
 
     if xlwings.__version__ == XLWINGS_VERSION:
-        out.append(Check("OK", "xlwings", f"xlwings {xlwings.__version__}, as the add-in needs."))
+        out.append(Check("OK", "xlwings", Message("addin.doc_xlwings_ok", {"version": xlwings.__version__})))
     else:
-        out.append(Check("FAIL", "xlwings", (
-            f"xlwings {xlwings.__version__} is installed but the add-in is built for "
-            f"{XLWINGS_VERSION}: pip install xlwings=={XLWINGS_VERSION}, then rerun "
-            "`xlcredit addin install`.")))
+        out.append(Check("FAIL", "xlwings", Message("addin.doc_xlwings_mismatch", {
+            "version": xlwings.__version__, "needed": XLWINGS_VERSION})))
 
     if importlib.util.find_spec(UDF_MODULE) is None:
-        out.append(Check("FAIL", "UDF module", (
-            f"`import {UDF_MODULE}` fails in this interpreter, so every function would show "
-            "ModuleNotFoundError: install xlcredit here (pip install xlcredit).")))
+        out.append(Check("FAIL", "UDF module", Message("addin.doc_udf_missing", {"module": UDF_MODULE})))
     else:
         from xlcredit.excel.addin.wrappers import udf_metadata
 
         try:
             infos = udf_metadata(UDF_MODULE)
             names = [i.name for i in infos]
-            out.append(Check("OK", "UDF module", (
-                f"{UDF_MODULE} imports and declares {len(names)} functions.")))
+            out.append(Check("OK", "UDF module", Message("addin.doc_udf_ok", {"module": UDF_MODULE, "count": len(names)})))
             from xlwings.conversion import accessors
 
             odd = [
@@ -287,42 +224,34 @@ def run_checks(platform: str | None = None) -> list[Check]:
                 if any(c is not None and c not in accessors for c in (*i.arg_converters, i.ret_converter))
             ]
             if odd:
-                out.append(Check("FAIL", "UDF annotations", (
-                    f"{', '.join(odd)}: a type annotation xlwings does not know as a converter "
-                    "(for example `float | None`); in Excel every call would return an "
-                    "error. Annotate such arguments and results as Any.")))
+                out.append(Check("FAIL", "UDF annotations", Message("addin.doc_udf_annotations", {"names": ", ".join(odd)})))
         except Exception as exc:  # a broken UDF module is exactly what we diagnose
             names = []
-            out.append(Check("FAIL", "UDF module", (
-                f"{UDF_MODULE} fails to import: {type(exc).__name__}: {exc}")))
+            out.append(Check("FAIL", "UDF module", Message("addin.doc_udf_broken", {
+                "module": UDF_MODULE, "error": f"{type(exc).__name__}: {exc}"})))
 
     p = paths()
     addin = Path(str(p.addin)) if windows else default_output()
-    where = "installed add-in" if windows else "built add-in (not installed here)"
+    where = Message("addin.doc_installed" if windows else "addin.doc_built")
     if addin.exists():
         facts = addin_facts(addin)
         if facts["xlwings_version"] == xlwings.__version__:
-            out.append(Check("OK", "add-in version", (
-                f"The {where} {addin} uses xlwings {facts['xlwings_version']}, the same as "
-                "Python.")))
+            out.append(Check("OK", "add-in version", Message("addin.doc_version_ok", {
+                "where": where, "path": addin, "version": facts["xlwings_version"]})))
         else:
-            out.append(Check("FAIL", "add-in version", (
-                f"The {where} {addin} uses xlwings {facts['xlwings_version']} but Python has "
-                f"{xlwings.__version__}: Excel will not find the DLL. Rerun `xlcredit addin "
-                "install`.")))
+            out.append(Check("FAIL", "add-in version", Message("addin.doc_version_mismatch", {
+                "where": where, "path": addin, "version": facts["xlwings_version"], "python": xlwings.__version__})))
         in_addin = set(filter(None, facts["functions"].split(",")))
         missing = sorted(set(names) - in_addin)
         if missing:
-            out.append(Check("WARN", "add-in functions", (
-                f"The {where} lacks {len(missing)} function(s) of {UDF_MODULE} "
-                f"({', '.join(missing[:5])}...): they would show #NAME?. Rebuild/reinstall.")))
+            out.append(Check("WARN", "add-in functions", Message("addin.doc_functions_missing", {
+                "where": where, "count": len(missing), "module": UDF_MODULE, "names": ", ".join(missing[:5])})))
         else:
-            out.append(Check("OK", "add-in functions", (
-                f"The {where} declares every function of {UDF_MODULE}.")))
+            out.append(Check("OK", "add-in functions", Message("addin.doc_functions_ok", {"where": where, "module": UDF_MODULE})))
     else:
-        out.append(Check("FAIL" if windows else "WARN", "add-in file", (
-            f"No add-in at {addin}: run `xlcredit addin "
-            f"{'install' if windows else 'build'}`.")))
+        command = "xlcredit addin install" if windows else "xlcredit addin build"
+        out.append(Check("FAIL" if windows else "WARN", "add-in file", Message("addin.doc_no_addin", {
+            "path": addin, "command": command})))
 
     if windows:  # pragma: no cover - Windows only
         config = Path(str(p.config))
@@ -331,29 +260,24 @@ def run_checks(platform: str | None = None) -> list[Check]:
             m = re.search(r'"INTERPRETER_WIN"\s*,\s*"([^"]*)"', text, flags=re.IGNORECASE)
             conda_ok = kind.kind != "conda" or re.search(r'"CONDA ENV"\s*,\s*"[^"]+"', text, re.I)
             if m and Path(m.group(1)).exists() and not conda_ok:
-                out.append(Check("FAIL", "configuration", (
-                    f"{config} lacks CONDA PATH and CONDA ENV for this conda environment: "
-                    "rerun `xlcredit addin install`.")))
+                out.append(Check("FAIL", "configuration", Message("addin.doc_config_conda", {"path": config})))
             elif m and Path(m.group(1)).exists():
-                out.append(Check("OK", "configuration", f"{config} names {m.group(1)}."))
+                out.append(Check("OK", "configuration", Message("addin.doc_config_ok", {"path": config, "python": m.group(1)})))
             else:
-                out.append(Check("FAIL", "configuration", (
-                    f"{config} names no existing interpreter: rerun `xlcredit addin install`.")))
+                out.append(Check("FAIL", "configuration", Message("addin.doc_config_no_python", {"path": config})))
         else:
-            out.append(Check("FAIL", "configuration", (
-                f"{config} is missing, so Excel runs whatever `pythonw` is on PATH: rerun "
-                "`xlcredit addin install`.")))
+            out.append(Check("FAIL", "configuration", Message("addin.doc_config_missing", {"path": config})))
         out.extend(_windows_checks(addin))
     else:
         for topic in ("configuration", "xlwings DLL", "pywin32", "macro security", "registration",
                       "blocked file"):
-            out.append(Check("SKIP", topic, "Windows only (Excel UDFs need Windows)."))
+            out.append(Check("SKIP", topic, Message("addin.doc_windows_only")))
     return out
 
 
-def doctor(out: TextIO | None = None, platform: str | None = None) -> int:
-    """Print the diagnosis and the troubleshooting table on ``out`` (default stdout);
-    return 1 if a check failed, else 0.
+def doctor(out: TextIO | None = None, platform: str | None = None, lang: str = "en") -> int:
+    """Print the diagnosis and the troubleshooting table on ``out`` (default stdout) in
+    ``lang``; return 1 if a check failed, else 0.
 
     Examples
     --------
@@ -367,18 +291,19 @@ def doctor(out: TextIO | None = None, platform: str | None = None) -> int:
     """
     stream = sys.stdout if out is None else out
 
-    def echo(line: str) -> None:
-        print(line, file=stream)
+    def echo(key: str, /, **fields: Any) -> None:
+        print(text(key, lang, **fields), file=stream)
 
     checks = run_checks(platform)
-    echo("xlcredit add-in doctor")
+    echo("addin.doc_title")
     for c in checks:
-        echo(f"[{c.status:>4}] {c.topic}: {c.message}")
-    echo("")
-    echo("If Excel shows one of these messages:")
+        echo("addin.doc_line", status=f"{c.status:>4}", topic=text(f"addin.topic_{slug(c.topic)}", lang),
+             message=render(c.message, lang))
+    print("", file=stream)
+    echo("addin.doc_if_excel_shows")
     for symptom, cause, fix in TROUBLESHOOTING:
-        echo(f"* {symptom}")
-        echo(f"    cause: {cause}")
-        echo(f"    fix:   {fix}")
+        echo("addin.doc_symptom", symptom=symptom)
+        echo("addin.doc_cause", cause=cause)
+        echo("addin.doc_fix", fix=fix)
     return 1 if any(c.status == "FAIL" for c in checks) else 0
 
