@@ -356,7 +356,8 @@ def test_chinese_workbook_gets_chinese_columns_and_sheet(tmp_path: Path) -> None
     path = build_template(tmp_path / "zh.xlsx", lang="zh-CN")
     code, out, _ = run("import", str(DATA / "kingdee_ar.csv"), str(path), "--profile", "kingdee",
                        "--open-items")
-    assert code == 0 and "export date 2026-11-30 (from title" in out
+    # the summary speaks the workbook's language, as the rest of the command's output
+    assert code == 0 and "导出日期 2026-11-30（取自标题" in out and "export date" not in out
     with FileWorkbook.open(path, read_only=True) as wb:
         header = wb.read_table("tblInvoices").header
         assert {"来源", "公司"} <= set(header) and "导入设置" in wb.sheet_names()

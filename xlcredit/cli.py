@@ -265,7 +265,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
                 book.save()
     finally:
         bar.close()
-    lines = result.lines()
+    lines = result.lines(args.ui.resolve())
     print(lines[0], file=out)
     for line in lines[1:]:
         print(f"  {line}", file=out)

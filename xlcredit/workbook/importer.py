@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from xlcredit.engine.errors import InputError
-from xlcredit.messages import Field, Message, text
+from xlcredit.messages import Field, Message, labels, text
+from xlcredit.messages.core import render
 from xlcredit.workbook.currencies import ISO_4217, to_currency_codes
 from xlcredit.workbook.excel_values import Parsed, to_text
 from xlcredit.workbook.export_layout import Items, Layout, classify_rows, find_layout
@@ -108,8 +109,8 @@ class Change:
     before: Any
     after: Any
 
-    def line(self) -> str:
-        return f"{self.invoice_no}  {self.column}: {_show(self.before)} -> {_show(self.after)}"
+    def line(self, lang: str = "en") -> str:
+        return f"{self.invoice_no}  {self.column}: {_show(self.before, lang)} -> {_show(self.after, lang)}"
 
 
 @dataclass
@@ -133,37 +134,46 @@ class ImportResult:
     export_date: dt.date | None = None
     dry_run: bool = False
 
-    def lines(self) -> list[str]:
-        """The summary, one line each."""
+    def lines(self, lang: str = "en") -> list[str]:
+        """The summary, one line each, in ``lang`` (the command line's --lang)."""
+
+        def say(key: str, /, **fields: Any) -> str:
+            return text(f"importer.{key}", lang, **fields)
+
+        def shown(values: list[str]) -> str:
+            return ", ".join(str(render(v, lang)) for v in values)
+
         skipped = sum(self.skipped.values())
-        kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.skipped.items()))
-        out = [f"Read {self.source}" + (": " + "; ".join(self.decisions) if self.decisions else "")]
-        out.append("Mapped: " + (", ".join(self.mapped) or "nothing"))
+        names = labels("importer.skip", sorted(self.skipped), lang)
+        kinds = ", ".join(f"{names[k]} {n}" for k, n in sorted(self.skipped.items()))
+        decisions = "; ".join(str(render(d, lang)) for d in self.decisions)
+        out = [say("s_read_decided", source=self.source, decisions=decisions) if self.decisions
+               else say("s_read", source=self.source)]
+        out.append(say("s_mapped", mapped=shown(self.mapped)) if self.mapped else say("s_mapped_nothing"))
         if self.ignored:
-            out.append("Ignored: " + ", ".join(self.ignored))
-        out += [f"Note: {n}" for n in self.notes]
-        out.append(
-            f"Rows read {self.rows_read}, skipped {skipped}" + (f" ({kinds})" if kinds else "")
-            + f", added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"problems {len(self.problems)}" + (" (see the Problems sheet)" if self.problems and
-                                               not self.dry_run else "")
-        )
+            out.append(say("s_ignored", ignored=shown(self.ignored)))
+        out += [say("s_note", note=render(n, lang)) for n in self.notes]
+        out.append(say("s_counts", read=self.rows_read, skipped=skipped,
+                       kinds=say("s_kinds", kinds=kinds) if kinds else "",
+                       added=self.added, updated=self.updated, unchanged=self.unchanged,
+                       problems=len(self.problems),
+                       see=say("s_see_problems") if self.problems and not self.dry_run else ""))
         if self.buyers_added:
-            shown = ", ".join(self.buyers_added[:20])
-            more = f" and {len(self.buyers_added) - 20} more" if len(self.buyers_added) > 20 else ""
-            out.append(f"Buyers added {len(self.buyers_added)}: {shown}{more}")
+            extra = len(self.buyers_added) - 20
+            out.append(say("s_buyers_added", count=len(self.buyers_added), shown=", ".join(self.buyers_added[:20]),
+                           more=say("s_more", count=extra) if extra > 0 else ""))
         if self.inferred_paid:
-            out.append(f"Marked paid on {self.export_date} (inferred: not in the open-items export) "
-                       f"{len(self.inferred_paid)}: " + ", ".join(self.inferred_paid))
-        out += [f"Changed {c.line()}" for c in self.changes]
+            out.append(say("s_inferred_paid", date=self.export_date, count=len(self.inferred_paid),
+                           shown=", ".join(self.inferred_paid)))
+        out += [say("s_changed", line=c.line(lang)) for c in self.changes]
         if self.dry_run:
-            out.append("Dry run: nothing was written.")
+            out.append(say("s_dry_run"))
         return out
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, lang: str = "en") -> str:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
-        return "(blank)"
+        return text("importer.blank_value", lang)
     if isinstance(value, (dt.date, pd.Timestamp, np.datetime64)):
         return str(pd.Timestamp(value).date())
     if isinstance(value, float):
@@ -244,18 +254,18 @@ def _column(items: Items, layout: Layout, name: str, group_fields: tuple[str, ..
 def _problems(parsed: Parsed, raw: list[Any], lines: np.ndarray, header: str, label: str,
               out: list[Problem]) -> None:
     for i in map(int, np.flatnonzero(pd.notna(parsed.problems))):
-        out.append(Problem(label, int(lines[i]), header, raw[i], str(parsed.problems[i])))
+        out.append(Problem(label, int(lines[i]), header, raw[i], parsed.problems[i]))  # a Message: rendered where shown
 
 
 def _decide(what: str, given: str | None, decide: Callable[[list[Any]], tuple[str | None, str | None]],
             result: ImportResult, values: list[Any]) -> str | None:
     """The file's setting (said in the summary): the given one, else the one its values show."""
     if given is not None:
-        result.decisions.append(f"{what} {given}")
+        result.decisions.append(Message(f"importer.d_{what}", {"value": given}))
         return given
     setting, shown = decide(values)
     if setting is not None:
-        result.decisions.append(f"{what} {setting} (from {shown})")
+        result.decisions.append(Message(f"importer.d_{what}_from", {"value": setting, "shown": shown}))
     return setting
 
 
@@ -307,18 +317,17 @@ def _read_export(source: Source, layout: Layout, items: Items, prof: Profile | N
     if "buyer_id" not in present and "buyer_name" in present:
         frame["buyer_id"] = frame["buyer_name"]
         written.append("buyer_id")
-        result.notes.append(f"buyer_id = {headers['buyer_name']} (the export has no customer ID; "
-                            "the name is used as the ID)")
+        result.notes.append(Message("importer.n_buyer_from_name", {"header": headers["buyer_name"]}))
     if "amount" not in present and "open_amount" in present:
         frame["amount"] = frame["open_amount"]
         written.append("amount")
-        result.notes.append("amount = open amount (the export lists what is still owed only)")
+        result.notes.append(Message("importer.n_amount_is_open"))
     if "open_amount" in present and "paid_amount" not in present:
         with np.errstate(invalid="ignore"):
             frame["paid_amount"] = np.round(frame["amount"].to_numpy(float) -
                                             frame["open_amount"].to_numpy(float), 2)
         written.append("paid_amount")
-        result.notes.append("paid amount = amount - open amount")
+        result.notes.append(Message("importer.n_paid_computed"))
     if "terms" in present:
         terms = parse_terms(raw["terms"])
         due = frame["due_date"].to_numpy(dtype="datetime64[ns]")
@@ -327,12 +336,12 @@ def _read_export(source: Source, layout: Layout, items: Items, prof: Profile | N
         need_terms = need & np.isnan(terms.days)
         for i in map(int, np.flatnonzero(need_terms & pd.notna(terms.problems))):
             problems.append(Problem(label, int(lines[i]), headers["terms"], raw["terms"][i],
-                                    str(terms.problems[i])))
+                                    terms.problems[i]))
         fill = need & ~np.isnan(terms.days)
         if fill.any():
             computed = due_date_array(inv, terms.days, terms.end_of_month)
             frame["due_date"] = np.where(fill, computed, due)
-            result.notes.append(f"due date from the payment terms for {int(fill.sum())} rows")
+            result.notes.append(Message("importer.n_due_from_terms", {"count": int(fill.sum())}))
         if "due_date" not in written:
             written.append("due_date")
     written = [n for n in WRITTEN if n in written]
@@ -364,19 +373,19 @@ def _valid_rows(export: _Export, label: str, result: ImportResult) -> np.ndarray
     return ok
 
 
-def _export_date(source: Source, layout: Layout, order: DateOrder | None) -> tuple[dt.date, str]:
+def _export_date(source: Source, layout: Layout, order: DateOrder | None) -> tuple[dt.date, Message]:
     for row in source.rows[: layout.header_row]:
         for cell in row:
             if isinstance(cell, dt.datetime):
-                return cell.date(), f"title cell {cell:%Y-%m-%d}"
+                return cell.date(), Message("importer.date_title_cell", {"date": f"{cell:%Y-%m-%d}"})
             if not isinstance(cell, str):
                 continue
             for m in TITLE_DATE.finditer(cell):
                 stamp = parse_date_text(m.group(0), order)
                 if stamp is not None:
-                    return stamp.date(), f"title {cell.strip()!r}"
+                    return stamp.date(), Message("importer.date_title", {"title": repr(cell.strip())})
     mtime = dt.datetime.fromtimestamp(source.path.stat().st_mtime).date()
-    return mtime, "the file's modification date (no date in the title rows)"
+    return mtime, Message("importer.date_mtime")
 
 
 # --------------------------------------------------------------------------- the workbook
@@ -479,23 +488,25 @@ def import_ledger(
     result = ImportResult(source=source.label, dry_run=dry_run)
     result.rows_read = len(source.rows)
     if prof is not None:
-        result.decisions.append(f"profile {prof.name}")
+        result.decisions.append(Message("importer.d_profile", {"name": prof.name}))
     if source.encoding:
-        result.decisions.append(f"encoding {source.encoding}")
+        result.decisions.append(Message("importer.d_encoding", {"name": source.encoding}))
     layout = find_layout(source.rows, explicit=opts.mapping, saved=saved_maps, profile=prof)
     if "open_amount" in layout.columns and layout.how.get("paid_amount") == "alias":
         # the open amount decides what is owed; a "Paid" column may leave out credit notes
         i = layout.columns.pop("paid_amount")
-        layout.ignored.insert(0, f"{layout.header[i]!r} (paid amount = amount - open amount; map it "
-                                 "with --map paid_amount=... to use it instead)")
-    result.mapped = [f"{name} <- {layout.header[i]!r}" + (f" ({layout.how[name]})"
-                     if layout.how.get(name) not in ("alias",) else "")
+        layout.ignored.insert(0, Message("importer.ig_paid", {"header": repr(layout.header[i])}))
+    how = {"--map": "--map", "saved": Message("importer.how_saved"), "profile": Message("importer.how_profile")}
+    result.mapped = [Message("importer.mapped_how", {"name": name, "header": repr(layout.header[i]),
+                                                     "how": how.get(layout.how[name], layout.how[name])})
+                     if layout.how.get(name) not in ("alias",)
+                     else Message("importer.mapped", {"name": name, "header": repr(layout.header[i])})
                      for name, i in layout.columns.items()]
     result.ignored = layout.ignored
     result.notes += layout.notes
     items = classify_rows(source.rows, layout, group_fields=prof.group_fields if prof else ())
     result.skipped = items.skipped
-    book.progress(0.2, "Reading the export")
+    book.progress(0.2, Message("importer.p_reading"))
     export = _read_export(source, layout, items, prof, order, decimal, opts, result)
     for name in ("buyer_id", "amount"):
         if name not in export.written:
@@ -503,22 +514,21 @@ def import_ledger(
     if prof is not None and prof.group_fields:
         for g in prof.group_fields:
             if g not in layout.columns and any(it.group for it in items.items):
-                result.notes.append(f"{g} from the group heading rows")
+                result.notes.append(Message("importer.n_group", {"name": g}))
     ok = _valid_rows(export, source.label, result)
     label = prof.name if prof else (saved.get("source") or "import")
     export_date, date_source = _export_date(source, layout, order)
     if opts.open_items:
         result.export_date = export_date
-        result.decisions.append(f"export date {export_date} (from {date_source})")
+        result.decisions.append(Message("importer.d_export_date", {"date": export_date, "source": date_source}))
     elif prof is not None and prof.open_items:
-        result.notes.append("this report lists open items only: add --open-items to mark invoices "
-                            "missing from it as paid")
-    book.progress(0.4, "Matching invoices")
+        result.notes.append(Message("importer.n_open_items"))
+    book.progress(0.4, Message("importer.p_matching"))
     plan = _plan(book, export, ok, label, opts, export_date, result)
     if not dry_run:
-        book.progress(0.7, "Writing")
+        book.progress(0.7, Message("importer.p_writing"))
         _apply(book, plan, result, layout, opts, label, order, decimal, source)
-    book.progress(1.0, "Import done")
+    book.progress(1.0, Message("importer.p_done"))
     return result
 
 
