@@ -32,4 +32,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "annual_rate below the one-year LPR ({lpr}) is not allowed under 保障中小企业款项支付条例",
         "根据《保障中小企业款项支付条例》，annual_rate 不得低于一年期 LPR（{lpr}）",
     ),
+    "late.problem": ("{why}; {then}", "{why}；{then}"),
+    "late.preset_fallback": (
+        "the policy's late_interest.preset is used",
+        "改用信用政策表中的 late_interest.preset",
+    ),
+    "late.no_statutory_check": (
+        "no statutory payment-term check for this buyer",
+        "不检查该客户的法定最长付款期限",
+    ),
 }

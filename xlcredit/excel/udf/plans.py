@@ -22,7 +22,7 @@ from xlcredit.engine.errors import InputError, describe
 from xlcredit.engine.plans import installment, payment_plan, reschedule
 from xlcredit.engine.policy import PLAN_ALIASES_ZH
 from xlcredit.excel.udf.edge import column, guard, rows, say
-from xlcredit.messages import Message
+from xlcredit.messages import Message, text
 from xlcredit.workbook.excel_values import as_column, broadcast, to_dates, to_numbers, to_text
 
 __all__ = ["PAYMENT_PLAN", "PLAN_PAYMENT", "PLAN_RESCHEDULE"]
@@ -30,7 +30,8 @@ __all__ = ["PAYMENT_PLAN", "PLAN_PAYMENT", "PLAN_RESCHEDULE"]
 #: The header row's catalogue keys (English: No | Due date | Payment | Interest | Principal | Balance).
 HEADER_KEYS = ("func.plan_no", "func.plan_due", "func.plan_payment", "func.plan_interest", "func.plan_principal",
                "func.plan_balance")
-HEADER = ["No", "Due date", "Payment", "Interest", "Principal", "Balance"]
+#: The English header row (the row spilled where the add-in's language is English).
+HEADER = [text(key, "en") for key in HEADER_KEYS]
 
 
 def _zh(*names: str) -> str:
@@ -117,8 +118,8 @@ def _text(value: Any, name: str) -> str | None:
     cell = _single(value, name)
     if cell is not None and not isinstance(cell, str):
         raise InputError(Message("func.must_be_text", {"name": name, "value": describe(cell)}))
-    text = to_text([cell], name).values[0]
-    return None if text is None else str(text)
+    typed = to_text([cell], name).values[0]
+    return None if typed is None else str(typed)
 
 
 def _table(plan: pd.DataFrame) -> list[list[Any]]:
