@@ -42,26 +42,22 @@ NOT_YET: dict[str, int] = {
     "xlcredit/excel/addin/wrappers.py": 1,
     "xlcredit/excel/udf/collections.py": 1,
     "xlcredit/excel/udf/limits.py": 2,
-    "xlcredit/excel/udf/plans.py": 2,
     "xlcredit/excel/udf/receivables.py": 1,
     "xlcredit/excel/udf/score.py": 5,
     "xlcredit/engine/aging.py": 1,
     "xlcredit/engine/collections.py": 19,
     "xlcredit/engine/decisions.py": 6,
-    "xlcredit/engine/late_payment.py": 23,
     "xlcredit/engine/letters.py": 6,
     "xlcredit/engine/limits.py": 2,
-    "xlcredit/engine/plans.py": 34,
     "xlcredit/engine/provision.py": 6,
     "xlcredit/engine/scoring.py": 9,
-    "xlcredit/engine/values.py": 2,
-    "xlcredit/macros/payment_plan.py": 1,
 }
 
 #: English words a Chinese text may contain besides ISO codes, function and setting names,
 #: numbers and placeholders: product and program names, and the values a setting takes as
 #: typed on the Policy sheet or given to a command (the choices accepted, the same in both languages).
-ALLOWED_WORDS = {"xlcredit", "Excel", "LibreOffice", "Xero", "Windows", "macOS", "Python", "xlwings", "Office", "pywin32", "Ctrl", "Alt", "DataFrame", "zip", "Open", "OpenDocument",
+ALLOWED_WORDS = {"xlcredit", "Excel", "LibreOffice", "Xero", "Windows", "macOS", "Python", "xlwings", "Office",
+                 "pywin32", "Ctrl", "Alt", "DataFrame", "zip", "Open", "OpenDocument",
                  "point", "comma", "auto", "none", "inf", "en", "zh-CN", "cap", "extend", "ignore",
                  "custom", "eu", "uk", "lpr", "monthly", "weekly", "biweekly", "quarterly", "annuity",
                  "following", "pdf", "xlsx", "all", "overdue"}

@@ -61,6 +61,9 @@ AREAS = (
     "func",
     "ribbon",
     "template",
+    "plans",
+    "late",
+    "values",
     "addin",
 )
 
