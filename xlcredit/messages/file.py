@@ -93,6 +93,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         '{name} is read-only; clear the read-only flag (or save with --output to another file) and retry.',
         '{name} 是只读文件；请取消只读属性（或用 --output 另存为其他文件）后重试。',
     ),
+    'file.disk_full': (
+        'The disk is full; {name} was left as it was. Free some space and retry.',
+        '磁盘已满；{name} 保持原样未改动。请释放一些空间后重试。',
+    ),
+    'file.permission_denied': (
+        'Cannot write {name}: permission denied. Close it in Excel (or any other program), check that the file and folder are not read-only, and retry.',
+        '无法写入 {name}：没有权限。请在 Excel（或其他程序）中关闭该文件，确认文件和文件夹都不是只读的，然后重试。',
+    ),
+    'file.cannot_write_file': (
+        'Cannot write {name}: {value}; the file was left as it was.',
+        '无法写入 {name}：{value}；文件保持原样未改动。',
+    ),
+    'file.printer_refused': (
+        '{sheet}: the printer refused the print settings {settings}; the sheet is complete. Set them in Page Layout once a printer is installed.',
+        '{sheet}：打印机不接受打印设置 {settings}；工作表内容完整。安装打印机后请在 页面布局 中设置。',
+    ),
     'file.generated_table': (
         'Table {name} was generated in this run; rebuild its sheet.',
         '表 {name} 是本次运行生成的；请重建其工作表。',

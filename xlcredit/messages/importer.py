@@ -95,5 +95,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     'importer.p_matching': ('Matching invoices', '正在匹配发票'),
     'importer.p_writing': ('Writing', '正在写入'),
     'importer.p_done': ('Import done', '导入完成'),
+    'importer.from_group_rows': ('({name} from group rows)', '（{name} 取自分组标题行）'),
     'importer.no_column': ('The export has no column for {name}; map it with --map {name}=HEADER (see docs/import.md).', '导出文件中没有 {name} 列；请用 --map {name}=列标题 指定（见 docs/import.md）。'),
 }

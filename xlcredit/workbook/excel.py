@@ -498,10 +498,7 @@ class ExcelWorkbook:
             if paused:
                 _attempt(lambda: setattr(app, "PrintCommunication", True))
         if skipped:
-            self.notes.append(
-                f"{target.name}: the printer refused the print settings {', '.join(skipped)}; "
-                "the sheet is complete. Set them in Page Layout once a printer is installed."
-            )
+            self.notes.append(Message("file.printer_refused", {"sheet": target.name, "settings": ", ".join(skipped)}))
 
     def _validation(self, target: xw.Sheet, validation: DataValidation) -> None:
         validation_xml([validation])  # the same checks as the file adapter

@@ -278,7 +278,7 @@ def _read_export(source: Source, layout: Layout, items: Items, prof: Profile | N
     lines = np.asarray([it.line for it in items.items], dtype=np.int64)
     raw = {name: _column(items, layout, name, groups) for name in [c.name for c in IMPORT.columns]}
     headers = {name: (layout.header[layout.columns[name]] if name in layout.columns else
-                      f"({name} from group rows)") for name in raw}
+                      Message("importer.from_group_rows", {"name": name})) for name in raw}
     label = source.label
     # decided once per file from the values that can be read one way only; an explicit
     # setting is checked against each value instead (a contradiction is listed)

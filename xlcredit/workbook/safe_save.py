@@ -215,15 +215,12 @@ class WorkbookLock:
         self.release()
 
 
-def _os_message(exc: OSError, target: Path) -> str:
+def _os_message(exc: OSError, target: Path) -> Message:
     if exc.errno == errno.ENOSPC:
-        return f"The disk is full; {target.name} was left as it was. Free some space and retry."
+        return Message("file.disk_full", {"name": target.name})
     if isinstance(exc, PermissionError):
-        return (
-            f"Cannot write {target.name}: permission denied. Close it in Excel (or any other "
-            "program), check that the file and folder are not read-only, and retry."
-        )
-    return f"Cannot write {target.name}: {exc.strerror or exc}; the file was left as it was."
+        return Message("file.permission_denied", {"name": target.name})
+    return Message("file.cannot_write_file", {"name": target.name, "value": exc.strerror or exc})
 
 
 def atomic_write(
