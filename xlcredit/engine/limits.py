@@ -26,7 +26,7 @@ import pandas as pd
 from xlcredit.engine.errors import InputError, describe
 from xlcredit.engine.policy import DEFAULT_POLICY, LimitPolicy, Policy
 from xlcredit.engine.values import floats
-from xlcredit.messages import pair
+from xlcredit.messages import Message, pair
 from xlcredit.messages import text as catalogue_text
 
 __all__ = [
@@ -275,9 +275,7 @@ def recommend_limits(
         shape = np.broadcast_shapes(*shapes)
     except ValueError:
         sizes = ", ".join(f"{k} {v.size}" for k, v in args.items() if v.ndim)
-        raise InputError(
-            f"arguments must have one value or the same number of rows; got {sizes}."
-        ) from None
+        raise InputError(Message("limits.shapes", {"sizes": sizes})) from None
     # Views, not copies: a value given once (or left out) stays one value for every row.
     a = {k: np.broadcast_to(v, shape).reshape(-1) for k, v in args.items()}
     n = a["score"].size
@@ -318,10 +316,8 @@ def recommend_limits(
         mapped = text.map({b: i for i, b in enumerate(band_names)}).to_numpy(dtype=float)
         wrong = known & np.isnan(mapped)
         if wrong.any():
-            raise InputError(
-                f"band must be one of {', '.join(band_names)} (or blank); "
-                f"got {describe(text[wrong].iloc[0])}."
-            )
+            raise InputError(Message("limits.bad_band", {
+                "bands": ", ".join(band_names), "value": describe(text[wrong].iloc[0])}))
         bidx = np.where(known, np.nan_to_num(mapped).astype(np.int64), bidx)
     bidx[bad] = worst + 1  # the row of rejected buyers in the tables below (no band)
 
