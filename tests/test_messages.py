@@ -52,7 +52,6 @@ NOT_YET: dict[str, int] = {
     "xlcredit/engine/late_payment.py": 23,
     "xlcredit/engine/letters.py": 6,
     "xlcredit/engine/plans.py": 34,
-    "xlcredit/engine/scoring.py": 9,
     "xlcredit/engine/values.py": 2,
     "xlcredit/macros/payment_plan.py": 1,
     "xlcredit/workbook/charts.py": 1,
