@@ -47,7 +47,6 @@ NOT_YET: dict[str, int] = {
     "xlcredit/excel/udf/plans.py": 2,
     "xlcredit/excel/udf/receivables.py": 1,
     "xlcredit/excel/udf/score.py": 5,
-    "xlcredit/engine/collections.py": 19,
     "xlcredit/engine/decisions.py": 1,  # the retired decision text old workbooks typed (data)
     "xlcredit/engine/late_payment.py": 23,
     "xlcredit/engine/plans.py": 34,
