@@ -42,11 +42,7 @@ NOT_YET: dict[str, int] = {
     "xlcredit/excel/addin/project.py": 4,
     "xlcredit/excel/addin/ribbon.py": 28,
     "xlcredit/excel/addin/wrappers.py": 1,
-    "xlcredit/excel/udf/collections.py": 1,
-    "xlcredit/excel/udf/limits.py": 2,
     "xlcredit/excel/udf/plans.py": 2,
-    "xlcredit/excel/udf/receivables.py": 1,
-    "xlcredit/excel/udf/score.py": 5,
     "xlcredit/engine/decisions.py": 1,  # the retired decision text old workbooks typed (data)
     "xlcredit/engine/late_payment.py": 23,
     "xlcredit/engine/plans.py": 34,
