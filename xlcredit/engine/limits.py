@@ -28,6 +28,7 @@ from xlcredit.engine.policy import DEFAULT_POLICY, LimitPolicy, Policy
 from xlcredit.engine.values import floats
 from xlcredit.messages import Message, pair
 from xlcredit.messages import text as catalogue_text
+from xlcredit.messages.rows import rows_text
 
 __all__ = [
     "DECISIONS",
@@ -285,22 +286,26 @@ def recommend_limits(
     bad_rows: list[npt.NDArray[np.intp]] = []  # the rejected rows and their messages
     messages: list[str] = []
 
+    lang = "zh-CN" if zh else "en"
+
     def flag(mask: npt.NDArray[np.bool_], field: str, rule: str) -> None:
         if not mask.any():  # the usual case: nothing to reject
             return
         todo = np.flatnonzero(mask & ~bad)  # the first problem of a row is the one reported
         if todo.size:
             bad_rows.append(todo)
-            messages.extend(f"{field} must be {rule}; got {describe(float(v))}" for v in a[field][todo])
+            got = np.char.mod("%g", a[field][todo]).astype(object)  # as describe() shows a number
+            messages.extend(rows_text("limits.bad_input", lang, field=field,
+                                      rule=catalogue_text(f"limits.rule.{rule}", lang), value=got))
             bad[todo] = True
 
     with np.errstate(invalid="ignore"):
         for field, values in a.items():
-            flag(np.isinf(values), field, "a finite number")
-        flag((a["score"] < 1) | (a["score"] > 100), "score", "from 1 to 100 (blank if unknown)")
+            flag(np.isinf(values), field, "finite")
+        flag((a["score"] < 1) | (a["score"] > 100), "score", "score")
         for field in ("revenue", "annual_sales", "requested", "insured_limit"):
-            flag(a[field] < 0, field, ">= 0")
-        flag(a["payment_terms_days"] < 0, "payment_terms_days", ">= 0")
+            flag(a[field] < 0, field, "non_negative")
+        flag(a["payment_terms_days"] < 0, "payment_terms_days", "non_negative")
 
     # ------------------------------------------------------------- band (as an index)
     band_names = policy.score.band_names  # best first, not rated last

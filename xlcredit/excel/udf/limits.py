@@ -178,7 +178,7 @@ def CREDIT_LIMIT_DETAIL(
          requested, insured_limit, current_exposure),
         language,
     )
-    no_exposure = text("func.no_exposure", language_of(language))
+    no_exposure = text("func.no_exposure", language_of(language) or DEFAULT_POLICY.language)  # as _compute
     out: list[list[Cell]] = []
     table = frame[["limit", "band", "decision_text", "approval_level", "terms_days",
                    "headroom", "reason"]].to_numpy(dtype=object)
