@@ -28,11 +28,13 @@ import pytest
 from xlcredit.engine.collections import build_worklist
 from xlcredit.engine.errors import PolicyError
 from xlcredit.engine.late_payment import (
+    buyer_type_codes,
     limitation_dates,
     preset_interest,
     statutory_terms_days,
 )
 from xlcredit.engine.policy import Policy, half_year_rates
+from xlcredit.messages import Message
 from xlcredit.workbook.policy_sheet import policy_from_tables, policy_tables
 
 
@@ -250,8 +252,12 @@ def test_unknown_buyer_type_or_rule_goes_on_the_problems_list():
         run = _open(book, _dt.date(2026, 11, 28))
         _worklist(run)
     rules = [p.rule for p in run.problems]
-    assert any("buyer_type must be 机关/事业单位, 大型企业 or 中小企业; got 'bank'" in r for r in rules)
-    assert any("late_interest_preset must be one of" in r and "'mars'" in r for r in rules)
+    # the rule names the column by its header on the sheet, in the workbook's language
+    assert any("Buyer type must be 机关/事业单位, 大型企业 or 中小企业; got 'bank'" in r for r in rules)
+    assert any("Late-interest rule must be one of" in r and "'mars'" in r for r in rules)
+    zh = [p.rule.render("zh-CN") for p in run.problems if isinstance(p.rule, Message)]
+    assert "Buyer type 必须是 机关/事业单位、大型企业 或 中小企业，实际为 'bank'；不检查该客户的法定最长付款期限" in zh
+    assert any("必须是 custom, eu, uk, cn_sme, lpr 之一，实际为 'mars'；改用信用政策表中的" in r for r in zh)
 
 
 def test_collections_sheet_shows_the_statutory_terms_check():
@@ -271,3 +277,17 @@ def test_collections_sheet_shows_the_statutory_terms_check():
     # 机关/事业单位: 30 days (保障中小企业款项支付条例), our seller-size default is SME
     assert {r[h.index("Statutory max terms (days)")] for r in t.rows} == {30}
     assert "Terms over statutory" in h
+
+
+def test_reasons_are_catalogue_messages_in_both_languages():
+    # why a late-interest figure is blank reads in the workbook's language (issue 15 item 1)
+    _, why = preset_interest([100.0, np.nan, 100.0], "2025-09-30", "2025-11-14", ["cn_sme", "cn_sme", "lpr"],
+                             annual_rate=[np.nan, np.nan, 0.01], with_reasons=True)
+    assert why[0] is None
+    assert (why[1], why[1].render("zh-CN")) == ("amount missing", "amount 缺失")
+    lpr = f"{Policy().late_interest.lpr:.2%}"
+    assert why[2] == f"annual_rate below the one-year LPR ({lpr}) is not allowed under 保障中小企业款项支付条例"
+    assert why[2].render("zh-CN") == f"根据《保障中小企业款项支付条例》，annual_rate 不得低于一年期 LPR（{lpr}）"
+    codes, why = buyer_type_codes(["bank", "机关", "bank", None])
+    assert codes.tolist() == [0, 1, 0, 0] and why[1] is None and why[3] is None
+    assert why[0].render("zh-CN") == why[2].render("zh-CN") == "buyer_type 必须是 机关/事业单位、大型企业 或 中小企业，实际为 'bank'"

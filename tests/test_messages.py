@@ -42,12 +42,7 @@ NOT_YET: dict[str, int] = {
     "xlcredit/excel/addin/project.py": 4,
     "xlcredit/excel/addin/ribbon.py": 28,
     "xlcredit/excel/addin/wrappers.py": 1,
-    "xlcredit/excel/udf/plans.py": 2,
     "xlcredit/engine/decisions.py": 1,  # the retired decision text old workbooks typed (data)
-    "xlcredit/engine/late_payment.py": 23,
-    "xlcredit/engine/plans.py": 34,
-    "xlcredit/engine/values.py": 2,
-    "xlcredit/macros/payment_plan.py": 1,
     "xlcredit/workbook/charts.py": 1,
     "xlcredit/workbook/excel.py": 8,
     "xlcredit/workbook/export_layout.py": 6,

@@ -428,3 +428,25 @@ def test_installment_errors_match_payment_plan(kwargs: dict[str, Any]) -> None:
     with pytest.raises(InputError) as vector_error:
         installment(args["amount"], args["installments"], args["annual_rate"], down_payment=args["down_payment"])
     assert str(vector_error.value) == str(plan_error.value)
+
+
+def test_plan_errors_render_in_the_language_of_where_they_are_shown() -> None:
+    # the engine raises catalogue messages: English as before, Chinese where the workbook is Chinese
+    with pytest.raises(InputError) as rate:
+        payment_plan(10000, 10, 8, "2026-01-31")
+    assert str(rate.value) == "annual_rate must be a number from 0 to 1 (give 8% or 0.08); got 8."
+    assert rate.value.render("zh-CN") == "annual_rate 必须是 0 至 1 之间的数（请输入 8% 或 0.08），实际为 8。"
+    with pytest.raises(InputError) as row:
+        installment([100.0, -5.0], 10, 0.08)
+    assert str(row.value) == "amount must be > 0; got -5 (row 2)."
+    assert row.value.render("zh-CN") == "amount 必须大于 0，实际为 -5（第 2 行）。"
+    with pytest.raises(InputError) as blank:
+        payment_plan(10000, None, 0.08, "2026-01-31")
+    assert blank.value.render("zh-CN") == "installments 必须是 1 至 600 之间的整数，实际为 空白。"
+    with pytest.raises(InputError) as typed:  # the engine's refusal of text (engine.values)
+        payment_plan("1,000", 10, 0.08, "2026-01-31")
+    assert str(typed.value).startswith("amount must be a number (blank for unknown); got '1,000' (text).")
+    assert typed.value.render("zh-CN").startswith("amount 必须是数字（未知时留空），实际为 '1,000'（文本）。")
+    with pytest.raises(InputError) as lengths:
+        installment([1.0, 2.0], [1.0, 2.0, 3.0], 0.08)
+    assert "got lengths 2, 3, 1, 1" in str(lengths.value)

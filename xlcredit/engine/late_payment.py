@@ -31,9 +31,17 @@ import numpy.typing as npt
 import pandas as pd
 
 from xlcredit.engine.errors import InputError, describe
-from xlcredit.engine.policy import DEFAULT_POLICY, PRESETS, Policy, half_year_rates
+from xlcredit.engine.policy import (
+    BUYER_TYPE_ALIASES,
+    BUYER_TYPES,
+    DEFAULT_POLICY,
+    PRESET_ALIASES_ZH,
+    PRESETS,
+    Policy,
+    half_year_rates,
+)
 from xlcredit.engine.values import day_numbers, flags, floats
-from xlcredit.messages import labels
+from xlcredit.messages import Message, labels
 
 __all__ = [
     "BUYER_TYPES",
@@ -54,20 +62,11 @@ PRESET_LABELS_ZH: Final[dict[str, str]] = labels("collections.preset", (
     "cn_sme",
     "lpr",
 ), "zh-CN")
-#: Chinese names users may type for a preset.
-_PRESET_ALIASES: Final[dict[str, str]] = {
-    "自定义": "custom", "欧盟": "eu", "英国": "uk", "中小企业": "cn_sme",
-    "中小企业款项支付条例": "cn_sme", "保障中小企业款项支付条例": "cn_sme", "lpr加成": "lpr",
-}
-
-#: Buyer types of the SME payment regulation: code 0 unknown, 1 机关/事业单位, 2 大型企业,
-#: 3 中小企业.
-BUYER_TYPES: Final[tuple[str, ...]] = ("", "机关/事业单位", "大型企业", "中小企业")
-_BUYER_ALIASES: Final[dict[str, int]] = {
-    "机关/事业单位": 1, "机关": 1, "事业单位": 1, "机关事业单位": 1, "public": 1, "public body": 1,
-    "大型企业": 2, "大企业": 2, "large": 2, "large enterprise": 2,
-    "中小企业": 3, "中型企业": 3, "小型企业": 3, "微型企业": 3, "sme": 3,
-}
+#: Chinese names users may type for a preset (the words are policy data).
+_PRESET_ALIASES: Final[dict[str, str]] = PRESET_ALIASES_ZH
+#: Buyer types of the SME payment regulation (:data:`~xlcredit.engine.policy.BUYER_TYPES`:
+#: code 0 unknown, 1 机关/事业单位, 2 大型企业, 3 中小企业) and what people type for them.
+_BUYER_ALIASES: Final[dict[str, int]] = BUYER_TYPE_ALIASES
 
 _CN_DAILY_RATE: Final = 0.0005  # 每日万分之五
 _UK_BANDS: Final = (1_000.0, 10_000.0)  # GBP 40 below 1,000; 70 below 10,000; 100 from 10,000
@@ -125,13 +124,14 @@ def preset_codes(presets: Any, name: str = "late_interest_preset") -> tuple[npt.
     uniques, inverse = np.unique(np.array(["" if pd.isna(v) else str(v).strip() for v in values], dtype=object),
                                  return_inverse=True)
     table = np.full(len(uniques), -1, dtype=np.int64)
-    bad: dict[int, str] = {}
+    bad: dict[int, Message] = {}
     for k, text in enumerate(uniques):  # per distinct name, not per row
         key = _PRESET_ALIASES.get(text.lower(), _PRESET_ALIASES.get(text, text.lower()))
         if key in PRESETS:
             table[k] = PRESETS.index(key)
         elif text:
-            bad[k] = f"{name} must be one of {', '.join(PRESETS)}; got {describe(text)}"
+            bad[k] = Message("late.preset_choice", {"name": name, "choices": ", ".join(PRESETS),
+                                                    "value": describe(text)})
     codes = table[inverse.reshape(values.shape)]
     for k, why in bad.items():
         reasons[inverse.reshape(values.shape) == k] = why
@@ -152,9 +152,10 @@ def buyer_type_codes(values: Any, name: str = "buyer_type") -> tuple[npt.NDArray
     uniques, inverse = np.unique(texts, return_inverse=True)
     table = np.array([_BUYER_ALIASES.get(u, _BUYER_ALIASES.get(u.lower(), 0)) for u in uniques], dtype=np.int64)
     codes = table[inverse]
-    reasons = np.full(arr.shape, None, dtype=object)
-    unknown = (codes == 0) & (texts != "")
-    reasons[unknown] = [f"{name} must be 机关/事业单位, 大型企业 or 中小企业; got {describe(t)}" for t in texts[unknown]]
+    # one reason per distinct unknown value, spread to its rows by the inverse index
+    why = np.array([Message("late.buyer_type_choice", {"name": name, "value": describe(u)}) if u and not t else None
+                    for u, t in zip(uniques, table, strict=True)], dtype=object)
+    reasons = np.asarray(why[inverse], dtype=object).reshape(arr.shape)
     return codes, reasons
 
 
@@ -290,15 +291,13 @@ def preset_interest(
         amounts, due, paid, codes, preset_why, agreed, fee_in = np.broadcast_arrays(
             np.atleast_1d(amounts), due, paid, codes, preset_why, agreed, fee_in)
     except ValueError:
-        raise InputError("amount, due_date, paid_or_as_of, preset, annual_rate and fixed_fee must have "
-                         "the same length (or be single values).") from None
+        raise InputError(Message("late.same_length")) from None
     codes = np.where(codes < 0, 0, codes)  # blank: custom
     reasons = np.array(preset_why, dtype=object, copy=True)
     for values, name in ((amounts, "amount"), (due, "due_date"), (paid, "paid_or_as_of")):
-        reasons[np.isnan(values) & pd.isna(reasons)] = f"{name} missing"
-    reasons[(np.nan_to_num(amounts) < 0) & pd.isna(reasons)] = "amount must be >= 0"
-    reasons[(agreed < 0) & pd.isna(reasons)] = "annual_rate must be >= 0"
-    reasons[(fee_in < 0) & pd.isna(reasons)] = "fixed_fee must be >= 0"
+        reasons[np.isnan(values) & pd.isna(reasons)] = Message("late.missing", {"name": name})
+    for values, name in ((np.nan_to_num(amounts), "amount"), (agreed, "annual_rate"), (fee_in, "fixed_fee")):
+        reasons[(values < 0) & pd.isna(reasons)] = Message("late.negative", {"name": name})
     days = np.nan_to_num(paid - due)
     late = days > 0
     first, last = due + 1, paid
@@ -326,14 +325,11 @@ def preset_interest(
     fee = np.where(np.isnan(fee_in), fee, fee_in)
 
     missing_eu = eu & late & (eu_gap > 0) & ~has_agreed
-    reasons[missing_eu & pd.isna(reasons)] = (
-        "no ECB reference rate for a half-year of the delay; add it to late_interest.ecb_rates")
+    reasons[missing_eu & pd.isna(reasons)] = Message("late.no_ecb_rate")
     missing_uk = uk & late & np.isnan(uk_rate) & ~has_agreed
-    reasons[missing_uk & pd.isna(reasons)] = (
-        "no Bank of England base rate for the half-year the debt became late; add it to late_interest.boe_rates")
+    reasons[missing_uk & pd.isna(reasons)] = Message("late.no_boe_rate")
     below = (cn | lpr) & has_agreed & (agreed < li.lpr)
-    reasons[below & pd.isna(reasons)] = (
-        f"annual_rate below the one-year LPR ({li.lpr:.2%}) is not allowed under 保障中小企业款项支付条例")
+    reasons[below & pd.isna(reasons)] = Message("late.below_lpr", {"lpr": f"{li.lpr:.2%}"})
     owed = late & (np.nan_to_num(amounts) > 0)
     result = np.where(owed, interest + fee, 0.0)
     bad = pd.notna(reasons)

@@ -30,8 +30,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from xlcredit.engine.errors import InputError, describe
-from xlcredit.engine.policy import DEFAULT_POLICY, Policy
+from xlcredit.engine.policy import DEFAULT_POLICY, PLAN_ALIASES_ZH, Policy
 from xlcredit.engine.values import floats
+from xlcredit.messages import Message
 
 __all__ = [
     "COLUMNS",
@@ -69,13 +70,7 @@ _ALIASES: dict[str, str] = {
     "keep_installment": "keep_payment", "extend_term": "keep_payment",
     "raise_payment": "keep_term", "raise_installment": "keep_term",
     # Simplified Chinese: the terms Chinese lenders use
-    "每月": "monthly", "月": "monthly", "按月": "monthly",
-    "每周": "weekly", "周": "weekly", "按周": "weekly",
-    "双周": "biweekly", "每两周": "biweekly",
-    "每季": "quarterly", "每季度": "quarterly", "季度": "quarterly", "按季": "quarterly",
-    "等额本息": "annuity", "等额本金": "equal_principal",
-    "保持月供": "keep_payment", "延长期限": "keep_payment",
-    "保持期限": "keep_term", "提高月供": "keep_term",
+    **PLAN_ALIASES_ZH,
 }
 
 
@@ -95,15 +90,14 @@ def _choice(name: str, value: object, allowed: tuple[str, ...], default: str) ->
         key = _ALIASES.get(key, key)
         if key in allowed:
             return key
-    raise InputError(
-        f"{name} must be one of " + ", ".join(repr(a) for a in allowed) + f"; got {describe(value)}."
-    )
+    raise InputError(Message("plans.choice", {"name": name, "choices": ", ".join(repr(a) for a in allowed),
+                                              "value": describe(value)}))
 
 
 def _shown(value: object) -> str:
     """A value for a message; blanks (None, NaN, NaT) read as "blank"."""
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
-        return "blank"
+        return Message("plans.blank")
     return describe(value)
 
 
@@ -111,32 +105,37 @@ def _number(name: str, value: object) -> float:
     if isinstance(value, (str, bool, np.bool_)):
         floats([value], name)  # text or TRUE/FALSE: the engine's named refusal
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise InputError(f"{name} must be a number; got {_shown(value)}.")
+        raise InputError(Message("plans.not_number", {"name": name, "value": _shown(value)}))
     number = float(value)
     if not math.isfinite(number):
-        raise InputError(f"{name} must be a number; got {_shown(number)}.")
+        raise InputError(Message("plans.not_number", {"name": name, "value": _shown(number)}))
     return number
 
 
 def _count(name: str, value: object, lo: int, hi: int) -> int:
-    rule = f"{name} must be an integer from {lo} to {hi}"
+    def refuse(shown: str) -> InputError:
+        return InputError(Message("plans.integer_range", {"name": name, "lo": lo, "hi": hi, "value": shown,
+                                                          "where": ""}))
+
     try:
         number = _number(name, value)
     except InputError:
-        raise InputError(f"{rule}; got {_shown(value)}.") from None
+        raise refuse(_shown(value)) from None
     if not number.is_integer() or not lo <= number <= hi:
-        raise InputError(f"{rule}; got {number:g}.")
+        raise refuse(f"{number:g}")
     return int(number)
 
 
 def _rate(name: str, value: object) -> float:
-    rule = f"{name} must be a number from 0 to 1 (give 8% or 0.08)"
+    def refuse(shown: str) -> InputError:
+        return InputError(Message("plans.rate_range", {"name": name, "value": shown, "where": ""}))
+
     try:
         number = _number(name, value)
     except InputError:
-        raise InputError(f"{rule}; got {_shown(value)}.") from None
+        raise refuse(_shown(value)) from None
     if not 0.0 <= number <= 1.0:
-        raise InputError(f"{rule}; got {number:g}.")
+        raise refuse(f"{number:g}")
     return number
 
 
@@ -150,7 +149,7 @@ def _day(name: str, value: object) -> np.datetime64:
             stamp = None
         if stamp is not None and not pd.isna(stamp):
             return np.datetime64(stamp.date(), "D")
-    raise InputError(f"{name} must be a date such as 2026-11-30; got {_shown(value)}.")
+    raise InputError(Message("plans.not_date", {"name": name, "value": _shown(value)}))
 
 
 def _terms(
@@ -159,19 +158,17 @@ def _terms(
     """Financed amount in cents, number of instalments and annual rate, all checked."""
     value = _number("amount", amount)
     if value <= 0:
-        raise InputError(f"amount must be > 0; got {value:g}.")
+        raise InputError(Message("plans.amount_positive", {"value": f"{value:g}", "where": ""}))
     if value >= 1e13:  # cents must stay exact in float64 arithmetic
-        raise InputError(f"amount must be below 1e13 (10 trillion); got {value:g}.")
+        raise InputError(Message("plans.amount_too_large", {"value": f"{value:g}", "where": ""}))
     down = 0.0 if down_payment is None else _number("down_payment", down_payment)
     if not 0 <= down < value:
-        raise InputError(f"down_payment must be >= 0 and < amount ({value:g}); got {down:g}.")
+        raise InputError(Message("plans.down_range", {"amount": f"{value:g}", "value": f"{down:g}", "where": ""}))
     n = _count("installments", installments, 1, MAX_INSTALLMENTS)
     rate = _rate("annual_rate", annual_rate)
     financed = int(_cents(np.float64(value))) - int(_cents(np.float64(down)))
     if financed <= 0:
-        raise InputError(
-            f"down_payment must leave at least 0.01 to pay by instalments; got {down:g} of {value:g}."
-        )
+        raise InputError(Message("plans.down_leaves", {"value": f"{down:g}", "amount": f"{value:g}", "where": ""}))
     return financed, n, rate
 
 
@@ -366,33 +363,34 @@ def installment(
     freq = _choice("frequency", frequency, tuple(FREQUENCIES), policy.plans.frequency)
     how = _choice("method", method, METHODS, policy.plans.method)
     scalar = all(np.ndim(v) == 0 for v in (amount, installments, annual_rate, down_payment))
+    columns = [np.atleast_1d(floats(v, k)) for v, k in (
+        (amount, "amount"), (installments, "installments"), (annual_rate, "annual_rate"),
+        (down_payment, "down_payment"))]
     try:
-        p, n, rate, down = np.broadcast_arrays(*(np.atleast_1d(floats(v, k)) for v, k in (
-            (amount, "amount"), (installments, "installments"), (annual_rate, "annual_rate"),
-            (down_payment, "down_payment"))))
-    except ValueError as exc:
-        raise InputError(f"amount, installments, annual_rate and down_payment must be numbers of one length; {exc}") from None
+        p, n, rate, down = np.broadcast_arrays(*columns)
+    except ValueError:
+        lengths = ", ".join(str(c.size) for c in columns)
+        raise InputError(Message("plans.same_length", {"lengths": lengths})) from None
     known = ~(np.isnan(p) | np.isnan(n) | np.isnan(rate) | np.isnan(down))
     with np.errstate(invalid="ignore", over="ignore"):
         financed = np.floor(np.abs(p) * 100.0 * (1.0 + 1e-13) + 0.5) - np.floor(
             np.abs(down) * 100.0 * (1.0 + 1e-13) + 0.5
         )
         checks = (  # whole columns at once; the first broken row is named
-            (p <= 0, "amount must be > 0; got {p:g}"),
-            (p >= 1e13, "amount must be below 1e13 (10 trillion); got {p:g}"),
-            ((down < 0) | (down >= p), "down_payment must be >= 0 and < amount ({p:g}); got {down:g}"),
-            (financed < 1, "down_payment must leave at least 0.01 to pay by instalments; got {down:g} of {p:g}"),
-            ((n < 1) | (n > MAX_INSTALLMENTS) | (n != np.floor(n)),
-             "installments must be an integer from 1 to " + f"{MAX_INSTALLMENTS}" + "; got {n:g}"),
-            ((rate < 0) | (rate > 1), "annual_rate must be a number from 0 to 1 (give 8% or 0.08); got {rate:g}"),
+            (p <= 0, "plans.amount_positive", lambda i: {"value": f"{p[i]:g}"}),
+            (p >= 1e13, "plans.amount_too_large", lambda i: {"value": f"{p[i]:g}"}),
+            ((down < 0) | (down >= p), "plans.down_range", lambda i: {"amount": f"{p[i]:g}", "value": f"{down[i]:g}"}),
+            (financed < 1, "plans.down_leaves", lambda i: {"value": f"{down[i]:g}", "amount": f"{p[i]:g}"}),
+            ((n < 1) | (n > MAX_INSTALLMENTS) | (n != np.floor(n)), "plans.integer_range",
+             lambda i: {"name": "installments", "lo": 1, "hi": MAX_INSTALLMENTS, "value": f"{n[i]:g}"}),
+            ((rate < 0) | (rate > 1), "plans.rate_range", lambda i: {"name": "annual_rate", "value": f"{rate[i]:g}"}),
         )
-    for bad, message in checks:  # six rules, not one pass per row
+    for bad, key, fields in checks:  # six rules, not one pass per row
         bad = bad & known
         if bad.any():
             i = int(np.argmax(bad))
-            where = f" (row {i + 1})" if p.size > 1 else ""
-            text = message.format(p=p[i], down=down[i], n=n[i], rate=rate[i])
-            raise InputError(f"{text}{where}.")
+            where = Message("plans.row", {"row": i + 1}) if p.size > 1 else ""
+            raise InputError(Message(key, {**fields(i), "where": where}))
     out = np.full(p.shape, np.nan)
     pk, nk, rk = (_cents(p[known]) - _cents(down[known])), n[known], rate[known] / FREQUENCIES[freq]
     if how == "annuity":
@@ -595,10 +593,7 @@ def reschedule(
     remaining_c = int(balance[done - 1]) if done > 0 else principal_c
     new_c = arrears_c + late_c + remaining_c
     if new_c <= 0:
-        raise InputError(
-            f"nothing to reschedule: after {paid} paid instalments of {n} the plan has no "
-            f"balance left and nothing is overdue."
-        )
+        raise InputError(Message("plans.nothing_left", {"paid": paid, "n": n}))
 
     # The new plan continues the original sequence of due dates from the first one on or
     # after as_of (beyond the original end if need be).
@@ -615,20 +610,18 @@ def reschedule(
     elif how == "equal_principal":
         share = int(_equal_principal_lines(principal_c, r, n)[2][0])
         n_new = _fold(new_c / share)
-        _check_length(n_new, f"keeping the principal of {share / 100:.2f} per instalment")
+        _check_length(n_new, Message("plans.keeping_principal", {"amount": f"{share / 100:.2f}"}))
         lines = _equal_principal_lines(new_c, r, n_new)
         old_installment = int(payment[0])
     else:
         old_installment = int(payment[0])
         pay = old_installment / 100.0
         if pay <= r * new_c / 100.0:
-            raise InputError(
-                f"mode 'keep_payment' needs an instalment above the interest of one period "
-                f"({r * new_c / 100.0:.2f}); the instalment is {pay:.2f}. Use mode 'keep_term'."
-            )
+            raise InputError(Message("plans.keep_payment_too_low", {"interest": f"{r * new_c / 100.0:.2f}",
+                                                                    "payment": f"{pay:.2f}"}))
         term = new_c / 100.0 / pay if r == 0 else -math.log1p(-r * new_c / 100.0 / pay) / math.log1p(r)
         n_new = _fold(term)
-        _check_length(n_new, f"keeping the instalment of {pay:.2f}")
+        _check_length(n_new, Message("plans.keeping_installment", {"amount": f"{pay:.2f}"}))
         lines = _annuity_lines(new_c, r, n_new, pay, term)
         # With instalments of a few cents, rounded interest can end the plan early: drop
         # the empty lines after the balance reaches 0.
@@ -664,9 +657,6 @@ def _fold(term: float) -> int:
     return max(whole + (1 if term - whole > 0.01 else 0), 1)
 
 
-def _check_length(n_new: int, what: str) -> None:
+def _check_length(n_new: int, what: Message) -> None:
     if n_new > MAX_INSTALLMENTS:
-        raise InputError(
-            f"installments must be at most {MAX_INSTALLMENTS}; {what} needs {n_new}. "
-            f"Use mode 'keep_term' or agree a higher instalment."
-        )
+        raise InputError(Message("plans.too_long", {"most": MAX_INSTALLMENTS, "what": what, "n": n_new}))

@@ -141,6 +141,31 @@ def _ascending(setting: str, values: list[float], strict: bool = True) -> None:
 #: Late-interest preset names, in code order (code 0 = custom); the rules are in
 #: :mod:`xlcredit.engine.late_payment`.
 PRESETS: tuple[str, ...] = ("custom", "eu", "uk", "cn_sme", "lpr")
+#: Chinese names people type for a preset (read, never shown: the labels are in the catalogue).
+PRESET_ALIASES_ZH: dict[str, str] = {
+    "自定义": "custom", "欧盟": "eu", "英国": "uk", "中小企业": "cn_sme",
+    "中小企业款项支付条例": "cn_sme", "保障中小企业款项支付条例": "cn_sme", "lpr加成": "lpr",
+}
+#: Buyer types of the SME payment regulation as typed in the buyer_type column: code 0
+#: unknown, 1 机关/事业单位, 2 大型企业, 3 中小企业.
+BUYER_TYPES: tuple[str, ...] = ("", "机关/事业单位", "大型企业", "中小企业")
+#: What people type for a buyer type, in either language.
+BUYER_TYPE_ALIASES: dict[str, int] = {
+    "机关/事业单位": 1, "机关": 1, "事业单位": 1, "机关事业单位": 1, "public": 1, "public body": 1,
+    "大型企业": 2, "大企业": 2, "large": 2, "large enterprise": 2,
+    "中小企业": 3, "中型企业": 3, "小型企业": 3, "微型企业": 3, "sme": 3,
+}
+#: The Chinese words Chinese lenders use for a payment plan's frequency, method and
+#: rescheduling mode (read, never shown).
+PLAN_ALIASES_ZH: dict[str, str] = {
+    "每月": "monthly", "月": "monthly", "按月": "monthly",
+    "每周": "weekly", "周": "weekly", "按周": "weekly",
+    "双周": "biweekly", "每两周": "biweekly",
+    "每季": "quarterly", "每季度": "quarterly", "季度": "quarterly", "按季": "quarterly",
+    "等额本息": "annuity", "等额本金": "equal_principal",
+    "保持月供": "keep_payment", "延长期限": "keep_payment",
+    "保持期限": "keep_term", "提高月供": "keep_term",
+}
 _HALF = re.compile(r"^\s*(\d{4})\s*[Hh]\s*([12])\s*[:=]?\s*(-?[\d.]+)\s*(%?)\s*$")
 
 

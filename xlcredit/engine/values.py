@@ -37,6 +37,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from xlcredit.engine.errors import InputError, describe
+from xlcredit.messages import Message
 
 __all__ = [
     "FIRST_DAY",
@@ -59,19 +60,18 @@ _UNITS_PER_DAY = {"D": 1, "h": 24, "m": 1440, "s": 86_400, "ms": 86_400_000,
 
 def _kind(value: Any) -> str:
     if isinstance(value, str):
-        return "text"
+        return Message("values.kind_text")
     if isinstance(value, (bool, np.bool_)):
         return "TRUE/FALSE"
     return type(value).__name__
 
 
 def _refuse(name: str, rule: str, value: Any, reader: str) -> InputError:
+    """The refusal of a malformed value; ``rule`` is the ``values.rule_<rule>`` text."""
     if isinstance(value, np.generic):
         value = value.item()
-    return InputError(
-        f"{name} must be {rule}; got {describe(value)} ({_kind(value)}). "
-        f"Read cell values with xlcredit.workbook.excel_values.{reader} first."
-    )
+    return InputError(Message("values.refuse", {"name": name, "rule": Message(f"values.rule_{rule}"),
+                                                "value": describe(value), "kind": _kind(value), "reader": reader}))
 
 
 def _is_number(value: Any) -> bool:
@@ -105,7 +105,7 @@ def floats(value: Any, name: str) -> npt.NDArray[np.float64]:
         numbers = pd.to_numeric(pd.Series(flat, dtype=object), errors="coerce")
         return numbers.to_numpy(dtype=np.float64, na_value=np.nan).reshape(arr.shape)
     bad = next(v for v in flat if not (_is_number(v) or v is pd.NA or v is pd.NaT))
-    raise _refuse(name, "a number (blank for unknown)", bad, "to_numbers")
+    raise _refuse(name, "number", bad, "to_numbers")
 
 
 def flags(value: Any, name: str) -> npt.NDArray[np.bool_]:
@@ -131,7 +131,7 @@ def flags(value: Any, name: str) -> npt.NDArray[np.bool_]:
         elif _is_number(u) and float(u) in (0.0, 1.0):
             truth.append(float(u) == 1.0)
         else:
-            raise _refuse(name, "TRUE/FALSE or 1/0 (blank for no)", u, "to_flags")
+            raise _refuse(name, "flag", u, "to_flags")
     table = np.array([*truth, False], dtype=bool)  # code -1 (blank) picks the trailing False
     return table[codes].reshape(arr.shape)
 
@@ -166,7 +166,7 @@ def day_numbers(values: Any, name: str = "date") -> npt.NDArray[np.float64]:
         out = days.astype(np.int64).astype(float)
         out[np.isnat(days)] = np.nan
         return out
-    rule = "a date (datetime64, a date, or ISO text such as 2026-11-28)"
+    rule = "date"
     if arr.dtype.kind in "fiu":
         if np.isnan(arr.astype(float)).all():  # a column of blanks
             return arr.astype(float)
@@ -210,10 +210,8 @@ def same_rows(first: npt.NDArray[Any], first_name: str, second: npt.NDArray[Any]
     xlcredit.engine.errors.InputError: amounts has 2 rows but due_dates has 3; give both the same number of rows.
     """
     if first.shape != second.shape:
-        raise InputError(
-            f"{first_name} has {first.size} rows but {second_name} has {second.size}; give both "
-            f"the same number of rows."
-        )
+        raise InputError(Message("values.same_rows", {"first": first_name, "n_first": first.size,
+                                                      "second": second_name, "n_second": second.size}))
 
 
 def in_calendar(days: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:

@@ -15,6 +15,7 @@ from xlcredit.macros.run import (
     _example_book,  # noqa: F401  (the docstring examples use it)
     _open,
 )
+from xlcredit.messages import Message
 from xlcredit.workbook.port import CellSpec, SheetSpec, TableSpec, Workbook
 from xlcredit.workbook.schema import BUYERS
 
@@ -49,7 +50,7 @@ def build_payment_plan(
     b = run.buyers.frame
     matches = np.flatnonzero((b["buyer_id"] == str(buyer_id)).to_numpy())
     if not matches.size:
-        raise SchemaError(f"Buyer {buyer_id!r} is not in {BUYERS.name}; select a row of the buyer table.")
+        raise SchemaError(Message("statement.not_a_buyer", {"buyer": repr(buyer_id), "table": BUYERS.name}))
     pos = int(matches[0])
     result = _assess(run)
     owed = float(result["overdue"].to_numpy(dtype=float)[pos]) or float(result["exposure"].to_numpy(dtype=float)[pos])

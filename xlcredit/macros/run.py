@@ -453,17 +453,17 @@ def _late_payment_problems(run: _Run, risk: pd.DataFrame) -> None:
     Problems sheet (the policy's rule, or no statutory check, is used for that buyer)."""
     from xlcredit.engine.late_payment import buyer_type_codes, preset_codes
 
-    checks = (("late_interest_preset", preset_codes, "the policy's late_interest.preset is used"),
-              ("buyer_type", buyer_type_codes, "no statutory payment-term check for this buyer"))
+    checks = (("late_interest_preset", preset_codes, Message("late.preset_fallback")),
+              ("buyer_type", buyer_type_codes, Message("late.no_statutory_check")))
     for key, reader, consequence in checks:
         if key not in risk.columns:
             continue
         values = risk[key].to_numpy(dtype=object)
-        _, reasons = reader(values, key)
+        field = run.buyers.field(key)  # the reason names the column by the sheet's header
+        _, reasons = reader(values, field)
         for pos in np.flatnonzero(pd.notna(reasons)):  # only the rows in error
-            run.problems.append(Problem(run.buyers.sheet, int(run.buyers.excel_rows[pos]),
-                                        run.buyers.header(key, "en"), values[pos],
-                                        f"{reasons[pos]}; {consequence}"))
+            run.problems.append(Problem(run.buyers.sheet, int(run.buyers.excel_rows[pos]), field, values[pos],
+                                        Message("late.problem", {"why": reasons[pos], "then": consequence})))
 
 
 def _collections_summary(run: _Run) -> pd.DataFrame:

@@ -61,6 +61,9 @@ AREAS = (
     "func",
     "ribbon",
     "template",
+    "plans",
+    "late",
+    "values",
 )
 
 _ZH_SPELLINGS = {"zh", "zh-cn", "zh_cn", "zh-hans", "cn", "chinese", "中文", "简体中文"}

@@ -25,7 +25,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     'statement.aging': ('Aging', '账龄'),
     'statement.pay_to': ('Please pay to: {bank}, account {account}{swift}, quoting the invoice numbers.', '请付款至：{bank}，账号 {account}{swift}，并注明发票号。'),
     'statement.contact': ('Questions about this statement: {who}.', '如对本对账单有疑问，请联系：{who}。'),
-    'statement.disputed_note': ('Items marked Disputed are under review and not requested for payment until resolved.', '标为“有争议”的发票正在核实中，解决前暂不要求付款。'),
+    'statement.disputed_note': ('Items marked Disputed are under review and not requested for payment until resolved.', '备注为“争议”的发票正在核实中，解决前暂不要求付款。'),
     'statement.check': ('If your records differ, please let us know within 14 days.', '如贵方记录与本对账单不符，请于 14 日内告知我方。'),
     'statement.nothing': ('No open invoices on {date}.', '截至 {date} 无未收发票。'),
     'statement.footer': ('Statement produced by xlcredit on {date}', 'xlcredit 生成，对账日期 {date}'),

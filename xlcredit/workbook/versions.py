@@ -46,7 +46,7 @@ CHANGES: dict[int, str] = {
        "setting template_version. Chinese headers per the glossary (former headers still read); "
        "Buyers: Tax ID, Insolvent, Legal action and Expected recovery columns; Write-offs sheet "
        "(tblWriteOffs); Decisions sheet (tblDecisions); team policy settings team.*; Chinese template texts "
-       "from the catalogue (Quick check values, dunning channels, footers 第 &P 页，共 &N 页).",
+       "from the catalogue (Quick check values, dunning channels, page footers 'Page &P of &N').",
 }
 
 #: The custom document property holding the version.

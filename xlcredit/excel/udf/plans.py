@@ -20,8 +20,9 @@ import xlwings as xw
 
 from xlcredit.engine.errors import InputError, describe
 from xlcredit.engine.plans import installment, payment_plan, reschedule
+from xlcredit.engine.policy import PLAN_ALIASES_ZH
 from xlcredit.excel.udf.edge import column, guard, rows, say
-from xlcredit.messages import Message
+from xlcredit.messages import Message, text
 from xlcredit.workbook.excel_values import as_column, broadcast, to_dates, to_numbers, to_text
 
 __all__ = ["PAYMENT_PLAN", "PLAN_PAYMENT", "PLAN_RESCHEDULE"]
@@ -29,14 +30,32 @@ __all__ = ["PAYMENT_PLAN", "PLAN_PAYMENT", "PLAN_RESCHEDULE"]
 #: The header row's catalogue keys (English: No | Due date | Payment | Interest | Principal | Balance).
 HEADER_KEYS = ("func.plan_no", "func.plan_due", "func.plan_payment", "func.plan_interest", "func.plan_principal",
                "func.plan_balance")
-HEADER = ["No", "Due date", "Payment", "Interest", "Principal", "Balance"]
+#: The English header row (the row spilled where the add-in's language is English).
+HEADER = [text(key, "en") for key in HEADER_KEYS]
+
+
+def _zh(*names: str) -> str:
+    """The Chinese word first listed for each choice in the accepted words (policy data), so
+    the help names what the engine really reads.
+
+    >>> _zh("annuity", "equal_principal")
+    '等额本息, 等额本金'
+    """
+    first: dict[str, str] = {}
+    for word, name in PLAN_ALIASES_ZH.items():
+        first.setdefault(name, word)
+    return ", ".join(first[n] for n in names)
+
 
 _DOC_AMOUNT = "What the buyer owes and will pay by instalments (> 0), e.g. the overdue balance."
 _DOC_INSTALLMENTS = "Number of instalments: a whole number from 1 to 600."
 _DOC_RATE = "Annual interest rate of the plan from 0 to 1: give 8% or 0.08 (not 8). 0 = no interest."
 _DOC_FIRST_DUE = "Due date of the first instalment (a date cell, a date serial or text such as 2026-11-30). Later dates keep its day of month; weekends move to Monday."
-_DOC_FREQUENCY = 'Optional. "monthly" (default), "weekly", "biweekly" or "quarterly" (also 每月, 每周, 双周, 每季). The annual rate is divided by 12, 52, 26 or 4.'
-_DOC_METHOD = 'Optional. "annuity" (default, level instalments, 等额本息) or "equal_principal" (same principal each time plus interest, 等额本金).'
+_DOC_FREQUENCY = ('Optional. "monthly" (default), "weekly", "biweekly" or "quarterly" (also '
+                  f'{_zh("monthly", "weekly", "biweekly", "quarterly")}). The annual rate is divided by 12, 52, 26 or 4.')
+_ANNUITY, _EQUAL = _zh("annuity"), _zh("equal_principal")
+_DOC_METHOD = (f'Optional. "annuity" (default, level instalments, {_ANNUITY}) or "equal_principal" (same '
+               f'principal each time plus interest, {_EQUAL}).')
 _DOC_DOWN = "Optional. Down payment paid when the plan is agreed (>= 0 and < amount, default 0); the instalments repay amount - down payment."
 _DOC_PAID = "Instalments of the original plan paid so far, in order (0 to installments). Unpaid ones due before as_of are arrears."
 _DOC_AS_OF = "Date of the new agreement. Late interest on the arrears runs to this date; the new plan starts at the next original due date."
@@ -99,8 +118,8 @@ def _text(value: Any, name: str) -> str | None:
     cell = _single(value, name)
     if cell is not None and not isinstance(cell, str):
         raise InputError(Message("func.must_be_text", {"name": name, "value": describe(cell)}))
-    text = to_text([cell], name).values[0]
-    return None if text is None else str(text)
+    typed = to_text([cell], name).values[0]
+    return None if typed is None else str(typed)
 
 
 def _table(plan: pd.DataFrame) -> list[list[Any]]:
