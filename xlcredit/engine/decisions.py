@@ -532,7 +532,7 @@ def decide_buyers(
     # the notes are in the workbook's language: they are shown on its Problems sheet
     lang = "zh-CN" if zh else "en"
     note[unknown_code] = rows_text(
-        "decision.note.unknown", lang, choices=", ".join(d[1 if zh else 0] for d in DECISIONS.values()),
+        "decision.note.unknown", lang, choices=text("decision.note.separator", lang).join(d[1 if zh else 0] for d in DECISIONS.values()),
         value=ov_text[unknown_code].astype(str).to_numpy(dtype=object))
     no_expiry = typed & ~unknown_code & np.isnat(expiry)
     note[no_expiry] = text("decision.note.no_expiry", lang)

@@ -44,5 +44,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     'decision.note.no_expiry': ('override needs an expiry date; not applied', '人工审批结论须填写“人工审批有效期至”；未执行'),
     'decision.note.no_who': ('override needs the name of who decided it; not applied', '人工审批结论须填写“人工审批人”；未执行'),
     'decision.note.expired': ('override expired on {date}', '人工审批结论已于 {date} 到期'),
+    'decision.note.separator': (', ', '、'),
     'decision.note.negative_limit': ('override limit must be >= 0; not applied', '人工核定信用额度必须 ≥ 0；未执行'),
 }
