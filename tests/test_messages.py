@@ -40,17 +40,7 @@ NOT_YET: dict[str, int] = {
     "xlcredit/excel/addin/project.py": 4,
     "xlcredit/excel/addin/ribbon.py": 28,
     "xlcredit/excel/addin/wrappers.py": 1,
-    "xlcredit/excel/udf/collections.py": 1,
-    "xlcredit/excel/udf/limits.py": 2,
-    "xlcredit/excel/udf/receivables.py": 1,
-    "xlcredit/excel/udf/score.py": 5,
-    "xlcredit/engine/aging.py": 1,
-    "xlcredit/engine/collections.py": 19,
-    "xlcredit/engine/decisions.py": 6,
-    "xlcredit/engine/letters.py": 6,
-    "xlcredit/engine/limits.py": 2,
-    "xlcredit/engine/provision.py": 6,
-    "xlcredit/engine/scoring.py": 9,
+    "xlcredit/engine/decisions.py": 1,  # the retired decision text old workbooks typed (data)
 }
 
 #: English words a Chinese text may contain besides ISO codes, function and setting names,

@@ -347,10 +347,8 @@ def aging_totals(
     missing = np.isnan(days) & ~np.isnan(amount) & (amount != 0)
     if missing.any():
         row = int(np.flatnonzero(missing)[0]) + 1
-        raise InputError(
-            f"due_dates: row {row} has an amount ({amount[row - 1]:g}) but no due date; "
-            f"{int(missing.sum())} such row(s). Add the due dates."
-        )
+        raise InputError(Message("aging.no_due_date", {
+            "row": row, "amount": f"{amount[row - 1]:g}", "count": int(missing.sum())}))
     keep = ~np.isnan(days) & ~np.isnan(amount)
     bucket = bucket_numbers(as_of_day(as_of) - days[keep], bucket_edges)
     sums = np.bincount(bucket, weights=amount[keep], minlength=len(labels))

@@ -45,6 +45,7 @@ import pandas as pd
 
 from xlcredit.engine.errors import InputError, PolicyError, SchemaError, describe
 from xlcredit.engine.late_payment import (
+    BUYER_TYPES,
     PRESET_LABELS_ZH,
     PRESETS,
     buyer_type_codes,
@@ -54,9 +55,9 @@ from xlcredit.engine.late_payment import (
     statutory_terms_days,
 )
 from xlcredit.engine.ledger import LedgerArrays, dunning_steps, ledger_arrays, position
-from xlcredit.engine.policy import DEFAULT_POLICY, Policy
+from xlcredit.engine.policy import DEFAULT_POLICY, HOME_COUNTRY_NAMES, Policy
 from xlcredit.engine.values import day_numbers, floats
-from xlcredit.messages import labels
+from xlcredit.messages import Message, labels, text
 
 __all__ = [
     "BUYER_SUMMARY_COLUMNS",
@@ -131,7 +132,7 @@ WORKLIST_COLUMNS: Final[dict[str, str]] = {
     "late_interest_rule": "preset the interest follows (custom, eu, uk, cn_sme, lpr; cn_sme n/a: not applicable)",
     "statutory_terms_days": "longest term the SME payment regulation allows this buyer (NaN: not applicable)",
     "terms_over_statutory": "TRUE when invoice date to due date exceeds statutory_terms_days",
-    "time_barred_on": "last day to sue before the limitation period ends (民法典 188, 594)",
+    "time_barred_on": "last day to sue before the limitation period ends (Civil Code of the PRC, art. 188 and 594)",
     "limitation_alert": "time-barred soon / time-barred (blank: nothing near); a flag, not a dunning step",
     "insurance_notify_by": "last day to notify the insurer of the overdue (NaT: no cover)",
     "insurance_extension_end": "end of the maximum extension period",
@@ -263,7 +264,7 @@ def step_actions(policy: Policy = DEFAULT_POLICY, language: str = "en") -> npt.N
     (['No action yet', 'Phone call'], '最后催款函')
     """
     zh = language == "zh-CN"
-    return np.array(["暂不催收" if zh else "No action yet",
+    return np.array([text("collections.action.none", language),
                      *((s.action_zh if zh else s.action_en) for s in policy.dunning)], dtype=object)
 
 
@@ -271,10 +272,11 @@ def _labels(policy: Policy) -> dict[str, npt.NDArray[np.object_]]:
     """Step label tables indexed by action code: 0 none, 1..n the ladder, n+1 promise,
     n+2 dispute."""
     steps = policy.dunning
+    held = ("promise", "dispute")
     return {
         "step": np.array(["none", *(s.step for s in steps), "promise_to_pay", "dispute_hold"], dtype=object),
-        "action_en": np.append(step_actions(policy, "en"), ["Wait for promised payment", "Resolve dispute"]),
-        "action_zh": np.append(step_actions(policy, "zh-CN"), ["等待承诺付款", "处理争议"]),
+        "action_en": np.append(step_actions(policy, "en"), [text(f"collections.action.{k}", "en") for k in held]),
+        "action_zh": np.append(step_actions(policy, "zh-CN"), [text(f"collections.action.{k}", "zh-CN") for k in held]),
         "channel": np.array(["", *(s.channel for s in steps), "internal", "internal"], dtype=object),
     }
 
@@ -317,12 +319,9 @@ def _risk_component(
         return np.full(n, _UNKNOWN_RISK), no_band, np.full(n, np.nan)
     table = buyer_risk if "buyer_id" in buyer_risk.columns else buyer_risk.reset_index()
     if "buyer_id" not in table.columns:
-        raise SchemaError(
-            "buyer_risk needs a buyer_id column (or index); got columns "
-            + ", ".join(map(str, buyer_risk.columns)) + "."
-        )
+        raise SchemaError(Message("collections.risk_no_id", {"columns": ", ".join(map(str, buyer_risk.columns))}))
     if not {"pd", "score", "band"} & set(table.columns):
-        raise SchemaError("buyer_risk needs at least one of the columns pd, score, band.")
+        raise SchemaError(Message("collections.risk_columns"))
     m = len(table)
     sp = policy.score
     score = np.full(m, np.nan)
@@ -354,7 +353,7 @@ def _risk_component(
         index, wanted = index.astype(str), wanted.astype(str)
     if not index.is_unique:
         dup = index[index.duplicated()][0]
-        raise InputError(f"buyer_risk must list each buyer_id once; {describe(dup)} appears twice.")
+        raise InputError(Message("collections.risk_twice", {"value": describe(dup)}))
     pos = index.get_indexer(wanted)
     # position m (one past the table) holds the values of a buyer not in buyer_risk
     risk = np.append(risk, _UNKNOWN_RISK)
@@ -362,12 +361,6 @@ def _risk_component(
     buyer_pd = np.append(buyer_pd, np.nan)
     pos = np.where(pos < 0, m, pos)
     return risk[pos], (band, pos), buyer_pd[pos]
-
-
-#: Country texts that name China (compared stripped and upper-cased) besides its ISO code.
-_HOME_NAMES: Final[dict[str, tuple[str, ...]]] = {
-    "CN": ("CN", "CHN", "CHINA", "PRC", "中国", "中华人民共和国", "中国大陆"),
-}
 
 
 def _buyer_terms(
@@ -401,7 +394,7 @@ def _buyer_terms(
         btype = np.where(found, codes[pos], 0)
     if "country" in table.columns:
         text = table["country"].astype(object).where(table["country"].notna(), "").astype(str).str.strip().str.upper()
-        home = _HOME_NAMES.get(lp.home_country, (lp.home_country,))
+        home = HOME_COUNTRY_NAMES.get(lp.home_country, (lp.home_country,))
         abroad = ((text != "") & ~text.isin(home)).to_numpy()
         international = found & abroad[pos]
     if "international" in table.columns:
@@ -410,9 +403,6 @@ def _buyer_terms(
         value = flag.fillna(False).astype(bool).to_numpy()
         international = np.where(found & given[pos], value[pos], international)
     return preset, btype, international
-
-
-BUYER_TYPES_TEXT: Final[tuple[str, ...]] = ("", "机关/事业单位", "大型企业", "中小企业")
 
 
 def _interest_base(
@@ -429,10 +419,7 @@ def _interest_base(
     def rate_of(code: str, needed: bool) -> float:
         rate = policy.fx_rate(code)
         if rate is None and needed:
-            raise PolicyError(
-                f"late_interest needs an FX rate for {code} (its fixed compensation) in fx_rates "
-                f"(base currency {policy.base_currency}). Add an FX rate for {code}."
-            )
+            raise PolicyError(Message("collections.fee_fx", {"ccy": code, "base": policy.base_currency}))
         return rate or 0.0
 
     fee_rate = rate_of(lp.fee_currency, bool(custom.any()) and lp.fixed_fee > 0)
@@ -465,7 +452,7 @@ def _restart_days(restarts: pd.DataFrame, ledger: LedgerArrays, rows: npt.NDArra
     ``invoice_no`` and ``date`` (NaN: none)."""
     missing = [c for c in ("invoice_no", "date") if c not in restarts.columns]
     if missing:
-        raise SchemaError(f"restarts needs the columns invoice_no and date; {missing[0]} is missing.")
+        raise SchemaError(Message("collections.restarts_columns", {"name": missing[0]}))
     days = pd.Series(day_numbers(restarts["date"], "restarts.date"), index=restarts["invoice_no"].astype(str))
     latest = days.groupby(level=0).max()
     keys = pd.Index(np.asarray(ledger.invoice_no[rows]).astype(str))
@@ -605,7 +592,7 @@ def late_interest(
     fee = floats(li.fixed_fee if fixed_fee is None else fixed_fee, "fixed_fee")
     basis = float(li.day_basis if day_basis is None else day_basis)
     if basis not in (360.0, 365.0):
-        raise InputError(f"day_basis must be 360 or 365; got {describe(basis)}.")
+        raise InputError(Message("collections.day_basis", {"value": describe(basis)}))
     scalar = all(np.ndim(v) == 0 for v in (amount, due_date, paid_or_as_of, rate, fee))
     due = np.atleast_1d(day_numbers(due_date, "due_date"))
     paid = np.atleast_1d(day_numbers(paid_or_as_of, "paid_or_as_of"))
@@ -614,17 +601,14 @@ def late_interest(
             np.atleast_1d(amounts), due, paid, np.atleast_1d(rate), np.atleast_1d(fee)
         )
     except ValueError:
-        raise InputError(
-            "amount, due_date, paid_or_as_of, annual_rate and fixed_fee must have the same "
-            "length (or be single values)."
-        ) from None
+        raise InputError(Message("collections.lengths")) from None
     reasons = np.full(amounts.shape, None, dtype=object)
     for values, name in ((amounts, "amount"), (due, "due_date"), (paid, "paid_or_as_of"),
                          (rate, "annual_rate"), (fee, "fixed_fee")):  # first reason wins
-        for mask, why in ((np.isnan(values), f"{name} missing"),
-                          (np.isinf(values), f"{name} must be a finite number"),
-                          (np.nan_to_num(values, posinf=0.0) < 0, f"{name} must be >= 0")):
-            if name in ("due_date", "paid_or_as_of") and why.endswith(">= 0"):
+        for mask, why in ((np.isnan(values), Message("collections.reason_missing", {"name": name})),
+                          (np.isinf(values), Message("collections.reason_finite", {"name": name})),
+                          (np.nan_to_num(values, posinf=0.0) < 0, Message("collections.reason_negative", {"name": name}))):
+            if name in ("due_date", "paid_or_as_of") and why.key == "collections.reason_negative":
                 continue  # day numbers before 1970 are negative
             reasons[mask & pd.isna(reasons)] = why
     bad = pd.notna(reasons)
@@ -752,14 +736,11 @@ def build_worklist(
     """
     if not isinstance(invoices, LedgerArrays):
         if not isinstance(invoices, pd.DataFrame):
-            raise InputError(f"invoices must be a DataFrame; got {type(invoices).__name__}.")
+            raise InputError(Message("collections.not_frame", {"kind": type(invoices).__name__}))
         missing = [c for c in ("invoice_no", "buyer_id", "amount", "due_date") if c not in invoices.columns]
         if missing:
-            raise SchemaError(
-                f"The invoice table has no {missing[0]} column; add it (required: invoice_no, "
-                f"buyer_id, amount, due_date). Found: "
-                + (", ".join(map(str, invoices.columns)) or "no columns") + "."
-            )
+            found = ", ".join(map(str, invoices.columns)) or Message("collections.no_columns")
+            raise SchemaError(Message("collections.no_column", {"name": missing[0], "found": found}))
     ledger = ledger_arrays(invoices, policy)
     pos = position(ledger, as_of, policy)
     today = pos.day
@@ -818,7 +799,7 @@ def build_worklist(
 
     # ---- late interest (base currency)
     preset, buyer_type, international = _buyer_terms(buyer_of.to_numpy(), buyer_risk, policy)
-    statutory = statutory_terms_days(np.array(BUYER_TYPES_TEXT, dtype=object)[buyer_type],
+    statutory = statutory_terms_days(np.array(BUYER_TYPES, dtype=object)[buyer_type],
                                      seller_is_sme=lp.seller_is_sme)
     terms = due - ledger.invoice_day[rows]
     over_terms = ~np.isnan(statutory) & (np.nan_to_num(terms, nan=-1.0) > np.nan_to_num(statutory))

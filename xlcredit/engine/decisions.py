@@ -30,7 +30,8 @@ import pandas as pd
 from xlcredit.engine.errors import InputError, describe
 from xlcredit.engine.ledger import Position
 from xlcredit.engine.policy import DEFAULT_POLICY, Policy
-from xlcredit.messages import pair
+from xlcredit.messages import Message, pair, text
+from xlcredit.messages.rows import fill_rows, rows_text
 
 __all__ = [
     "ACTIONS",
@@ -120,11 +121,11 @@ def _floats(value: Any, name: str, n: int) -> FloatArray:
     try:
         x = np.asarray(value, dtype=float).reshape(-1)
     except (TypeError, ValueError):
-        raise InputError(f"{name} must be numbers (blank for unknown); got {describe(value)}.") from None
+        raise InputError(Message("decision.not_numbers", {"name": name, "value": describe(value)})) from None
     if x.size == 1:
         return np.full(n, x[0])
     if x.size != n:
-        raise InputError(f"{name} has {x.size} rows but band has {n}; give one value per buyer.")
+        raise InputError(Message("decision.rows", {"name": name, "count": x.size, "rows": n}))
     return x
 
 
@@ -135,7 +136,7 @@ def _objects(value: Any, n: int) -> npt.NDArray[np.object_]:
     if x.size == 1:
         return np.full(n, x[0], dtype=object)
     if x.size != n:
-        raise InputError(f"a text column has {x.size} rows but band has {n}; give one value per buyer.")
+        raise InputError(Message("decision.text_rows", {"count": x.size, "rows": n}))
     return x
 
 
@@ -146,7 +147,7 @@ def _days(value: Any, n: int, name: str) -> npt.NDArray[np.datetime64]:
     try:
         x = pd.to_datetime(pd.Series(_objects(value, n)), errors="raise").to_numpy(dtype="datetime64[D]")
     except (ValueError, TypeError):
-        raise InputError(f"{name} must be dates (blank for none); got {describe(value)}.") from None
+        raise InputError(Message("decision.not_dates", {"name": name, "value": describe(value)})) from None
     return np.asarray(x, dtype="datetime64[D]")
 
 
@@ -478,7 +479,7 @@ def decide_buyers(
     bidx[pd.isna(pd.Series(b, dtype=object)).to_numpy()] = len(names) - 1
     if bidx.isna().any():
         bad_band = b[bidx.isna().to_numpy()][0]
-        raise InputError(f"band must be one of {', '.join(names)}; got {describe(bad_band)}.")
+        raise InputError(Message("decision.bad_band", {"bands": ", ".join(names), "value": describe(bad_band)}))
     bi = bidx.to_numpy(dtype=np.intp)
     not_rated = bi == len(names) - 1
     lim = np.fmax(np.nan_to_num(_floats(limit, "limit", n)), 0.0)
@@ -528,16 +529,20 @@ def decide_buyers(
     ov_lim = _floats(override_limit, "override_limit", n)
     note = np.full(n, None, dtype=object)
     unknown_code = typed & pd.isna(ov_code)
-    note[unknown_code] = "override decision must be one of " + ", ".join(d[0] for d in DECISIONS.values()) \
-        + "; got " + ov_text[unknown_code].astype(str).to_numpy(dtype=object)
+    # the notes are in the workbook's language: they are shown on its Problems sheet
+    lang = "zh-CN" if zh else "en"
+    note[unknown_code] = rows_text(
+        "decision.note.unknown", lang, choices=text("decision.note.separator", lang).join(d[1 if zh else 0] for d in DECISIONS.values()),
+        value=ov_text[unknown_code].astype(str).to_numpy(dtype=object))
     no_expiry = typed & ~unknown_code & np.isnat(expiry)
-    note[no_expiry] = "override needs an expiry date; not applied"
+    note[no_expiry] = text("decision.note.no_expiry", lang)
     no_who = typed & ~unknown_code & ~no_expiry & ~has_who
-    note[no_who] = "override needs the name of who decided it; not applied"
+    note[no_who] = text("decision.note.no_who", lang)
     expired = typed & ~unknown_code & ~no_expiry & ~no_who & (expiry < day)
-    note[expired] = "override expired on " + pd.Series(expiry[expired]).dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    note[expired] = rows_text("decision.note.expired", lang,
+                              date=pd.Series(expiry[expired]).dt.strftime("%Y-%m-%d").to_numpy(dtype=object))
     bad_limit = typed & (ov_lim < 0)
-    note[bad_limit & pd.isna(note)] = "override limit must be >= 0; not applied"
+    note[bad_limit & pd.isna(note)] = text("decision.note.negative_limit", lang)
     active = typed & pd.notna(ov_code) & ~np.isnat(expiry) & has_who & (expiry >= day) & ~(ov_lim < 0)
 
     # ---------------------------------------------------------------- precedence
@@ -624,8 +629,8 @@ def decide_buyers(
     if active.any():
         until = pd.Series(expiry[active]).dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
         by = who[active].astype(str).str.strip().to_numpy(dtype=object)
-        act_en[active] = [ACTIONS["override"][0].format(who=w, until=u) for w, u in zip(by, until, strict=True)]
-        act_zh[active] = [ACTIONS["override"][1].format(who=w, until=u) for w, u in zip(by, until, strict=True)]
+        act_en[active] = fill_rows(ACTIONS["override"][0], len(by), who=by, until=until)
+        act_zh[active] = fill_rows(ACTIONS["override"][1], len(by), who=by, until=until)
     # ---------------------------------------------------------------- amount to clear
     # What a held or suspended buyer must pay to be out of the overdue rule and within the
     # limit the engine recommends apart from the hold: the larger of the two amounts.

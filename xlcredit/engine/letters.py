@@ -38,6 +38,8 @@ import numpy as np
 import pandas as pd
 
 from xlcredit.engine.policy import LETTER_FIELDS, Policy
+from xlcredit.messages import text
+from xlcredit.messages.rows import rows_text
 
 __all__ = ["LETTER_COLUMNS", "dunning_letters", "fill_letter", "money_text"]
 
@@ -52,18 +54,6 @@ LETTER_COLUMNS: dict[str, str] = {
     "left_out": "overdue invoices left out (disputed, promised)",
     "amount": "the amount asked for, per currency, as text",
     "missing_text": "TRUE when the policy has no text for the step and language (no letter)",
-}
-
-_WORDS: dict[str, dict[str, str]] = {
-    "en": {"hello": "Sir or Madam", "item": "{no}  due {due}  {ccy} {amount}  {days} days overdue",
-           "interest": "Late interest and fixed compensation to date: {x}",
-           "left": "Not included: {n} invoice(s) under dispute or with a promised payment date not yet reached "
-                   "({nos}).",
-           "next": "Next step if unpaid: {step} from {date}.", "tel": "tel."},
-    "zh-CN": {"hello": "", "item": "{no}  到期日 {due}  {ccy} {amount}  逾期 {days} 天",
-              "interest": "截至目前的逾期利息及固定补偿金：{x}",
-              "left": "未列入：{n} 张有争议或承诺付款日未到的发票（{nos}）。",
-              "next": "如仍未付款，我司将于 {date} 起采取下一步措施：{step}。", "tel": "电话"},
 }
 
 
@@ -117,12 +107,13 @@ def dunning_letters(lines: pd.DataFrame, summary: pd.DataFrame, worklist: pd.Dat
     date : date-like
         The letter date.
     """
-    words = _WORDS["zh-CN" if language == "zh-CN" else "en"]
     day = pd.Timestamp(date).date().isoformat()
     company = policy.company
-    our_contact = ("，" if language == "zh-CN" else ", ").join(x for x in (company.contact_name, company.contact_email,
-                                         f"{words['tel']} {company.contact_phone}" if company.contact_phone else "")
-                            if x)
+    phone = text("letters.word.tel", language, phone=company.contact_phone) if company.contact_phone else ""
+    our_contact = text("letters.word.separator", language).join(
+        x for x in (company.contact_name, company.contact_email, phone) if x)
+    # a Chinese letter with no contact person is addressed to the buyer by name
+    hello = "" if language == "zh-CN" else text("letters.word.hello", language)
     info = buyers.drop_duplicates("buyer_id").set_index("buyer_id")
     steps = summary["highest_step_no"].to_numpy(dtype=float)
     chosen = np.nan_to_num(steps) >= 1
@@ -134,9 +125,12 @@ def dunning_letters(lines: pd.DataFrame, summary: pd.DataFrame, worklist: pd.Dat
         asked = mine[mine["in_dunning"].astype(bool)]
         held = mine["disputed"].astype(bool) | mine["promised"].astype(bool)  # not credit notes
         left = mine[mine["days_overdue"].notna() & held & ~mine["in_dunning"].astype(bool)]
-        item_lines = [words["item"].format(no=r.invoice_no, due=_date(r.due_date), ccy=r.currency,
-                                           amount=f"{r.open_amount:,.2f}", days=f"{r.days_overdue:.0f}")
-                      for r in asked.itertuples(index=False)]
+        item_lines = rows_text(
+            "letters.word.item", language, n=len(asked), no=asked["invoice_no"].to_numpy(dtype=object),
+            due=pd.to_datetime(asked["due_date"]).dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object),
+            ccy=asked["currency"].to_numpy(dtype=object),
+            amount=asked["open_amount"].map("{:,.2f}".format).to_numpy(dtype=object),
+            days=asked["days_overdue"].round().map("{:.0f}".format).to_numpy(dtype=object))
         amount = money_text(asked.groupby("currency")["open_amount"].sum())
         interest = asked.groupby("currency")["late_interest"].sum()
         wl = worklist[(worklist["buyer_id"] == buyer) & (worklist["step_no"] == step_no)]
@@ -144,19 +138,19 @@ def dunning_letters(lines: pd.DataFrame, summary: pd.DataFrame, worklist: pd.Dat
         next_text = ""
         if step_no < len(policy.dunning) and not pd.isna(next_date):
             after = policy.dunning[step_no]
-            next_text = words["next"].format(step=after.action_zh if language == "zh-CN" else after.action_en,
-                                             date=_date(next_date))
+            next_text = text("letters.word.next", language,
+                             step=after.action_zh if language == "zh-CN" else after.action_en, date=_date(next_date))
         contact = info["contact"].get(buyer) if "contact" in info.columns else None
         name = info["name"].get(buyer) if "name" in info.columns else None
         fields = {
             "buyer": _text(name) or str(buyer),
-            "contact": _text(contact) or words["hello"] or _text(name) or str(buyer),
+            "contact": _text(contact) or hello or _text(name) or str(buyer),
             "overdue_total": amount,
             "oldest_due_date": _date(asked["due_date"].min()) if len(asked) else "",
             "invoice_list": "\n".join(item_lines),
-            "left_out": words["left"].format(n=len(left), nos=", ".join(left["invoice_no"].astype(str)))
+            "left_out": text("letters.word.left", language, n=len(left), nos=", ".join(left["invoice_no"].astype(str)))
             if len(left) else "",
-            "interest": words["interest"].format(x=money_text(interest)) if policy.late_interest.enabled
+            "interest": text("letters.word.interest", language, x=money_text(interest)) if policy.late_interest.enabled
             and money_text(interest) else "",
             "next_step": next_text,
             "our_contact": our_contact,
@@ -164,12 +158,12 @@ def dunning_letters(lines: pd.DataFrame, summary: pd.DataFrame, worklist: pd.Dat
             "statement_date": day,
         }
         assert set(fields) == set(LETTER_FIELDS)
-        text = policy.letter(rung.step, language)
+        letter = policy.letter(rung.step, language)
         rows.append({
             "buyer_id": buyer, "step_no": step_no, "step": rung.step,
-            "subject": fill_letter(text.subject, fields) if text else "",
-            "body": fill_letter(text.body, fields) if text else "",
-            "items": len(asked), "left_out": len(left), "amount": amount, "missing_text": text is None,
+            "subject": fill_letter(letter.subject, fields) if letter else "",
+            "body": fill_letter(letter.body, fields) if letter else "",
+            "items": len(asked), "left_out": len(left), "amount": amount, "missing_text": letter is None,
         })
     return pd.DataFrame(rows, columns=list(LETTER_COLUMNS))
 

@@ -26,8 +26,9 @@ import pandas as pd
 from xlcredit.engine.errors import InputError, describe
 from xlcredit.engine.policy import DEFAULT_POLICY, LimitPolicy, Policy
 from xlcredit.engine.values import floats
-from xlcredit.messages import pair
+from xlcredit.messages import Message, pair
 from xlcredit.messages import text as catalogue_text
+from xlcredit.messages.rows import rows_text
 
 __all__ = [
     "DECISIONS",
@@ -275,9 +276,7 @@ def recommend_limits(
         shape = np.broadcast_shapes(*shapes)
     except ValueError:
         sizes = ", ".join(f"{k} {v.size}" for k, v in args.items() if v.ndim)
-        raise InputError(
-            f"arguments must have one value or the same number of rows; got {sizes}."
-        ) from None
+        raise InputError(Message("limits.shapes", {"sizes": sizes})) from None
     # Views, not copies: a value given once (or left out) stays one value for every row.
     a = {k: np.broadcast_to(v, shape).reshape(-1) for k, v in args.items()}
     n = a["score"].size
@@ -287,22 +286,26 @@ def recommend_limits(
     bad_rows: list[npt.NDArray[np.intp]] = []  # the rejected rows and their messages
     messages: list[str] = []
 
+    lang = "zh-CN" if zh else "en"
+
     def flag(mask: npt.NDArray[np.bool_], field: str, rule: str) -> None:
         if not mask.any():  # the usual case: nothing to reject
             return
         todo = np.flatnonzero(mask & ~bad)  # the first problem of a row is the one reported
         if todo.size:
             bad_rows.append(todo)
-            messages.extend(f"{field} must be {rule}; got {describe(float(v))}" for v in a[field][todo])
+            got = np.char.mod("%g", a[field][todo]).astype(object)  # as describe() shows a number
+            messages.extend(rows_text("limits.bad_input", lang, field=field,
+                                      rule=catalogue_text(f"limits.rule.{rule}", lang), value=got))
             bad[todo] = True
 
     with np.errstate(invalid="ignore"):
         for field, values in a.items():
-            flag(np.isinf(values), field, "a finite number")
-        flag((a["score"] < 1) | (a["score"] > 100), "score", "from 1 to 100 (blank if unknown)")
+            flag(np.isinf(values), field, "finite")
+        flag((a["score"] < 1) | (a["score"] > 100), "score", "score")
         for field in ("revenue", "annual_sales", "requested", "insured_limit"):
-            flag(a[field] < 0, field, ">= 0")
-        flag(a["payment_terms_days"] < 0, "payment_terms_days", ">= 0")
+            flag(a[field] < 0, field, "non_negative")
+        flag(a["payment_terms_days"] < 0, "payment_terms_days", "non_negative")
 
     # ------------------------------------------------------------- band (as an index)
     band_names = policy.score.band_names  # best first, not rated last
@@ -318,10 +321,8 @@ def recommend_limits(
         mapped = text.map({b: i for i, b in enumerate(band_names)}).to_numpy(dtype=float)
         wrong = known & np.isnan(mapped)
         if wrong.any():
-            raise InputError(
-                f"band must be one of {', '.join(band_names)} (or blank); "
-                f"got {describe(text[wrong].iloc[0])}."
-            )
+            raise InputError(Message("limits.bad_band", {
+                "bands": ", ".join(band_names), "value": describe(text[wrong].iloc[0])}))
         bidx = np.where(known, np.nan_to_num(mapped).astype(np.int64), bidx)
     bidx[bad] = worst + 1  # the row of rejected buyers in the tables below (no band)
 

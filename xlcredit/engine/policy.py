@@ -495,6 +495,13 @@ class InsurancePolicy:
         _number(f"{prefix}.deadline_warning_days", self.deadline_warning_days, 0, 365)
 
 
+#: Country texts that name a home country (compared stripped and upper-cased) besides its
+#: ISO code, as people type them in a buyer table's country column.
+HOME_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    "CN": ("CN", "CHN", "CHINA", "PRC", "中国", "中华人民共和国", "中国大陆"),
+}
+
+
 @dataclass(frozen=True)
 class LateInterestPolicy:
     """Statutory late interest (EU Directive 2011/7/EU: reference rate + 8 points, EUR 40)."""

@@ -87,6 +87,7 @@ from xlcredit.engine.ledger import (
     position,
 )
 from xlcredit.engine.policy import Policy
+from xlcredit.messages import Message
 from xlcredit.messages import text as catalogue_text
 
 __all__ = [
@@ -330,7 +331,7 @@ def _buyer_table(buyers: pd.DataFrame | None, index: pd.Index) -> pd.DataFrame:
     frame = buyers.set_index("buyer_id") if "buyer_id" in buyers.columns else buyers
     if frame.index.has_duplicates:
         dup = frame.index[frame.index.duplicated()][0]
-        raise InputError(f"buyer_id must be listed once in the buyer table; got {describe(dup)} twice.")
+        raise InputError(Message("provision.duplicate_buyer", {"value": describe(dup)}))
     for col in BUYER_COLUMNS:
         if col in frame.columns:
             out[col] = frame[col].reindex(index).to_numpy()
@@ -347,8 +348,8 @@ def _flag(table: pd.DataFrame, col: str) -> npt.NDArray[np.bool_]:
         isinstance(v, (int, float, np.integer, np.floating)) and v in (0, 1)))
     if not ok.all():
         bad = values[known][~ok.to_numpy(dtype=bool)]
-        raise InputError(f"{col} must be TRUE or FALSE; got {describe(bad.iloc[0])} for buyer "
-                         f"{describe(bad.index[0])}.")
+        raise InputError(Message("provision.not_boolean", {
+            "name": col, "value": describe(bad.iloc[0]), "buyer": describe(bad.index[0])}))
     return np.asarray(values.where(known, False).astype(bool), dtype=bool)
 
 
@@ -360,14 +361,14 @@ def _share(table: pd.DataFrame, col: str, default: float) -> npt.NDArray[np.floa
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
     text = np.isnan(values) & raw.notna().to_numpy()
     if text.any():
-        raise InputError(f"{col} must be a number; got {describe(raw[text].iloc[0])} for buyer "
-                         f"{describe(table.index[text][0])}.")
+        raise InputError(Message("provision.not_number", {
+            "name": col, "value": describe(raw[text].iloc[0]), "buyer": describe(table.index[text][0])}))
     top = 1.0 if col == "expected_recovery" else np.inf
     bad = ~np.isnan(values) & ((values < 0) | (values > top))
     if bad.any():
-        rule = "from 0 to 1" if col == "expected_recovery" else ">= 0"
-        raise InputError(f"{col} must be a number {rule}; got {values[bad][0]:g} for buyer "
-                         f"{describe(table.index[bad][0])}.")
+        key = "provision.not_share" if col == "expected_recovery" else "provision.negative"
+        raise InputError(Message(key, {
+            "name": col, "value": f"{values[bad][0]:g}", "buyer": describe(table.index[bad][0])}))
     return np.where(np.isnan(values), default, values)
 
 
@@ -636,12 +637,12 @@ def matrix_provision(
     labels = bucket_labels(bucket_edges)
     r = np.asarray(rates, dtype=float).ravel()
     if r.size != len(labels):
-        raise InputError(f"rates must give one loss rate per bucket ({len(labels)}: "
-                         f"{', '.join(labels)}); got {r.size}.")
+        raise InputError(Message("provision.rate_count", {
+            "count": len(labels), "buckets": ", ".join(labels), "value": r.size}))
     bad = np.isnan(r) | (r < 0) | (r > 1)
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
-        raise InputError(f"rates must be numbers from 0 to 1 (5% = 0.05); got {r[k]:g} for {labels[k]}.")
+        raise InputError(Message("provision.bad_rate", {"value": f"{r[k]:g}", "bucket": labels[k]}))
     balance = aging_totals(amounts, due_dates, as_of, bucket_edges)  # the aging's own buckets
     out = balance.iloc[:-1] * r
     out["Total"] = float(out.sum())

@@ -40,6 +40,7 @@ from xlcredit.engine.errors import InputError
 from xlcredit.engine.policy import DEFAULT_POLICY, Policy
 from xlcredit.engine.scorecard import FACTORS, Factor
 from xlcredit.engine.values import floats
+from xlcredit.messages import Message, pair, text
 
 __all__ = [
     "INPUTS",
@@ -112,20 +113,24 @@ _MATERIAL = 0.25
 #: Buyers per block of the vectorised computation (fits the processor's cache).
 _BLOCK = 8_192
 
-_NOT_RATED = ("not_rated", "Not rated: too little data (coverage below the policy minimum)",
-              "未评级：数据不足（覆盖率低于政策下限）")
+_NOT_RATED = ("not_rated", *pair("scorecard.not_rated"))
 
 
 # ------------------------------------------------------------------------------ inputs
-def _rule_text(name: str) -> str:
+def _rule_text(name: str, language: str) -> str:
     lo, strict, hi = _RULES[name]
     if name == "negative_news":
-        return "negative_news must be TRUE/FALSE, Y/N or 是/否 (1/0)"
+        return text("scorecard.rule_flag", language, name=name)
     if np.isfinite(lo) and np.isfinite(hi):
-        return f"{name} must be from {lo:g} to {hi:g}"
+        return text("scorecard.rule_range", language, name=name, lo=f"{lo:g}", hi=f"{hi:g}")
     if np.isfinite(lo):
-        return f"{name} must be {'>' if strict else '>='} {lo:g}"
-    return f"{name} must be a finite number"
+        return text("scorecard.rule_above" if strict else "scorecard.rule_at_least", language, name=name, lo=f"{lo:g}")
+    return text("scorecard.rule_finite", language, name=name)
+
+
+def _got(rule: str, language: str) -> str:
+    """The %-template of "<rule>; got <value>" (np.char.mod fills the values of all rows at once)."""
+    return text("scorecard.got", language, rule=rule.replace("%", "%%"), value="%g")
 
 
 def _coerce(value: Any, name: str) -> tuple[FloatArray, npt.NDArray[np.object_] | None]:
@@ -154,12 +159,10 @@ def _add_problem(problem: npt.NDArray[np.object_], idx: npt.NDArray[np.intp],
     problem[idx] = merged
 
 
-def _inputs(columns: Mapping[str, Any]) -> tuple[dict[str, FloatArray], npt.NDArray[np.object_], int]:
+def _inputs(columns: Mapping[str, Any], language: str = "en") -> tuple[dict[str, FloatArray], npt.NDArray[np.object_], int]:
     unknown = sorted(set(columns) - set(INPUTS))
     if unknown:
-        raise InputError(
-            f"{unknown[0]} is not a TradeScore input; use: " + ", ".join(INPUTS) + "."
-        )
+        raise InputError(Message("scorecard.unknown_input", {"name": unknown[0], "inputs": ", ".join(INPUTS)}))
     raw: dict[str, tuple[FloatArray, npt.NDArray[np.object_] | None]] = {
         name: _coerce(columns.get(name), name) for name in INPUTS
     }
@@ -169,10 +172,8 @@ def _inputs(columns: Mapping[str, Any]) -> tuple[dict[str, FloatArray], npt.NDAr
             if n == 1:
                 n, first = values.size, name
             elif values.size != n:
-                raise InputError(
-                    f"{first} has {n} rows but {name} has {values.size}; give every input the "
-                    f"same number of rows (or a single value)"
-                )
+                raise InputError(Message("scorecard.rows", {
+                    "first": first, "rows": n, "name": name, "count": values.size}))
     problem = np.full(n, None, dtype=object)
     out: dict[str, FloatArray] = {}
     for name, (values, problems) in raw.items():  # a loop over the 16 inputs
@@ -190,9 +191,9 @@ def _inputs(columns: Mapping[str, Any]) -> tuple[dict[str, FloatArray], npt.NDAr
                 bad |= (x != 0) & (x != 1) & (x == x)  # x == x: not NaN
         if bad.any():
             idx = np.flatnonzero(bad)
-            messages = np.char.mod(f"{_rule_text(name)}; got %g", x[idx]).astype(object)
+            messages = np.char.mod(_got(_rule_text(name, language), language), x[idx]).astype(object)
             infinite = np.isinf(x[idx])
-            messages[infinite] = np.char.mod(f"{name} must be a finite number; got %g",
+            messages[infinite] = np.char.mod(_got(text("scorecard.rule_finite", language, name=name), language),
                                              x[idx][infinite]).astype(object)
             _add_problem(problem, idx, messages)
             x = x.copy()  # never write into the caller's array
@@ -288,8 +289,7 @@ def band_of(score: npt.ArrayLike, coverage: npt.ArrayLike | None = None,
     else:
         given = floats(coverage, "coverage")
         if given.size not in (1, s.size):
-            raise InputError(f"coverage has {given.size} values but score has {s.size}; give one "
-                             f"coverage per score (or a single one)")
+            raise InputError(Message("scorecard.coverage_rows", {"count": given.size, "rows": s.size}))
         cov = np.broadcast_to(given.reshape(-1) if given.size != 1 else given.reshape(()), s.shape)
     names = np.array(policy.score.band_names, dtype=object)
     return names[_band_codes(s, cov, policy)]
@@ -443,9 +443,9 @@ def score_buyers(data: Mapping[str, Any] | pd.DataFrame | None = None, *,
     given and below that minimum is not rated, whatever its coverage.
     """
     if len(factors) > 31:
-        raise InputError(f"a scorecard has at most 31 factors; got {len(factors)}.")
+        raise InputError(Message("scorecard.too_many_factors", {"count": len(factors)}))
     cols = _columns(data, columns)
-    x, problem, n = _inputs(cols)
+    x, problem, n = _inputs(cols, policy.language)  # its problems go to the workbook's Problems sheet
     bad = np.asarray(pd.notna(problem), dtype=bool)
     sp = policy.score
     score, coverage, picks = np.empty(n), np.empty(n), np.empty((3, n), dtype=np.int64)
@@ -624,15 +624,15 @@ def input_columns(values: Sequence[Any], named: Mapping[str, Any] | None = None)
     xlcredit.engine.errors.InputError: TradeScore takes at most 18 inputs (total_assets ... history_invoices); got 19.
     """
     if len(values) > len(INPUTS):
-        raise InputError(f"TradeScore takes at most {len(INPUTS)} inputs ({INPUTS[0]} ... {INPUTS[-1]}); "
-                         f"got {len(values)}.")
+        raise InputError(Message("scorecard.too_many_inputs", {
+            "max": len(INPUTS), "first": INPUTS[0], "last": INPUTS[-1], "count": len(values)}))
     cols: dict[str, Any] = dict.fromkeys(INPUTS)
     cols.update(zip(INPUTS, values, strict=False))
     for name, value in (named or {}).items():
         if name not in cols:
-            raise InputError(f"{name} is not a TradeScore input; use: " + ", ".join(INPUTS) + ".")
+            raise InputError(Message("scorecard.unknown_input", {"name": name, "inputs": ", ".join(INPUTS)}))
         if name in INPUTS[: len(values)]:
-            raise InputError(f"{name} is given twice (by position and by name).")
+            raise InputError(Message("scorecard.twice", {"name": name}))
         cols[name] = value
     return cols
 

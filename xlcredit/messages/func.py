@@ -60,4 +60,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "func.sum_last_due_date": ("Last due date", "末期到期日"),
     "func.sum_total_payments": ("Total payments", "还款总额"),
     "func.sum_total_interest": ("Total interest", "利息总额"),
+    'func.not_overdue': ('Not overdue', '未逾期'),
+    'func.no_exposure': ('no current exposure given', '未提供风险敞口'),
+    'func.not_rated': ('not rated: data covers {coverage} of the model (minimum {need})', '未评级：数据覆盖率 {coverage}，低于 {need}'),
+    'func.not_calibrated': ('not calibrated', '未校准'),
 }

@@ -11,4 +11,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     'letters.forecast_promise': ('promise', '承诺付款'),
     'letters.forecast_buyer': ('buyer history', '客户历史'),
     'letters.forecast_portfolio': ('portfolio', '组合平均'),
+    'letters.word.hello': ('Sir or Madam', '先生/女士'),
+    'letters.word.item': ('{no}  due {due}  {ccy} {amount}  {days} days overdue', '{no}  到期日 {due}  {ccy} {amount}  逾期 {days} 天'),
+    'letters.word.interest': ('Late interest and fixed compensation to date: {x}', '截至目前的逾期利息及固定补偿金：{x}'),
+    'letters.word.left': ('Not included: {n} invoice(s) under dispute or with a promised payment date not yet reached ({nos}).', '未列入：{n} 张有争议或承诺付款日未到的发票（{nos}）。'),
+    'letters.word.next': ('Next step if unpaid: {step} from {date}.', '如仍未付款，我司将于 {date} 起采取下一步措施：{step}。'),
+    'letters.word.tel': ('tel. {phone}', '电话 {phone}'),
+    'letters.word.separator': (', ', '，'),
 }

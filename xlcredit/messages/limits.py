@@ -16,4 +16,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     'limits.basis_equity': ('net worth', '净资产'),
     'limits.basis_working_capital': ('working capital', '营运资金'),
     'limits.basis_revenue': ('revenue', '营业收入'),
+    'limits.shapes': ('arguments must have one value or the same number of rows; got {sizes}.', '各参数必须只有一个值或行数相同；实际为 {sizes}。'),
+    'limits.bad_band': ('band must be one of {bands} (or blank); got {value}.', 'band（风险等级）必须为 {bands} 之一（或留空）；实际为 {value}。'),
+    'limits.bad_input': ('{field} must be {rule}; got {value}', '{field} 必须{rule}，实际为 {value}'),
+    'limits.rule.finite': ('a finite number', '为有限数值'),
+    'limits.rule.score': ('from 1 to 100 (blank if unknown)', '在 1 到 100 之间（未知则留空）'),
+    'limits.rule.non_negative': ('>= 0', ' ≥ 0'),
 }

@@ -16,4 +16,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     'provision.insolvent': ('insolvent', '破产'),
     'provision.legal_action': ('legal action', '提起诉讼/仲裁'),
     'provision.legal_step': ('legal step', '委托催收机构或提起诉讼/仲裁阶段'),
+    'provision.duplicate_buyer': ('buyer_id must be listed once in the buyer table; got {value} twice.', '客户编号在客户表中只能出现一次；{value} 出现了两次。'),
+    'provision.not_boolean': ('{name} must be TRUE or FALSE; got {value} for buyer {buyer}.', '{name} 必须为 TRUE 或 FALSE；客户 {buyer} 的值为 {value}。'),
+    'provision.not_number': ('{name} must be a number; got {value} for buyer {buyer}.', '{name} 必须为数字；客户 {buyer} 的值为 {value}。'),
+    'provision.not_share': ('{name} must be a number from 0 to 1; got {value} for buyer {buyer}.', '{name} 必须为 0 到 1 之间的数字；客户 {buyer} 的值为 {value}。'),
+    'provision.negative': ('{name} must be a number >= 0; got {value} for buyer {buyer}.', '{name} 必须为 ≥ 0 的数字；客户 {buyer} 的值为 {value}。'),
+    'provision.rate_count': ('rates must give one loss rate per bucket ({count}: {buckets}); got {value}.', 'rates 必须为每个账龄分段给出一个损失率（{count} 个：{buckets}）；实际为 {value} 个。'),
+    'provision.bad_rate': ('rates must be numbers from 0 to 1 (5% = 0.05); got {value} for {bucket}.', 'rates 必须为 0 到 1 之间的数字（5% = 0.05）；{bucket} 的值为 {value}。'),
 }

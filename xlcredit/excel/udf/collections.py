@@ -19,7 +19,7 @@ from xlcredit.engine.ledger import days_overdue, is_overdue
 from xlcredit.engine.policy import DEFAULT_POLICY
 from xlcredit.engine.values import day_numbers
 from xlcredit.excel.udf.edge import column, guard, language_of
-from xlcredit.messages import Message
+from xlcredit.messages import Message, text
 from xlcredit.workbook.excel_values import (
     as_column,
     broadcast,
@@ -30,9 +30,6 @@ from xlcredit.workbook.excel_values import (
 )
 
 __all__ = ["DUNNING_STEP", "LATE_INTEREST"]
-
-_NOT_OVERDUE = {"en": "Not overdue", "zh-CN": "未逾期"}
-
 
 def _problems(*parsed: Any, n: int) -> list[str | None]:
     """The first problem of each row over several parsed arguments (length 1 broadcast)."""
@@ -163,7 +160,7 @@ def DUNNING_STEP(days_or_due_date: Any, as_of: Any = None, language: Any = None)
     table = step_actions(DEFAULT_POLICY, lang)
     safe = np.nan_to_num(np.atleast_1d(steps), nan=0.0).astype(np.int64)
     known = ~np.isnan(np.atleast_1d(days))
-    labels = np.where(known & ~is_overdue(np.atleast_1d(days)), _NOT_OVERDUE[lang], table[safe])
+    labels = np.where(known & ~is_overdue(np.atleast_1d(days)), text("func.not_overdue", lang), table[safe])
     labels = labels.astype(object)
     labels[np.isnan(np.atleast_1d(days))] = None  # unknown: #N/A with the reason
     return column(labels, problems, unknown=Message("func.days_unknown"))

@@ -22,6 +22,7 @@ import xlwings as xw
 from xlcredit.engine.limits import recommend_limits
 from xlcredit.engine.policy import DEFAULT_POLICY
 from xlcredit.excel.udf.edge import Cell, column, guard, language_of
+from xlcredit.messages import text
 from xlcredit.workbook.excel_values import broadcast, excel_error, to_numbers
 
 __all__ = ["CREDIT_LIMIT", "CREDIT_LIMIT_DETAIL"]
@@ -35,7 +36,7 @@ _DOC_TERMS = "Optional. Payment terms offered, in days (default 30). Used for th
 _DOC_REQUESTED = "Optional. Limit requested by sales or the buyer; where given it is the need. Below the need means 'approve reduced'."
 _DOC_INSURED = "Optional. Limit granted by the credit insurer. By policy it extends the limit up to the need (default), caps it, or is ignored."
 _DOC_EXPOSURE = "Optional. What the buyer owes now (open invoices). Reported as headroom; above the new limit in band E or with limit 0 means suspend."
-_DOC_LANGUAGE = 'Optional. Language of the texts: "en" (default) or "zh-CN" (简体中文).'
+_DOC_LANGUAGE = 'Optional. Language of the texts: "en" (default) or "zh-CN" (Simplified Chinese).'
 
 _FIELDS = (
     "score", "equity", "working_capital", "revenue", "annual_sales_to_buyer",
@@ -177,8 +178,7 @@ def CREDIT_LIMIT_DETAIL(
          requested, insured_limit, current_exposure),
         language,
     )
-    zh = language_of(language) == "zh-CN"
-    no_exposure = "未提供风险敞口" if zh else "no current exposure given"
+    no_exposure = text("func.no_exposure", language_of(language) or DEFAULT_POLICY.language)  # as _compute
     out: list[list[Cell]] = []
     table = frame[["limit", "band", "decision_text", "approval_level", "terms_days",
                    "headroom", "reason"]].to_numpy(dtype=object)

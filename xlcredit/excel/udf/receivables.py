@@ -66,7 +66,7 @@ _DOC_PAID = "Paid dates, aligned with the due dates. Blank = not paid: left out.
 _DOC_AMOUNTS = "Optional. Invoice amounts aligned with the dates, used as weights; amounts <= 0 (credit notes) are left out. Blank: every invoice counts once."
 _DOC_AS_OF = "The as-of date of the aging, e.g. =TODAY() or a date cell."
 _DOC_EDGES = "Optional. Upper edges of the overdue buckets in days, ascending, e.g. {30;60;90;120} (the default): not due, 1-30, ..., over 120."
-_DOC_LANGUAGE = 'Optional. Language of the labels: "en" (default) or "zh-CN" (简体中文).'
+_DOC_LANGUAGE = 'Optional. Language of the labels: "en" (default) or "zh-CN" (Simplified Chinese).'
 _DOC_AGING_AMOUNTS = "Open amounts of the invoices (credit notes negative), one per due date. Rows blank in both columns are skipped."
 _DOC_AVG = "Average receivables over the same period as the sales (e.g. (opening + closing) / 2)."
 _DOC_TURN_SALES = "Credit sales over the period (a year for the usual annual turnover)."

@@ -30,6 +30,7 @@ from xlcredit.engine.scoring import (
     score_buyers,
 )
 from xlcredit.excel.udf.edge import Cell, column, guard, language_of
+from xlcredit.messages import text
 from xlcredit.workbook.excel_values import as_column, broadcast, excel_error, to_flags, to_numbers
 
 __all__ = ["TRADESCORE", "TRADESCORE_DETAIL"]
@@ -51,11 +52,11 @@ _DOCS: dict[str, str] = {
     "industry_risk": "Optional. Industry risk 1 (low) .. 5 (very high).",
     "country_risk": "Optional. Country risk 1 (low) .. 5 (very high).",
     "management_changes_12m": "Optional. Number of changes of owner, CEO or CFO in the last 12 months.",
-    "negative_news": "Optional. Negative news about the buyer: TRUE/FALSE, Y/N or 是/否.",
+    "negative_news": "Optional. Negative news about the buyer: TRUE/FALSE or Y/N (Chinese yes/no also accepted).",
     "years_in_business": "Optional. Years since the buyer was founded.",
     "oldest_overdue_days": "Optional. Days the oldest open invoice is overdue today (0 when nothing is overdue). E.g. from the ledger.",
     "history_invoices": "Optional. Invoices with a known outcome (paid, or open past due) in the buyer's history; with enough of them (policy, 6) a buyer without statements is rated from its payments alone.",
-    "language": 'Optional. Language of band and reason texts: "en" or "zh-CN" (简体中文); blank = the policy\'s language.',
+    "language": 'Optional. Language of band and reason texts: "en" or "zh-CN" (Simplified Chinese); blank = the policy\'s language.',
 }
 
 
@@ -89,11 +90,8 @@ def _score(args: tuple[Any, ...], policy: Policy) -> pd.DataFrame:
 
 
 def _not_rated(coverage: float, policy: Policy) -> str:
-    zh = policy.language == "zh-CN"
     need = policy.score.min_coverage
-    if zh:
-        return excel_error(f"未评级：数据覆盖率 {coverage:.0%}，低于 {need:.0%}", "#N/A")
-    return excel_error(f"not rated: data covers {coverage:.0%} of the model (minimum {need:.0%})", "#N/A")
+    return excel_error(text("func.not_rated", policy.language, coverage=f"{coverage:.0%}", need=f"{need:.0%}"), "#N/A")
 
 
 def _cells(frame: pd.DataFrame, policy: Policy) -> tuple[list[Any], list[str | None]]:
@@ -225,7 +223,7 @@ def TRADESCORE_DETAIL(*values: Any) -> Any:
         band, grade, pd12, coverage, *reasons = row
         unrated = isinstance(score, str)
         if not unrated and pd.isna(pd12):  # rated from behaviour alone
-            pd12 = "未校准" if policy.language == "zh-CN" else "not calibrated"
+            pd12 = text("func.not_calibrated", policy.language)
         texts = ["" if pd.isna(r) else str(r) for r in reasons]
         out.append([
             score if unrated else float(score),
