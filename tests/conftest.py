@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from real_data import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Beside the checkout; XLCREDIT_SHARED_DATA points elsewhere (a git worktree in a subfolder).
-SHARED_DATA = Path(os.environ.get("XLCREDIT_SHARED_DATA") or ROOT.parent / "shared" / "data")
 
 
 @pytest.fixture(scope="session")

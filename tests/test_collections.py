@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from real_data import LEDGER_CSV
 from strategies import COLLECTIONS_FX, collection_ledgers
 
 from xlcredit.engine.aging import age_invoices
@@ -31,7 +31,6 @@ from xlcredit.engine.policy import Policy
 from xlcredit.workbook.excel_values import to_flags
 
 AS_OF = pd.Timestamp("2026-11-28")
-LEDGER_CSV = Path(__file__).parents[2] / "shared" / "data" / "ar_ledger_sample" / "invoices.csv"
 
 
 def ledger(**columns: object) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
+from real_data import LEDGER_CSV
 from strategies import AGING_FX, aging_frame, aging_ledgers
 
 from xlcredit.engine.aging import age_invoices
@@ -23,11 +24,7 @@ from xlcredit.engine.forecast import buyer_delays, forecast
 from xlcredit.engine.policy import Policy
 
 ROOT = Path(__file__).resolve().parents[1]
-#: The real ledger sample beside the checkout (/work/main -> /work/shared) or one level up
-#: from a worktree (/work/wt/NAME -> /work/shared).
-DATA = next((d / "shared" / "data" / "ar_ledger_sample" / "invoices.csv" for d in (ROOT.parent, ROOT.parents[1])
-             if (d / "shared" / "data" / "ar_ledger_sample" / "invoices.csv").is_file()),
-            ROOT.parent / "shared" / "data" / "ar_ledger_sample" / "invoices.csv")
+DATA = LEDGER_CSV
 DOC = ROOT / "docs" / "forecast.md"
 AS_OF = pd.Timestamp("2026-11-30")
 

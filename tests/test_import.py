@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from real_data import LEDGER_CSV
 
 from xlcredit import macros
 from xlcredit.cli import main
@@ -25,11 +26,7 @@ from xlcredit.workbook.importer import ImportOptions, import_ledger
 from xlcredit.workbook.templates import build_template
 
 DATA = Path(__file__).parent / "data" / "imports"
-#: ../shared beside the checkout (a worktree sits one level deeper).
-LEDGER = next((p / "shared" / "data" / "ar_ledger_sample" / "invoices.csv"
-               for p in Path(__file__).resolve().parents[2:4]
-               if (p / "shared" / "data" / "ar_ledger_sample" / "invoices.csv").is_file()),
-              Path("../shared/data/ar_ledger_sample/invoices.csv"))
+LEDGER = LEDGER_CSV
 LEDGER_MAP = ["--map", "invoice_no=invoiceNumber", "--map", "buyer_id=customerID",
               "--map", "invoice_date=InvoiceDate", "--map", "due_date=DueDate",
               "--map", "amount=InvoiceAmount", "--map", "paid_date=SettledDate"]  # fmt: skip

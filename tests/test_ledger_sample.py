@@ -6,17 +6,17 @@ code path). The data is read in place, never copied into the repository."""
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from real_data import LEDGER_CSV
 
 from xlcredit.engine.aging import age_invoices
 from xlcredit.engine.receivables import ledger_kpis, payment_behaviour, receivables_kpis
 from xlcredit.workbook.excel_values import to_flags
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "ar_ledger_sample" / "invoices.csv"
+DATA = LEDGER_CSV
 AS_OF_DATES = ["2012-06-30", "2013-01-15", "2013-09-30"]
 EDGES = [0, 30, 60, 90, 120]
 LABELS = ["Not due", "1-30", "31-60", "61-90", "91-120", "Over 120"]

@@ -8,18 +8,17 @@ must rise band by band. Figures and method: docs/model.md.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from real_data import BANKRUPTCY
 from scipy.stats import rankdata
 
 from xlcredit.engine.policy import DEFAULT_POLICY
 from xlcredit.engine.scorecard import polish_ratios_to_inputs
 from xlcredit.engine.scoring import altman_z2, score_buyers
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "polish_bankruptcy"
+DATA = BANKRUPTCY
 
 
 def auc(y: np.ndarray, risk: np.ndarray) -> float:

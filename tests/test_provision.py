@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from real_data import LEDGER_CSV
 from strategies import AGING_FX, aging_frame, aging_ledgers
 
 from xlcredit.engine.aging import age_invoices
@@ -404,9 +405,7 @@ def test_matrix_provision_refuses_bad_rates() -> None:
 
 #: The real ledger sample beside the checkout (/work/main -> /work/shared) or one level up
 #: from a worktree (/work/wt/NAME -> /work/shared).
-REAL = next((d / "shared" / "data" / "ar_ledger_sample" / "invoices.csv" for d in (ROOT.parent, ROOT.parents[1])
-             if (d / "shared" / "data" / "ar_ledger_sample" / "invoices.csv").is_file()),
-            ROOT.parent / "shared" / "data" / "ar_ledger_sample" / "invoices.csv")
+REAL = LEDGER_CSV
 
 
 @pytest.mark.skipif(not REAL.is_file(), reason=f"real ledger sample not found at {REAL}")
