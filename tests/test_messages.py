@@ -38,7 +38,6 @@ NOT_YET: dict[str, int] = {
     "xlcredit/excel/addin/cfb.py": 4,
     "xlcredit/excel/addin/ovba.py": 4,
     "xlcredit/excel/addin/project.py": 4,
-    "xlcredit/excel/addin/ribbon.py": 28,
     "xlcredit/excel/addin/wrappers.py": 1,
     "xlcredit/engine/decisions.py": 1,  # the retired decision text old workbooks typed (data)
 }

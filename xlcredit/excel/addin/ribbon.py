@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
 from xlcredit.excel.addin.vbatext import assign
-from xlcredit.messages import text as _text
+from xlcredit.messages import pair
 
 __all__ = [
     "BUTTONS",
@@ -55,75 +55,41 @@ class Button:
     size: str = "large"
 
 
+def _group(id: str) -> Group:
+    """A ribbon group whose label is the catalogue's ``ribbon.group.<id>``."""
+    return Group(id, *pair(f"ribbon.group.{id}"))
+
+
+def _button(id: str, group: str, on_action: str, image: str, size: str = "large") -> Button:
+    """A ribbon button whose label and tip are the catalogue's ``ribbon.button.<id>`` and
+    ``ribbon.tip.<id>``."""
+    return Button(id, group, on_action, image, *pair(f"ribbon.button.{id}"), *pair(f"ribbon.tip.{id}"), size=size)
+
+
 GROUPS = (
-    Group("grpCredit", "Credit check", "信用检查"),
-    Group("grpReceivables", "Receivables", "应收账款"),
-    Group("grpBuyer", "Selected buyer", "所选客户"),
-    Group("grpAbout", "Settings", "设置"),
+    _group("grpCredit"),
+    _group("grpReceivables"),
+    _group("grpBuyer"),
+    _group("grpAbout"),
 )
 
 BUTTONS = (
-    Button("btnRefreshAll", "grpCredit", "OnRefreshAll", "RefreshAll",
-           "Refresh all", "全部刷新",
-           "Refresh buyers, flags and the Aging, Collections, Dashboard, Credit hold, Provision and Forecast "
-           "sheets.",
-           "刷新客户、风险标记以及账龄、催收、仪表板、信用冻结、坏账准备和回款预测工作表。"),
-    Button("btnRefreshBuyers", "grpCredit", "OnRefreshBuyers", "Refresh",
-           "Refresh buyers", "刷新客户",
-           "Recompute score, band, PD and credit limit for every buyer.",
-           "重新计算每个客户的信用评分、风险等级、违约概率和信用额度。"),
-    Button("btnFlagHighRisk", "grpCredit", "OnFlagHighRisk", "ConditionalFormattingMenu",
-           "Flag high risk", "标记高风险",
-           "Highlight buyers in the riskiest bands or over their limit.",
-           "突出显示高风险等级或超出信用额度的客户。"),
-    Button("btnAging", "grpReceivables", "OnAging", "TableInsert",
-           "Aging", "账龄分析",
-           "Rebuild the Aging sheet from the open invoices.",
-           "根据未收发票重新生成账龄工作表。"),
-    Button("btnCollections", "grpReceivables", "OnCollections", "ListMacros",
-           "Collections", "催收清单",
-           "Rebuild the prioritised collections worklist (your notes are kept).",
-           "重新生成按优先级排序的催收清单（保留您的备注）。"),
-    Button("btnDashboard", "grpReceivables", "OnDashboard", "ChartInsert",
-           "Dashboard", "仪表板",
-           "Rebuild the Dashboard sheet: DSO, CEI, aging and top exposures.",
-           "重新生成仪表板：DSO、CEI、账龄和最大风险敞口。"),
-    Button("btnCreditHold", "grpReceivables", "OnCreditHold", "ReviewProtectWorkbook",
-           _text("hold.button", "en"), _text("hold.button", "zh-CN"),
-           _text("hold.button_tip", "en"), _text("hold.button_tip", "zh-CN")),
-    Button("btnProvision", "grpReceivables", "OnProvision", "Calculator",
-           _text("month_end.provision_button", "en"), _text("month_end.provision_button", "zh-CN"),
-           _text("month_end.provision_tip", "en"), _text("month_end.provision_tip", "zh-CN")),
-    Button("btnForecast", "grpReceivables", "OnForecast", "ChartInsert",
-           _text("month_end.forecast_button", "en"), _text("month_end.forecast_button", "zh-CN"),
-           _text("month_end.forecast_tip", "en"), _text("month_end.forecast_tip", "zh-CN")),
-    Button("btnImportLedger", "grpReceivables", "OnImportLedger", "GetExternalDataFromText",
-           "Import ledger", "导入账款",
-           "Import the receivables export of your ERP (CSV or Excel) into the Invoices table; "
-           "the mapping of the last import is used again.",
-           "将 ERP 导出的应收数据（CSV 或 Excel）导入发票表；沿用上次导入的对应设置。"),
-    Button("btnPaymentPlan", "grpBuyer", "OnPaymentPlan", "Calculator",
-           "Payment plan", "还款计划",
-           "Create a payment plan sheet for the buyer in the selected row.",
-           "为所选行的客户生成还款计划工作表。"),
-    Button("btnStatement", "grpBuyer", "OnStatement", "FilePrint",
-           "Statement", "对账单",
-           "Create a printable statement of account for the buyer in the selected row.",
-           "为所选行的客户生成可打印的对账单。"),
-    Button("btnRecordDecision", "grpBuyer", "OnRecordDecision", "SignatureLineInsert",
-           _text("teams.button", "en"), _text("teams.button", "zh-CN"),
-           _text("teams.button_tip", "en"), _text("teams.button_tip", "zh-CN")),
-    Button("btnPolicy", "grpAbout", "OnPolicy", "FileProperties",
-           "Policy", "信用政策",
-           "Open the Policy sheet (settings of the credit policy).",
-           "打开信用政策工作表（信用政策设置）。"),
-    Button("btnUpgrade", "grpAbout", "OnUpgrade", "FileSaveAs",
-           _text("upgrade.button", "en"), _text("upgrade.button", "zh-CN"),
-           _text("upgrade.button_tip", "en"), _text("upgrade.button_tip", "zh-CN")),
-    Button("btnHelp", "grpAbout", "OnHelp", "Help",
-           "Help and version", "帮助与版本",
-           "Show the xlcredit and xlwings versions and where to find help.",
-           "显示 xlcredit 和 xlwings 的版本以及帮助信息。"),
+    _button("btnRefreshAll", "grpCredit", "OnRefreshAll", "RefreshAll"),
+    _button("btnRefreshBuyers", "grpCredit", "OnRefreshBuyers", "Refresh"),
+    _button("btnFlagHighRisk", "grpCredit", "OnFlagHighRisk", "ConditionalFormattingMenu"),
+    _button("btnAging", "grpReceivables", "OnAging", "TableInsert"),
+    _button("btnCollections", "grpReceivables", "OnCollections", "ListMacros"),
+    _button("btnDashboard", "grpReceivables", "OnDashboard", "ChartInsert"),
+    _button("btnCreditHold", "grpReceivables", "OnCreditHold", "ReviewProtectWorkbook"),
+    _button("btnProvision", "grpReceivables", "OnProvision", "Calculator"),
+    _button("btnForecast", "grpReceivables", "OnForecast", "ChartInsert"),
+    _button("btnImportLedger", "grpReceivables", "OnImportLedger", "GetExternalDataFromText"),
+    _button("btnPaymentPlan", "grpBuyer", "OnPaymentPlan", "Calculator"),
+    _button("btnStatement", "grpBuyer", "OnStatement", "FilePrint"),
+    _button("btnRecordDecision", "grpBuyer", "OnRecordDecision", "SignatureLineInsert"),
+    _button("btnPolicy", "grpAbout", "OnPolicy", "FileProperties"),
+    _button("btnUpgrade", "grpAbout", "OnUpgrade", "FileSaveAs"),
+    _button("btnHelp", "grpAbout", "OnHelp", "Help"),
 )
 
 
@@ -200,18 +166,9 @@ def label_table_vba() -> str:
 
 
 #: What a button says when there is no workbook to work on (English, Chinese).
-NO_WORKBOOK = (
-    "xlcredit works on the open workbook, and no workbook is open. Open your credit workbook "
-    "(or make one with xlcredit new), then press the button again.",
-    "xlcredit 需要处理当前工作簿，但现在没有打开任何工作簿。请打开您的信用管理工作簿"
-    "（或用 xlcredit new 新建），然后再按此按钮。",
-)
+NO_WORKBOOK = pair("ribbon.no_workbook")
 #: ... and when the workbook is in Protected View (add-ins cannot change it there).
-PROTECTED_VIEW = (
-    "xlcredit cannot change this workbook while it is in Protected View. Click Enable Editing "
-    "in the yellow bar, then press the button again.",
-    "此工作簿处于受保护的视图中，xlcredit 无法修改它。请单击黄色栏中的“启用编辑”，然后再按此按钮。",
-)
+PROTECTED_VIEW = pair("ribbon.protected_view")
 
 
 def guard_vba() -> str:
