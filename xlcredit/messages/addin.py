@@ -243,4 +243,12 @@ TEXTS.update({
         'Right-click the .xlam > Properties > Unblock, or install with `xlcredit addin install` (which writes the file locally); re-enable it under Disabled Items.',
         '右键单击 .xlam 文件 > 属性 > 解除锁定，或用 `xlcredit addin install` 安装（它在本机写入文件）；在“禁用项目”中重新启用。',
     ),
+    "addin.wrong_xlwings": ("the add-in is built for xlwings {want}; this interpreter has xlwings {have}. "
+                            "Install xlwings=={want}.",
+                            "加载项按 xlwings {want} 构建；当前 Python 环境中的 xlwings 为 {have}。"
+                            "请安装 xlwings=={want}。"),
+    "addin.template_digest": ("{name} of xlwings {want} must have SHA-256 {expected}; got {digest}. "
+                              "Reinstall xlwings=={want}.",
+                              "xlwings {want} 的 {name} 的 SHA-256 应为 {expected}，实际为 {digest}。"
+                              "请重新安装 xlwings=={want}。"),
 })

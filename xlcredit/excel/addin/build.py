@@ -35,6 +35,7 @@ from xlcredit.excel.addin import ribbon
 from xlcredit.excel.addin.project import ModuleSource, edit_project
 from xlcredit.excel.addin.vbatext import assign
 from xlcredit.excel.addin.wrappers import UdfInfo, generate_wrappers, udf_metadata
+from xlcredit.messages import Message
 
 __all__ = [
     "ADDED_MODULES",
@@ -71,10 +72,7 @@ def _template_path() -> Path:
     import xlwings
 
     if xlwings.__version__ != XLWINGS_VERSION:
-        raise XlCreditError(
-            f"the add-in is built for xlwings {XLWINGS_VERSION}; this interpreter has "
-            f"xlwings {xlwings.__version__}. Install xlwings=={XLWINGS_VERSION}."
-        )
+        raise XlCreditError(Message("addin.wrong_xlwings", {"want": XLWINGS_VERSION, "have": xlwings.__version__}))
     return Path(xlwings.__file__).parent / TEMPLATE_NAME
 
 
@@ -87,10 +85,8 @@ def template_parts() -> dict[str, bytes]:
     data = _template_path().read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if digest != TEMPLATE_SHA256:
-        raise XlCreditError(
-            f"{TEMPLATE_NAME} of xlwings {XLWINGS_VERSION} must have SHA-256 "
-            f"{TEMPLATE_SHA256}; got {digest}. Reinstall xlwings=={XLWINGS_VERSION}."
-        )
+        raise XlCreditError(Message("addin.template_digest", {"name": TEMPLATE_NAME, "want": XLWINGS_VERSION,
+                                                              "expected": TEMPLATE_SHA256, "digest": digest}))
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return {name: zf.read(name) for name in zf.namelist()}
 
