@@ -97,4 +97,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     'importer.p_done': ('Import done', '导入完成'),
     'importer.from_group_rows': ('({name} from group rows)', '（{name} 取自分组标题行）'),
     'importer.no_column': ('The export has no column for {name}; map it with --map {name}=HEADER (see docs/import.md).', '导出文件中没有 {name} 列；请用 --map {name}=列标题 指定（见 docs/import.md）。'),
+    'importer.not_a_term': ("{column}: {value} is not a payment term xlcredit reads (write it as 'Net 30', "
+                            "'30 days' or '月结30天', or map the due date)",
+                            "{column}：{value} 不是 xlcredit 能识别的付款条件（请写成 'Net 30'、'30 days' 或 "
+                            "'月结30天'，或映射到期日列）"),
 }

@@ -329,7 +329,7 @@ def _read_export(source: Source, layout: Layout, items: Items, prof: Profile | N
         written.append("paid_amount")
         result.notes.append(Message("importer.n_paid_computed"))
     if "terms" in present:
-        terms = parse_terms(raw["terms"])
+        terms = parse_terms(raw["terms"], headers["terms"])
         due = frame["due_date"].to_numpy(dtype="datetime64[ns]")
         inv = frame["invoice_date"].to_numpy(dtype="datetime64[ns]")
         need = np.isnat(due) & ~np.isnat(inv)

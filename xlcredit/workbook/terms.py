@@ -27,6 +27,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from xlcredit.engine.errors import describe
+from xlcredit.messages import Message
 from xlcredit.workbook.excel_values import is_blank
 
 __all__ = ["Terms", "due_dates", "parse_terms"]
@@ -77,8 +78,7 @@ def parse_terms(values: list[Any], field: str = "terms") -> Terms:
             continue
         found = _one(v)
         if found is None:
-            problems[i] = (f"{field}: {describe(v)} is not a payment term xlcredit reads (write it "
-                           "as 'Net 30', '30 days' or '月结30天', or map the due date)")
+            problems[i] = Message("importer.not_a_term", {"column": field, "value": describe(v)})
         else:
             days[i], eom[i] = found
     return Terms(days[codes], eom[codes], problems[codes])
