@@ -485,3 +485,11 @@ def test_currency_signs_in_amounts_agree_with_the_currency(book: Path, tmp_path:
     assert any("'$5,00' - the sign $ could be USD" in p and "--currency" in p for p in problems)
     f = _by_no(book)
     assert (f.loc["A-1", "Amount"], f.loc["A-2", "Amount"], f.loc["A-3", "Amount"]) == (1234.5, 7.0, 5.0)
+
+
+def test_an_unreadable_payment_term_is_named_by_its_column_in_both_languages() -> None:
+    from xlcredit.workbook.terms import parse_terms
+
+    rule = parse_terms(["ZB01"], "Zahlungsbedingung").problems[0]
+    assert str(rule).startswith("Zahlungsbedingung: 'ZB01' is not a payment term")
+    assert rule.render("zh-CN").startswith("Zahlungsbedingung：'ZB01' 不是 xlcredit 能识别的付款条件")
