@@ -175,6 +175,10 @@ def test_policy_export_and_check(teams, tmp_path):
     out = io.StringIO()
     assert cli.main(["policy", "check", str(plain), "--team", str(teams["team"])], out, err) == 1
     assert "limits.round_to: workbook 1,000, team 5,000" in out.getvalue()
+    # in the language asked for
+    out = io.StringIO()
+    assert cli.main(["--lang", "zh-CN", "policy", "check", str(plain), "--team", str(teams["team"])], out, err) == 1
+    assert "1 个工作簿中有 1 个与团队政策不同" in out.getvalue(), out.getvalue()
 
 
 def test_engine_local_settings_that_name_nothing_are_reported():

@@ -411,6 +411,7 @@ def cmd_policy(args: argparse.Namespace, out: TextIO) -> int:
     from xlcredit.messages import Message, text
     from xlcredit.workbook.team_source import _shown
 
+    lang = args.ui.resolve()
     if args.action == "export":
         path = _workbook_path(Path(args.book), must_exist=True)
         _, policy, problems, _ = _book_policy(path)
@@ -420,7 +421,7 @@ def cmd_policy(args: argparse.Namespace, out: TextIO) -> int:
                                                                 "first": first}))
         target = Path(args.out)
         target.write_text(policy.to_json() + "\n", encoding="utf-8")
-        print(text("teams.exported", "en", book=path.name, out=target, count=len(policy.settings()),
+        print(text("teams.exported", lang, book=path.name, out=target, count=len(policy.settings()),
                    fingerprint=fingerprint(policy)), file=out)
         return 0
     differ = 0
@@ -430,23 +431,23 @@ def cmd_policy(args: argparse.Namespace, out: TextIO) -> int:
         if state in ("copy", "none"):  # the source named cannot be read: nothing to compare with
             differ += 1
             why = next(p.rule for p in problems if p.column == "team.source")
-            print(text("teams.check_unreachable", "en", book=path.name, why=why), file=out)
+            print(text("teams.check_unreachable", lang, book=path.name, why=why), file=out)
             continue
         if team is None:
             differ += 1
-            print(text("teams.check_no_source", "en", book=path.name), file=out)
+            print(text("teams.check_no_source", lang, book=path.name), file=out)
             continue
         label = team.team.name or args.team or applied.team.source
         diffs = policy_differences(team, applied)
         if not diffs:
-            print(text("teams.check_same", "en", book=path.name, team=label), file=out)
+            print(text("teams.check_same", lang, book=path.name, team=label), file=out)
             continue
         differ += 1
-        print(text("teams.check_differs", "en", book=path.name, team=label, count=len(diffs)), file=out)
+        print(text("teams.check_differs", lang, book=path.name, team=label, count=len(diffs)), file=out)
         for d in diffs:
-            print("  " + text("teams.check_line", "en", setting=d.setting, local=_shown(d.local),
+            print("  " + text("teams.check_line", lang, setting=d.setting, local=_shown(d.local),
                               team=_shown(d.team)), file=out)
-    print(text("teams.check_summary", "en", differ=differ, total=len(args.books)), file=out)
+    print(text("teams.check_summary", lang, differ=differ, total=len(args.books)), file=out)
     return 1 if differ else 0
 
 
