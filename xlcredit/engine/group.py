@@ -193,7 +193,7 @@ def group_totals(rows: pd.DataFrame, group_limits: pd.Series | None = None) -> p
     out = pd.DataFrame({
         "name": g["name"].first(), "tax_id": g["tax_id"].first(), "teams": g["team"].nunique(),
         "exposure": g["exposure"].sum(), "overdue": g["overdue"].sum(),
-        "teams_limit": g["limit"].sum(min_count=1).where(~g["limit"].apply(lambda s: s.isna().any())),
+        "teams_limit": g["limit"].sum(min_count=1).where(g["limit"].count() == g["limit"].size()),
     })
     typed = (group_limits if group_limits is not None else pd.Series(dtype=float)).reindex(out.index)
     typed = typed.astype(float)
