@@ -116,14 +116,6 @@ class TeamApplied:
     problems: tuple[Message, ...]
 
 
-def _set(data: dict[str, Any], path: str, value: Any) -> None:
-    node = data
-    parts = path.split(".")
-    for part in parts[:-1]:
-        node = node[part]
-    node[parts[-1]] = value
-
-
 def apply_team_policy(team: Policy, local: Policy) -> TeamApplied:
     """The team policy with the workbook's own settings on top (see the module's text).
 
@@ -138,11 +130,8 @@ def apply_team_policy(team: Policy, local: Policy) -> TeamApplied:
     -------
     TeamApplied
     """
-    data = team.to_dict()
     ours = setting_paths(local)
     theirs = setting_paths(team)
-    for path in LOCAL_ONLY:
-        _set(data, path, ours[path])
     kept: list[LocalSetting] = []
     refused: list[LocalSetting] = []
     problems: list[Message] = []
@@ -160,12 +149,9 @@ def apply_team_policy(team: Policy, local: Policy) -> TeamApplied:
             refused.append(entry)
             continue
         kept.append(entry)
-    base = Policy.from_dict(data)
-    overrides = json.loads(json.dumps(data))  # a deep copy
-    for entry in kept:
-        _set(overrides, entry.setting, entry.local)
+    base = Policy.from_settings({path: ours[path] for path in LOCAL_ONLY}, team)
     try:
-        policy = Policy.from_dict(overrides) if kept else base
+        policy = Policy.from_settings({k.setting: k.local for k in kept}, base) if kept else base
     except PolicyError as exc:  # the local settings do not fit the team's other settings
         names = ", ".join(k.setting for k in kept)
         problems.append(Message("teams.local_misfit", {"settings": names, "error": str(exc)}))
