@@ -241,6 +241,12 @@ class Workbook(Protocol):
         """Read a table by its Excel name; raise SchemaError naming it when it is missing."""
         ...
 
+    def prefetch(self, tables: list[str]) -> None:
+        """A hint: these tables will be read next. An adapter may start reading them in the
+        background (a file adapter reads the invoice sheet while the buyers are checked); one
+        that cannot does nothing. Names it does not know are ignored."""
+        ...
+
     def write_columns(self, table: str, columns: list[ColumnWrite]) -> None:
         """Write output columns into the data rows of an existing table, matched by header
         text. A header the table lacks is appended as a new table column. Only these cells
