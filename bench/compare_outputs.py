@@ -37,7 +37,6 @@ refresh failed.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import math
 import os
 import posixpath
@@ -236,7 +235,9 @@ def compare_buyers(old: CalamineWorkbook, new: CalamineWorkbook, lang: str) -> S
     old_t, new_t = old.get_table_by_name(BUYERS.name), new.get_table_by_name(BUYERS.name)
     diff = SheetDiff(f"{new_t.sheet} ({BUYERS.name} output columns)")
     old_rows, new_rows = old_t.to_python(), new_t.to_python()
-    (top, left) = new_t.start
+    if new_t.start is None:
+        raise ValueError(f"{BUYERS.name} has no cells in {new_t.sheet}")
+    top, left = new_t.start  # the first data row (0-based); the header is the row above
     for column in BUYERS.outputs:
         header = column.header(lang)
         if header not in old_t.columns or header not in new_t.columns:
@@ -258,7 +259,7 @@ def compare_sheet(old: CalamineWorkbook, new: CalamineWorkbook, name: str, volat
             diff.notes.append(f"only the {'base' if present[0] else 'new'} output has this sheet")
         return diff
     grids = [book.get_sheet_by_name(name).to_python(skip_empty_area=False) for book in (old, new)]
-    return compare_cells(*grids, diff, skip=volatile_cells(grids, volatile))
+    return compare_cells(grids[0], grids[1], diff, skip=volatile_cells(grids, volatile))
 
 
 def compare_outputs(source: Path, old_path: Path, new_path: Path, lang: str) -> list[SheetDiff]:
