@@ -682,12 +682,10 @@ class FileWorkbook:
             written = np.empty(len(column), dtype=object)
             written[:] = column
             grid[:, offset] = written
-        rows = grid.tolist()
         return RawTable(
             name=info.name,
             sheet=info.sheet,
             header=list(info.header),
-            rows=rows,
             header_row=info.header_row,
             first_column=info.first_col,
             date1904=self.date1904,
