@@ -626,7 +626,7 @@ class FileWorkbook:
             if (info := self.tables.get(name.casefold())) is not None and not info.generated
             and info.sheet not in self._values and info.name.casefold() not in self._reading
         ]  # fmt: skip
-        sheets = {info.sheet_part for info in wanted}
+        sheets = {info.sheet_part for info in wanted if info.sheet_part in self.pkg.parts}
         if len(wanted) < 2 or sum(self.pkg.parts.size(p) for p in sheets) > PREFETCH_BYTES:
             return
         if self._readers is None:
