@@ -212,7 +212,7 @@ KEEP_CELLS = 2_000_000
 PREFETCH_BYTES = 256 * 1024**2
 #: Rows converted to Python values at a time when a large sheet is read in chunks.
 _CHUNK_ROWS = 20_000
-#: A table's calamine values (rows x columns, "" blank) and its sheet's markers.
+#: A table's values (rows x columns, as Excel delivers them) and its sheet's markers.
 _Cells = tuple[npt.NDArray[np.object_], dict[tuple[int, int], "ErrorCell | NoCachedValue"]]
 
 
@@ -240,10 +240,11 @@ def _block_of(lines: list[list[Any]], n_rows: int, first: int, width: int) -> np
 
 def _read_block(sheet: Any, rows: range, first: int, width: int) -> npt.NDArray[np.object_]:
     """Rows ``rows`` (0-based) and columns ``first`` to ``first + width`` of a calamine
-    sheet, converted to Python values ``_CHUNK_ROWS`` rows at a time: the whole sheet's rows
-    as Python lists are never held at once. calamine's ``iter_rows`` starts at the sheet's
-    first row but at the first column of its used range (``sheet.start``)."""
-    out = np.full((len(rows), width), "", dtype=object)
+    sheet as Excel delivers them, made into Python values ``_CHUNK_ROWS`` rows at a time
+    (the whole sheet's rows as Python lists, and a second copy of its cells, are never
+    held). calamine's ``iter_rows`` starts at the sheet's first row but at the first column
+    of its used range (``sheet.start``)."""
+    out = np.full((len(rows), width), None, dtype=object)
     offset = sheet.start[1] if sheet.height else 0
     lines = sheet.iter_rows()
     for _ in itertools.islice(lines, rows.start):
@@ -259,9 +260,16 @@ def _read_block(sheet: Any, rows: range, first: int, width: int) -> npt.NDArray[
             block = np.full((len(chunk), width), "", dtype=object)
             if offset - first < width:
                 block[:, offset - first :] = _block_of(chunk, len(chunk), 0, width - (offset - first))
-        out[done : done + len(chunk)] = block
+        out[done : done + len(chunk)] = _excel_block(block)
         done += len(chunk)
     return out
+
+
+def _excel_block(block: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """A block of calamine values as Excel delivers them, converted column by column."""
+    for j in range(block.shape[1]):
+        block[:, j] = _excel_column(block[:, j])
+    return block
 
 
 #: What the cells of a sheet holding an error cell or a formula contain somewhere.
@@ -585,8 +593,8 @@ class FileWorkbook:
             ) from None
 
     def _table_cells(self, info: TableInfo, reader: CalamineWorkbook | None = None) -> _Cells:
-        """The calamine values of a table's data rows and columns ("" blank) and the sheet's
-        error cells and uncalculated formulas. A sheet of at most :data:`KEEP_CELLS` cells is
+        """The values of a table's data rows and columns as Excel delivers them and the
+        sheet's error cells and uncalculated formulas. A sheet of at most :data:`KEEP_CELLS` cells is
         read whole and kept (Policy's tables share one sheet; Buyers is read twice); a larger
         one is read in row chunks straight into the table's block and not kept."""
         width = info.last_col - info.first_col + 1
@@ -602,7 +610,7 @@ class FileWorkbook:
                 return block, self._markers(info.sheet_part)
             self._values[info.sheet] = self._calamine_call(info.sheet, found.to_python, skip_empty_area=False)
         block = _block_of(self._values[info.sheet][rows.start : rows.stop], len(rows), info.first_col - 1, width)
-        return block, self._markers(info.sheet_part)
+        return _excel_block(block), self._markers(info.sheet_part)
 
     def _read_in_background(self, info: TableInfo) -> _Cells:
         """:meth:`_table_cells` in a worker thread, with its own reader (one reader must not
@@ -663,7 +671,6 @@ class FileWorkbook:
         if info.generated:
             return self._generated_table(info.name.casefold())
         width = info.last_col - info.first_col + 1
-        grid = np.full((len(info.data_rows), width), None, dtype=object)
         if info.name.casefold() in self._edited:  # rows an import edited in this session
             edited = self._edited[info.name.casefold()]
             grid = np.full((len(edited), width), None, dtype=object)
@@ -671,10 +678,7 @@ class FileWorkbook:
                 grid[i, : len(edited_row)] = list(edited_row)
         else:
             pending = self._reading.pop(info.name.casefold(), None)
-            block, markers = pending.result() if pending is not None else self._table_cells(info)
-            for j in range(width):  # per column, not per cell
-                grid[:, j] = _excel_column(block[:, j])
-            del block
+            grid, markers = pending.result() if pending is not None else self._table_cells(info)
             for (row_no, col), marker in markers.items():
                 if row_no in info.data_rows and info.first_col <= col <= info.last_col:
                     grid[row_no - info.data_rows.start, col - info.first_col] = marker
