@@ -168,3 +168,18 @@ def test_a_part_deflated_in_the_background_reads_back_and_is_copied() -> None:
         member = pkg.parts.original("xl/worksheets/sheet1.xml")
         assert member is not None and member.size == len(data)  # copied as deflated
         assert pkg.parts["xl/worksheets/sheet1.xml"] == data
+
+
+def test_a_part_repacked_after_reading_inflates_again_and_is_copied_as_read(tmp_path: Path) -> None:
+    path = build_template(tmp_path / "book.xlsx", sample=30)
+    pkg = xlsx_parts.Package.from_path(path)
+    name = next(n for n in pkg.names() if n.startswith("xl/worksheets/"))
+    text = pkg.parts[name]
+    member = pkg.parts.original(name)
+    pkg.parts.repack(name)
+    assert dict.__getitem__(pkg.parts, name) is not text  # the inflated bytes are let go
+    assert pkg.parts.original(name) is member  # still copied compressed as read
+    assert pkg.parts[name] == text
+    pkg.put(name, text + b" ")
+    pkg.parts.repack(name)  # a changed part is never dropped
+    assert pkg.parts[name] == text + b" " and pkg.parts.original(name) is None

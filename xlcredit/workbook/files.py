@@ -357,6 +357,8 @@ class FileWorkbook:
         skeleton = head + b"<sheetData>" + _BODY_MARK + raw[end:]
         self._sheet_trees[part] = parse_xml(skeleton, part)
         self._sheet_bodies[part] = body
+        del raw
+        self.pkg.parts.repack(part)  # the tree and the text now hold the sheet
         return self._sheet_trees[part], body
 
     # -- the port: reading -----------------------------------------------------------------
