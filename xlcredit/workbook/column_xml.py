@@ -44,6 +44,9 @@ __all__ = [
     "cells_xml",
     "column_refs",
     "encode_column",
+    "join_cells",
+    "row_numbers",
+    "style_attr",
     "splice_block",
     "write_block",
 ]
@@ -57,27 +60,34 @@ _US_PER_DAY = 86_400_000_000
 _PLAIN_TYPES = {str, float, bool, dt.datetime, type(None)}
 _IS_OPEN = '<is><t xml:space="preserve">'
 _IS_CLOSE = "</t></is>"
+_BLANK = "/>"
+_V_HEAD, _V_TAIL = "><v>", "</v></c>"
+_TEXT_HEAD, _TEXT_TAIL = f' t="inlineStr">{_IS_OPEN}', f"{_IS_CLOSE}</c>"
+#: Ends each row (or cell) of a joined block before it is split again; XML text never
+#: holds it (cell texts have it escaped as ``_x0000_``).
+_CUT = "\x00"
 
 
 @dataclass
 class EncodedColumn:
-    """A column of values as cell XML pieces, one entry per cell.
+    """A column of values as the pieces of its ``<c>`` elements, one entry per cell.
 
-    ``type_attr`` holds ``' t="..."'`` or ``""``; ``inner`` the children of ``<c>`` (``""``
-    for a blank cell); ``kind`` the inferred kind (``"floating"``, ``"string"``, ``"date"``,
-    ``"boolean"``, ``"empty"``, or ``"cells"`` when encoded cell by cell); ``numbers`` the
-    values as floats (NaN where not a number) for number columns, else None.
+    A cell is written ``'<c r="REF"' + style attribute + head + text + tail``: ``head`` holds
+    the type attribute and what opens the value (``'><v>'``, ``' t="inlineStr">'`` and the
+    inline string's tags, or ``'/>'`` for a blank cell), ``text`` the escaped value, ``tail``
+    what closes it (``""`` for a blank cell). Heads and tails are a few shared strings, so a
+    column is joined without building a string per cell. ``kind`` is the inferred kind
+    (``"floating"``, ``"string"``, ``"date"``, ``"boolean"``, ``"empty"``, or ``"cells"``
+    when encoded cell by cell); ``numbers`` the values as floats (NaN where not a number) for
+    number columns, else None; ``blank`` where the cell holds no value.
     """
 
-    type_attr: np.ndarray
-    inner: np.ndarray
+    head: np.ndarray
+    text: np.ndarray
+    tail: np.ndarray
     kind: str
+    blank: np.ndarray
     numbers: np.ndarray | None = None
-
-    @property
-    def blank(self) -> np.ndarray:
-        """Where the cell holds no value."""
-        return self.inner == ""
 
 
 def _as_objects(values: Sequence[Any] | np.ndarray | pd.Series) -> np.ndarray:
@@ -102,18 +112,20 @@ def _per_cell(values: np.ndarray) -> EncodedColumn:
     from xml.sax.saxutils import escape
 
     n = len(values)
-    type_attr, inner = _filled(n, ""), _filled(n, "")
+    head, text, tail = _filled(n, _BLANK), _filled(n, ""), _filled(n, "")
+    blank = np.ones(n, dtype=bool)
     for i, value in enumerate(values.tolist()):
-        kind, text = cell_value(plain_value(value))
-        if kind:
-            type_attr[i] = f' t="{kind}"'
-        if text is None:
+        kind, shown = cell_value(plain_value(value))
+        type_attr = f' t="{kind}"' if kind else ""
+        if shown is None:
+            head[i] = type_attr + _BLANK
             continue
+        blank[i] = False
         if kind == "inlineStr":
-            inner[i] = f"{_IS_OPEN}{escape(text, {chr(13): '&#13;'})}{_IS_CLOSE}"
+            head[i], text[i], tail[i] = _TEXT_HEAD, escape(shown, {chr(13): "&#13;"}), _TEXT_TAIL
         else:
-            inner[i] = f"<v>{escape(text)}</v>"
-    return EncodedColumn(type_attr, inner, "cells")
+            head[i], text[i], tail[i] = type_attr + _V_HEAD, escape(shown), _V_TAIL
+    return EncodedColumn(head, text, tail, "cells", blank)
 
 
 def _number_texts(numbers: np.ndarray) -> np.ndarray:
@@ -130,20 +142,20 @@ def _number_texts(numbers: np.ndarray) -> np.ndarray:
 
 def _encode_numbers(numbers: np.ndarray) -> EncodedColumn:
     n = len(numbers)
-    type_attr, inner = _filled(n, ""), _filled(n, "")
+    head, text, tail = _filled(n, _BLANK), _filled(n, ""), _filled(n, "")
     finite = np.isfinite(numbers)
     infinite = np.isinf(numbers)
     if finite.any():
-        inner[finite] = "<v>" + _number_texts(numbers[finite]) + "</v>"
+        head[finite], tail[finite] = _V_HEAD, _V_TAIL
+        text[finite] = _number_texts(numbers[finite])
     if infinite.any():
-        type_attr[infinite] = ' t="e"'
-        inner[infinite] = "<v>#NUM!</v>"
-    return EncodedColumn(type_attr, inner, "floating", numbers)
+        head[infinite], text[infinite], tail[infinite] = ' t="e"' + _V_HEAD, "#NUM!", _V_TAIL
+    return EncodedColumn(head, text, tail, "floating", ~(finite | infinite), numbers)
 
 
 def _encode_text(values: np.ndarray, present: np.ndarray) -> EncodedColumn:
     n = len(values)
-    type_attr, inner = _filled(n, ""), _filled(n, "")
+    head, text, tail = _filled(n, _BLANK), _filled(n, ""), _filled(n, "")
     texts: list[str] = values[present].tolist()
     if texts:
         joined = "".join(texts)
@@ -160,11 +172,9 @@ def _encode_text(values: np.ndarray, present: np.ndarray) -> EncodedColumn:
             big = big.replace(">", "&gt;")
         if "\r" in big:
             big = big.replace("\r", "&#13;")
-        escaped = np.empty(len(texts), dtype=object)
-        escaped[:] = big.split("\x00")
-        type_attr[present] = ' t="inlineStr"'
-        inner[present] = _IS_OPEN + escaped + _IS_CLOSE
-    return EncodedColumn(type_attr, inner, "string")
+        text[present] = big.split("\x00")
+        head[present], tail[present] = _TEXT_HEAD, _TEXT_TAIL
+    return EncodedColumn(head, text, tail, "string", ~present)
 
 
 def _encode_dates(values: np.ndarray, present: np.ndarray, kind: str) -> EncodedColumn | None:
@@ -188,9 +198,10 @@ def _encode_dates(values: np.ndarray, present: np.ndarray, kind: str) -> Encoded
     # the same float operations, in the same order, as sheet_xml.excel_serial
     serial = days.astype(np.float64) + seconds / 86400 + micro / 86_400_000_000
     n = len(values)
-    type_attr, inner = _filled(n, ""), _filled(n, "")
-    inner[present] = "<v>" + np.array(list(map(repr, serial.tolist())), dtype=object) + "</v>"
-    return EncodedColumn(type_attr, inner, "date")
+    head, text, tail = _filled(n, _BLANK), _filled(n, ""), _filled(n, "")
+    head[present], tail[present] = _V_HEAD, _V_TAIL
+    text[present] = list(map(repr, serial.tolist()))
+    return EncodedColumn(head, text, tail, "date", ~present)
 
 
 def _missing(values: np.ndarray) -> np.ndarray | None:
@@ -205,8 +216,8 @@ def encode_column(values: Sequence[Any] | np.ndarray | pd.Series) -> EncodedColu
     """Encode a column of cell values (what :func:`~.sheet_xml.cell_value` gives per cell).
 
     >>> col = encode_column([3.0, 0.1, None, float("inf")])
-    >>> col.inner.tolist(), col.type_attr.tolist()
-    (['<v>3</v>', '<v>0.1</v>', '', '<v>#NUM!</v>'], ['', '', '', ' t="e"'])
+    >>> col.text.tolist(), col.head.tolist()
+    (['3', '0.1', '', '#NUM!'], ['><v>', '><v>', '/>', ' t="e"><v>'])
     >>> encode_column([dt.date(2026, 11, 28), True]).kind  # mixed: cell by cell
     'cells'
     """
@@ -218,7 +229,8 @@ def encode_column(values: Sequence[Any] | np.ndarray | pd.Series) -> EncodedColu
         return _per_cell(objects)
     present = ~missing
     if kind == "empty":
-        return EncodedColumn(_filled(n, ""), _filled(n, ""), "empty", np.full(n, np.nan))
+        nothing = _filled(n, "")
+        return EncodedColumn(_filled(n, _BLANK), nothing, nothing, "empty", np.ones(n, dtype=bool), np.full(n, np.nan))
     if kind in _NUMBER_KINDS:
         numbers = np.full(n, np.nan)
         try:
@@ -229,11 +241,11 @@ def encode_column(values: Sequence[Any] | np.ndarray | pd.Series) -> EncodedColu
     if kind == "string":
         return _encode_text(objects, present)
     if kind == "boolean":
-        type_attr, inner = _filled(n, ""), _filled(n, "")
+        head, text, tail = _filled(n, _BLANK), _filled(n, ""), _filled(n, "")
         flags = objects[present].astype(bool)
-        type_attr[present] = ' t="b"'
-        inner[present] = np.where(flags, "<v>1</v>", "<v>0</v>").astype(object)
-        return EncodedColumn(type_attr, inner, "boolean")
+        head[present], tail[present] = ' t="b"' + _V_HEAD, _V_TAIL
+        text[present] = np.where(flags, "1", "0").astype(object)
+        return EncodedColumn(head, text, tail, "boolean", missing)
     if kind in _DATE_KINDS:
         encoded = _encode_dates(objects, present, kind)
         if encoded is not None:
@@ -266,31 +278,85 @@ def column_refs(letters: str, rows: np.ndarray) -> np.ndarray:
     >>> column_refs("AB", np.array([2, 10])).tolist()
     ['AB2', 'AB10']
     """
+    return letters + row_numbers(rows)
+
+
+def row_numbers(rows: np.ndarray) -> np.ndarray:
+    """The texts of 1-based row numbers, made once and shared by every column of a block.
+
+    >>> row_numbers(np.array([2, 10])).tolist()
+    ['2', '10']
+    """
     out = np.empty(len(rows), dtype=object)
     out[:] = list(map(str, np.asarray(rows, dtype=np.int64).tolist()))
-    return letters + out
+    return out
 
 
-def style_attrs(styles: np.ndarray) -> np.ndarray:
-    """``' s="N"'`` per cell (``""`` for style 0, as ``cell_xml`` omits it)."""
+def style_attrs(styles: np.ndarray, prefix: str = "") -> np.ndarray:
+    """``prefix + ' s="N"'`` per cell (no attribute for style 0, as ``cell_xml`` omits it)."""
     styles = np.asarray(styles, dtype=np.int64)
-    out = _filled(len(styles), "")
+    out = _filled(len(styles), prefix)
     unique = np.unique(styles)
     for style in unique[unique != 0].tolist():  # one step per distinct style, not per cell
-        out[styles == style] = f' s="{style}"'
+        out[styles == style] = f'{prefix} s="{style}"'
+    return out
+
+
+def style_attr(style: int | None) -> str:
+    """What follows a cell's reference for one style: the closing quote and ``s="N"``."""
+    return f'" s="{style}"' if style else '"'
+
+
+#: One column of a block to join: its letters, what follows each reference (closing quote
+#: and style attribute, one text for the column or one per cell), its encoded values.
+JoinColumn = tuple[str, "str | np.ndarray", EncodedColumn]
+
+
+def join_cells(numbers: np.ndarray, columns: list[JoinColumn], *, each_cell: bool = False) -> np.ndarray:
+    """The ``<c>`` elements of adjacent columns, joined per row (or, with ``each_cell``,
+    per cell, row after row), at the rows whose texts are ``numbers``.
+
+    All the pieces of all cells are laid in one grid, joined once and cut apart again on a
+    character XML text never holds, so no string is built per cell.
+
+    >>> numbers = row_numbers(np.array([2, 3]))
+    >>> a, b = encode_column([1.0, None]), encode_column(["x", "y"])
+    >>> join_cells(numbers, [("A", style_attr(4), a), ("B", style_attr(0), b)]).tolist()[1]
+    '<c r="A3" s="4"/><c r="B3" t="inlineStr"><is><t xml:space="preserve">y</t></is></c>'
+    """
+    n, k = len(numbers), len(columns)
+    width = 6 * k + (0 if each_cell else 1)
+    grid = np.empty((n, width), dtype=object)
+    for j, (letters, after_ref, encoded) in enumerate(columns):
+        at = 6 * j + (j if each_cell else 0)
+        grid[:, at] = '<c r="' + letters
+        grid[:, at + 1] = numbers
+        grid[:, at + 2] = after_ref
+        grid[:, at + 3] = encoded.head
+        grid[:, at + 4] = encoded.text
+        grid[:, at + 5] = encoded.tail
+        if each_cell:
+            grid[:, at + 6] = _CUT
+    if not each_cell:
+        grid[:, width - 1] = _CUT
+    count = n * k if each_cell else n
+    out = np.empty(count, dtype=object)
+    if not count:
+        return out
+    parts = "".join(grid.ravel().tolist()).split(_CUT)
+    if len(parts) == count + 1:
+        out[:] = parts[:-1]
+    else:  # pragma: no cover - a text holding the cut mark: join each piece apart
+        cells = grid.reshape(n * k, -1)[:, :6] if each_cell else grid[:, :-1]
+        out[:] = ["".join(pieces) for pieces in cells.tolist()]
     return out
 
 
 def assemble(refs: np.ndarray, styles: np.ndarray, encoded: EncodedColumn) -> np.ndarray:
     """The ``<c>`` elements of a column from references, styles and encoded values."""
-    head = '<c r="' + refs + '"' + style_attrs(styles) + encoded.type_attr
-    blank = encoded.blank
-    out = np.empty(len(refs), dtype=object)
-    if blank.any():
-        out[blank] = head[blank] + "/>"
-    full = ~blank
-    if full.any():
-        out[full] = head[full] + ">" + encoded.inner[full] + "</c>"
+    out: np.ndarray = (
+        '<c r="' + refs + style_attrs(styles, '"') + encoded.head + encoded.text + encoded.tail
+    )
     return out
 
 
@@ -341,7 +407,10 @@ def _runs(cols: list[int]) -> list[tuple[int, int]]:
 
 def _take(column: EncodedColumn, index: np.ndarray) -> EncodedColumn:
     numbers = None if column.numbers is None else column.numbers[index]
-    return EncodedColumn(column.type_attr[index], column.inner[index], column.kind, numbers)
+    return EncodedColumn(
+        column.head[index], column.text[index], column.tail[index], column.kind,
+        column.blank[index], numbers,
+    )  # fmt: skip
 
 
 def _dates(column: EncodedColumn, values: Sequence[Any]) -> np.ndarray:
@@ -350,7 +419,7 @@ def _dates(column: EncodedColumn, values: Sequence[Any]) -> np.ndarray:
         return ~column.blank
     if column.kind == "cells":
         return np.array([isinstance(plain_value(v), dt.date) for v in values], dtype=bool)
-    return np.zeros(len(column.inner), dtype=bool)
+    return np.zeros(len(column.text), dtype=bool)
 
 
 def _find_cells(row: Any, refs: list[str], cell_tag: str) -> list[Any] | None:
@@ -396,13 +465,14 @@ def _row_cells(
     runs: list[tuple[int, int]],
 ) -> list[np.ndarray]:
     """Per run of adjacent columns, the XML of its cells in each row (one text per row)."""
-    out = []
-    for start, length in runs:
-        text = assemble(column_refs(letters[start], rows), styles[:, start], encoded[start])
-        for j in range(start + 1, start + length):
-            text = text + assemble(column_refs(letters[j], rows), styles[:, j], encoded[j])
-        out.append(text)
-    return out
+    numbers = row_numbers(rows)
+    return [
+        join_cells(
+            numbers,
+            [(letters[j], style_attrs(styles[:, j], '"'), encoded[j]) for j in range(start, start + length)],
+        )
+        for start, length in runs
+    ]
 
 
 _ROW_TAG = re.compile(r'<row r="(\d+)"[^>]*>')
