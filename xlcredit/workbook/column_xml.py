@@ -46,8 +46,8 @@ __all__ = [
     "encode_column",
     "join_cells",
     "row_numbers",
-    "style_attr",
     "splice_block",
+    "style_attr",
     "write_block",
 ]
 
@@ -309,10 +309,12 @@ def style_attr(style: int | None) -> str:
 
 #: One column of a block to join: its letters, what follows each reference (closing quote
 #: and style attribute, one text for the column or one per cell), its encoded values.
-JoinColumn = tuple[str, "str | np.ndarray", EncodedColumn]
+JoinColumn = tuple[str, str | np.ndarray, EncodedColumn]
 
 
-def join_cells(numbers: np.ndarray, columns: list[JoinColumn], *, each_cell: bool = False) -> np.ndarray:
+def join_cells(
+    numbers: np.ndarray, columns: Sequence[JoinColumn], *, each_cell: bool = False
+) -> np.ndarray:
     """The ``<c>`` elements of adjacent columns, joined per row (or, with ``each_cell``,
     per cell, row after row), at the rows whose texts are ``numbers``.
 

@@ -22,7 +22,6 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
-import pandas as pd
 
 from xlcredit.engine.errors import InputError
 from xlcredit.messages import Message
