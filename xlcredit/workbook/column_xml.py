@@ -177,6 +177,19 @@ def _encode_text(values: np.ndarray, present: np.ndarray) -> EncodedColumn:
     return EncodedColumn(head, text, tail, "string", ~present)
 
 
+def _micros(found: np.ndarray) -> np.ndarray:
+    """Microseconds since 1970 of naive dates and datetimes: plain ``date`` and ``datetime``
+    objects through pandas' converter (some twenty times faster than numpy's cast of
+    objects, and exact for them: no nanoseconds), anything else through numpy."""
+    if set(map(type, found.tolist())) <= {dt.datetime, dt.date}:
+        try:
+            converted: np.ndarray = pd.to_datetime(found).as_unit("us").asi8
+            return converted
+        except (ValueError, TypeError, OverflowError):
+            pass  # out of pandas' range: numpy's cast below
+    return found.astype("datetime64[us]").astype(np.int64)
+
+
 def _encode_dates(values: np.ndarray, present: np.ndarray, kind: str) -> EncodedColumn | None:
     found = values[present]
     # aware datetimes keep their wall time: the per-cell path does that (a column mixing
@@ -186,7 +199,7 @@ def _encode_dates(values: np.ndarray, present: np.ndarray, kind: str) -> Encoded
     if kind == "date" and any(getattr(v, "tzinfo", None) is not None for v in found.tolist()):
         return None
     try:
-        micros = found.astype("datetime64[us]").astype(np.int64)
+        micros = _micros(found)
     except (ValueError, TypeError, OverflowError):
         return None
     # the workbook's date system, as sheet_xml.excel_serial reads it (sheet_xml.date_system)
