@@ -18,6 +18,7 @@ Text is written as inline strings, as :mod:`~.sheet_xml` does (see that module f
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 import re
 from collections.abc import Callable, Sequence
@@ -491,10 +492,34 @@ def _row_cells(
 
 
 _ROW_TAG = re.compile(r'<row r="(\d+)"[^>]*>')
+#: Text up to the next cell: anything but the start of a ``<c>`` element.
+_NO_CELL = r"[^<]*+(?:<(?!c[ >])[^<]*+)*+"
+#: The rest of a cell after its style: a self-closing tag or content up to ``</c>``.
+_CELL_REST = r"[^>]*+(?:(?<=/)>|>[^<]*+(?:<(?!c[ >]|/c>)[^<]*+)*+</c>)"
+
+
+@functools.lru_cache(maxsize=64)
+def _run_pattern(letters: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern matching the cells of adjacent columns ``letters`` in one row, side by
+    side with nothing else between them: group 1 the row, then each cell's style (None
+    when it has none).
+
+    >>> body = '<c r="B2" s="3"/><c r="C2" t="s"><v>1</v></c><c r="D2"/>'
+    >>> _run_pattern(("B", "C")).search(body).groups(), _run_pattern(("B", "C")).search(body).end()
+    (('2', '3', None), 45)
+    """
+    rows = [r"(\d+)"] + [r"\1"] * (len(letters) - 1)
+    style = r'(?:[^>]*? s="(\d+)")?'
+    cells = [f'<c r="{a}{row}"{style}' for a, row in zip(letters, rows, strict=True)]
+    return re.compile(_NO_CELL.join(cells) + _CELL_REST)
+
+
 _SPANS = re.compile(r' spans="[^"]*"')
-_CELL_LETTERS = re.compile(r'<c r="([A-Z]+)\d+"')
-_CELL_ROW = re.compile(r'<c r="[A-Z]+(\d+)"')
-_CELL_STYLE = re.compile(r'<c r="[A-Z]+\d+"(?:[^>]*? s="(\d+)")?')
+
+
+def _match_at(pattern: re.Pattern[str], body: str, at: int, end: int) -> re.Match[str] | None:
+    """``pattern`` matched at ``at`` (None when a search found nothing there: ``at`` < 0)."""
+    return pattern.match(body, at, end) if at >= 0 else None
 
 
 def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | None:
@@ -530,58 +555,57 @@ def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | No
     if not np.array_equal(rows, np.arange(first_row, last_row + 1)):
         return None
     spans: list[tuple[int, int, int, int]] = []  # per row: tag start, tag end, row end
-    found: list[str] = []  # the old style of each output cell, row after row ("" for 0)
-    cuts: list[int] = []  # start and end of each run's cells, row after row
-    i = 0
     for match in _ROW_TAG.finditer(body):
         r = int(match.group(1))
         if r < first_row:
             continue
         if r > last_row:
             break
-        if r != first_row + i or match.group(0).endswith("/>"):
+        if r != first_row + len(spans) or match.group(0).endswith("/>"):
             return None  # a row missing or empty: the tree path creates cells
-        row_end = body.find("</row>", match.end())
-        suffix = str(r)
-        for start, length in runs:
-            a = body.find(f'<c r="{letters[start]}{suffix}"', match.end(), row_end)
-            z = body.find(f'<c r="{letters[start + length - 1]}{suffix}"', max(a, 0), row_end)
-            if a < 0 or z < 0:
-                return None
-            close = body.find(">", z)
-            end = close + 1 if body[close - 1] == "/" else body.find("</c>", close) + 4
-            inside = body.count("<c ", a, end) + body.count("<c>", a, end)
-            if (
-                inside != length
-                or _CELL_LETTERS.findall(body, a, end) != letters[start : start + length]
-                or _CELL_ROW.findall(body, a, end) != [suffix] * length
-            ):
-                return None
-            found.extend(_CELL_STYLE.findall(body, a, end))
-            cuts.extend((a, end))
-        spans.append((match.start(), match.end(), row_end, r))
-        i += 1
-    if i != n:
+        spans.append((match.start(), match.end(), body.find("</row>", match.end()), r))
+    if len(spans) != n:
         return None
-    texts = np.array(found, dtype=str).reshape(n, w)
-    olds = np.where(texts == "", "0", texts).astype(np.int64)
+    # each run's cells in every row: its first cell found by a text search from the row's
+    # start, then all of them matched by one pattern (which reads their old styles)
+    styles_found: list[list[tuple[str | None, ...]]] = []  # per run, per row: the cells' old styles
+    cuts: list[list[tuple[int, int]]] = []  # per run, per row: start and end of its cells
+    for start, length in runs:
+        pattern = _run_pattern(tuple(letters[start : start + length]))
+        first = f'<c r="{letters[start]}'
+        matches = [
+            _match_at(pattern, body, body.find(f'{first}{r}"', tag_end, row_end), row_end)
+            for _, tag_end, row_end, r in spans
+        ]
+        if not all(matches):
+            return None
+        cuts.append([m.span() for m in matches])  # type: ignore[union-attr]
+        styles_found.append([m.groups()[1:] for m in matches])  # type: ignore[union-attr]
+    found = np.concatenate([np.array(run, dtype=object).reshape(n, -1) for run in styles_found], axis=1)
+    found[np.equal(found, None)] = "0"  # no style attribute: style 0
+    olds = found.astype(np.int64)
     encoded = [encode_column(v) for v in values]
     styles = _choose_styles(olds, np.ones((n, w), dtype=bool), formats, encoded, values, style_for)
     new = _row_cells(letters, rows, styles, encoded, runs)
-    pieces: list[str] = []
-    at = 0
-    per_row = 2 * len(runs)
-    for k, (tag_start, tag_end, _, _) in enumerate(spans):
-        pieces.append(body[at:tag_start])
-        pieces.append(_SPANS.sub("", body[tag_start:tag_end], count=1))
-        at = tag_end
-        for q in range(len(runs)):
-            a, end = cuts[k * per_row + 2 * q], cuts[k * per_row + 2 * q + 1]
-            pieces.append(body[at:a])
-            pieces.append(new[q][k])
-            at = end
-    pieces.append(body[at:])
-    return "".join(pieces)
+    # per row: the text before its tag, the tag without spans, then per run the text
+    # before the run's cells and the new cells; the text after the last row at the end
+    places = np.empty((n, 2 + 2 * len(runs)), dtype=np.int64)  # where each cut starts
+    ends = np.empty_like(places)  # and where the text after it resumes
+    places[:, 0], ends[:, 0] = [t[0] for t in spans], [t[1] for t in spans]
+    for q, run_cuts in enumerate(cuts):
+        places[:, 2 + 2 * q], ends[:, 2 + 2 * q] = np.array(run_cuts, dtype=np.int64).T
+    keep_from = np.r_[0, ends[:, ::2].ravel()]
+    keep_to = np.r_[places[:, ::2].ravel(), len(body)]
+    kept = [body[a:z] for a, z in zip(keep_from.tolist(), keep_to.tolist(), strict=True)]
+    tags = _SPANS.sub("", _CUT.join(body[a:z] for a, z, _, _ in spans)).split(_CUT)
+    inserted = np.empty((n, 1 + len(runs)), dtype=object)
+    inserted[:, 0] = tags
+    for q, run_new in enumerate(new):
+        inserted[:, 1 + q] = run_new
+    pieces = np.empty(len(kept) + inserted.size, dtype=object)
+    pieces[0::2] = kept
+    pieces[1::2] = inserted.ravel()
+    return "".join(pieces.tolist())
 
 
 def write_block(
