@@ -582,7 +582,7 @@ def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | No
         cuts.append([m.span() for m in matches])  # type: ignore[union-attr]
         styles_found.append([m.groups()[1:] for m in matches])  # type: ignore[union-attr]
     found = np.concatenate([np.array(run, dtype=object).reshape(n, -1) for run in styles_found], axis=1)
-    found[np.equal(found, None)] = "0"  # no style attribute: style 0
+    found[found == None] = "0"  # noqa: E711 - elementwise: no style attribute, style 0
     olds = found.astype(np.int64)
     encoded = [encode_column(v) for v in values]
     styles = _choose_styles(olds, np.ones((n, w), dtype=bool), formats, encoded, values, style_for)
