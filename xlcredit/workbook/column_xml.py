@@ -341,7 +341,7 @@ def join_cells(
     '<c r="A3" s="4"/><c r="B3" t="inlineStr"><is><t xml:space="preserve">y</t></is></c>'
     """
     n, k = len(numbers), len(columns)
-    width = 6 * k + (0 if each_cell else 1)
+    width = 7 * k if each_cell else 6 * k + 1  # a cut after each cell, or after each row
     grid = np.empty((n, width), dtype=object)
     for j, (letters, after_ref, encoded) in enumerate(columns):
         at = 6 * j + (j if each_cell else 0)
