@@ -2,8 +2,9 @@
 
 A column of values is classified once (``pandas.api.types.infer_dtype``) and encoded with
 array operations: numbers through ``repr``/``str`` mapped in C, text escaped on one joined
-string, dates as serial numbers computed in numpy, the ``<c>`` elements assembled by adding
-object arrays. No Python function runs per cell. A column this module cannot encode exactly
+string, dates as serial numbers computed in numpy. A block of columns is written by laying
+the pieces of all its cells in one grid and joining it once (:func:`join_cells`): no
+Python function runs per cell, and no string is built per cell besides the value's own. A column this module cannot encode exactly
 (mixed types, Decimal, time zones, ``pd.NA``...) is encoded cell by cell with
 :func:`~.sheet_xml.cell_value`, so the output is always the one ``cell_xml`` writes:
 
@@ -528,9 +529,10 @@ def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | No
     present, rows and cells with ``r`` first, no shared formulas): the caller then parses
     the sheet and uses :func:`write_block`.
 
-    Never parsed as a tree: each row's output cells are found with a few text searches,
-    their old styles read with one regular expression per row, and the new cells, built a
-    column at a time, put in their place when the text is joined again.
+    Never parsed as a tree: in each row the first output cell of each run of adjacent
+    columns is found by a text search and the run matched by one anchored pattern, which
+    checks the cells are there side by side and reads their old styles; the new cells,
+    built a column at a time, take their place when the text is joined again, once.
 
     >>> body = '<row r="2" spans="1:2"><c r="A2" s="1"><v>1</v></c><c r="B2" s="3"/></row>'
     >>> block = ColumnBlock(np.array([2]), [2], [["x"]], [None])
