@@ -442,18 +442,19 @@ def _pane(freeze: tuple[int, int] | None) -> str:
     )
 
 
-def _sheet_data(units: list[Units]) -> tuple[str, int, int] | None:
-    """``<sheetData>`` content of cells given as units in writing order, with the last row
-    and the last column (0-based); None when two units share a cell (the caller then gives
-    a unit per cell, and a later cell at the same place replaces an earlier one)."""
+def _sheet_data(units: list[Units]) -> tuple[list[str], int, int] | None:
+    """``<sheetData>`` content of cells given as units in writing order (as pieces of text
+    to join), with the last row and the last column (0-based); None when two units share a
+    cell (the caller then gives a unit per cell, and a later cell at the same place
+    replaces an earlier one)."""
     if not units:
-        return "", -1, -1
+        return [], -1, -1
     rows = np.concatenate([u[0] for u in units]).astype(np.int64)
     first = np.concatenate([u[1] for u in units]).astype(np.int64)
     last = np.concatenate([u[2] for u in units]).astype(np.int64)
     xml = np.concatenate([u[3] for u in units])
     if not len(rows):
-        return "", -1, -1
+        return [], -1, -1
     single = bool((first == last).all())
     if single:  # a unit per cell: keep the last cell written at each place
         key = rows * 16384 + first
@@ -474,7 +475,7 @@ def _sheet_data(units: list[Units]) -> tuple[str, int, int] | None:
     pieces[:, 1] = xml
     pieces[:, 2] = ""
     pieces[ends, 2] = "</row>"
-    return "".join(pieces.ravel().tolist()), int(rows[-1]), int(last.max())
+    return pieces.ravel().tolist(), int(rows[-1]), int(last.max())
 
 
 def render_sheet(
@@ -550,12 +551,17 @@ def render_sheet(
     drawing = f'<drawing r:id="{drawing_rid}"/>' if drawing_rid else ""
     parts = "".join(f'<tablePart r:id="{rid}"/>' for rid in table_rids)
     table_parts = f'<tableParts count="{len(table_rids)}">{parts}</tableParts>' if parts else ""
-    xml_text = (
+    head = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{NS["m"]}" xmlns:r="{NS["r"]}">{sheet_pr}<dimension ref="{dimension}"/>'
         f'<sheetViews><sheetView workbookViewId="0">{_pane(spec.freeze)}</sheetView></sheetViews>'
         f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}'
-        f"<sheetData>{sheet_data}</sheetData>{cfs}{validation_xml(spec.validations)}"
+        "<sheetData>"
+    )
+    tail = (
+        f"</sheetData>{cfs}{validation_xml(spec.validations)}"
         f"{print_xml(spec)}{drawing}{table_parts}</worksheet>"
     )
-    return RenderedSheet(xml_text.encode("utf-8"), tables, stored)
+    sheet_data.insert(0, head)
+    sheet_data.append(tail)
+    return RenderedSheet("".join(sheet_data).encode("utf-8"), tables, stored)  # one join
