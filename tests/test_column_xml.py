@@ -261,14 +261,18 @@ def test_a_sheet_joined_a_row_at_a_time_is_the_sheet_written_cell_by_cell(spec: 
 
     ids = list(range(1, len(spec.tables) + 1))
     rids = [f"rId{i}" for i in ids]
-    got = generated.render_sheet(spec, StyleBook(None), table_ids=ids, table_rids=rids, drawing_rid=None)
-    by_row = generated._TableCells.units
+    given_units = generated._TableCells.units
+    out = {}
     try:
-        generated._TableCells.units = lambda self, each_cell=False: by_row(self, True)  # type: ignore[method-assign]
-        want = generated.render_sheet(
-            spec, StyleBook(None), table_ids=ids, table_rids=rids, drawing_rid=None
-        )
+        for grain in ("block", "row", "cell"):
+            # every table given at this grain at first (a finer one where it must)
+            generated._TableCells.units = (  # type: ignore[method-assign]
+                lambda self, asked="block", grain=grain: given_units(self, max(asked, grain, key=("block", "row", "cell").index))
+            )
+            out[grain] = generated.render_sheet(
+                spec, StyleBook(None), table_ids=ids, table_rids=rids, drawing_rid=None
+            )
     finally:
-        generated._TableCells.units = by_row  # type: ignore[method-assign]
-    assert got.sheet_xml == want.sheet_xml
-    assert got.tables == want.tables
+        generated._TableCells.units = given_units  # type: ignore[method-assign]
+    assert out["block"].sheet_xml == out["cell"].sheet_xml == out["row"].sheet_xml
+    assert out["block"].tables == out["cell"].tables

@@ -48,6 +48,7 @@ __all__ = [
     "encode_column",
     "join_cells",
     "row_numbers",
+    "rows_xml",
     "splice_block",
     "style_attr",
     "write_block",
@@ -344,14 +345,9 @@ def join_cells(
     n, k = len(numbers), len(columns)
     width = 7 * k if each_cell else 6 * k + 1  # a cut after each cell, or after each row
     grid = np.empty((n, width), dtype=object)
-    for j, (letters, after_ref, encoded) in enumerate(columns):
+    for j, column in enumerate(columns):
         at = 6 * j + (j if each_cell else 0)
-        grid[:, at] = '<c r="' + letters
-        grid[:, at + 1] = numbers
-        grid[:, at + 2] = after_ref
-        grid[:, at + 3] = encoded.head
-        grid[:, at + 4] = encoded.text
-        grid[:, at + 5] = encoded.tail
+        _lay_cells(grid, at, numbers, column)
         if each_cell:
             grid[:, at + 6] = _CUT
     if not each_cell:
@@ -367,6 +363,31 @@ def join_cells(
         cells = grid.reshape(n * k, -1)[:, :6] if each_cell else grid[:, :-1]
         out[:] = ["".join(pieces) for pieces in cells.tolist()]
     return out
+
+
+def rows_xml(numbers: np.ndarray, columns: Sequence[JoinColumn]) -> str:
+    """The ``<row>`` elements of rows holding only the cells of adjacent ``columns``, at
+    the rows whose texts are ``numbers``: one text, joined once.
+
+    >>> rows_xml(row_numbers(np.array([2])), [("A", style_attr(0), encode_column([1.0]))])
+    '<row r="2"><c r="A2"><v>1</v></c></row>'
+    """
+    grid = np.empty((len(numbers), 6 * len(columns) + 4), dtype=object)
+    grid[:, 0], grid[:, 1], grid[:, 2], grid[:, -1] = '<row r="', numbers, '">', "</row>"
+    for j, column in enumerate(columns):
+        _lay_cells(grid, 3 + 6 * j, numbers, column)
+    return "".join(grid.ravel().tolist())
+
+
+def _lay_cells(grid: np.ndarray, at: int, numbers: np.ndarray, column: JoinColumn) -> None:
+    """Put the six pieces of each cell of ``column`` in ``grid`` from column ``at``."""
+    letters, after_ref, encoded = column
+    grid[:, at] = '<c r="' + letters
+    grid[:, at + 1] = numbers
+    grid[:, at + 2] = after_ref
+    grid[:, at + 3] = encoded.head
+    grid[:, at + 4] = encoded.text
+    grid[:, at + 5] = encoded.tail
 
 
 def assemble(refs: np.ndarray, styles: np.ndarray, encoded: EncodedColumn) -> np.ndarray:

@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
@@ -30,6 +30,7 @@ from xlcredit.workbook.column_xml import (
     encode_column,
     join_cells,
     row_numbers,
+    rows_xml,
     style_attr,
 )
 from xlcredit.workbook.port import ConditionalFormat, DataValidation, SheetSpec, TableSpec
@@ -131,9 +132,13 @@ def _structured(header: str) -> str:
     return re.sub(r"(['\[\]#])", r"'\1", header)
 
 
-#: Cells of a sheet in writing order, as units each covering adjacent cells of one row:
-#: (0-based rows, first columns, last columns, ``<c>`` XML of the unit's cells).
-Units = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+#: Cells of a sheet in writing order, as units each covering adjacent cells of one row, or
+#: whole rows: (0-based rows, first columns, last columns, XML, heights). A unit of height
+#: 0 is the ``<c>`` elements of cells of one row; of height h, the ``<row>`` elements of h
+#: rows from its row on that hold nothing else.
+Units = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+#: How a table's cells are given: its data rows as one block, a unit per row, or per cell.
+Grain = Literal["block", "row", "cell"]
 
 
 @dataclass
@@ -168,9 +173,10 @@ class _TableCells:
             return True, self.totals[j][0]
         return False, None
 
-    def units(self, each_cell: bool = False) -> list[Units]:
+    def units(self, grain: Grain = "block") -> list[Units]:
         """The table's cells in writing order: a unit per row (header, each data row, the
-        total row), or with ``each_cell`` a unit per cell."""
+        total row) or per cell; with ``"block"`` the data rows are one unit of whole rows."""
+        each_cell = grain == "cell"
         table = self.table
         r0, c0 = table.row, table.col
         k = len(self.headers)
@@ -186,13 +192,19 @@ class _TableCells:
             (col_letters(c0 + j + 1), style_attr(style), encoded)
             for j, (style, encoded) in enumerate(zip(self.style, self.encoded, strict=True))
         ]
-        data = join_cells(row_numbers(np.arange(r0 + 2, r0 + 2 + n)), columns, each_cell=each_cell)
+        numbers = row_numbers(np.arange(r0 + 2, r0 + 2 + n))
         rows = np.arange(r0 + 1, r0 + 1 + n)
-        if each_cell:
+        if grain == "block" and n:
+            block = np.empty(1, dtype=object)
+            block[0] = rows_xml(numbers, columns)
+            out.append((rows[:1], np.array([c0]), np.array([c0 + k - 1]), block, np.array([n])))
+        elif each_cell:
+            data = join_cells(numbers, columns, each_cell=True)
             rows, cols = np.repeat(rows, k), np.tile(np.arange(c0, c0 + k), n)
-            out.append((rows, cols, cols, data))
+            out.append((rows, cols, cols, data, np.zeros(n * k, dtype=np.int64)))
         else:
-            out.append((rows, np.full(n, c0), np.full(n, c0 + k - 1), data))
+            data = join_cells(numbers, columns)
+            out.append((rows, np.full(n, c0), np.full(n, c0 + k - 1), data, np.zeros(n, dtype=np.int64)))
         if self.totals:
             total_row = r0 + 1 + max(n, 1)
             keys = sorted(self.totals)
@@ -208,10 +220,10 @@ def _units(rows: np.ndarray, cols: np.ndarray, cells: list[str], each_cell: bool
     if each_cell:
         xml = np.empty(len(cells), dtype=object)
         xml[:] = cells
-        return rows, cols, cols, xml
+        return rows, cols, cols, xml, np.zeros(len(cells), dtype=np.int64)
     xml = np.empty(1, dtype=object)
     xml[0] = "".join(cells)
-    return rows[:1], cols[:1], cols[-1:], xml
+    return rows[:1], cols[:1], cols[-1:], xml, np.zeros(1, dtype=np.int64)
 
 
 def _render_table(
@@ -445,37 +457,43 @@ def _pane(freeze: tuple[int, int] | None) -> str:
 def _sheet_data(units: list[Units]) -> tuple[list[str], int, int] | None:
     """``<sheetData>`` content of cells given as units in writing order (as pieces of text
     to join), with the last row and the last column (0-based); None when two units share a
-    cell (the caller then gives a unit per cell, and a later cell at the same place
-    replaces an earlier one)."""
+    cell or a unit of whole rows shares a row (the caller then gives smaller units: a unit
+    per cell at last, where a later cell at the same place replaces an earlier one)."""
     if not units:
         return [], -1, -1
     rows = np.concatenate([u[0] for u in units]).astype(np.int64)
     first = np.concatenate([u[1] for u in units]).astype(np.int64)
     last = np.concatenate([u[2] for u in units]).astype(np.int64)
     xml = np.concatenate([u[3] for u in units])
+    height = np.concatenate([u[4] for u in units]).astype(np.int64)
     if not len(rows):
         return [], -1, -1
-    single = bool((first == last).all())
+    single = bool((first == last).all() and not height.any())
     if single:  # a unit per cell: keep the last cell written at each place
         key = rows * 16384 + first
         _, first_from_end = np.unique(key[::-1], return_index=True)
         if len(first_from_end) != len(key):
             keep = np.sort(len(key) - 1 - first_from_end)
             rows, first, last, xml = rows[keep], first[keep], last[keep], xml[keep]
+            height = height[keep]
     order = np.lexsort((first, rows))
-    rows, first, last, xml = rows[order], first[order], last[order], xml[order]
+    rows, first, last, xml, height = rows[order], first[order], last[order], xml[order], height[order]
     same_row = rows[1:] == rows[:-1]
     if not single and (same_row & (first[1:] <= last[:-1])).any():
         return None
-    starts = np.r_[True, ~same_row]
-    ends = np.r_[~same_row, True]
+    bottom = rows + np.maximum(height, 1) - 1  # the last row of each unit
+    blocks = height > 0
+    if ((blocks[1:] | blocks[:-1]) & (bottom[:-1] >= rows[1:])).any():
+        return None  # a unit of whole rows shares a row with another unit
+    starts = np.r_[True, ~same_row] & ~blocks
+    ends = np.r_[~same_row, True] & ~blocks
     pieces = np.empty((len(rows), 3), dtype=object)
     pieces[:, 0] = ""
     pieces[starts, 0] = '<row r="' + row_numbers(rows[starts] + 1) + '">'
     pieces[:, 1] = xml
     pieces[:, 2] = ""
     pieces[ends, 2] = "</row>"
-    return pieces.ravel().tolist(), int(rows[-1]), int(last.max())
+    return pieces.ravel().tolist(), int(bottom.max()), int(last.max())
 
 
 def render_sheet(
@@ -519,12 +537,16 @@ def render_sheet(
         xml[0] = cell_xml(
             f"{col_letters(cell.col + 1)}{cell.row + 1}", cell.value, style, cell.formula
         )
-        single_units.append((np.array([cell.row]), np.array([cell.col]), np.array([cell.col]), xml))
-    data = _sheet_data([unit for cells in layers for unit in cells.units()] + single_units)
-    if data is None:  # overlapping tables or cells: written cell by cell, the last one kept
-        units = [unit for cells in layers for unit in cells.units(each_cell=True)]
-        data = _sheet_data(units + single_units)
-        assert data is not None
+        place = (np.array([cell.row]), np.array([cell.col]), np.array([cell.col]))
+        single_units.append((*place, xml, np.zeros(1, dtype=np.int64)))
+    # tables' data rows as blocks of whole rows; where a table shares its rows with other
+    # cells, a unit per row; where tables or cells cover each other, cell by cell
+    grains: tuple[Grain, ...] = ("block", "row", "cell")
+    for grain in grains:
+        data = _sheet_data([unit for cells in layers for unit in cells.units(grain)] + single_units)
+        if data is not None:
+            break
+    assert data is not None  # cell by cell always places every cell
     sheet_data, last_row, max_col = data
 
     def stored(r: int, c: int) -> Any:
