@@ -506,9 +506,10 @@ def render_sheet(
 ) -> RenderedSheet:
     """Worksheet XML and table parts of ``spec`` (relationship ids given by the caller).
 
-    Table cells are encoded a column at a time and joined a row at a time
-    (:func:`~.column_xml.join_cells`), never cell by cell; only tables or cells that cover
-    each other are placed cell by cell (the last one written wins).
+    Table cells are encoded a column at a time and a table's data rows joined at once
+    (:func:`~.column_xml.rows_xml`), never cell by cell; a table sharing its rows with
+    other cells is joined a row at a time, and only tables or cells that cover each other
+    are placed cell by cell (the last one written wins).
     """
     check_sheet_name(spec.name)
     print_titles(spec)  # a readable error for impossible print title rows
