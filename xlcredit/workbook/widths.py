@@ -25,6 +25,7 @@ import math
 import operator
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -69,6 +70,41 @@ def _section(fmt: str, value: float) -> tuple[str, bool]:
     return parts[0], False
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """How a format section shows a number: ``signs + format(x, spec) + suffix``, where x
+    is the number (its absolute value when ``own_sign``, times 100 when ``percent``);
+    ``spec`` None when the section shows only its literal text (``suffix``)."""
+
+    spec: str | None
+    signs: str = ""
+    suffix: str = ""
+    own_sign: bool = False
+    percent: bool = False
+
+
+def _shown(fmt: str, value: float) -> _Shown:
+    """How ``fmt`` (with digits) shows ``value``: the section its sign picks, read."""
+    section, own_sign = _section(fmt, value)
+    section = re.sub(r"\[[^\]]*\]", "", section)
+    literal = "".join(re.findall(r'"([^"]*)"', section))
+    body = re.sub(r'"[^"]*"', "", section)
+    if not re.search(r"[0#]", body):
+        return _Shown(None, suffix=literal)
+    decimals = len(re.findall(r"[0#]", body.split(".", 1)[1])) if "." in body else 0
+    spec = f",.{decimals}f" if "," in body else f".{decimals}f"
+    signs = "".join(ch for ch in body if ch in "-+()")
+    percent = "%" in body
+    return _Shown(spec, signs, ("%" if percent else "") + literal, own_sign, percent)
+
+
+def _general(fmt: str | None) -> str:
+    """The ``format`` spec of a format without digits (for ``None``, money's), else ``""``."""
+    if fmt is None:
+        return ",.2f"
+    return "g" if fmt in ("General", "@") or not re.search(r"[0#]", fmt) else ""
+
+
 def number_text(value: float, fmt: str | None) -> str:
     """The text a number shows in a cell of ``fmt`` (the usual accounting formats: digits,
     thousands separator, decimals, percent, quoted literals; colours dropped).
@@ -76,22 +112,16 @@ def number_text(value: float, fmt: str | None) -> str:
     >>> number_text(0.1234, "0.0%"), number_text(12.5, "0"), number_text(0.0, '#,##0.00;-#,##0.00;"-"')
     ('12.3%', '12', '-')
     """
-    if fmt is None or fmt in ("General", "@") or not re.search(r"[0#]", fmt):
-        return f"{value:,.2f}" if fmt is None else f"{value:g}"
-    section, own_sign = _section(fmt, value)
-    section = re.sub(r"\[[^\]]*\]", "", section)
-    literal = "".join(re.findall(r'"([^"]*)"', section))
-    body = re.sub(r'"[^"]*"', "", section)
-    if not re.search(r"[0#]", body):
-        return literal
-    x = abs(value) if own_sign else value
-    if "%" in body:
+    general = _general(fmt)
+    if general or fmt is None:
+        return format(value, general)
+    shown = _shown(fmt, value)
+    if shown.spec is None:
+        return shown.suffix
+    x = abs(value) if shown.own_sign else value
+    if shown.percent:
         x *= 100.0
-    decimals = len(re.findall(r"[0#]", body.split(".", 1)[1])) if "." in body else 0
-    grouped = "," in body
-    shown = f"{x:,.{decimals}f}" if grouped else f"{x:.{decimals}f}"
-    signs = "".join(ch for ch in body if ch in "-+()")
-    return signs + shown + ("%" if "%" in body else "") + literal
+    return shown.signs + format(x, shown.spec) + shown.suffix
 
 
 def _is_money(fmt: str | None) -> bool:
@@ -151,9 +181,9 @@ def _widest_number(numbers: np.ndarray, fmt: str | None) -> float:
     read once per section, each number formatted by ``format`` (no Python step per cell)."""
     if not len(numbers):
         return 0.0
-    if fmt is None or fmt in ("General", "@") or not re.search(r"[0#]", fmt):
-        spec = ",.2f" if fmt is None else "g"
-        return float(max(map(len, map(format, numbers.tolist(), itertools.repeat(spec)))))
+    general = _general(fmt)
+    if general or fmt is None:
+        return float(max(map(len, map(format, numbers.tolist(), itertools.repeat(general)))))
     parts = fmt.split(";")
     negative = (numbers < 0) & (len(parts) > 1)
     zero = (numbers == 0) & (len(parts) > 2)
@@ -161,22 +191,15 @@ def _widest_number(numbers: np.ndarray, fmt: str | None) -> float:
     for where, sample in ((negative, -1.0), (zero, 0.0), (~negative & ~zero, 1.0)):
         if not where.any():
             continue
-        section, own_sign = _section(fmt, sample)
-        section = re.sub(r"\[[^\]]*\]", "", section)
-        literal = "".join(re.findall(r'"([^"]*)"', section))
-        body = re.sub(r'"[^"]*"', "", section)
-        if not re.search(r"[0#]", body):
-            widest = max(widest, float(len(literal)))
+        shown = _shown(fmt, sample)  # the section of every number in ``where``
+        if shown.spec is None:
+            widest = max(widest, float(len(shown.suffix)))
             continue
-        x = numbers[where]
-        x = np.abs(x) if own_sign else x
-        if "%" in body:
+        x = np.abs(numbers[where]) if shown.own_sign else numbers[where]
+        if shown.percent:
             x = x * 100.0
-        decimals = len(re.findall(r"[0#]", body.split(".", 1)[1])) if "." in body else 0
-        spec = f",.{decimals}f" if "," in body else f".{decimals}f"
-        shown = max(map(len, map(format, x.tolist(), itertools.repeat(spec))))
-        signs = "".join(ch for ch in body if ch in "-+()")
-        widest = max(widest, float(len(signs) + shown + ("%" in body) + len(literal)))
+        longest = max(map(len, map(format, x.tolist(), itertools.repeat(shown.spec))))
+        widest = max(widest, float(len(shown.signs) + longest + len(shown.suffix)))
     return widest
 
 
