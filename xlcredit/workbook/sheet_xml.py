@@ -4,13 +4,13 @@ Text is always written as an inline string (``t="inlineStr"``), so the shared-st
 stays untouched and text that starts with ``=``, ``+``, ``-`` or ``@`` stays text.
 
 Inline rather than shared strings (what Excel writes when it saves) was measured with
-``bench/bench_refresh.py``: the 359,532 text cells a refresh of the 20,000-buyer workbook
-writes (42,140 distinct) take 74.7 MB of XML inline against 59.2 MB as shared strings
-(9.6 MB against 8.8 MB deflated). Excel reads both into the same in-memory string table and
-writes shared strings at its next save, so opening costs it about 20 % more XML to parse in
-the sheets a refresh writes (8 % more to inflate). Shared strings would instead make every
-refresh rewrite the workbook's whole sharedStrings part (9.5 MB on the bench, the users'
-text included), keep the indexes of every cell it does not own and grow the table with the
+``bench/bench_refresh.py``: the 727,692 text cells a refresh of the 20,000-buyer workbook
+writes (79,981 distinct; 2026-12-07) take 142.4 MB of XML inline against 109.4 MB as shared
+strings (18.1 MB against 16.3 MB deflated). Excel reads both into the same in-memory string
+table and writes shared strings at its next save, so opening costs it about 30 % more XML to
+parse in the sheets a refresh writes (11 % more to inflate). Shared strings would instead
+make every refresh rewrite the workbook's whole sharedStrings part (10 MB on the bench, the
+users' text included), keep the indexes of every cell it does not own and grow the table with the
 strings of earlier refreshes; inline strings keep a refresh to the parts it owns.
 
 Opening time was measured with ``bench/bench_open.py``: the refreshed 20,000-buyer workbook
@@ -24,7 +24,6 @@ against 11.53 s (1.026) under load; python-calamine read every sheet in 4.85 s a
 122.2 s (0.900). Shared strings open at most some 8 % faster, and not in every run: too
 little to outweigh the reasons above, so text stays inline; Excel's own times are a
 release-checklist step (``docs/excel.md``).
-
 
 >>> cell_xml("B2", "=HYPERLINK(1)", None)
 '<c r="B2" t="inlineStr"><is><t xml:space="preserve">=HYPERLINK(1)</t></is></c>'
