@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from xlcredit.engine.errors import SchemaError
+from xlcredit.engine.ledger import read_keys
 from xlcredit.engine.policy import Policy
 from xlcredit.macros.labels import _l
 from xlcredit.messages import Message, text
@@ -76,6 +77,9 @@ def _open(workbook: Workbook, as_of: dt.date | None = None) -> _Run:
     raw_i = workbook.read_table(INVOICES.name)
     invoices = parse_table(raw_i.header, raw_i.rows, INVOICES, sheet=raw_i.sheet, header_row=raw_i.header_row,
                            rules=rules, grid=raw_i.grid)
+    # buyer IDs and currencies as categoricals, hashed once: the unknown-buyer check below and
+    # every figure of the run (through the ledger) read their codes
+    invoices.frame = read_keys(invoices.frame, policy.base_currency)
     check_invoices(invoices, buyers.frame["buyer_id"].dropna().tolist(), as_of=day)
     history = no_paid_history_problem(invoices)
     problems = problems + buyers.problems + invoices.problems + ([history] if history else [])
@@ -85,14 +89,13 @@ def _open(workbook: Workbook, as_of: dt.date | None = None) -> _Run:
 
 
 def _ledger(run: _Run) -> pd.DataFrame:
-    """The invoice rows the engines can use (buyer, amount known), canonical columns."""
+    """The invoice rows the engines can use (buyer, amount known), canonical columns; buyer
+    IDs and currencies (codes, the base currency where blank) as categoricals."""
     if "ledger" not in run.cache:
         f = run.invoices.frame
         usable = f["buyer_id"].notna() & f["amount"].notna()
         ledger = f.loc[usable].copy()
         ledger["disputed"] = ledger["disputed"].to_numpy(dtype=float) == 1.0
-        ledger["currency"] = ledger["currency"].where(ledger["currency"].notna(), run.ccy)
-        ledger["currency"] = ledger["currency"].astype(str).str.strip().str.upper()
         collections = _previous_collections(run)
         if len(collections):
             promised = ledger["invoice_no"].map(collections["promise_date"])
