@@ -181,6 +181,13 @@ class LedgerArrays:
     def __len__(self) -> int:
         return len(self.amount)
 
+    def take(self, rows: npt.NDArray[np.intp]) -> LedgerArrays:
+        """The same ledger restricted to some rows (positions), buyers and currencies kept."""
+        per_row = {f.name: getattr(self, f.name)[rows] for f in dataclasses.fields(self)
+                   if isinstance(getattr(self, f.name), np.ndarray) and f.name != "currency_names"}
+        numbers = None if self.invoice_numbers is None else self.invoice_numbers.iloc[rows]
+        return dataclasses.replace(self, invoice_numbers=numbers, **per_row)
+
     @property
     def currency(self) -> npt.NDArray[np.object_]:
         """ISO code of each invoice's currency (the base currency where blank)."""

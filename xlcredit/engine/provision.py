@@ -189,6 +189,11 @@ def _estimate(
     if p.basis == "invoice_date":
         usable &= ~np.isnan(ledger.invoice_day)
     counts = np.zeros((nb + 2) * (nb + 2))
+    if len(days) >= 2:  # an invoice open at no month-end (issued after the last, settled before
+        # the first) moves nothing: the loop reads the others only
+        with np.errstate(invalid="ignore"):
+            rows = np.flatnonzero(usable & ~(ledger.invoice_day > days[-1]) & ~(ledger.paid_day <= days[0]))
+        ledger, written_off, usable, rate = ledger.take(rows), written_off[rows], usable[rows], rate[rows]
 
     def state(t: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
         amount = np.where(usable, open_amounts(ledger, t) * np.nan_to_num(rate), 0.0)
@@ -344,8 +349,12 @@ def _flag(table: pd.DataFrame, col: str) -> npt.NDArray[np.bool_]:
         return np.zeros(len(table), dtype=bool)
     values = table[col]
     known = values.notna()
-    ok = values[known].map(lambda v: isinstance(v, (bool, np.bool_)) or (
-        isinstance(v, (int, float, np.integer, np.floating)) and v in (0, 1)))
+    kept = values[known]
+    if pd.api.types.is_numeric_dtype(kept.dtype):  # numbers or flags: one comparison per column
+        ok = (kept == 0) | (kept == 1)
+    else:  # values of mixed kinds: each decides
+        ok = kept.map(lambda v: isinstance(v, (bool, np.bool_)) or (
+            isinstance(v, (int, float, np.integer, np.floating)) and v in (0, 1)))
     if not ok.all():
         bad = values[known][~ok.to_numpy(dtype=bool)]
         raise InputError(Message("provision.not_boolean", {

@@ -227,14 +227,15 @@ def _by_buyer(run: _Run, series: pd.Series) -> np.ndarray:
     """A per-buyer series (index buyer_id) aligned with the buyer table's rows (NaN for a
     buyer the series lacks), as ``Series.map`` aligns it. Where each buyer row sits in an
     index is looked up once per index: the figures of one table share theirs."""
-    rows = run.cache.setdefault("buyer_rows", {})
+    known: list[tuple[pd.Index, np.ndarray]] = run.cache.setdefault("buyer_rows", [])
     index = series.index
-    found = rows.get(id(index))
-    if found is None or found[0] is not index:  # the index is kept, so its id is not reused
+    at = next((rows for seen, rows in known if index.is_(seen)), None)  # is_: the same index, or a view of it
+    if at is None:
         if not index.is_unique:  # as Series.map: a lookup needs unique keys
             return run.buyers.frame["buyer_id"].map(series).to_numpy(dtype=float)
-        found = rows[id(index)] = (index, index.get_indexer(run.buyers.frame["buyer_id"]))
-    return np.append(series.to_numpy(dtype=float), np.nan)[found[1]]  # -1 (not found) picks the NaN
+        at = index.get_indexer(run.buyers.frame["buyer_id"])
+        known.append((index, at))
+    return np.append(series.to_numpy(dtype=float), np.nan)[at]  # -1 (not found) picks the NaN
 
 
 def _history(run: _Run) -> pd.DataFrame:
