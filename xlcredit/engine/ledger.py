@@ -103,6 +103,7 @@ __all__ = [
     "Position",
     "as_categories",
     "as_of_day",
+    "currency_code",
     "days_overdue",
     "dunning_steps",
     "is_overdue",
@@ -279,8 +280,12 @@ def as_categories(
                      name=values.name)
 
 
-def _currency_code(value: Any) -> str:
-    """A currency as typed, as its code: text, trimmed, upper case."""
+def currency_code(value: Any) -> str:
+    """A currency as typed, as its code: text, trimmed, upper case.
+
+    >>> currency_code(" usd ")
+    'USD'
+    """
     return str(value).strip().upper()
 
 
@@ -299,7 +304,7 @@ def read_keys(invoices: pd.DataFrame, base_currency: str, by: str = "buyer_id") 
     """
     keys = {by: as_categories(invoices[by])}
     if "currency" in invoices.columns:
-        keys["currency"] = as_categories(invoices["currency"], clean=_currency_code, blank=base_currency)
+        keys["currency"] = as_categories(invoices["currency"], clean=currency_code, blank=base_currency)
     return invoices.assign(**keys)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from xlcredit.engine.errors import SchemaError
-from xlcredit.engine.ledger import read_keys
+from xlcredit.engine.ledger import as_categories, currency_code, read_keys
 from xlcredit.engine.policy import Policy
 from xlcredit.macros.labels import _l
 from xlcredit.messages import Message, text
@@ -216,11 +216,11 @@ def _aging(run: _Run) -> Any:
 
 
 def _fx(run: _Run, currency: pd.Series) -> np.ndarray:
-    """Rate of each row's currency to the base (NaN when the FX table lacks it)."""
-    codes = currency.where(currency.notna(), run.ccy).astype(str).str.strip().str.upper()
-    uniques = codes.unique()
-    table = {c: (run.policy.fx_rate(c) if run.policy.fx_rate(c) is not None else np.nan) for c in uniques}
-    return codes.map(table).to_numpy(dtype=float)
+    """Rate of each row's currency to the base (NaN when the FX table lacks it; a blank is
+    the base currency), each distinct currency read once."""
+    keys = as_categories(currency, clean=currency_code, blank=run.ccy)
+    rates = [np.nan if (r := run.policy.fx_rate(c)) is None else r for c in keys.cat.categories]
+    return np.append(np.asarray(rates, dtype=float), np.nan)[keys.cat.codes.to_numpy()]
 
 
 def _by_buyer(run: _Run, series: pd.Series) -> np.ndarray:
