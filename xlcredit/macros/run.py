@@ -57,6 +57,7 @@ class _Run:
 def _open(workbook: Workbook, as_of: dt.date | None = None) -> _Run:
     from xlcredit.workbook.team_source import apply_team_source
 
+    workbook.prefetch([INVOICES.name, BUYERS.name])  # the largest first: read while the rest is checked
     policy, problems = load_policy(workbook)
     policy, team, team_problems = apply_team_source(workbook, policy)  # the team policy, if one is named
     problems = problems + team_problems

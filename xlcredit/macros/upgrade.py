@@ -97,7 +97,8 @@ def template_layout(language: str) -> TemplateLayout:
         with FileWorkbook.open(path, read_only=True) as book:
             tables = {name: book.read_table(name) for name in book.table_names()}
             for raw in tables.values():
-                raw.grid = None  # the rows are enough; no reference to the closed file
+                raw.rows  # noqa: B018 - made from the grid now: the rows are enough
+                raw.grid = None  # no reference to the closed file
             return TemplateLayout(language, tuple(book.sheet_names()), tables)
 
 

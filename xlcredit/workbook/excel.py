@@ -230,6 +230,9 @@ class ExcelWorkbook:
             Message("file.no_such_table", {"name": name, "name2": self.book.name, "known": known, "name3": name})
         )
 
+    def prefetch(self, tables: list[str]) -> None:
+        """Nothing: Excel's object model is read on its own thread, one call at a time."""
+
     def read_table(self, name: str) -> RawTable:
         """Read a table by its Excel name; raise SchemaError naming it when it is missing."""
         table = self._find(name)

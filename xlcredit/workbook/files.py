@@ -26,10 +26,12 @@ import copy
 import datetime as dt
 import functools
 import glob
+import itertools
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -82,6 +84,7 @@ from xlcredit.workbook.xlsx_parts import (
     REL,
     Package,
     add_rel,
+    inflate_pieces,
     parse_xml,
     remove_rels,
     set_override,
@@ -203,6 +206,101 @@ def _cell_markers(xml: bytes) -> dict[tuple[int, int], ErrorCell | NoCachedValue
                     )
             pos = xml.find(token, end, hi)
     return found
+#: A sheet of more cells than this is read in chunks into each table's block and not kept.
+KEEP_CELLS = 2_000_000
+#: Tables whose sheets' text is at most this large are read at the same time (see prefetch).
+PREFETCH_BYTES = 256 * 1024**2
+#: Rows converted to Python values at a time when a large sheet is read in chunks.
+_CHUNK_ROWS = 20_000
+#: A table's values (rows x columns, as Excel delivers them) and its sheet's markers.
+_Cells = tuple[npt.NDArray[np.object_], dict[tuple[int, int], "ErrorCell | NoCachedValue"]]
+
+
+def _block_of(lines: list[list[Any]], n_rows: int, first: int, width: int) -> npt.NDArray[np.object_]:
+    """Columns ``first`` (0-based) to ``first + width`` of ``lines``, padded with "" to
+    ``n_rows`` rows and to the width (a sheet's rows may be shorter than its table).
+
+    >>> _block_of([["a", 1.0, 2.0], ["b"]], 3, 1, 2).tolist()
+    [[1.0, 2.0], ['', ''], ['', '']]
+    """
+    out = np.full((n_rows, width), "", dtype=object)
+    if not lines:
+        return out
+    try:  # calamine's rows all have the sheet's width: one copy, then a column slice
+        whole = np.empty((len(lines), len(lines[0])), dtype=object)
+        whole[:] = lines
+        part = whole[:, first : first + width]
+        out[: len(lines), : part.shape[1]] = part
+    except ValueError:  # rows of different widths
+        for i, line in enumerate(lines):
+            cells = line[first : first + width]
+            out[i, : len(cells)] = cells
+    return out
+
+
+def _read_block(sheet: Any, rows: range, first: int, width: int) -> npt.NDArray[np.object_]:
+    """Rows ``rows`` (0-based) and columns ``first`` to ``first + width`` of a calamine
+    sheet as Excel delivers them, made into Python values ``_CHUNK_ROWS`` rows at a time
+    (the whole sheet's rows as Python lists, and a second copy of its cells, are never
+    held). calamine's ``iter_rows`` starts at the sheet's first row but at the first column
+    of its used range (``sheet.start``)."""
+    out = np.full((len(rows), width), None, dtype=object)
+    offset = sheet.start[1] if sheet.height else 0
+    lines = sheet.iter_rows()
+    for _ in itertools.islice(lines, rows.start):
+        pass
+    done = 0
+    while done < len(rows):
+        chunk = list(itertools.islice(lines, min(_CHUNK_ROWS, len(rows) - done)))
+        if not chunk:
+            break
+        if first >= offset:
+            block = _block_of(chunk, len(chunk), first - offset, width)
+        else:  # the table starts left of the used range: its first columns are blank
+            block = np.full((len(chunk), width), "", dtype=object)
+            if offset - first < width:
+                block[:, offset - first :] = _block_of(chunk, len(chunk), 0, width - (offset - first))
+        out[done : done + len(chunk)] = _excel_block(block)
+        done += len(chunk)
+    return out
+
+
+def _excel_block(block: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """A block of calamine values as Excel delivers them, converted column by column."""
+    for j in range(block.shape[1]):
+        block[:, j] = _excel_column(block[:, j])
+    return block
+
+
+#: What the cells of a sheet holding an error cell or a formula contain somewhere.
+_MARKER_TOKENS = (b't="e"', b"<f>", b"<f ", b"<f/")
+_END_OF_CELLS = b"</sheetData>"
+
+
+def _may_hold_markers(pieces: Iterable[bytes]) -> bool:
+    """Whether a sheet's cells, its text given in pieces, hold a token of an error cell or
+    a formula (one split between two pieces included; what follows the cells, such as a
+    validation's ``<formula1>``, does not count).
+
+    >>> _may_hold_markers([b'<sheetData><c r="B1" t', b'="e"><v>#N/A</v></c></sheetData>'])
+    True
+    >>> _may_hold_markers([b'<sheetData><c r="A1"><v>1</v></c></sheetData>', b'<formula1>"A"</formula1>'])
+    False
+    """
+    keep = max(map(len, (*_MARKER_TOKENS, _END_OF_CELLS))) - 1
+    tail = b""
+    for piece in pieces:
+        window = tail + piece
+        end = window.find(_END_OF_CELLS)
+        cells = window if end < 0 else window[:end]
+        if any(token in cells for token in _MARKER_TOKENS):
+            return True
+        if end >= 0:
+            return False
+        tail = window[-keep:]
+    return False
+
+
 def _generated_raw(name: str, sheet: str, info: TableInfo, frame: Any) -> RawTable:
     """A table generated in this session as :meth:`FileWorkbook.read_table` gives it."""
     return RawTable(
@@ -306,6 +404,8 @@ class FileWorkbook:
         office = [r for r in self.pkg.rels("") if r.type == REL["office"]]
         if not office:
             raise WorkbookError(Message("file.no_workbook_part", {"name": self.path.name}))
+        if not self.read_only:  # large parts are deflated as they are written, on the other core
+            self.pkg.deflater = ThreadPoolExecutor(max_workers=2, thread_name_prefix="xlcredit-deflate")
         self.main = office[0].target
         self.book = self.pkg.xml(self.main)
         if etree.QName(self.book).namespace != _M:
@@ -344,6 +444,9 @@ class FileWorkbook:
         self._generated_rows: dict[str, RawTable | Callable[[], RawTable]] = {}
         self._values: dict[str, list[list[Any]]] = {}
         self._calamine: CalamineWorkbook | None = None
+        #: Tables being read in the background (see prefetch), by casefolded name.
+        self._reading: dict[str, Future[_Cells]] = {}
+        self._readers: ThreadPoolExecutor | None = None
 
     def _check_output_kind(self) -> None:
         """Refuse to save a macro workbook as .xlsx (or the reverse): Excel will not open a
@@ -462,22 +565,95 @@ class FileWorkbook:
         return info
 
     def _sheet_values(self, sheet: str) -> list[list[Any]]:
+        """Every row of a sheet as python-calamine gives it (kept for the next read)."""
         if sheet not in self._values:
             if self._calamine is None:
-                try:
-                    self._calamine = CalamineWorkbook.from_path(str(self.path))
-                except Exception as exc:  # calamine raises its own error types
-                    raise WorkbookError(
-                        Message("file.cannot_read", {"name": self.path.name, "value": ' '.join(str(exc).split())})
-                    ) from None
-            try:
-                values = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            except Exception as exc:  # a damaged or missing sheet part: calamine's own errors
-                raise WorkbookError(
-                    Message("file.cannot_read_sheet", {"sheet": sheet, "name": self.path.name, "name2": type(exc).__name__, "value": ' '.join(str(exc).split())})
-                ) from None
-            self._values[sheet] = values
+                self._calamine = self._open_reader()
+            found = self._calamine_sheet(self._calamine, sheet)
+            self._values[sheet] = self._calamine_call(sheet, found.to_python, skip_empty_area=False)
         return self._values[sheet]
+
+    def _open_reader(self) -> CalamineWorkbook:
+        try:
+            return CalamineWorkbook.from_path(str(self.path))
+        except Exception as exc:  # calamine raises its own error types
+            raise WorkbookError(
+                Message("file.cannot_read", {"name": self.path.name, "value": ' '.join(str(exc).split())})
+            ) from None
+
+    def _calamine_sheet(self, reader: CalamineWorkbook, sheet: str) -> Any:
+        return self._calamine_call(sheet, reader.get_sheet_by_name, sheet)
+
+    def _calamine_call(self, sheet: str, call: Callable[..., _R], *args: Any, **kwargs: Any) -> _R:
+        try:
+            return call(*args, **kwargs)
+        except Exception as exc:  # a damaged or missing sheet part: calamine's own errors
+            raise WorkbookError(
+                Message("file.cannot_read_sheet", {"sheet": sheet, "name": self.path.name, "name2": type(exc).__name__, "value": ' '.join(str(exc).split())})
+            ) from None
+
+    def _table_cells(self, info: TableInfo, reader: CalamineWorkbook | None = None) -> _Cells:
+        """The values of a table's data rows and columns as Excel delivers them and the
+        sheet's error cells and uncalculated formulas. A sheet of at most :data:`KEEP_CELLS` cells is
+        read whole and kept (Policy's tables share one sheet; Buyers is read twice); a larger
+        one is read in row chunks straight into the table's block and not kept."""
+        width = info.last_col - info.first_col + 1
+        rows = range(info.data_rows.start - 1, info.data_rows.stop - 1)  # 0-based sheet rows
+        if info.sheet not in self._values:
+            if reader is None:
+                if self._calamine is None:
+                    self._calamine = self._open_reader()
+                reader = self._calamine
+            found = self._calamine_sheet(reader, info.sheet)
+            if found.height * found.width > KEEP_CELLS:
+                block = self._calamine_call(info.sheet, _read_block, found, rows, info.first_col - 1, width)
+                return block, self._markers(info.sheet_part)
+            self._values[info.sheet] = self._calamine_call(info.sheet, found.to_python, skip_empty_area=False)
+        block = _block_of(self._values[info.sheet][rows.start : rows.stop], len(rows), info.first_col - 1, width)
+        return _excel_block(block), self._markers(info.sheet_part)
+
+    def _read_in_background(self, info: TableInfo) -> _Cells:
+        """:meth:`_table_cells` in a worker thread, with its own reader (one reader must not
+        be shared between threads)."""
+        reader = self._open_reader()
+        try:
+            return self._table_cells(info, reader)
+        finally:
+            reader.close()
+
+    def prefetch(self, tables: list[str]) -> None:
+        """Start reading ``tables`` in the background; :meth:`read_table` then waits for
+        them. python-calamine parses a sheet without holding Python's lock, so on a machine
+        with two cores the invoice sheet is read while the buyers are read and checked (the
+        reading takes about the time of the largest sheet instead of the sum). Reading two
+        sheets at once holds both in memory: when their text exceeds :data:`PREFETCH_BYTES`
+        they are read one after the other, as asked. Tables not in the workbook, generated
+        in this session or already read are left alone."""
+        wanted = [
+            info for name in tables
+            if (info := self.tables.get(name.casefold())) is not None and not info.generated
+            and info.sheet not in self._values and info.name.casefold() not in self._reading
+        ]  # fmt: skip
+        sheets = {info.sheet_part for info in wanted if info.sheet_part in self.pkg.parts}
+        if len(wanted) < 2 or sum(self.pkg.parts.size(p) for p in sheets) > PREFETCH_BYTES:
+            return
+        if self._readers is None:
+            self._readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="xlcredit-read")
+        for info in wanted:
+            self._reading[info.name.casefold()] = self._readers.submit(self._read_in_background, info)
+
+    def _markers(self, part: str) -> dict[tuple[int, int], ErrorCell | NoCachedValue]:
+        """Error cells and uncalculated formulas of a sheet part. A part still held
+        compressed is scanned in pieces and not kept inflated: most sheets hold neither, and
+        a large invoice sheet's text would otherwise stay in memory for the whole run."""
+        if part not in self.pkg.parts:
+            return {}
+        member = self.pkg.parts.packed(part)
+        if member is None:
+            return _cell_markers(self.pkg.parts[part])
+        if not _may_hold_markers(inflate_pieces(member)):
+            return {}
+        return _cell_markers(b"".join(inflate_pieces(member)))
 
     def read_sheet(self, sheet: str) -> list[list[Any]]:
         """Every row of a sheet's used range, values as Excel delivers them (an export to
@@ -495,43 +671,25 @@ class FileWorkbook:
         if info.generated:
             return self._generated_table(info.name.casefold())
         width = info.last_col - info.first_col + 1
-        grid = np.full((len(info.data_rows), width), None, dtype=object)
         if info.name.casefold() in self._edited:  # rows an import edited in this session
             edited = self._edited[info.name.casefold()]
             grid = np.full((len(edited), width), None, dtype=object)
             for i, edited_row in enumerate(edited):
                 grid[i, : len(edited_row)] = list(edited_row)
         else:
-            values = self._sheet_values(info.sheet)
-            start, stop = info.data_rows.start - 1, info.data_rows.stop - 1
-            lines = values[start:stop]
-            if lines:
-                sheet = np.empty((len(lines), len(lines[0])), dtype=object)
-                try:  # calamine's rows all have the sheet's width: one copy, then a column slice
-                    sheet[:] = lines
-                    block = sheet[:, info.first_col - 1 : info.last_col]
-                    grid[: len(lines), : block.shape[1]] = block
-                except ValueError:  # rows of different widths
-                    for i, line in enumerate(lines):
-                        cells = line[info.first_col - 1 : info.last_col]
-                        grid[i, : len(cells)] = cells
-                for j in range(width):  # per column, not per cell
-                    grid[:, j] = _excel_column(grid[:, j])
-            part = info.sheet_part
-            if part in self.pkg.parts:
-                for (row_no, col), marker in _cell_markers(self.pkg.parts[part]).items():
-                    if row_no in info.data_rows and info.first_col <= col <= info.last_col:
-                        grid[row_no - info.data_rows.start, col - info.first_col] = marker
+            pending = self._reading.pop(info.name.casefold(), None)
+            grid, markers = pending.result() if pending is not None else self._table_cells(info)
+            for (row_no, col), marker in markers.items():
+                if row_no in info.data_rows and info.first_col <= col <= info.last_col:
+                    grid[row_no - info.data_rows.start, col - info.first_col] = marker
         for offset, column in self._written.get(info.name.casefold(), {}).items():
             written = np.empty(len(column), dtype=object)
             written[:] = column
             grid[:, offset] = written
-        rows = grid.tolist()
         return RawTable(
             name=info.name,
             sheet=info.sheet,
             header=list(info.header),
-            rows=rows,
             header_row=info.header_row,
             first_column=info.first_col,
             date1904=self.date1904,
@@ -1137,7 +1295,16 @@ class FileWorkbook:
             raise WorkbookChangedError(Message("shared.changed", {
                 "book": self.path.name, "old_size": self._print[0], "new_size": now[0]}))
 
+    def _stop_deflating(self) -> None:
+        if getattr(self, "pkg", None) is not None and self.pkg.deflater is not None:
+            self.pkg.deflater.shutdown(wait=True, cancel_futures=True)
+            self.pkg.deflater = None
+
     def _close_reader(self) -> None:
+        if self._readers is not None:  # the workers hold the file open until they finish
+            self._readers.shutdown(wait=True, cancel_futures=True)
+            self._readers = None
+            self._reading = {}
         if self._calamine is not None:
             self._calamine.close()
             self._calamine = None
@@ -1146,6 +1313,7 @@ class FileWorkbook:
         """Release the lock and the file (changes not saved are dropped)."""
         if hasattr(self, "_calamine"):
             self._close_reader()
+        self._stop_deflating()
         if self._lock is not None:
             self._lock.release()
 

@@ -38,14 +38,23 @@ __all__ = [
 ]
 
 
-@dataclass
+@dataclass(init=False)
 class RawTable:
-    """An Excel table (ListObject) as read: header texts and raw cell values row by row."""
+    """An Excel table (ListObject) as read: header texts and raw cell values row by row.
+
+    An adapter that has the cells as a 2-D array gives ``grid`` and no ``rows``: the rows
+    are made from it when first asked for (the refresh reads the grid, and the rows of a
+    million-row table as Python lists cost hundreds of megabytes).
+
+    >>> import numpy as np
+    >>> t = RawTable("tblX", "X", ["a", "b"], grid=np.array([[1.0, "x"]], dtype=object))
+    >>> t.rows
+    [[1.0, 'x']]
+    """
 
     name: str
     sheet: str
     header: list[str]
-    rows: list[list[Any]]
     #: Excel row number (1-based) of the header row; data starts on the next row.
     header_row: int
     #: Excel column number (1-based) of the table's first column.
@@ -55,6 +64,30 @@ class RawTable:
     date1904: bool = False
     #: The same cells as a 2-D object array, when the adapter has one (saves a copy).
     grid: Any = field(default=None, compare=False, repr=False)
+    _rows: list[list[Any]] | None = field(default=None, repr=False)
+
+    def __init__(
+        self,
+        name: str,
+        sheet: str,
+        header: list[str],
+        rows: list[list[Any]] | None = None,
+        header_row: int = 1,
+        first_column: int = 1,
+        date1904: bool = False,
+        grid: Any = None,
+    ) -> None:
+        self.name, self.sheet, self.header = name, sheet, header
+        self.header_row, self.first_column, self.date1904 = header_row, first_column, date1904
+        self.grid = grid
+        self._rows = rows
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        """Raw cell values row by row."""
+        if self._rows is None:
+            self._rows = [] if self.grid is None else self.grid.tolist()
+        return self._rows
 
     def frame(self) -> pd.DataFrame:
         """The raw values as a DataFrame of objects, one column per header."""
@@ -239,6 +272,12 @@ class Workbook(Protocol):
 
     def read_table(self, name: str) -> RawTable:
         """Read a table by its Excel name; raise SchemaError naming it when it is missing."""
+        ...
+
+    def prefetch(self, tables: list[str]) -> None:
+        """A hint: these tables will be read next. An adapter may start reading them in the
+        background (a file adapter reads the invoice sheet while the buyers are checked); one
+        that cannot does nothing. Names it does not know are ignored."""
         ...
 
     def write_columns(self, table: str, columns: list[ColumnWrite]) -> None:

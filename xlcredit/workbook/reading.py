@@ -529,7 +529,8 @@ def _decision(columns: list[list[Any]], kind_of: Callable[[str], str],
     first text showing it; ("auto", None) when none or more than one show."""
     first: dict[str, Any] = {}
     for values in columns:
-        for v in dict.fromkeys(v for v in values if isinstance(v, str)):
+        distinct = pd.unique(np.asarray(values, dtype=object))  # in order of appearance, hashed in C
+        for v in (v for v in distinct if isinstance(v, str)):
             kind = kind_of(v)
             if kind in settles:
                 first.setdefault(settles[kind], v)

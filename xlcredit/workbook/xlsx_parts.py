@@ -21,6 +21,8 @@ import posixpath
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -169,6 +171,9 @@ class Package:
         self.changed: set[str] = set()
         #: Parts removed during this session.
         self.removed: set[str] = set()
+        #: Threads that deflate large parts as they are put (see :meth:`put`); None: the
+        #: save deflates them.
+        self.deflater: Executor | None = None
 
     # -- reading ---------------------------------------------------------------------------
     @classmethod
@@ -246,8 +251,14 @@ class Package:
 
     # -- editing ---------------------------------------------------------------------------
     def put(self, part: str, data: bytes) -> None:
-        """Add or replace a part."""
-        self.parts[part] = data
+        """Add or replace a part. With a :attr:`deflater`, a part of at least
+        :data:`LAZY_BYTES` is deflated by it while the caller goes on (zlib works without
+        Python's lock) and held compressed: its text is not kept, and the save has nothing
+        left to compress."""
+        if self.deflater is not None and len(data) >= LAZY_BYTES:
+            self.parts.deflate_later(part, data, self.deflater)
+        else:
+            self.parts[part] = data
         self.changed.add(part)
         self.removed.discard(part)
 
@@ -310,7 +321,20 @@ class Parts(dict[str, bytes]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._members: dict[str, tuple[bytes | None, _Member]] = {}
+        self._members: dict[str, tuple[bytes | None, _Member | Future[_Member]]] = {}
+
+    def deflate_later(self, name: str, data: bytes, pool: Executor) -> None:
+        """Hold ``name`` compressed, deflated at :data:`COMPRESS_LEVEL` by ``pool``."""
+        super().__setitem__(name, _PACKED)  # type: ignore[assignment]
+        self._members[name] = (None, pool.submit(_deflate, data, COMPRESS_LEVEL))
+
+    def _member(self, name: str) -> _Member:
+        """The compressed bytes of ``name`` (waiting for them when still being deflated)."""
+        value, member = self._members[name]
+        if isinstance(member, Future):
+            member = member.result()
+            self._members[name] = (value, member)
+        return member
 
     def keep_packed(self, name: str, member: _Member) -> None:
         """Hold ``name`` compressed until asked for."""
@@ -324,7 +348,7 @@ class Parts(dict[str, bytes]):
     def __getitem__(self, name: str) -> bytes:
         value = super().__getitem__(name)
         if value is _PACKED:
-            member = self._members[name][1]
+            member = self._member(name)
             value = member.data if member.method == 0 else zlib.decompress(member.data, -15)
             super().__setitem__(name, value)
             self._members[name] = (value, member)
@@ -333,13 +357,26 @@ class Parts(dict[str, bytes]):
     def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
         return self[name] if name in self else default  # noqa: SIM401 - self.get is this
 
+    def size(self, name: str) -> int:
+        """Uncompressed bytes of ``name`` (without inflating a part held compressed)."""
+        value = super().__getitem__(name)
+        return self._member(name).size if value is _PACKED else len(value)
+
+    def packed(self, name: str) -> _Member | None:
+        """The compressed bytes of ``name`` while it has not been inflated (None once it has,
+        or when it was never held compressed): a reader that only scans a large part can
+        inflate it in pieces without keeping the whole text in memory."""
+        if name not in self._members or super().__getitem__(name) is not _PACKED:
+            return None
+        return self._member(name)
+
     def original(self, name: str) -> _Member | None:
         """The compressed bytes of ``name`` as read, while the part is unchanged."""
         found = self._members.get(name)
         if found is None:
             return None
         value = super().__getitem__(name)
-        return found[1] if value is _PACKED or value is found[0] else None
+        return self._member(name) if value is _PACKED or value is found[0] else None
 
     def items(self) -> Any:
         return [(name, self[name]) for name in self]
@@ -379,6 +416,27 @@ def _deflate(data: bytes, level: int) -> _Member:
     packer = zlib.compressobj(level, zlib.DEFLATED, -15)
     packed = packer.compress(data) + packer.flush()
     return _Member(8, zlib.crc32(data), len(data), packed)
+
+
+def inflate_pieces(member: _Member, size: int = 4 * 1024**2) -> Iterator[bytes]:
+    """The uncompressed bytes of a zip member in pieces of about ``size`` bytes.
+
+    >>> member = _deflate(b"abc" * 10, 3)
+    >>> b"".join(inflate_pieces(member, size=7)) == b"abc" * 10
+    True
+    """
+    if member.method == 0:
+        yield from (member.data[i : i + size] for i in range(0, len(member.data), size))
+        return
+    unpacker = zlib.decompressobj(-15)
+    step = max(size // 8, 1)  # deflated sheet text inflates about 8 times
+    for start in range(0, len(member.data), step):
+        piece = unpacker.decompress(member.data[start : start + step])
+        if piece:
+            yield piece
+    rest = unpacker.flush()
+    if rest:
+        yield rest
 
 
 def _stored_members(data: bytes, infos: list[zipfile.ZipInfo]) -> dict[str, _Member]:
