@@ -234,7 +234,7 @@ def _by_buyer(run: _Run, series: pd.Series) -> np.ndarray:
     if at is None:
         if not index.is_unique:  # as Series.map: a lookup needs unique keys
             return run.buyers.frame["buyer_id"].map(series).to_numpy(dtype=float)
-        at = index.get_indexer(run.buyers.frame["buyer_id"])
+        at = index.get_indexer(pd.Index(run.buyers.frame["buyer_id"]))
         known.append((index, at))
     return np.append(series.to_numpy(dtype=float), np.nan)[at]  # -1 (not found) picks the NaN
 
