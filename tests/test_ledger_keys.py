@@ -78,3 +78,9 @@ def test_currencies_clean_to_one_category_each() -> None:
                         blank="EUR")
     assert ccy.tolist() == ["USD", "USD", "EUR", "", "EUR"]
     assert ccy.cat.categories.tolist() == ["", "EUR", "USD"]
+
+
+def test_a_column_of_blanks_stays_blank() -> None:
+    """Found by the fuzz test: no key at all is no category, not an error."""
+    assert as_categories(pd.Series([None, None], dtype=object)).isna().all()
+    assert read_keys(pd.DataFrame({"buyer_id": [None], "currency": [None]}), "EUR")["currency"].tolist() == ["EUR"]

@@ -266,7 +266,7 @@ def as_categories(
             codes = np.where(codes < 0, len(names), codes)
             names.append(clean(blank) if clean else blank)
         merged, distinct = pd.factorize(np.asarray(names, dtype=object))
-        codes = np.where(codes < 0, -1, merged[codes])  # merged[-1] would pick the last name
+        codes = np.append(merged, -1)[codes]  # a blank (-1) stays blank
         uniques = np.asarray(distinct, dtype=object)
     try:  # categories in sorted order, so the codes sort as the keys do
         order = np.argsort(uniques, kind="stable")
@@ -274,7 +274,7 @@ def as_categories(
         order = np.arange(len(uniques))
     rank = np.empty(len(order), dtype=np.intp)
     rank[order] = np.arange(len(order))
-    codes = np.where(codes < 0, -1, rank[codes])
+    codes = np.append(rank, -1)[codes]  # a blank (-1) stays blank
     uniques = uniques[order]
     return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(uniques)), index=values.index,
                      name=values.name)
