@@ -308,14 +308,26 @@ def read_keys(invoices: pd.DataFrame, base_currency: str, by: str = "buyer_id") 
     return invoices.assign(**keys)
 
 
+def _used_categories(values: pd.Series) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+    """A categorical's codes among the categories its rows use, in the categories' order
+    (-1 for a blank): one count over the codes, no hashing."""
+    raw = values.cat.codes.to_numpy().astype(np.intp)
+    used = np.bincount(raw + 1, minlength=len(values.cat.categories) + 1)[1:] > 0
+    codes = np.append(np.cumsum(used) - 1, -1)[raw]  # a blank (-1) stays blank
+    return codes, np.asarray(values.cat.categories, dtype=object)[used]
+
+
 def _sorted_codes(values: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Index]:
     """Group codes in sorted order of the keys (blank keys last, as their own group)."""
-    codes, uniques = _factorize(values)
+    codes, uniques = (_used_categories(values) if isinstance(values.dtype, pd.CategoricalDtype)
+                      else _factorize(values))
     index: pd.Index = pd.Index(uniques)
     blank = codes < 0
     if blank.any():  # blank keys form their own group, sorted last
         codes = np.where(blank, len(index), codes)
         index = index.append(pd.Index([None], dtype=object))
+    if index.is_monotonic_increasing:  # in order already (the reader's categories are sorted)
+        return codes, index
     try:
         order = index.argsort()
     except TypeError:  # keys of mixed kinds (numbers and text): sort them as text
