@@ -223,3 +223,56 @@ def test_a_nan_cell_of_a_generated_sheet_is_blank() -> None:
     out = render_sheet(spec, StyleBook(None), table_ids=[], table_rids=[], drawing_rid=None)
     assert b"nan" not in out.sheet_xml and b'<c r="A1"/>' in out.sheet_xml
     assert b'<c r="B1"><v>2.5</v></c>' in out.sheet_xml
+
+
+@st.composite
+def _sheet_specs(draw: st.DrawFn) -> Any:
+    """A generated sheet whose tables and cells may sit side by side, share rows or cover
+    each other (a later one replaces an earlier one's cells)."""
+    from xlcredit.workbook.port import CellSpec, SheetSpec, TableSpec
+
+    tables = []
+    for t in range(draw(st.integers(0, 3))):
+        width, n = draw(st.integers(1, 3)), draw(st.integers(0, 4))
+        frame = pd.DataFrame(
+            {f"H{j}": draw(st.lists(_CELL, min_size=n, max_size=n)) for j in range(width)},
+            dtype=object,
+        )
+        tables.append(
+            TableSpec(
+                f"Table_{t}", frame, row=draw(st.integers(0, 6)), col=draw(st.integers(0, 5)),
+                total_row=draw(st.booleans()),
+                number_formats={"H0": "0.00"} if draw(st.booleans()) else {},
+            )
+        )  # fmt: skip
+    cells = [
+        CellSpec(draw(st.integers(0, 10)), draw(st.integers(0, 8)), draw(_CELL))
+        for _ in range(draw(st.integers(0, 4)))
+    ]
+    return SheetSpec("Sheet", tables=tables, cells=cells)
+
+
+@settings(max_examples=200, deadline=None)
+@given(spec=_sheet_specs())
+def test_a_sheet_joined_a_row_at_a_time_is_the_sheet_written_cell_by_cell(spec: Any) -> None:
+    # the reference: every cell its own unit, placed and replaced one by one
+    import xlcredit.workbook.generated as generated
+    from xlcredit.workbook.styles import StyleBook
+
+    ids = list(range(1, len(spec.tables) + 1))
+    rids = [f"rId{i}" for i in ids]
+    given_units = generated._TableCells.units
+    out = {}
+    try:
+        for grain in ("block", "row", "cell"):
+            # every table given at this grain at first (a finer one where it must)
+            generated._TableCells.units = (  # type: ignore[method-assign]
+                lambda self, asked="block", grain=grain: given_units(self, max(asked, grain, key=("block", "row", "cell").index))
+            )
+            out[grain] = generated.render_sheet(
+                spec, StyleBook(None), table_ids=ids, table_rids=rids, drawing_rid=None
+            )
+    finally:
+        generated._TableCells.units = given_units  # type: ignore[method-assign]
+    assert out["block"].sheet_xml == out["cell"].sheet_xml == out["row"].sheet_xml
+    assert out["block"].tables == out["cell"].tables

@@ -19,7 +19,7 @@ from xlcredit.cli import main
 from xlcredit.engine.errors import SchemaError, WorkbookLockedError
 from xlcredit.engine.policy import Policy
 from xlcredit.macros.labels import _l
-from xlcredit.workbook.files import FileWorkbook, _cell_markers
+from xlcredit.workbook.files import FileWorkbook
 from xlcredit.workbook.reading import (
     ErrorCell,
     NoCachedValue,
@@ -28,6 +28,7 @@ from xlcredit.workbook.reading import (
     read_numbers,
 )
 from xlcredit.workbook.schema import INVOICES, group_problems, parse_table
+from xlcredit.workbook.sheet_cells import cell_markers
 
 AS_OF = dt.date(2026, 11, 30)
 BUYER_HEADERS = ["Buyer ID", "Name", "Currency", "Total assets", "Total liabilities", "Current assets",
@@ -277,7 +278,7 @@ def test_error_cells_and_formulas_without_result() -> None:
     xml = (b'<sheetData><row r="2"><c r="A2" t="e"><v>#REF!</v></c><c r="B2"><f>SUM(C1:C9)</f></c>'
            b'<c r="C2" t="str"><f>IF(1,"","")</f><v></v></c><c r="D2" s="1"><f>1+1</f><v>2</v></c>'
            b'<c r="E2" t="inlineStr"><is><r><rPr><family val="2"/></rPr><t>x</t></r></is></c></row></sheetData>')
-    assert _cell_markers(xml) == {(2, 1): ErrorCell("#REF!"), (2, 2): NoCachedValue("SUM(C1:C9)")}
+    assert cell_markers(xml) == {(2, 1): ErrorCell("#REF!"), (2, 2): NoCachedValue("SUM(C1:C9)")}
     t = parse_table(["Invoice no", "Buyer ID", "Amount", "Due date", "Paid amount"],
                     [["1", "C", NoCachedValue("B2*2"), "2026-11-01", ErrorCell("#N/A")]], INVOICES)
     rules = [p.rule for p in t.problems]

@@ -42,7 +42,7 @@ from xlcredit.workbook.group_book import (
 from xlcredit.workbook.policy_sheet import load_policy
 from xlcredit.workbook.port import CellSpec, DataValidation, SheetSpec, TableSpec
 from xlcredit.workbook.reading import ReadingRules
-from xlcredit.workbook.schema import parse_table
+from xlcredit.workbook.schema import parse_raw
 from xlcredit.workbook.templates import with_base_currency
 from xlcredit.workbook.widths import display_width
 
@@ -144,8 +144,7 @@ def _read_own(book: FileWorkbook, schema: Any, policy: Policy, warnings: list[st
     if schema.name.casefold() not in {n.casefold() for n in book.table_names()}:
         return None
     raw = book.read_table(schema.name)
-    parsed = parse_table(raw.header, raw.rows, schema, sheet=raw.sheet, header_row=raw.header_row,
-                         rules=ReadingRules.from_policy(policy, raw.date1904), grid=raw.grid)
+    parsed = parse_raw(raw, schema, rules=ReadingRules.from_policy(policy, raw.date1904))
     warnings.extend(text("group.warn_cell", "en", sheet=p.sheet, row=p.row, column=p.column, rule=p.rule)
                     for p in parsed.problems)
     return parsed.frame

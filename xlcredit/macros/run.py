@@ -32,7 +32,7 @@ from xlcredit.workbook.schema import (
     check_buyers,
     check_invoices,
     no_paid_history_problem,
-    parse_table,
+    parse_raw,
 )
 
 
@@ -72,12 +72,10 @@ def _open(workbook: Workbook, as_of: dt.date | None = None) -> _Run:
             raise SchemaError(Message(f"refresh.no_table_{schema.role}", {"table": schema.name, "found": found}))
     raw_b = workbook.read_table(BUYERS.name)
     rules = ReadingRules.from_policy(policy, raw_b.date1904)
-    buyers = parse_table(raw_b.header, raw_b.rows, BUYERS, sheet=raw_b.sheet, header_row=raw_b.header_row,
-                         rules=rules, grid=raw_b.grid)
+    buyers = parse_raw(raw_b, BUYERS, rules=rules)
     check_buyers(buyers)
     raw_i = workbook.read_table(INVOICES.name)
-    invoices = parse_table(raw_i.header, raw_i.rows, INVOICES, sheet=raw_i.sheet, header_row=raw_i.header_row,
-                           rules=rules, grid=raw_i.grid)
+    invoices = parse_raw(raw_i, INVOICES, rules=rules)
     # buyer IDs and currencies as categoricals, hashed once: the unknown-buyer check below and
     # every figure of the run (through the ledger) read their codes
     invoices.frame = read_keys(invoices.frame, policy.base_currency)
@@ -505,8 +503,7 @@ def _read_own(run: _Run, schema: TableSchema) -> ParsedTable | None:
         return None
     raw = run.workbook.read_table(schema.name)
     try:
-        return parse_table(raw.header, raw.rows, schema, sheet=raw.sheet, header_row=raw.header_row,
-                           rules=ReadingRules.from_policy(run.policy, raw.date1904), grid=raw.grid)
+        return parse_raw(raw, schema, rules=ReadingRules.from_policy(run.policy, raw.date1904))
     except SchemaError as exc:
         run.problems.append(Problem(raw.sheet, raw.header_row, schema.name, "", exc.message))
         return None

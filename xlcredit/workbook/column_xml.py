@@ -2,8 +2,9 @@
 
 A column of values is classified once (``pandas.api.types.infer_dtype``) and encoded with
 array operations: numbers through ``repr``/``str`` mapped in C, text escaped on one joined
-string, dates as serial numbers computed in numpy, the ``<c>`` elements assembled by adding
-object arrays. No Python function runs per cell. A column this module cannot encode exactly
+string, dates as serial numbers computed in numpy. A block of columns is written by laying
+the pieces of all its cells in one grid and joining it once (:func:`join_cells`): no
+Python function runs per cell, and no string is built per cell besides the value's own. A column this module cannot encode exactly
 (mixed types, Decimal, time zones, ``pd.NA``...) is encoded cell by cell with
 :func:`~.sheet_xml.cell_value`, so the output is always the one ``cell_xml`` writes:
 
@@ -18,6 +19,7 @@ Text is written as inline strings, as :mod:`~.sheet_xml` does (see that module f
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 import re
 from collections.abc import Callable, Sequence
@@ -44,7 +46,11 @@ __all__ = [
     "cells_xml",
     "column_refs",
     "encode_column",
+    "join_cells",
+    "row_numbers",
+    "rows_xml",
     "splice_block",
+    "style_attr",
     "write_block",
 ]
 
@@ -57,27 +63,34 @@ _US_PER_DAY = 86_400_000_000
 _PLAIN_TYPES = {str, float, bool, dt.datetime, type(None)}
 _IS_OPEN = '<is><t xml:space="preserve">'
 _IS_CLOSE = "</t></is>"
+_BLANK = "/>"
+_V_HEAD, _V_TAIL = "><v>", "</v></c>"
+_TEXT_HEAD, _TEXT_TAIL = f' t="inlineStr">{_IS_OPEN}', f"{_IS_CLOSE}</c>"
+#: Ends each row (or cell) of a joined block before it is split again; XML text never
+#: holds it (cell texts have it escaped as ``_x0000_``).
+_CUT = "\x00"
 
 
 @dataclass
 class EncodedColumn:
-    """A column of values as cell XML pieces, one entry per cell.
+    """A column of values as the pieces of its ``<c>`` elements, one entry per cell.
 
-    ``type_attr`` holds ``' t="..."'`` or ``""``; ``inner`` the children of ``<c>`` (``""``
-    for a blank cell); ``kind`` the inferred kind (``"floating"``, ``"string"``, ``"date"``,
-    ``"boolean"``, ``"empty"``, or ``"cells"`` when encoded cell by cell); ``numbers`` the
-    values as floats (NaN where not a number) for number columns, else None.
+    A cell is written ``'<c r="REF"' + style attribute + head + text + tail``: ``head`` holds
+    the type attribute and what opens the value (``'><v>'``, ``' t="inlineStr">'`` and the
+    inline string's tags, or ``'/>'`` for a blank cell), ``text`` the escaped value, ``tail``
+    what closes it (``""`` for a blank cell). Heads and tails are a few shared strings, so a
+    column is joined without building a string per cell. ``kind`` is the inferred kind
+    (``"floating"``, ``"string"``, ``"date"``, ``"boolean"``, ``"empty"``, or ``"cells"``
+    when encoded cell by cell); ``numbers`` the values as floats (NaN where not a number) for
+    number columns, else None; ``blank`` where the cell holds no value.
     """
 
-    type_attr: np.ndarray
-    inner: np.ndarray
+    head: np.ndarray
+    text: np.ndarray
+    tail: np.ndarray
     kind: str
+    blank: np.ndarray
     numbers: np.ndarray | None = None
-
-    @property
-    def blank(self) -> np.ndarray:
-        """Where the cell holds no value."""
-        return self.inner == ""
 
 
 def _as_objects(values: Sequence[Any] | np.ndarray | pd.Series) -> np.ndarray:
@@ -102,18 +115,20 @@ def _per_cell(values: np.ndarray) -> EncodedColumn:
     from xml.sax.saxutils import escape
 
     n = len(values)
-    type_attr, inner = _filled(n, ""), _filled(n, "")
+    head, text, tail = _filled(n, _BLANK), _filled(n, ""), _filled(n, "")
+    blank = np.ones(n, dtype=bool)
     for i, value in enumerate(values.tolist()):
-        kind, text = cell_value(plain_value(value))
-        if kind:
-            type_attr[i] = f' t="{kind}"'
-        if text is None:
+        kind, shown = cell_value(plain_value(value))
+        type_attr = f' t="{kind}"' if kind else ""
+        if shown is None:
+            head[i] = type_attr + _BLANK
             continue
+        blank[i] = False
         if kind == "inlineStr":
-            inner[i] = f"{_IS_OPEN}{escape(text, {chr(13): '&#13;'})}{_IS_CLOSE}"
+            head[i], text[i], tail[i] = _TEXT_HEAD, escape(shown, {chr(13): "&#13;"}), _TEXT_TAIL
         else:
-            inner[i] = f"<v>{escape(text)}</v>"
-    return EncodedColumn(type_attr, inner, "cells")
+            head[i], text[i], tail[i] = type_attr + _V_HEAD, escape(shown), _V_TAIL
+    return EncodedColumn(head, text, tail, "cells", blank)
 
 
 def _number_texts(numbers: np.ndarray) -> np.ndarray:
@@ -130,20 +145,20 @@ def _number_texts(numbers: np.ndarray) -> np.ndarray:
 
 def _encode_numbers(numbers: np.ndarray) -> EncodedColumn:
     n = len(numbers)
-    type_attr, inner = _filled(n, ""), _filled(n, "")
+    head, text, tail = _filled(n, _BLANK), _filled(n, ""), _filled(n, "")
     finite = np.isfinite(numbers)
     infinite = np.isinf(numbers)
     if finite.any():
-        inner[finite] = "<v>" + _number_texts(numbers[finite]) + "</v>"
+        head[finite], tail[finite] = _V_HEAD, _V_TAIL
+        text[finite] = _number_texts(numbers[finite])
     if infinite.any():
-        type_attr[infinite] = ' t="e"'
-        inner[infinite] = "<v>#NUM!</v>"
-    return EncodedColumn(type_attr, inner, "floating", numbers)
+        head[infinite], text[infinite], tail[infinite] = ' t="e"' + _V_HEAD, "#NUM!", _V_TAIL
+    return EncodedColumn(head, text, tail, "floating", ~(finite | infinite), numbers)
 
 
 def _encode_text(values: np.ndarray, present: np.ndarray) -> EncodedColumn:
     n = len(values)
-    type_attr, inner = _filled(n, ""), _filled(n, "")
+    head, text, tail = _filled(n, _BLANK), _filled(n, ""), _filled(n, "")
     texts: list[str] = values[present].tolist()
     if texts:
         joined = "".join(texts)
@@ -160,11 +175,22 @@ def _encode_text(values: np.ndarray, present: np.ndarray) -> EncodedColumn:
             big = big.replace(">", "&gt;")
         if "\r" in big:
             big = big.replace("\r", "&#13;")
-        escaped = np.empty(len(texts), dtype=object)
-        escaped[:] = big.split("\x00")
-        type_attr[present] = ' t="inlineStr"'
-        inner[present] = _IS_OPEN + escaped + _IS_CLOSE
-    return EncodedColumn(type_attr, inner, "string")
+        text[present] = big.split("\x00")
+        head[present], tail[present] = _TEXT_HEAD, _TEXT_TAIL
+    return EncodedColumn(head, text, tail, "string", ~present)
+
+
+def _micros(found: np.ndarray) -> np.ndarray:
+    """Microseconds since 1970 of naive dates and datetimes: plain ``date`` and ``datetime``
+    objects through pandas' converter (some twenty times faster than numpy's cast of
+    objects, and exact for them: no nanoseconds), anything else through numpy."""
+    if set(map(type, found.tolist())) <= {dt.datetime, dt.date}:
+        try:
+            converted: np.ndarray = pd.to_datetime(found).as_unit("us").asi8
+            return converted
+        except (ValueError, TypeError, OverflowError):
+            pass  # out of pandas' range: numpy's cast below
+    return found.astype("datetime64[us]").astype(np.int64)
 
 
 def _encode_dates(values: np.ndarray, present: np.ndarray, kind: str) -> EncodedColumn | None:
@@ -176,7 +202,7 @@ def _encode_dates(values: np.ndarray, present: np.ndarray, kind: str) -> Encoded
     if kind == "date" and any(getattr(v, "tzinfo", None) is not None for v in found.tolist()):
         return None
     try:
-        micros = found.astype("datetime64[us]").astype(np.int64)
+        micros = _micros(found)
     except (ValueError, TypeError, OverflowError):
         return None
     # the workbook's date system, as sheet_xml.excel_serial reads it (sheet_xml.date_system)
@@ -188,9 +214,10 @@ def _encode_dates(values: np.ndarray, present: np.ndarray, kind: str) -> Encoded
     # the same float operations, in the same order, as sheet_xml.excel_serial
     serial = days.astype(np.float64) + seconds / 86400 + micro / 86_400_000_000
     n = len(values)
-    type_attr, inner = _filled(n, ""), _filled(n, "")
-    inner[present] = "<v>" + np.array(list(map(repr, serial.tolist())), dtype=object) + "</v>"
-    return EncodedColumn(type_attr, inner, "date")
+    head, text, tail = _filled(n, _BLANK), _filled(n, ""), _filled(n, "")
+    head[present], tail[present] = _V_HEAD, _V_TAIL
+    text[present] = list(map(repr, serial.tolist()))
+    return EncodedColumn(head, text, tail, "date", ~present)
 
 
 def _missing(values: np.ndarray) -> np.ndarray | None:
@@ -205,8 +232,8 @@ def encode_column(values: Sequence[Any] | np.ndarray | pd.Series) -> EncodedColu
     """Encode a column of cell values (what :func:`~.sheet_xml.cell_value` gives per cell).
 
     >>> col = encode_column([3.0, 0.1, None, float("inf")])
-    >>> col.inner.tolist(), col.type_attr.tolist()
-    (['<v>3</v>', '<v>0.1</v>', '', '<v>#NUM!</v>'], ['', '', '', ' t="e"'])
+    >>> col.text.tolist(), col.head.tolist()
+    (['3', '0.1', '', '#NUM!'], ['><v>', '><v>', '/>', ' t="e"><v>'])
     >>> encode_column([dt.date(2026, 11, 28), True]).kind  # mixed: cell by cell
     'cells'
     """
@@ -218,7 +245,8 @@ def encode_column(values: Sequence[Any] | np.ndarray | pd.Series) -> EncodedColu
         return _per_cell(objects)
     present = ~missing
     if kind == "empty":
-        return EncodedColumn(_filled(n, ""), _filled(n, ""), "empty", np.full(n, np.nan))
+        nothing = _filled(n, "")
+        return EncodedColumn(_filled(n, _BLANK), nothing, nothing, "empty", np.ones(n, dtype=bool), np.full(n, np.nan))
     if kind in _NUMBER_KINDS:
         numbers = np.full(n, np.nan)
         try:
@@ -229,11 +257,11 @@ def encode_column(values: Sequence[Any] | np.ndarray | pd.Series) -> EncodedColu
     if kind == "string":
         return _encode_text(objects, present)
     if kind == "boolean":
-        type_attr, inner = _filled(n, ""), _filled(n, "")
+        head, text, tail = _filled(n, _BLANK), _filled(n, ""), _filled(n, "")
         flags = objects[present].astype(bool)
-        type_attr[present] = ' t="b"'
-        inner[present] = np.where(flags, "<v>1</v>", "<v>0</v>").astype(object)
-        return EncodedColumn(type_attr, inner, "boolean")
+        head[present], tail[present] = ' t="b"' + _V_HEAD, _V_TAIL
+        text[present] = np.where(flags, "1", "0").astype(object)
+        return EncodedColumn(head, text, tail, "boolean", missing)
     if kind in _DATE_KINDS:
         encoded = _encode_dates(objects, present, kind)
         if encoded is not None:
@@ -266,31 +294,107 @@ def column_refs(letters: str, rows: np.ndarray) -> np.ndarray:
     >>> column_refs("AB", np.array([2, 10])).tolist()
     ['AB2', 'AB10']
     """
+    return letters + row_numbers(rows)
+
+
+def row_numbers(rows: np.ndarray) -> np.ndarray:
+    """The texts of 1-based row numbers, made once and shared by every column of a block.
+
+    >>> row_numbers(np.array([2, 10])).tolist()
+    ['2', '10']
+    """
     out = np.empty(len(rows), dtype=object)
     out[:] = list(map(str, np.asarray(rows, dtype=np.int64).tolist()))
-    return letters + out
+    return out
 
 
-def style_attrs(styles: np.ndarray) -> np.ndarray:
-    """``' s="N"'`` per cell (``""`` for style 0, as ``cell_xml`` omits it)."""
+def style_attrs(styles: np.ndarray, prefix: str = "") -> np.ndarray:
+    """``prefix + ' s="N"'`` per cell (no attribute for style 0, as ``cell_xml`` omits it)."""
     styles = np.asarray(styles, dtype=np.int64)
-    out = _filled(len(styles), "")
+    out = _filled(len(styles), prefix)
     unique = np.unique(styles)
     for style in unique[unique != 0].tolist():  # one step per distinct style, not per cell
-        out[styles == style] = f' s="{style}"'
+        out[styles == style] = f'{prefix} s="{style}"'
     return out
+
+
+def style_attr(style: int | None) -> str:
+    """What follows a cell's reference for one style: the closing quote and ``s="N"``."""
+    return f'" s="{style}"' if style else '"'
+
+
+#: One column of a block to join: its letters, what follows each reference (closing quote
+#: and style attribute, one text for the column or one per cell), its encoded values.
+JoinColumn = tuple[str, str | np.ndarray, EncodedColumn]
+
+
+def join_cells(
+    numbers: np.ndarray, columns: Sequence[JoinColumn], *, each_cell: bool = False
+) -> np.ndarray:
+    """The ``<c>`` elements of adjacent columns, joined per row (or, with ``each_cell``,
+    per cell, row after row), at the rows whose texts are ``numbers``.
+
+    All the pieces of all cells are laid in one grid, joined once and cut apart again on a
+    character XML text never holds, so no string is built per cell.
+
+    >>> numbers = row_numbers(np.array([2, 3]))
+    >>> a, b = encode_column([1.0, None]), encode_column(["x", "y"])
+    >>> join_cells(numbers, [("A", style_attr(4), a), ("B", style_attr(0), b)]).tolist()[1]
+    '<c r="A3" s="4"/><c r="B3" t="inlineStr"><is><t xml:space="preserve">y</t></is></c>'
+    """
+    n, k = len(numbers), len(columns)
+    width = 7 * k if each_cell else 6 * k + 1  # a cut after each cell, or after each row
+    grid = np.empty((n, width), dtype=object)
+    for j, column in enumerate(columns):
+        at = 6 * j + (j if each_cell else 0)
+        _lay_cells(grid, at, numbers, column)
+        if each_cell:
+            grid[:, at + 6] = _CUT
+    if not each_cell:
+        grid[:, width - 1] = _CUT
+    count = n * k if each_cell else n
+    out = np.empty(count, dtype=object)
+    if not count:
+        return out
+    parts = "".join(grid.ravel().tolist()).split(_CUT)
+    if len(parts) == count + 1:
+        out[:] = parts[:-1]
+    else:  # pragma: no cover - a text holding the cut mark: join each piece apart
+        cells = grid.reshape(n * k, -1)[:, :6] if each_cell else grid[:, :-1]
+        out[:] = ["".join(pieces) for pieces in cells.tolist()]
+    return out
+
+
+def rows_xml(numbers: np.ndarray, columns: Sequence[JoinColumn]) -> str:
+    """The ``<row>`` elements of rows holding only the cells of adjacent ``columns``, at
+    the rows whose texts are ``numbers``: one text, joined once.
+
+    >>> rows_xml(row_numbers(np.array([2])), [("A", style_attr(0), encode_column([1.0]))])
+    '<row r="2"><c r="A2"><v>1</v></c></row>'
+    """
+    grid = np.empty((len(numbers), 6 * len(columns) + 4), dtype=object)
+    grid[:, 0], grid[:, 1], grid[:, 2], grid[:, -1] = '<row r="', numbers, '">', "</row>"
+    for j, column in enumerate(columns):
+        _lay_cells(grid, 3 + 6 * j, numbers, column)
+    return "".join(grid.ravel().tolist())
+
+
+def _lay_cells(grid: np.ndarray, at: int, numbers: np.ndarray, column: JoinColumn) -> None:
+    """Put the six pieces of each cell of ``column`` in ``grid`` from column ``at``."""
+    letters, after_ref, encoded = column
+    grid[:, at] = '<c r="' + letters
+    grid[:, at + 1] = numbers
+    grid[:, at + 2] = after_ref
+    grid[:, at + 3] = encoded.head
+    grid[:, at + 4] = encoded.text
+    grid[:, at + 5] = encoded.tail
 
 
 def assemble(refs: np.ndarray, styles: np.ndarray, encoded: EncodedColumn) -> np.ndarray:
     """The ``<c>`` elements of a column from references, styles and encoded values."""
-    head = '<c r="' + refs + '"' + style_attrs(styles) + encoded.type_attr
-    blank = encoded.blank
-    out = np.empty(len(refs), dtype=object)
-    if blank.any():
-        out[blank] = head[blank] + "/>"
-    full = ~blank
-    if full.any():
-        out[full] = head[full] + ">" + encoded.inner[full] + "</c>"
+    out: np.ndarray = (
+        '<c r="' + refs + style_attrs(styles, '"') + encoded.head + encoded.text + encoded.tail
+    )
     return out
 
 
@@ -341,7 +445,10 @@ def _runs(cols: list[int]) -> list[tuple[int, int]]:
 
 def _take(column: EncodedColumn, index: np.ndarray) -> EncodedColumn:
     numbers = None if column.numbers is None else column.numbers[index]
-    return EncodedColumn(column.type_attr[index], column.inner[index], column.kind, numbers)
+    return EncodedColumn(
+        column.head[index], column.text[index], column.tail[index], column.kind,
+        column.blank[index], numbers,
+    )  # fmt: skip
 
 
 def _dates(column: EncodedColumn, values: Sequence[Any]) -> np.ndarray:
@@ -350,7 +457,7 @@ def _dates(column: EncodedColumn, values: Sequence[Any]) -> np.ndarray:
         return ~column.blank
     if column.kind == "cells":
         return np.array([isinstance(plain_value(v), dt.date) for v in values], dtype=bool)
-    return np.zeros(len(column.inner), dtype=bool)
+    return np.zeros(len(column.text), dtype=bool)
 
 
 def _find_cells(row: Any, refs: list[str], cell_tag: str) -> list[Any] | None:
@@ -396,20 +503,45 @@ def _row_cells(
     runs: list[tuple[int, int]],
 ) -> list[np.ndarray]:
     """Per run of adjacent columns, the XML of its cells in each row (one text per row)."""
-    out = []
-    for start, length in runs:
-        text = assemble(column_refs(letters[start], rows), styles[:, start], encoded[start])
-        for j in range(start + 1, start + length):
-            text = text + assemble(column_refs(letters[j], rows), styles[:, j], encoded[j])
-        out.append(text)
-    return out
+    numbers = row_numbers(rows)
+    return [
+        join_cells(
+            numbers,
+            [(letters[j], style_attrs(styles[:, j], '"'), encoded[j]) for j in range(start, start + length)],
+        )
+        for start, length in runs
+    ]
 
 
 _ROW_TAG = re.compile(r'<row r="(\d+)"[^>]*>')
+#: Text up to the next cell: anything but the start of a ``<c>`` element.
+_NO_CELL = r"[^<]*+(?:<(?!c[ >])[^<]*+)*+"
+#: The rest of a cell after its style: a self-closing tag or content up to ``</c>``.
+_CELL_REST = r"[^>]*+(?:(?<=/)>|>[^<]*+(?:<(?!c[ >]|/c>)[^<]*+)*+</c>)"
+
+
+@functools.lru_cache(maxsize=64)
+def _run_pattern(letters: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern matching the cells of adjacent columns ``letters`` in one row, side by
+    side with nothing else between them: group 1 the row, then each cell's style (None
+    when it has none).
+
+    >>> body = '<c r="B2" s="3"/><c r="C2" t="s"><v>1</v></c><c r="D2"/>'
+    >>> _run_pattern(("B", "C")).search(body).groups(), _run_pattern(("B", "C")).search(body).end()
+    (('2', '3', None), 45)
+    """
+    rows = [r"(\d+)"] + [r"\1"] * (len(letters) - 1)
+    style = r'(?:[^>]*? s="(\d+)")?'
+    cells = [f'<c r="{a}{row}"{style}' for a, row in zip(letters, rows, strict=True)]
+    return re.compile(_NO_CELL.join(cells) + _CELL_REST)
+
+
 _SPANS = re.compile(r' spans="[^"]*"')
-_CELL_LETTERS = re.compile(r'<c r="([A-Z]+)\d+"')
-_CELL_ROW = re.compile(r'<c r="[A-Z]+(\d+)"')
-_CELL_STYLE = re.compile(r'<c r="[A-Z]+\d+"(?:[^>]*? s="(\d+)")?')
+
+
+def _match_at(pattern: re.Pattern[str], body: str, at: int, end: int) -> re.Match[str] | None:
+    """``pattern`` matched at ``at`` (None when a search found nothing there: ``at`` < 0)."""
+    return pattern.match(body, at, end) if at >= 0 else None
 
 
 def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | None:
@@ -418,9 +550,10 @@ def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | No
     present, rows and cells with ``r`` first, no shared formulas): the caller then parses
     the sheet and uses :func:`write_block`.
 
-    Never parsed as a tree: each row's output cells are found with a few text searches,
-    their old styles read with one regular expression per row, and the new cells, built a
-    column at a time, put in their place when the text is joined again.
+    Never parsed as a tree: in each row the first output cell of each run of adjacent
+    columns is found by a text search and the run matched by one anchored pattern, which
+    checks the cells are there side by side and reads their old styles; the new cells,
+    built a column at a time, take their place when the text is joined again, once.
 
     >>> body = '<row r="2" spans="1:2"><c r="A2" s="1"><v>1</v></c><c r="B2" s="3"/></row>'
     >>> block = ColumnBlock(np.array([2]), [2], [["x"]], [None])
@@ -445,58 +578,57 @@ def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | No
     if not np.array_equal(rows, np.arange(first_row, last_row + 1)):
         return None
     spans: list[tuple[int, int, int, int]] = []  # per row: tag start, tag end, row end
-    found: list[str] = []  # the old style of each output cell, row after row ("" for 0)
-    cuts: list[int] = []  # start and end of each run's cells, row after row
-    i = 0
     for match in _ROW_TAG.finditer(body):
         r = int(match.group(1))
         if r < first_row:
             continue
         if r > last_row:
             break
-        if r != first_row + i or match.group(0).endswith("/>"):
+        if r != first_row + len(spans) or match.group(0).endswith("/>"):
             return None  # a row missing or empty: the tree path creates cells
-        row_end = body.find("</row>", match.end())
-        suffix = str(r)
-        for start, length in runs:
-            a = body.find(f'<c r="{letters[start]}{suffix}"', match.end(), row_end)
-            z = body.find(f'<c r="{letters[start + length - 1]}{suffix}"', max(a, 0), row_end)
-            if a < 0 or z < 0:
-                return None
-            close = body.find(">", z)
-            end = close + 1 if body[close - 1] == "/" else body.find("</c>", close) + 4
-            inside = body.count("<c ", a, end) + body.count("<c>", a, end)
-            if (
-                inside != length
-                or _CELL_LETTERS.findall(body, a, end) != letters[start : start + length]
-                or _CELL_ROW.findall(body, a, end) != [suffix] * length
-            ):
-                return None
-            found.extend(_CELL_STYLE.findall(body, a, end))
-            cuts.extend((a, end))
-        spans.append((match.start(), match.end(), row_end, r))
-        i += 1
-    if i != n:
+        spans.append((match.start(), match.end(), body.find("</row>", match.end()), r))
+    if len(spans) != n:
         return None
-    texts = np.array(found, dtype=str).reshape(n, w)
-    olds = np.where(texts == "", "0", texts).astype(np.int64)
+    # each run's cells in every row: its first cell found by a text search from the row's
+    # start, then all of them matched by one pattern (which reads their old styles)
+    styles_found: list[list[tuple[str | None, ...]]] = []  # per run, per row: the cells' old styles
+    cuts: list[list[tuple[int, int]]] = []  # per run, per row: start and end of its cells
+    for start, length in runs:
+        pattern = _run_pattern(tuple(letters[start : start + length]))
+        first = f'<c r="{letters[start]}'
+        matches = [
+            _match_at(pattern, body, body.find(f'{first}{r}"', tag_end, row_end), row_end)
+            for _, tag_end, row_end, r in spans
+        ]
+        if not all(matches):
+            return None
+        cuts.append([m.span() for m in matches])  # type: ignore[union-attr]
+        styles_found.append([m.groups()[1:] for m in matches])  # type: ignore[union-attr]
+    found = np.concatenate([np.array(run, dtype=object).reshape(n, -1) for run in styles_found], axis=1)
+    found[found == None] = "0"  # noqa: E711 - elementwise: no style attribute, style 0
+    olds = found.astype(np.int64)
     encoded = [encode_column(v) for v in values]
     styles = _choose_styles(olds, np.ones((n, w), dtype=bool), formats, encoded, values, style_for)
     new = _row_cells(letters, rows, styles, encoded, runs)
-    pieces: list[str] = []
-    at = 0
-    per_row = 2 * len(runs)
-    for k, (tag_start, tag_end, _, _) in enumerate(spans):
-        pieces.append(body[at:tag_start])
-        pieces.append(_SPANS.sub("", body[tag_start:tag_end], count=1))
-        at = tag_end
-        for q in range(len(runs)):
-            a, end = cuts[k * per_row + 2 * q], cuts[k * per_row + 2 * q + 1]
-            pieces.append(body[at:a])
-            pieces.append(new[q][k])
-            at = end
-    pieces.append(body[at:])
-    return "".join(pieces)
+    # per row: the text before its tag, the tag without spans, then per run the text
+    # before the run's cells and the new cells; the text after the last row at the end
+    places = np.empty((n, 2 + 2 * len(runs)), dtype=np.int64)  # where each cut starts
+    ends = np.empty_like(places)  # and where the text after it resumes
+    places[:, 0], ends[:, 0] = [t[0] for t in spans], [t[1] for t in spans]
+    for q, run_cuts in enumerate(cuts):
+        places[:, 2 + 2 * q], ends[:, 2 + 2 * q] = np.array(run_cuts, dtype=np.int64).T
+    keep_from = np.r_[0, ends[:, ::2].ravel()]
+    keep_to = np.r_[places[:, ::2].ravel(), len(body)]
+    kept = [body[a:z] for a, z in zip(keep_from.tolist(), keep_to.tolist(), strict=True)]
+    tags = _SPANS.sub("", _CUT.join(body[a:z] for a, z, _, _ in spans)).split(_CUT)
+    inserted = np.empty((n, 1 + len(runs)), dtype=object)
+    inserted[:, 0] = tags
+    for q, run_new in enumerate(new):
+        inserted[:, 1 + q] = run_new
+    pieces = np.empty(len(kept) + inserted.size, dtype=object)
+    pieces[0::2] = kept
+    pieces[1::2] = inserted.ravel()
+    return "".join(pieces.tolist())
 
 
 def write_block(

@@ -26,11 +26,9 @@ import copy
 import datetime as dt
 import functools
 import glob
-import itertools
 import os
-import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,7 +37,6 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
@@ -51,7 +48,7 @@ from xlcredit.engine.errors import (
     WorkbookLockedError,
 )
 from xlcredit.messages import Message
-from xlcredit.workbook import book_xml, charts, doc_props
+from xlcredit.workbook import book_xml, charts, doc_props, sheet_cells
 from xlcredit.workbook.book_xml import TableInfo
 from xlcredit.workbook.column_xml import ColumnBlock, plain_values, splice_block, write_block
 from xlcredit.workbook.generated import check_sheet_name, conditional_xml, render_sheet
@@ -65,6 +62,14 @@ from xlcredit.workbook.port import (
 )
 from xlcredit.workbook.reading import ErrorCell, NoCachedValue
 from xlcredit.workbook.safe_save import WorkbookLock, atomic_write, check_not_open, fingerprint
+from xlcredit.workbook.sheet_cells import (
+    block_of,
+    cell_markers,
+    excel_block,
+    excel_value,
+    may_hold_markers,
+    read_block,
+)
 from xlcredit.workbook.sheet_xml import (
     SharedFormulaError,
     cell_is_blank,
@@ -126,179 +131,11 @@ def _timed(
     return wrap
 
 
-def _excel_value(value: Any) -> Any:
-    """A calamine value as Excel delivers it (blank and error cells are None)."""
-    if value == "" or value is None:
-        return None
-    if isinstance(value, bool | str | dt.datetime):
-        return value
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds() / 86400
-    return value
-
-
-_CONVERT = (int, dt.date, dt.timedelta, dt.time)
-
-
-def _excel_column(column: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
-    """A column of calamine values as Excel delivers them, converted per column: blanks
-    ("") become None, numbers float, dates datetime, durations days (no Python call per cell
-    for the usual columns of floats, texts and blanks; dates once per distinct value)."""
-    kinds = set(map(type, column))
-    if str in kinds:
-        column = column.copy()
-        column[column == ""] = None
-    if not any(issubclass(k, _CONVERT) for k in kinds):
-        return column
-    if bool in kinds and kinds & {int, float}:  # True == 1 would merge in a factorize
-        return np.fromiter((_excel_value(v) for v in column), dtype=object, count=len(column))
-    codes, uniques = pd.factorize(pd.Series(column, dtype=object), use_na_sentinel=True)
-    converted = np.empty(len(uniques) + 1, dtype=object)
-    converted[:-1] = [_excel_value(u) for u in uniques]  # once per distinct value
-    return converted[codes]
-
-
-#: Cells of the sheet XML that calamine reads as "": error cells and formulas saved with no
-#: result. Found by searching the bytes for the few cells concerned (no parse of the sheet).
-_REF = re.compile(rb'\br="\$?([A-Z]+)\$?(\d+)"')
-_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>([^<]*)</f>)")
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
-
-
-def _cell_markers(xml: bytes) -> dict[tuple[int, int], ErrorCell | NoCachedValue]:
-    """Error cells and uncalculated formulas of a sheet, by (row, column), 1-based.
-
-    >>> x = b'<sheetData><c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C3"><f>A1*2</f></c><c r="D4"><v>1</v></c></sheetData>'
-    >>> sorted((k, str(v)) for k, v in _cell_markers(x).items())
-    [((2, 2), '#DIV/0!'), ((3, 3), '=A1*2')]
-    """
-    lo = xml.find(b"<sheetData")
-    hi = xml.rfind(b"</sheetData>")
-    if lo < 0 or hi < 0:
-        return {}
-    found: dict[tuple[int, int], ErrorCell | NoCachedValue] = {}
-    for token in (b't="e"', b"<f"):
-        pos = xml.find(token, lo, hi)
-        while pos != -1:
-            end = xml.find(b"</c>", pos, hi)
-            if token == b"<f" and xml[pos + 2 : pos + 3] not in (b">", b" ", b"/"):
-                pos = xml.find(token, pos + 2, hi)  # <family> of rich text, not a formula
-                continue
-            start = xml.rfind(b"<c", lo, pos)
-            end = hi if end < 0 else end
-            cell = xml[start:end]
-            head, _, inner = cell.partition(b">")
-            ref = _REF.search(head)
-            value = _VALUE.search(inner)
-            if ref is not None:
-                key = (int(ref[2]), col_number(ref[1].decode()))
-                if b't="e"' in head:
-                    found[key] = ErrorCell(value[1].decode() if value is not None and value[1] else "#VALUE!")
-                elif (value is None or not value[1]) and b't="str"' not in head and key not in found:
-                    formula = _FORMULA.search(inner)
-                    text = formula[1] if formula is not None and formula[1] else b""
-                    found[key] = NoCachedValue(
-                        etree.fromstring(b"<f>" + text + b"</f>").text or "(shared formula)"
-                    )
-            pos = xml.find(token, end, hi)
-    return found
-#: A sheet of more cells than this is read in chunks into each table's block and not kept.
-KEEP_CELLS = 2_000_000
 #: Tables whose sheets' text is at most this large are read at the same time (see prefetch).
 PREFETCH_BYTES = 256 * 1024**2
-#: Rows converted to Python values at a time when a large sheet is read in chunks.
-_CHUNK_ROWS = 20_000
+
 #: A table's values (rows x columns, as Excel delivers them) and its sheet's markers.
 _Cells = tuple[npt.NDArray[np.object_], dict[tuple[int, int], "ErrorCell | NoCachedValue"]]
-
-
-def _block_of(lines: list[list[Any]], n_rows: int, first: int, width: int) -> npt.NDArray[np.object_]:
-    """Columns ``first`` (0-based) to ``first + width`` of ``lines``, padded with "" to
-    ``n_rows`` rows and to the width (a sheet's rows may be shorter than its table).
-
-    >>> _block_of([["a", 1.0, 2.0], ["b"]], 3, 1, 2).tolist()
-    [[1.0, 2.0], ['', ''], ['', '']]
-    """
-    out = np.full((n_rows, width), "", dtype=object)
-    if not lines:
-        return out
-    try:  # calamine's rows all have the sheet's width: one copy, then a column slice
-        whole = np.empty((len(lines), len(lines[0])), dtype=object)
-        whole[:] = lines
-        part = whole[:, first : first + width]
-        out[: len(lines), : part.shape[1]] = part
-    except ValueError:  # rows of different widths
-        for i, line in enumerate(lines):
-            cells = line[first : first + width]
-            out[i, : len(cells)] = cells
-    return out
-
-
-def _read_block(sheet: Any, rows: range, first: int, width: int) -> npt.NDArray[np.object_]:
-    """Rows ``rows`` (0-based) and columns ``first`` to ``first + width`` of a calamine
-    sheet as Excel delivers them, made into Python values ``_CHUNK_ROWS`` rows at a time
-    (the whole sheet's rows as Python lists, and a second copy of its cells, are never
-    held). calamine's ``iter_rows`` starts at the sheet's first row but at the first column
-    of its used range (``sheet.start``)."""
-    out = np.full((len(rows), width), None, dtype=object)
-    offset = sheet.start[1] if sheet.height else 0
-    lines = sheet.iter_rows()
-    for _ in itertools.islice(lines, rows.start):
-        pass
-    done = 0
-    while done < len(rows):
-        chunk = list(itertools.islice(lines, min(_CHUNK_ROWS, len(rows) - done)))
-        if not chunk:
-            break
-        if first >= offset:
-            block = _block_of(chunk, len(chunk), first - offset, width)
-        else:  # the table starts left of the used range: its first columns are blank
-            block = np.full((len(chunk), width), "", dtype=object)
-            if offset - first < width:
-                block[:, offset - first :] = _block_of(chunk, len(chunk), 0, width - (offset - first))
-        out[done : done + len(chunk)] = _excel_block(block)
-        done += len(chunk)
-    return out
-
-
-def _excel_block(block: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
-    """A block of calamine values as Excel delivers them, converted column by column."""
-    for j in range(block.shape[1]):
-        block[:, j] = _excel_column(block[:, j])
-    return block
-
-
-#: What the cells of a sheet holding an error cell or a formula contain somewhere.
-_MARKER_TOKENS = (b't="e"', b"<f>", b"<f ", b"<f/")
-_END_OF_CELLS = b"</sheetData>"
-
-
-def _may_hold_markers(pieces: Iterable[bytes]) -> bool:
-    """Whether a sheet's cells, its text given in pieces, hold a token of an error cell or
-    a formula (one split between two pieces included; what follows the cells, such as a
-    validation's ``<formula1>``, does not count).
-
-    >>> _may_hold_markers([b'<sheetData><c r="B1" t', b'="e"><v>#N/A</v></c></sheetData>'])
-    True
-    >>> _may_hold_markers([b'<sheetData><c r="A1"><v>1</v></c></sheetData>', b'<formula1>"A"</formula1>'])
-    False
-    """
-    keep = max(map(len, (*_MARKER_TOKENS, _END_OF_CELLS))) - 1
-    tail = b""
-    for piece in pieces:
-        window = tail + piece
-        end = window.find(_END_OF_CELLS)
-        cells = window if end < 0 else window[:end]
-        if any(token in cells for token in _MARKER_TOKENS):
-            return True
-        if end >= 0:
-            return False
-        tail = window[-keep:]
-    return False
 
 
 def _generated_raw(name: str, sheet: str, info: TableInfo, frame: Any) -> RawTable:
@@ -307,7 +144,7 @@ def _generated_raw(name: str, sheet: str, info: TableInfo, frame: Any) -> RawTab
         name=name,
         sheet=sheet,
         header=info.header,
-        rows=[[_excel_value(plain_value(v)) for v in row] for row in frame.itertuples(False)],
+        rows=[[excel_value(plain_value(v)) for v in row] for row in frame.itertuples(False)],
         header_row=info.header_row,
         first_column=info.first_col,
     )
@@ -520,6 +357,8 @@ class FileWorkbook:
         skeleton = head + b"<sheetData>" + _BODY_MARK + raw[end:]
         self._sheet_trees[part] = parse_xml(skeleton, part)
         self._sheet_bodies[part] = body
+        del raw
+        self.pkg.parts.repack(part)  # the tree and the text now hold the sheet
         return self._sheet_trees[part], body
 
     # -- the port: reading -----------------------------------------------------------------
@@ -594,7 +433,7 @@ class FileWorkbook:
 
     def _table_cells(self, info: TableInfo, reader: CalamineWorkbook | None = None) -> _Cells:
         """The values of a table's data rows and columns as Excel delivers them and the
-        sheet's error cells and uncalculated formulas. A sheet of at most :data:`KEEP_CELLS` cells is
+        sheet's error cells and uncalculated formulas. A sheet of at most :data:`~xlcredit.workbook.sheet_cells.KEEP_CELLS` cells is
         read whole and kept (Policy's tables share one sheet; Buyers is read twice); a larger
         one is read in row chunks straight into the table's block and not kept."""
         width = info.last_col - info.first_col + 1
@@ -605,12 +444,12 @@ class FileWorkbook:
                     self._calamine = self._open_reader()
                 reader = self._calamine
             found = self._calamine_sheet(reader, info.sheet)
-            if found.height * found.width > KEEP_CELLS:
-                block = self._calamine_call(info.sheet, _read_block, found, rows, info.first_col - 1, width)
+            if found.height * found.width > sheet_cells.KEEP_CELLS:
+                block = self._calamine_call(info.sheet, read_block, found, rows, info.first_col - 1, width)
                 return block, self._markers(info.sheet_part)
             self._values[info.sheet] = self._calamine_call(info.sheet, found.to_python, skip_empty_area=False)
-        block = _block_of(self._values[info.sheet][rows.start : rows.stop], len(rows), info.first_col - 1, width)
-        return _excel_block(block), self._markers(info.sheet_part)
+        block = block_of(self._values[info.sheet][rows.start : rows.stop], len(rows), info.first_col - 1, width)
+        return excel_block(block), self._markers(info.sheet_part)
 
     def _read_in_background(self, info: TableInfo) -> _Cells:
         """:meth:`_table_cells` in a worker thread, with its own reader (one reader must not
@@ -650,10 +489,10 @@ class FileWorkbook:
             return {}
         member = self.pkg.parts.packed(part)
         if member is None:
-            return _cell_markers(self.pkg.parts[part])
-        if not _may_hold_markers(inflate_pieces(member)):
+            return cell_markers(self.pkg.parts[part])
+        if not may_hold_markers(inflate_pieces(member)):
             return {}
-        return _cell_markers(b"".join(inflate_pieces(member)))
+        return cell_markers(b"".join(inflate_pieces(member)))
 
     def read_sheet(self, sheet: str) -> list[list[Any]]:
         """Every row of a sheet's used range, values as Excel delivers them (an export to
@@ -662,7 +501,7 @@ class FileWorkbook:
         match = [n for n in names if n.casefold() == sheet.casefold()]
         if not match:
             raise InputError(Message("file.choose_sheet", {"name": self.path.name, "sheet": f"{sheet!r}", "value": ', '.join(names)}))
-        return [[_excel_value(v) for v in row] for row in self._sheet_values(match[0])]
+        return [[excel_value(v) for v in row] for row in self._sheet_values(match[0])]
 
     @_timed("read")
     def read_table(self, name: str) -> RawTable:
@@ -863,11 +702,11 @@ class FileWorkbook:
         rows = [row + [None] * (width - len(row)) for row in current]
         for index, values in edit.updates.items():
             for header, value in values.items():
-                rows[index][lookup[header.strip().casefold()]] = _excel_value(plain_value(value))
+                rows[index][lookup[header.strip().casefold()]] = excel_value(plain_value(value))
         for values in edit.appends:
             row = [None] * width
             for header, value in values.items():
-                row[lookup[header.strip().casefold()]] = _excel_value(plain_value(value))
+                row[lookup[header.strip().casefold()]] = excel_value(plain_value(value))
             rows.append(row)
         self._edited[key] = rows
         self._written.pop(key, None)

@@ -18,15 +18,21 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
-import pandas as pd
 
 from xlcredit.engine.errors import InputError
 from xlcredit.messages import Message
-from xlcredit.workbook.column_xml import EncodedColumn, assemble, column_refs, encode_column
+from xlcredit.workbook.column_xml import (
+    EncodedColumn,
+    encode_column,
+    join_cells,
+    row_numbers,
+    rows_xml,
+    style_attr,
+)
 from xlcredit.workbook.port import ConditionalFormat, DataValidation, SheetSpec, TableSpec
 from xlcredit.workbook.sheet_xml import (
     cell_xml,
@@ -126,6 +132,15 @@ def _structured(header: str) -> str:
     return re.sub(r"(['\[\]#])", r"'\1", header)
 
 
+#: Cells of a sheet in writing order, as units each covering adjacent cells of one row, or
+#: whole rows: (0-based rows, first columns, last columns, XML, heights). A unit of height
+#: 0 is the ``<c>`` elements of cells of one row; of height h, the ``<row>`` elements of h
+#: rows from its row on that hold nothing else.
+Units = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+#: How a table's cells are given: its data rows as one block, a unit per row, or per cell.
+Grain = Literal["block", "row", "cell"]
+
+
 @dataclass
 class _TableCells:
     """The cells one generated table writes: header, data (encoded per column) and totals."""
@@ -133,10 +148,10 @@ class _TableCells:
     table: TableSpec
     headers: list[str]
     header_styles: list[int]
-    #: Per column: the values as stored in the cells (a Python list, converted on access).
-    columns: list[list[Any]]
+    #: Per column: the values as stored in the cells (converted on access).
+    columns: list[np.ndarray]
     text: list[bool]
-    xml: list[np.ndarray]
+    encoded: list[EncodedColumn]
     style: list[int]
     totals: dict[int, tuple[Any, int, str | None]]
 
@@ -158,36 +173,57 @@ class _TableCells:
             return True, self.totals[j][0]
         return False, None
 
-    def blocks(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """(0-based rows, 0-based columns, ``<c>`` XML) of every cell, in writing order."""
+    def units(self, grain: Grain = "block") -> list[Units]:
+        """The table's cells in writing order: a unit per row (header, each data row, the
+        total row) or per cell; with ``"block"`` the data rows are one unit of whole rows."""
+        each_cell = grain == "cell"
         table = self.table
         r0, c0 = table.row, table.col
         k = len(self.headers)
-        head = np.array(
-            [
-                cell_xml(f"{col_letters(c0 + j + 1)}{r0 + 1}", h, s)
-                for j, (h, s) in enumerate(zip(self.headers, self.header_styles, strict=True))
-            ],
-            dtype=object,
-        ).reshape(k)
-        out = [(np.full(k, r0), np.arange(c0, c0 + k), head)]
+        if not k:
+            return []
+        head = [
+            cell_xml(f"{col_letters(c0 + j + 1)}{r0 + 1}", h, s)
+            for j, (h, s) in enumerate(zip(self.headers, self.header_styles, strict=True))
+        ]
+        out = [_units(np.full(k, r0), np.arange(c0, c0 + k), head, each_cell)]
         n = len(table.frame)
+        columns = [
+            (col_letters(c0 + j + 1), style_attr(style), encoded)
+            for j, (style, encoded) in enumerate(zip(self.style, self.encoded, strict=True))
+        ]
+        numbers = row_numbers(np.arange(r0 + 2, r0 + 2 + n))
         rows = np.arange(r0 + 1, r0 + 1 + n)
-        for j, xml in enumerate(self.xml):
-            out.append((rows, np.full(n, c0 + j), xml))
+        if grain == "block" and n:
+            block = np.empty(1, dtype=object)
+            block[0] = rows_xml(numbers, columns)
+            out.append((rows[:1], np.array([c0]), np.array([c0 + k - 1]), block, np.array([n])))
+        elif each_cell:
+            data = join_cells(numbers, columns, each_cell=True)
+            rows, cols = np.repeat(rows, k), np.tile(np.arange(c0, c0 + k), n)
+            out.append((rows, cols, cols, data, np.zeros(n * k, dtype=np.int64)))
+        else:
+            data = join_cells(numbers, columns)
+            out.append((rows, np.full(n, c0), np.full(n, c0 + k - 1), data, np.zeros(n, dtype=np.int64)))
         if self.totals:
             total_row = r0 + 1 + max(n, 1)
             keys = sorted(self.totals)
-            xml = np.empty(len(keys), dtype=object)
-            xml[:] = [
+            cells = [
                 cell_xml(f"{col_letters(c0 + j + 1)}{total_row + 1}", *self.totals[j]) for j in keys
             ]
-            out.append((np.full(len(keys), total_row), np.array(keys) + c0, xml))
+            out.append(_units(np.full(len(keys), total_row), np.array(keys) + c0, cells, each_cell))
         return out
 
 
-def _column_values(series: pd.Series) -> list[Any]:
-    return series.tolist()
+def _units(rows: np.ndarray, cols: np.ndarray, cells: list[str], each_cell: bool) -> Units:
+    """Cells of one row as units: one per cell, or one holding them all."""
+    if each_cell:
+        xml = np.empty(len(cells), dtype=object)
+        xml[:] = cells
+        return rows, cols, cols, xml, np.zeros(len(cells), dtype=np.int64)
+    xml = np.empty(1, dtype=object)
+    xml[0] = "".join(cells)
+    return rows[:1], cols[:1], cols[-1:], xml, np.zeros(1, dtype=np.int64)
 
 
 def _render_table(
@@ -199,15 +235,14 @@ def _render_table(
     n_rows = len(frame)
     r0, c0 = table.row, table.col
     header_styles = [0] * len(headers)
-    columns: list[list[Any]] = []
+    columns: list[np.ndarray] = []
     texts: list[bool] = []
-    xmls: list[np.ndarray] = []
+    encodeds: list[EncodedColumn] = []
     col_styles: list[int] = []
     totals: dict[int, tuple[Any, int, str | None]] = {}
     numeric: list[bool] = []
-    rows = np.arange(r0 + 2, r0 + 2 + n_rows)
     for j, column in enumerate(frame.columns):
-        raw = _column_values(frame.iloc[:, j])
+        raw = frame.iloc[:, j].to_numpy(dtype=object)
         columns.append(raw)
         as_text = headers[j] in table.text_columns or str(column) in table.text_columns
         texts.append(as_text)
@@ -234,8 +269,7 @@ def _render_table(
             fmt = _DEFAULT_DATE
         style = styles.cell_xf(0, number_format=fmt) if fmt else 0
         col_styles.append(style)
-        refs = column_refs(col_letters(c0 + j + 1), rows)
-        xmls.append(assemble(refs, np.full(n_rows, style), encoded))
+        encodeds.append(encoded)
         numeric.append(is_number)
         if number_or_date:
             # a number column's header is centred over its figures: left-aligned it drifts
@@ -252,7 +286,7 @@ def _render_table(
                     assert encoded.numbers is not None
                     figures = encoded.numbers[~encoded.blank].tolist()
                 totals[j] = (sum(figures), style, formula)  # builtin sum: same rounding as before
-    cells = _TableCells(table, headers, header_styles, columns, texts, xmls, col_styles, totals)
+    cells = _TableCells(table, headers, header_styles, columns, texts, encodeds, col_styles, totals)
     last_row = r0 + 1 + max(n_rows, 1) - 1
     ref_data = range_ref(r0 + 1, c0 + 1, last_row + 1, c0 + len(headers))
     ref_all = range_ref(r0 + 1, c0 + 1, last_row + 1 + int(table.total_row), c0 + len(headers))
@@ -276,7 +310,7 @@ def _render_table(
     return xml.encode("utf-8"), cells
 
 
-def _as_text(raw: list[Any], encoded: EncodedColumn) -> list[Any]:
+def _as_text(raw: np.ndarray, encoded: EncodedColumn) -> list[Any]:
     """Values of a text column as text (numbers as ``str`` gives them, blanks stay blank)."""
     if encoded.kind == "floating":
         assert encoded.numbers is not None
@@ -420,29 +454,46 @@ def _pane(freeze: tuple[int, int] | None) -> str:
     )
 
 
-def _sheet_data(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[str, int, int]:
-    """``<sheetData>`` content of cells given as blocks in writing order (a later cell at the
-    same place replaces an earlier one), with the last row and the last column (0-based)."""
-    if not blocks:
-        return "", -1, -1
-    rows = np.concatenate([b[0] for b in blocks]).astype(np.int64)
-    cols = np.concatenate([b[1] for b in blocks]).astype(np.int64)
-    xml = np.concatenate([b[2] for b in blocks])
+def _sheet_data(units: list[Units]) -> tuple[list[str], int, int] | None:
+    """``<sheetData>`` content of cells given as units in writing order (as pieces of text
+    to join), with the last row and the last column (0-based); None when two units share a
+    cell or a unit of whole rows shares a row (the caller then gives smaller units: a unit
+    per cell at last, where a later cell at the same place replaces an earlier one)."""
+    if not units:
+        return [], -1, -1
+    rows = np.concatenate([u[0] for u in units]).astype(np.int64)
+    first = np.concatenate([u[1] for u in units]).astype(np.int64)
+    last = np.concatenate([u[2] for u in units]).astype(np.int64)
+    xml = np.concatenate([u[3] for u in units])
+    height = np.concatenate([u[4] for u in units]).astype(np.int64)
     if not len(rows):
-        return "", -1, -1
-    key = rows * 16384 + cols
-    _, first_from_end = np.unique(key[::-1], return_index=True)
-    if len(first_from_end) != len(key):  # keep the last cell written at each place
-        keep = np.sort(len(key) - 1 - first_from_end)
-        rows, cols, xml = rows[keep], cols[keep], xml[keep]
-    order = np.lexsort((cols, rows))
-    rows, cols, xml = rows[order], cols[order], xml[order].copy()
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    ends = np.r_[starts[1:] - 1, len(rows) - 1]
-    row_open = column_refs('<row r="', rows[starts] + 1) + '">'
-    xml[starts] = row_open + xml[starts]
-    xml[ends] = xml[ends] + "</row>"
-    return "".join(xml.tolist()), int(rows[-1]), int(cols.max())
+        return [], -1, -1
+    single = bool((first == last).all() and not height.any())
+    if single:  # a unit per cell: keep the last cell written at each place
+        key = rows * 16384 + first
+        _, first_from_end = np.unique(key[::-1], return_index=True)
+        if len(first_from_end) != len(key):
+            keep = np.sort(len(key) - 1 - first_from_end)
+            rows, first, last, xml = rows[keep], first[keep], last[keep], xml[keep]
+            height = height[keep]
+    order = np.lexsort((first, rows))
+    rows, first, last, xml, height = rows[order], first[order], last[order], xml[order], height[order]
+    same_row = rows[1:] == rows[:-1]
+    if not single and (same_row & (first[1:] <= last[:-1])).any():
+        return None
+    bottom = rows + np.maximum(height, 1) - 1  # the last row of each unit
+    blocks = height > 0
+    if ((blocks[1:] | blocks[:-1]) & (bottom[:-1] >= rows[1:])).any():
+        return None  # a unit of whole rows shares a row with another unit
+    starts = np.r_[True, ~same_row] & ~blocks
+    ends = np.r_[~same_row, True] & ~blocks
+    pieces = np.empty((len(rows), 3), dtype=object)
+    pieces[:, 0] = ""
+    pieces[starts, 0] = '<row r="' + row_numbers(rows[starts] + 1) + '">'
+    pieces[:, 1] = xml
+    pieces[:, 2] = ""
+    pieces[ends, 2] = "</row>"
+    return pieces.ravel().tolist(), int(bottom.max()), int(last.max())
 
 
 def render_sheet(
@@ -455,7 +506,10 @@ def render_sheet(
 ) -> RenderedSheet:
     """Worksheet XML and table parts of ``spec`` (relationship ids given by the caller).
 
-    Table cells are encoded a column at a time (:mod:`~.column_xml`), not cell by cell.
+    Table cells are encoded a column at a time and a table's data rows joined at once
+    (:func:`~.column_xml.rows_xml`), never cell by cell; a table sharing its rows with
+    other cells is joined a row at a time, and only tables or cells that cover each other
+    are placed cell by cell (the last one written wins).
     """
     check_sheet_name(spec.name)
     print_titles(spec)  # a readable error for impossible print title rows
@@ -465,8 +519,8 @@ def render_sheet(
     ]
     tables = [xml for xml, _ in rendered]
     layers = [cells for _, cells in rendered]
-    blocks = [block for cells in layers for block in cells.blocks()]
     singles: dict[tuple[int, int], Any] = {}
+    single_units: list[Units] = []
     for cell in spec.cells:
         style = 0
         if cell.number_format or cell.bold or cell.font_size or cell.horizontal:
@@ -484,7 +538,17 @@ def render_sheet(
         xml[0] = cell_xml(
             f"{col_letters(cell.col + 1)}{cell.row + 1}", cell.value, style, cell.formula
         )
-        blocks.append((np.array([cell.row]), np.array([cell.col]), xml))
+        place = (np.array([cell.row]), np.array([cell.col]), np.array([cell.col]))
+        single_units.append((*place, xml, np.zeros(1, dtype=np.int64)))
+    # tables' data rows as blocks of whole rows; where a table shares its rows with other
+    # cells, a unit per row; where tables or cells cover each other, cell by cell
+    grains: tuple[Grain, ...] = ("block", "row", "cell")
+    for grain in grains:
+        data = _sheet_data([unit for cells in layers for unit in cells.units(grain)] + single_units)
+        if data is not None:
+            break
+    assert data is not None  # cell by cell always places every cell
+    sheet_data, last_row, max_col = data
 
     def stored(r: int, c: int) -> Any:
         if (r, c) in singles:
@@ -495,7 +559,6 @@ def render_sheet(
                 return value
         return None
 
-    sheet_data, last_row, max_col = _sheet_data(blocks)
     dimension = range_ref(1, 1, last_row + 1, max_col + 1) if last_row >= 0 else "A1"
     tab = f'<tabColor rgb="{_rgb(spec.tab_color)}"/>' if spec.tab_color else ""
     fit = '<pageSetUpPr fitToPage="1"/>' if spec.fit_width else ""
@@ -511,12 +574,17 @@ def render_sheet(
     drawing = f'<drawing r:id="{drawing_rid}"/>' if drawing_rid else ""
     parts = "".join(f'<tablePart r:id="{rid}"/>' for rid in table_rids)
     table_parts = f'<tableParts count="{len(table_rids)}">{parts}</tableParts>' if parts else ""
-    xml_text = (
+    head = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{NS["m"]}" xmlns:r="{NS["r"]}">{sheet_pr}<dimension ref="{dimension}"/>'
         f'<sheetViews><sheetView workbookViewId="0">{_pane(spec.freeze)}</sheetView></sheetViews>'
         f'<sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}'
-        f"<sheetData>{sheet_data}</sheetData>{cfs}{validation_xml(spec.validations)}"
+        "<sheetData>"
+    )
+    tail = (
+        f"</sheetData>{cfs}{validation_xml(spec.validations)}"
         f"{print_xml(spec)}{drawing}{table_parts}</worksheet>"
     )
-    return RenderedSheet(xml_text.encode("utf-8"), tables, stored)
+    sheet_data.insert(0, head)
+    sheet_data.append(tail)
+    return RenderedSheet("".join(sheet_data).encode("utf-8"), tables, stored)  # one join

@@ -48,7 +48,7 @@ from xlcredit.workbook.schema import (
     NUMBER_FORMATS,
     SHEET_NAMES,
     Problem,
-    parse_table,
+    parse_raw,
     problems_frame,
 )
 from xlcredit.workbook.source import Source, read_source
@@ -544,7 +544,7 @@ def _plan(book: Workbook, export: _Export, ok: np.ndarray, label: str, opts: Imp
           export_date: dt.date, result: ImportResult) -> _Plan:
     raw = book.read_table(INVOICES.name)
     lang = _language(raw.sheet)
-    table = parse_table(raw.header, raw.rows, INVOICES, sheet=raw.sheet, header_row=raw.header_row)
+    table = parse_raw(raw, INVOICES)
     header_of = {name: table.header(name, lang) for name in WRITTEN}
     extra = {k: v[lang] for k, v in EXTRA_HEADERS.items()}
     src_col = _find(raw.header, EXTRA_HEADERS["source"])
@@ -662,7 +662,7 @@ def _reopened_write_offs(book: Workbook, export: _Export, ok: np.ndarray, lang: 
     if WRITE_OFFS.name.casefold() not in {n.casefold() for n in book.table_names()}:
         return
     raw = book.read_table(WRITE_OFFS.name)
-    log = parse_table(raw.header, raw.rows, WRITE_OFFS, sheet=raw.sheet, header_row=raw.header_row).frame
+    log = parse_raw(raw, WRITE_OFFS).frame
     log = log.dropna(subset=["invoice_no", "date"])
     if not len(log):
         return
@@ -711,7 +711,7 @@ def _infer_paid(frame: pd.DataFrame, row_of: np.ndarray, raw_text: Any, src_col:
 
 def _new_buyers(book: Workbook, export: _Export, ok: np.ndarray, lang: str) -> tuple[TableEdit, list[Any]]:
     raw = book.read_table(BUYERS.name)
-    table = parse_table(raw.header, raw.rows, BUYERS, sheet=raw.sheet, header_row=raw.header_row)
+    table = parse_raw(raw, BUYERS)
     known = set(table.frame["buyer_id"].dropna().tolist())
     f = export.frame[ok]
     names = f["buyer_name"].where(f["buyer_name"].notna(), None)

@@ -529,6 +529,8 @@ def _decision(columns: list[list[Any]], kind_of: Callable[[str], str],
     first text showing it; ("auto", None) when none or more than one show."""
     first: dict[str, Any] = {}
     for values in columns:
+        if not any(issubclass(kind, str) for kind in set(map(type, values))):  # no text: nothing to tell
+            continue
         distinct = pd.unique(np.asarray(values, dtype=object))  # in order of appearance, hashed in C
         for v in (v for v in distinct if isinstance(v, str)):
             kind = kind_of(v)

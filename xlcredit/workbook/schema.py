@@ -32,6 +32,7 @@ import pandas as pd
 from xlcredit.engine.errors import SchemaError, describe
 from xlcredit.messages import Field, Message
 from xlcredit.workbook.excel_values import Parsed, to_flags, to_text
+from xlcredit.workbook.port import RawTable
 from xlcredit.workbook.reading import (
     _BLANK_TEXT,
     DEFAULT_RULES,
@@ -919,7 +920,7 @@ def parse_table(
         if col.required and col.name not in found:
             raise SchemaError(_missing_message(schema, col, sheet or schema.name))
     width = len(header)
-    if grid is not None and grid.shape == (len(rows), width):
+    if grid is not None and grid.ndim == 2 and grid.shape[1] == width and (not rows or len(rows) == len(grid)):
         rows = []  # the adapter's array of the same cells: no copy
     else:
         grid = np.empty((len(rows), width), dtype=object)
@@ -984,6 +985,21 @@ def parse_table(
     table.frame = pd.DataFrame(columns, index=pd.RangeIndex(len(keep)))
     _check_currency_signs(table, money, rules)
     return table
+
+
+def parse_raw(raw: RawTable, schema: TableSchema, *, outputs: bool = False,
+              rules: ReadingRules = DEFAULT_RULES) -> ParsedTable:
+    """:func:`parse_table` of a table as an adapter read it: from its grid of cells when it
+    has one (its rows as Python lists are then never made).
+
+    >>> raw = RawTable("tblInvoices", "Invoices", ["Invoice no", "Buyer ID", "Amount", "Due date"],
+    ...                [["A-1", "C1", "1,200.00", "2026-11-28"]])
+    >>> parse_raw(raw, INVOICES).frame["amount"].tolist()
+    [1200.0]
+    """
+    rows = [] if raw.grid is not None else raw.rows
+    return parse_table(raw.header, rows, schema, sheet=raw.sheet, header_row=raw.header_row,
+                       outputs=outputs, rules=rules, grid=raw.grid)
 
 
 def _check_currency_signs(

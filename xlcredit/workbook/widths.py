@@ -20,12 +20,15 @@ How wide must a column of amounts be, and one of Chinese names?
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
+import operator
 import re
 import unicodedata
-from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from xlcredit.workbook.port import SheetSpec
@@ -67,6 +70,41 @@ def _section(fmt: str, value: float) -> tuple[str, bool]:
     return parts[0], False
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """How a format section shows a number: ``signs + format(x, spec) + suffix``, where x
+    is the number (its absolute value when ``own_sign``, times 100 when ``percent``);
+    ``spec`` None when the section shows only its literal text (``suffix``)."""
+
+    spec: str | None
+    signs: str = ""
+    suffix: str = ""
+    own_sign: bool = False
+    percent: bool = False
+
+
+def _shown(fmt: str, value: float) -> _Shown:
+    """How ``fmt`` (with digits) shows ``value``: the section its sign picks, read."""
+    section, own_sign = _section(fmt, value)
+    section = re.sub(r"\[[^\]]*\]", "", section)
+    literal = "".join(re.findall(r'"([^"]*)"', section))
+    body = re.sub(r'"[^"]*"', "", section)
+    if not re.search(r"[0#]", body):
+        return _Shown(None, suffix=literal)
+    decimals = len(re.findall(r"[0#]", body.split(".", 1)[1])) if "." in body else 0
+    spec = f",.{decimals}f" if "," in body else f".{decimals}f"
+    signs = "".join(ch for ch in body if ch in "-+()")
+    percent = "%" in body
+    return _Shown(spec, signs, ("%" if percent else "") + literal, own_sign, percent)
+
+
+def _general(fmt: str | None) -> str:
+    """The ``format`` spec of a format without digits (for ``None``, money's), else ``""``."""
+    if fmt is None:
+        return ",.2f"
+    return "g" if fmt in ("General", "@") or not re.search(r"[0#]", fmt) else ""
+
+
 def number_text(value: float, fmt: str | None) -> str:
     """The text a number shows in a cell of ``fmt`` (the usual accounting formats: digits,
     thousands separator, decimals, percent, quoted literals; colours dropped).
@@ -74,22 +112,16 @@ def number_text(value: float, fmt: str | None) -> str:
     >>> number_text(0.1234, "0.0%"), number_text(12.5, "0"), number_text(0.0, '#,##0.00;-#,##0.00;"-"')
     ('12.3%', '12', '-')
     """
-    if fmt is None or fmt in ("General", "@") or not re.search(r"[0#]", fmt):
-        return f"{value:,.2f}" if fmt is None else f"{value:g}"
-    section, own_sign = _section(fmt, value)
-    section = re.sub(r"\[[^\]]*\]", "", section)
-    literal = "".join(re.findall(r'"([^"]*)"', section))
-    body = re.sub(r'"[^"]*"', "", section)
-    if not re.search(r"[0#]", body):
-        return literal
-    x = abs(value) if own_sign else value
-    if "%" in body:
+    general = _general(fmt)
+    if general or fmt is None:
+        return format(value, general)
+    shown = _shown(fmt, value)
+    if shown.spec is None:
+        return shown.suffix
+    x = abs(value) if shown.own_sign else value
+    if shown.percent:
         x *= 100.0
-    decimals = len(re.findall(r"[0#]", body.split(".", 1)[1])) if "." in body else 0
-    grouped = "," in body
-    shown = f"{x:,.{decimals}f}" if grouped else f"{x:.{decimals}f}"
-    signs = "".join(ch for ch in body if ch in "-+()")
-    return signs + shown + ("%" if "%" in body else "") + literal
+    return shown.signs + format(x, shown.spec) + shown.suffix
 
 
 def _is_money(fmt: str | None) -> bool:
@@ -123,10 +155,91 @@ def cell_width(value: Any, fmt: str | None = None) -> float:
     return min(display_width(value), TEXT_CAP) + CELL_PAD
 
 
-def _fit(header: Any, values: Iterable[Any], fmt: str | None) -> float:
+def _widest_text(texts: list[str]) -> float:
+    """The largest :func:`display_width` of ``texts``, counted on their characters at once
+    (East Asian width looked up once per distinct character, not per cell).
+
+    >>> _widest_text(["ACME GmbH", "上海宏达", ""])
+    9.0
+    """
+    if not texts:
+        return 0.0
+    joined = "".join(texts)
+    if joined.isascii():
+        return float(max(map(len, texts)))
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    distinct, where = np.unique(codes, return_inverse=True)
+    wide = np.array([unicodedata.east_asian_width(chr(c)) in "WF" for c in distinct.tolist()])
+    counted = np.concatenate([[0], np.cumsum(1 + wide[where].astype(np.int64))])
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    starts = np.r_[0, ends[:-1]]
+    return float((counted[ends] - counted[starts]).max())
+
+
+def _widest_number(numbers: np.ndarray, fmt: str | None) -> float:
+    """The largest ``len(number_text(x, fmt))`` of finite or infinite ``numbers``: the format
+    read once per section, each number formatted by ``format`` (no Python step per cell)."""
+    if not len(numbers):
+        return 0.0
+    general = _general(fmt)
+    if general or fmt is None:
+        return float(max(map(len, map(format, numbers.tolist(), itertools.repeat(general)))))
+    parts = fmt.split(";")
+    negative = (numbers < 0) & (len(parts) > 1)
+    zero = (numbers == 0) & (len(parts) > 2)
+    widest = 0.0
+    for where, sample in ((negative, -1.0), (zero, 0.0), (~negative & ~zero, 1.0)):
+        if not where.any():
+            continue
+        shown = _shown(fmt, sample)  # the section of every number in ``where``
+        if shown.spec is None:
+            widest = max(widest, float(len(shown.suffix)))
+            continue
+        x = np.abs(numbers[where]) if shown.own_sign else numbers[where]
+        if shown.percent:
+            x = x * 100.0
+        longest = max(map(len, map(format, x.tolist(), itertools.repeat(shown.spec))))
+        widest = max(widest, float(len(shown.signs) + longest + len(shown.suffix)))
+    return widest
+
+
+def _widest_cell(values: list[Any], fmt: str | None) -> float:
+    """``max(cell_width(v, fmt) for v in values)`` (0 for none), worked out per kind of
+    value: each Python type is measured at once."""
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    kinds = list(map(type, values))
+    kind_ids = np.fromiter(map(id, kinds), dtype=np.int64, count=len(kinds))
+    need = 0.0
+    for kind in set(kinds):
+        found = column[kind_ids == id(kind)]
+        if kind is type(None) or kind is type(pd.NaT):
+            continue
+        if issubclass(kind, bool):
+            need = max(need, display_width("FALSE") + CELL_PAD)
+        elif issubclass(kind, (dt.date, pd.Timestamp)):
+            midnight = dt.time()
+            with_time = issubclass(kind, dt.datetime) and any(
+                t != midnight for t in map(operator.methodcaller("time"), found.tolist())
+            )
+            shown = 16.0 if with_time else 10.0
+            if fmt and "yy" in fmt and "h" not in fmt:
+                shown = float(len(fmt.replace("yyyy", "2026").replace("yy", "26")))
+            need = max(need, shown + CELL_PAD)
+        elif issubclass(kind, (int, float)):
+            numbers = found.astype(np.float64)
+            numbers = numbers[~np.isnan(numbers)]
+            if len(numbers):
+                need = max(need, _widest_number(numbers, fmt) + CELL_PAD)
+        else:
+            texts = found.tolist() if kind is str else list(map(str, found.tolist()))
+            need = max(need, min(_widest_text(texts), TEXT_CAP) + CELL_PAD)
+    return need
+
+
+def _fit(header: Any, values: list[Any], fmt: str | None) -> float:
     need = min(display_width(header), TEXT_CAP) + HEADER_PAD if header is not None else 0.0
-    for v in values:
-        need = max(need, cell_width(v, fmt))
+    need = max(need, _widest_cell(values, fmt))
     if _is_money(fmt):
         need = max(need, money_floor(str(fmt)))
     return need

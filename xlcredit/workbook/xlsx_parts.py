@@ -336,6 +336,15 @@ class Parts(dict[str, bytes]):
             self._members[name] = (value, member)
         return member
 
+    def repack(self, name: str) -> None:
+        """Drop the inflated bytes of ``name`` while it is unchanged since read (its
+        compressed bytes are kept and inflated again if asked for): a reader that has taken
+        what it needs from a large part does not hold two copies of it."""
+        found = self._members.get(name)
+        if found is not None and found[0] is not None and super().__getitem__(name) is found[0]:
+            super().__setitem__(name, _PACKED)  # type: ignore[assignment]
+            self._members[name] = (None, found[1])
+
     def keep_packed(self, name: str, member: _Member) -> None:
         """Hold ``name`` compressed until asked for."""
         super().__setitem__(name, _PACKED)  # type: ignore[assignment]
