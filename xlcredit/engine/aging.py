@@ -189,7 +189,10 @@ class AgingResult:
         codes = ledger.buyer_codes[aged]
         base = pos.open_base[aged]
         n_groups = len(ledger.buyers)
-        grid = np.bincount(codes * nb + bucket, weights=base, minlength=n_groups * nb).reshape(n_groups, nb)
+        # a spare column nb (left empty) keeps the grid the same strided view as before, so
+        # numpy's sums of it add in the same order
+        grid = np.bincount(codes * (nb + 1) + bucket, weights=base, minlength=n_groups * (nb + 1)
+                           ).reshape(n_groups, nb + 1)[:, :nb]
         disputed = np.bincount(codes, weights=np.where(ledger.disputed[aged], base, 0.0), minlength=n_groups)
         has_open = np.bincount(codes, minlength=n_groups) > 0
         total = grid.sum(axis=1)
