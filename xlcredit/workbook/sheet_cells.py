@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from lxml import etree
 
 from xlcredit.workbook.reading import ErrorCell, NoCachedValue
 from xlcredit.workbook.sheet_xml import col_number
+from xlcredit.workbook.xlsx_parts import parse_xml
 
 __all__ = [
     "KEEP_CELLS",
@@ -113,7 +113,7 @@ def cell_markers(xml: bytes) -> dict[tuple[int, int], ErrorCell | NoCachedValue]
                     formula = _FORMULA.search(inner)
                     text = formula[1] if formula is not None and formula[1] else b""
                     found[key] = NoCachedValue(
-                        etree.fromstring(b"<f>" + text + b"</f>").text or "(shared formula)"
+                        parse_xml(b"<f>" + text + b"</f>", "<f>").text or "(shared formula)"
                     )
             pos = xml.find(token, end, hi)
     return found
