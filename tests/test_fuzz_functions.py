@@ -470,7 +470,15 @@ LEDGER_FUNCS: dict[str, Callable[[pd.DataFrame, dt.date], Any]] = {
     "collections.build_worklist": lambda f, d: collections.build_worklist(f, d),
     "collections.summarise_by_buyer": lambda f, d: collections.summarise_by_buyer(
         collections.build_worklist(f, d)),
+    "ledger.read_keys": lambda f, d: ledger.read_keys(f, "EUR"),
+    "ledger.as_categories": lambda f, d: ledger.as_categories(f["currency"], clean=ledger.currency_code, blank="EUR"),
+    "ledger.currency_code": lambda f, d: [ledger.currency_code(c) for c in f["currency"]],
 }
+
+
+def _typed_currencies(frame: pd.DataFrame) -> list[str]:
+    """The currencies as the refresh cleaned them row by row before the reader's keys."""
+    return [ledger.currency_code("EUR" if pd.isna(c) else c) for c in frame["currency"]]
 
 
 @pytest.mark.parametrize("name", list(LEDGER_FUNCS))
@@ -523,6 +531,24 @@ def _ledger_property(name: str, result: Any, frame: pd.DataFrame, as_of: dt.date
         assert np.isfinite(result["open_amount_base"].to_numpy(dtype=float)).all()
     elif name == "collections.summarise_by_buyer":
         assert (result["overdue_items"] >= 1).all() and (result["highest_step_no"] >= 0).all()
+    elif name == "ledger.read_keys":  # the reader's categorical keys: the same figures as plain ones
+        plain = frame.assign(currency=_typed_currencies(frame))
+        try:
+            want = ledger.position(ledger.ledger_arrays(plain), as_of)
+        except XlCreditError:
+            with pytest.raises(XlCreditError):
+                ledger.ledger_arrays(result)
+            return
+        got = ledger.position(ledger.ledger_arrays(result), as_of)
+        assert got.ledger.buyers.equals(want.ledger.buyers)
+        np.testing.assert_array_equal(got.ledger.buyer_codes, want.ledger.buyer_codes)
+        np.testing.assert_array_equal(got.ledger.currency, want.ledger.currency)
+        np.testing.assert_array_equal(got.ledger.problem, want.ledger.problem)
+        np.testing.assert_array_equal(got.open_base, want.open_base)
+    elif name == "ledger.as_categories":
+        assert result.tolist() == _typed_currencies(frame)
+    elif name == "ledger.currency_code":
+        assert all(c == c.strip().upper() for c in result)
 
 
 @st.composite

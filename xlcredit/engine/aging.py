@@ -181,18 +181,20 @@ class AgingResult:
         self.position = pos
         ledger = pos.ledger
         nb = len(self.labels)
-        aged = pos.counted
-        bucket = bucket_numbers(pos.days_overdue, edges)
-        self._bucket = bucket
-        # one pass over all rows, no row selection: items not aged go to a spare slot nb
-        codes = ledger.buyer_codes
+        # the aged items only (open, usable, with a due date): the rest adds nothing anywhere,
+        # and each sum adds the same items in the same order as over all rows
+        aged = np.flatnonzero(pos.counted)
+        bucket = bucket_numbers(pos.days_overdue[aged], edges)  # >= 0: aged items have a due date
+        self._aged_bucket = bucket
+        codes = ledger.buyer_codes[aged]
+        base = pos.open_base[aged]
         n_groups = len(ledger.buyers)
-        slot = np.where(aged, bucket, nb)
-        grid = np.bincount(
-            codes * (nb + 1) + slot, weights=pos.open_base, minlength=n_groups * (nb + 1)
-        ).reshape(n_groups, nb + 1)[:, :nb]
-        disputed = pos.by_buyer(np.where(ledger.disputed, pos.open_base, 0.0))
-        has_open = np.bincount(codes, weights=aged, minlength=n_groups) > 0
+        # a spare column nb (left empty) keeps the grid the same strided view as before, so
+        # numpy's sums of it add in the same order
+        grid = np.bincount(codes * (nb + 1) + bucket, weights=base, minlength=n_groups * (nb + 1)
+                           ).reshape(n_groups, nb + 1)[:, :nb]
+        disputed = np.bincount(codes, weights=np.where(ledger.disputed[aged], base, 0.0), minlength=n_groups)
+        has_open = np.bincount(codes, minlength=n_groups) > 0
         total = grid.sum(axis=1)
         frame = pd.DataFrame(grid, index=ledger.buyers, columns=self.labels)
         frame[text["total"]] = total
@@ -219,7 +221,7 @@ class AgingResult:
                 "open_amount": pos.open_amount[aged],
                 "open_base": pos.open_base[aged],
                 "days_past_due": pos.days_overdue[aged],
-                "bucket": labels[self._bucket[aged]],
+                "bucket": labels[self._aged_bucket],
                 "disputed": ledger.disputed[aged],
             }
         )

@@ -101,13 +101,16 @@ __all__ = [
     "DateLike",
     "LedgerArrays",
     "Position",
+    "as_categories",
     "as_of_day",
+    "currency_code",
     "days_overdue",
     "dunning_steps",
     "is_overdue",
     "ledger_arrays",
     "open_amounts",
     "position",
+    "read_keys",
 ]
 
 DateLike = dt.date | dt.datetime | pd.Timestamp | np.datetime64 | str
@@ -179,6 +182,13 @@ class LedgerArrays:
     def __len__(self) -> int:
         return len(self.amount)
 
+    def take(self, rows: npt.NDArray[np.intp]) -> LedgerArrays:
+        """The same ledger restricted to some rows (positions), buyers and currencies kept."""
+        per_row = {f.name: getattr(self, f.name)[rows] for f in dataclasses.fields(self)
+                   if isinstance(getattr(self, f.name), np.ndarray) and f.name != "currency_names"}
+        numbers = None if self.invoice_numbers is None else self.invoice_numbers.iloc[rows]
+        return dataclasses.replace(self, invoice_numbers=numbers, **per_row)
+
     @property
     def currency(self) -> npt.NDArray[np.object_]:
         """ISO code of each invoice's currency (the base currency where blank)."""
@@ -208,20 +218,116 @@ def _blank_as_zero(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.where(np.isnan(values), 0.0, values)
 
 
-def _plain(values: pd.Series) -> Any:
-    """What factorizes fastest: categoricals as they are, anything else as a numpy array
-    (pandas' string arrays factorize about twice as slowly as their object values)."""
-    return values if isinstance(values.dtype, pd.CategoricalDtype) else values.to_numpy()
+def _factorize(values: pd.Series) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+    """Codes and distinct values of a column, in order of first appearance, -1 for a blank:
+    ``pd.factorize`` of the values as objects. A categorical column (what the refresh's
+    reader hands over) is read from its codes: the text is not hashed again, and categories
+    no row uses are left out."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        # numpy's object values: pandas' string arrays factorize about twice as slowly
+        codes, uniques = pd.factorize(values.to_numpy())
+        return codes, np.asarray(uniques, dtype=object)
+    raw = values.cat.codes.to_numpy()
+    codes, seen = pd.factorize(raw)  # small integers: cheap to hash
+    blank = np.flatnonzero(seen < 0)
+    if blank.size:  # the blank code -1 is not a value: -1, and the codes after it move down
+        k = int(blank[0])
+        codes = np.where(codes == k, -1, codes - (codes > k))
+        seen = np.delete(seen, k)
+    return codes, np.asarray(values.cat.categories, dtype=object)[seen]
+
+
+def as_categories(
+    values: pd.Series, clean: Callable[[Any], Any] | None = None, blank: Any = None
+) -> pd.Series:
+    """A key column (buyer IDs, currencies) as a pandas Categorical, each row hashed once.
+
+    The refresh's reader hands the ledger over this way, so aging, the worklist and the
+    figures group rows by integer codes instead of hashing the text again each time.
+    ``clean`` is applied to each distinct value (not to each row) and ``blank`` (cleaned
+    too) fills the blank keys; values that clean to the same text become one category. The
+    categories are sorted (in order of first appearance when keys of mixed kinds, numbers
+    and text, cannot be compared).
+
+    Examples
+    --------
+    The currencies as typed, with a blank for the base currency:
+
+    >>> ccy = pd.Series(["usd", "EUR", None, " usd "])
+    >>> as_categories(ccy, clean=lambda c: str(c).strip().upper(), blank="EUR").tolist()
+    ['USD', 'EUR', 'EUR', 'USD']
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype) and clean is None and blank is None:
+        return values
+    codes, uniques = _factorize(values)
+    if clean is not None or blank is not None:
+        names = [clean(u) if clean else u for u in uniques]
+        if blank is not None and (codes < 0).any():
+            codes = np.where(codes < 0, len(names), codes)
+            names.append(clean(blank) if clean else blank)
+        merged, distinct = pd.factorize(np.asarray(names, dtype=object))
+        codes = np.append(merged, -1)[codes]  # a blank (-1) stays blank
+        uniques = np.asarray(distinct, dtype=object)
+    try:  # categories in sorted order, so the codes sort as the keys do
+        order = np.argsort(uniques, kind="stable")
+    except TypeError:  # keys of mixed kinds (numbers and text): in order of first appearance
+        order = np.arange(len(uniques))
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    codes = np.append(rank, -1)[codes]  # a blank (-1) stays blank
+    uniques = uniques[order]
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(uniques)), index=values.index,
+                     name=values.name)
+
+
+def currency_code(value: Any) -> str:
+    """A currency as typed, as its code: text, trimmed, upper case.
+
+    >>> currency_code(" usd ")
+    'USD'
+    """
+    return str(value).strip().upper()
+
+
+def read_keys(invoices: pd.DataFrame, base_currency: str, by: str = "buyer_id") -> pd.DataFrame:
+    """The invoice table with its keys as pandas Categoricals, as the refresh's reader hands
+    it to every figure: the buyer column as typed, ``currency`` as its code (trimmed, upper
+    case; the base currency where blank). Each key is hashed once here; the figures read
+    the codes (:func:`ledger_arrays` takes categoricals as they are).
+
+    Examples
+    --------
+    >>> inv = pd.DataFrame({"buyer_id": ["B", "A", "B"], "currency": ["usd", None, "EUR "]})
+    >>> keys = read_keys(inv, "EUR")
+    >>> keys["currency"].tolist(), keys["buyer_id"].dtype.name
+    (['USD', 'EUR', 'EUR'], 'category')
+    """
+    keys = {by: as_categories(invoices[by])}
+    if "currency" in invoices.columns:
+        keys["currency"] = as_categories(invoices["currency"], clean=currency_code, blank=base_currency)
+    return invoices.assign(**keys)
+
+
+def _used_categories(values: pd.Series) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+    """A categorical's codes among the categories its rows use, in the categories' order
+    (-1 for a blank): one count over the codes, no hashing."""
+    raw = values.cat.codes.to_numpy().astype(np.intp)
+    used = np.bincount(raw + 1, minlength=len(values.cat.categories) + 1)[1:] > 0
+    codes = np.append(np.cumsum(used) - 1, -1)[raw]  # a blank (-1) stays blank
+    return codes, np.asarray(values.cat.categories, dtype=object)[used]
 
 
 def _sorted_codes(values: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Index]:
     """Group codes in sorted order of the keys (blank keys last, as their own group)."""
-    codes, uniques = pd.factorize(_plain(values))
-    index = pd.Index(uniques)
+    codes, uniques = (_used_categories(values) if isinstance(values.dtype, pd.CategoricalDtype)
+                      else _factorize(values))
+    index: pd.Index = pd.Index(uniques)
     blank = codes < 0
     if blank.any():  # blank keys form their own group, sorted last
         codes = np.where(blank, len(index), codes)
         index = index.append(pd.Index([None], dtype=object))
+    if index.is_monotonic_increasing:  # in order already (the reader's categories are sorted)
+        return codes, index
     try:
         order = index.argsort()
     except TypeError:  # keys of mixed kinds (numbers and text): sort them as text
@@ -239,7 +345,7 @@ def _currencies(
     base = policy.base_currency
     if "currency" not in invoices.columns:
         return np.zeros(n, dtype=np.intp), np.asarray([base], dtype=object), np.ones(n)
-    codes, uniques = pd.factorize(_plain(invoices["currency"]), use_na_sentinel=True)
+    codes, uniques = _factorize(invoices["currency"])
     names = [str(c).strip().upper() for c in uniques]
     names = [name or base for name in names]  # empty text is blank
     known = np.array(

@@ -184,23 +184,28 @@ def _estimate(
     days = (ends.to_numpy().astype("datetime64[D]").astype(np.int64)).astype(float)
     first_issue = np.nanmin(ledger.invoice_day) if np.isfinite(ledger.invoice_day).any() else -np.inf
     days = days[days >= first_issue]
-    rate = ledger.rate
     usable = ledger.usable & ~np.isnan(ledger.due_day)
     if p.basis == "invoice_date":
         usable &= ~np.isnan(ledger.invoice_day)
     counts = np.zeros((nb + 2) * (nb + 2))
-
-    def state(t: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-        amount = np.where(usable, open_amounts(ledger, t) * np.nan_to_num(rate), 0.0)
-        in_loss = (written_off <= t) | (t - ledger.due_day > p.loss_days)
-        return amount, np.where(in_loss, loss, _buckets(ledger, t, edges, p.basis))
-
     if len(days) >= 2:
+        # the loop reads the usable invoices open at some month-end only (one issued after the
+        # last or settled before the first moves nothing), their rates read once
+        with np.errstate(invalid="ignore"):
+            rows = np.flatnonzero(usable & ~(ledger.invoice_day > days[-1]) & ~(ledger.paid_day <= days[0]))
+        items, off_day = ledger.take(rows), written_off[rows]
+        rate = np.nan_to_num(items.rate)
+
+        def state(t: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+            amount = open_amounts(items, t) * rate
+            in_loss = (off_day <= t) | (t - items.due_day > p.loss_days)
+            return amount, np.where(in_loss, loss, _buckets(items, t, edges, p.basis))
+
         before, s0 = state(days[0])
         for t1 in days[1:]:  # a loop over month-ends (24 by default), each one vectorised
             after, s1 = state(t1)
             live = (before > 0) & (s0 != loss) & (s0 >= 0)
-            gone = written_off <= t1  # written off: all that was open is lost
+            gone = off_day <= t1  # written off: all that was open is lost
             stays = np.where(gone, 0.0, np.minimum(np.maximum(after, 0.0), before))
             moved = np.where(gone, before, stays)
             dest = np.where(gone, loss, s1)
@@ -344,8 +349,12 @@ def _flag(table: pd.DataFrame, col: str) -> npt.NDArray[np.bool_]:
         return np.zeros(len(table), dtype=bool)
     values = table[col]
     known = values.notna()
-    ok = values[known].map(lambda v: isinstance(v, (bool, np.bool_)) or (
-        isinstance(v, (int, float, np.integer, np.floating)) and v in (0, 1)))
+    kept = values[known]
+    if pd.api.types.is_numeric_dtype(kept.dtype):  # numbers or flags: one comparison per column
+        ok = (kept == 0) | (kept == 1)
+    else:  # values of mixed kinds: each decides
+        ok = kept.map(lambda v: isinstance(v, (bool, np.bool_)) or (
+            isinstance(v, (int, float, np.integer, np.floating)) and v in (0, 1)))
     if not ok.all():
         bad = values[known][~ok.to_numpy(dtype=bool)]
         raise InputError(Message("provision.not_boolean", {

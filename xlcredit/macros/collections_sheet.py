@@ -52,6 +52,17 @@ _STATUTORY_HEADERS: dict[str, tuple[str, str]] = {
 _LAST_REMINDER = pair("sheet.last_reminder")
 
 
+def _first_by_invoice(ledger: pd.DataFrame, column: str, invoice: pd.Series) -> np.ndarray:
+    """A ledger column's value on the first ledger row of each invoice number (blank where
+    the ledger has no such invoice), as ``Series.map`` gives it, the numbers hashed once."""
+    numbers = pd.Index(ledger["invoice_no"])
+    if not numbers.is_unique:  # an invoice number typed twice: its first row speaks
+        first = ledger.drop_duplicates("invoice_no")
+        return invoice.map(first.set_index("invoice_no")[column]).to_numpy(dtype=object)
+    at = numbers.get_indexer(invoice)  # -1 (not found) is no row label: a blank, as Series.map gives
+    return ledger[column].reset_index(drop=True).reindex(at).to_numpy(dtype=object)
+
+
 def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run: _Run | None = None) -> int:
     """Rebuild the Collections sheet: the prioritised worklist of overdue items with the
     dunning step of each, keeping the user's Status, Promise date, Owner and Notes by invoice
@@ -134,8 +145,8 @@ def build_collections(workbook: Workbook, *, as_of: dt.date | None = None, _run:
             promised = wl.get("promise_lapse_date")
             values = np.asarray([None if pd.isna(v) else v for v in values], dtype=object)
             if promised is not None and "promise_date" in _ledger(run).columns:
-                own = invoice.map(_ledger(run).drop_duplicates("invoice_no").set_index("invoice_no")["promise_date"])
-                values = np.where(pd.isna(values), own.to_numpy(dtype=object), values)
+                own = _first_by_invoice(_ledger(run), "promise_date", invoice)
+                values = np.where(pd.isna(values), own, values)
         cols[_l(key, lang)] = values
     table = pd.DataFrame(cols)
     headers = list(table.columns)

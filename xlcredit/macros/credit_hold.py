@@ -90,7 +90,8 @@ def _headers(lang: str, ccy: str) -> dict[str, str]:
 def _rule_width(table: pd.DataFrame, header: str) -> dict[int, float]:
     """The deciding rule is the list's answer to "why": its column shows the whole text
     (other text columns stop at :data:`~xlcredit.workbook.widths.TEXT_CAP`)."""
-    longest = max((display_width(v) for v in table[header] if v is not None), default=0.0)
+    texts = dict.fromkeys(v for v in table[header] if v is not None)  # a few distinct rules, many rows
+    longest = max((display_width(v) for v in texts), default=0.0)
     return {list(table.columns).index(header): min(longest + 2.0, 120.0)}
 
 

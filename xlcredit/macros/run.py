@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from xlcredit.engine.errors import SchemaError
+from xlcredit.engine.ledger import as_categories, currency_code, read_keys
 from xlcredit.engine.policy import Policy
 from xlcredit.macros.labels import _l
 from xlcredit.messages import Message, text
@@ -75,6 +76,9 @@ def _open(workbook: Workbook, as_of: dt.date | None = None) -> _Run:
     check_buyers(buyers)
     raw_i = workbook.read_table(INVOICES.name)
     invoices = parse_raw(raw_i, INVOICES, rules=rules)
+    # buyer IDs and currencies as categoricals, hashed once: the unknown-buyer check below and
+    # every figure of the run (through the ledger) read their codes
+    invoices.frame = read_keys(invoices.frame, policy.base_currency)
     check_invoices(invoices, buyers.frame["buyer_id"].dropna().tolist(), as_of=day)
     history = no_paid_history_problem(invoices)
     problems = problems + buyers.problems + invoices.problems + ([history] if history else [])
@@ -84,14 +88,13 @@ def _open(workbook: Workbook, as_of: dt.date | None = None) -> _Run:
 
 
 def _ledger(run: _Run) -> pd.DataFrame:
-    """The invoice rows the engines can use (buyer, amount known), canonical columns."""
+    """The invoice rows the engines can use (buyer, amount known), canonical columns; buyer
+    IDs and currencies (codes, the base currency where blank) as categoricals."""
     if "ledger" not in run.cache:
         f = run.invoices.frame
         usable = f["buyer_id"].notna() & f["amount"].notna()
         ledger = f.loc[usable].copy()
         ledger["disputed"] = ledger["disputed"].to_numpy(dtype=float) == 1.0
-        ledger["currency"] = ledger["currency"].where(ledger["currency"].notna(), run.ccy)
-        ledger["currency"] = ledger["currency"].astype(str).str.strip().str.upper()
         collections = _previous_collections(run)
         if len(collections):
             promised = ledger["invoice_no"].map(collections["promise_date"])
@@ -212,16 +215,26 @@ def _aging(run: _Run) -> Any:
 
 
 def _fx(run: _Run, currency: pd.Series) -> np.ndarray:
-    """Rate of each row's currency to the base (NaN when the FX table lacks it)."""
-    codes = currency.where(currency.notna(), run.ccy).astype(str).str.strip().str.upper()
-    uniques = codes.unique()
-    table = {c: (run.policy.fx_rate(c) if run.policy.fx_rate(c) is not None else np.nan) for c in uniques}
-    return codes.map(table).to_numpy(dtype=float)
+    """Rate of each row's currency to the base (NaN when the FX table lacks it; a blank is
+    the base currency), each distinct currency read once."""
+    keys = as_categories(currency, clean=currency_code, blank=run.ccy)
+    rates = [np.nan if (r := run.policy.fx_rate(c)) is None else r for c in keys.cat.categories]
+    return np.append(np.asarray(rates, dtype=float), np.nan)[keys.cat.codes.to_numpy()]
 
 
 def _by_buyer(run: _Run, series: pd.Series) -> np.ndarray:
-    """A per-buyer series (index buyer_id) aligned with the buyer table's rows."""
-    return run.buyers.frame["buyer_id"].map(series).to_numpy(dtype=float)
+    """A per-buyer series (index buyer_id) aligned with the buyer table's rows (NaN for a
+    buyer the series lacks), as ``Series.map`` aligns it. Where each buyer row sits in an
+    index is looked up once per index: the figures of one table share theirs."""
+    known: list[tuple[pd.Index, np.ndarray]] = run.cache.setdefault("buyer_rows", [])
+    index = series.index
+    at = next((rows for seen, rows in known if index.is_(seen)), None)  # is_: the same index, or a view of it
+    if at is None:
+        if not index.is_unique:  # as Series.map: a lookup needs unique keys
+            return run.buyers.frame["buyer_id"].map(series).to_numpy(dtype=float)
+        at = index.get_indexer(pd.Index(run.buyers.frame["buyer_id"]))
+        known.append((index, at))
+    return np.append(series.to_numpy(dtype=float), np.nan)[at]  # -1 (not found) picks the NaN
 
 
 def _history(run: _Run) -> pd.DataFrame:
