@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from xlcredit.macros.aging_sheet import build_aging
@@ -87,6 +89,26 @@ def refresh_all(workbook: Workbook, as_of: dt.date | None = None, progress: Prog
     >>> summary.buyers, steps[0], steps[-1]
     (8, 'Reading tables', 'Done')
     """
+    with _fewer_collections():
+        return _refresh(workbook, as_of, progress)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run Python's cycle collector less often during a refresh, then as before. A refresh
+    makes millions of short-lived objects (cells, texts); on the bench workbook the default
+    thresholds ran 5 full and 53 middle collections that found nothing to collect: 0.5 s of
+    the main thread's 7 to 8 s, against about 0.2 s with these (issue 17). Young cycles are
+    still collected."""
+    old = gc.get_threshold()
+    gc.set_threshold(10_000, 10, 10)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+def _refresh(workbook: Workbook, as_of: dt.date | None, progress: Progress | None) -> RefreshSummary:
     report = progress or workbook.progress
     report(0.02, "Reading tables")
     run = _open(workbook, as_of)

@@ -878,8 +878,11 @@ def _non_blank_rows(grid: np.ndarray, positions: list[int]) -> list[int]:
         return []
     filled = np.zeros(len(grid), dtype=bool)
     for p in positions:  # per column: hash lookups in C, no Python call per cell
-        column = pd.Series(grid[:, p], dtype=object)
-        filled |= (column.notna() & ~column.isin(_PLACEHOLDERS)).to_numpy(dtype=bool)
+        open_rows = np.flatnonzero(~filled)  # only rows no earlier column has filled
+        if not len(open_rows):
+            break  # the usual case: the first column (the invoice number) fills every row
+        column = pd.Series(grid[open_rows, p], dtype=object)
+        filled[open_rows] = (column.notna() & ~column.isin(_PLACEHOLDERS)).to_numpy(dtype=bool)
     return np.flatnonzero(filled).tolist()
 
 
@@ -959,8 +962,9 @@ def parse_table(
         )
     columns: dict[str, Any] = {}
     money: dict[str, tuple[NumberRead, list[Any]]] = {}
+    rows_kept = slice(None) if len(keep) == len(grid) else np.asarray(keep, dtype=np.intp)
     raws = {
-        col.name: grid[keep, found[col.name]].tolist() if col.name in found else [None] * len(keep)
+        col.name: grid[rows_kept, found[col.name]].tolist() if col.name in found else [None] * len(keep)
         for col in wanted
     }
     # a column with no telling value follows the rest of its table (one export, one locale)
