@@ -1,4 +1,5 @@
-"""Reading large tables (issue 17): a sheet above ``KEEP_CELLS`` is read in row chunks, the
+"""Reading large tables (issue 17): a sheet above ``KEEP_CELLS`` is not kept, one above
+``CHUNK_CELLS`` is read in row chunks, the
 largest tables are read in the background while the rest is checked, and large parts are
 deflated as they are written. Each path must give exactly what the plain path gives; the
 plain path is what the other reading tests pin (tests/test_workbook_contract.py)."""
@@ -68,7 +69,12 @@ def test_chunked_reading_gives_the_cells_of_the_whole_read(
     whole = _read(path, "tblInvoices", "tblOther")
     assert whole[0][4][2] == "#DIV/0!" and whole[0][9][5] == "=A1&A1"  # the markers are there
     assert whole[0][3][1] is None and whole[0][1][2] == 1001.0
-    monkeypatch.setattr(sheet_cells, "KEEP_CELLS", 0)  # every sheet read in chunks, not kept
+    monkeypatch.setattr(sheet_cells, "KEEP_CELLS", 0)  # every sheet read whole and let go
+    assert _read(path, "tblInvoices", "tblOther") == whole
+    with FileWorkbook.open(path, read_only=True) as book:
+        book.read_table("tblInvoices")
+        assert not book._values  # not kept
+    monkeypatch.setattr(sheet_cells, "CHUNK_CELLS", 0)  # every sheet read in chunks
     for chunk in (1, 2, 5, 1000):
         monkeypatch.setattr(sheet_cells, "_CHUNK_ROWS", chunk)
         assert _read(path, "tblInvoices", "tblOther") == whole, chunk

@@ -134,8 +134,8 @@ def _timed(
 #: Tables whose sheets' text is at most this large are read at the same time (see prefetch).
 PREFETCH_BYTES = 256 * 1024**2
 
-#: A table's values (rows x columns, as Excel delivers them) and its sheet's markers.
-_Cells = tuple[npt.NDArray[np.object_], dict[tuple[int, int], "ErrorCell | NoCachedValue"]]
+#: A sheet's error cells and formulas saved without a result, by (row, column).
+_Markers = dict[tuple[int, int], "ErrorCell | NoCachedValue"]
 
 
 def _generated_raw(name: str, sheet: str, info: TableInfo, frame: Any) -> RawTable:
@@ -281,8 +281,9 @@ class FileWorkbook:
         self._generated_rows: dict[str, RawTable | Callable[[], RawTable]] = {}
         self._values: dict[str, list[list[Any]]] = {}
         self._calamine: CalamineWorkbook | None = None
-        #: Tables being read in the background (see prefetch), by casefolded name.
-        self._reading: dict[str, Future[_Cells]] = {}
+        #: Tables being read in the background (see prefetch), by casefolded name: their
+        #: values and their sheets' markers.
+        self._reading: dict[str, tuple[Future[npt.NDArray[np.object_]], Future[_Markers]]] = {}
         self._readers: ThreadPoolExecutor | None = None
 
     def _check_output_kind(self) -> None:
@@ -431,32 +432,36 @@ class FileWorkbook:
                 Message("file.cannot_read_sheet", {"sheet": sheet, "name": self.path.name, "name2": type(exc).__name__, "value": ' '.join(str(exc).split())})
             ) from None
 
-    def _table_cells(self, info: TableInfo, reader: CalamineWorkbook | None = None) -> _Cells:
-        """The values of a table's data rows and columns as Excel delivers them and the
-        sheet's error cells and uncalculated formulas. A sheet of at most :data:`~xlcredit.workbook.sheet_cells.KEEP_CELLS` cells is
-        read whole and kept (Policy's tables share one sheet; Buyers is read twice); a larger
-        one is read in row chunks straight into the table's block and not kept."""
+    def _table_block(self, info: TableInfo, reader: CalamineWorkbook | None = None) -> npt.NDArray[np.object_]:
+        """The values of a table's data rows and columns as Excel delivers them. A sheet of
+        at most :data:`~xlcredit.workbook.sheet_cells.KEEP_CELLS` cells is read whole and kept
+        (Policy's tables share one sheet; Buyers is read twice); one of at most
+        :data:`~xlcredit.workbook.sheet_cells.CHUNK_CELLS` is read whole and let go; a larger
+        one is read in row chunks straight into the table's block (memory before speed)."""
         width = info.last_col - info.first_col + 1
         rows = range(info.data_rows.start - 1, info.data_rows.stop - 1)  # 0-based sheet rows
-        if info.sheet not in self._values:
+        values = self._values.get(info.sheet)
+        if values is None:
             if reader is None:
                 if self._calamine is None:
                     self._calamine = self._open_reader()
                 reader = self._calamine
             found = self._calamine_sheet(reader, info.sheet)
-            if found.height * found.width > sheet_cells.KEEP_CELLS:
-                block = self._calamine_call(info.sheet, read_block, found, rows, info.first_col - 1, width)
-                return block, self._markers(info.sheet_part)
-            self._values[info.sheet] = self._calamine_call(info.sheet, found.to_python, skip_empty_area=False)
-        block = block_of(self._values[info.sheet][rows.start : rows.stop], len(rows), info.first_col - 1, width)
-        return excel_block(block), self._markers(info.sheet_part)
+            cells = found.height * found.width
+            if cells > sheet_cells.CHUNK_CELLS:
+                return self._calamine_call(info.sheet, read_block, found, rows, info.first_col - 1, width)
+            values = self._calamine_call(info.sheet, found.to_python, skip_empty_area=False)
+            del found  # calamine's own copy of the sheet goes before the conversion
+            if cells <= sheet_cells.KEEP_CELLS:
+                self._values[info.sheet] = values
+        return excel_block(block_of(values[rows.start : rows.stop], len(rows), info.first_col - 1, width))
 
-    def _read_in_background(self, info: TableInfo) -> _Cells:
-        """:meth:`_table_cells` in a worker thread, with its own reader (one reader must not
+    def _read_in_background(self, info: TableInfo) -> npt.NDArray[np.object_]:
+        """:meth:`_table_block` in a worker thread, with its own reader (one reader must not
         be shared between threads)."""
         reader = self._open_reader()
         try:
-            return self._table_cells(info, reader)
+            return self._table_block(info, reader)
         finally:
             reader.close()
 
@@ -477,11 +482,12 @@ class FileWorkbook:
         if len(wanted) < 2 or sum(self.pkg.parts.size(p) for p in sheets) > PREFETCH_BYTES:
             return
         if self._readers is None:
-            self._readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="xlcredit-read")
-        for info in wanted:
-            self._reading[info.name.casefold()] = self._readers.submit(self._read_in_background, info)
+            self._readers = ThreadPoolExecutor(max_workers=3, thread_name_prefix="xlcredit-read")
+        reads = [self._readers.submit(self._read_in_background, info) for info in wanted]
+        for info, read in zip(wanted, reads, strict=True):  # markers inflate the sheet beside its read
+            self._reading[info.name.casefold()] = (read, self._readers.submit(self._markers, info.sheet_part))
 
-    def _markers(self, part: str) -> dict[tuple[int, int], ErrorCell | NoCachedValue]:
+    def _markers(self, part: str) -> _Markers:
         """Error cells and uncalculated formulas of a sheet part. A part still held
         compressed is scanned in pieces and not kept inflated: most sheets hold neither, and
         a large invoice sheet's text would otherwise stay in memory for the whole run."""
@@ -517,7 +523,10 @@ class FileWorkbook:
                 grid[i, : len(edited_row)] = list(edited_row)
         else:
             pending = self._reading.pop(info.name.casefold(), None)
-            grid, markers = pending.result() if pending is not None else self._table_cells(info)
+            if pending is not None:
+                grid, markers = pending[0].result(), pending[1].result()
+            else:
+                grid, markers = self._table_block(info), self._markers(info.sheet_part)
             for (row_no, col), marker in markers.items():
                 if row_no in info.data_rows and info.first_col <= col <= info.last_col:
                     grid[row_no - info.data_rows.start, col - info.first_col] = marker

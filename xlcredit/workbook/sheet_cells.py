@@ -26,6 +26,7 @@ from xlcredit.workbook.sheet_xml import col_number
 from xlcredit.workbook.xlsx_parts import parse_xml
 
 __all__ = [
+    "CHUNK_CELLS",
     "KEEP_CELLS",
     "block_of",
     "cell_markers",
@@ -119,8 +120,12 @@ def cell_markers(xml: bytes) -> dict[tuple[int, int], ErrorCell | NoCachedValue]
     return found
 
 
-#: A sheet of more cells than this is read in chunks into each table's block and not kept.
+#: A sheet of more cells than this is not kept after its tables are read.
 KEEP_CELLS = 2_000_000
+#: A sheet of more cells than this is read in row chunks (python-calamine's ``to_python``
+#: is twice as fast, but holds the whole sheet as Python lists next to its own copy: on the
+#: 1,048,576-row case that would take the refresh far above calamine's own peak).
+CHUNK_CELLS = 8_000_000
 #: Rows converted to Python values at a time when a large sheet is read in chunks.
 _CHUNK_ROWS = 20_000
 
