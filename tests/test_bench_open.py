@@ -13,7 +13,6 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from python_calamine import CalamineWorkbook
 
 from xlcredit.workbook import xlsx_parts
 
@@ -92,14 +91,6 @@ def as_file(pkg: xlsx_parts.Package, path: Path) -> Path:
     return path
 
 
-def cells(path: Path) -> dict[str, list[list[object]]]:
-    book = CalamineWorkbook.from_path(str(path))
-    try:
-        return {n: book.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in book.sheet_names}
-    finally:
-        book.close()
-
-
 def test_the_docstring_examples_hold(bench: ModuleType) -> None:
     assert doctest.testmod(bench).failed == 0
 
@@ -110,9 +101,9 @@ def test_inline_strings_become_shared_strings_appended_to_the_table(bench: Modul
     assert bench.share_strings(pkg, ["xl/worksheets/sheet2.xml"]) == (5, 4)
     after = as_file(pkg, tmp_path / "shared.xlsx")
 
-    assert cells(after) == cells(before)
-    assert cells(after)["Out"] == [["a&b", " x <y> ", 1.5, ""], ["=HYPERLINK(1)", " x <y> ", "z", ""]]
-    assert bench.first_difference(cells(before), cells(after)) is None
+    assert bench.calamine_cells(after) == bench.calamine_cells(before)
+    assert bench.calamine_cells(after)["Out"] == [["a&b", " x <y> ", 1.5, ""], ["=HYPERLINK(1)", " x <y> ", "z", ""]]
+    assert bench.first_difference(bench.calamine_cells(before), bench.calamine_cells(after)) is None
     sst = pkg.parts["xl/sharedStrings.xml"].decode()
     assert sst.startswith(f'<sst xmlns="{MAIN}" count="8" uniqueCount="6">'
                           "<si><t>Name</t></si><si><t>a&amp;b</t></si>")  # the old entries, same indexes
@@ -129,7 +120,7 @@ def test_a_workbook_without_a_string_table_gets_one(bench: ModuleType, tmp_path:
     sheets = ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"]
     assert bench.share_strings(pkg, sheets) == (8, 5)
     after = as_file(pkg, tmp_path / "shared.xlsx")
-    assert cells(after) == cells(before)
+    assert bench.calamine_cells(after) == bench.calamine_cells(before)
     assert b'count="8" uniqueCount="5"' in pkg.parts["xl/sharedStrings.xml"]
     with zipfile.ZipFile(io.BytesIO(after.read_bytes())) as archive:
         assert b"sharedStrings+xml" in archive.read("[Content_Types].xml")
