@@ -18,6 +18,7 @@ from xlcredit import macros
 from xlcredit.engine.errors import WorkbookError
 from xlcredit.workbook import files, sheet_cells, xlsx_parts
 from xlcredit.workbook.files import FileWorkbook
+from xlcredit.workbook.reading import is_marker
 from xlcredit.workbook.templates import build_template
 
 HEADER = ["Invoice no", "Buyer ID", "Amount", "Due date", "Disputed", "Notes"]
@@ -57,7 +58,7 @@ def _read(path: Path, *names: str, prefetch: bool = False) -> list[list[list[Any
     with FileWorkbook.open(path, read_only=True) as book:
         if prefetch:
             book.prefetch(list(names))
-        return [[[str(v) if type(v).__name__ in ("ErrorCell", "NoCachedValue") else v for v in row]
+        return [[[str(v) if is_marker(v) else v for v in row]
                  for row in book.read_table(name).rows] for name in names]
 
 

@@ -346,7 +346,7 @@ def _currencies(
     if "currency" not in invoices.columns:
         return np.zeros(n, dtype=np.intp), np.asarray([base], dtype=object), np.ones(n)
     codes, uniques = _factorize(invoices["currency"])
-    names = [str(c).strip().upper() for c in uniques]
+    names = [currency_code(c) for c in uniques]
     names = [name or base for name in names]  # empty text is blank
     known = np.array(
         [np.nan if (r := policy.fx_rate(c)) is None else r for c in names] + [1.0], dtype=float

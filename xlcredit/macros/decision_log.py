@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from xlcredit.engine.errors import InputError
+from xlcredit.engine.ledger import currency_code
 from xlcredit.macros.generated import _DATE, _MONEY, _MONEY0, _frame_cells
 from xlcredit.macros.run import (
     _assess,
@@ -99,7 +100,7 @@ def record_decision(
     result = _assess(run)
     b = run.buyers.frame
     ccy_value = b["currency"].iloc[pos]
-    ccy = str(ccy_value).strip().upper() if pd.notna(ccy_value) and str(ccy_value).strip() else run.ccy
+    ccy = currency_code(ccy_value) if pd.notna(ccy_value) and str(ccy_value).strip() else run.ccy
     if limit is not None and (math.isnan(limit) or limit < 0):
         raise InputError(Message("teams.bad_limit", {"value": limit}))
     recommended = float(result["recommended_limit_ccy"].iloc[pos])

@@ -407,11 +407,15 @@ class FileWorkbook:
     def _sheet_values(self, sheet: str) -> list[list[Any]]:
         """Every row of a sheet as python-calamine gives it (kept for the next read)."""
         if sheet not in self._values:
-            if self._calamine is None:
-                self._calamine = self._open_reader()
-            found = self._calamine_sheet(self._calamine, sheet)
+            found = self._calamine_sheet(self._main_reader(), sheet)
             self._values[sheet] = self._calamine_call(sheet, found.to_python, skip_empty_area=False)
         return self._values[sheet]
+
+    def _main_reader(self) -> CalamineWorkbook:
+        """The reader of the main thread, opened on first use and kept until save or close."""
+        if self._calamine is None:
+            self._calamine = self._open_reader()
+        return self._calamine
 
     def _open_reader(self) -> CalamineWorkbook:
         try:
@@ -442,11 +446,7 @@ class FileWorkbook:
         rows = range(info.data_rows.start - 1, info.data_rows.stop - 1)  # 0-based sheet rows
         values = self._values.get(info.sheet)
         if values is None:
-            if reader is None:
-                if self._calamine is None:
-                    self._calamine = self._open_reader()
-                reader = self._calamine
-            found = self._calamine_sheet(reader, info.sheet)
+            found = self._calamine_sheet(reader or self._main_reader(), info.sheet)
             cells = found.height * found.width
             if cells > sheet_cells.CHUNK_CELLS:
                 return self._calamine_call(info.sheet, read_block, found, rows, info.first_col - 1, width)
