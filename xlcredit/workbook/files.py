@@ -89,6 +89,7 @@ from xlcredit.workbook.xlsx_parts import (
     REL,
     Package,
     add_rel,
+    inflate,
     inflate_pieces,
     parse_xml,
     remove_rels,
@@ -498,7 +499,7 @@ class FileWorkbook:
             return cell_markers(self.pkg.parts[part])
         if not may_hold_markers(inflate_pieces(member)):
             return {}
-        return cell_markers(b"".join(inflate_pieces(member)))
+        return cell_markers(inflate(member))  # not kept in the package
 
     def read_sheet(self, sheet: str) -> list[list[Any]]:
         """Every row of a sheet's used range, values as Excel delivers them (an export to

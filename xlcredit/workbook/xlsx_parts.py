@@ -358,7 +358,7 @@ class Parts(dict[str, bytes]):
         value = super().__getitem__(name)
         if value is _PACKED:
             member = self._member(name)
-            value = member.data if member.method == 0 else zlib.decompress(member.data, -15)
+            value = inflate(member)
             super().__setitem__(name, value)
             self._members[name] = (value, member)
         return value
@@ -425,6 +425,11 @@ def _deflate(data: bytes, level: int) -> _Member:
     packer = zlib.compressobj(level, zlib.DEFLATED, -15)
     packed = packer.compress(data) + packer.flush()
     return _Member(8, zlib.crc32(data), len(data), packed)
+
+
+def inflate(member: _Member) -> bytes:
+    """The uncompressed bytes of a zip member (stored or deflated)."""
+    return member.data if member.method == 0 else zlib.decompress(member.data, -15)
 
 
 def inflate_pieces(member: _Member, size: int = 4 * 1024**2) -> Iterator[bytes]:
