@@ -93,7 +93,10 @@ def _ledger(run: _Run) -> pd.DataFrame:
     if "ledger" not in run.cache:
         f = run.invoices.frame
         usable = f["buyer_id"].notna() & f["amount"].notna()
-        ledger = f.loc[usable].copy()
+        # copy-on-write (pandas 3): the columns set below replace the ledger's own, so the
+        # invoices frame is shared, not copied, when every row is usable (a million-row
+        # ledger would otherwise hold its columns twice for the whole run)
+        ledger = f.copy(deep=False) if usable.all() else f.loc[usable]
         ledger["disputed"] = ledger["disputed"].to_numpy(dtype=float) == 1.0
         collections = _previous_collections(run)
         if len(collections):
