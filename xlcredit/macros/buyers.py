@@ -91,7 +91,7 @@ def flag_high_risk(workbook: Workbook, *, as_of: dt.date | None = None, _run: _R
         return 0
     band_col = found.get("band", header.index(band_header) if band_header in header else 0)
     first_row = raw.header_row + 1
-    last_row = max(raw.header_row + len(raw.rows), first_row)
+    last_row = max(raw.header_row + raw.n_rows, first_row)  # the size only: the cells are not read
     first_col = raw.first_column
     width = len(header)
 

@@ -284,7 +284,7 @@ def apply_upgrade(book: Workbook, plan: UpgradePlan, layout: TemplateLayout | No
         if change.kind == "column":
             by_table.setdefault(change.table, []).append(change)
     for table, columns in by_table.items():
-        n = len(book.read_table(table).rows)
+        n = book.read_table(table).n_rows
         book.write_columns(table, [ColumnWrite(c.header, [None] * n, c.number_format) for c in columns])
     settings = [c.row for c in plan.changes if c.kind == "setting"]
     for change in plan.changes:

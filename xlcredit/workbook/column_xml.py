@@ -22,7 +22,7 @@ import datetime as dt
 import functools
 import operator
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +50,7 @@ __all__ = [
     "row_numbers",
     "rows_xml",
     "splice_block",
+    "splice_pieces",
     "style_attr",
     "write_block",
 ]
@@ -91,6 +92,13 @@ class EncodedColumn:
     kind: str
     blank: np.ndarray
     numbers: np.ndarray | None = None
+
+    def take(self, index: np.ndarray | slice) -> EncodedColumn:
+        """The cells at ``index`` (a slice gives views, not copies)."""
+        numbers = None if self.numbers is None else self.numbers[index]
+        return EncodedColumn(
+            self.head[index], self.text[index], self.tail[index], self.kind, self.blank[index], numbers
+        )
 
 
 def _as_objects(values: Sequence[Any] | np.ndarray | pd.Series) -> np.ndarray:
@@ -343,6 +351,30 @@ def join_cells(
     '<c r="A3" s="4"/><c r="B3" t="inlineStr"><is><t xml:space="preserve">y</t></is></c>'
     """
     n, k = len(numbers), len(columns)
+    out = np.empty(n * k if each_cell else n, dtype=object)
+    # a few thousand rows at a time: the grid of pieces, its list and the joined text of a
+    # million cells would otherwise be held at once (hundreds of megabytes)
+    step = max(1, _PIECES_PER_JOIN // max(7 * k, 1))
+    for start in range(0, n, step):
+        stop = min(n, start + step)
+        part = [
+            (letters, style if isinstance(style, str) else style[start:stop], encoded.take(slice(start, stop)))
+            for letters, style, encoded in columns
+        ]
+        cells = _join_rows(numbers[start:stop], part, each_cell)
+        if each_cell:
+            out[start * k : stop * k] = cells
+        else:
+            out[start:stop] = cells
+    return out
+
+
+#: Pieces of cell text laid in one grid and joined at once by :func:`join_cells`.
+_PIECES_PER_JOIN = 1_000_000
+
+
+def _join_rows(numbers: np.ndarray, columns: Sequence[JoinColumn], each_cell: bool) -> np.ndarray:
+    n, k = len(numbers), len(columns)
     width = 7 * k if each_cell else 6 * k + 1  # a cut after each cell, or after each row
     grid = np.empty((n, width), dtype=object)
     for j, column in enumerate(columns):
@@ -443,14 +475,6 @@ def _runs(cols: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _take(column: EncodedColumn, index: np.ndarray) -> EncodedColumn:
-    numbers = None if column.numbers is None else column.numbers[index]
-    return EncodedColumn(
-        column.head[index], column.text[index], column.tail[index], column.kind,
-        column.blank[index], numbers,
-    )  # fmt: skip
-
-
 def _dates(column: EncodedColumn, values: Sequence[Any]) -> np.ndarray:
     """Where a column holds a date (the cell-by-cell path checks ``isinstance`` per cell)."""
     if column.kind == "date":
@@ -546,6 +570,22 @@ def _match_at(pattern: re.Pattern[str], body: str, at: int, end: int) -> re.Matc
 
 def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | None:
     """``body`` (the text inside ``<sheetData>``) with ``block`` written into it, or None
+    (see :func:`splice_pieces`).
+
+    >>> body = '<row r="2" spans="1:2"><c r="A2" s="1"><v>1</v></c><c r="B2" s="3"/></row>'
+    >>> block = ColumnBlock(np.array([2]), [2], [["x"]], [None])
+    >>> splice_block(body, block, lambda old, fmt, date: old)
+    '<row r="2"><c r="A2" s="1"><v>1</v></c><c r="B2" s="3" t="inlineStr"><is><t xml:space="preserve">x</t></is></c></row>'
+    """
+    pieces = splice_pieces(body, block, style_for)
+    return None if pieces is None else "".join(pieces)
+
+
+def splice_pieces(
+    body: str, block: ColumnBlock, style_for: StyleFor, rows_per_piece: int = 5_000
+) -> Iterator[str] | None:
+    """``body`` (the text inside ``<sheetData>``) with ``block`` written into it, as texts
+    of about ``rows_per_piece`` rows to be joined (or deflated) in order, or None
     when the text is not laid out as Excel and the templates write it (every output cell
     present, rows and cells with ``r`` first, no shared formulas): the caller then parses
     the sheet and uses :func:`write_block`.
@@ -555,10 +595,15 @@ def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | No
     checks the cells are there side by side and reads their old styles; the new cells,
     built a column at a time, take their place when the text is joined again, once.
 
-    >>> body = '<row r="2" spans="1:2"><c r="A2" s="1"><v>1</v></c><c r="B2" s="3"/></row>'
-    >>> block = ColumnBlock(np.array([2]), [2], [["x"]], [None])
-    >>> splice_block(body, block, lambda old, fmt, date: old)
-    '<row r="2"><c r="A2" s="1"><v>1</v></c><c r="B2" s="3" t="inlineStr"><is><t xml:space="preserve">x</t></is></c></row>'
+    The checks and the new cells are done before the pieces are given, so None comes before
+    anything is written; the unchanged text between the new cells is cut out of ``body``
+    one piece at a time (a sheet of a million cells is never held twice).
+
+    >>> body = '<row r="2"><c r="A2"/></row><row r="3"><c r="A3"/></row>'
+    >>> block = ColumnBlock(np.array([2, 3]), [1], [[1.0, 2.0]], [None])
+    >>> pieces = list(splice_pieces(body, block, lambda old, fmt, date: old, rows_per_piece=1))
+    >>> len(pieces), "".join(pieces)
+    (2, '<row r="2"><c r="A2"><v>1</v></c></row><row r="3"><c r="A3"><v>2</v></c></row>')
     """
     if 't="shared"' in body:
         return None
@@ -569,7 +614,7 @@ def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | No
     rows = np.asarray(block.rows, dtype=np.int64)
     n, w = len(rows), len(cols)
     if not n or not w:
-        return body
+        return iter([body])
     from xlcredit.workbook.sheet_xml import col_letters
 
     letters = [col_letters(c) for c in cols]
@@ -619,16 +664,30 @@ def splice_block(body: str, block: ColumnBlock, style_for: StyleFor) -> str | No
         places[:, 2 + 2 * q], ends[:, 2 + 2 * q] = np.array(run_cuts, dtype=np.int64).T
     keep_from = np.r_[0, ends[:, ::2].ravel()]
     keep_to = np.r_[places[:, ::2].ravel(), len(body)]
-    kept = [body[a:z] for a, z in zip(keep_from.tolist(), keep_to.tolist(), strict=True)]
     tags = _SPANS.sub("", _CUT.join(body[a:z] for a, z, _, _ in spans)).split(_CUT)
     inserted = np.empty((n, 1 + len(runs)), dtype=object)
     inserted[:, 0] = tags
     for q, run_new in enumerate(new):
         inserted[:, 1 + q] = run_new
-    pieces = np.empty(len(kept) + inserted.size, dtype=object)
-    pieces[0::2] = kept
-    pieces[1::2] = inserted.ravel()
-    return "".join(pieces.tolist())
+    return _spliced(body, keep_from, keep_to, inserted, rows_per_piece)
+
+
+def _spliced(
+    body: str, keep_from: np.ndarray, keep_to: np.ndarray, inserted: np.ndarray, rows_per_piece: int
+) -> Iterator[str]:
+    """Row by row, the kept text before each inserted text, then the text after the last
+    row; joined ``rows_per_piece`` rows at a time."""
+    n, per_row = inserted.shape
+    for start in range(0, n, rows_per_piece):
+        stop = min(start + rows_per_piece, n)
+        k0, k1 = start * per_row, stop * per_row + (1 if stop == n else 0)
+        kept = [body[a:z] for a, z in zip(keep_from[k0:k1].tolist(), keep_to[k0:k1].tolist(), strict=True)]
+        pieces = np.empty(len(kept) + (stop - start) * per_row, dtype=object)
+        pieces[0 : 2 * (stop - start) * per_row : 2] = kept[: (stop - start) * per_row]
+        pieces[1 : 2 * (stop - start) * per_row : 2] = inserted[start:stop].ravel()
+        if stop == n:
+            pieces[-1] = kept[-1]
+        yield "".join(pieces.tolist())
 
 
 def write_block(
@@ -711,7 +770,7 @@ def write_block(
     styles = _choose_styles(olds, written, formats, encoded, values, style_for)
     # pass 2: the new cells of the fast rows, parsed at once, put in place row by row
     if len(fast):
-        per_run = _row_cells(letters, rows[fast], styles[fast], [_take(e, fast) for e in encoded], runs)
+        per_run = _row_cells(letters, rows[fast], styles[fast], [e.take(fast) for e in encoded], runs)
         row_xml = per_run[0]
         for more in per_run[1:]:
             row_xml = row_xml + more

@@ -50,7 +50,14 @@ from xlcredit.engine.errors import (
 from xlcredit.messages import Message
 from xlcredit.workbook import book_xml, charts, doc_props, sheet_cells
 from xlcredit.workbook.book_xml import TableInfo
-from xlcredit.workbook.column_xml import ColumnBlock, plain_values, splice_block, write_block
+from xlcredit.workbook.column_xml import ColumnBlock, plain_values, splice_pieces, write_block
+from xlcredit.workbook.deflate_stream import (
+    Deflated,
+    DeflateWriter,
+    deflate_piece,
+    inflate_piece,
+    member_of,
+)
 from xlcredit.workbook.generated import check_sheet_name, conditional_xml, render_sheet
 from xlcredit.workbook.port import (
     ColumnWrite,
@@ -85,6 +92,7 @@ from xlcredit.workbook.sheet_xml import (
 from xlcredit.workbook.styles import StyleBook
 from xlcredit.workbook.xlsx_parts import (
     CT,
+    LAZY_BYTES,
     NS,
     REL,
     Package,
@@ -273,7 +281,7 @@ class FileWorkbook:
                     self.tables[info.name.casefold()] = info
         self._sheet_trees: dict[str, etree._Element] = {}
         #: Text inside ``<sheetData>`` of sheets whose tree holds a marker instead.
-        self._sheet_bodies: dict[str, str] = {}
+        self._sheet_bodies: dict[str, str | Future[Deflated]] = {}
         self._table_trees: dict[str, etree._Element] = {}
         self._written: dict[str, dict[int, list[Any]]] = {}
         #: Rows of tables changed by edit_table, as read_table must now return them.
@@ -327,8 +335,9 @@ class FileWorkbook:
 
     def _sheet_tree(self, part: str) -> etree._Element:
         """The whole tree of a sheet part (cells held as text are parsed back in)."""
-        body = self._sheet_bodies.pop(part, None)
-        if body is not None:
+        if part in self._sheet_bodies:
+            body = self._body_text(part)
+            del self._sheet_bodies[part]
             data = to_xml(self._sheet_trees[part]).replace(_BODY_MARK, body.encode("utf-8"), 1)
             self._sheet_trees[part] = parse_xml(data, part)
         if part not in self._sheet_trees:
@@ -344,7 +353,7 @@ class FileWorkbook:
         whole columns without parsing every cell; None when the sheet is already parsed or
         not written the usual way (default namespace, a non-empty ``<sheetData>``)."""
         if part in self._sheet_bodies:
-            return self._sheet_trees[part], self._sheet_bodies[part]
+            return self._sheet_trees[part], self._body_text(part)
         if part in self._sheet_trees or part not in self.pkg.parts:
             return None
         raw = self.pkg.parts[part]
@@ -353,7 +362,7 @@ class FileWorkbook:
         if start < 0 or end < start or b"<worksheet " not in head or f'xmlns="{_M}"'.encode() not in head:
             return None
         try:
-            body = raw[start + len(b"<sheetData>") : end].decode("utf-8")
+            body = str(memoryview(raw)[start + len(b"<sheetData>") : end], "utf-8")  # no copy of the bytes first
         except UnicodeDecodeError:
             return None
         skeleton = head + b"<sheetData>" + _BODY_MARK + raw[end:]
@@ -362,6 +371,25 @@ class FileWorkbook:
         del raw
         self.pkg.parts.repack(part)  # the tree and the text now hold the sheet
         return self._sheet_trees[part], body
+
+    def _body_text(self, part: str) -> str:
+        """The text of a sheet's cells held aside, inflated again if it was deflated."""
+        body = self._sheet_bodies[part]
+        if isinstance(body, Future):
+            body = self._sheet_bodies[part] = inflate_piece(body.result()).decode("utf-8")
+        return body
+
+    def _hold_body(self, part: str, pieces: Iterator[str]) -> None:
+        """Hold a sheet's new cell text (given in pieces): deflated piece by piece as it
+        comes when large parts are deflated in the background, so that the text of a
+        sheet of millions of cells is never held whole (joined at the save, see _flush)."""
+        if self.pkg.deflater is None:
+            self._sheet_bodies[part] = "".join(pieces)
+            return
+        writer = DeflateWriter(self.pkg.deflater)
+        for piece in pieces:
+            writer.write(piece.encode("utf-8"))
+        self._sheet_bodies[part] = writer.close()
 
     # -- the port: reading -----------------------------------------------------------------
     def sheet_names(self) -> list[str]:
@@ -522,19 +550,14 @@ class FileWorkbook:
             grid = np.full((len(edited), width), None, dtype=object)
             for i, edited_row in enumerate(edited):
                 grid[i, : len(edited_row)] = list(edited_row)
-        else:
-            pending = self._reading.pop(info.name.casefold(), None)
-            if pending is not None:
-                grid, markers = pending[0].result(), pending[1].result()
-            else:
-                grid, markers = self._table_block(info), self._markers(info.sheet_part)
-            for (row_no, col), marker in markers.items():
-                if row_no in info.data_rows and info.first_col <= col <= info.last_col:
-                    grid[row_no - info.data_rows.start, col - info.first_col] = marker
-        for offset, column in self._written.get(info.name.casefold(), {}).items():
-            written = np.empty(len(column), dtype=object)
-            written[:] = column
-            grid[:, offset] = written
+        else:  # the cells are read when first asked for, as they are now (see _read_grid)
+            written = dict(self._written.get(info.name.casefold(), {}))
+            return RawTable(
+                name=info.name, sheet=info.sheet, header=list(info.header), header_row=info.header_row,
+                first_column=info.first_col, date1904=self.date1904, n_rows=len(info.data_rows),
+                load=functools.partial(self._read_grid, copy.copy(info), written),
+            )  # fmt: skip
+        _overlay(grid, self._written.get(info.name.casefold(), {}))
         return RawTable(
             name=info.name,
             sheet=info.sheet,
@@ -544,6 +567,23 @@ class FileWorkbook:
             date1904=self.date1904,
             grid=grid,
         )
+
+    @_timed("read")
+    def _read_grid(self, info: TableInfo, written: dict[int, list[Any]]) -> npt.NDArray[np.object_]:
+        """The cells of a table from the file, with its error cells and uncalculated formulas
+        as markers and the columns this session wrote (``written``, as they were when the
+        table was read). Only a macro that needs the cells reads them: flagging the buyers
+        needs only the header and the number of rows."""
+        pending = self._reading.pop(info.name.casefold(), None)
+        if pending is not None:
+            grid, markers = pending[0].result(), pending[1].result()
+        else:
+            grid, markers = self._table_block(info), self._markers(info.sheet_part)
+        for (row_no, col), marker in markers.items():
+            if row_no in info.data_rows and info.first_col <= col <= info.last_col:
+                grid[row_no - info.data_rows.start, col - info.first_col] = marker
+        _overlay(grid, written)
+        return grid
 
     def _generated_table(self, key: str) -> RawTable:
         found = self._generated_rows[key]
@@ -595,9 +635,9 @@ class FileWorkbook:
             head, body = as_text
             self._check_unprotected(head, info.sheet)
             with date_system(self.date1904):
-                spliced = splice_block(body, block, style_for)
+                spliced = splice_pieces(body, block, style_for)
             if spliced is not None:
-                self._sheet_bodies[info.sheet_part] = spliced
+                self._hold_body(info.sheet_part, spliced)
                 for offset, column in targets:
                     written[offset] = plain_values(column.values)
                 extend_dimension(head, info.last_row, info.last_col)
@@ -1019,7 +1059,13 @@ class FileWorkbook:
                 spec, self.styles, table_ids=table_ids, table_rids=table_rids,
                 drawing_rid=drawing_rid,
             )
-        self.pkg.put(part, out.sheet_xml)
+        if self.pkg.deflater is not None and out.size() >= LAZY_BYTES:  # deflated as joined, piece by piece
+            writer = DeflateWriter(self.pkg.deflater)
+            writer.write_texts(out.pieces)
+            self.pkg.put_member(part, writer.close_member())
+        else:
+            self.pkg.put(part, out.sheet_xml)
+        out.pieces = []
         set_override(self.pkg, part, CT["worksheet"])
         for table, table_part, xml in zip(spec.tables, table_parts, out.tables, strict=True):
             self.pkg.put(table_part, xml)
@@ -1079,8 +1125,13 @@ class FileWorkbook:
     def _flush(self) -> None:
         for part, tree in self._sheet_trees.items():
             data = to_xml(tree)
-            if part in self._sheet_bodies:
-                data = data.replace(_BODY_MARK, self._sheet_bodies[part].encode("utf-8"), 1)
+            body = self._sheet_bodies.get(part)
+            if isinstance(body, Future):  # the cells deflated already: deflate around them
+                before, after = data.split(_BODY_MARK, 1)
+                self.pkg.put_member(part, member_of([deflate_piece(before), body.result(), deflate_piece(after)]))
+                continue
+            if body is not None:
+                data = data.replace(_BODY_MARK, body.encode("utf-8"), 1)
             self.pkg.put(part, data)
         for part, tree in self._table_trees.items():
             self.pkg.put(part, to_xml(tree))
@@ -1176,6 +1227,14 @@ class FileWorkbook:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _overlay(grid: npt.NDArray[np.object_], written: dict[int, list[Any]]) -> None:
+    """Put the columns written in this session (by offset in the table) into ``grid``."""
+    for offset, column in written.items():
+        values = np.empty(len(column), dtype=object)
+        values[:] = column
+        grid[:, offset] = values
 
 
 def _grow_ranges(tree: etree._Element, info: TableInfo, last_data: int, count: int) -> None:

@@ -63,15 +63,30 @@ _OPERATORS = {
 _DEFAULT_DATE = "yyyy-mm-dd"
 
 
+#: Rows of a table joined into one text: the pieces of the text a generated sheet is
+#: deflated from as it is written (issue 17: a million-row sheet is never one text).
+BLOCK_ROWS = 5_000
+
+
 class RenderedSheet:
-    """The parts of one generated sheet."""
+    """The parts of one generated sheet: the worksheet's text as pieces in order (see
+    :attr:`sheet_xml` for it whole), the table parts, and the value of each cell."""
 
     def __init__(
-        self, sheet_xml: bytes, tables: list[bytes], stored: Callable[[int, int], Any]
+        self, pieces: list[str], tables: list[bytes], stored: Callable[[int, int], Any]
     ) -> None:
-        self.sheet_xml = sheet_xml
+        self.pieces = pieces
         self.tables = tables
         self._stored = stored
+
+    @property
+    def sheet_xml(self) -> bytes:
+        """The worksheet part, joined."""
+        return "".join(self.pieces).encode("utf-8")
+
+    def size(self) -> int:
+        """The worksheet text's length in characters."""
+        return sum(map(len, self.pieces))
 
     def value(self, row: int, col: int) -> Any:
         """The value of 0-based cell (row, col) as written (None when blank)."""
@@ -194,10 +209,14 @@ class _TableCells:
         ]
         numbers = row_numbers(np.arange(r0 + 2, r0 + 2 + n))
         rows = np.arange(r0 + 1, r0 + 1 + n)
-        if grain == "block" and n:
-            block = np.empty(1, dtype=object)
-            block[0] = rows_xml(numbers, columns)
-            out.append((rows[:1], np.array([c0]), np.array([c0 + k - 1]), block, np.array([n])))
+        if grain == "block" and n:  # blocks of rows: the text of a few thousand rows at a time
+            for start in range(0, n, BLOCK_ROWS):
+                stop = min(start + BLOCK_ROWS, n)
+                part = [(letters, style, encoded.take(slice(start, stop))) for letters, style, encoded in columns]
+                block = np.empty(1, dtype=object)
+                block[0] = rows_xml(numbers[start:stop], part)
+                out.append((rows[start : start + 1], np.array([c0]), np.array([c0 + k - 1]), block,
+                            np.array([stop - start])))  # fmt: skip
         elif each_cell:
             data = join_cells(numbers, columns, each_cell=True)
             rows, cols = np.repeat(rows, k), np.tile(np.arange(c0, c0 + k), n)
@@ -587,4 +606,4 @@ def render_sheet(
     )
     sheet_data.insert(0, head)
     sheet_data.append(tail)
-    return RenderedSheet("".join(sheet_data).encode("utf-8"), tables, stored)  # one join
+    return RenderedSheet(sheet_data, tables, stored)

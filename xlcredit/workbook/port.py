@@ -17,6 +17,7 @@ What goes in and out is plain data:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -44,12 +45,18 @@ class RawTable:
 
     An adapter that has the cells as a 2-D array gives ``grid`` and no ``rows``: the rows
     are made from it when first asked for (the refresh reads the grid, and the rows of a
-    million-row table as Python lists cost hundreds of megabytes).
+    million-row table as Python lists cost hundreds of megabytes). It may also give a
+    ``load`` function for the grid and the number of data rows instead: the cells are then
+    read only when asked for (a macro that needs only the header and the size of a table
+    does not read a sheet of millions of cells).
 
     >>> import numpy as np
     >>> t = RawTable("tblX", "X", ["a", "b"], grid=np.array([[1.0, "x"]], dtype=object))
-    >>> t.rows
-    [[1.0, 'x']]
+    >>> t.rows, t.n_rows
+    ([[1.0, 'x']], 1)
+    >>> lazy = RawTable("tblX", "X", ["a", "b"], n_rows=1, load=lambda: t.grid)
+    >>> lazy.n_rows, lazy.rows
+    (1, [[1.0, 'x']])
     """
 
     name: str
@@ -63,8 +70,10 @@ class RawTable:
     #: columns are read from that epoch.
     date1904: bool = False
     #: The same cells as a 2-D object array, when the adapter has one (saves a copy).
-    grid: Any = field(default=None, compare=False, repr=False)
+    _grid: Any = field(default=None, compare=False, repr=False)
     _rows: list[list[Any]] | None = field(default=None, repr=False)
+    _load: Callable[[], Any] | None = field(default=None, compare=False, repr=False)
+    _n_rows: int | None = field(default=None, compare=False, repr=False)
 
     def __init__(
         self,
@@ -76,11 +85,33 @@ class RawTable:
         first_column: int = 1,
         date1904: bool = False,
         grid: Any = None,
+        *,
+        load: Callable[[], Any] | None = None,
+        n_rows: int | None = None,
     ) -> None:
         self.name, self.sheet, self.header = name, sheet, header
         self.header_row, self.first_column, self.date1904 = header_row, first_column, date1904
-        self.grid = grid
+        self._grid, self._load, self._n_rows = grid, load, n_rows
         self._rows = rows
+
+    @property
+    def grid(self) -> Any:
+        """The cells as a 2-D object array (read now if the adapter gave a ``load``), or None."""
+        if self._grid is None and self._load is not None:
+            self._grid, self._load = self._load(), None
+        return self._grid
+
+    @grid.setter
+    def grid(self, grid: Any) -> None:
+        self._grid, self._load = grid, None
+
+    @property
+    def n_rows(self) -> int:
+        """The number of data rows (without reading the cells when the adapter said it)."""
+        if self._n_rows is not None:
+            return self._n_rows
+        grid = self.grid
+        return len(grid) if grid is not None else len(self.rows)
 
     @property
     def rows(self) -> list[list[Any]]:
