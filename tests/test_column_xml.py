@@ -18,11 +18,13 @@ from hypothesis import strategies as st
 from lxml import etree
 from strategies import wild_cells
 
+import xlcredit.workbook.column_xml as column_xml
 from xlcredit.workbook.column_xml import (
     ColumnBlock,
     cells_xml,
     plain_values,
     splice_block,
+    splice_pieces,
     write_block,
 )
 from xlcredit.workbook.sheet_xml import cell_xml, col_letters, plain_value, set_columns
@@ -165,6 +167,9 @@ def test_splice_block_writes_what_set_columns_writes(layout: tuple[bytes, Column
     got = etree.fromstring(head + b"<sheetData>" + spliced.encode() + b"</sheetData>" + tail)
     assert etree.tostring(got, method="c14n") == etree.tostring(want, method="c14n")
     assert list(dict.fromkeys(calls_b)) == list(dict.fromkeys(calls_a))
+    # given a row at a time (as the file adapter deflates them), the same text
+    pieces = splice_pieces(body.decode(), block, _style_for([]), rows_per_piece=1)
+    assert pieces is not None and "".join(pieces) == spliced
 
 
 @settings(max_examples=50, deadline=None)
@@ -262,6 +267,7 @@ def test_a_sheet_joined_a_row_at_a_time_is_the_sheet_written_cell_by_cell(spec: 
     ids = list(range(1, len(spec.tables) + 1))
     rids = [f"rId{i}" for i in ids]
     given_units = generated._TableCells.units
+    block_rows, per_join = generated.BLOCK_ROWS, column_xml._PIECES_PER_JOIN
     out = {}
     try:
         for grain in ("block", "row", "cell"):
@@ -272,7 +278,14 @@ def test_a_sheet_joined_a_row_at_a_time_is_the_sheet_written_cell_by_cell(spec: 
             out[grain] = generated.render_sheet(
                 spec, StyleBook(None), table_ids=ids, table_rids=rids, drawing_rid=None
             )
+        # and in the smallest pieces: blocks of two rows, cells joined a row at a time
+        generated._TableCells.units = given_units  # type: ignore[method-assign]
+        generated.BLOCK_ROWS, column_xml._PIECES_PER_JOIN = 2, 1
+        out["pieces"] = generated.render_sheet(
+            spec, StyleBook(None), table_ids=ids, table_rids=rids, drawing_rid=None
+        )
     finally:
         generated._TableCells.units = given_units  # type: ignore[method-assign]
-    assert out["block"].sheet_xml == out["cell"].sheet_xml == out["row"].sheet_xml
+        generated.BLOCK_ROWS, column_xml._PIECES_PER_JOIN = block_rows, per_join
+    assert out["block"].sheet_xml == out["cell"].sheet_xml == out["row"].sheet_xml == out["pieces"].sheet_xml
     assert out["block"].tables == out["cell"].tables

@@ -161,12 +161,14 @@ class DeflateWriter:
             self._pending.popleft().result()
 
     def write_texts(self, texts: Sequence[str], size: int = 4 * 1024**2) -> None:
-        """Write ``texts`` encoded as UTF-8, joined into pieces of about ``size`` characters
-        (the cuts found on the running length, not text by text)."""
+        """Write ``texts`` encoded as UTF-8, joined into pieces of about ``size`` characters:
+        a piece ends with the text whose running length passes a multiple of ``size`` (the
+        cuts found with numpy, not text by text)."""
         if not len(texts):
             return
         ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
-        cuts = np.flatnonzero(np.diff(ends // size)) + 1
+        cuts = np.flatnonzero(np.diff(ends // size, prepend=0)) + 1  # after the text that passes a multiple
+        cuts = cuts[cuts < len(texts)]
         for start, stop in zip([0, *cuts.tolist()], [*cuts.tolist(), len(texts)], strict=True):
             self.write("".join(texts[start:stop]).encode("utf-8"))
 
