@@ -87,22 +87,15 @@ def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
     """
     if len2 <= 0:
         return crc1
-    odd = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
-    even = _gf2_square(odd)  # two zero bits
-    odd = _gf2_square(even)  # four zero bits
-    while True:  # from one zero byte on, squaring doubles the bytes applied
-        even = _gf2_square(odd)
+    zeros = [0xEDB88320] + [1 << n for n in range(31)]  # appending one zero bit
+    for _ in range(3):
+        zeros = _gf2_square(zeros)  # then 2, 4, 8 bits: one zero byte
+    while len2:  # the operator for len2 zero bytes, by repeated squaring
         if len2 & 1:
-            crc1 = _gf2_times(even, crc1)
+            crc1 = _gf2_times(zeros, crc1)
         len2 >>= 1
-        if not len2:
-            break
-        odd = _gf2_square(even)
-        if len2 & 1:
-            crc1 = _gf2_times(odd, crc1)
-        len2 >>= 1
-        if not len2:
-            break
+        if len2:
+            zeros = _gf2_square(zeros)
     return crc1 ^ crc2
 
 
