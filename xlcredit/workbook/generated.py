@@ -525,10 +525,12 @@ def render_sheet(
 ) -> RenderedSheet:
     """Worksheet XML and table parts of ``spec`` (relationship ids given by the caller).
 
-    Table cells are encoded a column at a time and a table's data rows joined at once
-    (:func:`~.column_xml.rows_xml`), never cell by cell; a table sharing its rows with
-    other cells is joined a row at a time, and only tables or cells that cover each other
-    are placed cell by cell (the last one written wins).
+    Table cells are encoded a column at a time and a table's data rows joined
+    :data:`BLOCK_ROWS` at a time (:func:`~.column_xml.rows_xml`), never cell by cell; a
+    table sharing its rows with other cells is joined a row at a time, and only tables or
+    cells that cover each other are placed cell by cell (the last one written wins). The
+    worksheet is given as those pieces, which the file adapter deflates one after the
+    other without joining them (:attr:`RenderedSheet.sheet_xml` joins them).
     """
     check_sheet_name(spec.name)
     print_titles(spec)  # a readable error for impossible print title rows
