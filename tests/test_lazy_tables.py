@@ -4,11 +4,13 @@ of millions of cells; a table read before a write still gives the cells as they 
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from xlcredit import macros
+from xlcredit.engine.errors import WorkbookError
 from xlcredit.macros.buyers import flag_high_risk, refresh_buyers
 from xlcredit.workbook import templates
 from xlcredit.workbook.files import FileWorkbook
@@ -51,3 +53,20 @@ def test_a_table_read_before_a_write_gives_the_cells_as_they_were(book: Path, tm
         after = wb.read_table(BUYERS.name)
         assert {row[at] for row in after.rows} == {"changed"}
         assert "changed" not in {row[at] for row in before.rows}
+
+
+def test_a_damaged_sheet_read_when_asked_for_is_named(tmp_path: Path) -> None:
+    path = templates.build_template(tmp_path / "book.xlsx", sample=10)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    with FileWorkbook.open(path, read_only=True) as wb:
+        part = wb.tables["tblinvoices"].sheet_part
+    parts[part] = b"<worksheet><sheetData><row>"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    with FileWorkbook.open(path, read_only=True) as wb:
+        raw = wb.read_table("tblInvoices")  # not read in the background: read when asked for
+        assert raw.n_rows > 0
+        with pytest.raises(WorkbookError, match="Invoices"):
+            raw.grid  # noqa: B018 - reading the cells is what fails

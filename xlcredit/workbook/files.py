@@ -540,7 +540,10 @@ class FileWorkbook:
 
     @_timed("read")
     def read_table(self, name: str) -> RawTable:
-        """Read a table by its Excel name; raise SchemaError naming it when it is missing."""
+        """Read a table by its Excel name; raise SchemaError naming it when it is missing.
+
+        The cells of a table not being read in the background are read when first asked for
+        (``grid``, ``rows``): a sheet that cannot be read raises WorkbookError then."""
         info = self._table(name)
         if info.generated:
             return self._generated_table(info.name.casefold())
@@ -550,6 +553,9 @@ class FileWorkbook:
             grid = np.full((len(edited), width), None, dtype=object)
             for i, edited_row in enumerate(edited):
                 grid[i, : len(edited_row)] = list(edited_row)
+            _overlay(grid, self._written.get(info.name.casefold(), {}))
+        elif info.name.casefold() in self._reading:  # being read in the background: wait for it
+            grid = self._read_grid(info, self._written.get(info.name.casefold(), {}))
         else:  # the cells are read when first asked for, as they are now (see _read_grid)
             written = dict(self._written.get(info.name.casefold(), {}))
             return RawTable(
@@ -557,7 +563,6 @@ class FileWorkbook:
                 first_column=info.first_col, date1904=self.date1904, n_rows=len(info.data_rows),
                 load=functools.partial(self._read_grid, copy.copy(info), written),
             )  # fmt: skip
-        _overlay(grid, self._written.get(info.name.casefold(), {}))
         return RawTable(
             name=info.name,
             sheet=info.sheet,
