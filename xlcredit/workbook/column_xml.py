@@ -141,7 +141,20 @@ def _per_cell(values: np.ndarray) -> EncodedColumn:
 
 def _number_texts(numbers: np.ndarray) -> np.ndarray:
     """``<v>`` text of finite floats as :func:`cell_value` writes it: whole numbers below
-    1e15 as integers, the rest as ``repr`` (the shortest text that reads back the same)."""
+    1e15 as integers, the rest as ``repr`` (the shortest text that reads back the same);
+    each distinct number written once (amounts, rates and days repeat down a column: on the
+    bench's generated sheets 413,000 distinct among 958,000 numbers).
+
+    >>> _number_texts(np.array([2.0, 0.1, 2.0, -0.0, 1e15])).tolist()
+    ['2', '0.1', '2', '0', '1000000000000000.0']
+    """
+    if len(numbers) > 64:
+        codes, distinct = pd.factorize(numbers)
+        return _distinct_number_texts(distinct)[codes]
+    return _distinct_number_texts(numbers)
+
+
+def _distinct_number_texts(numbers: np.ndarray) -> np.ndarray:
     out = np.empty(len(numbers), dtype=object)
     whole = (numbers == np.floor(numbers)) & (np.abs(numbers) < 1e15)
     if whole.any():
