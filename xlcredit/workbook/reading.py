@@ -376,19 +376,13 @@ class Cells:
     (['str'], [0, -1, 1, 0], ['b', 'a'])
     """
 
-    def __init__(
-        self,
-        values: Any,
-        *,
-        kinds: frozenset[type] | None = None,
-        distinct: tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]] | None = None,
-    ) -> None:
+    def __init__(self, values: Any, *, kinds: frozenset[type] | None = None) -> None:
         if isinstance(values, np.ndarray) and values.dtype == object and values.ndim == 1:
             self.values: npt.NDArray[np.object_] = values  # a grid's column: no copy
         else:
             self.values = np.fromiter(values, dtype=object, count=len(values))
-        self._kinds = kinds
-        self._distinct = distinct
+        self._kinds = kinds  # given when known (a column the sheet lacks: all None)
+        self._distinct: tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]] | None = None
 
     @classmethod
     def of(cls, values: Any) -> Cells:
