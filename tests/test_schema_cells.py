@@ -92,3 +92,13 @@ def test_first_text_column_finds_blank_rows() -> None:
     assert by_grid.frame["amount"].tolist() == [10.0, 5.0, 1.5]
     pd.testing.assert_frame_equal(by_grid.frame, by_rows.frame)
     assert [(p.row, str(p.rule)) for p in by_grid.problems] == [(p.row, str(p.rule)) for p in by_rows.problems]
+
+
+def test_a_numeric_grid_reads_as_its_rows() -> None:
+    grid = np.array([[1.0, 7.0, 1200.0, 46354.0], [2.0, 7.0, np.inf, 46355.0]])
+    header = ["Invoice no", "Buyer ID", "Amount", "Due date"]
+    by_grid = parse_raw(RawTable("tblInvoices", "Invoices", header, grid=grid), INVOICES)
+    by_rows = parse_table(header, grid.tolist(), INVOICES, sheet="Invoices")
+    pd.testing.assert_frame_equal(by_grid.frame, by_rows.frame)
+    assert [str(p.rule) for p in by_grid.problems] == [str(p.rule) for p in by_rows.problems]
+    assert by_grid.frame["invoice_no"].tolist() == ["1", "2"]

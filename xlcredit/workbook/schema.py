@@ -935,6 +935,8 @@ def parse_table(
     width = len(header)
     if grid is not None and grid.ndim == 2 and grid.shape[1] == width and (not rows or len(rows) == len(grid)):
         rows = []  # the adapter's array of the same cells: no copy
+        if grid.dtype != object:  # cells as Python values, as a list of the rows would hold
+            grid = grid.astype(object)
     else:
         grid = np.empty((len(rows), width), dtype=object)
     if rows:
