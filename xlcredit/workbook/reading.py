@@ -49,6 +49,7 @@ __all__ = [
     "CURRENCY_SIGNS",
     "EXCEL_EPOCH",
     "EXCEL_EPOCH_1904",
+    "Cells",
     "ErrorCell",
     "NoCachedValue",
     "NumberRead",
@@ -364,9 +365,54 @@ def _parse_text_number(text: str) -> _TextNumber:
                        currency.upper() if currency else None)
 
 
-def _distinct(values: list[Any]) -> tuple[npt.NDArray[np.intp], list[Any]]:
+class Cells:
+    """One column's cells as a 1-D object array, with what the readers ask of them worked
+    out once and shared: the types present and the distinct values. A table's reader asks
+    for both several times per column (the table's separator and date order, then the
+    column's own reading); on a ledger of a million rows each ask is a pass over the cells.
+
+    >>> c = Cells(["b", None, "a", "b"])
+    >>> sorted(k.__name__ for k in c.kinds), c.distinct()[0].tolist(), c.distinct()[1].tolist()
+    (['str'], [0, -1, 1, 0], ['b', 'a'])
+    """
+
+    def __init__(self, values: Any, *, kinds: frozenset[type] | None = None) -> None:
+        if isinstance(values, np.ndarray) and values.dtype == object and values.ndim == 1:
+            self.values: npt.NDArray[np.object_] = values  # a grid's column: no copy
+        else:
+            self.values = np.fromiter(values, dtype=object, count=len(values))
+        self._kinds = kinds  # given when known (a column the sheet lacks: all None)
+        self._distinct: tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]] | None = None
+
+    @classmethod
+    def of(cls, values: Any) -> Cells:
+        """``values`` as :class:`Cells` (themselves when they already are)."""
+        return values if isinstance(values, Cells) else cls(values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @property
+    def kinds(self) -> frozenset[type]:
+        """The exact types of the cells, None left out."""
+        if self._kinds is None:
+            kinds = set(map(type, self.values))
+            kinds.discard(type(None))
+            self._kinds = frozenset(kinds)
+        return self._kinds
+
+    def distinct(self) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+        """Each cell's code and the distinct values in order of appearance; blanks (None,
+        NaN, NaT) get code -1."""
+        if self._distinct is None:
+            codes, uniques = pd.factorize(self.values, use_na_sentinel=True)
+            self._distinct = (codes, uniques)
+        return self._distinct
+
+
+def _distinct(cells: Cells) -> tuple[npt.NDArray[np.intp], list[Any]]:
     """Codes and distinct values (blank None gets code -1)."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    codes, uniques = cells.distinct()
     return codes, list(uniques)
 
 
@@ -384,7 +430,7 @@ def is_blank_text(text: str) -> bool:
 
 
 def read_numbers(
-    values: list[Any],
+    values: list[Any] | Cells,
     name: str,
     rules: ReadingRules = DEFAULT_RULES,
     *,
@@ -406,16 +452,15 @@ def read_numbers(
     >>> read_numbers(["1,234,56"], "amount").problems.tolist()
     ["amount: '1,234,56' is not a number (thousands groups must have three digits)"]
     """
-    n = len(values)
+    cells = Cells.of(values)
+    n = len(cells)
     out = np.full(n, np.nan)
     problems = np.full(n, None, dtype=object)
     currency = np.full(n, None, dtype=object)
-    kinds = set(map(type, values))
-    kinds.discard(type(None))
-    if kinds <= {float, int}:
-        out = np.array(values, dtype=float)  # None becomes NaN
+    if cells.kinds <= {float, int}:
+        out = np.array(cells.values, dtype=float)  # None becomes NaN
         return _limits(NumberRead(out, problems, currency, currency.copy()), name, minimum, maximum)
-    codes, uniques = _distinct(values)
+    codes, uniques = _distinct(cells)
     u_out = np.full(len(uniques), np.nan)
     u_problem = np.full(len(uniques), None, dtype=object)
     u_currency = np.full(len(uniques), None, dtype=object)
@@ -503,7 +548,7 @@ def _decimal_of(kinds: set[str]) -> str:
     return "point" if has_point and not has_comma else "comma" if has_comma and not has_point else "auto"
 
 
-def table_decimal(columns: list[list[Any]]) -> str:
+def table_decimal(columns: list[list[Any]] | list[Cells]) -> str:
     """The separator a whole table shows (one export, one locale); "auto" when none or both.
 
     >>> table_decimal([["1,000,000"], ["400,000"]]), table_decimal([["1,5"], ["2.5"]])
@@ -512,7 +557,7 @@ def table_decimal(columns: list[list[Any]]) -> str:
     return decimal_decision(columns)[0]
 
 
-def decimal_decision(columns: list[list[Any]]) -> tuple[str, str | None]:
+def decimal_decision(columns: list[list[Any]] | list[Cells]) -> tuple[str, str | None]:
     """:func:`table_decimal` and the first value that shows the separator (None when "auto").
 
     For a reader that decides once for a whole file and says why (``xlcredit import``).
@@ -523,15 +568,16 @@ def decimal_decision(columns: list[list[Any]]) -> tuple[str, str | None]:
     return _decision(columns, lambda v: _parse_text_number(v).kind, {_POINT: "point", _COMMA: "comma"})
 
 
-def _decision(columns: list[list[Any]], kind_of: Callable[[str], str],
+def _decision(columns: list[list[Any]] | list[Cells], kind_of: Callable[[str], str],
               settles: dict[str, str]) -> tuple[str, str | None]:
     """The one setting the texts of the columns show (``settles``: kind -> setting) and the
     first text showing it; ("auto", None) when none or more than one show."""
     first: dict[str, Any] = {}
     for values in columns:
-        if not any(issubclass(kind, str) for kind in set(map(type, values))):  # no text: nothing to tell
+        cells = Cells.of(values)
+        if not any(issubclass(kind, str) for kind in cells.kinds):  # no text: nothing to tell
             continue
-        distinct = pd.unique(np.asarray(values, dtype=object))  # in order of appearance, hashed in C
+        distinct = cells.distinct()[1]  # in order of appearance, hashed in C
         for v in (v for v in distinct if isinstance(v, str)):
             kind = kind_of(v)
             if kind in settles:
@@ -669,7 +715,7 @@ def _parse_text_date(text: str) -> _TextDate:
 
 
 def read_dates(
-    values: list[Any], name: str, rules: ReadingRules = DEFAULT_RULES, *, table_order: str = "auto"
+    values: list[Any] | Cells, name: str, rules: ReadingRules = DEFAULT_RULES, *, table_order: str = "auto"
 ) -> Parsed:
     """Read one column of cells as dates (``datetime64[ns]``, NaT when blank or unreadable).
 
@@ -684,18 +730,17 @@ def read_dates(
     >>> print(read_dates(["03/04/2026"], "due_date").problems[0])
     due_date: '03/04/2026' could be 2026-04-03 or 2026-03-04 (no date in the column shows whether the day or the month comes first); set input.date_order to DMY or MDY on the Policy sheet
     """
-    n = len(values)
+    cells = Cells.of(values)
+    n = len(cells)
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     problems = np.full(n, None, dtype=object)
     if n == 0:
         return Parsed(out, problems)
-    kinds = set(map(type, values))
-    kinds.discard(type(None))
+    kinds = cells.kinds
     if kinds and kinds <= {dt.datetime, pd.Timestamp, dt.date}:
-        stamps = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce").dt.normalize()
-        out = stamps.to_numpy(dtype="datetime64[ns]")
-        return _window(Parsed(out, problems), values, name, rules)
-    codes, uniques = _distinct(values)
+        out = _datetime_cells(cells)
+        return _window(Parsed(out, problems), cells.values, name, rules)
+    codes, uniques = _distinct(cells)
     u_out = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[ns]")
     u_problem = np.full(len(uniques), None, dtype=object)
     texts: dict[int, _TextDate] = {}
@@ -731,6 +776,20 @@ def read_dates(
     _decide_order(texts, uniques, u_out, u_problem, name, rules, table_order)
     parsed = Parsed(_spread(u_out, codes, np.datetime64("NaT")), _spread(u_problem, codes, None))
     return _window(parsed, values, name, rules)
+
+
+def _datetime_cells(cells: Cells) -> npt.NDArray[np.datetime64]:
+    """Dates of a column of date and datetime cells: blanks NaT, out-of-range dates NaT."""
+    if cells.kinds <= {dt.datetime, dt.date}:
+        codes, uniques = cells.distinct()
+        if not any(getattr(u, "tzinfo", None) is not None for u in uniques):
+            # each distinct date converted once (a ledger has a few hundred); pandas on
+            # the whole column would hash them all anyway and then map back its results
+            stamps = pd.to_datetime(pd.Series(uniques, dtype=object), errors="coerce").dt.normalize()
+            return _spread(stamps.to_numpy(dtype="datetime64[ns]"), codes, np.datetime64("NaT"))
+    # Timestamps (equal to a datetime, their unit may differ) or time zones: pandas decides
+    stamps = pd.to_datetime(pd.Series(cells.values, dtype=object), errors="coerce").dt.normalize()
+    return stamps.to_numpy(dtype="datetime64[ns]")
 
 
 def _decide_order(
@@ -788,7 +847,7 @@ def _decide_order(
             u_out[i] = stamp.as_unit("ns").to_datetime64()
 
 
-def table_date_order(columns: list[list[Any]]) -> str:
+def table_date_order(columns: list[list[Any]] | list[Cells]) -> str:
     """The day/month order a whole table's text dates show; "auto" when none or both.
 
     >>> table_date_order([["28/02/2026"], ["03/04/2026"]]), table_date_order([["03/04/2026"]])
@@ -797,7 +856,7 @@ def table_date_order(columns: list[list[Any]]) -> str:
     return date_order_decision(columns)[0]
 
 
-def date_order_decision(columns: list[list[Any]]) -> tuple[str, str | None]:
+def date_order_decision(columns: list[list[Any]] | list[Cells]) -> tuple[str, str | None]:
     """:func:`table_date_order` and the first date that shows the order (None when "auto").
 
     >>> date_order_decision([["01/02/2026"], ["11/28/2026"]])
@@ -821,7 +880,7 @@ def _day(stamp: pd.Timestamp | None) -> str:
     return "?" if stamp is None else f"{stamp:%Y-%m-%d}"
 
 
-def _window(parsed: Parsed, values: list[Any], name: str, rules: ReadingRules) -> Parsed:
+def _window(parsed: Parsed, values: Any, name: str, rules: ReadingRules) -> Parsed:
     """List dates outside 1990 .. today + 10 years (the value is kept; the cell is named)."""
     if rules.today is None:
         return parsed

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from xlcredit.engine.errors import SchemaError, describe
@@ -36,6 +37,7 @@ from xlcredit.workbook.port import RawTable
 from xlcredit.workbook.reading import (
     _BLANK_TEXT,
     DEFAULT_RULES,
+    Cells,
     NumberRead,
     ReadingRules,
     currency_sign_problems,
@@ -799,16 +801,10 @@ def _show(value: Any) -> Any:
     return value
 
 
-def _fast_kinds(values: list[Any]) -> set[type]:
-    kinds = set(map(type, values))
-    kinds.discard(type(None))
-    return kinds
-
-
-def _by_distinct(convert: Any, values: list[Any]) -> Parsed:
+def _by_distinct(convert: Any, cells: Cells) -> Parsed:
     """Run ``convert`` once per distinct value and spread the results back (a ledger repeats
     the same texts, dates and flags thousands of times)."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    codes, uniques = cells.distinct()
     parsed = convert(list(uniques))
     blank_value: Any = np.nan
     if parsed.values.dtype.kind == "M":
@@ -821,30 +817,31 @@ def _by_distinct(convert: Any, values: list[Any]) -> Parsed:
 
 
 def _coerce(
-    col: Column, values: list[Any], rules: ReadingRules = DEFAULT_RULES, table: tuple[str, str] = ("auto", "auto"),
-    label: str | None = None,
+    col: Column, values: list[Any] | Cells, rules: ReadingRules = DEFAULT_RULES,
+    table: tuple[str, str] = ("auto", "auto"), label: str | None = None,
 ) -> Parsed:
     """Read one column through the reading rules of its kind (vectorised per column);
     ``label`` names the column in messages (a :class:`Field`; default its name)."""
     name = col.name if label is None else label
-    kinds = _fast_kinds(values)
-    no_problems = np.full(len(values), None, dtype=object)
+    cells = Cells.of(values)
+    kinds = cells.kinds
+    no_problems = np.full(len(cells), None, dtype=object)
     if col.kind in ("id", "text"):
         if kinds <= {str}:  # the usual case: text cells; strip each distinct text once
-            codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+            codes, uniques = cells.distinct()
             stripped = np.empty(len(uniques) + 1, dtype=object)
             stripped[:-1] = [u.strip() or None for u in uniques]
             return Parsed(stripped[codes], no_problems)
-        if len(values) > 64:
-            return _by_distinct(lambda vals: to_text(vals, name), values)
-        return to_text(values, name)
+        if len(cells) > 64:
+            return _by_distinct(lambda vals: to_text(vals, name), cells)
+        return to_text(cells.values.tolist(), name)
     if col.kind == "date":
-        return read_dates(values, name, rules, table_order=table[1])
+        return read_dates(cells, name, rules, table_order=table[1])
     if col.kind == "flag":
-        if len(values) > 64 and not (bool in kinds and kinds & {int, float}):
-            return _by_distinct(lambda vals: to_flags(vals, name), values)
-        return to_flags(values, name)
-    parsed: Parsed = read_numbers(values, name, rules, minimum=col.minimum, maximum=col.maximum,
+        if len(cells) > 64 and not (bool in kinds and kinds & {int, float}):
+            return _by_distinct(lambda vals: to_flags(vals, name), cells)
+        return to_flags(cells.values.tolist(), name)
+    parsed: Parsed = read_numbers(cells, name, rules, minimum=col.minimum, maximum=col.maximum,
                                   table_decimal=table[0])
     if col.kind in ("int", "risk"):
         vals = parsed.values
@@ -872,18 +869,31 @@ _PLACEHOLDERS = frozenset(
 )
 
 
-def _non_blank_rows(grid: np.ndarray, positions: list[int]) -> list[int]:
-    """Indexes of rows with at least one non-blank cell among ``positions``."""
+def _non_blank_rows(
+    grid: np.ndarray, positions: list[int], distinct: frozenset[int] = frozenset()
+) -> tuple[npt.NDArray[np.intp], dict[int, Cells]]:
+    """Indexes of rows with at least one non-blank cell among ``positions``, and the cells
+    of the whole columns it read by their distinct values (when first; the positions in
+    ``distinct``: columns whose reader factorizes them anyway).
+    """
+    whole: dict[int, Cells] = {}
     if not len(grid) or not positions:
-        return []
+        return np.zeros(0, dtype=np.intp), whole
     filled = np.zeros(len(grid), dtype=bool)
     for p in positions:  # per column: hash lookups in C, no Python call per cell
         open_rows = np.flatnonzero(~filled)  # only rows no earlier column has filled
         if not len(open_rows):
             break  # the usual case: the first column (the invoice number) fills every row
+        if p in distinct and len(open_rows) == len(grid):
+            # blank or placeholder decided once per distinct value (blanks have code -1)
+            cells = whole[p] = Cells(grid[:, p])
+            codes, uniques = cells.distinct()
+            placeholder = pd.Series(uniques, dtype=object).isin(_PLACEHOLDERS).to_numpy(dtype=bool)
+            filled = (codes >= 0) & ~np.append(placeholder, True)[codes]
+            continue
         column = pd.Series(grid[open_rows, p], dtype=object)
         filled[open_rows] = (column.notna() & ~column.isin(_PLACEHOLDERS)).to_numpy(dtype=bool)
-    return np.flatnonzero(filled).tolist()
+    return np.flatnonzero(filled), whole
 
 
 def parse_table(
@@ -925,6 +935,8 @@ def parse_table(
     width = len(header)
     if grid is not None and grid.ndim == 2 and grid.shape[1] == width and (not rows or len(rows) == len(grid)):
         rows = []  # the adapter's array of the same cells: no copy
+        if grid.dtype != object:  # cells as Python values, as a list of the rows would hold
+            grid = grid.astype(object)
     else:
         grid = np.empty((len(rows), width), dtype=object)
     if rows:
@@ -933,7 +945,9 @@ def parse_table(
         else:
             grid[:, :] = [list(r[:width]) + [None] * (width - len(r)) for r in rows]
     input_positions = [found[c.name] for c in wanted if c.name in found]
-    keep = _non_blank_rows(grid, input_positions)
+    # a text column's reader factorizes it anyway: when it comes first it also finds blank rows
+    texts = frozenset(found[c.name] for c in wanted if c.name in found and c.kind in ("id", "text"))
+    keep, whole = _non_blank_rows(grid, input_positions, texts)
     data_index = np.asarray(keep, dtype=np.int64)
     excel_rows = header_row + 1 + data_index
     table = ParsedTable(
@@ -961,12 +975,19 @@ def parse_table(
                                                   "column": Field(name, (col.en, col.zh))}))
         )
     columns: dict[str, Any] = {}
-    money: dict[str, tuple[NumberRead, list[Any]]] = {}
-    rows_kept = slice(None) if len(keep) == len(grid) else np.asarray(keep, dtype=np.intp)
-    raws = {
-        col.name: grid[rows_kept, found[col.name]].tolist() if col.name in found else [None] * len(keep)
-        for col in wanted
-    }
+    money: dict[str, tuple[NumberRead, Any]] = {}
+    every_row = len(keep) == len(grid)
+    rows_kept = slice(None) if every_row else keep
+
+    def cells_of(col: Column) -> Cells:
+        if col.name not in found:
+            return Cells(np.full(len(keep), None, dtype=object), kinds=frozenset())
+        pos = found[col.name]
+        if every_row and pos in whole:
+            return whole[pos]  # read whole when finding the blank rows
+        return Cells(grid[rows_kept, pos])  # object arrays, never lists of a million cells
+
+    raws = {col.name: cells_of(col) for col in wanted}
     # a column with no telling value follows the rest of its table (one export, one locale)
     numeric = [raws[c.name] for c in wanted if c.kind in ("money", "number", "percent", "int", "risk")]
     dates = [raws[c.name] for c in wanted if c.kind == "date"]
@@ -975,8 +996,9 @@ def parse_table(
         table_date_order(dates) if rules.date_order in ("auto", "YMD") else rules.date_order,
     )
     for col in wanted:
-        raw = raws[col.name]
-        parsed = _coerce(col, raw, rules, table_rules, table.field(col.name))
+        cells = raws[col.name]
+        raw = cells.values
+        parsed = _coerce(col, cells, rules, table_rules, table.field(col.name))
         columns[col.name] = parsed.values
         if isinstance(parsed, NumberRead) and col.kind == "money":
             money[col.name] = (parsed, raw)
@@ -1007,7 +1029,7 @@ def parse_raw(raw: RawTable, schema: TableSchema, *, outputs: bool = False,
 
 
 def _check_currency_signs(
-    table: ParsedTable, money: dict[str, tuple[NumberRead, list[Any]]], rules: ReadingRules
+    table: ParsedTable, money: dict[str, tuple[NumberRead, Any]], rules: ReadingRules
 ) -> None:
     """List amounts whose currency sign could be two currencies or contradicts the row's
     currency (the currency column, else the base currency). The amount is still read."""
