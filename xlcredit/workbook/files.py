@@ -555,7 +555,7 @@ class FileWorkbook:
                 grid[i, : len(edited_row)] = list(edited_row)
             _overlay(grid, self._written.get(info.name.casefold(), {}))
         elif info.name.casefold() in self._reading:  # being read in the background: wait for it
-            grid = self._read_grid(info, self._written.get(info.name.casefold(), {}))
+            grid = self._grid(info, self._written.get(info.name.casefold(), {}))
         else:  # the cells are read when first asked for, as they are now (see _read_grid)
             written = dict(self._written.get(info.name.casefold(), {}))
             return RawTable(
@@ -575,10 +575,14 @@ class FileWorkbook:
 
     @_timed("read")
     def _read_grid(self, info: TableInfo, written: dict[int, list[Any]]) -> npt.NDArray[np.object_]:
+        """:meth:`_grid`, read when a table's cells are first asked for. Only a macro that
+        needs the cells reads them: flagging the buyers needs the header and the size."""
+        return self._grid(info, written)
+
+    def _grid(self, info: TableInfo, written: dict[int, list[Any]]) -> npt.NDArray[np.object_]:
         """The cells of a table from the file, with its error cells and uncalculated formulas
         as markers and the columns this session wrote (``written``, as they were when the
-        table was read). Only a macro that needs the cells reads them: flagging the buyers
-        needs only the header and the number of rows."""
+        table was read)."""
         pending = self._reading.pop(info.name.casefold(), None)
         if pending is not None:
             grid, markers = pending[0].result(), pending[1].result()

@@ -136,16 +136,21 @@ def block_of(lines: list[list[Any]], n_rows: int, first: int, width: int) -> npt
 
     >>> block_of([["a", 1.0, 2.0], ["b"]], 3, 1, 2).tolist()
     [[1.0, 2.0], ['', ''], ['', '']]
+    >>> block_of([["a", 1.0], ["b", 2.0]], 2, 0, 2).tolist()
+    [['a', 1.0], ['b', 2.0]]
     """
-    out = np.full((n_rows, width), "", dtype=object)
     if not lines:
-        return out
+        return np.full((n_rows, width), "", dtype=object)
     try:  # calamine's rows all have the sheet's width: one copy, then a column slice
         whole = np.empty((len(lines), len(lines[0])), dtype=object)
         whole[:] = lines
+        if len(lines) == n_rows and first == 0 and whole.shape[1] == width:
+            return whole  # the table is the whole sheet below its header: no second copy
+        out = np.full((n_rows, width), "", dtype=object)
         part = whole[:, first : first + width]
         out[: len(lines), : part.shape[1]] = part
     except ValueError:  # rows of different widths
+        out = np.full((n_rows, width), "", dtype=object)
         for i, line in enumerate(lines):
             cells = line[first : first + width]
             out[i, : len(cells)] = cells
