@@ -1,16 +1,15 @@
 """The file adapter reads a table's cells only when they are asked for (issue 17, memory):
 flagging the buyers needs the header and the number of rows, not a second read of a sheet
-of millions of cells; a table read before a write still gives the cells as they were."""
+of millions of cells; a table read before a write still gives the cells as they were (a
+damaged sheet read when asked for: tests/test_reading_large.py)."""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from xlcredit import macros
-from xlcredit.engine.errors import WorkbookError
 from xlcredit.macros.buyers import flag_high_risk, refresh_buyers
 from xlcredit.workbook import templates
 from xlcredit.workbook.files import FileWorkbook
@@ -57,19 +56,3 @@ def test_a_table_read_before_a_write_gives_the_cells_as_they_were(book: Path, tm
     with FileWorkbook.open(tmp_path / "out.xlsx", read_only=True) as saved:
         assert {row[at] for row in saved.read_table(BUYERS.name).rows} == {"changed"}
 
-
-def test_a_damaged_sheet_read_when_asked_for_is_named(tmp_path: Path) -> None:
-    path = templates.build_template(tmp_path / "book.xlsx", sample=10)
-    with zipfile.ZipFile(path) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    with FileWorkbook.open(path, read_only=True) as wb:
-        part = wb.tables["tblinvoices"].sheet_part
-    parts[part] = b"<worksheet><sheetData><row>"
-    with zipfile.ZipFile(path, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
-    with FileWorkbook.open(path, read_only=True) as wb:
-        raw = wb.read_table("tblInvoices")  # not read in the background: read when asked for
-        assert raw.n_rows > 0
-        with pytest.raises(WorkbookError, match="Invoices"):
-            raw.grid  # noqa: B018 - reading the cells is what fails

@@ -118,7 +118,8 @@ def test_prefetched_tables_equal_tables_read_in_turn(tmp_path: Path, monkeypatch
     assert started == []
 
 
-def test_a_damaged_sheet_read_in_the_background_is_named(tmp_path: Path) -> None:
+def _damaged_invoice_sheet(tmp_path: Path) -> Path:
+    """A sample book whose invoice sheet is cut off in the middle of a row."""
     path = build_template(tmp_path / "book.xlsx", sample=10)
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in z.namelist()}
@@ -128,11 +129,23 @@ def test_a_damaged_sheet_read_in_the_background_is_named(tmp_path: Path) -> None
     with zipfile.ZipFile(path, "w") as z:
         for name, data in parts.items():
             z.writestr(name, data)
-    with FileWorkbook.open(path, read_only=True) as book:
+    return path
+
+
+def test_a_damaged_sheet_read_in_the_background_is_named(tmp_path: Path) -> None:
+    with FileWorkbook.open(_damaged_invoice_sheet(tmp_path), read_only=True) as book:
         book.prefetch(["tblInvoices", "tblBuyers"])
         assert book.read_table("tblBuyers").rows
         with pytest.raises(WorkbookError, match="Invoices"):
             book.read_table("tblInvoices")
+
+
+def test_a_damaged_sheet_read_when_asked_for_is_named(tmp_path: Path) -> None:
+    with FileWorkbook.open(_damaged_invoice_sheet(tmp_path), read_only=True) as book:
+        raw = book.read_table("tblInvoices")  # not read in the background: read when asked for
+        assert raw.n_rows > 0
+        with pytest.raises(WorkbookError, match="Invoices"):
+            raw.grid  # noqa: B018 - reading the cells is what fails
 
 
 def test_parts_deflated_while_the_refresh_goes_on_save_the_same_file(
