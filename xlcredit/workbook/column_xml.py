@@ -606,7 +606,7 @@ def splice_pieces(
     Never parsed as a tree: in each row the first output cell of each run of adjacent
     columns is found by a text search and the run matched by one anchored pattern, which
     checks the cells are there side by side and reads their old styles; the new cells,
-    built a column at a time, take their place when the text is joined again, once.
+    built a column at a time, take their place when the text is joined again, a piece at a time.
 
     The checks and the new cells are done before the pieces are given, so None comes before
     anything is written; the unchanged text between the new cells is cut out of ``body``
