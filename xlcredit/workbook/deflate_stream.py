@@ -31,7 +31,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from xlcredit.workbook.xlsx_parts import COMPRESS_LEVEL, _Member
+from xlcredit.workbook.xlsx_parts import COMPRESS_LEVEL, _Member, inflate
 
 _R = TypeVar("_R")
 
@@ -56,8 +56,9 @@ class Deflated:
 
 def deflate_piece(data: bytes, level: int = COMPRESS_LEVEL) -> Deflated:
     """``data`` deflated as one piece of a stream (sync flush, no final block)."""
-    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
-    return Deflated(packer.compress(data) + packer.flush(zlib.Z_SYNC_FLUSH), zlib.crc32(data), len(data))
+    writer = DeflateWriter(level=level)
+    writer.write(data)
+    return writer.close().result()
 
 
 def _gf2_times(matrix: list[int], vector: int) -> int:
@@ -109,8 +110,8 @@ def member_of(pieces: Sequence[Deflated]) -> _Member:
 
 
 def inflate_piece(piece: Deflated) -> bytes:
-    """The bytes of a piece."""
-    return zlib.decompress(piece.data + _FINAL_BLOCK, -15, bufsize=max(piece.size, 1))  # one buffer
+    """The bytes of a piece (closed with the final block, it is a whole member)."""
+    return inflate(_Member(8, piece.crc, piece.size, piece.data + _FINAL_BLOCK))
 
 
 class DeflateWriter:
